@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Install every Debian package rvnest needs, idempotently.
+#
+# QEMU 10 and OpenSBI 1.5 come from bookworm-backports. When that suite is not
+# configured, it is added with the archive URI that the machine's existing apt
+# sources already use for the main suite; no archive host is named here.
+set -euo pipefail
+
+# package -> a file or command that proves it is installed (fast path)
+PKGS=(
+  qemu-system-riscv
+  opensbi
+  gcc-riscv64-unknown-elf
+  picolibc-riscv64-unknown-elf
+  gcc-riscv64-linux-gnu
+  device-tree-compiler
+  linux-source-6.12
+  python3-pytest
+  python3-matplotlib
+  lcov
+  gdb-multiarch
+  flex
+  bison
+  bc
+  cpio
+  xz-utils
+  clang-format
+)
+BACKPORTS=(qemu-system-riscv opensbi linux-source-6.12)
+
+die() { echo "deps: error: $*" >&2; exit 1; }
+SUDO=
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || die "not root and no sudo: cannot install packages"
+  SUDO=sudo
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+need_qemu_upgrade=0
+if command -v qemu-system-riscv64 >/dev/null; then
+  v=$(qemu-system-riscv64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
+  [ "${v:-0}" -ge 10 ] || need_qemu_upgrade=1
+fi
+need_sbi_upgrade=0
+if dpkg-query -W -f='${Version}' opensbi >/dev/null 2>&1; then
+  dpkg --compare-versions "$(dpkg-query -W -f='${Version}' opensbi)" ge 1.5 || need_sbi_upgrade=1
+fi
+
+if [ ${#missing[@]} -eq 0 ] && [ $need_qemu_upgrade = 0 ] && [ $need_sbi_upgrade = 0 ]; then
+  exit 0
+fi
+echo "deps: installing: ${missing[*]:-} $( [ $need_qemu_upgrade = 1 ] && echo '(qemu upgrade)') $( [ $need_sbi_upgrade = 1 ] && echo '(opensbi upgrade)')"
+
+# Find the archive URI the machine already uses for Debian's main suite.
+archive_uri() {
+  local f
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    # deb822: a stanza whose Suites has the plain release name
+    awk -v rel="$1" '
+      BEGIN { RS=""; FS="\n" }
+      {
+        uri=""; ok=0; deb=0
+        for (i=1;i<=NF;i++) {
+          if ($i ~ /^URIs:/)   { sub(/^URIs:[ \t]*/, "", $i); split($i, u, /[ \t]+/); uri=u[1] }
+          if ($i ~ /^Suites:/) { n=split($i, s, /[ \t]+/); for (j=2;j<=n;j++) if (s[j]==rel) ok=1 }
+          if ($i ~ /^Types:/ && $i ~ /(^|[ \t])deb([ \t]|$)/) deb=1
+        }
+        if (ok && deb && uri!="") { print uri; exit }
+      }' "$f"
+  done | head -n1
+  if [ -f /etc/apt/sources.list ]; then
+    awk -v rel="$1" '$1=="deb" { i=2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ } if ($(i+1)==rel) { print $i; exit } }' /etc/apt/sources.list
+  fi
+}
+
+release=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+[ -n "$release" ] || die "cannot tell the Debian release from /etc/os-release"
+
+if ! grep -rqs -- "${release}-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  uri=$(archive_uri "$release" | head -n1)
+  [ -n "$uri" ] || die "no apt source for '$release' found to derive the ${release}-backports URI from; add ${release}-backports to apt by hand"
+  echo "deps: adding ${release}-backports from the archive already configured"
+  $SUDO tee /etc/apt/sources.list.d/rvnest-backports.sources >/dev/null <<SRC
+Types: deb
+URIs: $uri
+Suites: ${release}-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >/tmp/rvnest-apt-update.log 2>&1 || { cat /tmp/rvnest-apt-update.log >&2; die "apt-get update failed (is the package archive reachable?)"; }
+
+bp=()
+rest=()
+for p in "${PKGS[@]}"; do
+  if [[ " ${BACKPORTS[*]} " == *" $p "* ]]; then bp+=("$p"); else rest+=("$p"); fi
+done
+$SUDO apt-get install -y -q --no-install-recommends "${rest[@]}" \
+  || die "apt-get install failed for one of: ${rest[*]}"
+$SUDO apt-get install -y -q --no-install-recommends -t "${release}-backports" "${bp[@]}" \
+  || die "apt-get install from ${release}-backports failed for one of: ${bp[*]}"
+
+v=$(qemu-system-riscv64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
+[ "${v:-0}" -ge 10 ] || die "qemu-system-riscv64 is version $v after install; rvnest needs QEMU 10 (bookworm-backports)"
+echo "deps: done"

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The one CSR and privileged-instruction accessor layer. No other .c file
+ * writes raw CSR or fence asm; add an accessor here instead.
+ */
+#ifndef RVNEST_CSR_H
+#define RVNEST_CSR_H
+
+#include <rvnest/encoding.h>
+
+#define __csr_str(x) #x
+#define csr_str(x) __csr_str(x)
+
+#define csr_read(csr)                                                  \
+	({                                                             \
+		unsigned long __v;                                     \
+		__asm__ __volatile__("csrr %0, " csr_str(csr)          \
+				     : "=r"(__v)                       \
+				     :                                 \
+				     : "memory");                      \
+		__v;                                                   \
+	})
+
+#define csr_write(csr, val)                                            \
+	do {                                                           \
+		unsigned long __v = (unsigned long)(val);              \
+		__asm__ __volatile__("csrw " csr_str(csr) ", %0"       \
+				     :                                 \
+				     : "rK"(__v)                       \
+				     : "memory");                      \
+	} while (0)
+
+#define csr_swap(csr, val)                                             \
+	({                                                             \
+		unsigned long __v = (unsigned long)(val);              \
+		__asm__ __volatile__("csrrw %0, " csr_str(csr) ", %1"  \
+				     : "=r"(__v)                       \
+				     : "rK"(__v)                       \
+				     : "memory");                      \
+		__v;                                                   \
+	})
+
+#define csr_set(csr, val)                                              \
+	do {                                                           \
+		unsigned long __v = (unsigned long)(val);              \
+		__asm__ __volatile__("csrs " csr_str(csr) ", %0"       \
+				     :                                 \
+				     : "rK"(__v)                       \
+				     : "memory");                      \
+	} while (0)
+
+#define csr_clear(csr, val)                                            \
+	do {                                                           \
+		unsigned long __v = (unsigned long)(val);              \
+		__asm__ __volatile__("csrc " csr_str(csr) ", %0"       \
+				     :                                 \
+				     : "rK"(__v)                       \
+				     : "memory");                      \
+	} while (0)
+
+/* H-extension instructions; the assembler needs ".option arch, +h". */
+#define __H_INSN(text) \
+	".option push\n.option arch, +h\n" text "\n.option pop\n"
+
+static inline void hfence_gvma_all(void)
+{
+	__asm__ __volatile__(__H_INSN("hfence.gvma zero, zero") ::: "memory");
+}
+
+/* HFENCE.GVMA rs1 = guest physical address >> 2 (spec: "Hypervisor
+ * Memory-Management Fence Instructions"). */
+static inline void hfence_gvma_gpa(unsigned long gpa)
+{
+	__asm__ __volatile__(__H_INSN("hfence.gvma %0, zero")::"r"(gpa >> 2)
+			     : "memory");
+}
+
+static inline void hfence_gvma_vmid(unsigned long vmid)
+{
+	__asm__ __volatile__(__H_INSN("hfence.gvma zero, %0")::"r"(vmid)
+			     : "memory");
+}
+
+static inline void hfence_vvma_all(void)
+{
+	__asm__ __volatile__(__H_INSN("hfence.vvma zero, zero") ::: "memory");
+}
+
+static inline void sfence_vma_all(void)
+{
+	__asm__ __volatile__("sfence.vma zero, zero" ::: "memory");
+}
+
+static inline void fence_i(void)
+{
+	__asm__ __volatile__("fence.i" ::: "memory");
+}
+
+static inline void wfi(void)
+{
+	__asm__ __volatile__("wfi" ::: "memory");
+}
+
+/* Counters: rdcycle/rdtime/rdinstret are CSR reads of 0xc00..0xc02. */
+static inline unsigned long rd_cycle(void)
+{
+	return csr_read(CSR_CYCLE);
+}
+static inline unsigned long rd_time(void)
+{
+	return csr_read(CSR_TIME);
+}
+static inline unsigned long rd_instret(void)
+{
+	return csr_read(CSR_INSTRET);
+}
+
+#endif /* RVNEST_CSR_H */

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * SBI encodings (RISC-V SBI specification v2.0) shared by callers (L1, L2
+ * micro-guests, L0 calling OpenSBI) and by the implementation L0 offers L1
+ * (sbi-nested/). Plus the rvnest experimental extension used to bracket
+ * benchmarks.
+ */
+#ifndef RVNEST_SBI_H
+#define RVNEST_SBI_H
+
+/* Extension IDs (SBI spec, chapter per extension) */
+#define SBI_EXT_LEGACY_SET_TIMER 0x00
+#define SBI_EXT_LEGACY_CONSOLE_PUTCHAR 0x01
+#define SBI_EXT_LEGACY_CONSOLE_GETCHAR 0x02
+#define SBI_EXT_LEGACY_CLEAR_IPI 0x03
+#define SBI_EXT_LEGACY_SEND_IPI 0x04
+#define SBI_EXT_LEGACY_REMOTE_FENCE_I 0x05
+#define SBI_EXT_LEGACY_REMOTE_SFENCE_VMA 0x06
+#define SBI_EXT_LEGACY_REMOTE_SFENCE_VMA_ASID 0x07
+#define SBI_EXT_LEGACY_SHUTDOWN 0x08
+#define SBI_EXT_BASE 0x10
+#define SBI_EXT_TIME 0x54494d45
+#define SBI_EXT_IPI 0x735049
+#define SBI_EXT_RFENCE 0x52464e43
+#define SBI_EXT_HSM 0x48534d
+#define SBI_EXT_SRST 0x53525354
+#define SBI_EXT_PMU 0x504d55
+#define SBI_EXT_DBCN 0x4442434e
+#define SBI_EXT_SUSP 0x53555350
+#define SBI_EXT_CPPC 0x43505043
+#define SBI_EXT_NACL 0x4e41434c
+#define SBI_EXT_STA 0x535441
+
+/* Ranges (SBI spec "Extension IDs") */
+#define SBI_EXT_EXPERIMENTAL_START 0x08000000
+#define SBI_EXT_EXPERIMENTAL_END 0x08ffffff
+#define SBI_EXT_VENDOR_START 0x09000000
+#define SBI_EXT_VENDOR_END 0x09ffffff
+#define SBI_EXT_FIRMWARE_START 0x0a000000
+#define SBI_EXT_FIRMWARE_END 0x0affffff
+
+/* Base */
+#define SBI_BASE_GET_SPEC_VERSION 0
+#define SBI_BASE_GET_IMPL_ID 1
+#define SBI_BASE_GET_IMPL_VERSION 2
+#define SBI_BASE_PROBE_EXT 3
+#define SBI_BASE_GET_MVENDORID 4
+#define SBI_BASE_GET_MARCHID 5
+#define SBI_BASE_GET_MIMPID 6
+
+#define SBI_SPEC_VERSION_MAJOR_SHIFT 24
+#define SBI_SPEC_VERSION_MINOR_MASK 0xffffff
+
+/* TIME, IPI */
+#define SBI_TIME_SET_TIMER 0
+#define SBI_IPI_SEND_IPI 0
+
+/* RFENCE */
+#define SBI_RFENCE_REMOTE_FENCE_I 0
+#define SBI_RFENCE_REMOTE_SFENCE_VMA 1
+#define SBI_RFENCE_REMOTE_SFENCE_VMA_ASID 2
+#define SBI_RFENCE_REMOTE_HFENCE_GVMA_VMID 3
+#define SBI_RFENCE_REMOTE_HFENCE_GVMA 4
+#define SBI_RFENCE_REMOTE_HFENCE_VVMA_ASID 5
+#define SBI_RFENCE_REMOTE_HFENCE_VVMA 6
+
+/* HSM */
+#define SBI_HSM_HART_START 0
+#define SBI_HSM_HART_STOP 1
+#define SBI_HSM_HART_GET_STATUS 2
+#define SBI_HSM_HART_SUSPEND 3
+#define SBI_HSM_STATE_STARTED 0
+#define SBI_HSM_STATE_STOPPED 1
+#define SBI_HSM_STATE_START_PENDING 2
+#define SBI_HSM_STATE_STOP_PENDING 3
+#define SBI_HSM_STATE_SUSPENDED 4
+#define SBI_HSM_STATE_SUSPEND_PENDING 5
+#define SBI_HSM_STATE_RESUME_PENDING 6
+
+/* SRST */
+#define SBI_SRST_SYSTEM_RESET 0
+#define SBI_SRST_TYPE_SHUTDOWN 0
+#define SBI_SRST_TYPE_COLD_REBOOT 1
+#define SBI_SRST_TYPE_WARM_REBOOT 2
+#define SBI_SRST_REASON_NONE 0
+#define SBI_SRST_REASON_SYSFAIL 1
+
+/* DBCN */
+#define SBI_DBCN_CONSOLE_WRITE 0
+#define SBI_DBCN_CONSOLE_READ 1
+#define SBI_DBCN_CONSOLE_WRITE_BYTE 2
+
+/* NACL */
+#define SBI_NACL_PROBE_FEATURE 0
+#define SBI_NACL_SET_SHMEM 1
+#define SBI_NACL_SYNC_CSR 2
+#define SBI_NACL_SYNC_HFENCE 3
+#define SBI_NACL_SYNC_SRET 4
+#define SBI_NACL_FEAT_SYNC_CSR 0
+#define SBI_NACL_FEAT_SYNC_HFENCE 1
+#define SBI_NACL_FEAT_SYNC_SRET 2
+#define SBI_NACL_FEAT_AUTOSWAP_CSR 3
+
+/* Errors a guest sees (SBI spec "Standard SBI Errors") */
+#define SBI_SUCCESS 0
+#define SBI_ERR_FAILED -1
+#define SBI_ERR_NOT_SUPPORTED -2
+#define SBI_ERR_INVALID_PARAM -3
+#define SBI_ERR_DENIED -4
+#define SBI_ERR_INVALID_ADDRESS -5
+#define SBI_ERR_ALREADY_AVAILABLE -6
+#define SBI_ERR_ALREADY_STARTED -7
+#define SBI_ERR_ALREADY_STOPPED -8
+#define SBI_ERR_NO_SHMEM -9
+#define SBI_ERR_INVALID_STATE -10
+#define SBI_ERR_BAD_RANGE -11
+#define SBI_ERR_TIMEOUT -12
+#define SBI_ERR_IO -13
+
+/*
+ * rvnest experimental extension (experimental range, so KVM forwards it to
+ * the VMM). L2 micro-guests call it on their L1; L1 calls it on whatever is
+ * below (L0 answers, OpenSBI says NOT_SUPPORTED) so that each level can
+ * report its own counters for the same benchmark window.
+ *   NOP:         the null hypercall the "hypercall" benchmark measures.
+ *   BENCH_BEGIN: a0 = benchmark id.
+ *   BENCH_END:   a0 = id, a1 = iterations, a2 = instret delta,
+ *                a3 = cycle delta, a4 = time delta (as measured by the caller).
+ */
+#define SBI_EXT_RVNEST 0x0852564e
+#define SBI_RVNEST_NOP 0
+#define SBI_RVNEST_BENCH_BEGIN 1
+#define SBI_RVNEST_BENCH_END 2
+
+#ifndef __ASSEMBLER__
+
+struct sbiret {
+	long error;
+	long value;
+};
+
+static inline struct sbiret sbi_ecall(unsigned long ext, unsigned long fid,
+				      unsigned long arg0, unsigned long arg1,
+				      unsigned long arg2, unsigned long arg3,
+				      unsigned long arg4, unsigned long arg5)
+{
+	register unsigned long a0 __asm__("a0") = arg0;
+	register unsigned long a1 __asm__("a1") = arg1;
+	register unsigned long a2 __asm__("a2") = arg2;
+	register unsigned long a3 __asm__("a3") = arg3;
+	register unsigned long a4 __asm__("a4") = arg4;
+	register unsigned long a5 __asm__("a5") = arg5;
+	register unsigned long a6 __asm__("a6") = fid;
+	register unsigned long a7 __asm__("a7") = ext;
+	__asm__ __volatile__("ecall"
+			     : "+r"(a0), "+r"(a1)
+			     : "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a6),
+			       "r"(a7)
+			     : "memory");
+	return (struct sbiret){ .error = (long)a0, .value = (long)a1 };
+}
+
+#define sbi_call0(e, f) sbi_ecall((e), (f), 0, 0, 0, 0, 0, 0)
+#define sbi_call1(e, f, a) sbi_ecall((e), (f), (a), 0, 0, 0, 0, 0)
+
+/* Convenience wrappers, implemented in common/sbi_client.c */
+long sbi_probe(unsigned long ext);
+void sbi_console_putc(char c);
+void sbi_console_write(const char *s, unsigned long len);
+long sbi_set_timer(unsigned long stime);
+long sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base);
+void __attribute__((noreturn)) sbi_shutdown(int failure);
+
+#endif /* __ASSEMBLER__ */
+#endif /* RVNEST_SBI_H */
