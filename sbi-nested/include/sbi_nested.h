@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * sbi-nested: the SBI implementation L0 offers L1 (RISC-V SBI specification
+ * v2.0). Pure C, no asm, no hardware access: everything that touches a vCPU,
+ * guest memory or a device goes through struct sbi_nested_ops, which L0
+ * provides (and the host unit tests mock).
+ *
+ * Calling convention for L0, on an ECALL from VS-mode (scause ecall_vs):
+ *   1. fill struct sbi_nested_request from a7 (eid), a6 (fid), a0..a5 and
+ *      the calling vCPU's hart ID;
+ *   2. sbi_nested_dispatch();
+ *   3. write a0 = res.error, and a1 = res.value unless res.legacy_a0_only
+ *      (the legacy v0.1 calls return only a0; a1 is preserved, SBI spec
+ *      "Legacy Extensions");
+ *   4. advance sepc past the ECALL, then act on res.action.
+ *
+ * Two kinds of error are kept apart: what the guest sees is an SBI_ERR_* from
+ * <rvnest/sbi.h> in res.error; what L0's services report back to the
+ * dispatcher is an enum sbi_nested_status, which the extension handlers map
+ * to the SBI error that the spec requires for that call.
+ */
+#ifndef SBI_NESTED_H
+#define SBI_NESTED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <rvnest/sbi.h>
+
+/*
+ * Implementation ID reported by Base get_sbi_impl_id. The SBI spec's list
+ * ("Implementation IDs") assigns 0..12; 0x72766e ("rvn") is far from it and
+ * from any value a real firmware uses. Documented in sbi-nested/README.md.
+ */
+#define SBI_NESTED_IMPL_ID 0x72766eUL
+/* Base get_sbi_impl_version: encoding is implementation-defined. */
+#define SBI_NESTED_IMPL_VERSION 0x00010000UL
+/* L0 implements SBI specification v2.0 (Base get_sbi_spec_version). */
+#define SBI_NESTED_SPEC_MAJOR 2UL
+#define SBI_NESTED_SPEC_MINOR 0UL
+
+/* ---- L0's internal status (never shown to the guest as is) -------------- */
+enum sbi_nested_status {
+	SBI_NESTED_OK,
+	/* at least one byte of a guest-physical range is not L1 memory, or
+	 * does not allow the requested access */
+	SBI_NESTED_OUTSIDE,
+	/* a guest-virtual access faulted while walking L1's own page tables */
+	SBI_NESTED_FAULT,
+	/* the hart does not exist for this guest */
+	SBI_NESTED_NO_HART,
+	/* the vCPU is not in a state that allows the operation (HSM) */
+	SBI_NESTED_BAD_STATE,
+	/* the console device reported an error */
+	SBI_NESTED_IO_ERROR,
+};
+
+/* Access kinds for sbi_nested_ops.guest_check. */
+enum sbi_nested_access {
+	SBI_NESTED_ACCESS_READ,
+	SBI_NESTED_ACCESS_WRITE,
+	SBI_NESTED_ACCESS_EXEC,
+};
+
+/* HSM states, numerically the SBI spec's ("Hart States" table). */
+enum sbi_nested_hart_state {
+	SBI_NESTED_HART_STARTED = SBI_HSM_STATE_STARTED,
+	SBI_NESTED_HART_STOPPED = SBI_HSM_STATE_STOPPED,
+	SBI_NESTED_HART_START_PENDING = SBI_HSM_STATE_START_PENDING,
+	SBI_NESTED_HART_STOP_PENDING = SBI_HSM_STATE_STOP_PENDING,
+	SBI_NESTED_HART_SUSPENDED = SBI_HSM_STATE_SUSPENDED,
+	SBI_NESTED_HART_SUSPEND_PENDING = SBI_HSM_STATE_SUSPEND_PENDING,
+	SBI_NESTED_HART_RESUME_PENDING = SBI_HSM_STATE_RESUME_PENDING,
+};
+
+/* What a remote fence asks L0 to do on one target hart. */
+enum sbi_nested_fence_kind {
+	SBI_NESTED_FENCE_I,
+	SBI_NESTED_FENCE_SFENCE_VMA,
+	SBI_NESTED_FENCE_SFENCE_VMA_ASID,
+	SBI_NESTED_FENCE_HFENCE_GVMA,
+	SBI_NESTED_FENCE_HFENCE_GVMA_VMID,
+	SBI_NESTED_FENCE_HFENCE_VVMA,
+	SBI_NESTED_FENCE_HFENCE_VVMA_ASID,
+};
+
+struct sbi_nested_fence {
+	enum sbi_nested_fence_kind kind;
+	/* true: the whole address space (SBI spec RFENCE: start and size both
+	 * 0, or size == 2^XLEN-1); start/size are then 0 */
+	bool all;
+	unsigned long start, size;
+	/* ASID for *_ASID kinds, VMID for HFENCE_GVMA_VMID, else 0 */
+	unsigned long id;
+};
+
+/* Phase of an SBI_EXT_RVNEST bench bracket. */
+enum sbi_nested_bench_phase {
+	SBI_NESTED_BENCH_BEGIN,
+	SBI_NESTED_BENCH_END,
+};
+
+/*
+ * Services L0 provides. `ctx` is sbi_nested.ctx, passed through untouched.
+ * Hart IDs are L1's (virtual) hart IDs, 0 .. config.nharts-1; the
+ * dispatcher has already checked them against nharts.
+ */
+struct sbi_nested_ops {
+	/* Is [gpa, gpa+len) entirely L1 memory that allows `access`?
+	 * SBI_NESTED_OK or SBI_NESTED_OUTSIDE. len may be 0 (then: OK unless
+	 * gpa itself is outside). */
+	enum sbi_nested_status (*guest_check)(void *ctx, unsigned long gpa,
+					      unsigned long len,
+					      enum sbi_nested_access access);
+	/* Copy from/to L1 guest-physical memory. SBI_NESTED_OK, or
+	 * SBI_NESTED_OUTSIDE when any byte is outside L1 memory (nothing is
+	 * copied then). */
+	enum sbi_nested_status (*guest_read)(void *ctx, unsigned long gpa,
+					     void *buf, size_t len);
+	enum sbi_nested_status (*guest_write)(void *ctx, unsigned long gpa,
+					      const void *buf, size_t len);
+	/* Read one unsigned long at an L1 guest-VIRTUAL address, translated
+	 * as an S-mode load of the calling vCPU would be (its satp, SUM,
+	 * MXR). Only the legacy IPI/fence calls need it: their hart_mask is
+	 * a virtual address (SBI spec "Legacy Extensions"). SBI_NESTED_OK,
+	 * SBI_NESTED_FAULT or SBI_NESTED_OUTSIDE. */
+	enum sbi_nested_status (*guest_read_ulong_virt)(void *ctx,
+							unsigned long hartid,
+							unsigned long gva,
+							unsigned long *val);
+
+	/* Console: write all of buf (SBI_NESTED_OK or SBI_NESTED_IO_ERROR);
+	 * getc returns a byte, or -1 when no input is waiting. */
+	enum sbi_nested_status (*console_write)(void *ctx, const char *buf,
+						size_t len);
+	int (*console_getc)(void *ctx);
+
+	/* TIME: program the caller's next timer event and clear its pending
+	 * supervisor timer interrupt (SBI spec TIME "sbi_set_timer"). */
+	void (*set_timer)(void *ctx, unsigned long hartid, unsigned long stime);
+
+	/* IPI: make a supervisor software interrupt pending on `hartid`. */
+	enum sbi_nested_status (*send_ipi)(void *ctx, unsigned long hartid);
+	/* Legacy clear_ipi: clear the caller's pending supervisor software
+	 * interrupt; returns whether one was pending. */
+	bool (*clear_ipi)(void *ctx, unsigned long hartid);
+
+	/* RFENCE: perform `f` on `hartid` (L0 decides how: now, on its next
+	 * entry, by flushing a shadow, ...). Called once per target hart. */
+	enum sbi_nested_status (*remote_fence)(
+		void *ctx, unsigned long hartid,
+		const struct sbi_nested_fence *f);
+
+	/* HSM (L0 owns vCPU state). */
+	enum sbi_nested_hart_state (*hart_get_status)(void *ctx,
+						      unsigned long hartid);
+	/* Start a STOPPED hart at start_addr with a0 = hartid, a1 = opaque,
+	 * satp = 0, sstatus.SIE = 0 (SBI spec HSM "sbi_hart_start").
+	 * SBI_NESTED_OK, or SBI_NESTED_BAD_STATE if it was not stopped. */
+	enum sbi_nested_status (*hart_start)(void *ctx, unsigned long hartid,
+					     unsigned long start_addr,
+					     unsigned long opaque);
+
+	/* SBI_EXT_RVNEST BENCH_BEGIN/BENCH_END: args = the caller's a0..a4
+	 * (id, iters, instret, cycle, time deltas; see docs/protocol.md), so
+	 * that L0 prints its `RVNEST l0bench` line. */
+	void (*bench_mark)(void *ctx, unsigned long id,
+			   enum sbi_nested_bench_phase phase,
+			   const unsigned long args[5]);
+};
+
+/* Extensions that can be switched on or off (config.ext_enabled bits). */
+enum sbi_nested_ext_id {
+	SBI_NESTED_EXT_BASE, /* always on, whatever ext_enabled says */
+	SBI_NESTED_EXT_LEGACY,
+	SBI_NESTED_EXT_TIME,
+	SBI_NESTED_EXT_IPI,
+	SBI_NESTED_EXT_RFENCE,
+	SBI_NESTED_EXT_HSM,
+	SBI_NESTED_EXT_SRST,
+	SBI_NESTED_EXT_DBCN,
+	SBI_NESTED_EXT_RVNEST,
+	SBI_NESTED_EXT_COUNT,
+};
+
+#define SBI_NESTED_EXT_BIT(id) (1UL << (id))
+#define SBI_NESTED_EXT_ALL ((1UL << SBI_NESTED_EXT_COUNT) - 1)
+
+struct sbi_nested_config {
+	unsigned long nharts; /* L1 hart IDs are 0 .. nharts-1 */
+	/* Base get_mvendorid/get_marchid/get_mimpid: L0 passes on the
+	 * values its own SBI reported (L1 sees the real CPU's IDs). */
+	unsigned long mvendorid, marchid, mimpid;
+	/* L1 is given the H extension: RFENCE's HFENCE functions are only
+	 * valid for harts that implement it (SBI spec RFENCE). */
+	bool guest_has_h;
+	unsigned long ext_enabled; /* SBI_NESTED_EXT_BIT() mask */
+};
+
+struct sbi_nested {
+	const struct sbi_nested_ops *ops;
+	const struct sbi_nested_config *cfg;
+	void *ctx;
+};
+
+struct sbi_nested_request {
+	unsigned long eid, fid;
+	unsigned long args[6]; /* a0..a5 */
+	unsigned long hartid;  /* the calling vCPU */
+};
+
+/* What L0 must do after writing the return registers. */
+enum sbi_nested_action {
+	SBI_NESTED_CONTINUE,	 /* resume the caller after the ECALL */
+	SBI_NESTED_SHUTDOWN,	 /* power off; exit_status, reset_* set */
+	SBI_NESTED_RESET,	 /* cold/warm reboot; reset_* set */
+	SBI_NESTED_HART_STOP,	 /* stop the caller (HSM hart_stop) */
+	SBI_NESTED_HART_SUSPEND, /* suspend the caller; suspend_* set */
+};
+
+struct sbi_nested_result {
+	long error; /* SBI_SUCCESS / SBI_ERR_*, or the legacy a0 value */
+	long value;
+	enum sbi_nested_action action;
+	bool legacy_a0_only;
+	/* SBI_NESTED_SHUTDOWN: 0 for reason "no reason", 1 otherwise */
+	int exit_status;
+	/* SHUTDOWN / RESET: the SRST type and reason (legacy shutdown:
+	 * SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE) */
+	unsigned long reset_type, reset_reason;
+	/* HART_SUSPEND: type as given; retentive ones resume after the ECALL
+	 * with a0 = SBI_SUCCESS once an interrupt is pending; non-retentive
+	 * ones resume at resume_addr with a0 = hartid, a1 = opaque,
+	 * satp = 0, sstatus.SIE = 0 (SBI spec HSM "sbi_hart_suspend") */
+	unsigned long suspend_type, resume_addr, opaque;
+	bool suspend_retentive;
+};
+
+void sbi_nested_dispatch(const struct sbi_nested *sn,
+			 const struct sbi_nested_request *req,
+			 struct sbi_nested_result *res);
+
+/* Name of the extension that owns `eid` ("base", "time", ...), or NULL. */
+const char *sbi_nested_ext_name(unsigned long eid);
+
+#endif /* SBI_NESTED_H */
