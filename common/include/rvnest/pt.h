@@ -41,7 +41,8 @@ enum pt_access {
 enum pt_walk_status {
 	PT_WALK_OK,
 	PT_WALK_INVALID,      /* V=0, reserved encoding, or misaligned superpage */
-	PT_WALK_DENIED,       /* leaf found, permission does not allow access */
+	PT_WALK_DENIED,       /* leaf found, permission does not allow access,
+			       * or A=0 / (store and D=0) without update_ad */
 	PT_WALK_ACCESS_FAULT, /* a table read itself failed (pt_mem said no) */
 	PT_WALK_ADDR_RANGE,   /* address not canonical / wider than the mode */
 };
@@ -66,6 +67,7 @@ struct pt_walk_opts {
 	bool mxr;           /* sstatus.MXR */
 	bool gstage;        /* G-stage rules: every leaf must have U=1 */
 	bool update_ad;     /* set A (and D on write) instead of faulting */
+	bool svpbmt;        /* PBMT 1-2 allowed in leaves (else reserved) */
 };
 
 struct pt_walk_result {
@@ -83,7 +85,9 @@ uint64_t pt_root_size(enum pt_mode mode);   /* 4096, or 16384 for x4 */
 unsigned pt_va_bits(enum pt_mode mode);     /* 39, 41 for Sv39x4, ... */
 bool pt_mode_from_atp(uint64_t atp_mode, bool gstage, enum pt_mode *out);
 
-/* Walk `va` in the table rooted at root_pa. */
+/* Walk `va` in the table rooted at root_pa. opts may be NULL (all false).
+ * PT_BARE translates va to itself (OK, page_size 4 KiB, pte 0). Svnapot is
+ * not implemented, so a PTE with N=1 is invalid. */
 struct pt_walk_result pt_walk(enum pt_mode mode, const struct pt_mem *mem,
 			      uint64_t root_pa, uint64_t va,
 			      enum pt_access access,
@@ -98,7 +102,8 @@ int pt_map(enum pt_mode mode, const struct pt_mem *mem, uint64_t root_pa,
 	   uint64_t va, uint64_t pa, uint64_t size, uint64_t flags,
 	   uint64_t max_page);
 
-/* Remove the mappings covering [va, va+size). */
+/* Remove the mappings covering [va, va+size). A superpage leaf that only
+ * partly overlaps the range is removed whole; emptied tables are kept. */
 void pt_unmap(enum pt_mode mode, const struct pt_mem *mem, uint64_t root_pa,
 	      uint64_t va, uint64_t size);
 
