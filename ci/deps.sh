@@ -13,6 +13,7 @@ PKGS=(
   gcc-riscv64-unknown-elf
   picolibc-riscv64-unknown-elf
   gcc-riscv64-linux-gnu
+  libc6-dev-riscv64-cross
   device-tree-compiler
   linux-source-6.12
   python3-pytest
@@ -23,6 +24,9 @@ PKGS=(
   bison
   bc
   cpio
+  gzip
+  make
+  gcc
   xz-utils
   clang-format
 )
