@@ -10,3 +10,16 @@ $(TEST_PT): $(BUILD)/host/common/tests/test_pt.o $(BUILD)/host/common/pt.o \
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 HOST_TESTS += $(TEST_PT)
 # --- end page-table walker ---
+
+# ---- l1: instruction decoder and FDT helpers (owner: l1) ----------------
+# insn.c is pure and links everywhere. fdt_util.c needs libfdt, so images
+# that use it add $(FDT_UTIL_BM_OBJS) and $(LIBFDT_BM) themselves.
+COMMON_BM_SRCS += common/insn.c
+FDT_UTIL_BM_OBJS = $(BUILD)/bm/common/fdt_util.o
+
+TEST_INSN := $(BUILD)/host/tests/test_insn
+$(TEST_INSN): $(BUILD)/host/common/tests/test_insn.o \
+	      $(BUILD)/host/common/insn.o $(UNIT_MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+HOST_TESTS += $(TEST_INSN)
