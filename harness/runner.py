@@ -1,0 +1,249 @@
+"""Boot one configuration in QEMU and judge the run.
+
+Every wait has a timeout; the console goes to $(BUILD)/logs/<config>-<n>.log;
+the QEMU version is announced once per process; each failure mode ends in
+one line that names the configuration and the problem."""
+
+import enum
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import protocol, qemu
+from .config import ROOT, Config, build_dir
+
+# After SIGTERM, how long QEMU gets before SIGKILL, and how long the console
+# reader threads get to drain the pipes.
+KILL_GRACE = 5.0
+DRAIN_TIMEOUT = 5.0
+
+
+class Outcome(enum.Enum):
+    PASSED = "passed"
+    MISSING_FILE = "missing_file"          # a `requires` path, the kernel or the firmware
+    QEMU_START_FAILED = "qemu_start_failed"  # QEMU rejected its command line
+    NO_H_EXTENSION = "no_h_extension"      # the guest found no H extension
+    GUEST_ERROR = "guest_error"            # an RVNEST error line
+    TIMEOUT = "timeout"                    # the guest never finished
+    PROTOCOL_ERROR = "protocol_error"      # a malformed RVNEST line
+    BAD_EXIT = "bad_exit"                  # QEMU's exit status is not the expected one
+    NO_DONE = "no_done"                    # no RVNEST done line although one is required
+    DONE_STATUS = "done_status"            # RVNEST done with the wrong status
+    MARKER_MISSING = "marker_missing"      # the success marker never appeared
+
+
+# Guest error messages that mean a known platform problem, with the hint
+# that makes the one-line error actionable.
+GUEST_ERROR_HINTS = {
+    "no_H_extension": "the CPU QEMU emulates has no H extension (-cpu {cpu}); "
+                      "use -cpu rv64,h=true on QEMU >= 7",
+}
+
+
+@dataclass
+class RunResult:
+    config: str
+    outcome: Outcome
+    error: str  # one line, "" when passed
+    command: list
+    icount: bool
+    exit_code: object = None  # int, or None when QEMU never ran or was killed
+    duration: float = 0.0
+    console: str = ""
+    stderr: str = ""
+    log_path: object = None
+    protocol: object = None  # protocol.Protocol, or None when unparsable
+    timed_out: bool = False
+    timeout: float = 0.0  # the limit this run had, seconds
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.PASSED
+
+    @property
+    def last_line(self) -> str:
+        for line in reversed(self.console.splitlines()):
+            if line.strip():
+                return line.strip()
+        return ""
+
+
+_announced = False
+
+
+def announce_qemu(stream=None) -> str:
+    """Print the QEMU in use, once per process (DESIGN: the QEMU in use is
+    always printed, never silently replaced)."""
+    global _announced
+    v = qemu.version()
+    if not _announced:
+        print(f"harness: using {qemu.qemu_binary()}: {v}", file=stream or sys.stderr, flush=True)
+        _announced = True
+    return v
+
+
+def _new_log(cfg_name: str) -> Path:
+    """$(BUILD)/logs/<config>-<n>.log with the next free n; O_EXCL makes it
+    safe when several runs (pytest -n, two engineers) start together."""
+    d = build_dir() / "logs"
+    d.mkdir(parents=True, exist_ok=True)
+    n = 1 + max(
+        (int(p.stem.rsplit("-", 1)[1]) for p in d.glob(f"{cfg_name}-*.log")
+         if p.stem.rsplit("-", 1)[1].isdigit() and p.stem.rsplit("-", 1)[0] == cfg_name),
+        default=0,
+    )
+    while True:
+        p = d / f"{cfg_name}-{n}.log"
+        try:
+            fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            n += 1
+            continue
+        os.close(fd)
+        return p
+
+
+def _missing_message(cfg: Config, path: str) -> str:
+    if path == cfg.kernel:
+        what = "kernel image"
+    elif path == cfg.firmware:
+        what = "firmware"
+    elif path == cfg.initrd:
+        what = "initrd"
+    else:
+        what = "required file"
+    rel = os.path.relpath(path, ROOT) if Path(path).is_relative_to(ROOT) else path
+    return f"config {cfg.name}: {what} {rel} does not exist (build it with `make`, or pass another path)"
+
+
+def _reader(pipe, chunks, log, echo):
+    for line in iter(pipe.readline, ""):
+        chunks.append(line)
+        if log:
+            log.write(line)
+            log.flush()
+        if echo:
+            echo.write(line)
+            echo.flush()
+    pipe.close()
+
+
+def _stop(proc):
+    """SIGTERM, then SIGKILL; every wait bounded."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=KILL_GRACE)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=KILL_GRACE)
+
+
+def judge(cfg: Config, res: RunResult) -> RunResult:
+    """Set outcome and error from the console, exit status and criterion."""
+    name = cfg.name
+    try:
+        res.protocol = protocol.parse(res.console)
+    except protocol.ProtocolError as e:
+        res.outcome, res.error = Outcome.PROTOCOL_ERROR, f"config {name}: {e}"
+        return res
+    if res.timed_out:
+        res.outcome = Outcome.TIMEOUT
+        res.error = (f"config {name}: timeout after {res.timeout:g}s: the guest never "
+                     f"finished; last console line: {res.last_line or '(no output)'!r}")
+        return res
+    p = res.protocol
+    if p.errors:
+        e = p.errors[0]
+        msg = e.get("msg", "")
+        if msg in GUEST_ERROR_HINTS:
+            res.outcome = Outcome.NO_H_EXTENSION if msg == "no_H_extension" else Outcome.GUEST_ERROR
+            res.error = f"config {name}: " + GUEST_ERROR_HINTS[msg].format(cpu=cfg.cpu) + f" [{e.line}]"
+        else:
+            res.outcome = Outcome.GUEST_ERROR
+            res.error = f"config {name}: guest reported: {e.line}"
+        return res
+    if res.exit_code != cfg.success.exit_code:
+        res.outcome = Outcome.BAD_EXIT
+        if not res.console.strip() and res.stderr.strip():
+            # QEMU refused to start (a bad -cpu property, a missing device):
+            # its own first message is the one line worth showing.
+            res.outcome = Outcome.QEMU_START_FAILED
+            first = res.stderr.strip().splitlines()[0]
+            res.error = f"config {name}: QEMU failed to start: {first}"
+        else:
+            res.error = (f"config {name}: QEMU exited with status {res.exit_code} "
+                         f"(expected {cfg.success.exit_code}); last console line: "
+                         f"{res.last_line or '(no output)'!r}")
+        return res
+    if cfg.success.require_done:
+        if p.done is None:
+            res.outcome = Outcome.NO_DONE
+            res.error = (f"config {name}: no 'RVNEST done' line; last console line: "
+                         f"{res.last_line or '(no output)'!r}")
+            return res
+        if p.done["status"] != cfg.success.done_status:
+            res.outcome = Outcome.DONE_STATUS
+            res.error = (f"config {name}: {p.done.line} "
+                         f"(expected status={cfg.success.done_status})")
+            return res
+    if cfg.success.marker:
+        rx = re.compile(cfg.success.marker)
+        if not any(rx.search(line) for line in res.console.splitlines()):
+            res.outcome = Outcome.MARKER_MISSING
+            res.error = f"config {name}: success marker /{cfg.success.marker}/ never printed"
+            return res
+    res.outcome, res.error = Outcome.PASSED, ""
+    return res
+
+
+def run(cfg: Config, icount=None, echo=None, timeout=None, announce=True) -> RunResult:
+    """Boot cfg once. icount None = the configuration's `deterministic`;
+    echo = a stream that receives the console live (make run CONFIG=);
+    timeout None = the configuration's."""
+    icount = cfg.deterministic if icount is None else icount
+    timeout = cfg.timeout if timeout is None else timeout
+    argv = qemu.command(cfg, icount=icount)
+    res = RunResult(cfg.name, Outcome.PASSED, "", argv, icount, timeout=timeout)
+    missing = cfg.missing()
+    if missing:
+        res.outcome, res.error = Outcome.MISSING_FILE, _missing_message(cfg, missing[0])
+        return res
+    argv[0] = qemu.qemu_binary()
+    if announce:
+        announce_qemu()
+    res.log_path = _new_log(cfg.name)
+    out_chunks, err_chunks = [], []
+    t0 = time.monotonic()
+    with open(res.log_path, "w") as log:
+        log.write("# " + " ".join(argv) + "\n")
+        log.flush()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, errors="replace")
+        threads = [
+            threading.Thread(target=_reader, args=(proc.stdout, out_chunks, log, echo), daemon=True),
+            threading.Thread(target=_reader, args=(proc.stderr, err_chunks, None, None), daemon=True),
+        ]
+        for t in threads:
+            t.start()
+        try:
+            res.exit_code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            res.timed_out = True
+            _stop(proc)
+        finally:
+            _stop(proc)
+        for t in threads:
+            t.join(timeout=DRAIN_TIMEOUT)
+        res.duration = time.monotonic() - t0
+        res.console = "".join(out_chunks)
+        res.stderr = "".join(err_chunks)
+        if res.stderr:
+            log.write("# qemu stderr:\n" + res.stderr)
+    return judge(cfg, res)

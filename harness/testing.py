@@ -1,0 +1,44 @@
+"""Helpers for pytest files (harness/test_*.py, and other components' test
+files): load a configuration or skip naming what is missing, and share runs
+between tests so one QEMU boot serves every assertion about it."""
+
+import pytest
+
+from . import config, runner
+
+_cache = {}
+
+
+def load_or_skip(name: str, **kw) -> config.Config:
+    """Load harness/configs/<name>.toml; skip the test, naming every missing
+    path, when the configuration's `requires` (or firmware) are absent."""
+    cfg = config.load(name, **kw)
+    missing = cfg.missing()
+    if missing:
+        pytest.skip(f"config {name}: missing {', '.join(missing)} (not built yet)")
+    return cfg
+
+
+def run(cfg: config.Config, icount=None, timeout=None, cache_key=None) -> runner.RunResult:
+    """runner.run, remembered for the session under cache_key (None = do
+    not remember). Tests that only read a run's output share it."""
+    if cache_key is not None and cache_key in _cache:
+        return _cache[cache_key]
+    res = runner.run(cfg, icount=icount, timeout=timeout)
+    if cache_key is not None:
+        _cache[cache_key] = res
+    return res
+
+
+def run_ok(cfg: config.Config, icount=None, cache_key=None) -> runner.RunResult:
+    """A run that must pass; fails the test with the run's one-line error
+    and log path otherwise."""
+    res = run(cfg, icount=icount, cache_key=cache_key)
+    if not res.ok:
+        pytest.fail(f"{res.error} (log: {res.log_path})", pytrace=False)
+    return res
+
+
+def matrix_names() -> list:
+    """Configurations marked for the benchmark matrix."""
+    return [c.name for c in config.load_all() if c.bench.matrix]
