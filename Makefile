@@ -6,6 +6,8 @@ BUILD ?= build
 PYTHON ?= /usr/bin/python3
 CONFIG ?=
 export PYTHONDONTWRITEBYTECODE := 1
+# The harness and benchmark runner find images through {build} (harness/configs/README.md).
+export RVNEST_BUILD := $(BUILD)
 
 # ---- bare-metal toolchain (DESIGN.md §7) --------------------------------
 CROSS ?= riscv64-unknown-elf-
@@ -98,8 +100,11 @@ build: deps
 unit: $(HOST_TESTS)
 	@rc=0; for t in $(HOST_TESTS); do echo "== $$t"; $$t || rc=1; done; exit $$rc
 
+# pytest exits 5 when it collects no tests: say so instead of a bare "Error 5".
 pytest: all
-	$(PYTHON) -m pytest -ra harness $(PYTEST_ARGS)
+	@rc=0; $(PYTHON) -m pytest -ra harness benchmarks $(PYTEST_ARGS) || rc=$$?; \
+	  if [ $$rc = 5 ]; then echo "pytest: error: no tests collected (exit 5)" >&2; fi; \
+	  exit $$rc
 
 test: deps
 	@$(MAKE) --no-print-directory all
