@@ -23,3 +23,12 @@ $(TEST_INSN): $(BUILD)/host/common/tests/test_insn.o \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 HOST_TESTS += $(TEST_INSN)
+
+TEST_FDT_UTIL := $(BUILD)/host/tests/test_fdt_util
+$(TEST_FDT_UTIL): $(BUILD)/host/common/tests/test_fdt_util.o \
+		  $(BUILD)/host/common/fdt_util.o $(UNIT_MAIN_OBJ) \
+		  $(LIBFDT_HOST)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+HOST_TESTS += $(TEST_FDT_UTIL)
+# ---- end l1 ---------------------------------------------------------------
