@@ -18,6 +18,7 @@ PKGS=(
   linux-source-6.12
   python3-pytest
   python3-matplotlib
+  python3-jsonschema
   lcov
   gdb-multiarch
   flex
