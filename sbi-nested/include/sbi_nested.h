@@ -91,6 +91,9 @@ struct sbi_nested_fence {
 	unsigned long start, size;
 	/* ASID for *_ASID kinds, VMID for HFENCE_GVMA_VMID, else 0 */
 	unsigned long id;
+	/* the calling hart: HFENCE.VVMA applies to the VMID in the CALLER's
+	 * hgatp (SBI spec RFENCE "Remote HFENCE.VVMA") */
+	unsigned long source_hartid;
 };
 
 /* Phase of an SBI_EXT_RVNEST bench bracket. */

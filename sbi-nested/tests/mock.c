@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "mock.h"
+
+#include <string.h>
+
+static bool in_mem(unsigned long gpa, unsigned long len)
+{
+	return gpa >= MOCK_MEM_BASE && len <= MOCK_MEM_SIZE &&
+	       gpa - MOCK_MEM_BASE <= MOCK_MEM_SIZE - len;
+}
+
+static enum sbi_nested_status m_check(void *ctx, unsigned long gpa,
+				      unsigned long len,
+				      enum sbi_nested_access access)
+{
+	struct mock *m = ctx;
+
+	if (access == SBI_NESTED_ACCESS_EXEC && m->mem_noexec)
+		return SBI_NESTED_OUTSIDE;
+	/* len 0: the address itself must still be inside */
+	if (!in_mem(gpa, len ? len : 1))
+		return SBI_NESTED_OUTSIDE;
+	return SBI_NESTED_OK;
+}
+
+static enum sbi_nested_status m_read(void *ctx, unsigned long gpa, void *buf,
+				     size_t len)
+{
+	struct mock *m = ctx;
+
+	if (++m->guest_read_calls == m->guest_read_fail_at || !in_mem(gpa, len))
+		return SBI_NESTED_OUTSIDE;
+	memcpy(buf, &m->mem[gpa - MOCK_MEM_BASE], len);
+	return SBI_NESTED_OK;
+}
+
+static enum sbi_nested_status m_write(void *ctx, unsigned long gpa,
+				      const void *buf, size_t len)
+{
+	struct mock *m = ctx;
+
+	if (++m->guest_write_calls == m->guest_write_fail_at ||
+	    !in_mem(gpa, len))
+		return SBI_NESTED_OUTSIDE;
+	memcpy(&m->mem[gpa - MOCK_MEM_BASE], buf, len);
+	return SBI_NESTED_OK;
+}
+
+static enum sbi_nested_status m_read_virt(void *ctx, unsigned long hartid,
+					  unsigned long gva, unsigned long *val)
+{
+	struct mock *m = ctx;
+
+	(void)hartid;
+	m->virt_calls++;
+	if (gva != m->virt_addr)
+		return m->virt_miss;
+	*val = m->virt_value;
+	return SBI_NESTED_OK;
+}
+
+static enum sbi_nested_status m_console_write(void *ctx, const char *buf,
+					      size_t len)
+{
+	struct mock *m = ctx;
+
+	m->console_writes++;
+	if (m->console_fail)
+		return SBI_NESTED_IO_ERROR;
+	if (len > sizeof(m->out) - m->out_len)
+		return SBI_NESTED_IO_ERROR;
+	memcpy(m->out + m->out_len, buf, len);
+	m->out_len += len;
+	return SBI_NESTED_OK;
+}
+
+static int m_getc(void *ctx)
+{
+	struct mock *m = ctx;
+
+	if (!m->in || !*m->in)
+		return -1;
+	return (unsigned char)*m->in++;
+}
+
+static void m_set_timer(void *ctx, unsigned long hartid, unsigned long stime)
+{
+	struct mock *m = ctx;
+
+	m->timer_calls++;
+	m->timer_hart = hartid;
+	m->timer_value = stime;
+}
+
+static enum sbi_nested_status m_send_ipi(void *ctx, unsigned long hartid)
+{
+	struct mock *m = ctx;
+
+	if ((long)hartid == m->ipi_fail_hart)
+		return SBI_NESTED_NO_HART;
+	m->ipi_harts[m->ipi_calls++] = hartid;
+	return SBI_NESTED_OK;
+}
+
+static bool m_clear_ipi(void *ctx, unsigned long hartid)
+{
+	struct mock *m = ctx;
+	bool was = m->ipi_pending;
+
+	(void)hartid;
+	m->clear_ipi_calls++;
+	m->ipi_pending = false;
+	return was;
+}
+
+static enum sbi_nested_status m_fence(void *ctx, unsigned long hartid,
+				      const struct sbi_nested_fence *f)
+{
+	struct mock *m = ctx;
+
+	if ((long)hartid == m->fence_fail_hart)
+		return SBI_NESTED_NO_HART;
+	m->fences[m->fence_calls].hartid = hartid;
+	m->fences[m->fence_calls].f = *f;
+	m->fence_calls++;
+	return SBI_NESTED_OK;
+}
+
+static enum sbi_nested_hart_state m_status(void *ctx, unsigned long hartid)
+{
+	struct mock *m = ctx;
+
+	return m->state[hartid];
+}
+
+static enum sbi_nested_status m_start(void *ctx, unsigned long hartid,
+				      unsigned long addr, unsigned long opaque)
+{
+	struct mock *m = ctx;
+
+	m->start_calls++;
+	m->start_hart = hartid;
+	m->start_addr = addr;
+	m->start_opaque = opaque;
+	if (m->start_result == SBI_NESTED_OK)
+		m->state[hartid] = SBI_NESTED_HART_START_PENDING;
+	return m->start_result;
+}
+
+static void m_bench(void *ctx, unsigned long id,
+		    enum sbi_nested_bench_phase phase,
+		    const unsigned long args[5])
+{
+	struct mock *m = ctx;
+
+	m->bench_calls++;
+	m->bench_id = id;
+	m->bench_phase = phase;
+	memcpy(m->bench_args, args, sizeof(m->bench_args));
+}
+
+static const struct sbi_nested_ops mock_ops = {
+	.guest_check = m_check,
+	.guest_read = m_read,
+	.guest_write = m_write,
+	.guest_read_ulong_virt = m_read_virt,
+	.console_write = m_console_write,
+	.console_getc = m_getc,
+	.set_timer = m_set_timer,
+	.send_ipi = m_send_ipi,
+	.clear_ipi = m_clear_ipi,
+	.remote_fence = m_fence,
+	.hart_get_status = m_status,
+	.hart_start = m_start,
+	.bench_mark = m_bench,
+};
+
+void mock_init(struct mock *m, struct sbi_nested *sn,
+	       struct sbi_nested_config *cfg, struct sbi_nested_ops *ops)
+{
+	memset(m, 0, sizeof(*m));
+	m->ipi_fail_hart = -1;
+	m->fence_fail_hart = -1;
+	m->virt_miss = SBI_NESTED_FAULT;
+	m->state[0] = SBI_NESTED_HART_STARTED;
+	for (int i = 1; i < MOCK_NHARTS; i++)
+		m->state[i] = SBI_NESTED_HART_STOPPED;
+
+	*ops = mock_ops;
+	*cfg = (struct sbi_nested_config){
+		.nharts = MOCK_NHARTS,
+		.mvendorid = 0x111,
+		.marchid = 0x222,
+		.mimpid = 0x333,
+		.guest_has_h = true,
+		.ext_enabled = SBI_NESTED_EXT_ALL,
+	};
+	*sn = (struct sbi_nested){.ops = ops, .cfg = cfg, .ctx = m};
+}
+
+struct sbi_nested_result mock_call(const struct sbi_nested *sn,
+				   unsigned long eid, unsigned long fid,
+				   unsigned long a0, unsigned long a1,
+				   unsigned long a2, unsigned long a3,
+				   unsigned long a4)
+{
+	struct sbi_nested_request req = {
+		.eid = eid,
+		.fid = fid,
+		.args = {a0, a1, a2, a3, a4, 0},
+		.hartid = 0,
+	};
+	struct sbi_nested_result res;
+
+	/* poison: the dispatcher must set every field it reports */
+	memset(&res, 0x5a, sizeof(res));
+	sbi_nested_dispatch(sn, &req, &res);
+	return res;
+}
+
+struct mock_fx *mock_setup(void)
+{
+	static struct mock_fx fx;
+
+	mock_init(&fx.m, &fx.sn, &fx.cfg, &fx.ops);
+	return &fx;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A mock of the services L0 gives sbi-nested: guest memory is one buffer at
+ * MOCK_MEM_BASE, the console is two buffers, and every call is recorded so
+ * a test can check what the dispatcher asked L0 to do.
+ */
+#ifndef SBI_NESTED_MOCK_H
+#define SBI_NESTED_MOCK_H
+
+#include <sbi_nested.h>
+
+#define MOCK_MEM_BASE 0x80000000UL
+#define MOCK_MEM_SIZE 0x1000UL
+#define MOCK_NHARTS 4
+#define MOCK_MAX_CALLS 128
+
+struct mock_fence_call {
+	unsigned long hartid;
+	struct sbi_nested_fence f;
+};
+
+struct mock {
+	unsigned char mem[MOCK_MEM_SIZE];
+	/* when set, EXEC checks fail (memory is data-only) */
+	bool mem_noexec;
+
+	char out[4096];
+	size_t out_len;
+	int console_writes;
+	bool console_fail;
+	const char *in; /* console input, consumed by getc */
+
+	int timer_calls;
+	unsigned long timer_hart, timer_value;
+
+	unsigned long ipi_harts[MOCK_MAX_CALLS];
+	int ipi_calls;
+	long ipi_fail_hart; /* -1: never fail */
+	bool ipi_pending;
+	int clear_ipi_calls;
+
+	struct mock_fence_call fences[MOCK_MAX_CALLS];
+	int fence_calls;
+	long fence_fail_hart; /* -1: never fail */
+
+	enum sbi_nested_hart_state state[MOCK_NHARTS];
+	int start_calls;
+	unsigned long start_hart, start_addr, start_opaque;
+	enum sbi_nested_status start_result;
+
+	/* guest-virtual memory: one ulong at virt_addr */
+	unsigned long virt_addr, virt_value;
+	enum sbi_nested_status virt_miss; /* returned for other addresses */
+	int virt_calls;
+
+	int bench_calls;
+	unsigned long bench_id;
+	enum sbi_nested_bench_phase bench_phase;
+	unsigned long bench_args[5];
+
+	int guest_read_calls, guest_write_calls;
+	/* fail the n-th guest_read/guest_write (1-based), 0 = never */
+	int guest_read_fail_at, guest_write_fail_at;
+};
+
+/* Everything one test needs, reset by mock_setup(). */
+struct mock_fx {
+	struct mock m;
+	struct sbi_nested sn;
+	struct sbi_nested_config cfg;
+	struct sbi_nested_ops ops;
+};
+
+struct mock_fx *mock_setup(void);
+
+/* Reset `m` and build an sbi_nested with every op and extension enabled. */
+void mock_init(struct mock *m, struct sbi_nested *sn,
+	       struct sbi_nested_config *cfg, struct sbi_nested_ops *ops);
+
+/* One SBI call from hart 0 (args beyond those given are 0). */
+struct sbi_nested_result mock_call(const struct sbi_nested *sn,
+				   unsigned long eid, unsigned long fid,
+				   unsigned long a0, unsigned long a1,
+				   unsigned long a2, unsigned long a3,
+				   unsigned long a4);
+
+#endif
