@@ -1,0 +1,185 @@
+"""Markdown report and plots from a results file.
+
+    /usr/bin/python3 -m benchmarks.report results/<stem>.json [--out DIR]
+
+regenerates <stem>.md and <stem>/*.png from the JSON alone, so every figure
+can be reproduced from its results file."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import plots, results
+
+# NEVE (Lim et al., SOSP 2017), Table 7: traps into the host hypervisor for
+# one nested hypercall; DESIGN §6 gives the floor of 2 (the exit and L1's
+# return).
+ANCHORS = (
+    ("ARMv8.3 nested virtualization", 126),
+    ("ARMv8.3 + NEVE", 15),
+    ("x86 with VMCS shadowing", 5),
+    ("floor (exit + L1's return)", 2),
+)
+
+
+def fmt(x, digits=1) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float) and not x.is_integer():
+        return f"{x:,.{digits}f}"
+    return f"{int(x):,}"
+
+
+def table(header: list, rows: list) -> str:
+    """A Markdown table whose columns are padded, so it also reads well on
+    a terminal."""
+    cells = [header] + [[str(c) for c in r] for r in rows]
+    w = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(c.ljust(w[i]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(r)) + " |"
+    sep = "|" + "|".join("-" * (w[i] + 1) + (":" if i else "-") for i in range(len(header))) + "|"
+    return "\n".join([line(cells[0]), sep] + [line(r) for r in cells[1:]])
+
+
+def bench_names(doc: dict) -> list:
+    """Benchmarks in first-seen order across configurations."""
+    names = []
+    for c in doc["configs"].values():
+        for n in c["summary"]:
+            if n not in names:
+                names.append(n)
+    return names
+
+
+def table1(doc: dict) -> str:
+    """Cost per operation per configuration (the style of NEVE Table 1)."""
+    cfgs = list(doc["configs"].items())
+    header = ["benchmark"]
+    for _, c in cfgs:
+        lab = c["label"]
+        header += [f"{lab} instr/op", f"{lab} ns/op", f"{lab} L1 exits/op"]
+    rat = list(doc["ratios"].items())
+    for key, _ in rat:
+        header += [f"{key} instr", f"{key} wall"]
+    rows = []
+    for b in bench_names(doc):
+        row = [b]
+        for _, c in cfgs:
+            m = c["summary"].get(b)
+            row += ([fmt(m["instret_per_op"]), fmt(m["wall_ns_per_op_median"], 0),
+                     fmt(m["exits_total_per_op"], 2)] if m else ["-", "-", "-"])
+        for _, r in rat:
+            x = r.get(b, {})
+            row += [fmt(x.get("instret"), 2) + ("x" if x.get("instret") else ""),
+                    fmt(x.get("wall"), 2) + ("x" if x.get("wall") else "")]
+        rows.append(row)
+    return table(header, rows)
+
+
+def table7(doc: dict) -> str:
+    """Traps into L0 per operation (the style of NEVE Table 7)."""
+    with_l0 = [(n, c) for n, c in doc["configs"].items() if c["l0_traps"] == "l0bench"]
+    if not with_l0:
+        return ("No configuration in this file runs on L0 (`l0_traps = \"l0bench\"`), so there "
+                "are no traps into L0 to count yet.")
+    header = ["benchmark"]
+    for _, c in with_l0:
+        lab = c["label"]
+        header += [f"{lab} L0 traps/op", f"{lab} L2 exits/op", f"{lab} traps per L2 exit"]
+    rows = []
+    for b in bench_names(doc):
+        row = [b]
+        for _, c in with_l0:
+            m = c["summary"].get(b)
+            row += ([fmt(m["l0_traps_per_op"], 2), fmt(m["exits_total_per_op"], 2),
+                     fmt(m["exit_multiplication"], 2)] if m else ["-", "-", "-"])
+        rows.append(row)
+    out = table(header, rows)
+    for n, c in with_l0:
+        causes = sorted({k for m in c["summary"].values() for k in (m["l0_causes_per_op"] or {})})
+        if not causes:
+            continue
+        rows = [[b] + [fmt((c["summary"][b]["l0_causes_per_op"] or {}).get(k), 2) for k in causes]
+                for b in bench_names(doc) if b in c["summary"]]
+        out += f"\n\nTraps into L0 per operation by cause, `{c['label']}`:\n\n" + table(["benchmark"] + causes, rows)
+    return out
+
+
+def anchors() -> str:
+    return table(["nested hypercall (NEVE, SOSP 2017, Table 7)", "traps into the host hypervisor"],
+                 [[a, str(n)] for a, n in ANCHORS])
+
+
+def render(doc: dict, figures: list = ()) -> str:
+    p = doc["provenance"]
+    g = p["git"]
+    out = [f"# rvnest benchmark report ({doc['mode']})", "",
+           f"Created {doc['created']} at revision `{g['revision']}`"
+           + (" (**dirty working tree**)" if g["dirty"] else "") + ".", "",
+           f"- QEMU: {p['qemu']}", f"- OpenSBI: {p['opensbi']}"]
+    for cc, v in p["compilers"].items():
+        out.append(f"- {cc}: {v}")
+    out.append(f"- host: {p['host'].get('system')}, {p['host'].get('cpus')} CPUs")
+    out += ["", "## Cost per operation (after NEVE, SOSP 2017, Table 1)", "",
+            "Instructions per operation are exact (`-icount shift=0,sleep=off`); ns/op is the "
+            "median of the wall-time runs (reported, never asserted: shared, noisy machines); "
+            "L1 exits/op are the exits L1 saw from L2.", "", table1(doc), "",
+            "## Traps into L0 per operation (after NEVE, SOSP 2017, Table 7)", "", table7(doc), "",
+            "Published anchors for one nested hypercall:", "", anchors(), ""]
+    out += ["## Runs", ""]
+    rows = []
+    for n, c in doc["configs"].items():
+        ic = [r for r in c["runs"] if r["kind"] == "icount"]
+        wl = [r for r in c["runs"] if r["kind"] == "wall"]
+        failed = [r for r in c["runs"] if r["outcome"] != "passed"]
+        det = {m["deterministic_identical"] for m in c["summary"].values()}
+        rows.append([n, c["label"], str(len(ic)), str(len(wl)), str(len(failed)),
+                     "yes" if det == {True} else ("NO" if False in det else "-")])
+    out.append(table(["config", "label", "icount runs", "wall runs", "failed runs",
+                      "icount runs identical"], rows))
+    for n, c in doc["configs"].items():
+        for r in c["runs"]:
+            if r["outcome"] != "passed":
+                out.append(f"\n- {n} {r['kind']} run {r['index']}: {r['error']} (log {r['log']})")
+    if doc["skipped"]:
+        out += ["", "Skipped configurations:", ""]
+        out += [f"- `{n}`: {why}" for n, why in doc["skipped"].items()]
+    if figures:
+        out += ["", "## Figures", ""]
+        out += [f"![{Path(f).stem}]({f})" for f in figures]
+    out += ["", "Every number above comes from the JSON results file of the same name; "
+            "`python3 -m benchmarks.report <file>.json` regenerates this report and its figures.", ""]
+    return "\n".join(out)
+
+
+def write(doc: dict, json_path: Path, out_dir: Path = None) -> tuple:
+    """Write <stem>.md and <stem>/*.png next to the JSON (or into out_dir)."""
+    json_path = Path(json_path)
+    out_dir = Path(out_dir) if out_dir else json_path.parent
+    stem = json_path.stem
+    fig_dir = out_dir / stem
+    pngs = plots.render_all(doc, fig_dir)
+    md = out_dir / f"{stem}.md"
+    md.write_text(render(doc, [str(p.relative_to(out_dir)) for p in pngs]))
+    return md, pngs
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python3 -m benchmarks.report", description=__doc__.splitlines()[0])
+    ap.add_argument("results", help="a results JSON file")
+    ap.add_argument("--out", help="directory for the report and figures (default: beside the JSON)")
+    a = ap.parse_args(argv)
+    try:
+        doc = results.load(a.results)
+    except results.ResultsError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    md, pngs = write(doc, Path(a.results), a.out and Path(a.out))
+    print(table1(doc))
+    print(f"report: {md}")
+    for p in pngs:
+        print(f"figure: {p}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""Results files: collection of runs into per-operation metrics, derived
+ratios, provenance, and schema validation (benchmarks/schema.json)."""
+
+import datetime
+import hashlib
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+from pathlib import Path
+
+from harness import config, qemu
+
+SCHEMA_VERSION = 1
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
+# Keys of a bench line that are deterministic under -icount shift=0,sleep=off
+# (DESIGN §6): instruction and cycle counts, and every exit/trap count.
+DETERMINISTIC_KEYS = ("iters", "instret", "cycle", "exits", "exits_total")
+L0_KEYS = ("traps", "causes", "l2_exits", "l2_forwarded")
+# OpenSBI's banner names the timer and its frequency; the timebase converts
+# `time=` deltas to seconds when the image does not print timebase= itself.
+OPENSBI_TIMER_RE = re.compile(r"Platform Timer Device\s*:\s*\S+ @ (\d+)Hz")
+
+
+class ResultsError(Exception):
+    pass
+
+
+def _git(*args) -> str:
+    try:
+        r = subprocess.run(["git", *args], cwd=config.ROOT, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"unavailable ({e})"
+    return r.stdout.strip()
+
+
+def git_revision() -> dict:
+    rev = _git("rev-parse", "HEAD")
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return {"revision": rev, "short": rev[:12], "dirty": bool(status)}
+
+
+def file_digest(path: str) -> dict:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        return {"path": path, "sha256": None, "error": e.strerror}
+    return {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def provenance(firmware: str) -> dict:
+    compilers = {}
+    for cc in ("riscv64-unknown-elf-gcc", "riscv64-linux-gnu-gcc", "gcc"):
+        compilers[cc] = qemu.tool_version(cc)
+    return {
+        "git": git_revision(),
+        "qemu": qemu.version(),
+        "qemu_binary": qemu.qemu_binary(),
+        "opensbi": qemu.opensbi_version(firmware),
+        "compilers": compilers,
+        "python": platform.python_version(),
+        "host": {"machine": platform.machine(), "system": platform.platform(),
+                 "cpus": os.cpu_count()},
+    }
+
+
+def timebase_hz(res) -> int:
+    """The timebase of `time=` deltas, read from the run itself: the image's
+    boot line (timebase=) if it prints one, else OpenSBI's banner."""
+    for b in res.protocol.boots:
+        if "timebase" in b.fields:
+            return int(b["timebase"])
+    m = OPENSBI_TIMER_RE.search(res.console)
+    return int(m.group(1)) if m else 0
+
+
+def run_record(res, kind: str, index: int) -> dict:
+    """One QEMU run as stored in a results file."""
+    benches = {}
+    if res.protocol is not None:
+        l0 = res.protocol.l0benches
+        for name, b in res.protocol.benches.items():
+            entry = {"iters": b["iters"], "instret": b["instret"], "cycle": b["cycle"],
+                     "time": b["time"], "exits": b.get("exits"),
+                     "exits_total": b.get("exits_total")}
+            lb = l0.get(name)
+            entry["l0"] = ({k: lb.get(k) for k in L0_KEYS} if lb is not None else None)
+            benches[name] = entry
+    return {
+        "kind": kind,
+        "index": index,
+        "icount": res.icount,
+        "command": list(res.command),
+        "log": str(res.log_path) if res.log_path else None,
+        "duration_s": round(res.duration, 3),
+        "outcome": res.outcome.value,
+        "error": res.error,
+        "timebase_hz": timebase_hz(res) if res.protocol is not None else 0,
+        "benchmarks": benches,
+    }
+
+
+def deterministic_view(run: dict) -> dict:
+    """The part of a run that must repeat exactly under icount."""
+    return {name: {**{k: b[k] for k in DETERMINISTIC_KEYS}, "l0": b["l0"]}
+            for name, b in run["benchmarks"].items()}
+
+
+def _per_op(n, iters):
+    return None if n is None else n / iters
+
+
+def summarize(runs: list) -> dict:
+    """Per-benchmark metrics of one configuration from its runs: the first
+    passing icount run gives the deterministic metrics; the wall-time runs
+    give the median ns per operation."""
+    ic = [r for r in runs if r["kind"] == "icount" and r["outcome"] == "passed"]
+    wall = [r for r in runs if r["kind"] == "wall" and r["outcome"] == "passed"]
+    if not ic:
+        return {}
+    first = ic[0]
+    identical = all(deterministic_view(r) == deterministic_view(first) for r in ic[1:])
+    out = {}
+    for name, b in first["benchmarks"].items():
+        it = b["iters"]
+        if it <= 0:
+            raise ResultsError(f"benchmark {name}: iters={it}")
+        m = {
+            "iters": it,
+            "instret_per_op": b["instret"] / it,
+            "cycle_per_op": b["cycle"] / it,
+            "exits_per_op": ({c: n / it for c, n in b["exits"].items()} if b["exits"] is not None else None),
+            "exits_total_per_op": _per_op(b["exits_total"], it),
+            "l0_traps_per_op": None,
+            "l0_causes_per_op": None,
+            "l2_exits_per_op": None,
+            "exit_multiplication": None,
+            "icount_runs": len(ic),
+            "deterministic_identical": identical,
+        }
+        if b["l0"] is not None:
+            l0 = b["l0"]
+            m["l0_traps_per_op"] = l0["traps"] / it
+            m["l0_causes_per_op"] = {c: n / it for c, n in (l0["causes"] or {}).items()}
+            m["l2_exits_per_op"] = _per_op(l0["l2_exits"], it)
+            if b["exits_total"]:
+                # traps into L0 per L2 exit that L1 handled (DESIGN §6: floor 2)
+                m["exit_multiplication"] = l0["traps"] / b["exits_total"]
+        samples = []
+        for w in wall:
+            wb = w["benchmarks"].get(name)
+            if wb and w["timebase_hz"]:
+                samples.append(wb["time"] / w["timebase_hz"] * 1e9 / wb["iters"])
+        m["wall_ns_per_op_samples"] = samples
+        m["wall_ns_per_op_median"] = statistics.median(samples) if samples else None
+        out[name] = m
+    return out
+
+
+def ratios(doc: dict) -> dict:
+    """For every configuration with a baseline in the same file: per
+    benchmark, this / baseline for instructions, wall time and exits."""
+    out = {}
+    for name, c in doc["configs"].items():
+        base = c["baseline"]
+        if not base or base not in doc["configs"]:
+            continue
+        b_sum = doc["configs"][base]["summary"]
+        r = {}
+        for bench, m in c["summary"].items():
+            bm = b_sum.get(bench)
+            if not bm:
+                continue
+            def div(key):
+                x, y = m.get(key), bm.get(key)
+                return x / y if x is not None and y else None
+            r[bench] = {"instret": div("instret_per_op"), "wall": div("wall_ns_per_op_median"),
+                        "exits_total": div("exits_total_per_op")}
+        out[f"{name}/{base}"] = r
+    return out
+
+
+def new_document(mode: str, firmware: str) -> dict:
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "created": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "mode": mode,
+        "provenance": provenance(firmware),
+        "configs": {},
+        "skipped": {},
+        "ratios": {},
+    }
+
+
+def config_entry(cfg, runs: list) -> dict:
+    images = [file_digest(p) for p in dict.fromkeys([cfg.firmware, cfg.kernel] + ([cfg.initrd] if cfg.initrd else []))]
+    return {
+        "label": cfg.bench.label,
+        "l0_traps": cfg.bench.l0_traps,
+        "baseline": cfg.bench.baseline,
+        "config": cfg.as_dict(),
+        "config_toml": cfg.raw,
+        "images": images,
+        "runs": runs,
+        "summary": summarize(runs),
+    }
+
+
+def file_stem(doc: dict) -> str:
+    """<date>-<revision>[-dirty][-quick]: unique per run, sortable."""
+    t = doc["created"].replace("-", "").replace(":", "").replace("T", "-").rstrip("Z")
+    g = doc["provenance"]["git"]
+    stem = f"{t}-{g['short'][:7]}" + ("-dirty" if g["dirty"] else "")
+    return stem + ("-quick" if doc["mode"] == "quick" else "")
+
+
+def save(doc: dict, out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    p = out_dir / f"{file_stem(doc)}.json"
+    p.write_text(json.dumps(doc, indent=1, sort_keys=False) + "\n")
+    return p
+
+
+def load(path) -> dict:
+    try:
+        doc = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise ResultsError(f"{path}: cannot read results: {e}") from None
+    validate(doc, where=str(path))
+    return doc
+
+
+def validate(doc: dict, where: str = "results") -> None:
+    """Raise ResultsError naming the first place the document breaks
+    benchmarks/schema.json."""
+    import jsonschema
+
+    schema = json.loads(SCHEMA_PATH.read_text())
+    v = jsonschema.Draft7Validator(schema)
+    errs = sorted(v.iter_errors(doc), key=lambda e: list(e.absolute_path))
+    if errs:
+        e = errs[0]
+        at = "/".join(str(x) for x in e.absolute_path) or "(top)"
+        raise ResultsError(f"{where}: at {at}: {e.message}")
