@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The shadow G-stage (DESIGN.md §4): the table L2 really runs on. It maps
+ * L2 guest-physical addresses straight to host physical addresses by
+ * composing L1's G-stage (L1's hgatp: L2 GPA -> L1 GPA) with L0's map of
+ * L1 (L1 GPA -> host PA).
+ *
+ * It is a cache, exactly as a TLB is: entries are filled lazily on L2
+ * guest-page faults and dropped on HFENCE.GVMA, on hgatp changes and when
+ * the table pool runs out. The privileged spec requires L1 to execute
+ * HFENCE.GVMA after changing its G-stage tables ("Hypervisor Memory-
+ * Management Fence Instructions"), so L1's tables are never write-protected.
+ *
+ * Pure C, no hardware access: L0 supplies callbacks for its own map and
+ * executes the hardware fences that the results ask for. See
+ * shadow/README.md.
+ *
+ * INVARIANT: no shadow leaf ever maps a host address outside the regions
+ * that l1_gpa_to_host reports as L1 RAM.
+ */
+#ifndef SHADOW_H
+#define SHADOW_H
+
+#include <rvnest/encoding.h>
+#include <rvnest/pt.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Distinct L1 hgatp values (MODE, VMID, root) whose shadows are kept at the
+ * same time; each has its own root and its own hardware VMID. */
+#define SHADOW_SLOTS 4
+/* Page sizes a fill can install: 4 KiB, 2 MiB, 1 GiB, 512 GiB, 256 TiB. */
+#define SHADOW_LEVELS_MAX 5
+
+/* L0's view of one L1 guest-physical address. */
+struct shadow_l0_map {
+	uint64_t host_pa; /* host PA backing the L1 GPA that was asked */
+	uint64_t perm;	  /* PTE_R/W/X that L0's own map grants L1 */
+	/* The L1 GPA range around it that is backed linearly (host_pa -
+	 * l1_gpa constant) with the same perm: lets a fill use superpages. */
+	uint64_t base;
+	uint64_t size;
+};
+
+struct shadow_l0_ops {
+	void *ctx;
+	/* Translate an L1 GPA through L0's map. Return false when it is not
+	 * L1 RAM (MMIO that L0 emulates for L1, or nothing). */
+	bool (*l1_gpa_to_host)(void *ctx, uint64_t l1_gpa,
+			       struct shadow_l0_map *out);
+	/* Read 8 bytes of host memory that l1_gpa_to_host returned (L1's
+	 * G-stage tables). */
+	uint64_t (*read_host64)(void *ctx, uint64_t host_pa);
+};
+
+/* What to do when L1 writes an unsupported MODE into hgatp. */
+enum shadow_hgatp_warl {
+	/* QEMU (target/riscv/csr.c legalize_xatp): the whole write is
+	 * ignored, as the spec requires for satp. The default: L1 must see
+	 * what it sees on QEMU's own H extension. */
+	SHADOW_HGATP_WARL_IGNORE_WRITE,
+	/* Privileged spec, hgatp: "A write to hgatp with an unsupported MODE
+	 * value is not ignored as it is for satp. Instead, the fields of
+	 * hgatp are WARL in the normal way": MODE keeps its old (legal)
+	 * value, VMID and PPN take the written value. */
+	SHADOW_HGATP_WARL_FIELDS,
+};
+
+struct shadow_config {
+	struct shadow_l0_ops l0;
+	/* Table pool: host PA, size and where L0 can access it (identity on
+	 * bare metal, a buffer in host tests). 16 KiB aligned, at least
+	 * shadow_pool_min_size(mode) bytes. */
+	uint64_t pool_pa;
+	uint64_t pool_size;
+	void *pool_va;
+	/* Mode of the shadow tables themselves (the widest mode L0 has); L1
+	 * may use Bare and every x4 mode with no more levels than this. */
+	enum pt_mode mode;
+	/* Hardware VMIDs hw_vmid_base .. hw_vmid_base + SHADOW_SLOTS - 1 are
+	 * the shadow's (L0 keeps its own VMID for L1 outside that range). */
+	uint64_t hw_vmid_base;
+	enum shadow_hgatp_warl warl;
+};
+
+/* Result of shadow_fill / shadow_translate. */
+enum shadow_status {
+	/* The L2 GPA is now mapped (fill) or translates (translate). */
+	SHADOW_FILLED,
+	/* L1's walk failed (invalid/reserved PTE, misaligned superpage, GPA
+	 * too wide) or denied the access (permission, U=0, A=0, store with
+	 * D=0): forward a guest-page fault to L1, cause and htval below. */
+	SHADOW_FORWARD_GUEST_PAGE_FAULT,
+	/* L1's table walk read memory that is not L1 RAM: forward the
+	 * access fault of the original access type (the spec's rule for
+	 * implicit G-stage table accesses), cause below, htval 0. */
+	SHADOW_L1_TABLE_ACCESS_FAULT,
+	/* L1 maps the L2 GPA to l1_gpa, which is not L1 RAM: L0 emulates
+	 * the MMIO access for L1's device or forwards the access fault
+	 * (cause below). Never mapped. */
+	SHADOW_NOT_RAM,
+	/* L1 allows the access but L0's own map of that L1 RAM does not
+	 * (perm): L0 handles it as the same access from L1 itself. */
+	SHADOW_L0_DENIED,
+	/* The pool could not hold one walk even right after a flush. Cannot
+	 * happen with a pool of shadow_pool_min_size (shadow_init checks);
+	 * reported, never hidden. Nothing was mapped. */
+	SHADOW_POOL_TOO_SMALL,
+};
+
+/* Hardware fence L0 must execute after a call, for the shadow's VMIDs. */
+enum shadow_hw_fence {
+	SHADOW_HW_FENCE_NONE,
+	/* HFENCE.GVMA gaddr = result.gpa >> 2, vmid = result.hw_vmid */
+	SHADOW_HW_FENCE_GPA,
+	/* HFENCE.GVMA for the VMID in the hgatp value returned */
+	SHADOW_HW_FENCE_VMID,
+	/* HFENCE.GVMA for every shadow VMID (or all VMIDs) */
+	SHADOW_HW_FENCE_ALL,
+};
+
+/* The original access that faulted (decides the forwarded cause). */
+enum shadow_access {
+	SHADOW_ACCESS_FETCH,
+	SHADOW_ACCESS_LOAD,
+	SHADOW_ACCESS_STORE,
+};
+
+struct shadow_result {
+	enum shadow_status status;
+	enum shadow_hw_fence fence;
+	uint64_t gpa;	     /* the L2 GPA asked */
+	uint64_t l1_gpa;     /* FILLED, NOT_RAM, L0_DENIED: L1 GPA of gpa */
+	uint64_t host_pa;    /* FILLED: host PA of gpa */
+	uint64_t page_size;  /* FILLED: size of the installed leaf */
+	uint64_t perm;	     /* FILLED: PTE_R/W/X installed */
+	unsigned long cause; /* FORWARD_*, L1_TABLE_ACCESS_FAULT, NOT_RAM */
+	uint64_t htval;	     /* FORWARD_GUEST_PAGE_FAULT: gpa >> 2; else 0 */
+	uint64_t hw_vmid;    /* hardware VMID of the current shadow */
+};
+
+/* Fill counts by page size (index = level: 4K, 2M, 1G, ...), forwards by
+ * the cause L1 receives, flushes by kind, pool use. */
+struct shadow_stats {
+	uint64_t fills[SHADOW_LEVELS_MAX];
+	uint64_t translates;
+	uint64_t forwards[EXC_COUNT];
+	uint64_t not_ram;
+	uint64_t l0_denied;
+	uint64_t pool_too_small;
+	uint64_t refills; /* a fill found a stale leaf and replaced it */
+	uint64_t flush_all;
+	uint64_t flush_vmid;
+	uint64_t flush_gpa;
+	uint64_t flush_hgatp; /* slot dropped: MODE/VMID/root change */
+	uint64_t flush_mxr;
+	uint64_t pool_exhausted; /* pool ran out: flushed and refilled */
+	uint64_t pool_used;	 /* bytes of the pool in use now */
+	uint64_t pool_high_water;
+	uint64_t hgatp_writes;
+	uint64_t hgatp_rejected; /* writes with an unsupported MODE */
+};
+
+struct shadow_slot {
+	bool valid;
+	uint64_t hgatp; /* L1's (legal) hgatp this slot shadows */
+	enum pt_mode l1_mode;
+	uint64_t root_pa;  /* shadow root (host PA) */
+	uint64_t splinter; /* largest L1 leaf installed in smaller pieces */
+	bool hw_stale;	   /* its hardware VMID may hold dropped entries */
+	uint64_t last_use;
+};
+
+struct shadow {
+	struct shadow_config cfg;
+	uint64_t hgatp; /* L1's current (virtual) hgatp */
+	bool l1_mxr;	/* L1's sstatus.MXR */
+	unsigned cur;	/* slot of the current hgatp */
+	uint64_t pool_next;
+	uint64_t use_clock;
+	struct shadow_slot slot[SHADOW_SLOTS];
+	struct shadow_stats stats;
+};
+
+/* Bytes the pool needs at the least: every root plus one full walk. */
+uint64_t shadow_pool_min_size(enum pt_mode mode);
+
+/* Set up s (L1's hgatp starts at 0, Bare). Returns false, with nothing
+ * set up, on a bad configuration: mode not an x4 mode, pool too small or
+ * not 16 KiB aligned, missing callback, VMIDs out of range. */
+bool shadow_init(struct shadow *s, const struct shadow_config *cfg);
+
+/* L1 wrote val to its hgatp: apply the WARL rules (MODE must be Bare or
+ * an x4 mode no wider than cfg.mode; VMID is 14 bits; PPN[1:0] read as
+ * zero in the paged modes) and return the value hgatp now reads. A change
+ * of MODE, VMID or root selects another shadow slot. */
+uint64_t shadow_write_hgatp(struct shadow *s, uint64_t val);
+/* The legalisation alone, without side effects. */
+uint64_t shadow_hgatp_legalize(const struct shadow *s, uint64_t old,
+			       uint64_t val);
+/* Value for the real hgatp while L2 runs on the current shadow. Returns
+ * the fence L0 must execute first in *fence (a reused slot's VMID). */
+uint64_t shadow_hgatp(struct shadow *s, enum shadow_hw_fence *fence);
+
+/* L1's sstatus.MXR (it makes execute-only G-stage pages readable). Going
+ * from 1 to 0 drops every shadow entry (fence: all). */
+enum shadow_hw_fence shadow_set_l1_mxr(struct shadow *s, bool mxr);
+
+/* An L2 guest-page fault at gpa (htval << 2 | stval's low 2 bits) for the
+ * original access `orig`; `need` is the permission the faulting access
+ * needs (PT_ACCESS_READ for an implicit VS-stage table read). Install the
+ * composed mapping or say what to forward. */
+struct shadow_result shadow_fill(struct shadow *s, uint64_t gpa,
+				 enum shadow_access orig, enum pt_access need);
+
+/* The same composition without installing anything (HLV/HLVX/HSV
+ * emulation of L2 accesses by L0). */
+struct shadow_result shadow_translate(struct shadow *s, uint64_t gpa,
+				      enum shadow_access orig,
+				      enum pt_access need);
+
+/* HFENCE.GVMA variants (L1's, from traps, NACL or SBI remote fences).
+ * Each returns SHADOW_HW_FENCE_ALL when it dropped anything (L0 then
+ * executes HFENCE.GVMA for the shadow VMIDs), NONE when no slot had
+ * entries. gpa is the guest physical address itself (rs1 << 2). L0 also
+ * calls shadow_invalidate_all when its own map of L1 changes. */
+enum shadow_hw_fence shadow_invalidate_all(struct shadow *s);
+enum shadow_hw_fence shadow_invalidate_vmid(struct shadow *s, uint64_t vmid);
+enum shadow_hw_fence shadow_invalidate_gpa(struct shadow *s, uint64_t gpa);
+enum shadow_hw_fence shadow_invalidate_gpa_vmid(struct shadow *s, uint64_t gpa,
+						uint64_t vmid);
+
+/* Visit every installed shadow leaf of every slot (tests, debugging). */
+typedef void (*shadow_leaf_fn)(void *arg, unsigned slot, uint64_t gpa,
+			       uint64_t host_pa, uint64_t size, uint64_t pte);
+void shadow_for_each_leaf(const struct shadow *s, shadow_leaf_fn fn, void *arg);
+
+#endif /* SHADOW_H */

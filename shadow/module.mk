@@ -1,0 +1,29 @@
+# shadow/: the shadow G-stage (L2 GPA -> host PA), linked into L0 and
+# unit-tested on the host.
+SHADOW_SRCS := shadow/shadow.c
+# L0 links these objects (and COMMON_BM_OBJS, which has common/pt.c).
+SHADOW_BM_SRCS := $(SHADOW_SRCS)
+SHADOW_BM_OBJS = $(SHADOW_BM_SRCS:%.c=$(BUILD)/bm/%.o)
+CFLAGS_shadow := -Ishadow/include
+# Every user of shadow.h (l0-hyp) needs its include directory.
+SHADOW_INCLUDE := -Ishadow/include
+
+SHADOW_TEST_OBJS := $(BUILD)/host/shadow/shadow.o \
+	$(BUILD)/host/common/pt.o $(UNIT_MAIN_OBJ)
+
+$(BUILD)/host/shadow/%.o: shadow/%.c | $(LIBFDT_STAMP)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Ishadow/include -c $< -o $@
+
+$(BUILD)/host/tests/test_shadow: $(BUILD)/host/shadow/tests/test_shadow.o \
+		$(BUILD)/host/shadow/tests/world.o $(SHADOW_TEST_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+
+$(BUILD)/host/tests/test_shadow_fuzz: \
+		$(BUILD)/host/shadow/tests/test_shadow_fuzz.o \
+		$(BUILD)/host/shadow/tests/world.o $(SHADOW_TEST_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+
+HOST_TESTS += $(BUILD)/host/tests/test_shadow

@@ -1,0 +1,680 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The shadow G-stage: L2 GPA -> host PA, the composition of L1's G-stage
+ * and L0's map of L1 (see shadow.h and shadow/README.md).
+ *
+ * Spec: Privileged ISA, hypervisor chapter: "Hypervisor Guest Address
+ * Translation and Protection Register (hgatp)", "Guest Physical Address
+ * Translation", "Hypervisor Memory-Management Fence Instructions", and
+ * "Virtual Address Translation Process" for the walk itself (common/pt.c).
+ */
+#include <shadow.h>
+
+#include <rvnest/encoding.h>
+
+#include <stddef.h>
+#include <string.h>
+
+#define PTE_PERM (PTE_R | PTE_W | PTE_X)
+#define PTE_SIZE 8
+#define SHADOW_TABLE_SIZE PAGE_SIZE
+
+/* ---- pool: bump allocator, reset by a full flush --------------------- */
+
+static bool pool_contains(const struct shadow *s, uint64_t pa, uint64_t len)
+{
+	return pa >= s->cfg.pool_pa && len <= s->cfg.pool_size &&
+	       pa - s->cfg.pool_pa <= s->cfg.pool_size - len;
+}
+
+static void *pool_ptr(const struct shadow *s, uint64_t pa)
+{
+	return (uint8_t *)s->cfg.pool_va + (pa - s->cfg.pool_pa);
+}
+
+static bool pool_read_pte(void *ctx, uint64_t pa, uint64_t *pte)
+{
+	const struct shadow *s = ctx;
+
+	if (!pool_contains(s, pa, PTE_SIZE))
+		return false;
+	memcpy(pte, pool_ptr(s, pa), PTE_SIZE);
+	return true;
+}
+
+static bool pool_write_pte(void *ctx, uint64_t pa, uint64_t pte)
+{
+	struct shadow *s = ctx;
+
+	if (!pool_contains(s, pa, PTE_SIZE))
+		return false;
+	memcpy(pool_ptr(s, pa), &pte, PTE_SIZE);
+	return true;
+}
+
+/* Returns 0 when the pool is exhausted (the caller flushes and retries). */
+static uint64_t pool_alloc(void *ctx, uint64_t size)
+{
+	struct shadow *s = ctx;
+	uint64_t off = (s->pool_next + size - 1) & ~(size - 1);
+
+	if (off > s->cfg.pool_size || s->cfg.pool_size - off < size)
+		return 0;
+	memset(pool_ptr(s, s->cfg.pool_pa + off), 0, size);
+	s->pool_next = off + size;
+	s->stats.pool_used = s->pool_next;
+	if (s->pool_next > s->stats.pool_high_water)
+		s->stats.pool_high_water = s->pool_next;
+	return s->cfg.pool_pa + off;
+}
+
+static struct pt_mem pool_mem(struct shadow *s)
+{
+	struct pt_mem m = {s, pool_read_pte, pool_write_pte, pool_alloc};
+	return m;
+}
+
+/* ---- L1's memory, read through L0's map ---------------------------- */
+
+/* An implicit G-stage table access: allowed only to L1 RAM that L0 lets
+ * L1 read; anything else is an access fault ("Guest Physical Address
+ * Translation": the walk's accesses are checked like any physical one). */
+static bool l1_read_pte(void *ctx, uint64_t l1_gpa, uint64_t *pte)
+{
+	const struct shadow *s = ctx;
+	struct shadow_l0_map m;
+
+	if (!s->cfg.l0.l1_gpa_to_host(s->cfg.l0.ctx, l1_gpa, &m))
+		return false;
+	if (!(m.perm & PTE_R))
+		return false;
+	*pte = s->cfg.l0.read_host64(s->cfg.l0.ctx, m.host_pa);
+	return true;
+}
+
+/* ---- slots ----------------------------------------------------------- */
+
+static uint64_t hgatp_mode(uint64_t hgatp)
+{
+	return (hgatp & ATP_MODE) >> ATP_MODE_SHIFT;
+}
+
+static uint64_t hgatp_vmid(uint64_t hgatp)
+{
+	return (hgatp & HGATP_VMID) >> HGATP_VMID_SHIFT;
+}
+
+static uint64_t hgatp_root(uint64_t hgatp)
+{
+	return (hgatp & ATP_PPN) << PAGE_SHIFT;
+}
+
+static uint64_t mode_to_atp(enum pt_mode mode)
+{
+	switch (mode) {
+	case PT_SV39X4:
+		return ATP_MODE_SV39;
+	case PT_SV48X4:
+		return ATP_MODE_SV48;
+	case PT_SV57X4:
+		return ATP_MODE_SV57;
+	default:
+		return ATP_MODE_BARE;
+	}
+}
+
+static void flush_everything(struct shadow *s)
+{
+	for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
+		s->slot[i].root_pa = 0;
+		s->slot[i].splinter = 0;
+		s->slot[i].hw_stale = false; /* the caller fences all */
+	}
+	s->pool_next = 0;
+	s->stats.pool_used = 0;
+}
+
+/* The current slot's root, allocated on first use. Sets *fence to ALL if
+ * the pool had to be flushed for it. */
+static uint64_t slot_root(struct shadow *s, enum shadow_hw_fence *fence)
+{
+	struct shadow_slot *sl = &s->slot[s->cur];
+
+	if (!sl->root_pa) {
+		sl->root_pa = pool_alloc(s, pt_root_size(s->cfg.mode));
+		if (!sl->root_pa) {
+			s->stats.pool_exhausted++;
+			flush_everything(s);
+			*fence = SHADOW_HW_FENCE_ALL;
+			/* the pool holds at least one root (shadow_init) */
+			sl->root_pa = pool_alloc(s, pt_root_size(s->cfg.mode));
+		}
+	}
+	return sl->root_pa;
+}
+
+/* Empty a slot's table (its sub-tables stay allocated until the next full
+ * flush: the pool is a bump allocator, bounded by flush-and-refill). */
+static bool slot_clear(struct shadow *s, struct shadow_slot *sl)
+{
+	if (!sl->root_pa)
+		return false;
+	memset(pool_ptr(s, sl->root_pa), 0, pt_root_size(s->cfg.mode));
+	sl->splinter = 0;
+	sl->hw_stale = true;
+	return true;
+}
+
+/* ---- configuration and hgatp ---------------------------------------- */
+
+uint64_t shadow_pool_min_size(enum pt_mode mode)
+{
+	unsigned levels = pt_levels(mode);
+
+	if (!levels)
+		return 0;
+	return pt_root_size(mode) + (uint64_t)(levels - 1) * SHADOW_TABLE_SIZE;
+}
+
+bool shadow_init(struct shadow *s, const struct shadow_config *cfg)
+{
+	uint64_t root = pt_root_size(cfg->mode);
+	uint64_t max_vmid = HGATP_VMID >> HGATP_VMID_SHIFT;
+
+	/* The shadow is a G-stage table: only the x4 modes. */
+	if (cfg->mode != PT_SV39X4 && cfg->mode != PT_SV48X4 &&
+	    cfg->mode != PT_SV57X4)
+		return false;
+	if (!cfg->l0.l1_gpa_to_host || !cfg->l0.read_host64 || !cfg->pool_va)
+		return false;
+	if ((cfg->pool_pa & (root - 1)) ||
+	    cfg->pool_size < shadow_pool_min_size(cfg->mode) ||
+	    cfg->pool_pa + cfg->pool_size < cfg->pool_pa)
+		return false;
+	if (cfg->hw_vmid_base > max_vmid - (SHADOW_SLOTS - 1))
+		return false;
+	if (cfg->warl != SHADOW_HGATP_WARL_IGNORE_WRITE &&
+	    cfg->warl != SHADOW_HGATP_WARL_FIELDS)
+		return false;
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	/* hgatp resets to Bare (0); slot 0 shadows it. */
+	s->slot[0].valid = true;
+	s->slot[0].l1_mode = PT_BARE;
+	return true;
+}
+
+static bool l1_mode_supported(const struct shadow *s, uint64_t atp_mode,
+			      enum pt_mode *out)
+{
+	if (!pt_mode_from_atp(atp_mode, true, out))
+		return false;
+	/* The shadow must cover every L2 GPA that L1's mode can map. */
+	return pt_levels(*out) <= pt_levels(s->cfg.mode);
+}
+
+uint64_t shadow_hgatp_legalize(const struct shadow *s, uint64_t old,
+			       uint64_t val)
+{
+	uint64_t mode = hgatp_mode(val);
+	enum pt_mode m;
+	uint64_t legal;
+
+	if (!l1_mode_supported(s, mode, &m)) {
+		if (s->cfg.warl == SHADOW_HGATP_WARL_IGNORE_WRITE)
+			return old;
+		mode = hgatp_mode(old);
+		pt_mode_from_atp(mode, true, &m);
+	}
+	/* VMID is 14 bits (VMIDMAX for the x4 modes); bits 59:58 read 0. */
+	legal = (mode << ATP_MODE_SHIFT) | (val & HGATP_VMID) | (val & ATP_PPN);
+	/* "the lowest two bits of the physical page number (PPN) in hgatp
+	 * always read as zeros" in the paged modes: the 16 KiB root. */
+	if (m != PT_BARE)
+		legal &= ~((pt_root_size(m) >> PAGE_SHIFT) - 1);
+	return legal;
+}
+
+uint64_t shadow_write_hgatp(struct shadow *s, uint64_t val)
+{
+	enum pt_mode m;
+	uint64_t legal = shadow_hgatp_legalize(s, s->hgatp, val);
+	unsigned pick = SHADOW_SLOTS;
+
+	s->stats.hgatp_writes++;
+	if (!l1_mode_supported(s, hgatp_mode(val), &m))
+		s->stats.hgatp_rejected++;
+	if (legal == s->hgatp)
+		return legal;
+
+	s->hgatp = legal;
+	pt_mode_from_atp(hgatp_mode(legal), true, &m);
+	for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
+		if (s->slot[i].valid && s->slot[i].hgatp == legal) {
+			s->cur = i;
+			return legal;
+		}
+	}
+	/* A new MODE/VMID/root: take a free slot, else the least recently
+	 * used one (its entries are dropped, as on an hgatp change). */
+	for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
+		if (!s->slot[i].valid) {
+			pick = i;
+			break;
+		}
+		if (pick == SHADOW_SLOTS ||
+		    s->slot[i].last_use < s->slot[pick].last_use)
+			pick = i;
+	}
+	struct shadow_slot *sl = &s->slot[pick];
+	if (sl->valid && slot_clear(s, sl))
+		s->stats.flush_hgatp++;
+	sl->valid = true;
+	sl->hgatp = legal;
+	sl->l1_mode = m;
+	sl->splinter = 0;
+	s->cur = pick;
+	return legal;
+}
+
+uint64_t shadow_hgatp(struct shadow *s, enum shadow_hw_fence *fence)
+{
+	struct shadow_slot *sl = &s->slot[s->cur];
+	uint64_t root;
+
+	*fence = SHADOW_HW_FENCE_NONE;
+	root = slot_root(s, fence);
+	if (sl->hw_stale && *fence == SHADOW_HW_FENCE_NONE)
+		*fence = SHADOW_HW_FENCE_VMID;
+	sl->hw_stale = false;
+	sl->last_use = ++s->use_clock;
+	return (mode_to_atp(s->cfg.mode) << ATP_MODE_SHIFT) |
+	       ((s->cfg.hw_vmid_base + s->cur) << HGATP_VMID_SHIFT) |
+	       (root >> PAGE_SHIFT);
+}
+
+enum shadow_hw_fence shadow_set_l1_mxr(struct shadow *s, bool mxr)
+{
+	bool was = s->l1_mxr;
+
+	s->l1_mxr = mxr;
+	/* Fills under MXR=1 installed R for execute-only L1 pages. */
+	if (was && !mxr) {
+		s->stats.flush_mxr++;
+		flush_everything(s);
+		return SHADOW_HW_FENCE_ALL;
+	}
+	return SHADOW_HW_FENCE_NONE;
+}
+
+/* ---- fill ------------------------------------------------------------ */
+
+static unsigned long guest_page_fault_cause(enum shadow_access a)
+{
+	/* "the guest-page-fault exception corresponding to the original
+	 * access type" (also for implicit VS-stage table accesses). */
+	switch (a) {
+	case SHADOW_ACCESS_FETCH:
+		return EXC_INST_GUEST_PAGE_FAULT;
+	case SHADOW_ACCESS_LOAD:
+		return EXC_LOAD_GUEST_PAGE_FAULT;
+	case SHADOW_ACCESS_STORE:
+		return EXC_STORE_GUEST_PAGE_FAULT;
+	}
+	return EXC_LOAD_GUEST_PAGE_FAULT;
+}
+
+static unsigned long access_fault_cause(enum shadow_access a)
+{
+	switch (a) {
+	case SHADOW_ACCESS_FETCH:
+		return EXC_INST_ACCESS;
+	case SHADOW_ACCESS_LOAD:
+		return EXC_LOAD_ACCESS;
+	case SHADOW_ACCESS_STORE:
+		return EXC_STORE_ACCESS;
+	}
+	return EXC_LOAD_ACCESS;
+}
+
+static bool perm_allows(uint64_t perm, enum pt_access need)
+{
+	switch (need) {
+	case PT_ACCESS_READ:
+		return perm & PTE_R;
+	case PT_ACCESS_WRITE:
+		return perm & PTE_W;
+	case PT_ACCESS_EXEC:
+	case PT_ACCESS_READ_EXEC:
+		return perm & PTE_X;
+	}
+	return false;
+}
+
+static uint64_t level_size(unsigned level)
+{
+	return PAGE_SIZE << (level * (PAGE_SHIFT - 3));
+}
+
+static unsigned size_level(uint64_t size)
+{
+	unsigned l = 0;
+
+	while (level_size(l + 1) <= size && l + 1 < SHADOW_LEVELS_MAX)
+		l++;
+	return l;
+}
+
+/* Walk L1's G-stage for gpa and L0's map for the result. On success fills
+ * l1_gpa/host_pa/perm in r and the L1 leaf size and L0 region in the out
+ * parameters; otherwise sets r->status and cause. */
+static bool compose(struct shadow *s, struct shadow_result *r,
+		    enum shadow_access orig, enum pt_access need,
+		    uint64_t *l1_size, struct shadow_l0_map *m0)
+{
+	const struct shadow_slot *sl = &s->slot[s->cur];
+	uint64_t l1_perm;
+
+	if (sl->l1_mode == PT_BARE) {
+		/* Bare: "guest physical addresses are equal to supervisor
+		 * physical addresses", no protection. */
+		r->l1_gpa = r->gpa;
+		l1_perm = PTE_PERM;
+		*l1_size = level_size(pt_levels(s->cfg.mode) - 1);
+	} else {
+		struct pt_mem l1 = {s, l1_read_pte, NULL, NULL};
+		/* No Svadu for L1: A=0, or a store with D=0, is a guest-page
+		 * fault, never set silently. */
+		struct pt_walk_opts o = {.gstage = true, .mxr = s->l1_mxr};
+		struct pt_walk_result w =
+			pt_walk(sl->l1_mode, &l1, hgatp_root(sl->hgatp), r->gpa,
+				need, &o);
+
+		switch (w.status) {
+		case PT_WALK_OK:
+			break;
+		case PT_WALK_ACCESS_FAULT:
+			r->status = SHADOW_L1_TABLE_ACCESS_FAULT;
+			r->cause = access_fault_cause(orig);
+			return false;
+		case PT_WALK_INVALID:
+		case PT_WALK_DENIED:
+		case PT_WALK_ADDR_RANGE:
+			r->status = SHADOW_FORWARD_GUEST_PAGE_FAULT;
+			r->cause = guest_page_fault_cause(orig);
+			/* htval: "the guest physical address that faulted,
+			 * shifted right by 2 bits". */
+			r->htval = r->gpa >> 2;
+			return false;
+		}
+		r->l1_gpa = w.pa;
+		l1_perm = w.pte & PTE_PERM;
+		/* D=0: a later store must fault to L1, so no W yet. */
+		if (!(w.pte & PTE_D))
+			l1_perm &= ~PTE_W;
+		/* MXR: execute-only L1 pages are readable. */
+		if (s->l1_mxr && (l1_perm & PTE_X))
+			l1_perm |= PTE_R;
+		*l1_size = w.page_size;
+	}
+
+	if (!s->cfg.l0.l1_gpa_to_host(s->cfg.l0.ctx, r->l1_gpa, m0) ||
+	    r->l1_gpa < m0->base || r->l1_gpa - m0->base >= m0->size) {
+		r->status = SHADOW_NOT_RAM;
+		r->cause = access_fault_cause(orig);
+		return false;
+	}
+	r->perm = l1_perm & m0->perm & PTE_PERM;
+	/* W without R is a reserved PTE encoding. */
+	if (!(r->perm & PTE_R))
+		r->perm &= ~PTE_W;
+	if (!perm_allows(r->perm, need)) {
+		r->status = SHADOW_L0_DENIED;
+		return false;
+	}
+	r->host_pa = m0->host_pa;
+	r->status = SHADOW_FILLED;
+	return true;
+}
+
+static struct shadow_result result_init(const struct shadow *s, uint64_t gpa)
+{
+	struct shadow_result r = {.status = SHADOW_FILLED};
+
+	r.gpa = gpa;
+	r.hw_vmid = s->cfg.hw_vmid_base + s->cur;
+	r.fence = SHADOW_HW_FENCE_NONE;
+	return r;
+}
+
+static void count_result(struct shadow *s, const struct shadow_result *r)
+{
+	switch (r->status) {
+	case SHADOW_FILLED:
+		break;
+	case SHADOW_FORWARD_GUEST_PAGE_FAULT:
+	case SHADOW_L1_TABLE_ACCESS_FAULT:
+		s->stats.forwards[r->cause]++;
+		break;
+	case SHADOW_NOT_RAM:
+		s->stats.not_ram++;
+		break;
+	case SHADOW_L0_DENIED:
+		s->stats.l0_denied++;
+		break;
+	case SHADOW_POOL_TOO_SMALL:
+		s->stats.pool_too_small++;
+		break;
+	}
+}
+
+struct shadow_result shadow_translate(struct shadow *s, uint64_t gpa,
+				      enum shadow_access orig,
+				      enum pt_access need)
+{
+	struct shadow_result r = result_init(s, gpa);
+	struct shadow_l0_map m0;
+	uint64_t l1_size;
+
+	s->stats.translates++;
+	compose(s, &r, orig, need, &l1_size, &m0);
+	count_result(s, &r);
+	return r;
+}
+
+/* Largest level <= max_level at which [gpa, +size) maps linearly onto L0's
+ * region m0 with a host address aligned to the page size. */
+static bool pick_level(const struct shadow_result *r,
+		       const struct shadow_l0_map *m0, unsigned max_level,
+		       unsigned *level)
+{
+	for (unsigned l = max_level + 1; l-- > 0;) {
+		uint64_t size = level_size(l);
+		uint64_t off = r->l1_gpa & (size - 1);
+		uint64_t l1_base = r->l1_gpa - off;
+
+		if (l1_base < m0->base || l1_base - m0->base > m0->size ||
+		    m0->size - (l1_base - m0->base) < size)
+			continue;
+		if ((m0->host_pa - off) & (size - 1))
+			continue;
+		*level = l;
+		return true;
+	}
+	return false;
+}
+
+struct shadow_result shadow_fill(struct shadow *s, uint64_t gpa,
+				 enum shadow_access orig, enum pt_access need)
+{
+	struct shadow_result r = result_init(s, gpa);
+	struct shadow_slot *sl = &s->slot[s->cur];
+	struct pt_mem pm = pool_mem(s);
+	struct shadow_l0_map m0;
+	uint64_t l1_size, root;
+	unsigned max_level, level;
+
+	if (!compose(s, &r, orig, need, &l1_size, &m0)) {
+		count_result(s, &r);
+		return r;
+	}
+
+	for (unsigned attempt = 0;; attempt++) {
+		root = slot_root(s, &r.fence);
+		max_level = size_level(l1_size);
+		if (max_level > pt_levels(s->cfg.mode) - 1)
+			max_level = pt_levels(s->cfg.mode) - 1;
+
+		/* What the shadow holds at gpa now: a table at some level
+		 * bounds the leaf size; a stale leaf (L1 changed its tables
+		 * without a fence, or MXR/D changed) is replaced. */
+		struct pt_walk_result w = pt_walk(s->cfg.mode, &pm, root, gpa,
+						  PT_ACCESS_READ, NULL);
+		if (w.status == PT_WALK_ADDR_RANGE) {
+			/* Bare L1 with RAM above the shadow's GPA width:
+			 * cannot be mapped, so never is. */
+			r.status = SHADOW_NOT_RAM;
+			r.cause = access_fault_cause(orig);
+			count_result(s, &r);
+			return r;
+		}
+		if (w.level < max_level)
+			max_level = w.level;
+		if (w.status != PT_WALK_INVALID) {
+			pt_unmap(s->cfg.mode, &pm, root, gpa, PAGE_SIZE);
+			s->stats.refills++;
+			if (r.fence == SHADOW_HW_FENCE_NONE)
+				r.fence = SHADOW_HW_FENCE_GPA;
+		}
+		if (!pick_level(&r, &m0, max_level, &level)) {
+			/* L0's region does not cover even the 4 KiB page. */
+			r.status = SHADOW_NOT_RAM;
+			r.cause = access_fault_cause(orig);
+			count_result(s, &r);
+			return r;
+		}
+
+		uint64_t size = level_size(level);
+		uint64_t off = gpa & (size - 1);
+		uint64_t flags = r.perm | PTE_U | PTE_A | PTE_D;
+
+		if (!pt_map(s->cfg.mode, &pm, root, gpa - off,
+			    r.host_pa - (r.l1_gpa & (size - 1)), size, flags,
+			    size)) {
+			r.page_size = size;
+			s->stats.fills[level]++;
+			if (size < l1_size && l1_size > sl->splinter &&
+			    sl->l1_mode != PT_BARE)
+				sl->splinter = l1_size;
+			return r;
+		}
+		/* Out of table pages: flush everything and refill. After a
+		 * flush the pool holds a root and a full walk (init). */
+		if (attempt) {
+			r.status = SHADOW_POOL_TOO_SMALL;
+			count_result(s, &r);
+			return r;
+		}
+		s->stats.pool_exhausted++;
+		flush_everything(s);
+		r.fence = SHADOW_HW_FENCE_ALL;
+	}
+}
+
+/* ---- invalidation ---------------------------------------------------- */
+
+enum shadow_hw_fence shadow_invalidate_all(struct shadow *s)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < SHADOW_SLOTS; i++)
+		any |= s->slot[i].root_pa != 0;
+	s->stats.flush_all++;
+	flush_everything(s);
+	return any ? SHADOW_HW_FENCE_ALL : SHADOW_HW_FENCE_NONE;
+}
+
+enum shadow_hw_fence shadow_invalidate_vmid(struct shadow *s, uint64_t vmid)
+{
+	bool any = false;
+
+	s->stats.flush_vmid++;
+	for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
+		struct shadow_slot *sl = &s->slot[i];
+		if (sl->valid && hgatp_vmid(sl->hgatp) == vmid)
+			any |= slot_clear(s, sl);
+	}
+	return any ? SHADOW_HW_FENCE_ALL : SHADOW_HW_FENCE_NONE;
+}
+
+static bool slot_unmap_gpa(struct shadow *s, struct shadow_slot *sl,
+			   uint64_t gpa)
+{
+	/* An L1 leaf installed as several smaller shadow leaves must go
+	 * whole: a fence for any address in a page covers the page. */
+	uint64_t size = sl->splinter > PAGE_SIZE ? sl->splinter : PAGE_SIZE;
+	struct pt_mem pm = pool_mem(s);
+
+	if (!sl->root_pa)
+		return false;
+	pt_unmap(s->cfg.mode, &pm, sl->root_pa, gpa & ~(size - 1), size);
+	return true;
+}
+
+enum shadow_hw_fence shadow_invalidate_gpa(struct shadow *s, uint64_t gpa)
+{
+	bool any = false;
+
+	s->stats.flush_gpa++;
+	for (unsigned i = 0; i < SHADOW_SLOTS; i++)
+		if (s->slot[i].valid)
+			any |= slot_unmap_gpa(s, &s->slot[i], gpa);
+	return any ? SHADOW_HW_FENCE_ALL : SHADOW_HW_FENCE_NONE;
+}
+
+enum shadow_hw_fence shadow_invalidate_gpa_vmid(struct shadow *s, uint64_t gpa,
+						uint64_t vmid)
+{
+	bool any = false;
+
+	s->stats.flush_gpa++;
+	for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
+		struct shadow_slot *sl = &s->slot[i];
+		if (sl->valid && hgatp_vmid(sl->hgatp) == vmid)
+			any |= slot_unmap_gpa(s, sl, gpa);
+	}
+	return any ? SHADOW_HW_FENCE_ALL : SHADOW_HW_FENCE_NONE;
+}
+
+/* ---- enumeration ------------------------------------------------------ */
+
+static void walk_table(const struct shadow *s, unsigned slot, uint64_t table,
+		       unsigned level, bool root, uint64_t base,
+		       shadow_leaf_fn fn, void *arg)
+{
+	uint64_t entries =
+		(root ? pt_root_size(s->cfg.mode) : PAGE_SIZE) / PTE_SIZE;
+
+	for (uint64_t i = 0; i < entries; i++) {
+		uint64_t pte, gpa = base + i * level_size(level);
+
+		memcpy(&pte, pool_ptr(s, table + i * PTE_SIZE), PTE_SIZE);
+		if (!(pte & PTE_V))
+			continue;
+		uint64_t pa = ((pte & PTE_PPN) >> PTE_PPN_SHIFT) << PAGE_SHIFT;
+		if (pte & PTE_PERM)
+			fn(arg, slot, gpa, pa, level_size(level), pte);
+		else if (level > 0)
+			walk_table(s, slot, pa, level - 1, false, gpa, fn, arg);
+	}
+}
+
+void shadow_for_each_leaf(const struct shadow *s, shadow_leaf_fn fn, void *arg)
+{
+	for (unsigned i = 0; i < SHADOW_SLOTS; i++)
+		if (s->slot[i].root_pa)
+			walk_table(s, i, s->slot[i].root_pa,
+				   pt_levels(s->cfg.mode) - 1, true, 0, fn,
+				   arg);
+}

@@ -1,0 +1,619 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Shadow G-stage unit tests: L1 tables built in a buffer (Bare, Sv39x4,
+ * Sv48x4, Sv57x4), the composed result checked for every outcome.
+ */
+#include "unit.h"
+#include "world.h"
+
+#include <rvnest/encoding.h>
+
+#include <string.h>
+
+#define RWX (PTE_R | PTE_W | PTE_X)
+#define L1_LEAF (PTE_U | PTE_A | PTE_D)
+
+static struct world w;
+
+static uint64_t hgatp_val(uint64_t atp_mode, uint64_t vmid, uint64_t root)
+{
+	return (atp_mode << ATP_MODE_SHIFT) | (vmid << HGATP_VMID_SHIFT) |
+	       (root >> PAGE_SHIFT);
+}
+
+/* Fresh world with an L1 root for `mode` installed as L1's hgatp. */
+static uint64_t setup(enum pt_mode shadow_mode, uint64_t atp_mode,
+		      uint64_t pool)
+{
+	uint64_t root;
+
+	world_fini(&w);
+	CHECK(world_init(&w, pool, shadow_mode,
+			 SHADOW_HGATP_WARL_IGNORE_WRITE));
+	root = world_l1_table(&w, 16 * KIB);
+	if (atp_mode != ATP_MODE_BARE)
+		CHECK_EQ(shadow_write_hgatp(&w.s, hgatp_val(atp_mode, 1, root)),
+			 hgatp_val(atp_mode, 1, root));
+	return root;
+}
+
+static void l1_map(enum pt_mode mode, uint64_t root, uint64_t gpa,
+		   uint64_t l1_gpa, uint64_t size, uint64_t flags)
+{
+	struct pt_mem m = world_l1_mem(&w);
+	CHECK_EQ(pt_map(mode, &m, root, gpa, l1_gpa, size, flags, size), 0);
+}
+
+static bool pool_read(void *ctx, uint64_t pa, uint64_t *pte)
+{
+	(void)ctx;
+	if (pa < w.pool_pa || pa - w.pool_pa >= w.pool_size)
+		return false;
+	memcpy(pte, w.pool + (pa - w.pool_pa), sizeof(*pte));
+	return true;
+}
+
+/* The shadow's leaf for gpa in the current slot (status OK), walked with
+ * the common walker: every installed leaf has U, A and R or X, so a read
+ * with MXR succeeds exactly when a leaf is there. */
+static struct pt_walk_result shadow_leaf(uint64_t gpa)
+{
+	struct pt_walk_opts o = {.gstage = true, .mxr = true};
+	struct pt_mem m = {NULL, pool_read, NULL, NULL};
+	enum shadow_hw_fence f;
+	uint64_t h = shadow_hgatp(&w.s, &f);
+
+	return pt_walk(w.cfg.mode, &m, (h & ATP_PPN) << PAGE_SHIFT, gpa,
+		       PT_ACCESS_READ, &o);
+}
+
+TEST(shadow_init_rejects_bad_config)
+{
+	struct shadow s;
+	struct shadow_config c;
+
+	CHECK(world_init(&w, 64 * KIB, PT_SV48X4,
+			 SHADOW_HGATP_WARL_IGNORE_WRITE));
+	c = w.cfg;
+	c.mode = PT_SV48;
+	CHECK(!shadow_init(&s, &c));
+	c = w.cfg;
+	c.mode = PT_BARE;
+	CHECK(!shadow_init(&s, &c));
+	c = w.cfg;
+	c.pool_size = shadow_pool_min_size(PT_SV48X4) - 1;
+	CHECK(!shadow_init(&s, &c));
+	c.pool_size = shadow_pool_min_size(PT_SV48X4);
+	CHECK(shadow_init(&s, &c));
+	c = w.cfg;
+	c.pool_pa += 4 * KIB;
+	CHECK(!shadow_init(&s, &c));
+	c = w.cfg;
+	c.pool_pa = ~0ULL << 14;
+	CHECK(!shadow_init(&s, &c));
+	c = w.cfg;
+	c.l0.l1_gpa_to_host = NULL;
+	CHECK(!shadow_init(&s, &c));
+	c = w.cfg;
+	c.l0.read_host64 = NULL;
+	CHECK(!shadow_init(&s, &c));
+	c = w.cfg;
+	c.pool_va = NULL;
+	CHECK(!shadow_init(&s, &c));
+	c = w.cfg;
+	c.hw_vmid_base = (HGATP_VMID >> HGATP_VMID_SHIFT) - 2;
+	CHECK(!shadow_init(&s, &c));
+	c.hw_vmid_base = (HGATP_VMID >> HGATP_VMID_SHIFT) + 1 - SHADOW_SLOTS;
+	CHECK(shadow_init(&s, &c));
+	c = w.cfg;
+	c.warl = (enum shadow_hgatp_warl)7;
+	CHECK(!shadow_init(&s, &c));
+	CHECK_EQ(shadow_pool_min_size(PT_BARE), 0);
+	CHECK_EQ(shadow_pool_min_size(PT_SV39X4), 16 * KIB + 2 * 4 * KIB);
+}
+
+TEST(shadow_hgatp_warl)
+{
+	uint64_t root = 0x80004000;
+	enum shadow_hw_fence f;
+
+	setup(PT_SV48X4, ATP_MODE_BARE, 64 * KIB);
+	CHECK_EQ(w.s.hgatp, 0);
+	/* supported modes are taken; PPN[1:0] read as zero */
+	CHECK_EQ(
+		shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 5, root) | 3),
+		hgatp_val(ATP_MODE_SV39, 5, root));
+	CHECK_EQ(shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV48, 6, root)),
+		 hgatp_val(ATP_MODE_SV48, 6, root));
+	/* VMID is 14 bits: bits 59:58 read as zero */
+	CHECK_EQ(shadow_write_hgatp(&w.s,
+				    hgatp_val(ATP_MODE_SV48, 0xffff, root)),
+		 hgatp_val(ATP_MODE_SV48, 0x3fff, root));
+	/* Bare keeps the PPN as written (software must write zero) */
+	CHECK_EQ(shadow_write_hgatp(&w.s, 3), 3);
+	CHECK_EQ(w.s.stats.hgatp_rejected, 0);
+	/* unsupported: Sv57x4 is wider than the Sv48x4 shadow, 1 and 15 are
+	 * reserved. QEMU policy: the whole write is ignored. */
+	CHECK_EQ(shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV57, 1, root)),
+		 3);
+	CHECK_EQ(shadow_write_hgatp(&w.s, hgatp_val(1, 1, root)), 3);
+	CHECK_EQ(shadow_write_hgatp(&w.s, ~0ULL), 3);
+	CHECK_EQ(w.s.stats.hgatp_rejected, 3);
+	CHECK_EQ(w.s.stats.hgatp_writes, 7);
+
+	/* spec policy: MODE stays, the other fields are written */
+	world_fini(&w);
+	CHECK(world_init(&w, 64 * KIB, PT_SV48X4, SHADOW_HGATP_WARL_FIELDS));
+	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 2, root));
+	CHECK_EQ(shadow_write_hgatp(
+			 &w.s, hgatp_val(ATP_MODE_SV57, 9, root + 0x8000) | 1),
+		 hgatp_val(ATP_MODE_SV39, 9, root + 0x8000));
+	CHECK_EQ(shadow_hgatp_legalize(&w.s, 0, ~0ULL), (HGATP_VMID | ATP_PPN));
+
+	/* an Sv57x4 shadow takes Sv57x4 */
+	world_fini(&w);
+	CHECK(world_init(&w, 64 * KIB, PT_SV57X4,
+			 SHADOW_HGATP_WARL_IGNORE_WRITE));
+	CHECK_EQ(shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV57, 1, root)),
+		 hgatp_val(ATP_MODE_SV57, 1, root));
+	/* the real hgatp: shadow mode, hw VMID base + slot, pool root */
+	uint64_t h = shadow_hgatp(&w.s, &f);
+	CHECK_EQ(h >> ATP_MODE_SHIFT, ATP_MODE_SV57);
+	CHECK_EQ((h & HGATP_VMID) >> HGATP_VMID_SHIFT, 100 + w.s.cur);
+	CHECK_EQ((h & ATP_PPN) << PAGE_SHIFT, POOL_PA);
+	CHECK_EQ(f, SHADOW_HW_FENCE_NONE);
+}
+
+TEST(shadow_bare_l1)
+{
+	struct shadow_result r;
+	struct pt_walk_result l;
+
+	setup(PT_SV48X4, ATP_MODE_BARE, 256 * KIB);
+	/* RAM_A: host 1 GiB aligned, 1 GiB region: a 1 GiB page */
+	r = shadow_fill(&w.s, 2 * GIB + 0x1234, SHADOW_ACCESS_STORE,
+			PT_ACCESS_WRITE);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.page_size, GIB);
+	CHECK_EQ(r.l1_gpa, 2 * GIB + 0x1234);
+	CHECK_EQ(r.host_pa, 5 * GIB + 0x1234);
+	CHECK_EQ(r.perm, RWX);
+	CHECK_EQ(r.fence, SHADOW_HW_FENCE_NONE);
+	l = shadow_leaf(2 * GIB + 0x5678);
+	CHECK_EQ(l.status, PT_WALK_OK);
+	CHECK_EQ(l.pa, 5 * GIB + 0x5678);
+	CHECK_EQ(l.pte & (RWX | PTE_U | PTE_A | PTE_D), RWX | L1_LEAF);
+	/* RAM_B: host only 1 MiB aligned: 4 KiB pages */
+	r = shadow_fill(&w.s, 4 * GIB + 3 * MIB + 8, SHADOW_ACCESS_FETCH,
+			PT_ACCESS_EXEC);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.page_size, 4 * KIB);
+	CHECK_EQ(r.host_pa, 12 * GIB + 4 * MIB + 8);
+	/* RAM_C: 2 MiB aligned, read-only for L1: a load maps R+X */
+	r = shadow_fill(&w.s, 4 * GIB + 6 * MIB, SHADOW_ACCESS_LOAD,
+			PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.page_size, 2 * MIB);
+	CHECK_EQ(r.perm, PTE_R | PTE_X);
+	/* a store to L0's read-only L1 memory is L0's business */
+	r = shadow_fill(&w.s, 4 * GIB + 4 * MIB, SHADOW_ACCESS_STORE,
+			PT_ACCESS_WRITE);
+	CHECK_EQ(r.status, SHADOW_L0_DENIED);
+	CHECK_EQ(r.l1_gpa, 4 * GIB + 4 * MIB);
+	CHECK_EQ(w.s.stats.l0_denied, 1);
+	/* MMIO: never mapped; access fault of the original type */
+	r = shadow_fill(&w.s, MMIO_GPA, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_NOT_RAM);
+	CHECK_EQ(r.cause, EXC_LOAD_ACCESS);
+	CHECK_EQ(r.l1_gpa, MMIO_GPA);
+	r = shadow_fill(&w.s, MMIO_GPA, SHADOW_ACCESS_STORE, PT_ACCESS_WRITE);
+	CHECK_EQ(r.cause, EXC_STORE_ACCESS);
+	r = shadow_fill(&w.s, MMIO_GPA, SHADOW_ACCESS_FETCH, PT_ACCESS_EXEC);
+	CHECK_EQ(r.cause, EXC_INST_ACCESS);
+	CHECK_EQ(shadow_leaf(MMIO_GPA).status, PT_WALK_INVALID);
+	CHECK_EQ(w.s.stats.not_ram, 3);
+	/* L1 RAM above the shadow's 50-bit reach cannot be mapped */
+	r = shadow_fill(&w.s, 1ULL << 50, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_NOT_RAM);
+	CHECK_EQ(w.s.stats.fills[2], 1);
+	CHECK_EQ(w.s.stats.fills[1], 1);
+	CHECK_EQ(w.s.stats.fills[0], 1);
+}
+
+TEST(shadow_sv39x4_superpage_combinations)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV39, 256 * KIB);
+	struct shadow_result r;
+
+	/* L1 2 MiB leaf onto 1 GiB-aligned RAM_A: 2 MiB (L1 bounds it) */
+	l1_map(PT_SV39X4, root, 0, 2 * GIB + 2 * MIB, 2 * MIB, RWX | L1_LEAF);
+	/* L1 1 GiB leaf onto RAM_A: 1 GiB */
+	l1_map(PT_SV39X4, root, GIB, 2 * GIB, GIB, RWX | L1_LEAF);
+	/* L1 1 GiB leaf onto L1 GPA 4 GiB: RAM_B (4 KiB only) then RAM_C */
+	l1_map(PT_SV39X4, root, 2 * GIB, 4 * GIB, GIB, RWX | L1_LEAF);
+	/* L1 4 KiB leaf onto RAM_A: 4 KiB although L0 could do 1 GiB */
+	l1_map(PT_SV39X4, root, 3 * GIB, 2 * GIB + 8 * KIB, 4 * KIB,
+	       RWX | L1_LEAF);
+	/* a GPA in the x4 part of the root (bit 40) */
+	l1_map(PT_SV39X4, root, 1ULL << 40, 2 * GIB, 2 * MIB, RWX | L1_LEAF);
+
+	r = shadow_fill(&w.s, 0x1000, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.page_size, 2 * MIB);
+	CHECK_EQ(r.host_pa, 5 * GIB + 2 * MIB + 0x1000);
+	r = shadow_fill(&w.s, GIB + 0x2000, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.page_size, GIB);
+	CHECK_EQ(r.host_pa, 5 * GIB + 0x2000);
+	r = shadow_fill(&w.s, 2 * GIB + 5 * KIB, SHADOW_ACCESS_STORE,
+			PT_ACCESS_WRITE);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.page_size, 4 * KIB);
+	CHECK_EQ(r.host_pa, 12 * GIB + MIB + 5 * KIB);
+	r = shadow_fill(&w.s, 2 * GIB + 6 * MIB, SHADOW_ACCESS_FETCH,
+			PT_ACCESS_EXEC);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.page_size, 2 * MIB);
+	CHECK_EQ(r.perm, PTE_R | PTE_X); /* L1 RWX ∩ L0 RX */
+	r = shadow_fill(&w.s, 2 * GIB + 100 * MIB, SHADOW_ACCESS_LOAD,
+			PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_NOT_RAM);
+	CHECK_EQ(r.l1_gpa, 4 * GIB + 100 * MIB);
+	r = shadow_fill(&w.s, 3 * GIB + 12, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.page_size, 4 * KIB);
+	CHECK_EQ(r.host_pa, 5 * GIB + 8 * KIB + 12);
+	r = shadow_fill(&w.s, (1ULL << 40) + 4, SHADOW_ACCESS_LOAD,
+			PT_ACCESS_READ);
+	CHECK_EQ(r.page_size, 2 * MIB);
+	CHECK_EQ(r.host_pa, 5 * GIB + 4);
+	CHECK_EQ(shadow_leaf((1ULL << 40) + 2 * KIB).pa, 5 * GIB + 2 * KIB);
+	/* beyond Sv39x4's 41 bits: guest-page fault */
+	r = shadow_fill(&w.s, 1ULL << 41, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FORWARD_GUEST_PAGE_FAULT);
+	CHECK_EQ(r.htval, (1ULL << 41) >> 2);
+	/* translate composes without installing */
+	r = shadow_translate(&w.s, 2 * GIB + 3 * MIB, SHADOW_ACCESS_LOAD,
+			     PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.host_pa, 12 * GIB + MIB + 3 * MIB);
+	CHECK_EQ(shadow_leaf(2 * GIB + 3 * MIB).status, PT_WALK_INVALID);
+	CHECK_EQ(w.s.stats.translates, 1);
+}
+
+TEST(shadow_sv48x4_large_leaves)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV48, 256 * KIB);
+	struct pt_mem m = world_l1_mem(&w);
+	struct shadow_result r;
+
+	/* L1 512 GiB leaf at GPA 0 -> L1 GPA 0: only RAM_A is 1 GiB */
+	world_l1_set(&w, root, pte_leaf(0, RWX | L1_LEAF));
+	r = shadow_fill(&w.s, 2 * GIB + 7, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.page_size, GIB);
+	CHECK_EQ(r.host_pa, 5 * GIB + 7);
+	/* 2 MiB leaf in the upper x4 range (bit 49) */
+	CHECK_EQ(pt_map(PT_SV48X4, &m, root, 1ULL << 49, 4 * GIB + 4 * MIB,
+			4 * MIB, PTE_R | PTE_X | L1_LEAF, 0),
+		 0);
+	r = shadow_fill(&w.s, (1ULL << 49) + 2 * MIB + 1, SHADOW_ACCESS_FETCH,
+			PT_ACCESS_EXEC);
+	CHECK_EQ(r.page_size, 2 * MIB);
+	CHECK_EQ(r.host_pa, 14 * GIB + 4 * MIB + 1);
+	r = shadow_fill(&w.s, 1ULL << 50, SHADOW_ACCESS_FETCH, PT_ACCESS_EXEC);
+	CHECK_EQ(r.status, SHADOW_FORWARD_GUEST_PAGE_FAULT);
+	CHECK_EQ(r.cause, EXC_INST_GUEST_PAGE_FAULT);
+}
+
+/* Every way L1's walk fails or denies: forwarded with the right cause. */
+TEST(shadow_forwarded_faults)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV39, 256 * KIB);
+	uint64_t l1tab = world_l1_table(&w, 4 * KIB);
+	struct shadow_result r;
+	static const struct {
+		uint64_t pte;
+		enum shadow_access orig;
+		enum pt_access need;
+		unsigned long cause;
+	} cases[] = {
+		/* V=0 */
+		{0, SHADOW_ACCESS_LOAD, PT_ACCESS_READ,
+		 EXC_LOAD_GUEST_PAGE_FAULT},
+		/* U=0 in a G-stage leaf */
+		{PTE_V | RWX | PTE_A | PTE_D, SHADOW_ACCESS_STORE,
+		 PT_ACCESS_WRITE, EXC_STORE_GUEST_PAGE_FAULT},
+		/* A=0 (no Svadu: fault, never set) */
+		{PTE_V | RWX | PTE_U | PTE_D, SHADOW_ACCESS_FETCH,
+		 PT_ACCESS_EXEC, EXC_INST_GUEST_PAGE_FAULT},
+		/* store with D=0 */
+		{PTE_V | RWX | PTE_U | PTE_A, SHADOW_ACCESS_STORE,
+		 PT_ACCESS_WRITE, EXC_STORE_GUEST_PAGE_FAULT},
+		/* W without R: reserved */
+		{PTE_V | PTE_W | PTE_U | PTE_A | PTE_D, SHADOW_ACCESS_LOAD,
+		 PT_ACCESS_READ, EXC_LOAD_GUEST_PAGE_FAULT},
+		/* reserved bit 54 */
+		{PTE_V | RWX | L1_LEAF | BIT(54), SHADOW_ACCESS_LOAD,
+		 PT_ACCESS_READ, EXC_LOAD_GUEST_PAGE_FAULT},
+		/* PBMT without Svpbmt */
+		{PTE_V | RWX | L1_LEAF | PTE_PBMT, SHADOW_ACCESS_LOAD,
+		 PT_ACCESS_READ, EXC_LOAD_GUEST_PAGE_FAULT},
+		/* N without Svnapot */
+		{PTE_V | RWX | L1_LEAF | PTE_N, SHADOW_ACCESS_LOAD,
+		 PT_ACCESS_READ, EXC_LOAD_GUEST_PAGE_FAULT},
+		/* permission: read-only leaf, store */
+		{PTE_V | PTE_R | L1_LEAF, SHADOW_ACCESS_STORE, PT_ACCESS_WRITE,
+		 EXC_STORE_GUEST_PAGE_FAULT},
+		/* permission: no X, fetch */
+		{PTE_V | PTE_R | PTE_W | L1_LEAF, SHADOW_ACCESS_FETCH,
+		 PT_ACCESS_EXEC, EXC_INST_GUEST_PAGE_FAULT},
+		/* implicit VS-stage table read (needs R) of an X-only page,
+		 * reported as the original store */
+		{PTE_V | PTE_X | L1_LEAF, SHADOW_ACCESS_STORE, PT_ACCESS_READ,
+		 EXC_STORE_GUEST_PAGE_FAULT},
+		/* HLVX needs X */
+		{PTE_V | PTE_R | L1_LEAF, SHADOW_ACCESS_LOAD,
+		 PT_ACCESS_READ_EXEC, EXC_LOAD_GUEST_PAGE_FAULT},
+	};
+	uint64_t gpa = 0x5008;
+
+	world_l1_set(&w, root, pte_ptr(l1tab));
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* a 2 MiB leaf at L1 table index 0 */
+		uint64_t pte = cases[i].pte;
+		if (pte)
+			pte |= ((2 * GIB) >> PAGE_SHIFT) << PTE_PPN_SHIFT;
+		world_l1_set(&w, l1tab, pte);
+		r = shadow_fill(&w.s, gpa, cases[i].orig, cases[i].need);
+		CHECK_EQ(r.status, SHADOW_FORWARD_GUEST_PAGE_FAULT);
+		CHECK_EQ(r.cause, cases[i].cause);
+		CHECK_EQ(r.htval, gpa >> 2);
+		CHECK_EQ(shadow_leaf(gpa).status, PT_WALK_INVALID);
+	}
+	/* misaligned 2 MiB superpage */
+	world_l1_set(&w, l1tab, pte_leaf(2 * GIB + 4 * KIB, RWX | L1_LEAF));
+	r = shadow_fill(&w.s, gpa, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FORWARD_GUEST_PAGE_FAULT);
+	/* A/D/U in a pointer are reserved */
+	world_l1_set(&w, l1tab, pte_leaf(2 * GIB, RWX | L1_LEAF));
+	world_l1_set(&w, root, pte_ptr(l1tab) | PTE_A);
+	r = shadow_fill(&w.s, gpa, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FORWARD_GUEST_PAGE_FAULT);
+	world_l1_set(&w, root, pte_ptr(l1tab));
+	r = shadow_fill(&w.s, gpa, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(w.s.stats.forwards[EXC_LOAD_GUEST_PAGE_FAULT], 8);
+	CHECK_EQ(w.s.stats.forwards[EXC_STORE_GUEST_PAGE_FAULT], 4);
+	CHECK_EQ(w.s.stats.forwards[EXC_INST_GUEST_PAGE_FAULT], 2);
+}
+
+/* L1's table pointers leave L1 RAM: access fault of the original type. */
+TEST(shadow_l1_table_access_faults)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV39, 256 * KIB);
+	struct shadow_result r;
+
+	/* a pointer to MMIO */
+	world_l1_set(&w, root, pte_ptr(MMIO_GPA));
+	r = shadow_fill(&w.s, 0x3000, SHADOW_ACCESS_STORE, PT_ACCESS_WRITE);
+	CHECK_EQ(r.status, SHADOW_L1_TABLE_ACCESS_FAULT);
+	CHECK_EQ(r.cause, EXC_STORE_ACCESS);
+	CHECK_EQ(r.htval, 0);
+	/* a pointer to memory L0 gave L1 execute-only */
+	world_l1_set(&w, root, pte_ptr(8 * GIB));
+	r = shadow_fill(&w.s, 0x3000, SHADOW_ACCESS_FETCH, PT_ACCESS_EXEC);
+	CHECK_EQ(r.status, SHADOW_L1_TABLE_ACCESS_FAULT);
+	CHECK_EQ(r.cause, EXC_INST_ACCESS);
+	/* a pointer far above any memory */
+	world_l1_set(&w, root, pte_ptr(1ULL << 55));
+	r = shadow_fill(&w.s, 0x3000, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.cause, EXC_LOAD_ACCESS);
+	/* the root itself outside L1 RAM */
+	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 1, MMIO_GPA));
+	r = shadow_fill(&w.s, 0x3000, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_L1_TABLE_ACCESS_FAULT);
+	CHECK_EQ(w.s.stats.forwards[EXC_LOAD_ACCESS], 2);
+	/* L1 maps an L2 page onto MMIO or onto nothing: not RAM */
+	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 1, root));
+	world_l1_set(&w, root, 0);
+	l1_map(PT_SV39X4, root, 0, MMIO_GPA, 4 * KIB, RWX | L1_LEAF);
+	l1_map(PT_SV39X4, root, 4 * KIB, 1ULL << 45, 4 * KIB, RWX | L1_LEAF);
+	r = shadow_fill(&w.s, 0x10, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_NOT_RAM);
+	CHECK_EQ(r.l1_gpa, MMIO_GPA + 0x10);
+	r = shadow_fill(&w.s, 0x1010, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_NOT_RAM);
+	CHECK_EQ(r.l1_gpa, (1ULL << 45) + 0x10);
+}
+
+TEST(shadow_dirty_and_mxr)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV39, 256 * KIB);
+	struct shadow_result r;
+
+	/* D=0: a load maps without W, so the store faults to L1 */
+	l1_map(PT_SV39X4, root, 0, 2 * GIB, 4 * KIB, RWX | PTE_U | PTE_A);
+	r = shadow_fill(&w.s, 0, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.perm, PTE_R | PTE_X);
+	CHECK_EQ(shadow_leaf(0).pte & PTE_W, 0);
+	r = shadow_fill(&w.s, 0, SHADOW_ACCESS_STORE, PT_ACCESS_WRITE);
+	CHECK_EQ(r.status, SHADOW_FORWARD_GUEST_PAGE_FAULT);
+	/* L1 sets D (its fault handler) and fences the GPA */
+	l1_map(PT_SV39X4, root, 0, 2 * GIB, 4 * KIB, RWX | L1_LEAF);
+	CHECK_EQ(shadow_invalidate_gpa(&w.s, 0), SHADOW_HW_FENCE_ALL);
+	r = shadow_fill(&w.s, 0, SHADOW_ACCESS_STORE, PT_ACCESS_WRITE);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.perm, RWX);
+
+	/* execute-only: a load faults unless L1's MXR is set */
+	l1_map(PT_SV39X4, root, 4 * KIB, 2 * GIB + 4 * KIB, 4 * KIB,
+	       PTE_X | L1_LEAF);
+	r = shadow_fill(&w.s, 4 * KIB, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FORWARD_GUEST_PAGE_FAULT);
+	CHECK_EQ(shadow_set_l1_mxr(&w.s, true), SHADOW_HW_FENCE_NONE);
+	r = shadow_fill(&w.s, 4 * KIB, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.perm, PTE_R | PTE_X);
+	/* clearing MXR drops what it granted */
+	CHECK_EQ(shadow_set_l1_mxr(&w.s, false), SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(shadow_leaf(4 * KIB).status, PT_WALK_INVALID);
+	CHECK_EQ(w.s.stats.flush_mxr, 1);
+	/* HLVX on the execute-only page */
+	r = shadow_translate(&w.s, 4 * KIB, SHADOW_ACCESS_LOAD,
+			     PT_ACCESS_READ_EXEC);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.perm, PTE_X);
+}
+
+/* L1 changed a leaf without a fence; a later fault replaces the stale
+ * shadow leaf (the hardware entry must be fenced by GPA). */
+TEST(shadow_stale_leaf_is_replaced)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV39, 256 * KIB);
+	struct shadow_result r;
+
+	l1_map(PT_SV39X4, root, 0, 2 * GIB, 2 * MIB, PTE_R | L1_LEAF);
+	r = shadow_fill(&w.s, 0x10, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.page_size, 2 * MIB);
+	/* now 4 KiB pages, writable */
+	world_l1_reset(&w);
+	root = world_l1_table(&w, 16 * KIB);
+	l1_map(PT_SV39X4, root, 0, 2 * GIB + 4 * MIB, 4 * KIB, RWX | L1_LEAF);
+	r = shadow_fill(&w.s, 0x10, SHADOW_ACCESS_STORE, PT_ACCESS_WRITE);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.fence, SHADOW_HW_FENCE_GPA);
+	CHECK_EQ(r.page_size, 4 * KIB);
+	CHECK_EQ(r.host_pa, 5 * GIB + 4 * MIB + 0x10);
+	CHECK_EQ(w.s.stats.refills, 1);
+	/* the rest of the old 2 MiB page is gone too (one leaf) */
+	CHECK_EQ(shadow_leaf(MIB).status, PT_WALK_INVALID);
+}
+
+TEST(shadow_invalidation)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV39, 512 * KIB);
+	struct shadow_result r;
+
+	CHECK_EQ(shadow_invalidate_all(&w.s), SHADOW_HW_FENCE_NONE);
+	CHECK_EQ(shadow_invalidate_gpa(&w.s, 0), SHADOW_HW_FENCE_NONE);
+	CHECK_EQ(shadow_invalidate_vmid(&w.s, 1), SHADOW_HW_FENCE_NONE);
+	/* 1 GiB L1 leaf over RAM_B (4 KiB backing): splintered */
+	l1_map(PT_SV39X4, root, 0, 4 * GIB, GIB, RWX | L1_LEAF);
+	l1_map(PT_SV39X4, root, GIB, 2 * GIB, 2 * MIB, RWX | L1_LEAF);
+	r = shadow_fill(&w.s, 0x1000, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.page_size, 4 * KIB);
+	r = shadow_fill(&w.s, 3 * MIB, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.page_size, 4 * KIB);
+	r = shadow_fill(&w.s, GIB, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.page_size, 2 * MIB);
+	CHECK_EQ(w.s.slot[w.s.cur].splinter, GIB);
+	/* a fence for one address of the L1 leaf drops every piece of it
+	 * but not the other leaf */
+	CHECK_EQ(shadow_invalidate_gpa(&w.s, 0x1000), SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(shadow_leaf(0x1000).status, PT_WALK_INVALID);
+	CHECK_EQ(shadow_leaf(3 * MIB).status, PT_WALK_INVALID);
+	CHECK_EQ(shadow_leaf(GIB).status, PT_WALK_OK);
+	/* by VMID: another VMID leaves it, L1's drops it */
+	CHECK_EQ(shadow_invalidate_gpa_vmid(&w.s, GIB, 2),
+		 SHADOW_HW_FENCE_NONE);
+	CHECK_EQ(shadow_leaf(GIB).status, PT_WALK_OK);
+	CHECK_EQ(shadow_invalidate_gpa_vmid(&w.s, GIB, 1), SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(shadow_leaf(GIB).status, PT_WALK_INVALID);
+	shadow_fill(&w.s, GIB, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(shadow_invalidate_vmid(&w.s, 2), SHADOW_HW_FENCE_NONE);
+	CHECK_EQ(shadow_leaf(GIB).status, PT_WALK_OK);
+	CHECK_EQ(shadow_invalidate_vmid(&w.s, 1), SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(shadow_leaf(GIB).status, PT_WALK_INVALID);
+	shadow_fill(&w.s, GIB, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(shadow_invalidate_all(&w.s), SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(w.s.stats.pool_used, 0);
+	CHECK_EQ(shadow_leaf(GIB).status, PT_WALK_INVALID);
+	CHECK_EQ(w.s.stats.flush_all, 2);
+	CHECK_EQ(w.s.stats.flush_vmid, 3);
+	CHECK_EQ(w.s.stats.flush_gpa, 4);
+}
+
+static unsigned leaves;
+static void count_leaf(void *arg, unsigned slot, uint64_t gpa, uint64_t host,
+		       uint64_t size, uint64_t pte)
+{
+	(void)arg;
+	(void)slot;
+	(void)gpa;
+	(void)host;
+	(void)size;
+	(void)pte;
+	leaves++;
+}
+
+/* hgatp changes select per-(MODE, VMID, root) slots; the least recently
+ * used is recycled, and its hardware VMID must then be fenced. */
+TEST(shadow_hgatp_slots)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV39, 512 * KIB);
+	enum shadow_hw_fence f;
+	uint64_t h[SHADOW_SLOTS + 1];
+
+	l1_map(PT_SV39X4, root, 0, 2 * GIB, 2 * MIB, RWX | L1_LEAF);
+	for (unsigned v = 0; v <= SHADOW_SLOTS; v++) {
+		shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, v + 1, root));
+		h[v] = shadow_hgatp(&w.s, &f);
+		CHECK_EQ(
+			shadow_fill(&w.s, 0, SHADOW_ACCESS_LOAD, PT_ACCESS_READ)
+				.status,
+			SHADOW_FILLED);
+		CHECK_EQ(f, v < SHADOW_SLOTS ? SHADOW_HW_FENCE_NONE
+					     : SHADOW_HW_FENCE_VMID);
+	}
+	/* slot of VMID 1 was recycled for VMID SHADOW_SLOTS+1 */
+	CHECK_EQ(h[SHADOW_SLOTS], h[0]);
+	CHECK_EQ(w.s.stats.flush_hgatp, 1);
+	leaves = 0;
+	shadow_for_each_leaf(&w.s, count_leaf, NULL);
+	CHECK_EQ(leaves, SHADOW_SLOTS);
+	/* back to VMID 2: its shadow is still there (no fence needed) */
+	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 2, root));
+	CHECK_EQ(shadow_hgatp(&w.s, &f), h[1]);
+	CHECK_EQ(f, SHADOW_HW_FENCE_NONE);
+	CHECK_EQ(shadow_leaf(0).status, PT_WALK_OK);
+	/* writing the same value again changes nothing */
+	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 2, root));
+	CHECK_EQ(shadow_hgatp(&w.s, &f), h[1]);
+	/* a different root with the same VMID is another slot */
+	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 2, root + 0x4000));
+	CHECK(shadow_hgatp(&w.s, &f) != h[1]);
+}
+
+/* A pool of the minimum size: every fill that needs new tables flushes
+ * and refills; nothing ever fails. */
+TEST(shadow_pool_exhaustion)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV39,
+			      shadow_pool_min_size(PT_SV48X4));
+	enum shadow_hw_fence f;
+	struct shadow_result r;
+
+	for (unsigned i = 0; i < 8; i++)
+		l1_map(PT_SV39X4, root, (uint64_t)i * GIB,
+		       2 * GIB + (uint64_t)i * 2 * MIB, 4 * KIB, RWX | L1_LEAF);
+	shadow_hgatp(&w.s, &f);
+	for (unsigned i = 0; i < 8; i++) {
+		r = shadow_fill(&w.s, (uint64_t)i * GIB + 8, SHADOW_ACCESS_LOAD,
+				PT_ACCESS_READ);
+		CHECK_EQ(r.status, SHADOW_FILLED);
+		CHECK_EQ(r.host_pa, 5 * GIB + (uint64_t)i * 2 * MIB + 8);
+		CHECK_EQ(r.fence,
+			 i ? SHADOW_HW_FENCE_ALL : SHADOW_HW_FENCE_NONE);
+		CHECK_EQ(shadow_leaf((uint64_t)i * GIB).status, PT_WALK_OK);
+		if (i)
+			CHECK_EQ(shadow_leaf((uint64_t)(i - 1) * GIB).status,
+				 PT_WALK_INVALID);
+	}
+	CHECK_EQ(w.s.stats.pool_exhausted, 7);
+	CHECK_EQ(w.s.stats.pool_high_water, shadow_pool_min_size(PT_SV48X4));
+	/* a second slot's root does not fit either: flushed for it */
+	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 9, root));
+	shadow_hgatp(&w.s, &f);
+	CHECK_EQ(f, SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(w.s.stats.pool_exhausted, 8);
+}

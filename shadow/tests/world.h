@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A fake L0/L1 world for the shadow tests: L0's map of L1 (regions of L1
+ * guest-physical memory backed by host memory), L1 table memory held in a
+ * buffer, and the shadow's table pool.
+ */
+#ifndef SHADOW_TEST_WORLD_H
+#define SHADOW_TEST_WORLD_H
+
+#include <shadow.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define KIB 1024ULL
+#define MIB (1024 * KIB)
+#define GIB (1024 * MIB)
+
+#define WORLD_MAX_REGIONS 8
+
+struct world_region {
+	uint64_t gpa; /* L1 GPA */
+	uint64_t size;
+	uint64_t host; /* host PA of gpa */
+	uint64_t perm; /* PTE_R/W/X L0 grants */
+};
+
+struct world {
+	struct world_region reg[WORLD_MAX_REGIONS];
+	unsigned nreg;
+	/* L1 table memory: L1 GPA tbuf_gpa.., stored in tbuf */
+	uint8_t *tbuf;
+	uint64_t tbuf_gpa;
+	uint64_t tbuf_size;
+	uint64_t tnext;
+	/* shadow pool */
+	uint8_t *pool;
+	uint64_t pool_pa;
+	uint64_t pool_size;
+	struct shadow s;
+	struct shadow_config cfg;
+};
+
+/* The standard map used by the tests (see world.c). */
+enum world_region_id {
+	RAM_A,	  /* 1 GiB at L1 GPA 2 GiB, host 1 GiB aligned, RWX; tables */
+	RAM_B,	  /* 4 MiB at 4 GiB, host only 1 MiB aligned, RWX */
+	RAM_C,	  /* 4 MiB at 4 GiB + 4 MiB, host 2 MiB aligned, R+X (ROM) */
+	RAM_X,	  /* 64 KiB at 8 GiB, execute only */
+	RAM_HIGH, /* 2 MiB at 2^50: above an Sv48x4 shadow's reach */
+	WORLD_NREGIONS,
+};
+
+#define MMIO_GPA 0x10000000ULL /* not L1 RAM */
+#define POOL_PA 0x900000000ULL
+
+/* Create the world with a pool of pool_size bytes and a shadow in `mode`.
+ * Returns false if shadow_init refused. */
+bool world_init(struct world *w, uint64_t pool_size, enum pt_mode mode,
+		enum shadow_hgatp_warl warl);
+void world_fini(struct world *w);
+
+/* L1 table memory as a pt_mem (L1 GPAs), for pt_map/pt_walk. */
+struct pt_mem world_l1_mem(struct world *w);
+/* Allocate a zeroed L1 table (4 KiB or 16 KiB); returns its L1 GPA. */
+uint64_t world_l1_table(struct world *w, uint64_t size);
+/* Raw PTE access in L1 table memory. */
+void world_l1_set(struct world *w, uint64_t gpa, uint64_t pte);
+uint64_t world_l1_get(struct world *w, uint64_t gpa);
+/* Forget all L1 tables. */
+void world_l1_reset(struct world *w);
+
+/* Host address h .. h+len-1 lies inside one region's backing with perms
+ * that include `perm`. */
+bool world_host_is_l1_ram(const struct world *w, uint64_t h, uint64_t len,
+			  uint64_t perm);
+
+uint64_t pte_leaf(uint64_t pa, uint64_t flags);
+uint64_t pte_ptr(uint64_t pa);
+
+#endif
