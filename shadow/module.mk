@@ -26,4 +26,4 @@ $(BUILD)/host/tests/test_shadow_fuzz: \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 
-HOST_TESTS += $(BUILD)/host/tests/test_shadow
+HOST_TESTS += $(BUILD)/host/tests/test_shadow $(BUILD)/host/tests/test_shadow_fuzz

@@ -109,19 +109,12 @@ static uint64_t hgatp_root(uint64_t hgatp)
 	return (hgatp & ATP_PPN) << PAGE_SHIFT;
 }
 
-static uint64_t mode_to_atp(enum pt_mode mode)
-{
-	switch (mode) {
-	case PT_SV39X4:
-		return ATP_MODE_SV39;
-	case PT_SV48X4:
-		return ATP_MODE_SV48;
-	case PT_SV57X4:
-		return ATP_MODE_SV57;
-	default:
-		return ATP_MODE_BARE;
-	}
-}
+/* hgatp.MODE of each shadow mode (shadow_init admits only these). */
+static const uint64_t atp_of_mode[] = {
+	[PT_SV39X4] = ATP_MODE_SV39,
+	[PT_SV48X4] = ATP_MODE_SV48,
+	[PT_SV57X4] = ATP_MODE_SV57,
+};
 
 static void flush_everything(struct shadow *s)
 {
@@ -289,7 +282,7 @@ uint64_t shadow_hgatp(struct shadow *s, enum shadow_hw_fence *fence)
 		*fence = SHADOW_HW_FENCE_VMID;
 	sl->hw_stale = false;
 	sl->last_use = ++s->use_clock;
-	return (mode_to_atp(s->cfg.mode) << ATP_MODE_SHIFT) |
+	return (atp_of_mode[s->cfg.mode] << ATP_MODE_SHIFT) |
 	       ((s->cfg.hw_vmid_base + s->cur) << HGATP_VMID_SHIFT) |
 	       (root >> PAGE_SHIFT);
 }
@@ -310,47 +303,29 @@ enum shadow_hw_fence shadow_set_l1_mxr(struct shadow *s, bool mxr)
 
 /* ---- fill ------------------------------------------------------------ */
 
-static unsigned long guest_page_fault_cause(enum shadow_access a)
-{
-	/* "the guest-page-fault exception corresponding to the original
-	 * access type" (also for implicit VS-stage table accesses). */
-	switch (a) {
-	case SHADOW_ACCESS_FETCH:
-		return EXC_INST_GUEST_PAGE_FAULT;
-	case SHADOW_ACCESS_LOAD:
-		return EXC_LOAD_GUEST_PAGE_FAULT;
-	case SHADOW_ACCESS_STORE:
-		return EXC_STORE_GUEST_PAGE_FAULT;
-	}
-	return EXC_LOAD_GUEST_PAGE_FAULT;
-}
+/* "the guest-page-fault exception corresponding to the original access
+ * type" (also for implicit VS-stage table accesses), and the access fault
+ * of that type for a failed implicit G-stage table access. */
+static const unsigned long guest_page_fault_cause[] = {
+	[SHADOW_ACCESS_FETCH] = EXC_INST_GUEST_PAGE_FAULT,
+	[SHADOW_ACCESS_LOAD] = EXC_LOAD_GUEST_PAGE_FAULT,
+	[SHADOW_ACCESS_STORE] = EXC_STORE_GUEST_PAGE_FAULT,
+};
 
-static unsigned long access_fault_cause(enum shadow_access a)
-{
-	switch (a) {
-	case SHADOW_ACCESS_FETCH:
-		return EXC_INST_ACCESS;
-	case SHADOW_ACCESS_LOAD:
-		return EXC_LOAD_ACCESS;
-	case SHADOW_ACCESS_STORE:
-		return EXC_STORE_ACCESS;
-	}
-	return EXC_LOAD_ACCESS;
-}
+static const unsigned long access_fault_cause[] = {
+	[SHADOW_ACCESS_FETCH] = EXC_INST_ACCESS,
+	[SHADOW_ACCESS_LOAD] = EXC_LOAD_ACCESS,
+	[SHADOW_ACCESS_STORE] = EXC_STORE_ACCESS,
+};
 
-static bool perm_allows(uint64_t perm, enum pt_access need)
-{
-	switch (need) {
-	case PT_ACCESS_READ:
-		return perm & PTE_R;
-	case PT_ACCESS_WRITE:
-		return perm & PTE_W;
-	case PT_ACCESS_EXEC:
-	case PT_ACCESS_READ_EXEC:
-		return perm & PTE_X;
-	}
-	return false;
-}
+/* The permission bit each kind of access needs; HLVX: "execute permission
+ * takes the place of read permission". */
+static const uint64_t perm_needed[] = {
+	[PT_ACCESS_READ] = PTE_R,
+	[PT_ACCESS_WRITE] = PTE_W,
+	[PT_ACCESS_EXEC] = PTE_X,
+	[PT_ACCESS_READ_EXEC] = PTE_X,
+};
 
 static uint64_t level_size(unsigned level)
 {
@@ -396,13 +371,13 @@ static bool compose(struct shadow *s, struct shadow_result *r,
 			break;
 		case PT_WALK_ACCESS_FAULT:
 			r->status = SHADOW_L1_TABLE_ACCESS_FAULT;
-			r->cause = access_fault_cause(orig);
+			r->cause = access_fault_cause[orig];
 			return false;
 		case PT_WALK_INVALID:
 		case PT_WALK_DENIED:
 		case PT_WALK_ADDR_RANGE:
 			r->status = SHADOW_FORWARD_GUEST_PAGE_FAULT;
-			r->cause = guest_page_fault_cause(orig);
+			r->cause = guest_page_fault_cause[orig];
 			/* htval: "the guest physical address that faulted,
 			 * shifted right by 2 bits". */
 			r->htval = r->gpa >> 2;
@@ -422,14 +397,14 @@ static bool compose(struct shadow *s, struct shadow_result *r,
 	if (!s->cfg.l0.l1_gpa_to_host(s->cfg.l0.ctx, r->l1_gpa, m0) ||
 	    r->l1_gpa < m0->base || r->l1_gpa - m0->base >= m0->size) {
 		r->status = SHADOW_NOT_RAM;
-		r->cause = access_fault_cause(orig);
+		r->cause = access_fault_cause[orig];
 		return false;
 	}
 	r->perm = l1_perm & m0->perm & PTE_PERM;
 	/* W without R is a reserved PTE encoding. */
 	if (!(r->perm & PTE_R))
 		r->perm &= ~PTE_W;
-	if (!perm_allows(r->perm, need)) {
+	if (!(r->perm & perm_needed[need])) {
 		r->status = SHADOW_L0_DENIED;
 		return false;
 	}
@@ -522,9 +497,9 @@ struct shadow_result shadow_fill(struct shadow *s, uint64_t gpa,
 
 	for (unsigned attempt = 0;; attempt++) {
 		root = slot_root(s, &r.fence);
+		/* Within the shadow's levels: L1's mode has no more levels
+		 * than the shadow's (l1_mode_supported). */
 		max_level = size_level(l1_size);
-		if (max_level > pt_levels(s->cfg.mode) - 1)
-			max_level = pt_levels(s->cfg.mode) - 1;
 
 		/* What the shadow holds at gpa now: a table at some level
 		 * bounds the leaf size; a stale leaf (L1 changed its tables
@@ -535,7 +510,7 @@ struct shadow_result shadow_fill(struct shadow *s, uint64_t gpa,
 			/* Bare L1 with RAM above the shadow's GPA width:
 			 * cannot be mapped, so never is. */
 			r.status = SHADOW_NOT_RAM;
-			r.cause = access_fault_cause(orig);
+			r.cause = access_fault_cause[orig];
 			count_result(s, &r);
 			return r;
 		}
@@ -550,7 +525,7 @@ struct shadow_result shadow_fill(struct shadow *s, uint64_t gpa,
 		if (!pick_level(&r, &m0, max_level, &level)) {
 			/* L0's region does not cover even the 4 KiB page. */
 			r.status = SHADOW_NOT_RAM;
-			r.cause = access_fault_cause(orig);
+			r.cause = access_fault_cause[orig];
 			count_result(s, &r);
 			return r;
 		}

@@ -266,6 +266,18 @@ TEST(shadow_sv39x4_superpage_combinations)
 	CHECK_EQ(r.page_size, 2 * MIB);
 	CHECK_EQ(r.host_pa, 5 * GIB + 4);
 	CHECK_EQ(shadow_leaf((1ULL << 40) + 2 * KIB).pa, 5 * GIB + 2 * KIB);
+	/* L1 2 MiB leaf onto RAM_X: host 2 MiB aligned but the region is
+	 * only 64 KiB, so 4 KiB pages, and nothing past its end */
+	l1_map(PT_SV39X4, root, 4 * GIB, 8 * GIB, 2 * MIB, RWX | L1_LEAF);
+	r = shadow_fill(&w.s, 4 * GIB + 0x3000, SHADOW_ACCESS_FETCH,
+			PT_ACCESS_EXEC);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.page_size, 4 * KIB);
+	CHECK_EQ(r.perm, PTE_X);
+	CHECK_EQ(r.host_pa, 16 * GIB + 0x3000);
+	r = shadow_fill(&w.s, 4 * GIB + 64 * KIB, SHADOW_ACCESS_FETCH,
+			PT_ACCESS_EXEC);
+	CHECK_EQ(r.status, SHADOW_NOT_RAM);
 	/* beyond Sv39x4's 41 bits: guest-page fault */
 	r = shadow_fill(&w.s, 1ULL << 41, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
 	CHECK_EQ(r.status, SHADOW_FORWARD_GUEST_PAGE_FAULT);
@@ -616,4 +628,53 @@ TEST(shadow_pool_exhaustion)
 	shadow_hgatp(&w.s, &f);
 	CHECK_EQ(f, SHADOW_HW_FENCE_ALL);
 	CHECK_EQ(w.s.stats.pool_exhausted, 8);
+}
+
+/* An Sv39x4 shadow: L1 may use Bare and Sv39x4 only. */
+TEST(shadow_sv39x4_shadow)
+{
+	uint64_t root = setup(PT_SV39X4, ATP_MODE_SV39, 128 * KIB);
+	enum shadow_hw_fence f;
+	struct shadow_result r;
+
+	CHECK_EQ(shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV48, 1, root)),
+		 hgatp_val(ATP_MODE_SV39, 1, root));
+	CHECK_EQ(shadow_hgatp(&w.s, &f) >> ATP_MODE_SHIFT, ATP_MODE_SV39);
+	l1_map(PT_SV39X4, root, GIB, 2 * GIB, GIB, RWX | L1_LEAF);
+	r = shadow_fill(&w.s, GIB + 0x40, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.page_size, GIB);
+	/* Bare L1: the largest page is the shadow's top level (1 GiB) */
+	shadow_write_hgatp(&w.s, 0);
+	r = shadow_fill(&w.s, 2 * GIB, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.page_size, GIB);
+}
+
+/* A broken L0 callback (a region whose host address has another page
+ * offset than its L1 GPA) is refused, never mapped. */
+TEST(shadow_bad_l0_region_is_not_mapped)
+{
+	struct shadow_result r;
+
+	setup(PT_SV48X4, ATP_MODE_BARE, 128 * KIB);
+	w.reg[RAM_X].host += 0x800;
+	r = shadow_fill(&w.s, 8 * GIB + 0x1000, SHADOW_ACCESS_FETCH,
+			PT_ACCESS_EXEC);
+	CHECK_EQ(r.status, SHADOW_NOT_RAM);
+	CHECK_EQ(shadow_leaf(8 * GIB + 0x1000).status, PT_WALK_INVALID);
+}
+
+/* If the pool cannot hold one walk even after a flush (only possible if
+ * it shrank after shadow_init checked it), the fill says so. */
+TEST(shadow_pool_too_small_is_reported)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV39, 128 * KIB);
+	struct shadow_result r;
+
+	l1_map(PT_SV39X4, root, 0, 2 * GIB, 4 * KIB, RWX | L1_LEAF);
+	w.s.cfg.pool_size = 16 * KIB; /* the root alone */
+	r = shadow_fill(&w.s, 0, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_POOL_TOO_SMALL);
+	CHECK_EQ(w.s.stats.pool_too_small, 1);
+	CHECK_EQ(shadow_leaf(0).status, PT_WALK_INVALID);
 }

@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Randomised shadow test (fixed seed): L1 tables full of random PTEs
+ * (pointers to real tables, to MMIO, to anywhere; leaves onto every kind of
+ * L1 memory and onto nothing; reserved bits; garbage), random hgatp values,
+ * fills, invalidations and MXR changes. After every round each installed
+ * shadow leaf is checked against the invariant: it maps only host memory
+ * that L0 gave L1, with no more permission than L0 grants, in a well-formed
+ * PTE; and, while L1 has fenced its last table change, it agrees with a
+ * fresh composition.
+ */
+#include "unit.h"
+#include "world.h"
+
+#include <rvnest/encoding.h>
+
+#include <string.h>
+
+#define SEED 0x5eed2026c0ffee11ULL
+#define ROUNDS 10000
+#define FILLS_PER_ROUND 40
+#define L1_TABLES 6
+#define POOL_SIZE (40 * KIB)
+#define RWX (PTE_R | PTE_W | PTE_X)
+
+static uint64_t rng = SEED;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64* */
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 0x2545f4914f6cdd1dULL;
+}
+
+static uint64_t below(uint64_t n)
+{
+	return rnd() % n;
+}
+
+static struct world w;
+static uint64_t tables[L1_TABLES + 1]; /* [0] = the 16 KiB root */
+
+/* A random L1 GPA: mostly in or near L1 RAM, sometimes MMIO or anywhere. */
+static uint64_t random_l1_gpa(uint64_t align)
+{
+	uint64_t a;
+
+	switch (below(8)) {
+	case 0:
+		a = MMIO_GPA + below(MIB);
+		break;
+	case 1:
+		a = rnd() & ((1ULL << 56) - 1);
+		break;
+	default: {
+		const struct world_region *r = &w.reg[below(w.nreg)];
+		a = r->gpa + below(r->size + r->size / 4);
+		break;
+	}
+	}
+	/* usually aligned to the leaf's size, sometimes not (misaligned) */
+	if (below(4))
+		a &= ~(align - 1);
+	return a & ~(PAGE_SIZE - 1);
+}
+
+static uint64_t random_flags(void)
+{
+	uint64_t f = rnd() & (RWX | PTE_U | PTE_A | PTE_D | PTE_G);
+
+	/* bias towards leaves that pass L1's checks */
+	if (below(6))
+		f |= PTE_U | PTE_A | PTE_D;
+	if (!(f & RWX))
+		f |= PTE_R;
+	return f;
+}
+
+/* Table t is meant for level 2 (the root), 1 (tables 1-3) or 0 (4-6): its
+ * leaves are usually aligned for that level and its pointers usually lead
+ * one level down. */
+static unsigned table_level(unsigned t)
+{
+	return t == 0 ? 2 : t <= L1_TABLES / 2 ? 1 : 0;
+}
+
+static uint64_t random_pte(unsigned t)
+{
+	unsigned level = table_level(t);
+	uint64_t size = PAGE_SIZE << (9 * level);
+	unsigned next = level == 2 ? 1 + below(L1_TABLES / 2)
+				   : 1 + L1_TABLES / 2 + below(L1_TABLES / 2);
+
+	switch (below(12)) {
+	case 0:
+		return 0;
+	case 1:
+		return rnd(); /* garbage */
+	case 2:
+		return pte_ptr(tables[below(L1_TABLES + 1)]);
+	case 3:
+	case 4:
+		return pte_ptr(tables[next]);
+	case 5:
+		return pte_ptr(random_l1_gpa(PAGE_SIZE));
+	case 6:
+		/* reserved bits, PBMT, N */
+		return pte_leaf(random_l1_gpa(size), random_flags()) |
+		       (rnd() & (PTE_PBMT | PTE_N | (0x7fULL << 54)));
+	default:
+		return pte_leaf(random_l1_gpa(size), random_flags());
+	}
+}
+
+static void randomise_tables(unsigned entries)
+{
+	for (unsigned i = 0; i < entries; i++) {
+		unsigned t = below(L1_TABLES + 1);
+		uint64_t n = t ? 512 : 2048;
+		world_l1_set(&w, tables[t] + below(n) * 8, random_pte(t));
+	}
+}
+
+static uint64_t random_hgatp(void)
+{
+	static const uint64_t modes[] = {ATP_MODE_BARE, ATP_MODE_SV39,
+					 ATP_MODE_SV48, ATP_MODE_SV39,
+					 ATP_MODE_SV48, ATP_MODE_SV57};
+	uint64_t mode = modes[below(6)];
+	uint64_t vmid = 1 + below(6);
+
+	return (mode << ATP_MODE_SHIFT) | (vmid << HGATP_VMID_SHIFT) |
+	       (tables[0] >> PAGE_SHIFT);
+}
+
+/* Recently filled GPAs, to fault on them again (stale entries). */
+static uint64_t recent[16];
+
+/* A GPA that some PTE of the tables decides: index bits random, the rest
+ * small (GPAs of L2 are near zero or in the x4 range). */
+static uint64_t random_gpa(void)
+{
+	switch (below(8)) {
+	case 6:
+	case 7:
+		return recent[below(16)] + below(64 * KIB);
+	case 0:
+		return rnd() & ((1ULL << 51) - 1);
+	case 1:
+		return rnd();
+	default:
+		return rnd() & ((1ULL << 41) - 1);
+	}
+}
+
+struct check {
+	bool consistent; /* L1 fenced after its last change */
+	unsigned bad;
+	unsigned checked;
+};
+
+static void check_leaf(void *arg, unsigned slot, uint64_t gpa, uint64_t host,
+		       uint64_t size, uint64_t pte)
+{
+	struct check *c = arg;
+	uint64_t perm = pte & RWX;
+
+	c->checked++;
+	/* INVARIANT: only memory L0 gave L1, within L0's permissions */
+	if (!world_host_is_l1_ram(&w, host, size, perm)) {
+		c->bad++;
+		printf("  leaf slot %u gpa %#llx -> host %#llx size %#llx perm "
+		       "%#llx outside L1 RAM\n",
+		       slot, (unsigned long long)gpa, (unsigned long long)host,
+		       (unsigned long long)size, (unsigned long long)perm);
+		return;
+	}
+	/* a well-formed G-stage leaf: U, A, D; no W without R; nothing
+	 * reserved; aligned */
+	if (!(pte & PTE_U) || !(pte & PTE_A) || !(pte & PTE_D) ||
+	    ((pte & PTE_W) && !(pte & PTE_R)) ||
+	    (pte & (PTE_PBMT | PTE_N | (0x7fULL << 54))) ||
+	    (host & (size - 1)) || (gpa & (size - 1))) {
+		c->bad++;
+		printf("  malformed leaf %#llx\n", (unsigned long long)pte);
+		return;
+	}
+	if (!c->consistent || slot != w.s.cur)
+		return;
+	/* agrees with a fresh composition at both ends of the page */
+	uint64_t ends[2] = {gpa, gpa + size - 1};
+	for (unsigned i = 0; i < 2; i++) {
+		enum pt_access need =
+			(perm & PTE_R) ? PT_ACCESS_READ : PT_ACCESS_EXEC;
+		struct shadow_result r = shadow_translate(
+			&w.s, ends[i], SHADOW_ACCESS_LOAD, need);
+		if (r.status != SHADOW_FILLED ||
+		    r.host_pa != host + (ends[i] - gpa) || (perm & ~r.perm)) {
+			c->bad++;
+			printf("  leaf gpa %#llx host %#llx perm %#llx: "
+			       "composition says status %d host %#llx perm "
+			       "%#llx\n",
+			       (unsigned long long)ends[i],
+			       (unsigned long long)(host + (ends[i] - gpa)),
+			       (unsigned long long)perm, r.status,
+			       (unsigned long long)r.host_pa,
+			       (unsigned long long)r.perm);
+			return;
+		}
+	}
+}
+
+TEST(shadow_fuzz_invariant)
+{
+	unsigned status_seen[SHADOW_POOL_TOO_SMALL + 1] = {0};
+	unsigned calls = 0, bad = 0, checked = 0;
+	bool consistent = true;
+
+	world_fini(&w);
+	CHECK(world_init(&w, POOL_SIZE, PT_SV48X4,
+			 SHADOW_HGATP_WARL_IGNORE_WRITE));
+	for (unsigned t = 0; t <= L1_TABLES; t++)
+		tables[t] = world_l1_table(&w, t ? 4 * KIB : 16 * KIB);
+
+	for (unsigned round = 0; round < ROUNDS; round++) {
+		/* L1 rewrites part of its tables; most of the time it then
+		 * fences as the spec requires, sometimes not (the shadow
+		 * may then be stale, but never unsafe) */
+		randomise_tables(round ? 300 : 6000);
+		switch (below(10)) {
+		case 0:
+			consistent = false;
+			break;
+		case 1:
+			shadow_invalidate_vmid(&w.s, (w.s.hgatp & HGATP_VMID) >>
+							     HGATP_VMID_SHIFT);
+			/* other VMIDs' slots may be stale now */
+			consistent = false;
+			break;
+		default:
+			shadow_invalidate_all(&w.s);
+			consistent = true;
+			break;
+		}
+		if (!below(8))
+			shadow_write_hgatp(&w.s, random_hgatp());
+		if (!below(20)) {
+			shadow_set_l1_mxr(&w.s, below(2));
+			/* setting MXR may widen what a fresh walk allows;
+			 * the subset check below still holds */
+		}
+
+		for (unsigned i = 0; i < FILLS_PER_ROUND; i++) {
+			static const enum shadow_access acc[] = {
+				SHADOW_ACCESS_FETCH, SHADOW_ACCESS_LOAD,
+				SHADOW_ACCESS_STORE};
+			static const enum pt_access need[] = {PT_ACCESS_EXEC,
+							      PT_ACCESS_READ,
+							      PT_ACCESS_WRITE};
+			unsigned k = below(3);
+			uint64_t gpa = random_gpa();
+			struct shadow_result r =
+				shadow_fill(&w.s, gpa, acc[k], need[k]);
+
+			calls++;
+			status_seen[r.status]++;
+			if (r.status == SHADOW_FILLED)
+				recent[below(16)] = gpa;
+			if (r.status == SHADOW_FILLED &&
+			    !world_host_is_l1_ram(&w, r.host_pa, 1, r.perm))
+				bad++;
+			if (r.status == SHADOW_FORWARD_GUEST_PAGE_FAULT &&
+			    r.htval != gpa >> 2)
+				bad++;
+			if (!below(16))
+				shadow_invalidate_gpa(&w.s, random_gpa());
+		}
+
+		struct check c = {consistent, 0, 0};
+		shadow_for_each_leaf(&w.s, check_leaf, &c);
+		bad += c.bad;
+		checked += c.checked;
+		if (bad) {
+			printf("  round %u: %u violations\n", round, bad);
+			break;
+		}
+	}
+	CHECK_EQ(bad, 0);
+	/* the run exercised every outcome and page size, and the pool */
+	CHECK(status_seen[SHADOW_FILLED] > 0);
+	CHECK(status_seen[SHADOW_FORWARD_GUEST_PAGE_FAULT] > 0);
+	CHECK(status_seen[SHADOW_L1_TABLE_ACCESS_FAULT] > 0);
+	CHECK(status_seen[SHADOW_NOT_RAM] > 0);
+	CHECK(status_seen[SHADOW_L0_DENIED] > 0);
+	CHECK_EQ(status_seen[SHADOW_POOL_TOO_SMALL], 0);
+	CHECK(w.s.stats.fills[0] > 0);
+	CHECK(w.s.stats.fills[1] > 0);
+	CHECK(w.s.stats.fills[2] > 0);
+	CHECK(w.s.stats.pool_exhausted > 0);
+	CHECK(w.s.stats.refills > 0);
+	CHECK(checked > 0);
+	printf("  fuzz: %u fills: %u mapped (4K %llu, 2M %llu, 1G %llu), "
+	       "%u forwarded, %u table access faults, %u not RAM, %u L0 "
+	       "denied; %u leaves checked; pool exhausted %llu times\n",
+	       calls, status_seen[SHADOW_FILLED],
+	       (unsigned long long)w.s.stats.fills[0],
+	       (unsigned long long)w.s.stats.fills[1],
+	       (unsigned long long)w.s.stats.fills[2],
+	       status_seen[SHADOW_FORWARD_GUEST_PAGE_FAULT],
+	       status_seen[SHADOW_L1_TABLE_ACCESS_FAULT],
+	       status_seen[SHADOW_NOT_RAM], status_seen[SHADOW_L0_DENIED],
+	       checked, (unsigned long long)w.s.stats.pool_exhausted);
+	world_fini(&w);
+}
