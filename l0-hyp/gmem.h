@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * L1's guest-physical memory: one RAM region at L1_RAM_GPA backed by a
+ * contiguous block of host RAM, mapped by L0's G-stage (Sv39x4 or Sv48x4)
+ * built with the common walker (common/pt.c), plus pass-through MMIO pages.
+ */
+#ifndef L0_GMEM_H
+#define L0_GMEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <rvnest/pt.h>
+
+#include "hostdt.h"
+
+/* Where L1's RAM starts, as on the host (QEMU virt DRAM base), so any
+ * payload linked for OpenSBI's next stage (0x80200000) runs unchanged. */
+#define L1_RAM_GPA 0x80000000UL
+/* Host backing is aligned so that 2 MiB G-stage superpages apply. */
+#define L0_GMEM_ALIGN (2UL << 20)
+
+struct l0_gmem {
+	uint64_t gpa, size; /* L1 RAM in guest-physical space */
+	uint64_t hpa;	    /* its host-physical base */
+	enum pt_mode mode;  /* PT_SV39X4 or PT_SV48X4 */
+	uint64_t root;	    /* host PA of the G-stage root table */
+	unsigned long vmid;
+};
+
+enum l0_gmem_status {
+	L0_GMEM_OK,
+	L0_GMEM_BAD, /* err holds a one-line reason */
+};
+
+/* Choose host RAM for L1: `size` bytes, L0_GMEM_ALIGN aligned, inside a
+ * host memory range, overlapping none of p->resv[] and busy[]. */
+enum l0_gmem_status l0_gmem_place(struct l0_gmem *g,
+				  const struct l0_platform *p,
+				  const struct l0_range *busy, unsigned nbusy,
+				  uint64_t size, char *err, size_t errlen);
+
+/* Build the G-stage: L1 RAM read/write/execute. */
+enum l0_gmem_status l0_gmem_map_ram(struct l0_gmem *g, enum pt_mode mode,
+				    char *err, size_t errlen);
+/* Pass a device page range through at the same GPA (read/write). */
+enum l0_gmem_status l0_gmem_map_device(struct l0_gmem *g,
+				       const struct l0_range *dev, char *err,
+				       size_t errlen);
+unsigned long l0_gmem_hgatp(const struct l0_gmem *g);
+
+/* [gpa, gpa+len) lies entirely in L1 RAM (no wrap-around). */
+bool l0_gmem_in_ram(const struct l0_gmem *g, uint64_t gpa, uint64_t len);
+/* Host pointer for a GPA in L1 RAM (caller checked with l0_gmem_in_ram). */
+void *l0_gmem_ptr(const struct l0_gmem *g, uint64_t gpa);
+bool l0_gmem_read(const struct l0_gmem *g, uint64_t gpa, void *buf, size_t len);
+bool l0_gmem_write(const struct l0_gmem *g, uint64_t gpa, const void *buf,
+		   size_t len);
+
+/* Translate an L1 guest-virtual address through L1's own vsatp (VS-stage),
+ * reading L1's tables from L1 RAM. Returns the walk status; *gpa on OK. */
+enum pt_walk_status l0_gmem_gva_to_gpa(const struct l0_gmem *g,
+				       unsigned long vsatp, uint64_t gva,
+				       enum pt_access access,
+				       const struct pt_walk_opts *opts,
+				       uint64_t *gpa);
+
+bool l0_ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen);
+
+#endif /* L0_GMEM_H */

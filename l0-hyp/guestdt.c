@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "guestdt.h"
+
+#include <libfdt.h>
+#include <rvnest/encoding.h>
+#include <stdio.h>
+#include <string.h>
+
+#define FAIL(...)                                   \
+	do {                                        \
+		snprintf(err, errlen, __VA_ARGS__); \
+		return L0_GUESTDT_BAD;              \
+	} while (0)
+
+#define CHECK_FDT(call, what)                                            \
+	do {                                                             \
+		int __rc = (call);                                       \
+		if (__rc < 0)                                            \
+			FAIL("L1 DT: %s: %s", what, fdt_strerror(__rc)); \
+	} while (0)
+
+/*
+ * ISA extensions never shown to L1, whatever the host has, because L0 does
+ * not virtualise what they promise: the PMU overflow interrupt and SBI PMU
+ * (sscofpmf), AIA (L1 gets an emulated PLIC), the state-enable CSRs and
+ * debug triggers (VS accesses raise virtual-instruction exceptions unless
+ * L0 emulates them), the entropy source CSR.
+ */
+static const char *const l0_isa_hidden[] = {
+	"sscofpmf", "smaia", "ssaia",	 "smstateen", "ssstateen",
+	"sdtrig",   "zkr",   "smcsrind", "sscsrind",  NULL,
+};
+
+/* Extensions that exist only with the H extension (RVA23 profile names of
+ * hypervisor features): hidden together with "h". */
+static const char *const l0_isa_h_family[] = {
+	"shcounterenw", "shgatpa",   "shtvala", "shvsatpa",
+	"shvstvala",	"shvstvecd", NULL,
+};
+
+static bool in_list(const char *name, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(name, *list))
+			return true;
+	return false;
+}
+
+static bool feature_of(const char *name, enum l0_isa_feature *f)
+{
+	for (int i = 0; i < L0_ISA_FEATURE_COUNT; i++) {
+		if (!strcmp(name, l0_isa_feature_name(i))) {
+			*f = (enum l0_isa_feature)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool l1_keeps(const struct l0_guestdt_input *in, const char *name)
+{
+	enum l0_isa_feature f;
+
+	if (in_list(name, l0_isa_hidden))
+		return false;
+	if (!in->l1_has[L0_ISA_H] && in_list(name, l0_isa_h_family))
+		return false;
+	if (feature_of(name, &f))
+		return in->l1_has[f];
+	return true;
+}
+
+/* Write riscv,isa-extensions and riscv,isa (both forms, DESIGN §7). */
+static enum l0_guestdt_status set_isa(void *fdt, int cpu,
+				      const struct l0_guestdt_input *in,
+				      char *err, size_t errlen)
+{
+	const struct l0_platform *h = in->host;
+	char list[1024], str[1024];
+	size_t ll = 0, sl;
+	bool h_done = !in->l1_has[L0_ISA_H];
+
+	strcpy(str, "rv64");
+	sl = strlen(str);
+	for (unsigned pass = 0; pass < 2; pass++) {
+		/* pass 0: single letters (and "h" appended after them);
+		 * pass 1: multi-letter names, '_'-separated in the string */
+		for (unsigned i = 0; i <= h->nisa_ext; i++) {
+			const char *n;
+			size_t len;
+
+			if (i == h->nisa_ext) {
+				if (pass || h_done)
+					break;
+				n = "h"; /* host lacks it: L0 emulates it */
+				h_done = true;
+			} else {
+				n = h->isa_ext[i];
+				if ((strlen(n) == 1) != (pass == 0) ||
+				    !l1_keeps(in, n))
+					continue;
+				if (!strcmp(n, "h"))
+					h_done = true;
+			}
+			len = strlen(n);
+			if (ll + len + 1 > sizeof(list) ||
+			    sl + len + 2 > sizeof(str))
+				FAIL("L1 DT: ISA list too long");
+			memcpy(list + ll, n, len + 1);
+			ll += len + 1;
+			if (pass)
+				str[sl++] = '_';
+			memcpy(str + sl, n, len + 1);
+			sl += len;
+		}
+	}
+	CHECK_FDT(fdt_setprop(fdt, cpu, "riscv,isa-extensions", list, (int)ll),
+		  "riscv,isa-extensions");
+	CHECK_FDT(fdt_setprop_string(fdt, cpu, "riscv,isa", str), "riscv,isa");
+	return L0_GUESTDT_OK;
+}
+
+/* Is `path` one of the nodes L1 keeps (or an ancestor of one)? */
+static bool keep_path(const char *path, const char *const *keep)
+{
+	size_t pl = strlen(path);
+
+	if (!strcmp(path, "/"))
+		return true;
+	for (; *keep; keep++) {
+		size_t kl = strlen(*keep);
+
+		if (!strncmp(path, *keep, kl) &&
+		    (path[kl] == '\0' || path[kl] == '/'))
+			return true; /* the node itself or inside it */
+		if (kl > pl && !strncmp(*keep, path, pl) && (*keep)[pl] == '/')
+			return true; /* an ancestor */
+	}
+	return false;
+}
+
+static enum l0_guestdt_status prune(void *fdt, const char *const *keep,
+				    char *err, size_t errlen)
+{
+	char path[L0_PATH_MAX];
+	bool again = true;
+
+	/* Deleting a node moves the offsets after it: restart the walk
+	 * after each deletion (trees are small). */
+	while (again) {
+		int node;
+
+		again = false;
+		for (node = fdt_next_node(fdt, 0, NULL); node >= 0;
+		     node = fdt_next_node(fdt, node, NULL)) {
+			if (fdt_get_path(fdt, node, path, sizeof(path)) < 0)
+				FAIL("L1 DT: node path too long");
+			if (keep_path(path, keep))
+				continue;
+			CHECK_FDT(fdt_del_node(fdt, node), path);
+			again = true;
+			break;
+		}
+	}
+	return L0_GUESTDT_OK;
+}
+
+static int setprop_cells(void *fdt, int node, const char *name, int parent,
+			 uint64_t a, uint64_t s)
+{
+	int ac = fdt_address_cells(fdt, parent);
+	int sc = fdt_size_cells(fdt, parent);
+	fdt32_t cells[4];
+	int n = 0;
+
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return -FDT_ERR_BADNCELLS;
+	if (ac == 2)
+		cells[n++] = cpu_to_fdt32((uint32_t)(a >> 32));
+	cells[n++] = cpu_to_fdt32((uint32_t)a);
+	if (sc == 2)
+		cells[n++] = cpu_to_fdt32((uint32_t)(s >> 32));
+	cells[n++] = cpu_to_fdt32((uint32_t)s);
+	return fdt_setprop(fdt, node, name, cells, n * 4);
+}
+
+static enum l0_guestdt_status fix_cpus(void *fdt, char *cpu_path,
+				       const struct l0_guestdt_input *in,
+				       char *err, size_t errlen)
+{
+	int cpu = fdt_path_offset(fdt, cpu_path);
+	fdt32_t zero = cpu_to_fdt32(0);
+
+	if (cpu < 0)
+		FAIL("L1 DT: boot cpu node lost");
+	if (fdt_address_cells(fdt, fdt_parent_offset(fdt, cpu)) != 1)
+		FAIL("L1 DT: /cpus #address-cells is not 1");
+	/* L1's only vCPU is hart 0, whatever the host boot hart is. */
+	CHECK_FDT(fdt_setprop(fdt, cpu, "reg", &zero, sizeof(zero)), "cpu reg");
+	CHECK_FDT(fdt_set_name(fdt, cpu, "cpu@0"), "cpu name");
+	strcpy(cpu_path, "/cpus/cpu@0");
+	cpu = fdt_path_offset(fdt, cpu_path);
+	if (cpu < 0)
+		FAIL("L1 DT: renamed cpu node lost");
+	return set_isa(fdt, cpu, in, err, errlen);
+}
+
+static enum l0_guestdt_status
+fix_plic(void *fdt, const struct l0_guestdt_input *in, char *err, size_t errlen)
+{
+	int plic = fdt_path_offset(fdt, in->host->plic_path);
+	uint32_t ph = in->host->boot_intc_phandle;
+	/* vPLIC contexts: 2*vhart = M (never signalled), 2*vhart+1 = S, the
+	 * layout of QEMU virt, so L1 sees a familiar PLIC. */
+	fdt32_t ie[4] = {cpu_to_fdt32(ph), cpu_to_fdt32(IRQ_M_EXT),
+			 cpu_to_fdt32(ph), cpu_to_fdt32(IRQ_S_EXT)};
+
+	if (plic < 0)
+		FAIL("L1 DT: PLIC node lost");
+	CHECK_FDT(fdt_setprop(fdt, plic, "interrupts-extended", ie, sizeof(ie)),
+		  "PLIC interrupts-extended");
+	return L0_GUESTDT_OK;
+}
+
+static enum l0_guestdt_status fix_chosen(void *fdt,
+					 const struct l0_guestdt_input *in,
+					 char *err, size_t errlen)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+
+	if (chosen < 0) {
+		chosen = fdt_add_subnode(fdt, 0, "chosen");
+		CHECK_FDT(chosen, "/chosen");
+	}
+	/* host values describe L0's boot, not L1's */
+	fdt_delprop(fdt, chosen, "linux,initrd-start");
+	fdt_delprop(fdt, chosen, "linux,initrd-end");
+	fdt_delprop(fdt, chosen, "bootargs");
+	if (!in->host->has_uart)
+		fdt_delprop(fdt, chosen, "stdout-path");
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (in->bootargs && in->bootargs[0])
+		CHECK_FDT(fdt_setprop_string(fdt, chosen, "bootargs",
+					     in->bootargs),
+			  "bootargs");
+	if (in->has_initrd) {
+		CHECK_FDT(fdt_setprop_u64(fdt, chosen, "linux,initrd-start",
+					  in->initrd_gpa),
+			  "linux,initrd-start");
+		CHECK_FDT(fdt_setprop_u64(fdt, chosen, "linux,initrd-end",
+					  in->initrd_gpa + in->initrd_size),
+			  "linux,initrd-end");
+	}
+	return L0_GUESTDT_OK;
+}
+
+/* Drop /aliases entries that name nodes L1 does not have. */
+static void fix_aliases(void *fdt)
+{
+	bool again = true;
+
+	while (again) {
+		int al = fdt_path_offset(fdt, "/aliases"), prop;
+
+		again = false;
+		if (al < 0)
+			return;
+		fdt_for_each_property_offset(prop, fdt, al)
+		{
+			const char *name, *val;
+
+			val = fdt_getprop_by_offset(fdt, prop, &name, NULL);
+			if (val && fdt_path_offset(fdt, val) >= 0)
+				continue;
+			fdt_delprop(fdt, al, name);
+			again = true;
+			break;
+		}
+	}
+}
+
+enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
+					void *buf, size_t bufsize, char *err,
+					size_t errlen)
+{
+	const struct l0_platform *h = in->host;
+	char cpu_path[L0_PATH_MAX], mem_name[32];
+	const char *keep[6];
+	int n = 0, mem;
+
+	CHECK_FDT(fdt_open_into(h->fdt, buf, (int)bufsize), "copying host DT");
+	if (fdt_get_path(buf, h->boot_cpu_off, cpu_path, sizeof(cpu_path)) < 0)
+		FAIL("L1 DT: boot cpu path too long");
+	keep[n++] = cpu_path;
+	keep[n++] = "/chosen";
+	keep[n++] = "/aliases";
+	if (h->has_uart)
+		keep[n++] = h->uart_path;
+	if (h->has_plic)
+		keep[n++] = h->plic_path;
+	keep[n] = NULL;
+	/* Everything else goes: other harts, cpu-map (names them), host
+	 * memory and /reserved-memory (host addresses), and every device
+	 * L0 does not give L1 (firmware-only CLINT, test/syscon that could
+	 * power the host off, flash, PCI, fw-cfg, virtio, RTC, PMU). */
+	if (prune(buf, keep, err, errlen) != L0_GUESTDT_OK)
+		return L0_GUESTDT_BAD;
+	while (fdt_num_mem_rsv(buf) > 0)
+		CHECK_FDT(fdt_del_mem_rsv(buf, 0), "memreserve");
+
+	if (fix_cpus(buf, cpu_path, in, err, errlen) != L0_GUESTDT_OK ||
+	    (h->has_plic && fix_plic(buf, in, err, errlen) != L0_GUESTDT_OK) ||
+	    fix_chosen(buf, in, err, errlen) != L0_GUESTDT_OK)
+		return L0_GUESTDT_BAD;
+	fix_aliases(buf);
+
+	snprintf(mem_name, sizeof(mem_name), "memory@%llx",
+		 (unsigned long long)in->gmem->gpa);
+	mem = fdt_add_subnode(buf, 0, mem_name);
+	CHECK_FDT(mem, "memory node");
+	CHECK_FDT(fdt_setprop_string(buf, mem, "device_type", "memory"),
+		  "memory device_type");
+	CHECK_FDT(setprop_cells(buf, mem, "reg", 0, in->gmem->gpa,
+				in->gmem->size),
+		  "memory reg");
+	CHECK_FDT(fdt_pack(buf), "packing");
+	return L0_GUESTDT_OK;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * L1's device tree, derived from the host's with libfdt: only the devices
+ * L0 gives L1 (its vCPUs, its RAM, the console UART, the emulated PLIC),
+ * /chosen rewritten for L1, the ISA in both DT forms with "h" and Sstc
+ * present exactly when L1 gets them.
+ */
+#ifndef L0_GUESTDT_H
+#define L0_GUESTDT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gmem.h"
+#include "hostdt.h"
+
+struct l0_guestdt_input {
+	const struct l0_platform *host;
+	const struct l0_gmem *gmem;
+	bool l1_has[L0_ISA_FEATURE_COUNT]; /* features L1 is given */
+	const char *bootargs;		   /* may be "" */
+	bool has_initrd;
+	uint64_t initrd_gpa, initrd_size;
+};
+
+enum l0_guestdt_status {
+	L0_GUESTDT_OK,
+	L0_GUESTDT_BAD, /* err holds a one-line reason */
+};
+
+/* Build into `buf` (bufsize bytes); the result is packed. */
+enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
+					void *buf, size_t bufsize, char *err,
+					size_t errlen);
+
+#endif /* L0_GUESTDT_H */

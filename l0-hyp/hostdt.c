@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Host device-tree parsing with libfdt. Every lookup that fails says which
+ * node or property was wrong, so a malformed tree gives one clear line.
+ */
+#include "hostdt.h"
+
+#include <libfdt.h>
+#include <rvnest/encoding.h>
+#include <rvnest/fdt_util.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ISA feature names as the DT spells them ("riscv,isa-extensions"). */
+static const char *const l0_isa_names[L0_ISA_FEATURE_COUNT] = {
+	[L0_ISA_H] = "h",	    [L0_ISA_SSTC] = "sstc",
+	[L0_ISA_ZICBOM] = "zicbom", [L0_ISA_ZICBOZ] = "zicboz",
+	[L0_ISA_SVADU] = "svadu",   [L0_ISA_SVPBMT] = "svpbmt",
+	[L0_ISA_F] = "f",	    [L0_ISA_D] = "d",
+	[L0_ISA_V] = "v",
+};
+
+const char *l0_isa_feature_name(enum l0_isa_feature f)
+{
+	return l0_isa_names[f];
+}
+
+#define FAIL(...)                                   \
+	do {                                        \
+		snprintf(err, errlen, __VA_ARGS__); \
+		return L0_HOSTDT_BAD;               \
+	} while (0)
+
+static uint64_t read_cells(const fdt32_t *c, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = (v << 32) | fdt32_to_cpu(c[i]);
+	return v;
+}
+
+/* Read the `idx`th (address, size) pair of `node`'s "reg", using the
+ * parent's #address-cells / #size-cells (Devicetree spec "reg"). */
+static enum l0_hostdt_status read_reg(const void *fdt, int node, int idx,
+				      struct l0_range *r, char *err,
+				      size_t errlen)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac, sc, len;
+	const fdt32_t *reg;
+
+	if (parent < 0)
+		FAIL("host DT: node %s has no parent (%s)",
+		     fdt_get_name(fdt, node, NULL), fdt_strerror(parent));
+	ac = fdt_address_cells(fdt, parent);
+	sc = fdt_size_cells(fdt, parent);
+	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
+		FAIL("host DT: bad #address-cells/#size-cells above %s",
+		     fdt_get_name(fdt, node, NULL));
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || len < (idx + 1) * (ac + sc) * 4)
+		FAIL("host DT: node %s has no reg entry %d",
+		     fdt_get_name(fdt, node, NULL), idx);
+	reg += idx * (ac + sc);
+	r->base = read_cells(reg, ac);
+	r->size = read_cells(reg + ac, sc);
+	return L0_HOSTDT_OK;
+}
+
+static enum l0_hostdt_status
+parse_memory(const void *fdt, struct l0_platform *p, char *err, size_t errlen)
+{
+	struct fdt_region r[L0_MAX_RESERVED];
+	enum fdt_util_status st;
+	unsigned n;
+
+	_Static_assert(sizeof(struct fdt_region) == sizeof(struct l0_range),
+		       "fdt_region and l0_range differ");
+	st = fdt_util_memory(fdt, r, L0_MAX_MEM_REGIONS, &n);
+	if (st != FDT_UTIL_OK)
+		FAIL("host DT: memory nodes: %s", fdt_util_status_name(st));
+	if (!n)
+		FAIL("host DT: no memory node with a reg");
+	memcpy(p->mem, r, n * sizeof(r[0]));
+	p->nmem = n;
+	/* The memory-reservation block and /reserved-memory (OpenSBI's own
+	 * region lives there). */
+	st = fdt_util_reserved(fdt, r, L0_MAX_RESERVED, &n);
+	if (st != FDT_UTIL_OK)
+		FAIL("host DT: reserved memory: %s", fdt_util_status_name(st));
+	memcpy(p->resv, r, n * sizeof(r[0]));
+	p->nresv = n;
+	return L0_HOSTDT_OK;
+}
+
+static enum l0_hostdt_status parse_isa(const void *fdt, int cpu,
+				       struct l0_platform *p, char *err,
+				       size_t errlen)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, cpu, "riscv,isa-extensions", &len);
+
+	if (s && len > 0) {
+		/* a stringlist: NUL-separated, NUL-terminated */
+		if (s[len - 1] != '\0')
+			FAIL("host DT: riscv,isa-extensions not terminated");
+		for (const char *q = s; q < s + len; q += strlen(q) + 1) {
+			if (p->nisa_ext == L0_MAX_ISA_EXT)
+				FAIL("host DT: more than %d ISA extensions",
+				     L0_MAX_ISA_EXT);
+			p->isa_ext[p->nisa_ext++] = q;
+		}
+	} else {
+		/* Older trees: "rv64imafdch_zicsr_sstc..." (ISA manual
+		 * "ISA Extension Naming Conventions"). Single letters after
+		 * the base, multi-letter ones separated by '_'. */
+		char *b = p->isa_buf, *q;
+
+		s = fdt_getprop(fdt, cpu, "riscv,isa", &len);
+		if (!s || len < 5 || (size_t)len > sizeof(p->isa_buf) ||
+		    strncmp(s, "rv64", 4))
+			FAIL("host DT: boot cpu has neither "
+			     "riscv,isa-extensions nor an rv64 riscv,isa");
+		memcpy(b, s, (size_t)len);
+		b[len - 1] = '\0';
+		q = b + 4;
+		while (*q && *q != '_') {
+			/* each letter becomes its own NUL-terminated name */
+			if (p->nisa_ext + 1 >= L0_MAX_ISA_EXT)
+				FAIL("host DT: too many ISA extensions");
+			p->isa_ext[p->nisa_ext++] = q;
+			memmove(q + 2, q + 1, strlen(q + 1) + 1);
+			q[1] = '\0';
+			q += 2;
+			if ((size_t)(q - b) >= sizeof(p->isa_buf) - 2)
+				FAIL("host DT: riscv,isa too long");
+		}
+		while (*q == '_') {
+			char *e;
+
+			*q++ = '\0';
+			e = strchr(q, '_');
+			if (p->nisa_ext == L0_MAX_ISA_EXT)
+				FAIL("host DT: too many ISA extensions");
+			p->isa_ext[p->nisa_ext++] = q;
+			if (!e)
+				break;
+			q = e;
+		}
+	}
+	for (int f = 0; f < L0_ISA_FEATURE_COUNT; f++)
+		p->isa[f] = fdt_util_hart_has_ext(fdt, p->boot_hartid,
+						  l0_isa_names[f]);
+	p->mmu_type = fdt_getprop(fdt, cpu, "mmu-type", NULL);
+	return L0_HOSTDT_OK;
+}
+
+static enum l0_hostdt_status parse_cpus(const void *fdt, unsigned long hartid,
+					struct l0_platform *p, char *err,
+					size_t errlen)
+{
+	unsigned long ids[L0_MAX_RESERVED];
+	enum fdt_util_status st;
+	uint64_t hz;
+	int intc;
+
+	st = fdt_util_harts(fdt, ids, L0_MAX_RESERVED, &p->ncpus);
+	if (st != FDT_UTIL_OK)
+		FAIL("host DT: cpus: %s", fdt_util_status_name(st));
+	p->boot_cpu_off = fdt_util_cpu_node(fdt, hartid);
+	if (p->boot_cpu_off < 0)
+		FAIL("host DT: no cpu node with reg = boot hart %lu", hartid);
+	p->boot_hartid = hartid;
+	st = fdt_util_timebase(fdt, hartid, &hz);
+	if (st != FDT_UTIL_OK || !hz || hz > UINT32_MAX)
+		FAIL("host DT: timebase-frequency: %s",
+		     st != FDT_UTIL_OK ? fdt_util_status_name(st)
+				       : "bad value");
+	p->timebase = (uint32_t)hz;
+	intc = fdt_subnode_offset(fdt, p->boot_cpu_off, "interrupt-controller");
+	if (intc < 0)
+		FAIL("host DT: cpu %lu has no interrupt-controller", hartid);
+	p->boot_intc_phandle = fdt_get_phandle(fdt, intc);
+	if (!p->boot_intc_phandle)
+		FAIL("host DT: cpu %lu interrupt-controller has no phandle",
+		     hartid);
+	return parse_isa(fdt, p->boot_cpu_off, p, err, errlen);
+}
+
+static bool node_compatible(const void *fdt, int node,
+			    const char *const *compat)
+{
+	for (; *compat; compat++)
+		if (!fdt_node_check_compatible(fdt, node, *compat))
+			return true;
+	return false;
+}
+
+static int first_okay_compatible(const void *fdt, const char *const *compat)
+{
+	int node;
+
+	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
+		const char *st = fdt_getprop(fdt, node, "status", NULL);
+
+		if (st && strcmp(st, "okay") && strcmp(st, "ok"))
+			continue;
+		if (node_compatible(fdt, node, compat))
+			return node;
+	}
+	return -1;
+}
+
+/* The UART L1 gets: /chosen/stdout-path first, else the first 16550. */
+static enum l0_hostdt_status parse_uart(const void *fdt, struct l0_platform *p,
+					char *err, size_t errlen)
+{
+	static const char *const compat[] = {"ns16550a", "ns16550", NULL};
+	int chosen = fdt_path_offset(fdt, "/chosen"), node = -1;
+
+	if (chosen >= 0) {
+		const char *sp = fdt_getprop(fdt, chosen, "stdout-path", NULL);
+
+		if (sp) {
+			char path[L0_PATH_MAX];
+			size_t n = strcspn(sp, ":");
+
+			if (n < sizeof(path)) {
+				memcpy(path, sp, n);
+				path[n] = '\0';
+				node = fdt_path_offset(fdt, path);
+				if (node >= 0 &&
+				    !node_compatible(fdt, node, compat))
+					node = -1;
+			}
+		}
+	}
+	if (node < 0)
+		node = first_okay_compatible(fdt, compat);
+	if (node < 0)
+		return L0_HOSTDT_OK; /* L1 then only has the SBI console */
+	if (read_reg(fdt, node, 0, &p->uart, err, errlen) != L0_HOSTDT_OK)
+		return L0_HOSTDT_BAD;
+	if (fdt_get_path(fdt, node, p->uart_path, sizeof(p->uart_path)) < 0)
+		FAIL("host DT: UART path too long");
+	p->has_uart = true;
+	return L0_HOSTDT_OK;
+}
+
+/* The PLIC and the context of the boot hart's S-mode external interrupt:
+ * context i is the i-th (phandle, irq) pair of interrupts-extended (PLIC
+ * binding, "riscv,plic0"). */
+static enum l0_hostdt_status parse_plic(const void *fdt, struct l0_platform *p,
+					char *err, size_t errlen)
+{
+	static const char *const compat[] = {"riscv,plic0", "sifive,plic-1.0.0",
+					     NULL};
+	int node = first_okay_compatible(fdt, compat), len;
+	const fdt32_t *ie, *ndev;
+
+	p->plic_s_context = -1;
+	if (node < 0)
+		return L0_HOSTDT_OK;
+	if (read_reg(fdt, node, 0, &p->plic, err, errlen) != L0_HOSTDT_OK)
+		return L0_HOSTDT_BAD;
+	ndev = fdt_getprop(fdt, node, "riscv,ndev", &len);
+	if (!ndev || len != 4)
+		FAIL("host DT: PLIC has no riscv,ndev");
+	p->plic_ndev = fdt32_to_cpu(*ndev);
+	ie = fdt_getprop(fdt, node, "interrupts-extended", &len);
+	if (!ie || len % 8)
+		FAIL("host DT: PLIC interrupts-extended missing or malformed");
+	for (int i = 0; i < len / 8; i++) {
+		if (fdt32_to_cpu(ie[2 * i]) == p->boot_intc_phandle &&
+		    fdt32_to_cpu(ie[2 * i + 1]) == IRQ_S_EXT) {
+			p->plic_s_context = i;
+			break;
+		}
+	}
+	if (fdt_get_path(fdt, node, p->plic_path, sizeof(p->plic_path)) < 0)
+		FAIL("host DT: PLIC path too long");
+	p->has_plic = true;
+	return L0_HOSTDT_OK;
+}
+
+static enum l0_hostdt_status
+parse_chosen(const void *fdt, struct l0_platform *p, char *err, size_t errlen)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), l1, l2;
+	const fdt32_t *s, *e;
+
+	if (chosen < 0)
+		return L0_HOSTDT_OK;
+	p->bootargs = fdt_getprop(fdt, chosen, "bootargs", NULL);
+	s = fdt_getprop(fdt, chosen, "linux,initrd-start", &l1);
+	e = fdt_getprop(fdt, chosen, "linux,initrd-end", &l2);
+	if (!s && !e)
+		return L0_HOSTDT_OK;
+	if (!s || !e || (l1 != 4 && l1 != 8) || (l2 != 4 && l2 != 8))
+		FAIL("host DT: /chosen linux,initrd-start/end malformed");
+	p->initrd.base = read_cells(s, l1 / 4);
+	p->initrd.size = read_cells(e, l2 / 4) - p->initrd.base;
+	if (read_cells(e, l2 / 4) < p->initrd.base)
+		FAIL("host DT: /chosen initrd end before start");
+	p->has_initrd = true;
+	return L0_HOSTDT_OK;
+}
+
+enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
+				      struct l0_platform *p, char *err,
+				      size_t errlen)
+{
+	const void *fdt = (const void *)(uintptr_t)fdt_pa;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (!fdt_pa || fdt_pa % 8)
+		FAIL("host DT: bad address 0x%llx from firmware",
+		     (unsigned long long)fdt_pa);
+	rc = fdt_check_header(fdt);
+	if (rc)
+		FAIL("host DT at 0x%llx: invalid header (%s)",
+		     (unsigned long long)fdt_pa, fdt_strerror(rc));
+	/* libfdt trusts the header's block offsets; a tree cut short with
+	 * a header claiming more is caught by walking every node once. */
+	for (rc = fdt_next_node(fdt, -1, NULL); rc >= 0;
+	     rc = fdt_next_node(fdt, rc, NULL))
+		;
+	if (rc != -FDT_ERR_NOTFOUND)
+		FAIL("host DT at 0x%llx: structure block damaged (%s)",
+		     (unsigned long long)fdt_pa, fdt_strerror(rc));
+	p->fdt = fdt;
+	p->fdt_pa = fdt_pa;
+	p->fdt_size = fdt_totalsize(fdt);
+	if (parse_memory(fdt, p, err, errlen) != L0_HOSTDT_OK ||
+	    parse_cpus(fdt, hartid, p, err, errlen) != L0_HOSTDT_OK ||
+	    parse_uart(fdt, p, err, errlen) != L0_HOSTDT_OK ||
+	    parse_plic(fdt, p, err, errlen) != L0_HOSTDT_OK ||
+	    parse_chosen(fdt, p, err, errlen) != L0_HOSTDT_OK)
+		return L0_HOSTDT_BAD;
+	return L0_HOSTDT_OK;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What L0 learns from the host device tree (the one OpenSBI passes in a1):
+ * memory, reserved ranges, harts, timebase, console UART, PLIC, ISA, and
+ * /chosen (bootargs, the initrd QEMU placed = the L1 image).
+ */
+#ifndef L0_HOSTDT_H
+#define L0_HOSTDT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define L0_MAX_MEM_REGIONS 8
+#define L0_MAX_RESERVED 32
+#define L0_MAX_ISA_EXT 128
+#define L0_PATH_MAX 128
+
+struct l0_range {
+	uint64_t base, size;
+};
+
+/* ISA extensions L0 itself depends on or virtualises, looked up once. */
+enum l0_isa_feature {
+	L0_ISA_H,
+	L0_ISA_SSTC,
+	L0_ISA_ZICBOM,
+	L0_ISA_ZICBOZ,
+	L0_ISA_SVADU,
+	L0_ISA_SVPBMT,
+	L0_ISA_F,
+	L0_ISA_D,
+	L0_ISA_V,
+	L0_ISA_FEATURE_COUNT,
+};
+
+struct l0_platform {
+	const void *fdt;
+	uint64_t fdt_pa, fdt_size;
+
+	struct l0_range mem[L0_MAX_MEM_REGIONS];
+	unsigned nmem;
+	/* /reserved-memory children and the FDT memory-reservation block */
+	struct l0_range resv[L0_MAX_RESERVED];
+	unsigned nresv;
+
+	unsigned long boot_hartid;
+	int boot_cpu_off; /* node offset in the host FDT */
+	uint32_t boot_intc_phandle;
+	unsigned ncpus;
+	uint32_t timebase;
+
+	bool has_uart;
+	struct l0_range uart;
+	char uart_path[L0_PATH_MAX];
+
+	bool has_plic;
+	struct l0_range plic;
+	uint32_t plic_ndev;
+	int plic_s_context; /* the boot hart's S-mode context (-1: none) */
+	char plic_path[L0_PATH_MAX];
+
+	/* ISA: extension names (pointers into the FDT, or into isa_buf when
+	 * they came from a "riscv,isa" string) */
+	const char *isa_ext[L0_MAX_ISA_EXT];
+	unsigned nisa_ext;
+	char isa_buf[1024];
+	bool isa[L0_ISA_FEATURE_COUNT];
+	const char *mmu_type;
+
+	bool has_initrd;
+	struct l0_range initrd;
+	const char *bootargs;
+};
+
+enum l0_hostdt_status {
+	L0_HOSTDT_OK,
+	L0_HOSTDT_BAD, /* err holds a one-line reason */
+};
+
+/* Validate and parse the host FDT at `fdt_pa`. */
+enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
+				      struct l0_platform *p, char *err,
+				      size_t errlen);
+
+/* The DT name of an ISA feature ("sstc"). */
+const char *l0_isa_feature_name(enum l0_isa_feature f);
+
+#endif /* L0_HOSTDT_H */

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * L0 boot: host DT -> options -> L1 memory and G-stage -> L1 image, initrd
+ * and DT -> devices -> first entry into L1. Every failure is one clear
+ * `RVNEST error` line and a failing shutdown.
+ */
+#include <libfdt.h>
+#include <rvnest/console.h>
+#include <rvnest/csr.h>
+#include <rvnest/encoding.h>
+#include <rvnest/sbi.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gmem.h"
+#include "guestdt.h"
+#include "hostdt.h"
+#include "loader.h"
+#include "options.h"
+#include "trap.h"
+#include "vcpu.h"
+
+#ifndef L0_VERSION
+#define L0_VERSION "unknown"
+#endif
+
+/* L1's DT is placed in the top 2 MiB of L1 RAM (as QEMU places the host
+ * DTB high in RAM, 2 MiB aligned); the initrd goes just below it. */
+#define L1_DTB_AREA (2UL << 20)
+#define L1_DTB_MAX (64UL << 10)
+
+extern char _l0_start[], _l0_end[];
+
+void l0_main(unsigned long hartid, unsigned long dtb_pa);
+
+static struct l0_platform host;
+static struct l0_options opts;
+static struct l0_guest guest;
+static uint8_t l1_dtb[L1_DTB_MAX] __attribute__((aligned(8)));
+static char err[256];
+
+static void __attribute__((noreturn)) fail(const char *what)
+{
+	/* one machine-readable line (no spaces in msg), one human line */
+	char msg[64];
+	size_t i;
+
+	for (i = 0; what[i] && i < sizeof(msg) - 1; i++)
+		msg[i] = what[i] == ' ' ? '_' : what[i];
+	msg[i] = '\0';
+	printf("RVNEST error msg=%s\n", msg);
+	printf("[l0] error: %s: %s\n", what, err);
+	console_flush();
+	sbi_shutdown(1);
+}
+
+static uint64_t align_down(uint64_t v, uint64_t a)
+{
+	return v & ~(a - 1);
+}
+
+/* The host-physical ranges L1's RAM must not overlap (besides the host's
+ * own reserved ranges). */
+enum l0_busy {
+	L0_BUSY_L0,
+	L0_BUSY_HOST_DTB,
+	L0_BUSY_L1_IMAGE,
+	L0_BUSY_L1_INITRD,
+	L0_BUSY_COUNT,
+};
+
+static const char *const l0_busy_names[L0_BUSY_COUNT] = {
+	[L0_BUSY_L0] = "L0 itself",
+	[L0_BUSY_HOST_DTB] = "the host DTB",
+	[L0_BUSY_L1_IMAGE] = "the L1 image (QEMU -initrd)",
+	[L0_BUSY_L1_INITRD] = "L1's initrd (l1.initrd)",
+};
+
+static void check_l1_initrd(const struct l0_range *busy)
+{
+	const struct l0_range *r = &busy[L0_BUSY_L1_INITRD];
+	bool in_ram = false;
+
+	for (unsigned m = 0; m < host.nmem; m++)
+		if (r->base >= host.mem[m].base &&
+		    r->base + r->size <= host.mem[m].base + host.mem[m].size)
+			in_ram = true;
+	if (!in_ram) {
+		snprintf(err, sizeof(err),
+			 "l1.initrd=0x%llx,0x%llx is not inside host RAM",
+			 (unsigned long long)r->base,
+			 (unsigned long long)r->size);
+		fail("bad l1.initrd");
+	}
+	for (int b = 0; b < L0_BUSY_L1_INITRD; b++) {
+		if (l0_ranges_overlap(r->base, r->size, busy[b].base,
+				      busy[b].size)) {
+			snprintf(err, sizeof(err),
+				 "l1.initrd=0x%llx,0x%llx overlaps %s at "
+				 "0x%llx-0x%llx: load it elsewhere",
+				 (unsigned long long)r->base,
+				 (unsigned long long)r->size, l0_busy_names[b],
+				 (unsigned long long)busy[b].base,
+				 (unsigned long long)(busy[b].base +
+						      busy[b].size));
+			fail("l1.initrd overlap");
+		}
+	}
+	for (unsigned i = 0; i < host.nresv; i++) {
+		if (l0_ranges_overlap(r->base, r->size, host.resv[i].base,
+				      host.resv[i].size)) {
+			snprintf(err, sizeof(err),
+				 "l1.initrd=0x%llx,0x%llx overlaps reserved "
+				 "memory 0x%llx-0x%llx",
+				 (unsigned long long)r->base,
+				 (unsigned long long)r->size,
+				 (unsigned long long)host.resv[i].base,
+				 (unsigned long long)(host.resv[i].base +
+						      host.resv[i].size));
+			fail("l1.initrd overlap");
+		}
+	}
+}
+
+static void choose_l1_features(void)
+{
+	bool *has = guest.l1_has;
+
+	/* L1 gets what the host has, except H (only by option: L0 then
+	 * emulates it) and Sstc (by option, only if the host has it). */
+	for (int f = 0; f < L0_ISA_FEATURE_COUNT; f++)
+		has[f] = host.isa[f];
+	has[L0_ISA_H] = opts.l1_h;
+	if (opts.l1_sstc == L0_SSTC_OFF)
+		has[L0_ISA_SSTC] = false;
+	if (opts.l1_sstc == L0_SSTC_ON && !host.isa[L0_ISA_SSTC]) {
+		snprintf(err, sizeof(err),
+			 "l1.sstc=1 but the host DT lists no sstc");
+		fail("l1.sstc unavailable");
+	}
+	l0_guest_setup_envcfg(&guest);
+	if (opts.l1_sstc == L0_SSTC_ON && !has[L0_ISA_SSTC]) {
+		snprintf(err, sizeof(err),
+			 "l1.sstc=1 but henvcfg.STCE is read-only zero "
+			 "(firmware left menvcfg.STCE clear)");
+		fail("l1.sstc unavailable");
+	}
+}
+
+void l0_main(unsigned long hartid, unsigned long dtb_pa)
+{
+	struct l0_range busy[L0_BUSY_COUNT] = {0};
+	struct l0_guestdt_input gdt = {0};
+	struct l0_l1_image img;
+	uint64_t dtb_gpa, initrd_gpa = 0, ram_end;
+	struct l0_vcpu *v;
+
+	console_init_sbi();
+	if (l0_hostdt_parse(dtb_pa, hartid, &host, err, sizeof(err)) !=
+	    L0_HOSTDT_OK) {
+		printf("RVNEST boot component=l0 version=%s hart=%lu\n",
+		       L0_VERSION, hartid);
+		fail("bad host device tree");
+	}
+	if (l0_options_parse(host.bootargs, &opts, err, sizeof(err)) !=
+	    L0_OPTIONS_OK) {
+		printf("RVNEST boot component=l0 version=%s hart=%lu\n",
+		       L0_VERSION, hartid);
+		fail("bad L0 option");
+	}
+	printf("RVNEST boot component=l0 version=%s mode=hs hart=%lu "
+	       "l1_mem=%llu h=%d gstage=%s host_sstc=%d\n",
+	       L0_VERSION, hartid, (unsigned long long)opts.l1_mem,
+	       opts.l1_h ? 1 : 0,
+	       opts.gstage == PT_SV48X4 ? "sv48x4" : "sv39x4",
+	       host.isa[L0_ISA_SSTC] ? 1 : 0);
+	printf("[l0] host: %u cpu(s), timebase %u Hz, RAM 0x%llx+0x%llx, "
+	       "DTB 0x%lx (%llu bytes), uart %s, plic %s (S context %d)\n",
+	       host.ncpus, host.timebase, (unsigned long long)host.mem[0].base,
+	       (unsigned long long)host.mem[0].size, dtb_pa,
+	       (unsigned long long)host.fdt_size,
+	       host.has_uart ? host.uart_path : "none",
+	       host.has_plic ? host.plic_path : "none", host.plic_s_context);
+
+	if (!host.isa[L0_ISA_H]) {
+		snprintf(
+			err, sizeof(err),
+			"the host has no H extension (QEMU: -cpu rv64,h=true)");
+		fail("no H extension");
+	}
+	if (!host.has_initrd) {
+		snprintf(err, sizeof(err),
+			 "no L1 image: pass it as QEMU -initrd <image>");
+		fail("no L1 image");
+	}
+
+	busy[L0_BUSY_L0].base = (uint64_t)(uintptr_t)_l0_start;
+	busy[L0_BUSY_L0].size = (uint64_t)(_l0_end - _l0_start);
+	busy[L0_BUSY_HOST_DTB].base = dtb_pa;
+	busy[L0_BUSY_HOST_DTB].size = host.fdt_size;
+	busy[L0_BUSY_L1_IMAGE] = host.initrd;
+	if (opts.has_l1_initrd) {
+		busy[L0_BUSY_L1_INITRD].base = opts.l1_initrd_addr;
+		busy[L0_BUSY_L1_INITRD].size = opts.l1_initrd_size;
+		check_l1_initrd(busy);
+	}
+
+	guest.host = &host;
+	guest.opts = &opts;
+	guest.nvcpus = 1;
+	if (l0_gmem_place(&guest.gmem, &host, busy, L0_BUSY_COUNT, opts.l1_mem,
+			  err, sizeof(err)) != L0_GMEM_OK)
+		fail("no room for L1 RAM");
+	if (l0_gmem_map_ram(&guest.gmem, opts.gstage, err, sizeof(err)) !=
+	    L0_GMEM_OK)
+		fail("G-stage setup failed");
+	if (host.has_uart && l0_gmem_map_device(&guest.gmem, &host.uart, err,
+						sizeof(err)) != L0_GMEM_OK)
+		fail("G-stage setup failed");
+
+	if (l0_load_l1(&guest.gmem, (const void *)(uintptr_t)host.initrd.base,
+		       host.initrd.size, &img, err, sizeof(err)) != L0_LOAD_OK)
+		fail("L1 image does not load");
+
+	ram_end = guest.gmem.gpa + guest.gmem.size;
+	dtb_gpa = ram_end - L1_DTB_AREA;
+	if (opts.has_l1_initrd && opts.l1_initrd_size < dtb_gpa - img.hi)
+		initrd_gpa =
+			align_down(dtb_gpa - opts.l1_initrd_size, PAGE_SIZE);
+	if (img.hi > dtb_gpa ||
+	    (opts.has_l1_initrd && (!initrd_gpa || initrd_gpa < img.hi))) {
+		snprintf(err, sizeof(err),
+			 "L1 image (0x%llx-0x%llx)%s and DTB (2M) do not fit "
+			 "in l1.mem=%lluM",
+			 (unsigned long long)img.lo, (unsigned long long)img.hi,
+			 opts.has_l1_initrd ? ", initrd" : "",
+			 (unsigned long long)(opts.l1_mem >> 20));
+		fail("L1 image too large for its region");
+	}
+	if (opts.has_l1_initrd)
+		l0_gmem_write(&guest.gmem, initrd_gpa,
+			      (const void *)(uintptr_t)opts.l1_initrd_addr,
+			      opts.l1_initrd_size);
+
+	choose_l1_features();
+	gdt.host = &host;
+	gdt.gmem = &guest.gmem;
+	memcpy(gdt.l1_has, guest.l1_has, sizeof(gdt.l1_has));
+	gdt.bootargs = opts.l1_bootargs;
+	gdt.has_initrd = opts.has_l1_initrd;
+	gdt.initrd_gpa = initrd_gpa;
+	gdt.initrd_size = opts.l1_initrd_size;
+	if (l0_guestdt_build(&gdt, l1_dtb, sizeof(l1_dtb), err, sizeof(err)) !=
+	    L0_GUESTDT_OK)
+		fail("cannot build L1 device tree");
+	l0_gmem_write(&guest.gmem, dtb_gpa, l1_dtb, fdt_totalsize(l1_dtb));
+
+	printf("[l0] L1: %s image 0x%llx-0x%llx entry 0x%llx; RAM GPA "
+	       "0x%llx+%lluM at host 0x%llx (%s); DTB at 0x%llx (%u bytes)",
+	       l0_image_format_name(img.format), (unsigned long long)img.lo,
+	       (unsigned long long)img.hi, (unsigned long long)img.entry,
+	       (unsigned long long)guest.gmem.gpa,
+	       (unsigned long long)(guest.gmem.size >> 20),
+	       (unsigned long long)guest.gmem.hpa,
+	       opts.gstage == PT_SV48X4 ? "Sv48x4" : "Sv39x4",
+	       (unsigned long long)dtb_gpa, fdt_totalsize(l1_dtb));
+	if (opts.has_l1_initrd)
+		printf("; initrd at 0x%llx (%llu bytes)",
+		       (unsigned long long)initrd_gpa,
+		       (unsigned long long)opts.l1_initrd_size);
+	printf("; h=%d sstc=%d\n", guest.l1_has[L0_ISA_H] ? 1 : 0,
+	       guest.l1_has[L0_ISA_SSTC] ? 1 : 0);
+
+	if (host.has_plic) {
+		struct l0_mmio_device *d = &guest.mmio[guest.nmmio++];
+
+		l0_vplic_init(&guest.vplic, host.plic_ndev, guest.nvcpus,
+			      host.plic.base, host.plic_s_context);
+		d->name = "plic";
+		d->base = host.plic.base;
+		d->size = host.plic.size;
+		d->ctx = &guest.vplic;
+		d->read = l0_vplic_read;
+		d->write = l0_vplic_write;
+	}
+	l0_sbi_setup(&guest);
+
+	v = &guest.vcpu[0];
+	l0_vcpu_init(v, &guest, 0, img.entry, dtb_gpa);
+	v->hartid = hartid;
+	console_flush();
+	l0_guest_enter(v);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "mmio.h"
+
+#include <rvnest/insn.h>
+
+#include "fetch.h"
+#include "stats.h"
+#include "vcpu.h"
+
+const struct l0_mmio_device *l0_mmio_find(const struct l0_mmio_device *devs,
+					  unsigned n, uint64_t gpa)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (gpa >= devs[i].base && gpa - devs[i].base < devs[i].size)
+			return &devs[i];
+	return NULL;
+}
+
+const char *l0_mmio_result_name(enum l0_mmio_result r)
+{
+	switch (r) {
+	case L0_MMIO_EMULATED:
+		return "emulated";
+	case L0_MMIO_NO_DEVICE:
+		return "no_device";
+	case L0_MMIO_BAD_INSN:
+		return "not_a_load_or_store";
+	case L0_MMIO_DEVICE_ERROR:
+		return "device_refused_access";
+	case L0_MMIO_FETCH_FAULT:
+		return "instruction_fetch_failed";
+	}
+	return "unknown";
+}
+
+enum l0_mmio_result l0_mmio_emulate(struct l0_vcpu *v, uint64_t gpa,
+				    bool is_store)
+{
+	struct l0_guest *g = v->guest;
+	const struct l0_mmio_device *d = l0_mmio_find(g->mmio, g->nmmio, gpa);
+	struct insn in;
+	uint32_t raw;
+	uint64_t val;
+
+	if (!d)
+		return L0_MMIO_NO_DEVICE;
+	if (l0_fetch_insn(v, v->sepc, &raw) != L0_FETCH_OK)
+		return L0_MMIO_FETCH_FAULT;
+	if (!insn_decode(raw, &in) ||
+	    in.kind != (is_store ? INSN_STORE : INSN_LOAD))
+		return L0_MMIO_BAD_INSN;
+	if (in.kind == INSN_STORE) {
+		val = in.data_reg ? v->gpr[in.data_reg] : 0;
+		if (in.width < 8)
+			val &= (1UL << (in.width * 8)) - 1;
+		if (d->write(d->ctx, gpa - d->base, in.width, val) !=
+		    L0_MMIO_OK)
+			return L0_MMIO_DEVICE_ERROR;
+		v->stats.ev[L0_EV_MMIO_WRITE]++;
+	} else {
+		if (d->read(d->ctx, gpa - d->base, in.width, &val) !=
+		    L0_MMIO_OK)
+			return L0_MMIO_DEVICE_ERROR;
+		if (in.data_reg) /* x0 stays zero */
+			v->gpr[in.data_reg] = insn_load_extend(&in, val);
+		v->stats.ev[L0_EV_MMIO_READ]++;
+	}
+	v->sepc += in.len;
+	return L0_MMIO_EMULATED;
+}

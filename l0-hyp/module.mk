@@ -1,0 +1,51 @@
+# l0-hyp/: the bare-metal HS-mode hypervisor (L0). Boots under OpenSBI
+# (fw_dynamic, QEMU -kernel), runs one L1 image (QEMU -initrd) in VS-mode.
+# See l0-hyp/README.md for options and output.
+#
+# L0 links sbi-nested's sources, whose variables are defined in a module.mk
+# read after this one: the link prerequisites use secondary expansion so
+# they see the final values.
+
+L0_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+CFLAGS_l0-hyp := -Il0-hyp $(SBI_NESTED_INCLUDE) -Isbi-nested/include \
+	-DL0_VERSION=\"$(L0_VERSION)\"
+
+L0_SRCS := l0-hyp/main.c l0-hyp/options.c l0-hyp/hostdt.c l0-hyp/gmem.c \
+	l0-hyp/loader.c l0-hyp/guestdt.c l0-hyp/vcpu.c l0-hyp/trap.c \
+	l0-hyp/fetch.c l0-hyp/mmio.c l0-hyp/vplic.c l0-hyp/sbi_glue.c \
+	l0-hyp/stats.c
+L0_ASM := l0-hyp/entry.S
+L0_OBJS := $(L0_SRCS:%.c=$(BUILD)/bm/%.o) $(L0_ASM:%.S=$(BUILD)/bm/%.o)
+L0_ELF := $(BUILD)/l0/l0.elf
+
+# recursive (=): expanded at the second expansion, after sbi-nested's
+# module.mk has set SBI_NESTED_BM_SRCS
+L0_SBI_OBJS = $(SBI_NESTED_BM_SRCS:%.c=$(BUILD)/bm/%.o)
+
+.SECONDEXPANSION:
+$(L0_ELF): $(L0_OBJS) $$(COMMON_BM_OBJS) $$(FDT_UTIL_BM_OBJS) \
+	   $$(L0_SBI_OBJS) $(LIBFDT_BM) l0-hyp/l0.ld
+	@mkdir -p $(dir $@)
+	$(BM_CC) $(BM_LDFLAGS) -T l0-hyp/l0.ld -o $@ $(filter %.o,$^) \
+	  $(LIBFDT_BM)
+
+# A tiny S-mode payload written for OpenSBI: L0's own smoke test (prints,
+# SBI timer interrupt, emulated PLIC, an access outside its memory).
+L0_PAYLOAD_SRCS := l0-hyp/tests/payload.c
+L0_PAYLOAD_ASM := l0-hyp/tests/payload_entry.S
+L0_PAYLOAD_OBJS := $(L0_PAYLOAD_SRCS:%.c=$(BUILD)/bm/%.o) \
+	$(L0_PAYLOAD_ASM:%.S=$(BUILD)/bm/%.o)
+L0_PAYLOAD_ELF := $(BUILD)/l0/l0-payload.elf
+L0_PAYLOAD_BIN := $(BUILD)/l0/l0-payload.bin
+
+$(L0_PAYLOAD_ELF): $(L0_PAYLOAD_OBJS) $$(COMMON_BM_OBJS) $(LIBFDT_BM) \
+		   l0-hyp/tests/payload.ld
+	@mkdir -p $(dir $@)
+	$(BM_CC) $(BM_LDFLAGS) -T l0-hyp/tests/payload.ld -o $@ \
+	  $(filter %.o,$^) $(LIBFDT_BM)
+
+$(L0_PAYLOAD_BIN): $(L0_PAYLOAD_ELF)
+	$(BM_OBJCOPY) -O binary $< $@
+
+IMAGES += $(L0_ELF) $(L0_PAYLOAD_ELF) $(L0_PAYLOAD_BIN)
+HELP_CONFIGS += linux-l0 l0-smoke

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* L0 boot options: one table entry per option, one parser per value kind. */
+#include "options.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define L1_ARGS_SEPARATOR " -- "
+
+typedef enum l0_options_status (*l0_opt_parse_fn)(const char *val,
+						  struct l0_options *o,
+						  char *err, size_t errlen);
+
+struct l0_opt_desc {
+	const char *name; /* "l1.mem" */
+	l0_opt_parse_fn parse;
+};
+
+static bool parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned base = 10;
+	size_t i = 0;
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i == len)
+		return false;
+	for (; i < len; i++) {
+		unsigned d;
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return false;
+		if (v > (UINT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = v;
+	return true;
+}
+
+/* A number with an optional K/M/G suffix (binary units). */
+static bool parse_size(const char *s, size_t len, uint64_t *out)
+{
+	unsigned shift = 0;
+	uint64_t v;
+
+	if (len && (s[len - 1] == 'K' || s[len - 1] == 'k'))
+		shift = 10;
+	else if (len && (s[len - 1] == 'M' || s[len - 1] == 'm'))
+		shift = 20;
+	else if (len && (s[len - 1] == 'G' || s[len - 1] == 'g'))
+		shift = 30;
+	if (shift)
+		len--;
+	if (!parse_u64(s, len, &v) || v > (UINT64_MAX >> shift))
+		return false;
+	*out = v << shift;
+	return true;
+}
+
+static enum l0_options_status bad(char *err, size_t errlen, const char *what,
+				  const char *val)
+{
+	snprintf(err, errlen, "bad value '%s' for %s", val, what);
+	return L0_OPTIONS_BAD;
+}
+
+static enum l0_options_status opt_mem(const char *val, struct l0_options *o,
+				      char *err, size_t errlen)
+{
+	uint64_t v;
+
+	/* L1 RAM is mapped with at least 4 KiB pages and is placed on a
+	 * 2 MiB boundary; a size that is not whole pages cannot be mapped. */
+	if (!parse_size(val, strlen(val), &v) || v == 0 || v % (2UL << 20))
+		return bad(err, errlen, "l1.mem (a multiple of 2M, e.g. 256M)",
+			   val);
+	o->l1_mem = v;
+	return L0_OPTIONS_OK;
+}
+
+static enum l0_options_status opt_h(const char *val, struct l0_options *o,
+				    char *err, size_t errlen)
+{
+	if (!strcmp(val, "0"))
+		o->l1_h = false;
+	else if (!strcmp(val, "1"))
+		o->l1_h = true;
+	else
+		return bad(err, errlen, "l1.h (0 or 1)", val);
+	return L0_OPTIONS_OK;
+}
+
+static enum l0_options_status opt_sstc(const char *val, struct l0_options *o,
+				       char *err, size_t errlen)
+{
+	if (!strcmp(val, "0"))
+		o->l1_sstc = L0_SSTC_OFF;
+	else if (!strcmp(val, "1"))
+		o->l1_sstc = L0_SSTC_ON;
+	else if (!strcmp(val, "auto"))
+		o->l1_sstc = L0_SSTC_AUTO;
+	else
+		return bad(err, errlen, "l1.sstc (0, 1 or auto)", val);
+	return L0_OPTIONS_OK;
+}
+
+static enum l0_options_status opt_gstage(const char *val, struct l0_options *o,
+					 char *err, size_t errlen)
+{
+	if (!strcmp(val, "sv39"))
+		o->gstage = PT_SV39X4;
+	else if (!strcmp(val, "sv48"))
+		o->gstage = PT_SV48X4;
+	else
+		return bad(err, errlen, "l1.gstage (sv39 or sv48)", val);
+	return L0_OPTIONS_OK;
+}
+
+static enum l0_options_status opt_initrd(const char *val, struct l0_options *o,
+					 char *err, size_t errlen)
+{
+	const char *comma = strchr(val, ',');
+
+	if (!comma ||
+	    !parse_u64(val, (size_t)(comma - val), &o->l1_initrd_addr) ||
+	    !parse_size(comma + 1, strlen(comma + 1), &o->l1_initrd_size) ||
+	    o->l1_initrd_size == 0 ||
+	    o->l1_initrd_addr + o->l1_initrd_size < o->l1_initrd_addr)
+		return bad(err, errlen, "l1.initrd (ADDR,SIZE)", val);
+	o->has_l1_initrd = true;
+	return L0_OPTIONS_OK;
+}
+
+static const struct l0_opt_desc l0_opts[] = {
+	{"l1.mem", opt_mem},	   {"l1.h", opt_h},
+	{"l1.sstc", opt_sstc},	   {"l1.gstage", opt_gstage},
+	{"l1.initrd", opt_initrd},
+};
+
+static enum l0_options_status parse_token(const char *tok, struct l0_options *o,
+					  char *err, size_t errlen)
+{
+	const char *eq = strchr(tok, '=');
+	size_t nlen = eq ? (size_t)(eq - tok) : strlen(tok);
+
+	for (size_t i = 0; i < sizeof(l0_opts) / sizeof(l0_opts[0]); i++) {
+		const struct l0_opt_desc *d = &l0_opts[i];
+
+		if (strlen(d->name) != nlen || strncmp(d->name, tok, nlen))
+			continue;
+		if (!eq)
+			return bad(err, errlen, d->name, "");
+		return d->parse(eq + 1, o, err, errlen);
+	}
+	snprintf(err, errlen,
+		 "unknown L0 option '%s' (L1's arguments go after ' -- ')",
+		 tok);
+	return L0_OPTIONS_BAD;
+}
+
+enum l0_options_status l0_options_parse(const char *bootargs,
+					struct l0_options *o, char *err,
+					size_t errlen)
+{
+	char tok[L0_BOOTARGS_MAX];
+	const char *p, *end;
+
+	memset(o, 0, sizeof(*o));
+	o->l1_mem = L0_DEFAULT_L1_MEM;
+	o->gstage = PT_SV39X4;
+	o->l1_sstc = L0_SSTC_AUTO;
+	if (!bootargs)
+		return L0_OPTIONS_OK;
+
+	/* L1's part: everything after the first " -- " (or a leading
+	 * "-- "), as the kernel's own init-argument separator. */
+	end = strstr(bootargs, L1_ARGS_SEPARATOR);
+	if (end) {
+		p = end + strlen(L1_ARGS_SEPARATOR);
+	} else if (!strncmp(bootargs, "-- ", 3)) {
+		end = bootargs;
+		p = bootargs + 3;
+	} else {
+		p = NULL;
+		end = bootargs + strlen(bootargs);
+	}
+	if (p) {
+		if (strlen(p) >= sizeof(o->l1_bootargs)) {
+			snprintf(err, errlen,
+				 "L1 bootargs longer than %d bytes",
+				 L0_BOOTARGS_MAX - 1);
+			return L0_OPTIONS_BAD;
+		}
+		strcpy(o->l1_bootargs, p);
+	}
+
+	for (p = bootargs; p < end;) {
+		const char *t = p;
+		size_t len;
+
+		while (t < end && *t == ' ')
+			t++;
+		p = t;
+		while (p < end && *p != ' ')
+			p++;
+		len = (size_t)(p - t);
+		if (!len)
+			continue;
+		if (len >= sizeof(tok)) {
+			snprintf(err, errlen, "L0 option too long");
+			return L0_OPTIONS_BAD;
+		}
+		memcpy(tok, t, len);
+		tok[len] = '\0';
+		if (parse_token(tok, o, err, errlen) != L0_OPTIONS_OK)
+			return L0_OPTIONS_BAD;
+	}
+	return L0_OPTIONS_OK;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * L0's boot options, from the host's /chosen/bootargs (QEMU -append).
+ * Everything after " -- " is L1's command line. See l0-hyp/README.md.
+ */
+#ifndef L0_OPTIONS_H
+#define L0_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <rvnest/pt.h>
+
+#define L0_DEFAULT_L1_MEM (256UL << 20)
+#define L0_BOOTARGS_MAX 1024
+
+/* Whether L1 gets Sstc (vstimecmp through henvcfg.STCE). */
+enum l0_sstc_choice {
+	L0_SSTC_AUTO, /* when the host has it */
+	L0_SSTC_OFF,
+	L0_SSTC_ON, /* an error if the host lacks it */
+};
+
+struct l0_options {
+	uint64_t l1_mem;
+	bool l1_h; /* advertise the H extension to L1 */
+	enum pt_mode gstage;
+	enum l0_sstc_choice l1_sstc;
+	bool has_l1_initrd;
+	uint64_t l1_initrd_addr, l1_initrd_size;
+	char l1_bootargs[L0_BOOTARGS_MAX];
+};
+
+enum l0_options_status {
+	L0_OPTIONS_OK,
+	L0_OPTIONS_BAD, /* err holds a one-line reason */
+};
+
+/* Parse `bootargs` (may be NULL: all defaults). */
+enum l0_options_status l0_options_parse(const char *bootargs,
+					struct l0_options *o, char *err,
+					size_t errlen);
+
+#endif /* L0_OPTIONS_H */

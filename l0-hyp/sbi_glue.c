@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Glue between L0 and sbi-nested: the services (struct sbi_nested_ops)
+ * over L0's guest state, and the ecall_vs handler that calls the
+ * dispatcher and acts on its named action.
+ */
+#include <rvnest/console.h>
+#include <rvnest/csr.h>
+#include <rvnest/encoding.h>
+#include <rvnest/sbi.h>
+#include <sbi_nested.h>
+#include <stdio.h>
+
+#include "trap.h"
+#include "vcpu.h"
+
+static struct l0_vcpu *vcpu_of(struct l0_guest *g, unsigned long hartid)
+{
+	/* the dispatcher checked hartid < nharts */
+	return &g->vcpu[hartid];
+}
+
+static enum sbi_nested_status glue_guest_check(void *ctx, unsigned long gpa,
+					       unsigned long len,
+					       enum sbi_nested_access access)
+{
+	struct l0_guest *g = ctx;
+
+	/* L1 RAM allows every access kind; nothing else is memory. */
+	(void)access;
+	return l0_gmem_in_ram(&g->gmem, gpa, len ? len : 1)
+		       ? SBI_NESTED_OK
+		       : SBI_NESTED_OUTSIDE;
+}
+
+static enum sbi_nested_status glue_guest_read(void *ctx, unsigned long gpa,
+					      void *buf, size_t len)
+{
+	struct l0_guest *g = ctx;
+
+	return l0_gmem_read(&g->gmem, gpa, buf, len) ? SBI_NESTED_OK
+						     : SBI_NESTED_OUTSIDE;
+}
+
+static enum sbi_nested_status glue_guest_write(void *ctx, unsigned long gpa,
+					       const void *buf, size_t len)
+{
+	struct l0_guest *g = ctx;
+
+	return l0_gmem_write(&g->gmem, gpa, buf, len) ? SBI_NESTED_OK
+						      : SBI_NESTED_OUTSIDE;
+}
+
+static enum sbi_nested_status glue_guest_read_ulong_virt(void *ctx,
+							 unsigned long hartid,
+							 unsigned long gva,
+							 unsigned long *val)
+{
+	struct l0_guest *g = ctx;
+	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
+	/* an S-mode load of the caller (SBI spec "Legacy Extensions":
+	 * hart_mask is a virtual address) */
+	struct pt_walk_opts opts = {
+		.sum = vsstatus & SSTATUS_SUM,
+		.mxr = vsstatus & SSTATUS_MXR,
+	};
+	uint64_t gpa;
+
+	(void)hartid; /* the caller is the running vCPU: its vsatp is live */
+	if (l0_gmem_gva_to_gpa(&g->gmem, csr_read(CSR_VSATP), gva,
+			       PT_ACCESS_READ, &opts, &gpa) != PT_WALK_OK)
+		return SBI_NESTED_FAULT;
+	return l0_gmem_read(&g->gmem, gpa, val, sizeof(*val))
+		       ? SBI_NESTED_OK
+		       : SBI_NESTED_OUTSIDE;
+}
+
+static enum sbi_nested_status glue_console_write(void *ctx, const char *buf,
+						 size_t len)
+{
+	(void)ctx;
+	/* L1's bytes go out unprefixed, after anything L0 has buffered, so
+	 * L0's "[l0] " lines never split one of L1's. */
+	console_flush();
+	if (fwrite(buf, 1, len, stdout) != len)
+		return SBI_NESTED_IO_ERROR;
+	console_flush();
+	return SBI_NESTED_OK;
+}
+
+static int glue_console_getc(void *ctx)
+{
+	(void)ctx;
+	/* OpenSBI's legacy getchar returns the byte or -1 (SBI spec
+	 * "Extension: Console Getchar") */
+	return (int)sbi_call0(SBI_EXT_LEGACY_CONSOLE_GETCHAR, 0).error;
+}
+
+static void glue_set_timer(void *ctx, unsigned long hartid, unsigned long stime)
+{
+	l0_vcpu_set_timer(vcpu_of(ctx, hartid), stime);
+}
+
+static enum sbi_nested_status glue_send_ipi(void *ctx, unsigned long hartid)
+{
+	struct l0_vcpu *v = vcpu_of(ctx, hartid);
+
+	/* One host hart runs every vCPU so far: the target's hvip is the
+	 * live one only when it is the running vCPU. */
+	if (v != &((struct l0_guest *)ctx)->vcpu[0])
+		return SBI_NESTED_NO_HART;
+	csr_set(CSR_HVIP, MIP_VSSIP);
+	return SBI_NESTED_OK;
+}
+
+static bool glue_clear_ipi(void *ctx, unsigned long hartid)
+{
+	bool was = csr_read(CSR_HVIP) & MIP_VSSIP;
+
+	(void)ctx;
+	(void)hartid;
+	csr_clear(CSR_HVIP, MIP_VSSIP);
+	return was;
+}
+
+static enum sbi_nested_status
+glue_remote_fence(void *ctx, unsigned long hartid,
+		  const struct sbi_nested_fence *f)
+{
+	(void)ctx;
+	(void)hartid;
+	/* Every target is this hart. Flushing more than asked is always
+	 * allowed (the fences only promise at least the given range).
+	 * HFENCE.VVMA from V=0 acts on the VMID in hgatp, which is L1's:
+	 * exactly L1's sfence.vma. */
+	switch (f->kind) {
+	case SBI_NESTED_FENCE_I:
+		fence_i();
+		break;
+	case SBI_NESTED_FENCE_SFENCE_VMA:
+	case SBI_NESTED_FENCE_SFENCE_VMA_ASID:
+	case SBI_NESTED_FENCE_HFENCE_VVMA:
+	case SBI_NESTED_FENCE_HFENCE_VVMA_ASID:
+		hfence_vvma_all();
+		break;
+	case SBI_NESTED_FENCE_HFENCE_GVMA:
+	case SBI_NESTED_FENCE_HFENCE_GVMA_VMID:
+		/* L1's own G-stage (with l1.h=1) is not yet shadowed: the
+		 * nested issue adds that; flush everything for now */
+		hfence_gvma_all();
+		break;
+	}
+	return SBI_NESTED_OK;
+}
+
+static enum sbi_nested_hart_state glue_hart_get_status(void *ctx,
+						       unsigned long hartid)
+{
+	return vcpu_of(ctx, hartid)->hsm;
+}
+
+static enum sbi_nested_status glue_hart_start(void *ctx, unsigned long hartid,
+					      unsigned long start_addr,
+					      unsigned long opaque)
+{
+	(void)ctx;
+	(void)hartid;
+	(void)start_addr;
+	(void)opaque;
+	/* With one vCPU the only hart is the caller, which is running, so
+	 * the answer is the spec's "already started". */
+	return SBI_NESTED_BAD_STATE;
+}
+
+static void glue_bench_mark(void *ctx, unsigned long id,
+			    enum sbi_nested_bench_phase phase,
+			    const unsigned long args[5])
+{
+	struct l0_vcpu *v = &((struct l0_guest *)ctx)->vcpu[0];
+	char causes[512];
+
+	if (phase == SBI_NESTED_BENCH_BEGIN) {
+		v->bench_open = true;
+		v->bench_id = id;
+		v->bench_base = v->stats;
+		return;
+	}
+	if (!v->bench_open || v->bench_id != id) {
+		printf("[l0] BENCH_END for id %lu without its BENCH_BEGIN\n",
+		       id);
+		return;
+	}
+	v->bench_open = false;
+	l0_stats_format_causes(&v->stats, &v->bench_base, causes,
+			       sizeof(causes));
+	/* the window counts traps between the two calls, BEGIN's own
+	 * trap excluded and END's included */
+	printf("RVNEST l0bench id=%lu iters=%lu traps=%llu causes=%s "
+	       "l2_exits=0 l2_forwarded=0\n",
+	       id, args[1],
+	       (unsigned long long)(v->stats.traps - v->bench_base.traps),
+	       causes);
+}
+
+static const struct sbi_nested_ops l0_sbi_ops = {
+	.guest_check = glue_guest_check,
+	.guest_read = glue_guest_read,
+	.guest_write = glue_guest_write,
+	.guest_read_ulong_virt = glue_guest_read_ulong_virt,
+	.console_write = glue_console_write,
+	.console_getc = glue_console_getc,
+	.set_timer = glue_set_timer,
+	.send_ipi = glue_send_ipi,
+	.clear_ipi = glue_clear_ipi,
+	.remote_fence = glue_remote_fence,
+	.hart_get_status = glue_hart_get_status,
+	.hart_start = glue_hart_start,
+	.bench_mark = glue_bench_mark,
+};
+
+void l0_sbi_setup(struct l0_guest *g)
+{
+	g->sbi_cfg.nharts = g->nvcpus;
+	g->sbi_cfg.guest_has_h = g->l1_has[L0_ISA_H];
+	g->sbi_cfg.ext_enabled = SBI_NESTED_EXT_ALL;
+	/* L1 sees the real CPU's IDs, as reported by L0's own firmware */
+	g->sbi_cfg.mvendorid =
+		(unsigned long)sbi_call0(SBI_EXT_BASE, SBI_BASE_GET_MVENDORID)
+			.value;
+	g->sbi_cfg.marchid =
+		(unsigned long)sbi_call0(SBI_EXT_BASE, SBI_BASE_GET_MARCHID)
+			.value;
+	g->sbi_cfg.mimpid =
+		(unsigned long)sbi_call0(SBI_EXT_BASE, SBI_BASE_GET_MIMPID)
+			.value;
+	g->sbi.ops = &l0_sbi_ops;
+	g->sbi.cfg = &g->sbi_cfg;
+	g->sbi.ctx = g;
+}
+
+enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)
+{
+	struct l0_guest *g = v->guest;
+	struct sbi_nested_request req = {
+		.eid = v->gpr[17], /* a7 */
+		.fid = v->gpr[16], /* a6 */
+		.hartid = v->vhartid,
+	};
+	struct sbi_nested_result res;
+
+	for (int i = 0; i < 6; i++)
+		req.args[i] = v->gpr[10 + i]; /* a0..a5 */
+	v->stats.ev[L0_EV_SBI_CALL]++;
+	sbi_nested_dispatch(&g->sbi, &req, &res);
+	v->gpr[10] = (unsigned long)res.error;
+	if (!res.legacy_a0_only)
+		v->gpr[11] = (unsigned long)res.value;
+	/* ECALL is 4 bytes: no compressed form exists */
+	v->sepc += 4;
+
+	switch (res.action) {
+	case SBI_NESTED_CONTINUE:
+		return L0_TRAP_RESUME;
+	case SBI_NESTED_SHUTDOWN:
+		g->exit_status = res.exit_status;
+		return L0_TRAP_SHUTDOWN;
+	case SBI_NESTED_RESET:
+		g->reset_type = res.reset_type;
+		g->reset_reason = res.reset_reason;
+		return L0_TRAP_RESET;
+	case SBI_NESTED_HART_STOP:
+		v->hsm = SBI_NESTED_HART_STOPPED;
+		/* nothing can restart the only hart: say so, never hang */
+		printf("RVNEST error msg=all_L1_harts_stopped\n");
+		return L0_TRAP_FATAL;
+	case SBI_NESTED_HART_SUSPEND:
+		v->hsm = SBI_NESTED_HART_SUSPENDED;
+		l0_wait_for_guest_interrupt(v);
+		v->hsm = SBI_NESTED_HART_STARTED;
+		if (!res.suspend_retentive) {
+			/* SBI spec HSM "sbi_hart_suspend": resume at
+			 * resume_addr, a0 = hartid, a1 = opaque, satp = 0,
+			 * sstatus.SIE = 0, in S-mode */
+			v->sepc = res.resume_addr;
+			v->gpr[10] = v->vhartid;
+			v->gpr[11] = res.opaque;
+			csr_write(CSR_VSATP, 0);
+			csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
+			csr_set(CSR_SSTATUS, SSTATUS_SPP);
+		}
+		return L0_TRAP_RESUME;
+	}
+	return L0_TRAP_FATAL;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "stats.h"
+
+#include <rvnest/trap_names.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const l0_event_names[L0_EV_COUNT] = {
+	[L0_EV_SBI_CALL] = "sbi_calls",
+	[L0_EV_MMIO_READ] = "mmio_reads",
+	[L0_EV_MMIO_WRITE] = "mmio_writes",
+	[L0_EV_INJECT_EXC] = "injected_exc",
+	[L0_EV_ACCESS_FAULT] = "l1_access_faults",
+	[L0_EV_VIRQ] = "virqs",
+};
+
+const char *l0_event_name(enum l0_event e)
+{
+	return l0_event_names[e];
+}
+
+void l0_stats_count_trap(struct l0_stats *s, unsigned long scause)
+{
+	unsigned long code = scause & ~CAUSE_INTERRUPT;
+
+	s->traps++;
+	if ((scause & CAUSE_INTERRUPT) && code < L0_IRQ_COUNT)
+		s->irq[code]++;
+	else if (!(scause & CAUSE_INTERRUPT) && code < EXC_COUNT)
+		s->exc[code]++;
+	else
+		s->other++;
+}
+
+static void append(char *buf, unsigned long len, const char *name, uint64_t n)
+{
+	size_t used = strlen(buf);
+
+	if (!n || used >= len)
+		return;
+	snprintf(buf + used, len - used, "%s%s:%llu", used ? "," : "", name,
+		 (unsigned long long)n);
+}
+
+void l0_stats_format_causes(const struct l0_stats *now,
+			    const struct l0_stats *base, char *buf,
+			    unsigned long len)
+{
+	buf[0] = '\0';
+	for (unsigned long i = 0; i < EXC_COUNT; i++)
+		append(buf, len, trap_cause_name(i),
+		       now->exc[i] - (base ? base->exc[i] : 0));
+	for (unsigned long i = 0; i < L0_IRQ_COUNT; i++)
+		append(buf, len, trap_cause_name(CAUSE_INTERRUPT | i),
+		       now->irq[i] - (base ? base->irq[i] : 0));
+	append(buf, len, "other", now->other - (base ? base->other : 0));
+	if (!buf[0])
+		snprintf(buf, len, "none");
+}
+
+void l0_stats_print(const struct l0_stats *s)
+{
+	char causes[1024];
+
+	l0_stats_format_causes(s, NULL, causes, sizeof(causes));
+	printf("RVNEST l0stats traps=%llu causes=%s",
+	       (unsigned long long)s->traps, causes);
+	for (int e = 0; e < L0_EV_COUNT; e++)
+		printf(" %s=%llu", l0_event_names[e],
+		       (unsigned long long)s->ev[e]);
+	printf("\n");
+}

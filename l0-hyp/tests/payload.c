@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * L0's smoke test: an ordinary S-mode payload written for OpenSBI. It
+ * checks what L0 promises an ordinary guest, each check printing
+ * "payload: <name> ok|FAIL ..." and the run ending with
+ * "RVNEST done status=<number of failures>" and SBI SRST:
+ *   - boot hand-over: a0 = hart ID, a1 = a valid DTB whose memory node is
+ *     the RAM the payload runs in;
+ *   - the SBI timer interrupt arrives (and not before its deadline);
+ *   - the PLIC answers through L0's emulation (priority register
+ *     round-trip, WARL mask, a claim with nothing pending reads 0);
+ *   - loads and stores outside its memory raise the architectural access
+ *     faults, with stval = the address, and execution continues.
+ * Run directly on OpenSBI it passes too (the faults then come from PMP /
+ * the bus), which is the point: L0 must be indistinguishable.
+ */
+#include <libfdt.h>
+#include <rvnest/console.h>
+#include <rvnest/csr.h>
+#include <rvnest/encoding.h>
+#include <rvnest/sbi.h>
+#include <stdint.h>
+#include <stdio.h>
+
+void payload_main(unsigned long hartid, unsigned long dtb);
+void payload_trap_handler(void);
+
+/* An address with no memory and no device behind it on QEMU virt (between
+ * fw-cfg and the flash banks). */
+#define HOLE_ADDR 0x18000000UL
+#define PLIC_PRIO_UART_OFF (10 * 4) /* source 10: the virt UART */
+#define TIMER_TICKS 10000UL
+
+static volatile unsigned long timer_irqs, faults, last_cause, last_tval;
+static volatile unsigned long expected_fault_skip;
+static int failures;
+
+static void check(const char *name, int ok, const char *fmt, unsigned long a,
+		  unsigned long b)
+{
+	printf("payload: %s %s ", name, ok ? "ok" : "FAIL");
+	printf(fmt, a, b);
+	printf("\n");
+	if (!ok)
+		failures++;
+}
+
+void payload_trap_handler(void)
+{
+	unsigned long cause = csr_read(CSR_SCAUSE);
+
+	if (cause == (CAUSE_INTERRUPT | IRQ_S_TIMER)) {
+		timer_irqs++;
+		sbi_set_timer(~0UL); /* clears the pending bit */
+		return;
+	}
+	if (!(cause & CAUSE_INTERRUPT) && expected_fault_skip) {
+		faults++;
+		last_cause = cause;
+		last_tval = csr_read(CSR_STVAL);
+		/* step over the faulting 4-byte load/store */
+		unsigned long epc = csr_read(CSR_SEPC);
+
+		csr_write(CSR_SEPC, epc + expected_fault_skip);
+		return;
+	}
+	printf("payload: unexpected trap scause=0x%lx sepc=0x%lx stval=0x%lx\n",
+	       cause, csr_read(CSR_SEPC), csr_read(CSR_STVAL));
+	printf("RVNEST done status=1\n");
+	console_flush();
+	sbi_shutdown(1);
+}
+
+static void test_dtb(unsigned long dtb)
+{
+	const void *fdt = (const void *)dtb;
+	int mem, len;
+	const fdt32_t *reg;
+	uint64_t base = 0, size = 0;
+	extern char _start[];
+
+	check("dtb_header", fdt_check_header(fdt) == 0, "at 0x%lx%.0lu", dtb,
+	      0);
+	mem = fdt_path_offset(fdt, "/memory@80000000");
+	if (mem < 0)
+		mem = fdt_node_offset_by_prop_value(fdt, -1, "device_type",
+						    "memory", 7);
+	reg = mem >= 0 ? fdt_getprop(fdt, mem, "reg", &len) : NULL;
+	if (reg && len == 16) {
+		base = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) |
+		       fdt32_to_cpu(reg[1]);
+		size = ((uint64_t)fdt32_to_cpu(reg[2]) << 32) |
+		       fdt32_to_cpu(reg[3]);
+	}
+	check("dtb_memory",
+	      (unsigned long)_start >= base &&
+		      (unsigned long)_start < base + size && dtb >= base &&
+		      dtb < base + size,
+	      "base=0x%lx size=0x%lx", (unsigned long)base,
+	      (unsigned long)size);
+}
+
+static void test_timer(void)
+{
+	unsigned long t0 = rd_time(), deadline = t0 + TIMER_TICKS, now;
+
+	csr_set(CSR_SIE, MIP_STIP);
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+	sbi_set_timer(deadline);
+	do {
+		now = rd_time();
+	} while (!timer_irqs && now - t0 < 1000 * TIMER_TICKS);
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	check("sbi_timer", timer_irqs == 1 && now >= deadline,
+	      "irqs=%lu late_by=%ld", timer_irqs,
+	      (unsigned long)(now - deadline));
+}
+
+static unsigned long plic_base(unsigned long dtb)
+{
+	int node = fdt_node_offset_by_compatible((const void *)dtb, -1,
+						 "riscv,plic0");
+	const fdt32_t *reg;
+	int len;
+
+	if (node < 0)
+		return 0;
+	reg = fdt_getprop((const void *)dtb, node, "reg", &len);
+	if (!reg || len < 8)
+		return 0;
+	return ((unsigned long)fdt32_to_cpu(reg[0]) << 32) |
+	       fdt32_to_cpu(reg[1]);
+}
+
+static void test_plic(unsigned long dtb)
+{
+	unsigned long base = plic_base(dtb);
+	volatile uint32_t *prio, *claim;
+	uint32_t r1, r2, c;
+
+	check("plic_in_dt", base != 0, "base=0x%lx%.0lu", base, 0);
+	if (!base)
+		return;
+	prio = (volatile uint32_t *)(base + PLIC_PRIO_UART_OFF);
+	/* S context of hart 0 is context 1 on virt: claim at 0x201004 */
+	claim = (volatile uint32_t *)(base + 0x200000 + 0x1000 + 4);
+	*prio = 5;
+	r1 = *prio;
+	*prio = 0xffffffff;
+	r2 = *prio;
+	*prio = 0;
+	c = *claim;
+	check("plic_priority", r1 == 5 && r2 == 7, "read 5->%lu all-ones->%lu",
+	      r1, r2);
+	check("plic_claim_idle", c == 0, "claim=%lu%.0lu", c, 0);
+}
+
+static void test_isolation(void)
+{
+	volatile uint32_t *hole = (volatile uint32_t *)HOLE_ADDR;
+	uint32_t v = 0x12345678;
+
+	expected_fault_skip = 4;
+	faults = 0;
+	__asm__ __volatile__(".option push\n.option norvc\n"
+			     "lw %0, 0(%1)\n.option pop"
+			     : "+r"(v)
+			     : "r"(hole)
+			     : "memory");
+	check("load_outside_memory",
+	      faults == 1 && last_cause == EXC_LOAD_ACCESS &&
+		      last_tval == HOLE_ADDR,
+	      "cause=%lu tval=0x%lx", last_cause, last_tval);
+	faults = 0;
+	__asm__ __volatile__(".option push\n.option norvc\n"
+			     "sw %0, 0(%1)\n.option pop" ::"r"(v),
+			     "r"(hole + 1)
+			     : "memory");
+	check("store_outside_memory",
+	      faults == 1 && last_cause == EXC_STORE_ACCESS &&
+		      last_tval == HOLE_ADDR + 4,
+	      "cause=%lu tval=0x%lx", last_cause, last_tval);
+	expected_fault_skip = 0;
+}
+
+void payload_main(unsigned long hartid, unsigned long dtb)
+{
+	console_init_sbi();
+	printf("RVNEST boot component=l0-payload version=1 hart=%lu "
+	       "dtb=0x%lx\n",
+	       hartid, dtb);
+	check("hartid", hartid == 0, "hartid=%lu%.0lu", hartid, 0);
+	test_dtb(dtb);
+	test_timer();
+	test_plic(dtb);
+	test_isolation();
+	printf("RVNEST done status=%d\n", failures);
+	console_flush();
+	sbi_shutdown(failures != 0);
+}

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Trap dispatch: one table for exceptions and one for interrupts, keyed by
+ * scause. Every trap is counted before dispatch; every handler returns a
+ * named outcome that is acted on in one place (l0_trap).
+ */
+#include "trap.h"
+
+#include <rvnest/console.h>
+#include <rvnest/csr.h>
+#include <rvnest/encoding.h>
+#include <rvnest/trap_names.h>
+#include <stdio.h>
+
+#include "fetch.h"
+#include "mmio.h"
+
+typedef enum l0_trap_outcome (*l0_trap_fn)(struct l0_vcpu *v);
+
+/* Diagnostic prints of L1 access faults before L0 only counts them. */
+#define L0_ACCESS_FAULT_REPORTS 8
+
+static void print_diag(const struct l0_vcpu *v, const char *what)
+{
+	const struct l0_trap_info *t = &v->trap;
+
+	printf("RVNEST error msg=%s cause=%s scause=0x%lx sepc=0x%lx "
+	       "stval=0x%lx htval=0x%lx htinst=0x%lx hstatus=0x%lx "
+	       "sstatus=0x%lx\n",
+	       what, trap_cause_name(t->scause), t->scause, v->sepc, t->stval,
+	       t->htval, t->htinst, t->hstatus, t->sstatus);
+}
+
+/* ---- exceptions ---------------------------------------------------- */
+
+/* The trap L1 would take instead of a G-stage fault on a GPA that is not
+ * memory (Privileged spec "Physical Memory Attributes"/PMA: an access to
+ * a hole is an access-fault exception of the same kind). */
+static unsigned long access_fault_for(unsigned long gpf_cause)
+{
+	switch (gpf_cause) {
+	case EXC_INST_GUEST_PAGE_FAULT:
+		return EXC_INST_ACCESS;
+	case EXC_LOAD_GUEST_PAGE_FAULT:
+		return EXC_LOAD_ACCESS;
+	default:
+		return EXC_STORE_ACCESS;
+	}
+}
+
+static enum l0_trap_outcome handle_guest_page_fault(struct l0_vcpu *v)
+{
+	const struct l0_trap_info *t = &v->trap;
+	/* htval = GPA >> 2; the low bits come from stval (Privileged spec
+	 * "Hypervisor Trap Value Register (htval)") */
+	uint64_t gpa = (t->htval << 2) | (t->stval & 3);
+	unsigned long fault = access_fault_for(t->scause);
+	enum l0_mmio_result r = L0_MMIO_NO_DEVICE;
+
+	if (l0_gmem_in_ram(&v->guest->gmem, gpa, 1)) {
+		/* L1 RAM is mapped whole with R/W/X at boot: a fault here
+		 * means L0's G-stage is wrong; never paper over that. */
+		print_diag(v, "guest_page_fault_on_mapped_L1_RAM");
+		return L0_TRAP_FATAL;
+	}
+	if (t->scause != EXC_INST_GUEST_PAGE_FAULT) {
+		r = l0_mmio_emulate(v, gpa,
+				    t->scause == EXC_STORE_GUEST_PAGE_FAULT);
+		if (r == L0_MMIO_EMULATED)
+			return L0_TRAP_RESUME;
+	}
+	/* Not memory and not a device (or an access the device does not
+	 * support): the architectural access fault, delivered to L1. */
+	v->stats.ev[L0_EV_ACCESS_FAULT]++;
+	if (v->access_fault_reports < L0_ACCESS_FAULT_REPORTS) {
+		v->access_fault_reports++;
+		printf("[l0] L1 access fault: %s at GPA 0x%llx (gva 0x%lx, "
+		       "sepc 0x%lx, %s): injecting %s\n",
+		       trap_cause_name(t->scause), (unsigned long long)gpa,
+		       t->stval, v->sepc, l0_mmio_result_name(r),
+		       trap_cause_name(fault));
+	}
+	/* stval of a guest-page fault is the guest virtual address, which
+	 * is what L1's own access fault reports in (v)stval. */
+	l0_vcpu_inject_exception(v, fault, t->stval);
+	return L0_TRAP_RESUME;
+}
+
+/* L1 is given no hypervisor extension in this configuration: an h* or vs*
+ * CSR access or H instruction (or a CSR L0 hides, like stimecmp without
+ * Sstc) is what a hart without them does: an illegal-instruction trap,
+ * with the instruction bits in vstval. */
+static enum l0_trap_outcome handle_virtual_inst(struct l0_vcpu *v)
+{
+	uint32_t insn = 0;
+
+	if (l0_fetch_insn(v, v->sepc, &insn) != L0_FETCH_OK)
+		insn = 0; /* stval may legally be 0 (spec: "stval") */
+	l0_vcpu_inject_exception(v, EXC_ILLEGAL_INST, insn);
+	return L0_TRAP_RESUME;
+}
+
+/* Exceptions that L0 does not delegate but that belong to L1 (access
+ * faults from PMP, misaligned accesses when the firmware passes them on):
+ * forward unchanged. */
+static enum l0_trap_outcome forward_to_l1(struct l0_vcpu *v)
+{
+	l0_vcpu_inject_exception(v, v->trap.scause, v->trap.stval);
+	return L0_TRAP_RESUME;
+}
+
+static const l0_trap_fn l0_exc_handlers[EXC_COUNT] = {
+	[EXC_INST_ACCESS] = forward_to_l1,
+	[EXC_LOAD_ACCESS] = forward_to_l1,
+	[EXC_STORE_ACCESS] = forward_to_l1,
+	[EXC_LOAD_MISALIGNED] = forward_to_l1,
+	[EXC_STORE_MISALIGNED] = forward_to_l1,
+	[EXC_ILLEGAL_INST] = forward_to_l1,
+	[EXC_ECALL_VS] = l0_sbi_ecall,
+	[EXC_INST_GUEST_PAGE_FAULT] = handle_guest_page_fault,
+	[EXC_LOAD_GUEST_PAGE_FAULT] = handle_guest_page_fault,
+	[EXC_STORE_GUEST_PAGE_FAULT] = handle_guest_page_fault,
+	[EXC_VIRTUAL_INST] = handle_virtual_inst,
+};
+
+/* ---- interrupts ---------------------------------------------------- */
+
+/* L0's timer only ever stands for L1's SBI timer: make L1's timer
+ * interrupt pending and disarm L0's until L1 programs the next one (SBI
+ * TIME: the pending bit stays set until sbi_set_timer). */
+static enum l0_trap_outcome handle_s_timer(struct l0_vcpu *v)
+{
+	l0_host_timer_program(v->guest, ~0UL);
+	csr_set(CSR_HVIP, MIP_VSTIP);
+	v->stats.ev[L0_EV_VIRQ]++;
+	return L0_TRAP_RESUME;
+}
+
+static void update_vseip(struct l0_vcpu *v)
+{
+	if (l0_vplic_s_pending(&v->guest->vplic, (unsigned)v->vhartid))
+		csr_set(CSR_HVIP, MIP_VSEIP);
+	else
+		csr_clear(CSR_HVIP, MIP_VSEIP);
+}
+
+static enum l0_trap_outcome handle_s_ext(struct l0_vcpu *v)
+{
+	/* Claim everything the real PLIC has for L0, then reflect the
+	 * vPLIC's state in L1's external-interrupt line. */
+	while (l0_vplic_hw_claim(&v->guest->vplic))
+		v->stats.ev[L0_EV_VIRQ]++;
+	update_vseip(v);
+	return L0_TRAP_RESUME;
+}
+
+/* Supervisor software interrupts are IPIs between L0's harts (from
+ * OpenSBI's IPI extension); with one hart there is nothing to do but
+ * acknowledge. */
+static enum l0_trap_outcome handle_s_soft(struct l0_vcpu *v)
+{
+	(void)v;
+	csr_clear(CSR_SIP, MIP_SSIP);
+	return L0_TRAP_RESUME;
+}
+
+static const l0_trap_fn l0_irq_handlers[L0_IRQ_COUNT] = {
+	[IRQ_S_SOFT] = handle_s_soft,
+	[IRQ_S_TIMER] = handle_s_timer,
+	[IRQ_S_EXT] = handle_s_ext,
+};
+
+static enum l0_trap_outcome dispatch(struct l0_vcpu *v)
+{
+	unsigned long cause = v->trap.scause;
+	unsigned long code = cause & ~CAUSE_INTERRUPT;
+	l0_trap_fn fn = NULL;
+
+	if ((cause & CAUSE_INTERRUPT) && code < L0_IRQ_COUNT)
+		fn = l0_irq_handlers[code];
+	else if (!(cause & CAUSE_INTERRUPT) && code < EXC_COUNT)
+		fn = l0_exc_handlers[code];
+	if (!fn) {
+		print_diag(v, "unexpected_trap_from_L1");
+		return L0_TRAP_FATAL;
+	}
+	return fn(v);
+}
+
+struct l0_vcpu *l0_trap(struct l0_vcpu *v)
+{
+	struct l0_trap_info *t = &v->trap;
+
+	t->scause = csr_read(CSR_SCAUSE);
+	t->stval = csr_read(CSR_STVAL);
+	t->htval = csr_read(CSR_HTVAL);
+	t->htinst = csr_read(CSR_HTINST);
+	t->sstatus = csr_read(CSR_SSTATUS);
+	t->hstatus = csr_read(CSR_HSTATUS);
+	l0_stats_count_trap(&v->stats, t->scause);
+
+	switch (dispatch(v)) {
+	case L0_TRAP_RESUME:
+		/* The vPLIC may have changed (claim, complete, enable). */
+		update_vseip(v);
+		return v;
+	case L0_TRAP_SHUTDOWN:
+		l0_finish(v, v->guest->exit_status, "L1 powered off");
+	case L0_TRAP_RESET:
+		l0_finish(v, v->guest->exit_status, "L1 asked for a reset");
+	case L0_TRAP_FATAL:
+		break;
+	}
+	l0_finish(v, 1, "L1 stopped after a fatal trap");
+}
+
+void l0_wait_for_guest_interrupt(struct l0_vcpu *v)
+{
+	/* L0 runs with sstatus.SIE = 0; WFI still wakes when an interrupt
+	 * enabled in sie is pending (Privileged spec "Wait for Interrupt"),
+	 * and L0 services it here instead of through the trap vector. */
+	for (;;) {
+		unsigned long sip;
+
+		/* vsip/vsie are L1's sip/sie: the VS interrupts L0 delegated
+		 * through hideleg, shifted to the S positions */
+		update_vseip(v);
+		if (csr_read(CSR_VSIP) & csr_read(CSR_VSIE))
+			return;
+		wfi();
+		sip = csr_read(CSR_SIP) & csr_read(CSR_SIE);
+		if (sip & MIP_STIP)
+			handle_s_timer(v);
+		if (sip & MIP_SEIP)
+			handle_s_ext(v);
+		if (sip & MIP_SSIP)
+			handle_s_soft(v);
+	}
+}
+
+void l0_self_trap(void)
+{
+	/* Not the guest: L0 faulted. Print everything and stop. */
+	printf("\nRVNEST error msg=exception_in_L0 cause=%s scause=0x%lx "
+	       "sepc=0x%lx stval=0x%lx htval=0x%lx htinst=0x%lx\n",
+	       trap_cause_name(csr_read(CSR_SCAUSE)), csr_read(CSR_SCAUSE),
+	       csr_read(CSR_SEPC), csr_read(CSR_STVAL), csr_read(CSR_HTVAL),
+	       csr_read(CSR_HTINST));
+	panic("[l0] exception in L0 itself");
+}
+
+void l0_main_returned(void)
+{
+	panic("[l0] l0_main returned");
+}

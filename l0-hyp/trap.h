@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The C half of L0's one trap entry (entry.S calls l0_trap). */
+#ifndef L0_TRAP_H
+#define L0_TRAP_H
+
+#include "vcpu.h"
+
+/* Handle the trap `v` just took; returns the vCPU to resume. */
+struct l0_vcpu *l0_trap(struct l0_vcpu *v);
+/* An exception in L0 itself: diagnose and stop. */
+void __attribute__((noreturn)) l0_self_trap(void);
+void __attribute__((noreturn)) l0_main_returned(void);
+
+/* The SBI glue (sbi_glue.c): set up sbi-nested for the guest, and the
+ * ecall_vs handler. */
+void l0_sbi_setup(struct l0_guest *g);
+enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v);
+/* Wait in L0 until the vCPU has an interrupt to take (retentive suspend).
+ * Services L0's own interrupts while waiting. */
+void l0_wait_for_guest_interrupt(struct l0_vcpu *v);
+
+#endif /* L0_TRAP_H */

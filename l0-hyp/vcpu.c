@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "vcpu.h"
+
+#include <rvnest/console.h>
+#include <rvnest/csr.h>
+#include <rvnest/encoding.h>
+#include <rvnest/sbi.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trap.h"
+
+_Static_assert(offsetof(struct l0_vcpu, gpr) == VCPU_GPR(0), "gpr offset");
+_Static_assert(offsetof(struct l0_vcpu, sepc) == VCPU_SEPC, "sepc offset");
+_Static_assert(offsetof(struct l0_vcpu, l0_sp) == VCPU_L0_SP, "l0_sp offset");
+
+extern char l0_boot_stack_end[];
+
+/*
+ * Exceptions L1 handles itself, without L0 (hedeleg): the ones a
+ * non-virtualised supervisor receives from its firmware. Not delegated:
+ * ecall_vs (L0 is L1's SBI), guest-page faults and virtual-instruction
+ * exceptions (cannot be: hedeleg bits 10, 20..23 are read-only zero),
+ * access faults and misaligned accesses (L0 sees and forwards them, so
+ * they are counted).
+ */
+static const unsigned char l0_hedeleg_causes[] = {
+	EXC_INST_MISALIGNED, EXC_BREAKPOINT,	  EXC_ECALL_U,
+	EXC_INST_PAGE_FAULT, EXC_LOAD_PAGE_FAULT, EXC_STORE_PAGE_FAULT,
+};
+
+/* VS-level interrupts go straight to L1 (hideleg); L0 drives them through
+ * hvip (VSSIP, VSTIP, VSEIP) or vstimecmp. */
+#define L0_HIDELEG (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP)
+/* L0's own interrupts: its timer, the real PLIC, IPIs between L0's harts */
+#define L0_SIE (MIP_SSIP | MIP_STIP | MIP_SEIP)
+/* hstatus.VSXL = 2: VS-mode XLEN is 64 (Privileged spec "hstatus") */
+#define HSTATUS_VSXL_64 (_UL(2) << HSTATUS_VSXL_SHIFT)
+#define SSTATUS_FS_INITIAL (_UL(1) << 13)
+#define SSTATUS_VS_INITIAL (_UL(1) << 9)
+/* the CBIE field value that lets a guest's CBO.INVAL invalidate
+ * (Privileged spec "henvcfg": 11 = invalidate) */
+#define ENVCFG_CBIE_INV ENVCFG_CBIE
+
+/* henvcfg bit that enables each feature for VS-mode (Privileged spec
+ * "henvcfg"); without it L1's use of the feature raises a
+ * virtual-instruction exception or behaves as if absent. */
+static const struct {
+	enum l0_isa_feature feature;
+	unsigned long bits;
+} l0_envcfg_features[] = {
+	{L0_ISA_ZICBOM, ENVCFG_CBIE_INV | ENVCFG_CBCFE},
+	{L0_ISA_ZICBOZ, ENVCFG_CBZE},
+	{L0_ISA_SVPBMT, ENVCFG_PBMTE},
+	{L0_ISA_SVADU, ENVCFG_ADUE},
+	{L0_ISA_SSTC, ENVCFG_STCE},
+};
+
+void l0_guest_setup_envcfg(struct l0_guest *g)
+{
+	unsigned long want = 0, got;
+
+	for (unsigned i = 0;
+	     i < sizeof(l0_envcfg_features) / sizeof(l0_envcfg_features[0]);
+	     i++)
+		if (g->l1_has[l0_envcfg_features[i].feature])
+			want |= l0_envcfg_features[i].bits;
+	csr_write(CSR_HENVCFG, want);
+	got = csr_read(CSR_HENVCFG);
+	/* henvcfg bits are read-only zero when the firmware keeps the
+	 * matching menvcfg bit clear: then L1 is not told it has them. */
+	for (unsigned i = 0;
+	     i < sizeof(l0_envcfg_features) / sizeof(l0_envcfg_features[0]);
+	     i++)
+		if ((got & l0_envcfg_features[i].bits) !=
+		    (want & l0_envcfg_features[i].bits))
+			g->l1_has[l0_envcfg_features[i].feature] = false;
+	g->henvcfg = got;
+}
+
+void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
+		  unsigned long entry, unsigned long dtb_gpa)
+{
+	unsigned long hedeleg = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->guest = g;
+	v->vhartid = vhartid;
+	v->hsm = SBI_NESTED_HART_STARTED;
+	v->l0_sp = (unsigned long)l0_boot_stack_end;
+	v->sepc = entry;
+	/* OpenSBI's hand-over (SBI spec "Binary Encoding"/boot: a0 = hart
+	 * ID, a1 = DTB), so payloads written for OpenSBI boot unchanged */
+	v->gpr[10] = vhartid;
+	v->gpr[11] = dtb_gpa;
+
+	for (unsigned i = 0; i < sizeof(l0_hedeleg_causes); i++)
+		hedeleg |= BIT(l0_hedeleg_causes[i]);
+	csr_write(CSR_HEDELEG, hedeleg);
+	csr_write(CSR_HIDELEG, L0_HIDELEG);
+	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HIE, 0);
+	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
+	csr_write(CSR_HTIMEDELTA, 0);
+	csr_write(CSR_HENVCFG, g->henvcfg);
+	if (g->l1_has[L0_ISA_SSTC])
+		csr_write(CSR_VSTIMECMP, ~0UL); /* no timer until L1 sets one */
+
+	/* L1's supervisor state at reset: all zero (translation off,
+	 * interrupts off), as OpenSBI leaves S-mode. */
+	csr_write(CSR_VSSTATUS, 0);
+	csr_write(CSR_VSIE, 0);
+	csr_write(CSR_VSTVEC, 0);
+	csr_write(CSR_VSSCRATCH, 0);
+	csr_write(CSR_VSEPC, 0);
+	csr_write(CSR_VSCAUSE, 0);
+	csr_write(CSR_VSTVAL, 0);
+	csr_write(CSR_VSATP, 0);
+
+	csr_write(CSR_HGATP, l0_gmem_hgatp(&g->gmem));
+	hfence_gvma_all();
+	hfence_vvma_all();
+
+	/* sret enters VS-mode: SPV = 1, SPP = 1 (Privileged spec "sret" in
+	 * the H chapter). SPVP = 1 so any HLV/HSV would act as VS. With V=1
+	 * both sstatus.FS and vsstatus.FS gate the FPU: L0 keeps its own on
+	 * so that only L1's vsstatus.FS decides (L0 itself has no F/D). */
+	csr_write(CSR_HSTATUS, HSTATUS_VSXL_64 | HSTATUS_SPV | HSTATUS_SPVP);
+	csr_set(CSR_SSTATUS,
+		SSTATUS_SPP | SSTATUS_FS_INITIAL |
+			(g->host->isa[L0_ISA_V] ? SSTATUS_VS_INITIAL : 0));
+	csr_clear(CSR_SSTATUS, SSTATUS_SPIE | SSTATUS_SIE);
+	csr_write(CSR_SIE, L0_SIE);
+}
+
+void l0_host_timer_program(const struct l0_guest *g, unsigned long stime)
+{
+	if (g->host->isa[L0_ISA_SSTC])
+		csr_write(CSR_STIMECMP, stime);
+	else
+		sbi_set_timer(stime);
+}
+
+void l0_vcpu_set_timer(struct l0_vcpu *v, unsigned long stime)
+{
+	struct l0_guest *g = v->guest;
+
+	if (g->l1_has[L0_ISA_SSTC]) {
+		/* With henvcfg.STCE=1 VSTIP follows vstimecmp (Sstc spec):
+		 * an SBI call just writes it. */
+		csr_write(CSR_VSTIMECMP, stime);
+		return;
+	}
+	csr_clear(CSR_HVIP, MIP_VSTIP);
+	l0_host_timer_program(g, stime);
+}
+
+void l0_vcpu_inject_exception(struct l0_vcpu *v, unsigned long cause,
+			      unsigned long tval)
+{
+	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
+
+	/* What a trap into VS-mode does (Privileged spec "Supervisor Trap
+	 * Handling", applied to the vs* CSRs): SPP = previous privilege
+	 * (VS if the trap came from V=1 S, else VU), SPIE = SIE, SIE = 0,
+	 * and the pc goes to vstvec.BASE (exceptions never vector). */
+	if (v->trap.sstatus & SSTATUS_SPP)
+		vsstatus |= SSTATUS_SPP;
+	else
+		vsstatus &= ~SSTATUS_SPP;
+	if (vsstatus & SSTATUS_SIE)
+		vsstatus |= SSTATUS_SPIE;
+	else
+		vsstatus &= ~SSTATUS_SPIE;
+	vsstatus &= ~SSTATUS_SIE;
+	csr_write(CSR_VSSTATUS, vsstatus);
+	csr_write(CSR_VSCAUSE, cause);
+	csr_write(CSR_VSTVAL, tval);
+	csr_write(CSR_VSEPC, v->sepc);
+	v->sepc = csr_read(CSR_VSTVEC) & ~3UL;
+	/* L1's handler runs in VS-mode */
+	csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	v->stats.ev[L0_EV_INJECT_EXC]++;
+}
+
+void l0_finish(struct l0_vcpu *v, int status, const char *why)
+{
+	struct l0_guest *g = v->guest;
+
+	console_flush();
+	printf("[l0] %s (status %d) after %llu traps\n", why, status,
+	       (unsigned long long)v->stats.traps);
+	l0_stats_print(&v->stats);
+	console_flush();
+	if (g->reset_type == SBI_SRST_TYPE_COLD_REBOOT ||
+	    g->reset_type == SBI_SRST_TYPE_WARM_REBOOT) {
+		/* a reset of L1's "machine" is a reset of the real one: the
+		 * firmware restarts L0, which boots L1 again */
+		sbi_ecall(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, g->reset_type,
+			  g->reset_reason, 0, 0, 0, 0);
+		printf("RVNEST error msg=firmware_refused_reset\n");
+		status = 1;
+	}
+	sbi_shutdown(status);
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Per-vCPU and per-guest state (DESIGN.md §2). While L1 runs, its
+ * supervisor CSRs live in the real vs* CSRs; the struct holds its GPRs
+ * (saved by the one trap entry in entry.S), its pc, and what L0 needs to
+ * handle the trap.
+ */
+#ifndef L0_VCPU_H
+#define L0_VCPU_H
+
+#include <sbi_nested.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gmem.h"
+#include "hostdt.h"
+#include "mmio.h"
+#include "options.h"
+#include "stats.h"
+#include "vcpu_asm.h"
+#include "vplic.h"
+
+/* One L1 vCPU for now; the state is per vCPU so SMP is a matter of
+ * running one of these per host hart. */
+#define L0_MAX_VCPUS 1
+
+/* The trap being handled, read once at entry (the CSRs may be changed by
+ * the handler, e.g. when an exception is injected). */
+struct l0_trap_info {
+	unsigned long scause, stval, htval, htinst;
+	unsigned long sstatus, hstatus;
+};
+
+struct l0_guest;
+
+struct l0_vcpu {
+	/* layout fixed by vcpu_asm.h: gpr[], sepc, l0_sp */
+	unsigned long gpr[32];
+	unsigned long sepc;
+	unsigned long l0_sp;
+
+	struct l0_trap_info trap;
+	struct l0_guest *guest;
+	unsigned long vhartid; /* L1's hart ID */
+	unsigned long hartid;  /* the host hart running it */
+	enum sbi_nested_hart_state hsm;
+
+	struct l0_stats stats;
+	/* SBI_EXT_RVNEST bench window */
+	bool bench_open;
+	unsigned long bench_id;
+	struct l0_stats bench_base;
+	/* diagnostic prints of access faults (rate-limited) */
+	unsigned access_fault_reports;
+};
+
+struct l0_guest {
+	const struct l0_platform *host;
+	const struct l0_options *opts;
+	struct l0_gmem gmem;
+	bool l1_has[L0_ISA_FEATURE_COUNT];
+	unsigned long henvcfg;
+	struct l0_vplic vplic;
+	struct l0_mmio_device mmio[L0_MAX_MMIO];
+	unsigned nmmio;
+	struct sbi_nested_config sbi_cfg;
+	struct sbi_nested sbi;
+	/* set with L0_TRAP_SHUTDOWN / L0_TRAP_RESET */
+	int exit_status;
+	unsigned long reset_type, reset_reason;
+	struct l0_vcpu vcpu[L0_MAX_VCPUS];
+	unsigned nvcpus;
+};
+
+/* Named outcome of handling one trap. */
+enum l0_trap_outcome {
+	L0_TRAP_RESUME,	  /* back into the guest */
+	L0_TRAP_SHUTDOWN, /* the guest powered off: end the run */
+	L0_TRAP_RESET,	  /* the guest asked for a system reset */
+	L0_TRAP_FATAL,	  /* the guest did something L0 cannot go on from */
+};
+
+/* Write henvcfg for the features in g->l1_has; drop from l1_has the ones
+ * the hardware/firmware does not let VS-mode use. */
+void l0_guest_setup_envcfg(struct l0_guest *g);
+
+/* Set the CSRs of the vCPU's first entry: pc, a0 = hart ID, a1 = DTB. */
+void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
+		  unsigned long entry, unsigned long dtb_gpa);
+/* Enter the guest (entry.S); never returns: the guest comes back only
+ * through the trap vector. */
+void __attribute__((noreturn)) l0_guest_enter(struct l0_vcpu *v);
+
+/* Timer for L1 (SBI TIME or its Sstc vstimecmp). */
+void l0_vcpu_set_timer(struct l0_vcpu *v, unsigned long stime);
+/* L0's own S-mode timer (stimecmp with Sstc, else SBI on OpenSBI). */
+void l0_host_timer_program(const struct l0_guest *g, unsigned long stime);
+
+/* Make L1 take exception `cause` with vstval = tval at the current pc, as
+ * a trap from VS/VU to VS-mode would (Privileged spec "Trap
+ * Virtualization" / "sret"). */
+void l0_vcpu_inject_exception(struct l0_vcpu *v, unsigned long cause,
+			      unsigned long tval);
+
+/* End the run: statistics, then power off (status 0 = success). */
+void __attribute__((noreturn))
+l0_finish(struct l0_vcpu *v, int status, const char *why);
+
+#endif /* L0_VCPU_H */
