@@ -357,6 +357,10 @@ int pt_map(enum pt_mode mode, const struct pt_mem *mem, uint64_t root_pa,
 		return -1;
 	if (!address_in_range(g, va) || !address_in_range(g, va + size - 1))
 		return -1;
+	/* Sv39/48/57: both ends canonical is not enough, the range must not
+	 * span the non-canonical hole between the two halves. */
+	if (!g->x4 && ((va ^ (va + size - 1)) >> (g->va_bits - 1)))
+		return -1;
 	if (pa_to_pte(pa + size - 1) >> PTE_PPN_SHIFT !=
 	    (pa + size - 1) >> PAGE_SHIFT)
 		return -1; /* PA wider than the 44-bit PPN */

@@ -116,43 +116,38 @@ static const uint64_t atp_of_mode[] = {
 	[PT_SV57X4] = ATP_MODE_SV57,
 };
 
+static uint64_t roots_size(enum pt_mode mode)
+{
+	return SHADOW_SLOTS * pt_root_size(mode);
+}
+
+/* Drop every shadow entry of every slot. The roots stay where they are
+ * (so the real hgatp of a slot never changes); the table pages after them
+ * are all free again. */
 static void flush_everything(struct shadow *s)
 {
 	for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
-		s->slot[i].root_pa = 0;
-		s->slot[i].splinter = 0;
-		s->slot[i].hw_stale = false; /* the caller fences all */
+		struct shadow_slot *sl = &s->slot[i];
+		if (sl->populated)
+			memset(pool_ptr(s, sl->root_pa), 0,
+			       pt_root_size(s->cfg.mode));
+		sl->populated = false;
+		sl->splinter = 0;
+		sl->hw_stale = false; /* the caller fences all */
 	}
-	s->pool_next = 0;
-	s->stats.pool_used = 0;
+	s->pool_next = roots_size(s->cfg.mode);
+	s->stats.pool_used = s->pool_next;
 }
 
-/* The current slot's root, allocated on first use. Sets *fence to ALL if
- * the pool had to be flushed for it. */
-static uint64_t slot_root(struct shadow *s, enum shadow_hw_fence *fence)
-{
-	struct shadow_slot *sl = &s->slot[s->cur];
-
-	if (!sl->root_pa) {
-		sl->root_pa = pool_alloc(s, pt_root_size(s->cfg.mode));
-		if (!sl->root_pa) {
-			s->stats.pool_exhausted++;
-			flush_everything(s);
-			*fence = SHADOW_HW_FENCE_ALL;
-			/* the pool holds at least one root (shadow_init) */
-			sl->root_pa = pool_alloc(s, pt_root_size(s->cfg.mode));
-		}
-	}
-	return sl->root_pa;
-}
-
-/* Empty a slot's table (its sub-tables stay allocated until the next full
- * flush: the pool is a bump allocator, bounded by flush-and-refill). */
+/* Empty one slot's table (its sub-tables stay allocated until the next
+ * full flush: the pool is a bump allocator, bounded by flush-and-refill).
+ * Returns whether there was anything to drop. */
 static bool slot_clear(struct shadow *s, struct shadow_slot *sl)
 {
-	if (!sl->root_pa)
+	if (!sl->populated)
 		return false;
 	memset(pool_ptr(s, sl->root_pa), 0, pt_root_size(s->cfg.mode));
+	sl->populated = false;
 	sl->splinter = 0;
 	sl->hw_stale = true;
 	return true;
@@ -166,7 +161,8 @@ uint64_t shadow_pool_min_size(enum pt_mode mode)
 
 	if (!levels)
 		return 0;
-	return pt_root_size(mode) + (uint64_t)(levels - 1) * SHADOW_TABLE_SIZE;
+	/* every slot's root, plus the tables of one walk */
+	return roots_size(mode) + (uint64_t)(levels - 1) * SHADOW_TABLE_SIZE;
 }
 
 bool shadow_init(struct shadow *s, const struct shadow_config *cfg)
@@ -192,6 +188,13 @@ bool shadow_init(struct shadow *s, const struct shadow_config *cfg)
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
+	for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
+		s->slot[i].root_pa = cfg->pool_pa + i * root;
+		memset(pool_ptr(s, s->slot[i].root_pa), 0, root);
+	}
+	s->pool_next = roots_size(cfg->mode);
+	s->stats.pool_used = s->pool_next;
+	s->stats.pool_high_water = s->pool_next;
 	/* hgatp resets to Bare (0); slot 0 shadows it. */
 	s->slot[0].valid = true;
 	s->slot[0].l1_mode = PT_BARE;
@@ -274,12 +277,9 @@ uint64_t shadow_write_hgatp(struct shadow *s, uint64_t val)
 uint64_t shadow_hgatp(struct shadow *s, enum shadow_hw_fence *fence)
 {
 	struct shadow_slot *sl = &s->slot[s->cur];
-	uint64_t root;
+	uint64_t root = sl->root_pa;
 
-	*fence = SHADOW_HW_FENCE_NONE;
-	root = slot_root(s, fence);
-	if (sl->hw_stale && *fence == SHADOW_HW_FENCE_NONE)
-		*fence = SHADOW_HW_FENCE_VMID;
+	*fence = sl->hw_stale ? SHADOW_HW_FENCE_VMID : SHADOW_HW_FENCE_NONE;
 	sl->hw_stale = false;
 	sl->last_use = ++s->use_clock;
 	return (atp_of_mode[s->cfg.mode] << ATP_MODE_SHIFT) |
@@ -496,7 +496,7 @@ struct shadow_result shadow_fill(struct shadow *s, uint64_t gpa,
 	}
 
 	for (unsigned attempt = 0;; attempt++) {
-		root = slot_root(s, &r.fence);
+		root = sl->root_pa;
 		/* Within the shadow's levels: L1's mode has no more levels
 		 * than the shadow's (l1_mode_supported). */
 		max_level = size_level(l1_size);
@@ -534,6 +534,10 @@ struct shadow_result shadow_fill(struct shadow *s, uint64_t gpa,
 		uint64_t off = gpa & (size - 1);
 		uint64_t flags = r.perm | PTE_U | PTE_A | PTE_D;
 
+		/* Before pt_map: a map that runs out of pool pages has
+		 * already linked new tables into the root, which the flush
+		 * must then clear. */
+		sl->populated = true;
 		if (!pt_map(s->cfg.mode, &pm, root, gpa - off,
 			    r.host_pa - (r.l1_gpa & (size - 1)), size, flags,
 			    size)) {
@@ -564,16 +568,23 @@ enum shadow_hw_fence shadow_invalidate_all(struct shadow *s)
 	bool any = false;
 
 	for (unsigned i = 0; i < SHADOW_SLOTS; i++)
-		any |= s->slot[i].root_pa != 0;
+		any |= s->slot[i].populated;
 	s->stats.flush_all++;
 	flush_everything(s);
 	return any ? SHADOW_HW_FENCE_ALL : SHADOW_HW_FENCE_NONE;
+}
+
+/* rs2's bits above VMIDMAX "are reserved and should be zero": ignored. */
+static uint64_t vmid_bits(uint64_t vmid)
+{
+	return vmid & (HGATP_VMID >> HGATP_VMID_SHIFT);
 }
 
 enum shadow_hw_fence shadow_invalidate_vmid(struct shadow *s, uint64_t vmid)
 {
 	bool any = false;
 
+	vmid = vmid_bits(vmid);
 	s->stats.flush_vmid++;
 	for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
 		struct shadow_slot *sl = &s->slot[i];
@@ -591,7 +602,7 @@ static bool slot_unmap_gpa(struct shadow *s, struct shadow_slot *sl,
 	uint64_t size = sl->splinter > PAGE_SIZE ? sl->splinter : PAGE_SIZE;
 	struct pt_mem pm = pool_mem(s);
 
-	if (!sl->root_pa)
+	if (!sl->populated)
 		return false;
 	pt_unmap(s->cfg.mode, &pm, sl->root_pa, gpa & ~(size - 1), size);
 	return true;
@@ -613,6 +624,7 @@ enum shadow_hw_fence shadow_invalidate_gpa_vmid(struct shadow *s, uint64_t gpa,
 {
 	bool any = false;
 
+	vmid = vmid_bits(vmid);
 	s->stats.flush_gpa++;
 	for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
 		struct shadow_slot *sl = &s->slot[i];
@@ -648,7 +660,7 @@ static void walk_table(const struct shadow *s, unsigned slot, uint64_t table,
 void shadow_for_each_leaf(const struct shadow *s, shadow_leaf_fn fn, void *arg)
 {
 	for (unsigned i = 0; i < SHADOW_SLOTS; i++)
-		if (s->slot[i].root_pa)
+		if (s->slot[i].populated)
 			walk_table(s, i, s->slot[i].root_pa,
 				   pt_levels(s->cfg.mode) - 1, true, 0, fn,
 				   arg);

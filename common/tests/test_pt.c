@@ -487,6 +487,10 @@ TEST(pt_map_rejects_bad_arguments)
 	CHECK_EQ(pt_map(PT_SV39X4, &mem, root, (1ULL << 41) - PAGE_SIZE, 0,
 			2 * PAGE_SIZE, PTE_R, 0),
 		 -1);
+	/* Sv39: a range from the lower half across the hole */
+	CHECK_EQ(pt_map(PT_SV39, &mem, root, (1ULL << 38) - PAGE_SIZE, 0,
+			(1ULL << 63) + (1ULL << 38), PTE_R, 0),
+		 -1);
 	CHECK_EQ(pt_map(PT_SV39X4, &mem, root, 0, 1ULL << 56, PAGE_SIZE, PTE_R,
 			0),
 		 -1);

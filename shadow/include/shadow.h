@@ -71,7 +71,8 @@ struct shadow_config {
 	struct shadow_l0_ops l0;
 	/* Table pool: host PA, size and where L0 can access it (identity on
 	 * bare metal, a buffer in host tests). 16 KiB aligned, at least
-	 * shadow_pool_min_size(mode) bytes. */
+	 * shadow_pool_min_size(mode) bytes. Its start holds the roots of the
+	 * SHADOW_SLOTS slots (fixed), the rest the tables below them. */
 	uint64_t pool_pa;
 	uint64_t pool_size;
 	void *pool_va;
@@ -166,7 +167,8 @@ struct shadow_slot {
 	bool valid;
 	uint64_t hgatp; /* L1's (legal) hgatp this slot shadows */
 	enum pt_mode l1_mode;
-	uint64_t root_pa;  /* shadow root (host PA) */
+	uint64_t root_pa;  /* shadow root (host PA), fixed at init */
+	bool populated;	   /* holds entries (fills since the last clear) */
 	uint64_t splinter; /* largest L1 leaf installed in smaller pieces */
 	bool hw_stale;	   /* its hardware VMID may hold dropped entries */
 	uint64_t last_use;
@@ -183,7 +185,8 @@ struct shadow {
 	struct shadow_stats stats;
 };
 
-/* Bytes the pool needs at the least: every root plus one full walk. */
+/* Bytes the pool needs at the least: every slot's root plus the tables of
+ * one full walk (so a fill right after a flush always succeeds). */
 uint64_t shadow_pool_min_size(enum pt_mode mode);
 
 /* Set up s (L1's hgatp starts at 0, Bare). Returns false, with nothing
@@ -199,8 +202,10 @@ uint64_t shadow_write_hgatp(struct shadow *s, uint64_t val);
 /* The legalisation alone, without side effects. */
 uint64_t shadow_hgatp_legalize(const struct shadow *s, uint64_t old,
 			       uint64_t val);
-/* Value for the real hgatp while L2 runs on the current shadow. Returns
- * the fence L0 must execute first in *fence (a reused slot's VMID). */
+/* Value for the real hgatp while L2 runs on the current shadow (constant
+ * for a slot: it changes only when L1's hgatp selects another slot). Call
+ * it on every entry to L2; *fence says what to fence first (a recycled
+ * slot's hardware VMID). */
 uint64_t shadow_hgatp(struct shadow *s, enum shadow_hw_fence *fence);
 
 /* L1's sstatus.MXR (it makes execute-only G-stage pages readable). Going

@@ -72,7 +72,7 @@ TEST(shadow_init_rejects_bad_config)
 	struct shadow s;
 	struct shadow_config c;
 
-	CHECK(world_init(&w, 64 * KIB, PT_SV48X4,
+	CHECK(world_init(&w, 128 * KIB, PT_SV48X4,
 			 SHADOW_HGATP_WARL_IGNORE_WRITE));
 	c = w.cfg;
 	c.mode = PT_SV48;
@@ -109,7 +109,8 @@ TEST(shadow_init_rejects_bad_config)
 	c.warl = (enum shadow_hgatp_warl)7;
 	CHECK(!shadow_init(&s, &c));
 	CHECK_EQ(shadow_pool_min_size(PT_BARE), 0);
-	CHECK_EQ(shadow_pool_min_size(PT_SV39X4), 16 * KIB + 2 * 4 * KIB);
+	CHECK_EQ(shadow_pool_min_size(PT_SV39X4),
+		 SHADOW_SLOTS * 16 * KIB + 2 * 4 * KIB);
 }
 
 TEST(shadow_hgatp_warl)
@@ -117,7 +118,7 @@ TEST(shadow_hgatp_warl)
 	uint64_t root = 0x80004000;
 	enum shadow_hw_fence f;
 
-	setup(PT_SV48X4, ATP_MODE_BARE, 64 * KIB);
+	setup(PT_SV48X4, ATP_MODE_BARE, 128 * KIB);
 	CHECK_EQ(w.s.hgatp, 0);
 	/* supported modes are taken; PPN[1:0] read as zero */
 	CHECK_EQ(
@@ -143,7 +144,7 @@ TEST(shadow_hgatp_warl)
 
 	/* spec policy: MODE stays, the other fields are written */
 	world_fini(&w);
-	CHECK(world_init(&w, 64 * KIB, PT_SV48X4, SHADOW_HGATP_WARL_FIELDS));
+	CHECK(world_init(&w, 128 * KIB, PT_SV48X4, SHADOW_HGATP_WARL_FIELDS));
 	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 2, root));
 	CHECK_EQ(shadow_write_hgatp(
 			 &w.s, hgatp_val(ATP_MODE_SV57, 9, root + 0x8000) | 1),
@@ -152,7 +153,7 @@ TEST(shadow_hgatp_warl)
 
 	/* an Sv57x4 shadow takes Sv57x4 */
 	world_fini(&w);
-	CHECK(world_init(&w, 64 * KIB, PT_SV57X4,
+	CHECK(world_init(&w, 128 * KIB, PT_SV57X4,
 			 SHADOW_HGATP_WARL_IGNORE_WRITE));
 	CHECK_EQ(shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV57, 1, root)),
 		 hgatp_val(ATP_MODE_SV57, 1, root));
@@ -160,7 +161,7 @@ TEST(shadow_hgatp_warl)
 	uint64_t h = shadow_hgatp(&w.s, &f);
 	CHECK_EQ(h >> ATP_MODE_SHIFT, ATP_MODE_SV57);
 	CHECK_EQ((h & HGATP_VMID) >> HGATP_VMID_SHIFT, 100 + w.s.cur);
-	CHECK_EQ((h & ATP_PPN) << PAGE_SHIFT, POOL_PA);
+	CHECK_EQ((h & ATP_PPN) << PAGE_SHIFT, POOL_PA + w.s.cur * 16 * KIB);
 	CHECK_EQ(f, SHADOW_HW_FENCE_NONE);
 }
 
@@ -538,7 +539,7 @@ TEST(shadow_invalidation)
 	CHECK_EQ(shadow_leaf(GIB).status, PT_WALK_INVALID);
 	shadow_fill(&w.s, GIB, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
 	CHECK_EQ(shadow_invalidate_all(&w.s), SHADOW_HW_FENCE_ALL);
-	CHECK_EQ(w.s.stats.pool_used, 0);
+	CHECK_EQ(w.s.stats.pool_used, SHADOW_SLOTS * 16 * KIB);
 	CHECK_EQ(shadow_leaf(GIB).status, PT_WALK_INVALID);
 	CHECK_EQ(w.s.stats.flush_all, 2);
 	CHECK_EQ(w.s.stats.flush_vmid, 3);
@@ -623,10 +624,15 @@ TEST(shadow_pool_exhaustion)
 	}
 	CHECK_EQ(w.s.stats.pool_exhausted, 7);
 	CHECK_EQ(w.s.stats.pool_high_water, shadow_pool_min_size(PT_SV48X4));
-	/* a second slot's root does not fit either: flushed for it */
+	/* another slot fills from the same pool; the roots never move */
+	uint64_t h0 = shadow_hgatp(&w.s, &f);
 	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 9, root));
-	shadow_hgatp(&w.s, &f);
-	CHECK_EQ(f, SHADOW_HW_FENCE_ALL);
+	uint64_t h1 = shadow_hgatp(&w.s, &f);
+	CHECK((h1 & ATP_PPN) != (h0 & ATP_PPN));
+	r = shadow_fill(&w.s, 8, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.fence, SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(shadow_hgatp(&w.s, &f), h1);
 	CHECK_EQ(w.s.stats.pool_exhausted, 8);
 }
 
@@ -677,4 +683,60 @@ TEST(shadow_pool_too_small_is_reported)
 	CHECK_EQ(r.status, SHADOW_POOL_TOO_SMALL);
 	CHECK_EQ(w.s.stats.pool_too_small, 1);
 	CHECK_EQ(shadow_leaf(0).status, PT_WALK_INVALID);
+}
+
+struct leaf_log {
+	unsigned n;
+	uint64_t gpa[8], host[8], size[8];
+};
+
+static void log_leaf(void *arg, unsigned slot, uint64_t gpa, uint64_t host,
+		     uint64_t size, uint64_t pte)
+{
+	struct leaf_log *l = arg;
+
+	(void)slot;
+	(void)pte;
+	if (l->n < 8) {
+		l->gpa[l->n] = gpa;
+		l->host[l->n] = host;
+		l->size[l->n] = size;
+	}
+	l->n++;
+}
+
+/* The pool runs out in the middle of a map into a slot that held nothing
+ * yet, after new tables were already linked into its root: the flush must
+ * clear those links too, or the freed tables are reused twice. */
+TEST(shadow_pool_exhausted_mid_map)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV48,
+			      shadow_pool_min_size(PT_SV48X4) + 8 * KIB);
+	struct shadow_result r;
+	struct leaf_log log = {0};
+
+	l1_map(PT_SV48X4, root, 0, 2 * GIB, 4 * KIB, RWX | L1_LEAF);
+	l1_map(PT_SV48X4, root, 512 * GIB, 2 * GIB + 4 * KIB, 4 * KIB,
+	       RWX | L1_LEAF);
+	/* slot of VMID 1: three of the five table pages */
+	r = shadow_fill(&w.s, 0, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	/* VMID 2 needs three: two are linked, the third fails */
+	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV48, 2, root));
+	r = shadow_fill(&w.s, 0, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.fence, SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(w.s.stats.pool_exhausted, 1);
+	/* three more than the two left: flushed again */
+	r = shadow_fill(&w.s, 512 * GIB, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(w.s.stats.pool_exhausted, 2);
+	/* exactly the last leaf is there, and right (with stale links left
+	 * in the root, the first table would now also be reached as a 1 GiB
+	 * level and its entries read as 1 GiB leaves) */
+	shadow_for_each_leaf(&w.s, log_leaf, &log);
+	CHECK_EQ(log.n, 1);
+	CHECK_EQ(log.gpa[0], 512 * GIB);
+	CHECK_EQ(log.host[0], 5 * GIB + 4 * KIB);
+	CHECK_EQ(log.size[0], 4 * KIB);
 }

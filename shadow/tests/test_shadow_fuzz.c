@@ -20,7 +20,7 @@
 #define ROUNDS 10000
 #define FILLS_PER_ROUND 40
 #define L1_TABLES 6
-#define POOL_SIZE (40 * KIB)
+#define POOL_SIZE (88 * KIB)
 #define RWX (PTE_R | PTE_W | PTE_X)
 
 static uint64_t rng = SEED;
