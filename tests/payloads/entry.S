@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Entry and the one trap vector of the S-mode test payloads. Started as an
+ * OpenSBI next stage: a0 = hart ID, a1 = DTB address, satp = 0, sstatus.SIE
+ * = 0 (SBI spec HSM "Hart Start Register State"); L0 starts L1 the same way.
+ */
+#include <rvnest/encoding.h>
+
+#define REGBYTES 8
+/* struct payload_frame: x0..x31, then sepc, scause, stval (payload.h) */
+#define FRAME_SEPC (32 * REGBYTES)
+#define FRAME_SCAUSE (33 * REGBYTES)
+#define FRAME_STVAL (34 * REGBYTES)
+#define FRAME_SIZE (36 * REGBYTES) /* 16-byte aligned */
+
+	.section .text.entry, "ax"
+	.globl _start
+_start:
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	la	sp, _payload_stack_top
+	mv	s0, a0
+	mv	s1, a1
+	/* bss is not part of the image: zero it before any C runs */
+	la	t0, _payload_bss_start
+	la	t1, _payload_bss_end
+1:	bgeu	t0, t1, 2f
+	sd	zero, 0(t0)
+	addi	t0, t0, REGBYTES
+	j	1b
+2:	/* thread pointer for picolibc's errno (payload.ld) */
+	la	tp, payload_tls
+	la	t0, _payload_tdata_start
+	la	t1, _payload_tdata_end
+	mv	t2, tp
+4:	bgeu	t0, t1, 5f
+	lb	t3, 0(t0)
+	sb	t3, 0(t2)
+	addi	t0, t0, 1
+	addi	t2, t2, 1
+	j	4b
+5:	la	t0, payload_trap_vector
+	csrw	CSR_STVEC, t0
+	mv	a0, s0
+	mv	a1, s1
+	call	payload_start
+	/* payload_start shuts the machine down and never returns */
+3:	wfi
+	j	3b
+
+	.text
+	.balign 4
+	.globl payload_trap_vector
+payload_trap_vector:
+	addi	sp, sp, -FRAME_SIZE
+	sd	x1, 1 * REGBYTES(sp)
+	sd	x3, 3 * REGBYTES(sp)
+	sd	x4, 4 * REGBYTES(sp)
+	sd	x5, 5 * REGBYTES(sp)
+	sd	x6, 6 * REGBYTES(sp)
+	sd	x7, 7 * REGBYTES(sp)
+	sd	x8, 8 * REGBYTES(sp)
+	sd	x9, 9 * REGBYTES(sp)
+	sd	x10, 10 * REGBYTES(sp)
+	sd	x11, 11 * REGBYTES(sp)
+	sd	x12, 12 * REGBYTES(sp)
+	sd	x13, 13 * REGBYTES(sp)
+	sd	x14, 14 * REGBYTES(sp)
+	sd	x15, 15 * REGBYTES(sp)
+	sd	x16, 16 * REGBYTES(sp)
+	sd	x17, 17 * REGBYTES(sp)
+	sd	x18, 18 * REGBYTES(sp)
+	sd	x19, 19 * REGBYTES(sp)
+	sd	x20, 20 * REGBYTES(sp)
+	sd	x21, 21 * REGBYTES(sp)
+	sd	x22, 22 * REGBYTES(sp)
+	sd	x23, 23 * REGBYTES(sp)
+	sd	x24, 24 * REGBYTES(sp)
+	sd	x25, 25 * REGBYTES(sp)
+	sd	x26, 26 * REGBYTES(sp)
+	sd	x27, 27 * REGBYTES(sp)
+	sd	x28, 28 * REGBYTES(sp)
+	sd	x29, 29 * REGBYTES(sp)
+	sd	x30, 30 * REGBYTES(sp)
+	sd	x31, 31 * REGBYTES(sp)
+	addi	t0, sp, FRAME_SIZE
+	sd	t0, 2 * REGBYTES(sp)	/* the interrupted sp */
+	csrr	t0, CSR_SEPC
+	sd	t0, FRAME_SEPC(sp)
+	csrr	t0, CSR_SCAUSE
+	sd	t0, FRAME_SCAUSE(sp)
+	csrr	t0, CSR_STVAL
+	sd	t0, FRAME_STVAL(sp)
+	mv	a0, sp
+	call	payload_trap
+	/* the handler may have moved sepc (skip the faulting instruction) */
+	ld	t0, FRAME_SEPC(sp)
+	csrw	CSR_SEPC, t0
+	ld	x1, 1 * REGBYTES(sp)
+	ld	x3, 3 * REGBYTES(sp)
+	ld	x4, 4 * REGBYTES(sp)
+	ld	x5, 5 * REGBYTES(sp)
+	ld	x6, 6 * REGBYTES(sp)
+	ld	x7, 7 * REGBYTES(sp)
+	ld	x8, 8 * REGBYTES(sp)
+	ld	x9, 9 * REGBYTES(sp)
+	ld	x10, 10 * REGBYTES(sp)
+	ld	x11, 11 * REGBYTES(sp)
+	ld	x12, 12 * REGBYTES(sp)
+	ld	x13, 13 * REGBYTES(sp)
+	ld	x14, 14 * REGBYTES(sp)
+	ld	x15, 15 * REGBYTES(sp)
+	ld	x16, 16 * REGBYTES(sp)
+	ld	x17, 17 * REGBYTES(sp)
+	ld	x18, 18 * REGBYTES(sp)
+	ld	x19, 19 * REGBYTES(sp)
+	ld	x20, 20 * REGBYTES(sp)
+	ld	x21, 21 * REGBYTES(sp)
+	ld	x22, 22 * REGBYTES(sp)
+	ld	x23, 23 * REGBYTES(sp)
+	ld	x24, 24 * REGBYTES(sp)
+	ld	x25, 25 * REGBYTES(sp)
+	ld	x26, 26 * REGBYTES(sp)
+	ld	x27, 27 * REGBYTES(sp)
+	ld	x28, 28 * REGBYTES(sp)
+	ld	x29, 29 * REGBYTES(sp)
+	ld	x30, 30 * REGBYTES(sp)
+	ld	x31, 31 * REGBYTES(sp)
+	addi	sp, sp, FRAME_SIZE
+	sret
