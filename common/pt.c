@@ -351,9 +351,13 @@ int pt_map(enum pt_mode mode, const struct pt_mem *mem, uint64_t root_pa,
 
 	if (mode == PT_BARE || !mem->write_pte || !map_flags_valid(flags))
 		return -1;
-	if ((va | pa | size) & (PAGE_SIZE - 1))
+	if ((va | pa) & (PAGE_SIZE - 1) || size == 0)
 		return -1;
-	if (size == 0 || va + size < va || pa + size < pa)
+	/* A partial last page is mapped whole. */
+	if (size > ~0ULL - (PAGE_SIZE - 1))
+		return -1;
+	size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	if (va + size < va || pa + size < pa)
 		return -1;
 	if (!address_in_range(g, va) || !address_in_range(g, va + size - 1))
 		return -1;

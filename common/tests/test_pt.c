@@ -434,6 +434,22 @@ TEST(pt_map_picks_superpages)
 	}
 }
 
+TEST(pt_map_rounds_size_up)
+{
+	struct pt_walk_opts o = {.gstage = true};
+	uint64_t root = reset(PT_SV39X4);
+	struct pt_walk_result r;
+
+	CHECK_EQ(pt_map(PT_SV39X4, &mem, root, 0x5000, 0x9000, 0x1001, RWXUAD,
+			0),
+		 0);
+	r = pt_walk(PT_SV39X4, &mem, root, 0x6ff8, PT_ACCESS_READ, &o);
+	CHECK_EQ(r.status, PT_WALK_OK);
+	CHECK_EQ(r.pa, 0xaff8);
+	r = pt_walk(PT_SV39X4, &mem, root, 0x7000, PT_ACCESS_READ, &o);
+	CHECK_EQ(r.status, PT_WALK_INVALID);
+}
+
 TEST(pt_map_existing_mappings)
 {
 	struct pt_walk_opts o = {.gstage = true};
@@ -477,7 +493,7 @@ TEST(pt_map_rejects_bad_arguments)
 	CHECK_EQ(pt_map(PT_SV39X4, &mem, root, 0, 0x10, PAGE_SIZE, PTE_R, 0),
 		 -1);
 	CHECK_EQ(pt_map(PT_SV39X4, &mem, root, 0, 0, 0, PTE_R, 0), -1);
-	CHECK_EQ(pt_map(PT_SV39X4, &mem, root, 0, 0, 0x10, PTE_R, 0), -1);
+	CHECK_EQ(pt_map(PT_SV39X4, &mem, root, 0, 0, ~0ULL - 2, PTE_R, 0), -1);
 	CHECK_EQ(pt_map(PT_SV39X4, &mem, root, ~0ULL << 12, 0, PAGE_SIZE * 2,
 			PTE_R, 0),
 		 -1);

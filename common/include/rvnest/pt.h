@@ -94,7 +94,8 @@ struct pt_walk_result pt_walk(enum pt_mode mode, const struct pt_mem *mem,
 			      const struct pt_walk_opts *opts);
 
 /* Map [va, va+size) to [pa, pa+size) with PTE permission bits `flags`
- * (PTE_R/W/X/U/G/A/D; V is added). Uses the largest page size that the
+ * (PTE_R/W/X/U/G/A/D; V is added). va and pa must be 4 KiB aligned; a
+ * partial last page is mapped whole. Uses the largest page size that the
  * alignment of va, pa and the remaining size allow, never larger than
  * max_page (0 = no limit). Returns 0, or -1 if a table could not be
  * allocated or an existing mapping would be split. */
