@@ -1,0 +1,167 @@
+"""The S-mode test payloads of tests/payloads/ (issue 3 item 9).
+
+sbi-conformance checks the SBI below it against SBI v2.0 and prints one
+`RVNEST probe id=<check> ok=<0|1> ...` line per check. On OpenSBI
+(sbi-opensbi) every check passes; on L0 (sbi-l0) every check passes AND every
+line equals OpenSBI's, except the implementation-specific ones (`impl.*`) and,
+when L0 does not give L1 the H extension, the HFENCE ones (`hext.*`).
+
+isolation loads, stores and fetches beyond the RAM its DTB describes and
+expects the access fault with stval = the address: it passes on OpenSBI
+(isolation-opensbi) and on L0 (isolation-l0), with the same lines.
+
+The L0 configurations skip, naming the missing L0 image, until it is built.
+"""
+
+import pytest
+
+from harness import protocol, testing
+
+# Checks that must be present: a payload that stopped early, or printed
+# nothing, must not pass by having no failing line.
+SBI_REQUIRED = (
+    "base.spec_version", "probe.base", "probe.time", "probe.ipi",
+    "probe.rfence", "probe.hsm", "probe.srst", "probe.dbcn",
+    "probe.legacy_putchar", "probe.unknown", "unknown_eid",
+    "unknown_fid.base", "unknown_fid.dbcn", "time.fires", "time.clears",
+    "time.interrupt", "ipi.self", "ipi.all", "ipi.nohart", "rfence.fence_i",
+    "rfence.nohart", "hsm.status_self", "hsm.status_nohart",
+    "hsm.start_self", "hsm.start_nohart", "hsm.suspend_reserved",
+    "hsm.suspend_retentive", "srst.reserved_type", "srst.reserved_reason",
+    "dbcn.write", "dbcn.write_mmode_device", "dbcn.read_mmode_device",
+    "dbcn.write_addr_hi", "legacy.putchar", "legacy.send_ipi",
+    "legacy.clear_ipi", "impl.impl_id",
+)
+ISOLATION_REQUIRED = tuple(
+    f"iso.{where}.{kind}"
+    for where in ("ram_end", "ram_end_plus_1m", "far")
+    for kind in ("load", "store", "fetch")
+) + ("iso.inside.load", "iso.inside.store")
+
+IMPL_PREFIX = "impl."
+HEXT_PREFIX = "hext."
+
+
+def boot(name):
+    """One run per configuration, shared by every test that reads it."""
+    cfg = testing.load_or_skip(name)
+    return testing.run_ok(cfg, cache_key=("sbi-payloads", name))
+
+
+def probes(res):
+    """{id: Record} of a run's probe lines; an id printed twice is a
+    payload bug."""
+    out = {}
+    for r in res.protocol.probes:
+        assert r["id"] not in out, f"probe id={r['id']} printed twice ({res.log_path})"
+        out[r["id"]] = r
+    return out
+
+
+def has_h(res):
+    boot_lines = res.protocol.boots
+    assert boot_lines, f"no RVNEST boot line ({res.log_path})"
+    return boot_lines[0].get("h") == "1"
+
+
+def failing(p):
+    return sorted(i for i, r in p.items() if r.get("ok") != "1")
+
+
+def comparable(p, skip_hext):
+    """The lines that must be equal between two implementations."""
+    return {
+        i: r.fields
+        for i, r in p.items()
+        if not i.startswith(IMPL_PREFIX) and not (skip_hext and i.startswith(HEXT_PREFIX))
+    }
+
+
+def differences(ref, other, skip_hext):
+    """Human-readable differences between two runs' comparable lines."""
+    a, b = comparable(ref, skip_hext), comparable(other, skip_hext)
+    out = [f"only in reference: {i}" for i in sorted(a.keys() - b.keys())]
+    out += [f"only in other: {i}" for i in sorted(b.keys() - a.keys())]
+    out += [
+        f"{i}: reference {a[i]} != other {b[i]}"
+        for i in sorted(a.keys() & b.keys())
+        if a[i] != b[i]
+    ]
+    return out
+
+
+def check_passes(res, required):
+    p = probes(res)
+    missing = [i for i in required if i not in p]
+    assert not missing, f"checks never reported: {missing} ({res.log_path})"
+    bad = failing(p)
+    assert not bad, "failing checks: " + "; ".join(p[i].line for i in bad) + f" ({res.log_path})"
+
+
+# ---- the comparison itself must be able to fail ---------------------------
+
+
+def _records(text):
+    return {r["id"]: r for r in protocol.parse(text).probes}
+
+
+def test_comparison_sees_a_difference():
+    ref = _records("RVNEST probe id=a ok=1 err=-3\nRVNEST probe id=impl.x ok=1 value=1\n"
+                   "RVNEST probe id=hext.h ok=1 err=0\n")
+    same = _records("RVNEST probe id=a ok=1 err=-3\nRVNEST probe id=impl.x ok=1 value=7\n"
+                    "RVNEST probe id=hext.h ok=1 err=-2\n")
+    other = _records("RVNEST probe id=a ok=1 err=-2\nRVNEST probe id=b ok=1\n")
+    assert differences(ref, same, skip_hext=True) == []
+    assert differences(ref, same, skip_hext=False) != []
+    diff = differences(ref, other, skip_hext=True)
+    assert any(d.startswith("a:") for d in diff)
+    assert "only in other: b" in diff
+    assert failing(_records("RVNEST probe id=a ok=0\nRVNEST probe id=b ok=1\n")) == ["a"]
+
+
+# ---- SBI conformance --------------------------------------------------------
+
+
+def test_sbi_opensbi_passes():
+    check_passes(boot("sbi-opensbi"), SBI_REQUIRED)
+
+
+def test_sbi_l0_passes():
+    res = boot("sbi-l0")
+    check_passes(res, SBI_REQUIRED)
+    # the impl-only checks that OpenSBI cannot run (it hangs on them) ran
+    p = probes(res)
+    for i in ("impl.dbcn_write_beyond_ram", "impl.dbcn_read_beyond_ram"):
+        assert i in p, f"{i} not reported on L0 ({res.log_path})"
+
+
+def test_sbi_l0_answers_as_opensbi():
+    ref = boot("sbi-opensbi")
+    res = boot("sbi-l0")
+    skip_hext = has_h(ref) != has_h(res)
+    diff = differences(probes(ref), probes(res), skip_hext)
+    assert not diff, (
+        f"L0's SBI differs from OpenSBI's ({ref.log_path} vs {res.log_path}):\n  "
+        + "\n  ".join(diff)
+    )
+
+
+# ---- isolation ----------------------------------------------------------------
+
+
+def test_isolation_opensbi_passes():
+    check_passes(boot("isolation-opensbi"), ISOLATION_REQUIRED)
+
+
+def test_isolation_l0_passes():
+    check_passes(boot("isolation-l0"), ISOLATION_REQUIRED)
+
+
+def test_isolation_l0_same_faults_as_opensbi():
+    ref = boot("isolation-opensbi")
+    res = boot("isolation-l0")
+    diff = differences(probes(ref), probes(res), skip_hext=False)
+    assert not diff, (
+        f"L0 faults differ from OpenSBI's ({ref.log_path} vs {res.log_path}):\n  "
+        + "\n  ".join(diff)
+    )
