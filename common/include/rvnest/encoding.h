@@ -188,4 +188,17 @@
 #define ENVCFG_PBMTE BIT(62)
 #define ENVCFG_STCE BIT(63)
 
+/* ---- XLEN fields (misa.MXL, sstatus.UXL, hstatus.VSXL) ------------------ */
+#define SSTATUS_UXL_SHIFT 32
+#define XLEN_ENC_32 1 /* encoding of XLEN=32 (spec "Machine ISA Register") */
+#define XLEN_ENC_64 2
+
+/* ---- htinst pseudoinstructions (spec "Transformed Instruction or
+ * Pseudoinstruction for htinst"): a guest-page fault on an implicit
+ * VS-stage page-table access, read or write (A/D update), 32/64-bit PTE. */
+#define HTINST_PSEUDO_READ32 0x00002000
+#define HTINST_PSEUDO_READ64 0x00003000
+#define HTINST_PSEUDO_WRITE32 0x00002020
+#define HTINST_PSEUDO_WRITE64 0x00003020
+
 #endif /* RVNEST_ENCODING_H */
