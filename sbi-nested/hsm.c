@@ -31,13 +31,15 @@ static long hsm_start(const struct sbi_nested *sn,
 
 	if (hartid >= sn->cfg->nharts)
 		return SBI_ERR_INVALID_PARAM;
-	if (!hsm_addr_ok(sn, start_addr))
-		return SBI_ERR_INVALID_ADDRESS;
 	/* Only a STOPPED hart can be started; any other state means it is
-	 * already (being) made available: SBI_ERR_ALREADY_AVAILABLE. */
+	 * already (being) made available: SBI_ERR_ALREADY_AVAILABLE. The spec
+	 * does not order the errors; the state comes before the address, as
+	 * in OpenSBI, so that L1 sees the same answer on both. */
 	if (sn->ops->hart_get_status(sn->ctx, hartid) !=
 	    SBI_NESTED_HART_STOPPED)
 		return SBI_ERR_ALREADY_AVAILABLE;
+	if (!hsm_addr_ok(sn, start_addr))
+		return SBI_ERR_INVALID_ADDRESS;
 	st = sn->ops->hart_start(sn->ctx, hartid, start_addr, req->args[2]);
 	switch (st) {
 	case SBI_NESTED_OK:

@@ -28,7 +28,7 @@
 
 /*
  * Implementation ID reported by Base get_sbi_impl_id. The SBI spec's list
- * ("Implementation IDs") assigns 0..12; 0x72766e ("rvn") is far from it and
+ * ("SBI Implementation IDs") assigns 0..11; 0x72766e ("rvn") is far from it and
  * from any value a real firmware uses. Documented in sbi-nested/README.md.
  */
 #define SBI_NESTED_IMPL_ID 0x72766eUL

@@ -208,10 +208,12 @@ TEST(hsm_start_errors)
 {
 	struct mock_fx *f = mock_setup();
 
-	/* the caller itself is STARTED */
+	/* the caller itself is STARTED, whatever the address */
 	CHECK_EQ(call(f, SBI_EXT_HSM, SBI_HSM_HART_START, 0, MOCK_MEM_BASE, 0,
 		      0, 0)
 			 .error,
+		 SBI_ERR_ALREADY_AVAILABLE);
+	CHECK_EQ(call(f, SBI_EXT_HSM, SBI_HSM_HART_START, 0, 0, 0, 0, 0).error,
 		 SBI_ERR_ALREADY_AVAILABLE);
 	/* no such hart */
 	CHECK_EQ(call(f, SBI_EXT_HSM, SBI_HSM_HART_START, MOCK_NHARTS,
