@@ -81,7 +81,7 @@ static struct pt_mem pool_mem(struct shadow *s)
  * Translation": the walk's accesses are checked like any physical one). */
 static bool l1_read_pte(void *ctx, uint64_t l1_gpa, uint64_t *pte)
 {
-	const struct shadow *s = ctx;
+	struct shadow *s = ctx;
 	struct shadow_l0_map m;
 
 	if (!s->cfg.l0.l1_gpa_to_host(s->cfg.l0.ctx, l1_gpa, &m))
@@ -89,6 +89,28 @@ static bool l1_read_pte(void *ctx, uint64_t l1_gpa, uint64_t *pte)
 	if (!(m.perm & PTE_R))
 		return false;
 	*pte = s->cfg.l0.read_host64(s->cfg.l0.ctx, m.host_pa);
+	s->last_pte_gpa = l1_gpa;
+	s->last_pte = *pte;
+	return true;
+}
+
+/* Svadu's A/D update of the leaf the walk just read: "performed
+ * atomically with respect to the check" (compare-and-swap against the
+ * value read), and a store for PMA/PMP purposes, so memory L0 does not let
+ * L1 write is an access fault. */
+static bool l1_write_pte(void *ctx, uint64_t l1_gpa, uint64_t pte)
+{
+	struct shadow *s = ctx;
+	struct shadow_l0_map m;
+
+	if (!s->cfg.l0.l1_gpa_to_host(s->cfg.l0.ctx, l1_gpa, &m) ||
+	    !(m.perm & PTE_W) || l1_gpa != s->last_pte_gpa)
+		return false;
+	if (!s->cfg.l0.cas_host64(s->cfg.l0.ctx, m.host_pa, s->last_pte, pte)) {
+		s->ad_raced = true;
+		return false;
+	}
+	s->stats.ad_updates++;
 	return true;
 }
 
@@ -175,6 +197,8 @@ bool shadow_init(struct shadow *s, const struct shadow_config *cfg)
 	    cfg->mode != PT_SV57X4)
 		return false;
 	if (!cfg->l0.l1_gpa_to_host || !cfg->l0.read_host64 || !cfg->pool_va)
+		return false;
+	if (cfg->l1_adue && !cfg->l0.cas_host64)
 		return false;
 	if ((cfg->pool_pa & (root - 1)) ||
 	    cfg->pool_size < shadow_pool_min_size(cfg->mode) ||
@@ -358,18 +382,25 @@ static bool compose(struct shadow *s, struct shadow_result *r,
 		l1_perm = PTE_PERM;
 		*l1_size = level_size(pt_levels(s->cfg.mode) - 1);
 	} else {
-		struct pt_mem l1 = {s, l1_read_pte, NULL, NULL};
-		/* No Svadu for L1: A=0, or a store with D=0, is a guest-page
-		 * fault, never set silently. */
-		struct pt_walk_opts o = {.gstage = true, .mxr = s->l1_mxr};
-		struct pt_walk_result w =
-			pt_walk(sl->l1_mode, &l1, hgatp_root(sl->hgatp), r->gpa,
-				need, &o);
+		struct pt_mem l1 = {s, l1_read_pte, l1_write_pte, NULL};
+		/* Without l1_adue (Svade): A=0, or a store with D=0, is a
+		 * guest-page fault, never set silently. */
+		struct pt_walk_opts o = {.gstage = true,
+					 .mxr = s->l1_mxr,
+					 .update_ad = s->cfg.l1_adue};
+		struct pt_walk_result w;
 
+		s->ad_raced = false;
+		w = pt_walk(sl->l1_mode, &l1, hgatp_root(sl->hgatp), r->gpa,
+			    need, &o);
 		switch (w.status) {
 		case PT_WALK_OK:
 			break;
 		case PT_WALK_ACCESS_FAULT:
+			if (s->ad_raced) {
+				r->status = SHADOW_RETRY;
+				return false;
+			}
 			r->status = SHADOW_L1_TABLE_ACCESS_FAULT;
 			r->cause = access_fault_cause[orig];
 			return false;
@@ -437,6 +468,9 @@ static void count_result(struct shadow *s, const struct shadow_result *r)
 		break;
 	case SHADOW_L0_DENIED:
 		s->stats.l0_denied++;
+		break;
+	case SHADOW_RETRY:
+		s->stats.ad_races++;
 		break;
 	case SHADOW_POOL_TOO_SMALL:
 		s->stats.pool_too_small++;

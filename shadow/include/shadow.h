@@ -52,6 +52,11 @@ struct shadow_l0_ops {
 	/* Read 8 bytes of host memory that l1_gpa_to_host returned (L1's
 	 * G-stage tables). */
 	uint64_t (*read_host64)(void *ctx, uint64_t host_pa);
+	/* Only with l1_adue: atomically replace the 8 bytes at host_pa with
+	 * new if they still hold old (an AMO/LR-SC on bare metal); return
+	 * whether it did. Sets A/D in L1's PTEs as Svadu hardware would. */
+	bool (*cas_host64)(void *ctx, uint64_t host_pa, uint64_t old,
+			   uint64_t new);
 };
 
 /* What to do when L1 writes an unsupported MODE into hgatp. */
@@ -83,6 +88,10 @@ struct shadow_config {
 	 * the shadow's (L0 keeps its own VMID for L1 outside that range). */
 	uint64_t hw_vmid_base;
 	enum shadow_hgatp_warl warl;
+	/* Svadu for L1's G-stage (what menvcfg.ADUE=1 gives an HS-mode
+	 * hypervisor; QEMU's default): set A, and D on a store, in L1's PTEs
+	 * instead of forwarding a guest-page fault. false: Svade behaviour. */
+	bool l1_adue;
 };
 
 /* Result of shadow_fill / shadow_translate. */
@@ -104,6 +113,11 @@ enum shadow_status {
 	/* L1 allows the access but L0's own map of that L1 RAM does not
 	 * (perm): L0 handles it as the same access from L1 itself. */
 	SHADOW_L0_DENIED,
+	/* With l1_adue: L1's PTE changed between the walk's read and its A/D
+	 * update (another L1 hart). Nothing was installed: L0 resumes L2,
+	 * whose access faults again and walks afresh (the spec's "return to
+	 * step 2"). */
+	SHADOW_RETRY,
 	/* The pool could not hold one walk even right after a flush. Cannot
 	 * happen with a pool of shadow_pool_min_size (shadow_init checks);
 	 * reported, never hidden. Nothing was mapped. */
@@ -150,7 +164,9 @@ struct shadow_stats {
 	uint64_t not_ram;
 	uint64_t l0_denied;
 	uint64_t pool_too_small;
-	uint64_t refills; /* a fill found a stale leaf and replaced it */
+	uint64_t ad_updates; /* L1 PTEs whose A/D the walk set (l1_adue) */
+	uint64_t ad_races;   /* SHADOW_RETRY results */
+	uint64_t refills;    /* a fill found a stale leaf and replaced it */
 	uint64_t flush_all;
 	uint64_t flush_vmid;
 	uint64_t flush_gpa;
@@ -178,7 +194,11 @@ struct shadow {
 	struct shadow_config cfg;
 	uint64_t hgatp; /* L1's current (virtual) hgatp */
 	bool l1_mxr;	/* L1's sstatus.MXR */
-	unsigned cur;	/* slot of the current hgatp */
+	/* the L1 PTE the walk read last, for the A/D compare-and-swap */
+	uint64_t last_pte_gpa;
+	uint64_t last_pte;
+	bool ad_raced;
+	unsigned cur; /* slot of the current hgatp */
 	uint64_t pool_next;
 	uint64_t use_clock;
 	struct shadow_slot slot[SHADOW_SLOTS];

@@ -740,3 +740,52 @@ TEST(shadow_pool_exhausted_mid_map)
 	CHECK_EQ(log.host[0], 5 * GIB + 4 * KIB);
 	CHECK_EQ(log.size[0], 4 * KIB);
 }
+
+/* Svadu for L1 (l1_adue): A and D are set in L1's PTE, atomically, as
+ * the hardware would; D still gates W in the shadow. */
+TEST(shadow_l1_adue)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV39, 128 * KIB);
+	struct shadow_config c = w.cfg;
+	struct pt_mem m = world_l1_mem(&w);
+	struct pt_walk_result l1;
+	struct shadow_result r;
+
+	c.l1_adue = true;
+	c.l0.cas_host64 = NULL;
+	CHECK(!shadow_init(&w.s, &c));
+	c.l0.cas_host64 = w.cfg.l0.cas_host64;
+	CHECK(shadow_init(&w.s, &c));
+	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 1, root));
+
+	l1_map(PT_SV39X4, root, 0, 2 * GIB, 4 * KIB, RWX | PTE_U);
+	/* a load sets A only, and W is withheld until D is set */
+	r = shadow_fill(&w.s, 0, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.perm, PTE_R | PTE_X);
+	l1 = pt_walk(PT_SV39X4, &m, root, 0, PT_ACCESS_READ, NULL);
+	CHECK_EQ(world_l1_get(&w, l1.pte_pa) & (PTE_A | PTE_D), PTE_A);
+	/* the store faults again and sets D */
+	r = shadow_fill(&w.s, 0, SHADOW_ACCESS_STORE, PT_ACCESS_WRITE);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	CHECK_EQ(r.perm, RWX);
+	CHECK_EQ(world_l1_get(&w, l1.pte_pa) & (PTE_A | PTE_D), PTE_A | PTE_D);
+	CHECK_EQ(w.s.stats.ad_updates, 2);
+	/* another hart changed the PTE in between: retry, nothing mapped */
+	l1_map(PT_SV39X4, root, 4 * KIB, 2 * GIB, 4 * KIB, RWX | PTE_U);
+	w.cas_fail = 1;
+	r = shadow_fill(&w.s, 4 * KIB, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_RETRY);
+	CHECK_EQ(w.s.stats.ad_races, 1);
+	CHECK_EQ(shadow_leaf(4 * KIB).status, PT_WALK_INVALID);
+	r = shadow_fill(&w.s, 4 * KIB, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.status, SHADOW_FILLED);
+	/* L1's tables in memory L0 maps read-only: the A/D store is an
+	 * access fault of the original type */
+	l1_map(PT_SV39X4, root, 8 * KIB, 2 * GIB, 4 * KIB, RWX | PTE_U);
+	w.reg[RAM_A].perm = PTE_R | PTE_X;
+	r = shadow_fill(&w.s, 8 * KIB, SHADOW_ACCESS_STORE, PT_ACCESS_WRITE);
+	CHECK_EQ(r.status, SHADOW_L1_TABLE_ACCESS_FAULT);
+	CHECK_EQ(r.cause, EXC_STORE_ACCESS);
+	w.reg[RAM_A].perm = RWX;
+}

@@ -212,7 +212,7 @@ static void check_leaf(void *arg, unsigned slot, uint64_t gpa, uint64_t host,
 	}
 }
 
-TEST(shadow_fuzz_invariant)
+static void fuzz(bool adue)
 {
 	unsigned status_seen[SHADOW_POOL_TOO_SMALL + 1] = {0};
 	unsigned calls = 0, bad = 0, checked = 0;
@@ -221,6 +221,13 @@ TEST(shadow_fuzz_invariant)
 	world_fini(&w);
 	CHECK(world_init(&w, POOL_SIZE, PT_SV48X4,
 			 SHADOW_HGATP_WARL_IGNORE_WRITE));
+	rng = SEED;
+	if (adue) {
+		w.cfg.l1_adue = true;
+		CHECK(shadow_init(&w.s, &w.cfg));
+		/* some A/D updates lose a race with "another hart" */
+		w.cas_fail = 0;
+	}
 	for (unsigned t = 0; t <= L1_TABLES; t++)
 		tables[t] = world_l1_table(&w, t ? 4 * KIB : 16 * KIB);
 
@@ -264,6 +271,8 @@ TEST(shadow_fuzz_invariant)
 			struct shadow_result r =
 				shadow_fill(&w.s, gpa, acc[k], need[k]);
 
+			if (adue && !below(64))
+				w.cas_fail = 1;
 			calls++;
 			status_seen[r.status]++;
 			if (r.status == SHADOW_FILLED)
@@ -295,16 +304,19 @@ TEST(shadow_fuzz_invariant)
 	CHECK(status_seen[SHADOW_NOT_RAM] > 0);
 	CHECK(status_seen[SHADOW_L0_DENIED] > 0);
 	CHECK_EQ(status_seen[SHADOW_POOL_TOO_SMALL], 0);
+	CHECK(adue ? w.s.stats.ad_updates > 0 : w.s.stats.ad_updates == 0);
+	CHECK(adue ? status_seen[SHADOW_RETRY] > 0
+		   : status_seen[SHADOW_RETRY] == 0);
 	CHECK(w.s.stats.fills[0] > 0);
 	CHECK(w.s.stats.fills[1] > 0);
 	CHECK(w.s.stats.fills[2] > 0);
 	CHECK(w.s.stats.pool_exhausted > 0);
 	CHECK(w.s.stats.refills > 0);
 	CHECK(checked > 0);
-	printf("  fuzz: %u fills: %u mapped (4K %llu, 2M %llu, 1G %llu), "
+	printf("  fuzz (%s): %u fills: %u mapped (4K %llu, 2M %llu, 1G %llu), "
 	       "%u forwarded, %u table access faults, %u not RAM, %u L0 "
 	       "denied; %u leaves checked; pool exhausted %llu times\n",
-	       calls, status_seen[SHADOW_FILLED],
+	       adue ? "Svadu" : "Svade", calls, status_seen[SHADOW_FILLED],
 	       (unsigned long long)w.s.stats.fills[0],
 	       (unsigned long long)w.s.stats.fills[1],
 	       (unsigned long long)w.s.stats.fills[2],
@@ -313,4 +325,17 @@ TEST(shadow_fuzz_invariant)
 	       status_seen[SHADOW_NOT_RAM], status_seen[SHADOW_L0_DENIED],
 	       checked, (unsigned long long)w.s.stats.pool_exhausted);
 	world_fini(&w);
+}
+
+/* L1's G-stage with Svade: A/D faults are forwarded. */
+TEST(shadow_fuzz_invariant_svade)
+{
+	fuzz(false);
+}
+
+/* L1's G-stage with Svadu: the walk sets A/D in L1's tables, sometimes
+ * losing a race. */
+TEST(shadow_fuzz_invariant_svadu)
+{
+	fuzz(true);
 }

@@ -65,6 +65,27 @@ static uint64_t read_host(void *ctx, uint64_t h)
 	return garbage(h);
 }
 
+static bool cas_host(void *ctx, uint64_t h, uint64_t old, uint64_t new)
+{
+	struct world *w = ctx;
+	uint64_t tb_host =
+		w->reg[RAM_A].host + (w->tbuf_gpa - w->reg[RAM_A].gpa);
+	uint64_t v;
+
+	if (w->cas_fail) {
+		w->cas_fail--;
+		return false;
+	}
+	/* outside the table buffer L1 RAM is generated, not stored */
+	if (h < tb_host || h - tb_host >= w->tbuf_size)
+		return true;
+	memcpy(&v, w->tbuf + (h - tb_host), 8);
+	if (v != old)
+		return false;
+	memcpy(w->tbuf + (h - tb_host), &new, 8);
+	return true;
+}
+
 bool world_init(struct world *w, uint64_t pool_size, enum pt_mode mode,
 		enum shadow_hgatp_warl warl)
 {
@@ -80,6 +101,7 @@ bool world_init(struct world *w, uint64_t pool_size, enum pt_mode mode,
 	w->cfg.l0.ctx = w;
 	w->cfg.l0.l1_gpa_to_host = to_host;
 	w->cfg.l0.read_host64 = read_host;
+	w->cfg.l0.cas_host64 = cas_host;
 	w->cfg.pool_pa = w->pool_pa;
 	w->cfg.pool_size = pool_size;
 	w->cfg.pool_va = w->pool;
@@ -93,6 +115,8 @@ void world_fini(struct world *w)
 {
 	free(w->tbuf);
 	free(w->pool);
+	w->tbuf = NULL;
+	w->pool = NULL;
 }
 
 static bool l1_read(void *ctx, uint64_t gpa, uint64_t *pte)

@@ -39,6 +39,7 @@ struct world {
 	uint64_t pool_size;
 	struct shadow s;
 	struct shadow_config cfg;
+	unsigned cas_fail; /* make the next cas_host64 calls lose a race */
 };
 
 /* The standard map used by the tests (see world.c). */
