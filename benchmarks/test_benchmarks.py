@@ -82,7 +82,6 @@ def test_icount_runs_identical(stored):
         assert ic[0]["benchmarks"], f"{name}: no benchmarks measured"
         for b, m in c["summary"].items():
             assert m["deterministic_identical"], (name, b)
-            assert m["instret_per_op"] == m["cycle_per_op"], (name, b)  # one insn per cycle
 
 
 def test_wall_medians_measured(stored):

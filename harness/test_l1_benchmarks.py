@@ -1,0 +1,130 @@
+"""l1-guest-hyp's microbenchmarks, in every benchmark-matrix configuration
+that boots it (single today; nested runs the same L1 binary on L0, and must
+give L1 exactly the same exits, since L0 is meant to be invisible to it).
+
+Exit counts must equal the operations performed: EXPECTED_EXITS is the one
+table of exits L1 sees per iteration of each benchmark, derived from what
+the L2 body does (guests/micro/main.c) and how L1 handles it
+(l1-guest-hyp/)."""
+
+import pytest
+
+from harness import config, runner, testing
+from harness.runner import Outcome
+
+L1_COMPONENT = "l1-guest-hyp"
+
+# Exits L1 sees from L2 per iteration, by cause (common/trap_names.c names).
+# The BENCH_BEGIN/END calls bracketing each loop are outside the window.
+EXPECTED_EXITS = {
+    # one SBI call (rvnest NOP) handled by L1: one VS-mode ecall
+    "hypercall": {"ecall_vs": 1},
+    # `*scratch = *scratch + 1` on the emulated device: the load and the
+    # store each fault on the unmapped G-stage page and are emulated
+    "mmio": {"load_guest_page_fault": 1, "store_guest_page_fault": 1},
+    # SBI send_ipi to itself: the ecall; L1 sets hvip.VSSIP and L2 clears
+    # it through sip.SSIP, which is the same bit ("Hypervisor Interrupt
+    # Registers"): no exit for delivery or completion
+    "ipi": {"ecall_vs": 1},
+    # the device raise store, then the ACK store in L2's interrupt handler;
+    # the interrupt itself is delivered through hvip.VSEIP without an exit
+    "virq": {"store_guest_page_fault": 2},
+    # first touch of a fresh page: one G-stage fault, filled lazily by L1
+    "gstage_fault": {"store_guest_page_fault": 1},
+    # "timer": depends on Sstc, see timer_exits()
+    # arithmetic only
+    "compute": {},
+}
+BENCHMARKS = sorted(list(EXPECTED_EXITS) + ["timer"])
+
+
+def timer_exits(sstc: bool) -> dict:
+    """SBI set_timer is an ecall either way. With Sstc L1 writes vstimecmp
+    and the interrupt reaches L2 with no exit; without, L1's own S-mode
+    timer fires while L2 runs (irq_s_timer) and L1 injects VSTIP
+    (l1-guest-hyp/vtimer.c)."""
+    return {"ecall_vs": 1} if sstc else {"ecall_vs": 1, "irq_s_timer": 1}
+
+
+def l1_configs():
+    return [c.name for c in config.load_all() if c.bench.matrix]
+
+
+def l1_run(name, n=1):
+    cfg = testing.load_or_skip(name)
+    res = testing.run_ok(cfg, icount=True, cache_key=(name, "l1-icount", n))
+    boots = [b for b in res.protocol.boots if b.get("component") == L1_COMPONENT]
+    if not boots:
+        pytest.skip(f"config {name} does not boot {L1_COMPONENT}")
+    return res, boots[0]
+
+
+@pytest.mark.parametrize("name", l1_configs())
+def test_every_benchmark_completed(name):
+    res, _ = l1_run(name)
+    assert sorted(res.protocol.benches) == BENCHMARKS
+    assert res.protocol.done["status"] == 0
+    for b in res.protocol.benches.values():
+        assert b["iters"] > 0 and b["instret"] > 0, b.line
+
+
+@pytest.mark.parametrize("name", l1_configs())
+def test_exit_counts_equal_operations(name):
+    res, boot = l1_run(name)
+    if "sstc" not in boot.fields:
+        pytest.fail(f"{boot.line}: no sstc= key, so the timer's expected exits are unknown")
+    table = dict(EXPECTED_EXITS, timer=timer_exits(boot["sstc"] == "1"))
+    wrong = []
+    for bench, per_iter in table.items():
+        b = res.protocol.benches[bench]
+        want = {cause: n * b["iters"] for cause, n in per_iter.items()}
+        if b["exits"] != want or b["exits_total"] != sum(want.values()):
+            wrong.append(f"{bench}: got exits={b['exits']} total={b['exits_total']}, "
+                         f"expected {want} total={sum(want.values())} for iters={b['iters']}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", l1_configs())
+def test_compute_has_no_exits(name):
+    res, _ = l1_run(name)
+    c = res.protocol.benches["compute"]
+    assert c["exits"] == {} and c["exits_total"] == 0, c.line
+
+
+@pytest.mark.parametrize("name", l1_configs())
+def test_two_icount_runs_identical(name):
+    a, _ = l1_run(name, 1)
+    b, _ = l1_run(name, 2)
+    for bench, ra in a.protocol.benches.items():
+        rb = b.protocol.benches[bench]
+        for k in ("iters", "instret", "cycle", "exits", "exits_total"):
+            assert ra[k] == rb[k], f"{name} {bench} {k}: {ra[k]} vs {rb[k]}"
+
+
+# ---- the failure modes, on the single-level configuration ----------------
+
+SINGLE = "single"
+
+
+def test_single_without_h_extension():
+    cfg = testing.load_or_skip(SINGLE)
+    res = runner.run(cfg.with_overrides(cpu="rv64,h=false"))
+    assert res.outcome is Outcome.NO_H_EXTENSION, res.error
+    assert res.error.startswith(f"config {SINGLE}: the CPU QEMU emulates has no H extension")
+    assert "RVNEST error msg=no_H_extension" in res.error
+
+
+def test_single_guest_never_finishes():
+    cfg = testing.load_or_skip(SINGLE, bootargs="rvnest.hang=1")
+    res = runner.run(cfg, timeout=5)
+    assert res.outcome is Outcome.TIMEOUT
+    assert res.error.startswith(f"config {SINGLE}: timeout after 5s: the guest never finished; "
+                                "last console line: ")
+    assert "rvnest.hang=1" in res.last_line
+
+
+def test_single_kernel_missing(tmp_path):
+    cfg = config.load(SINGLE, l1=str(tmp_path / "l1.elf"))
+    res = runner.run(cfg)
+    assert res.outcome is Outcome.MISSING_FILE
+    assert res.error.startswith(f"config {SINGLE}: kernel image {tmp_path}/l1.elf does not exist")
