@@ -40,59 +40,97 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
+/* Lowest L0_GMEM_ALIGN-aligned free block at or above `from`: its start
+ * and length (up to `want`), or false when none is left. */
+static bool next_free(const struct l0_platform *p, const struct l0_range *busy,
+		      unsigned nbusy, uint64_t from, uint64_t want,
+		      uint64_t *start, uint64_t *len)
+{
+	uint64_t best = UINT64_MAX, best_len = 0;
+
+	for (unsigned m = 0; m < p->nmem; m++) {
+		uint64_t s =
+			align_up(p->mem[m].base > from ? p->mem[m].base : from,
+				 L0_GMEM_ALIGN);
+		uint64_t end = p->mem[m].base + p->mem[m].size;
+		bool moved = true;
+
+		/* push s past every obstacle it lands in, until none */
+		while (moved && s < end) {
+			moved = false;
+			for (unsigned r = 0; r < p->nresv + nbusy; r++) {
+				const struct l0_range *o =
+					r < p->nresv ? &p->resv[r]
+						     : &busy[r - p->nresv];
+
+				if (l0_ranges_overlap(s, L0_GMEM_ALIGN, o->base,
+						      o->size)) {
+					s = align_up(o->base + o->size,
+						     L0_GMEM_ALIGN);
+					moved = true;
+				}
+			}
+		}
+		if (s >= end || end - s < L0_GMEM_ALIGN || s >= best)
+			continue;
+		/* grow in whole blocks until an obstacle or the end */
+		uint64_t e = s;
+
+		while (e + L0_GMEM_ALIGN <= end && e - s < want) {
+			bool hit = false;
+
+			for (unsigned r = 0; r < p->nresv + nbusy && !hit;
+			     r++) {
+				const struct l0_range *o =
+					r < p->nresv ? &p->resv[r]
+						     : &busy[r - p->nresv];
+
+				hit = l0_ranges_overlap(e, L0_GMEM_ALIGN,
+							o->base, o->size);
+			}
+			if (hit)
+				break;
+			e += L0_GMEM_ALIGN;
+		}
+		best = s;
+		best_len = e - s;
+	}
+	if (best == UINT64_MAX)
+		return false;
+	*start = best;
+	*len = best_len;
+	return true;
+}
+
 enum l0_gmem_status l0_gmem_place(struct l0_gmem *g,
 				  const struct l0_platform *p,
 				  const struct l0_range *busy, unsigned nbusy,
 				  uint64_t size, char *err, size_t errlen)
 {
+	uint64_t from = 0, got = 0;
+
 	memset(g, 0, sizeof(*g));
-	/* First fit, lowest address: try each candidate start (a memory
-	 * base or the aligned end of an obstacle) and keep the lowest one
-	 * that overlaps nothing. */
-	uint64_t best = UINT64_MAX;
-
-	for (unsigned m = 0; m < p->nmem; m++) {
-		const struct l0_range *mem = &p->mem[m];
-		unsigned ncand = 1 + p->nresv + nbusy;
-
-		for (unsigned c = 0; c < ncand; c++) {
-			uint64_t start;
-			bool ok = true;
-
-			if (c == 0)
-				start = mem->base;
-			else if (c <= p->nresv)
-				start = p->resv[c - 1].base +
-					p->resv[c - 1].size;
-			else
-				start = busy[c - 1 - p->nresv].base +
-					busy[c - 1 - p->nresv].size;
-			start = align_up(start, L0_GMEM_ALIGN);
-			if (start < mem->base ||
-			    start + size > mem->base + mem->size ||
-			    start + size < start)
-				continue;
-			for (unsigned r = 0; ok && r < p->nresv; r++)
-				ok = !l0_ranges_overlap(start, size,
-							p->resv[r].base,
-							p->resv[r].size);
-			for (unsigned b = 0; ok && b < nbusy; b++)
-				ok = !l0_ranges_overlap(start, size,
-							busy[b].base,
-							busy[b].size);
-			if (ok && start < best)
-				best = start;
-		}
-	}
-	if (best == UINT64_MAX)
-		FAIL("no free host RAM for l1.mem=%lluM (host RAM, L0, the "
-		     "DTB, the L1 image/initrd and reserved ranges leave no "
-		     "aligned gap that large)",
-		     (unsigned long long)(size >> 20));
 	g->gpa = L1_RAM_GPA;
-	g->size = size;
-	g->hpa = best;
 	g->vmid = L1_VMID;
+	while (got < size) {
+		uint64_t s, len;
+
+		if (g->nchunks == L0_GMEM_MAX_CHUNKS ||
+		    !next_free(p, busy, nbusy, from, size - got, &s, &len))
+			FAIL("no free host RAM for l1.mem=%lluM: host RAM, L0, "
+			     "the DTB, the L1 image/initrd and reserved ranges "
+			     "leave %lluM in %u blocks (use more QEMU -m or a "
+			     "smaller l1.mem)",
+			     (unsigned long long)(size >> 20),
+			     (unsigned long long)(got >> 20), g->nchunks);
+		g->chunk[g->nchunks].gpa = g->gpa + got;
+		g->chunk[g->nchunks].hpa = s;
+		g->chunk[g->nchunks].size = len;
+		g->nchunks++;
+		got += len;
+		from = s + len;
+	}
+	g->size = size;
 	return L0_GMEM_OK;
 }
 
@@ -145,11 +183,15 @@ enum l0_gmem_status l0_gmem_map_ram(struct l0_gmem *g, enum pt_mode mode,
 	g->root = gstage_alloc(NULL, pt_root_size(mode));
 	if (!g->root)
 		FAIL("G-stage root table already in use");
-	if (pt_map(mode, &gstage_mem, g->root, g->gpa, g->hpa, g->size,
-		   GSTAGE_RAM_FLAGS, 0))
-		FAIL("G-stage: mapping L1 RAM failed (table pool of %d pages "
-		     "exhausted)",
-		     GSTAGE_POOL_PAGES);
+	for (unsigned i = 0; i < g->nchunks; i++) {
+		const struct l0_gmem_chunk *c = &g->chunk[i];
+
+		if (pt_map(mode, &gstage_mem, g->root, c->gpa, c->hpa, c->size,
+			   GSTAGE_RAM_FLAGS, 0))
+			FAIL("G-stage: mapping L1 RAM failed (table pool of %d "
+			     "pages exhausted)",
+			     GSTAGE_POOL_PAGES);
+	}
 	return L0_GMEM_OK;
 }
 
@@ -185,26 +227,75 @@ bool l0_gmem_in_ram(const struct l0_gmem *g, uint64_t gpa, uint64_t len)
 	       len <= g->size - (gpa - g->gpa);
 }
 
-void *l0_gmem_ptr(const struct l0_gmem *g, uint64_t gpa)
+bool l0_gmem_hpa(const struct l0_gmem *g, uint64_t gpa, uint64_t *hpa,
+		 uint64_t *contiguous)
 {
-	return (void *)(uintptr_t)(g->hpa + (gpa - g->gpa));
+	for (unsigned i = 0; i < g->nchunks; i++) {
+		const struct l0_gmem_chunk *c = &g->chunk[i];
+
+		if (gpa >= c->gpa && gpa - c->gpa < c->size) {
+			*hpa = c->hpa + (gpa - c->gpa);
+			*contiguous = c->size - (gpa - c->gpa);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* What to do with each host-contiguous piece of a guest range. */
+enum l0_copy_dir {
+	L0_COPY_FROM_GUEST,
+	L0_COPY_TO_GUEST,
+	L0_ZERO_GUEST,
+};
+
+static bool copy(const struct l0_gmem *g, uint64_t gpa, void *buf, size_t len,
+		 enum l0_copy_dir dir)
+{
+	uint8_t *b = buf;
+
+	if (!l0_gmem_in_ram(g, gpa, len))
+		return false;
+	while (len) {
+		uint64_t hpa, n;
+
+		if (!l0_gmem_hpa(g, gpa, &hpa, &n))
+			return false;
+		if (n > len)
+			n = len;
+		switch (dir) {
+		case L0_COPY_FROM_GUEST:
+			memcpy(b, (void *)(uintptr_t)hpa, n);
+			break;
+		case L0_COPY_TO_GUEST:
+			memcpy((void *)(uintptr_t)hpa, b, n);
+			break;
+		case L0_ZERO_GUEST:
+			memset((void *)(uintptr_t)hpa, 0, n);
+			break;
+		}
+		if (b)
+			b += n;
+		gpa += n;
+		len -= n;
+	}
+	return true;
 }
 
 bool l0_gmem_read(const struct l0_gmem *g, uint64_t gpa, void *buf, size_t len)
 {
-	if (!l0_gmem_in_ram(g, gpa, len))
-		return false;
-	memcpy(buf, l0_gmem_ptr(g, gpa), len);
-	return true;
+	return copy(g, gpa, buf, len, L0_COPY_FROM_GUEST);
 }
 
 bool l0_gmem_write(const struct l0_gmem *g, uint64_t gpa, const void *buf,
 		   size_t len)
 {
-	if (!l0_gmem_in_ram(g, gpa, len))
-		return false;
-	memcpy(l0_gmem_ptr(g, gpa), buf, len);
-	return true;
+	return copy(g, gpa, (void *)buf, len, L0_COPY_TO_GUEST);
+}
+
+bool l0_gmem_zero(const struct l0_gmem *g, uint64_t gpa, size_t len)
+{
+	return copy(g, gpa, NULL, len, L0_ZERO_GUEST);
 }
 
 /* ---- pt_mem over L1 guest-physical memory (L1's own tables) ---------- */

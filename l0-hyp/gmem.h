@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * L1's guest-physical memory: one RAM region at L1_RAM_GPA backed by a
- * contiguous block of host RAM, mapped by L0's G-stage (Sv39x4 or Sv48x4)
- * built with the common walker (common/pt.c), plus pass-through MMIO pages.
+ * L1's guest-physical memory: one RAM region at L1_RAM_GPA, backed by one
+ * or more 2 MiB-aligned blocks of host RAM (whatever gaps the firmware,
+ * L0, the DTB and the images leave), mapped contiguously by L0's G-stage
+ * (Sv39x4 or Sv48x4) built with the common walker (common/pt.c), plus
+ * pass-through MMIO pages.
  */
 #ifndef L0_GMEM_H
 #define L0_GMEM_H
@@ -20,11 +22,19 @@
 /* Host backing is aligned so that 2 MiB G-stage superpages apply. */
 #define L0_GMEM_ALIGN (2UL << 20)
 
+#define L0_GMEM_MAX_CHUNKS 8
+
+/* One host block backing [gpa, gpa+size) of L1 RAM. */
+struct l0_gmem_chunk {
+	uint64_t gpa, hpa, size;
+};
+
 struct l0_gmem {
 	uint64_t gpa, size; /* L1 RAM in guest-physical space */
-	uint64_t hpa;	    /* its host-physical base */
-	enum pt_mode mode;  /* PT_SV39X4 or PT_SV48X4 */
-	uint64_t root;	    /* host PA of the G-stage root table */
+	struct l0_gmem_chunk chunk[L0_GMEM_MAX_CHUNKS];
+	unsigned nchunks;
+	enum pt_mode mode; /* PT_SV39X4 or PT_SV48X4 */
+	uint64_t root;	   /* host PA of the G-stage root table */
 	unsigned long vmid;
 };
 
@@ -33,8 +43,9 @@ enum l0_gmem_status {
 	L0_GMEM_BAD, /* err holds a one-line reason */
 };
 
-/* Choose host RAM for L1: `size` bytes, L0_GMEM_ALIGN aligned, inside a
- * host memory range, overlapping none of p->resv[] and busy[]. */
+/* Choose host RAM for L1: `size` bytes in at most L0_GMEM_MAX_CHUNKS
+ * L0_GMEM_ALIGN-aligned blocks inside host memory, overlapping none of
+ * p->resv[] and busy[]; the lowest addresses first. */
 enum l0_gmem_status l0_gmem_place(struct l0_gmem *g,
 				  const struct l0_platform *p,
 				  const struct l0_range *busy, unsigned nbusy,
@@ -51,11 +62,14 @@ unsigned long l0_gmem_hgatp(const struct l0_gmem *g);
 
 /* [gpa, gpa+len) lies entirely in L1 RAM (no wrap-around). */
 bool l0_gmem_in_ram(const struct l0_gmem *g, uint64_t gpa, uint64_t len);
-/* Host pointer for a GPA in L1 RAM (caller checked with l0_gmem_in_ram). */
-void *l0_gmem_ptr(const struct l0_gmem *g, uint64_t gpa);
 bool l0_gmem_read(const struct l0_gmem *g, uint64_t gpa, void *buf, size_t len);
 bool l0_gmem_write(const struct l0_gmem *g, uint64_t gpa, const void *buf,
 		   size_t len);
+bool l0_gmem_zero(const struct l0_gmem *g, uint64_t gpa, size_t len);
+/* Host address of a GPA in L1 RAM and how many bytes follow it in the
+ * same host block; false if the GPA is not L1 RAM. */
+bool l0_gmem_hpa(const struct l0_gmem *g, uint64_t gpa, uint64_t *hpa,
+		 uint64_t *contiguous);
 
 /* Translate an L1 guest-virtual address through L1's own vsatp (VS-stage),
  * reading L1's tables from L1 RAM. Returns the walk status; *gpa on OK. */

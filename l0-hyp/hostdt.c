@@ -78,6 +78,8 @@ parse_memory(const void *fdt, struct l0_platform *p, char *err, size_t errlen)
 	_Static_assert(sizeof(struct fdt_region) == sizeof(struct l0_range),
 		       "fdt_region and l0_range differ");
 	st = fdt_util_memory(fdt, r, L0_MAX_MEM_REGIONS, &n);
+	if (st == FDT_UTIL_NOT_FOUND)
+		FAIL("host DT: no memory node");
 	if (st != FDT_UTIL_OK)
 		FAIL("host DT: memory nodes: %s", fdt_util_status_name(st));
 	if (!n)

@@ -47,6 +47,12 @@ static const char l0_linux_magic2[4] = {'R', 'S', 'C', 0x05};
 		return L0_LOAD_BAD;                 \
 	} while (0)
 
+#define TOO_LARGE(...)                              \
+	do {                                        \
+		snprintf(err, errlen, __VA_ARGS__); \
+		return L0_LOAD_TOO_LARGE;           \
+	} while (0)
+
 const char *l0_image_format_name(enum l0_image_format f)
 {
 	switch (f) {
@@ -99,17 +105,17 @@ static enum l0_load_status load_elf(const struct l0_gmem *g, const uint8_t *src,
 		    ph.p_filesz > size - ph.p_offset)
 			FAIL("L1 ELF segment %u lies outside the file", i);
 		if (!l0_gmem_in_ram(g, ph.p_paddr, ph.p_memsz))
-			FAIL("L1 image too large for its region: ELF segment "
-			     "%u at 0x%llx+0x%llx is outside L1 RAM "
-			     "0x%llx+0x%llx",
-			     i, (unsigned long long)ph.p_paddr,
-			     (unsigned long long)ph.p_memsz,
-			     (unsigned long long)g->gpa,
-			     (unsigned long long)g->size);
-		memcpy(l0_gmem_ptr(g, ph.p_paddr), src + ph.p_offset,
-		       ph.p_filesz);
-		memset((uint8_t *)l0_gmem_ptr(g, ph.p_paddr) + ph.p_filesz, 0,
-		       ph.p_memsz - ph.p_filesz);
+			TOO_LARGE("L1 image too large for its region: ELF "
+				  "segment "
+				  "%u at 0x%llx+0x%llx is outside L1 RAM "
+				  "0x%llx+0x%llx",
+				  i, (unsigned long long)ph.p_paddr,
+				  (unsigned long long)ph.p_memsz,
+				  (unsigned long long)g->gpa,
+				  (unsigned long long)g->size);
+		l0_gmem_write(g, ph.p_paddr, src + ph.p_offset, ph.p_filesz);
+		l0_gmem_zero(g, ph.p_paddr + ph.p_filesz,
+			     ph.p_memsz - ph.p_filesz);
 		if (ph.p_paddr < img->lo)
 			img->lo = ph.p_paddr;
 		if (ph.p_paddr + ph.p_memsz > img->hi)
@@ -131,14 +137,16 @@ static enum l0_load_status load_at(const struct l0_gmem *g, const uint8_t *src,
 				   size_t errlen)
 {
 	if (!l0_gmem_in_ram(g, gpa, memsz))
-		FAIL("L1 image too large for its region: %s image of 0x%llx "
-		     "bytes at 0x%llx does not fit in L1 RAM 0x%llx+0x%llx "
-		     "(raise l1.mem)",
-		     l0_image_format_name(img->format),
-		     (unsigned long long)memsz, (unsigned long long)gpa,
-		     (unsigned long long)g->gpa, (unsigned long long)g->size);
-	memcpy(l0_gmem_ptr(g, gpa), src, size);
-	memset((uint8_t *)l0_gmem_ptr(g, gpa) + size, 0, memsz - size);
+		TOO_LARGE(
+			"L1 image too large for its region: %s image of 0x%llx "
+			"bytes at 0x%llx does not fit in L1 RAM 0x%llx+0x%llx "
+			"(raise l1.mem)",
+			l0_image_format_name(img->format),
+			(unsigned long long)memsz, (unsigned long long)gpa,
+			(unsigned long long)g->gpa,
+			(unsigned long long)g->size);
+	l0_gmem_write(g, gpa, src, size);
+	l0_gmem_zero(g, gpa + size, memsz - size);
 	img->entry = gpa;
 	img->lo = gpa;
 	img->hi = gpa + memsz;
@@ -168,8 +176,9 @@ enum l0_load_status l0_load_l1(const struct l0_gmem *g, const void *src,
 		if (isz < size)
 			isz = size;
 		if (off >= g->size)
-			FAIL("Linux Image text_offset 0x%llx is beyond L1 RAM",
-			     (unsigned long long)off);
+			TOO_LARGE("L1 image too large for its region: Linux "
+				  "Image text_offset 0x%llx is beyond L1 RAM",
+				  (unsigned long long)off);
 		return load_at(g, s, size, g->gpa + off, isz, img, err, errlen);
 	}
 	img->format = L0_IMAGE_FLAT;

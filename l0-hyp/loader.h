@@ -29,9 +29,11 @@ struct l0_l1_image {
 	uint64_t lo, hi;
 };
 
+/* err holds a one-line reason for everything but OK */
 enum l0_load_status {
 	L0_LOAD_OK,
-	L0_LOAD_BAD, /* err holds a one-line reason */
+	L0_LOAD_BAD,	   /* not a loadable image (truncated, wrong arch...) */
+	L0_LOAD_TOO_LARGE, /* does not fit in L1 RAM */
 };
 
 const char *l0_image_format_name(enum l0_image_format f);

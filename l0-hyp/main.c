@@ -218,9 +218,16 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 						sizeof(err)) != L0_GMEM_OK)
 		fail("G-stage setup failed");
 
-	if (l0_load_l1(&guest.gmem, (const void *)(uintptr_t)host.initrd.base,
-		       host.initrd.size, &img, err, sizeof(err)) != L0_LOAD_OK)
+	switch (l0_load_l1(&guest.gmem,
+			   (const void *)(uintptr_t)host.initrd.base,
+			   host.initrd.size, &img, err, sizeof(err))) {
+	case L0_LOAD_OK:
+		break;
+	case L0_LOAD_BAD:
 		fail("L1 image does not load");
+	case L0_LOAD_TOO_LARGE:
+		fail("L1 image too large for its region");
+	}
 
 	ram_end = guest.gmem.gpa + guest.gmem.size;
 	dtb_gpa = ram_end - L1_DTB_AREA;
@@ -255,14 +262,18 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 		fail("cannot build L1 device tree");
 	l0_gmem_write(&guest.gmem, dtb_gpa, l1_dtb, fdt_totalsize(l1_dtb));
 
-	printf("[l0] L1: %s image 0x%llx-0x%llx entry 0x%llx; RAM GPA "
-	       "0x%llx+%lluM at host 0x%llx (%s); DTB at 0x%llx (%u bytes)",
-	       l0_image_format_name(img.format), (unsigned long long)img.lo,
-	       (unsigned long long)img.hi, (unsigned long long)img.entry,
+	printf("[l0] L1 RAM: GPA 0x%llx+%lluM (%s) backed by",
 	       (unsigned long long)guest.gmem.gpa,
 	       (unsigned long long)(guest.gmem.size >> 20),
-	       (unsigned long long)guest.gmem.hpa,
-	       opts.gstage == PT_SV48X4 ? "Sv48x4" : "Sv39x4",
+	       opts.gstage == PT_SV48X4 ? "Sv48x4" : "Sv39x4");
+	for (unsigned i = 0; i < guest.gmem.nchunks; i++)
+		printf(" host 0x%llx+%lluM",
+		       (unsigned long long)guest.gmem.chunk[i].hpa,
+		       (unsigned long long)(guest.gmem.chunk[i].size >> 20));
+	printf("\n[l0] L1: %s image 0x%llx-0x%llx entry 0x%llx; DTB at 0x%llx "
+	       "(%u bytes)",
+	       l0_image_format_name(img.format), (unsigned long long)img.lo,
+	       (unsigned long long)img.hi, (unsigned long long)img.entry,
 	       (unsigned long long)dtb_gpa, fdt_totalsize(l1_dtb));
 	if (opts.has_l1_initrd)
 		printf("; initrd at 0x%llx (%llu bytes)",

@@ -104,8 +104,13 @@ void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
 	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
 	csr_write(CSR_HTIMEDELTA, 0);
 	csr_write(CSR_HENVCFG, g->henvcfg);
-	if (g->l1_has[L0_ISA_SSTC])
-		csr_write(CSR_VSTIMECMP, ~0UL); /* no timer until L1 sets one */
+	/* No L1 timer until L1 sets one. Written whenever the host has
+	 * Sstc, even when L1 does not get it: its reset value is
+	 * unspecified, and QEMU raises VSTIP from vstimecmp (0 at reset)
+	 * even with henvcfg.STCE = 0 once htimedelta is written (measured
+	 * on QEMU 10.0: an endless VS timer interrupt). */
+	if (g->host->isa[L0_ISA_SSTC])
+		csr_write(CSR_VSTIMECMP, ~0UL);
 
 	/* L1's supervisor state at reset: all zero (translation off,
 	 * interrupts off), as OpenSBI leaves S-mode. */

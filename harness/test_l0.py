@@ -1,0 +1,214 @@
+"""L0 as a hypervisor for an ordinary (non-hypervisor) guest.
+
+- l0-smoke: L0's own S-mode payload (l0-hyp/tests/payload.c) passes every
+  check on L0, and the same ELF passes on OpenSBI alone; L0's exit
+  statistics add up and count what the payload did.
+- Options: Sstc off (timer through SBI TIME and L0's timer), Sv48x4.
+- Bad input ends in one clear `RVNEST error` line, never a hang: a malformed
+  host DT, a guest image too large for L1's RAM, an unknown option, an L1
+  initrd overlapping L0.
+- linux-l0: Linux 6.12 boots to its /init on L0 and L0 prints l0stats.
+"""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness import config, testing
+
+SMOKE = "l0-smoke"
+LINUX = "linux-l0"
+PAYLOAD_CHECKS = ("hartid", "dtb_header", "dtb_memory", "sbi_timer",
+                  "plic_in_dt", "plic_priority", "plic_claim_idle",
+                  "load_outside_memory", "store_outside_memory")
+CHECK_RE = re.compile(r"^payload: (\S+) (ok|FAIL)\b")
+
+
+@pytest.fixture
+def smoke():
+    return testing.load_or_skip(SMOKE)
+
+
+def checks(res):
+    """{check name: 'ok'|'FAIL'} from the payload's console lines."""
+    out = {}
+    for line in res.console.splitlines():
+        m = CHECK_RE.match(line)
+        if m:
+            out[m.group(1)] = m.group(2)
+    return out
+
+
+def stats(res):
+    s = res.protocol.l0stats
+    assert s is not None, f"no RVNEST l0stats line (log: {res.log_path})"
+    return s
+
+
+def failed_with(res, msg):
+    """The run failed with exactly one RVNEST error line `msg`, and L0 said
+    why in a human line; QEMU exited (no timeout)."""
+    assert not res.ok, f"run passed unexpectedly (log: {res.log_path})"
+    assert not res.timed_out, f"timed out instead of a clear error (log: {res.log_path})"
+    errors = [e["msg"] for e in res.protocol.errors]
+    assert errors == [msg], f"errors {errors} (log: {res.log_path})"
+    human = [l for l in res.console.splitlines() if l.startswith("[l0] error: ")]
+    assert len(human) == 1, res.console
+    return human[0]
+
+
+def test_smoke_payload_on_l0(smoke):
+    res = testing.run_ok(smoke, cache_key=(SMOKE,))
+    p = res.protocol
+    assert [b["component"] for b in p.boots] == ["l0", "l0-payload"]
+    boot = p.boots[0]
+    assert boot["h"] == "0" and boot["gstage"] == "sv39x4"
+    assert checks(res) == {c: "ok" for c in PAYLOAD_CHECKS}
+    s = stats(res)
+    causes = s["causes"]
+    # every trap is counted under exactly one cause
+    assert sum(causes.values()) == int(s["traps"])
+    # the two accesses outside L1 RAM: one load and one store fault each,
+    # both turned into access faults in L1 and reported
+    assert int(s["l1_access_faults"]) == 2
+    assert int(s["injected_exc"]) == 2
+    assert "[l0] L1 access fault: load_guest_page_fault at GPA 0x18000000" in res.console
+    # the PLIC test does 3 stores and 3 loads, all emulated by L0
+    assert int(s["mmio_writes"]) == 3 and int(s["mmio_reads"]) == 3
+    assert causes["load_guest_page_fault"] == 3 + 1
+    assert causes["store_guest_page_fault"] == 3 + 1
+    assert causes["ecall_vs"] == int(s["sbi_calls"]) > 0
+
+
+def test_smoke_payload_same_on_opensbi(smoke):
+    """The payload is an ordinary OpenSBI payload: on OpenSBI alone every
+    check passes too, so L0 is indistinguishable for it."""
+    direct = smoke.with_overrides(kernel=smoke.values["l1"], initrd="", append="")
+    res = testing.run_ok(direct, cache_key=(SMOKE, "opensbi"))
+    assert checks(res) == {c: "ok" for c in PAYLOAD_CHECKS}
+    assert res.protocol.l0stats is None
+
+
+def test_timer_through_sbi_without_sstc(smoke):
+    """l1.sstc=0: L1 is not given Sstc, so its timer is SBI TIME on L0's
+    own timer, delivered as a virtual interrupt (counted as virqs)."""
+    cfg = config.load(SMOKE, bootargs="l1.sstc=0")
+    res = testing.run_ok(cfg, cache_key=(SMOKE, "nosstc"))
+    assert checks(res)["sbi_timer"] == "ok"
+    s = stats(res)
+    assert s["causes"].get("irq_s_timer", 0) >= 1
+    assert int(s["virqs"]) >= 1
+    assert "sstc=0" in res.console
+
+
+def test_sv48x4(smoke):
+    cfg = config.load(SMOKE, bootargs="l1.gstage=sv48")
+    res = testing.run_ok(cfg, cache_key=(SMOKE, "sv48"))
+    assert res.protocol.boots[0]["gstage"] == "sv48x4"
+    assert checks(res) == {c: "ok" for c in PAYLOAD_CHECKS}
+
+
+def test_image_too_large(smoke, tmp_path):
+    """A flat image of 6 MiB cannot fit at 0x80200000 in 4 MiB of L1 RAM."""
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"\x13\x00\x00\x00" * (6 << 18))  # nops, 6 MiB
+    cfg = config.load(SMOKE, l1=str(big), bootargs="l1.mem=4M")
+    res = testing.run(cfg.with_overrides(timeout=30))
+    line = failed_with(res, "L1_image_too_large_for_its_region")
+    assert "does not fit in L1 RAM" in line
+
+
+def test_image_too_large_elf(smoke):
+    """The payload ELF is linked at 0x80200000: with 2 MiB of L1 RAM
+    (0x80000000-0x80200000) its segment is outside the region."""
+    cfg = config.load(SMOKE, bootargs="l1.mem=2M")
+    res = testing.run(cfg.with_overrides(timeout=30))
+    line = failed_with(res, "L1_image_too_large_for_its_region")
+    assert "too large for its region" in line
+
+
+def test_unknown_option(smoke):
+    cfg = config.load(SMOKE, bootargs="l1.bogus=1")
+    res = testing.run(cfg.with_overrides(timeout=30))
+    line = failed_with(res, "bad_L0_option")
+    assert "unknown L0 option 'l1.bogus=1'" in line
+
+
+def test_l1_initrd_overlapping_l0(smoke):
+    cfg = config.load(SMOKE, bootargs="l1.initrd=0x80200000,0x1000")
+    res = testing.run(cfg.with_overrides(timeout=30))
+    line = failed_with(res, "l1.initrd_overlap")
+    assert "overlaps L0 itself" in line
+
+
+def host_dts(cfg, tmp_path):
+    """The host DT QEMU would build for this configuration, as source."""
+    if not shutil.which("dtc"):
+        pytest.skip("dtc not installed (package device-tree-compiler, `make deps`)")
+    dtb = tmp_path / "host.dtb"
+    subprocess.run(["qemu-system-riscv64", "-M", f"{cfg.machine},dumpdtb={dtb}",
+                    "-cpu", cfg.cpu, "-m", cfg.memory, "-smp", str(cfg.smp),
+                    "-display", "none"], check=True, capture_output=True, timeout=30)
+    return subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", str(dtb)], check=True,
+                          capture_output=True, text=True, timeout=30).stdout
+
+
+def boot_with_dts(cfg, tmp_path, dts):
+    src = tmp_path / "bad.dts"
+    src.write_text(dts)
+    dtb = tmp_path / "bad.dtb"
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(dtb), str(src)],
+                   check=True, capture_output=True, timeout=30)
+    return testing.run(cfg.with_overrides(extra_args=("-dtb", str(dtb)), timeout=30))
+
+
+def test_dtb_truncated_memory_reg(smoke, tmp_path):
+    """A host DT whose /memory reg is cut short (three cells of four):
+    OpenSBI does not read it, L0 must refuse it clearly."""
+    dts, n = re.subn(r"(memory@80000000 \{[^}]*reg = <0x00 0x80000000 0x00)[^>]*>",
+                     r"\1>", host_dts(smoke, tmp_path))
+    assert n == 1
+    res = boot_with_dts(smoke, tmp_path, dts)
+    line = failed_with(res, "bad_host_device_tree")
+    assert "memory" in line
+
+
+def test_dtb_without_memory(smoke, tmp_path):
+    dts, n = re.subn(r"\tmemory@80000000 \{[^}]*\};\n", "", host_dts(smoke, tmp_path))
+    assert n == 1
+    res = boot_with_dts(smoke, tmp_path, dts)
+    line = failed_with(res, "bad_host_device_tree")
+    assert "no memory node" in line
+
+
+def test_dtb_plic_interrupts_malformed(smoke, tmp_path):
+    dts, n = re.subn(r"(plic@c000000 \{[^}]*interrupts-extended = )<[^>]*>",
+                     r"\1<0x02 0x0b 0x02>", host_dts(smoke, tmp_path))
+    assert n == 1
+    res = boot_with_dts(smoke, tmp_path, dts)
+    line = failed_with(res, "bad_host_device_tree")
+    assert "interrupts-extended" in line
+
+
+# ---- Linux as L1 ----------------------------------------------------------
+
+@pytest.fixture
+def linux():
+    return testing.load_or_skip(LINUX)
+
+
+def test_linux_boots_on_l0(linux):
+    res = testing.run_ok(linux, cache_key=(LINUX,))
+    p = res.protocol
+    assert [b["component"] for b in p.boots][:1] == ["l0"]
+    assert "linux-init" in [b["component"] for b in p.boots]
+    assert p.done["status"] == 0
+    s = stats(res)
+    assert sum(s["causes"].values()) == int(s["traps"]) > 0
+    assert s["causes"]["ecall_vs"] == int(s["sbi_calls"])
+    # L1 was not given H: its /proc/cpuinfo must not claim it
+    isa = [l for l in res.console.splitlines() if re.match(r"^isa\s*:", l)]
+    assert isa and all(not re.match(r"^isa\s*:\s*rv64[a-z]*h", l) for l in isa), isa
