@@ -101,6 +101,29 @@ def test_two_icount_runs_identical(name):
             assert ra[k] == rb[k], f"{name} {bench} {k}: {ra[k]} vs {rb[k]}"
 
 
+def l0_configs():
+    return [c.name for c in config.load_all() if c.bench.matrix and c.bench.l0_traps == "l0bench"]
+
+
+# The floor for an L2 exit that L1 handles: the exit into L0 and L1's
+# return (DESIGN.md section 6). No L0 can do better; the NEVE anchors are
+# 126 (ARMv8.3), 15 (NEVE), 5 (x86 VMCS shadowing).
+L0_TRAPS_PER_L1_EXIT_FLOOR = 2
+
+
+@pytest.mark.parametrize("name", l0_configs() or [pytest.param(None, marks=pytest.mark.skip(
+    reason="no benchmark-matrix configuration with l0_traps = \"l0bench\" yet (nested is planned)"))])
+def test_l0_counts_every_benchmark_window(name):
+    res, _ = l1_run(name)
+    p = res.protocol
+    assert sorted(p.l0benches) == sorted(p.benches), "every bench window needs an RVNEST l0bench line"
+    for bench, b in p.benches.items():
+        l0 = p.l0benches[bench]
+        assert l0["traps"] >= L0_TRAPS_PER_L1_EXIT_FLOOR * b["exits_total"], (b.line, l0.line)
+        if "causes" in l0.fields:
+            assert sum(l0["causes"].values()) == l0["traps"], l0.line
+
+
 # ---- the failure modes, on the single-level configuration ----------------
 
 SINGLE = "single"
