@@ -45,6 +45,11 @@ GUEST_ERROR_HINTS = {
 }
 
 
+# QEMU refusing the CPU's `h` property (a CPU model that cannot have it, or
+# a QEMU that does not know it): "can't apply global <cpu>-riscv-cpu.h=...".
+QEMU_NO_H_RE = re.compile(r"riscv-cpu\.h=")
+
+
 @dataclass
 class RunResult:
     config: str
@@ -174,9 +179,14 @@ def judge(cfg: Config, res: RunResult) -> RunResult:
         if not res.console.strip() and res.stderr.strip():
             # QEMU refused to start (a bad -cpu property, a missing device):
             # its own first message is the one line worth showing.
-            res.outcome = Outcome.QEMU_START_FAILED
             first = res.stderr.strip().splitlines()[0]
-            res.error = f"config {name}: QEMU failed to start: {first}"
+            if QEMU_NO_H_RE.search(first):
+                res.outcome = Outcome.NO_H_EXTENSION
+                res.error = (f"config {name}: this QEMU cannot give the CPU the H extension "
+                             f"(-cpu {cfg.cpu}): {first}")
+            else:
+                res.outcome = Outcome.QEMU_START_FAILED
+                res.error = f"config {name}: QEMU failed to start: {first}"
         else:
             res.error = (f"config {name}: QEMU exited with status {res.exit_code} "
                          f"(expected {cfg.success.exit_code}); last console line: "

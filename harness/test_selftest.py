@@ -80,6 +80,15 @@ def test_no_h_extension(cfg):
     assert "\n" not in res.error
 
 
+def test_qemu_cannot_give_h(cfg):
+    # a CPU model QEMU will not extend: QEMU itself refuses to start
+    res = runner.run(cfg.with_overrides(cpu="sifive-u54,h=true"))
+    assert res.outcome is Outcome.NO_H_EXTENSION
+    assert res.error.startswith(f"config {NAME}: this QEMU cannot give the CPU the H extension "
+                                "(-cpu sifive-u54,h=true): qemu-system-riscv64: ")
+    assert res.log_path.exists()
+
+
 def test_qemu_rejects_cpu(cfg):
     res = runner.run(cfg.with_overrides(cpu="rv64,nosuchprop=on"))
     assert res.outcome is Outcome.QEMU_START_FAILED
