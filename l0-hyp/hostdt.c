@@ -287,6 +287,20 @@ static enum l0_hostdt_status parse_plic(const void *fdt, struct l0_platform *p,
 	return L0_HOSTDT_OK;
 }
 
+static enum l0_hostdt_status parse_fwcfg(const void *fdt, struct l0_platform *p,
+					 char *err, size_t errlen)
+{
+	static const char *const compat[] = {"qemu,fw-cfg-mmio", NULL};
+	int node = first_okay_compatible(fdt, compat);
+
+	if (node < 0)
+		return L0_HOSTDT_OK;
+	if (read_reg(fdt, node, 0, &p->fwcfg, err, errlen) != L0_HOSTDT_OK)
+		return L0_HOSTDT_BAD;
+	p->has_fwcfg = true;
+	return L0_HOSTDT_OK;
+}
+
 static enum l0_hostdt_status
 parse_chosen(const void *fdt, struct l0_platform *p, char *err, size_t errlen)
 {
@@ -340,6 +354,7 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 	    parse_cpus(fdt, hartid, p, err, errlen) != L0_HOSTDT_OK ||
 	    parse_uart(fdt, p, err, errlen) != L0_HOSTDT_OK ||
 	    parse_plic(fdt, p, err, errlen) != L0_HOSTDT_OK ||
+	    parse_fwcfg(fdt, p, err, errlen) != L0_HOSTDT_OK ||
 	    parse_chosen(fdt, p, err, errlen) != L0_HOSTDT_OK)
 		return L0_HOSTDT_BAD;
 	return L0_HOSTDT_OK;

@@ -68,6 +68,9 @@ struct l0_platform {
 	bool isa[L0_ISA_FEATURE_COUNT];
 	const char *mmu_type;
 
+	bool has_fwcfg; /* QEMU fw_cfg ("qemu,fw-cfg-mmio") */
+	struct l0_range fwcfg;
+
 	bool has_initrd;
 	struct l0_range initrd;
 	const char *bootargs;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fwcfg.h"
 #include "gmem.h"
 #include "guestdt.h"
 #include "hostdt.h"
@@ -74,6 +75,13 @@ static const char *const l0_busy_names[L0_BUSY_COUNT] = {
 	[L0_BUSY_HOST_DTB] = "the host DTB",
 	[L0_BUSY_L1_IMAGE] = "the L1 image (QEMU -initrd)",
 	[L0_BUSY_L1_INITRD] = "L1's initrd (l1.initrd)",
+};
+
+/* Where L1's initrd comes from (README: "L1's initrd"). */
+enum l0_initrd_source {
+	L0_INITRD_NONE,
+	L0_INITRD_HOST_MEMORY, /* l1.initrd=ADDR,SIZE: already in host RAM */
+	L0_INITRD_FWCFG,       /* QEMU -fw_cfg name=opt/rvnest/l1-initrd */
 };
 
 static void check_l1_initrd(const struct l0_range *busy)
@@ -152,6 +160,9 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	struct l0_range busy[L0_BUSY_COUNT] = {0};
 	struct l0_guestdt_input gdt = {0};
 	struct l0_l1_image img;
+	enum l0_initrd_source initrd_src = L0_INITRD_NONE;
+	uint64_t initrd_size = 0;
+	struct l0_fwcfg_file fwfile;
 	uint64_t dtb_gpa, initrd_gpa = 0, ram_end;
 	struct l0_vcpu *v;
 
@@ -200,9 +211,23 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	busy[L0_BUSY_HOST_DTB].size = host.fdt_size;
 	busy[L0_BUSY_L1_IMAGE] = host.initrd;
 	if (opts.has_l1_initrd) {
+		initrd_src = L0_INITRD_HOST_MEMORY;
+		initrd_size = opts.l1_initrd_size;
 		busy[L0_BUSY_L1_INITRD].base = opts.l1_initrd_addr;
 		busy[L0_BUSY_L1_INITRD].size = opts.l1_initrd_size;
 		check_l1_initrd(busy);
+	}
+	if (host.has_fwcfg && l0_fwcfg_find(host.fwcfg.base, L0_FWCFG_L1_INITRD,
+					    &fwfile) == L0_FWCFG_OK) {
+		if (initrd_src != L0_INITRD_NONE) {
+			snprintf(err, sizeof(err),
+				 "both l1.initrd= and fw_cfg %s name an L1 "
+				 "initrd",
+				 L0_FWCFG_L1_INITRD);
+			fail("two L1 initrds");
+		}
+		initrd_src = L0_INITRD_FWCFG;
+		initrd_size = fwfile.size;
 	}
 
 	guest.host = &host;
@@ -231,32 +256,40 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 
 	ram_end = guest.gmem.gpa + guest.gmem.size;
 	dtb_gpa = ram_end - L1_DTB_AREA;
-	if (opts.has_l1_initrd && opts.l1_initrd_size < dtb_gpa - img.hi)
-		initrd_gpa =
-			align_down(dtb_gpa - opts.l1_initrd_size, PAGE_SIZE);
-	if (img.hi > dtb_gpa ||
-	    (opts.has_l1_initrd && (!initrd_gpa || initrd_gpa < img.hi))) {
+	if (initrd_src != L0_INITRD_NONE && initrd_size < dtb_gpa - img.hi)
+		initrd_gpa = align_down(dtb_gpa - initrd_size, PAGE_SIZE);
+	if (img.hi > dtb_gpa || (initrd_src != L0_INITRD_NONE &&
+				 (!initrd_gpa || initrd_gpa < img.hi))) {
 		snprintf(err, sizeof(err),
 			 "L1 image (0x%llx-0x%llx)%s and DTB (2M) do not fit "
 			 "in l1.mem=%lluM",
 			 (unsigned long long)img.lo, (unsigned long long)img.hi,
-			 opts.has_l1_initrd ? ", initrd" : "",
+			 initrd_src != L0_INITRD_NONE ? ", initrd" : "",
 			 (unsigned long long)(opts.l1_mem >> 20));
 		fail("L1 image too large for its region");
 	}
-	if (opts.has_l1_initrd)
+	switch (initrd_src) {
+	case L0_INITRD_NONE:
+		break;
+	case L0_INITRD_HOST_MEMORY:
 		l0_gmem_write(&guest.gmem, initrd_gpa,
 			      (const void *)(uintptr_t)opts.l1_initrd_addr,
 			      opts.l1_initrd_size);
+		break;
+	case L0_INITRD_FWCFG:
+		l0_fwcfg_read_to_guest(host.fwcfg.base, &fwfile, &guest.gmem,
+				       initrd_gpa);
+		break;
+	}
 
 	choose_l1_features();
 	gdt.host = &host;
 	gdt.gmem = &guest.gmem;
 	memcpy(gdt.l1_has, guest.l1_has, sizeof(gdt.l1_has));
 	gdt.bootargs = opts.l1_bootargs;
-	gdt.has_initrd = opts.has_l1_initrd;
+	gdt.has_initrd = initrd_src != L0_INITRD_NONE;
 	gdt.initrd_gpa = initrd_gpa;
-	gdt.initrd_size = opts.l1_initrd_size;
+	gdt.initrd_size = initrd_size;
 	if (l0_guestdt_build(&gdt, l1_dtb, sizeof(l1_dtb), err, sizeof(err)) !=
 	    L0_GUESTDT_OK)
 		fail("cannot build L1 device tree");
@@ -275,10 +308,11 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	       l0_image_format_name(img.format), (unsigned long long)img.lo,
 	       (unsigned long long)img.hi, (unsigned long long)img.entry,
 	       (unsigned long long)dtb_gpa, fdt_totalsize(l1_dtb));
-	if (opts.has_l1_initrd)
-		printf("; initrd at 0x%llx (%llu bytes)",
+	if (initrd_src != L0_INITRD_NONE)
+		printf("; initrd (%s) at 0x%llx (%llu bytes)",
+		       initrd_src == L0_INITRD_FWCFG ? "fw_cfg" : "l1.initrd",
 		       (unsigned long long)initrd_gpa,
-		       (unsigned long long)opts.l1_initrd_size);
+		       (unsigned long long)initrd_size);
 	printf("; h=%d sstc=%d\n", guest.l1_has[L0_ISA_H] ? 1 : 0,
 	       guest.l1_has[L0_ISA_SSTC] ? 1 : 0);
 
