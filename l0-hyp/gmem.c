@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "gmem.h"
 
-#include <rvnest/csr.h>
 #include <rvnest/encoding.h>
 #include <stdio.h>
 #include <string.h>

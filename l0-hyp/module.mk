@@ -49,3 +49,15 @@ $(L0_PAYLOAD_BIN): $(L0_PAYLOAD_ELF)
 
 IMAGES += $(L0_ELF) $(L0_PAYLOAD_ELF) $(L0_PAYLOAD_BIN)
 HELP_CONFIGS += linux-l0 l0-smoke
+
+# Host unit tests of the parts of L0 that need no hart: options, the vPLIC
+# (against a buffer standing for the real PLIC), L1 RAM placement and the
+# G-stage (with the common walker).
+L0_UNIT := $(BUILD)/host/tests/test_l0
+L0_UNIT_OBJS := $(addprefix $(BUILD)/host/l0-hyp/,options.o vplic.o gmem.o \
+	tests/test_l0_options.o tests/test_l0_vplic.o tests/test_l0_gmem.o) \
+	$(BUILD)/host/common/pt.o
+$(L0_UNIT): $(L0_UNIT_OBJS) $(UNIT_MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+HOST_TESTS += $(L0_UNIT)

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Host tests of L0's option parser (l0-hyp/options.c). */
+#include "unit.h"
+
+#include <string.h>
+
+#include "../options.h"
+
+static struct l0_options o;
+static char err[256];
+
+static enum l0_options_status parse(const char *s)
+{
+	err[0] = '\0';
+	return l0_options_parse(s, &o, err, sizeof(err));
+}
+
+TEST(options_defaults)
+{
+	CHECK_EQ(parse(NULL), L0_OPTIONS_OK);
+	CHECK_EQ(o.l1_mem, 256UL << 20);
+	CHECK(!o.l1_h);
+	CHECK_EQ(o.gstage, PT_SV39X4);
+	CHECK_EQ(o.l1_sstc, L0_SSTC_AUTO);
+	CHECK(!o.has_l1_initrd);
+	CHECK_EQ(strlen(o.l1_bootargs), 0);
+	CHECK_EQ(parse(""), L0_OPTIONS_OK);
+}
+
+TEST(options_all)
+{
+	CHECK_EQ(parse("l1.mem=128M l1.h=1 l1.gstage=sv48 l1.sstc=0 "
+		       "l1.initrd=0xb0000000,0x1234 -- console=ttyS0 -- x"),
+		 L0_OPTIONS_OK);
+	CHECK_EQ(o.l1_mem, 128UL << 20);
+	CHECK(o.l1_h);
+	CHECK_EQ(o.gstage, PT_SV48X4);
+	CHECK_EQ(o.l1_sstc, L0_SSTC_OFF);
+	CHECK(o.has_l1_initrd);
+	CHECK_EQ(o.l1_initrd_addr, 0xb0000000UL);
+	CHECK_EQ(o.l1_initrd_size, 0x1234);
+	/* only the first " -- " separates: the rest is L1's, verbatim */
+	CHECK(!strcmp(o.l1_bootargs, "console=ttyS0 -- x"));
+}
+
+TEST(options_leading_separator)
+{
+	CHECK_EQ(parse("-- console=ttyS0 earlycon"), L0_OPTIONS_OK);
+	CHECK(!strcmp(o.l1_bootargs, "console=ttyS0 earlycon"));
+	CHECK_EQ(o.l1_mem, 256UL << 20);
+}
+
+TEST(options_sizes)
+{
+	CHECK_EQ(parse("l1.mem=1G"), L0_OPTIONS_OK);
+	CHECK_EQ(o.l1_mem, 1UL << 30);
+	CHECK_EQ(parse("l1.mem=0x400000"), L0_OPTIONS_OK);
+	CHECK_EQ(o.l1_mem, 4UL << 20);
+	CHECK_EQ(parse("l1.initrd=0x1000,4K"), L0_OPTIONS_OK);
+	CHECK_EQ(o.l1_initrd_size, 4096);
+}
+
+TEST(options_errors)
+{
+	/* each bad input is refused with a reason naming the option */
+	static const char *const bad[] = {
+		"l1.mem=3M", /* not a multiple of 2M */
+		"l1.mem=0",
+		"l1.mem=12Q",
+		"l1.mem=",
+		"l1.mem",
+		"l1.h=2",
+		"l1.gstage=sv57",
+		"l1.sstc=maybe",
+		"l1.initrd=0x1000",
+		"l1.initrd=0x1000,0",
+		"l1.initrd=zz,0x10",
+		"l1.initrd=0xffffffffffffffff,0x10",
+		"l1.mem=99999999999999999999",
+	};
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_EQ(parse(bad[i]), L0_OPTIONS_BAD);
+		CHECK(strstr(err, "l1.") != NULL);
+	}
+	CHECK_EQ(parse("console=ttyS0"), L0_OPTIONS_BAD);
+	CHECK(strstr(err, "unknown L0 option 'console=ttyS0'") != NULL);
+}
