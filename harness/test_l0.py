@@ -212,3 +212,50 @@ def test_linux_boots_on_l0(linux):
     # L1 was not given H: its /proc/cpuinfo must not claim it
     isa = [l for l in res.console.splitlines() if re.match(r"^isa\s*:", l)]
     assert isa and all(not re.match(r"^isa\s*:\s*rv64[a-z]*h", l) for l in isa), isa
+
+
+def linux_variant(linux, l0_options, l1_bootargs, loader_initrd=False):
+    """linux-l0 with L0 options before the ' -- ' and L1's after it;
+    optionally L1's initrd placed by -device loader + l1.initrd=ADDR,SIZE
+    instead of fw_cfg."""
+    initrd = Path(linux.values["initrd"])
+    extra = linux.extra_args
+    if loader_initrd:
+        addr = 0xb0000000  # clear of -initrd (0xa0200000) and DTB with -m 1G
+        l0_options += f" l1.initrd={addr:#x},{initrd.stat().st_size}"
+        extra = ()
+        devices = linux.devices + (f"loader,file={initrd},addr={addr:#x},force-raw=on",)
+        return linux.with_overrides(append=f"{l0_options} -- {l1_bootargs}",
+                                    extra_args=extra, devices=devices)
+    return linux.with_overrides(append=f"{l0_options} -- {l1_bootargs}")
+
+
+def test_linux_timer_through_sbi(linux):
+    """Without Sstc for L1, Linux's timer is SBI TIME: L0's timer fires and
+    becomes L1's timer interrupt."""
+    res = testing.run_ok(linux_variant(linux, "l1.sstc=0", "console=ttyS0 earlycon"),
+                         cache_key=(LINUX, "nosstc"))
+    s = stats(res)
+    assert s["causes"]["irq_s_timer"] > 0
+    assert int(s["virqs"]) >= s["causes"]["irq_s_timer"]
+    isa = [l for l in res.console.splitlines() if re.match(r"^isa\s*:", l)]
+    assert isa and all("sstc" not in l for l in isa), isa
+
+
+def test_linux_sbi_console_sv48(linux):
+    """The SBI console (hvc0, earlycon=sbi) through sbi-nested's DBCN, with
+    L0's G-stage in Sv48x4."""
+    res = testing.run_ok(linux_variant(linux, "l1.gstage=sv48", "console=hvc0 earlycon=sbi"),
+                         cache_key=(LINUX, "hvc0-sv48"))
+    assert res.protocol.boots[0]["gstage"] == "sv48x4"
+    assert any("console [hvc0] enabled" in l for l in res.console.splitlines())
+    assert "RVNEST linux-init marker=reached" in res.console.splitlines()
+
+
+def test_linux_initrd_by_loader(linux):
+    """L1's initrd placed in host RAM by QEMU's loader device and named by
+    l1.initrd=ADDR,SIZE (the gzip'd cpio must unpack intact: /init runs)."""
+    res = testing.run_ok(linux_variant(linux, "", "console=ttyS0", loader_initrd=True),
+                         cache_key=(LINUX, "loader"))
+    assert "initrd (l1.initrd)" in res.console
+    assert res.protocol.done["status"] == 0
