@@ -81,7 +81,7 @@ IMAGES :=
 HOST_TESTS :=
 HELP_CONFIGS :=
 
-include $(sort $(wildcard */module.mk))
+include $(sort $(wildcard */module.mk) $(wildcard tests/*/module.mk))
 
 .DEFAULT_GOAL := all
 
@@ -111,13 +111,16 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory pytest
 
+# make run/debug CONFIG=<name> L1=<image> INITRD=<file> BOOTARGS="..."
+BOOT_OVERRIDES = $(if $(L1),--l1 $(L1)) $(if $(INITRD),--initrd $(INITRD)) \
+		 $(if $(BOOTARGS),--bootargs "$(BOOTARGS)")
+
 run: deps
 	@$(MAKE) --no-print-directory all
 ifeq ($(CONFIG),)
 	$(PYTHON) -m benchmarks.run --quick
 else
-	$(PYTHON) -m harness.boot $(CONFIG) $(if $(L1),--l1 $(L1)) \
-	  $(if $(INITRD),--initrd $(INITRD)) $(if $(BOOTARGS),--bootargs "$(BOOTARGS)")
+	$(PYTHON) -m harness.boot $(CONFIG) $(BOOT_OVERRIDES)
 endif
 
 bench: deps
@@ -129,7 +132,7 @@ configs:
 
 debug: deps
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) -m harness.boot $(or $(CONFIG),single) --debug
+	$(PYTHON) -m harness.boot $(or $(CONFIG),single) --debug $(BOOT_OVERRIDES)
 
 coverage: deps
 	@$(MAKE) --no-print-directory $(HOST_TESTS)

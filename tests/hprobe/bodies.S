@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Probe bodies: leaf functions `unsigned long body(unsigned long a0)` that
+ * run in the probed mode. Each executes the one instruction under test, so
+ * the trap it raises (if any) names exactly that instruction in sepc, and
+ * stval/htinst can be checked against its encoding.
+ *
+ * Assembled without the C extension (except the explicitly compressed
+ * bodies) so the trapping instruction is the 32-bit encoding: stval and
+ * htinst then do not depend on the assembler's choice of compression.
+ */
+#include <rvnest/encoding.h>
+#include "hprobe.h"
+#include "csr_list.h"
+
+	.section .hp_gtext, "ax"
+	.option push
+	.option norvc
+	.option arch, +h
+
+	.macro BODY name
+	.globl \name
+	.balign 4
+\name:
+	.endm
+
+/* One accessor per CSR and CSR instruction form. The CSR number is part of
+ * the encoding, so each CSR needs its own. */
+	.macro CSR_OPS name, num
+	BODY hp_csr_\name\()_read
+	csrr	a0, \num
+	ret
+	BODY hp_csr_\name\()_rw
+	csrrw	a0, \num, a0
+	ret
+	BODY hp_csr_\name\()_rs
+	csrrs	a0, \num, a0
+	ret
+	BODY hp_csr_\name\()_rc
+	csrrc	a0, \num, a0
+	ret
+	BODY hp_csr_\name\()_rwi
+	csrrwi	a0, \num, HP_CSR_IMM
+	ret
+	BODY hp_csr_\name\()_rsi
+	csrrsi	a0, \num, HP_CSR_IMM
+	ret
+	BODY hp_csr_\name\()_rci
+	csrrci	a0, \num, HP_CSR_IMM
+	ret
+	/* zimm = 0: no write at all (spec "CSR Instructions"), so legal
+	 * even on a read-only CSR. */
+	BODY hp_csr_\name\()_rsi0
+	csrrsi	a0, \num, 0
+	ret
+	.endm
+
+#define HP_CSR_EMIT(name, num, flags, mask) CSR_OPS name, num;
+	HP_CSR_LIST(HP_CSR_EMIT)
+
+/* Explicit loads and stores. */
+BODY hp_b_ld
+	ld	a0, 0(a0)
+	ret
+BODY hp_b_lw
+	lw	a0, 0(a0)
+	ret
+BODY hp_b_sd
+	li	t0, HP_STORE_PATTERN
+	sd	t0, 0(a0)
+	li	a0, 0
+	ret
+BODY hp_b_sw
+	li	t0, HP_STORE_PATTERN
+	sw	t0, 0(a0)
+	li	a0, 0
+	ret
+	.option push
+	.option rvc
+	/* Compressed forms: the transformed instruction in htinst has bit 1
+	 * clear for a 16-bit original (spec "Transformed Instruction or
+	 * Pseudoinstruction for htinst"). */
+BODY hp_b_c_ld
+	c.ld	a0, 0(a0)
+	c.jr	ra
+BODY hp_b_c_sd
+	li	a5, HP_STORE_PATTERN
+	c.sd	a5, 0(a0)
+	c.li	a0, 0
+	c.jr	ra
+	.option pop
+
+/* Instruction fetch: jump to a0. The code page holds only RET, so a fetch
+ * that succeeds comes back here. */
+BODY hp_b_fetch
+	mv	t0, ra
+	jalr	a0
+	mv	ra, t0
+	li	a0, HP_FETCH_RETURNED
+	ret
+
+/* Hypervisor virtual-machine loads and stores. */
+BODY hp_b_hlv_b
+	hlv.b	a0, (a0)
+	ret
+BODY hp_b_hlv_bu
+	hlv.bu	a0, (a0)
+	ret
+BODY hp_b_hlv_h
+	hlv.h	a0, (a0)
+	ret
+BODY hp_b_hlv_hu
+	hlv.hu	a0, (a0)
+	ret
+BODY hp_b_hlv_w
+	hlv.w	a0, (a0)
+	ret
+BODY hp_b_hlv_wu
+	hlv.wu	a0, (a0)
+	ret
+BODY hp_b_hlv_d
+	hlv.d	a0, (a0)
+	ret
+BODY hp_b_hlvx_hu
+	hlvx.hu	a0, (a0)
+	ret
+BODY hp_b_hlvx_wu
+	hlvx.wu	a0, (a0)
+	ret
+BODY hp_b_hsv_b
+	li	t0, HP_STORE_PATTERN
+	hsv.b	t0, (a0)
+	li	a0, 0
+	ret
+BODY hp_b_hsv_h
+	li	t0, HP_STORE_PATTERN
+	hsv.h	t0, (a0)
+	li	a0, 0
+	ret
+BODY hp_b_hsv_w
+	li	t0, HP_STORE_PATTERN
+	hsv.w	t0, (a0)
+	li	a0, 0
+	ret
+BODY hp_b_hsv_d
+	li	t0, HP_STORE_PATTERN
+	hsv.d	t0, (a0)
+	li	a0, 0
+	ret
+
+/* Privileged instructions. */
+BODY hp_b_hfence_vvma
+	hfence.vvma zero, zero
+	li	a0, 0
+	ret
+BODY hp_b_hfence_gvma
+	hfence.gvma zero, zero
+	li	a0, 0
+	ret
+BODY hp_b_wfi
+	wfi
+	li	a0, 0
+	ret
+BODY hp_b_sret
+	sret
+	/* Never reached: only run where SRET must trap. */
+	li	a0, 0
+	ret
+BODY hp_b_sfence_vma
+	sfence.vma zero, zero
+	li	a0, 0
+	ret
+BODY hp_b_satp_read
+	csrr	a0, CSR_SATP
+	ret
+BODY hp_b_satp_write
+	csrrw	a0, CSR_SATP, a0
+	ret
+/* Counter reads: the value is not deterministic, only whether they trap. */
+BODY hp_b_rdcycle
+	csrr	t0, CSR_CYCLE
+	li	a0, 0
+	ret
+BODY hp_b_rdtime
+	csrr	t0, CSR_TIME
+	li	a0, 0
+	ret
+BODY hp_b_rdinstret
+	csrr	t0, CSR_INSTRET
+	li	a0, 0
+	ret
+
+/* Exceptions for the delegation probes. */
+BODY hp_b_ebreak
+	ebreak
+	li	a0, 0
+	ret
+BODY hp_b_ecall
+	li	a7, 0
+	ecall
+	li	a0, 0
+	ret
+BODY hp_b_illegal
+	/* csrrw x0, cycle, x0: a write to a read-only CSR is an illegal
+	 * instruction at every privilege level (spec "CSR Instructions"). */
+	unimp
+	li	a0, 0
+	ret
+
+/* Interrupt window and the views of sip/sie from the probed mode. */
+BODY hp_b_nop
+	.rept 16
+	nop
+	.endr
+	li	a0, 0
+	ret
+BODY hp_b_sip_read
+	csrr	a0, CSR_SIP
+	ret
+BODY hp_b_sie_read
+	csrr	a0, CSR_SIE
+	ret
+/* Enable interrupts from inside the guest, then give them a window. */
+BODY hp_b_enable_sie
+	csrsi	CSR_SSTATUS, SSTATUS_SIE
+	.rept 16
+	nop
+	.endr
+	li	a0, 0
+	ret
+
+	.option pop
