@@ -21,7 +21,7 @@ from harness import config, testing
 
 SMOKE = "l0-smoke"
 LINUX = "linux-l0"
-PAYLOAD_CHECKS = ("hartid", "dtb_header", "dtb_memory", "sbi_timer",
+PAYLOAD_CHECKS = ("hartid", "dtb_header", "dtb_memory", "isa_forms_agree", "sbi_timer",
                   "plic_in_dt", "plic_priority", "plic_claim_idle",
                   "load_outside_memory", "store_outside_memory")
 CHECK_RE = re.compile(r"^payload: (\S+) (ok|FAIL)\b")
@@ -90,6 +90,34 @@ def test_smoke_payload_same_on_opensbi(smoke):
     res = testing.run_ok(direct, cache_key=(SMOKE, "opensbi"))
     assert checks(res) == {c: "ok" for c in PAYLOAD_CHECKS}
     assert res.protocol.l0stats is None
+
+
+def isa_seen(res):
+    """(riscv,isa string, set of riscv,isa-extensions) the payload read."""
+    lines = res.console.splitlines()
+    string = [l.split("=", 1)[1] for l in lines if l.startswith("payload: isa string=")]
+    exts = [l.split("=", 1)[1] for l in lines if l.startswith("payload: isa extensions=")]
+    assert len(string) == 1 and len(exts) == 1, res.log_path
+    return string[0], set(exts[0].split(","))
+
+
+def test_isa_without_h_by_default(smoke):
+    res = testing.run_ok(smoke, cache_key=(SMOKE,))
+    string, exts = isa_seen(res)
+    assert "h" not in string.split("_")[0][4:] and "h" not in exts
+    assert not any(e.startswith("sh") for e in exts), exts
+    # what L0 does not virtualise is never advertised
+    assert not exts & {"sscofpmf", "smaia", "ssaia", "smstateen", "ssstateen"}
+
+
+def test_isa_with_h_when_asked(smoke):
+    """l1.h=1 (for the nested configurations): "h" in both DT forms."""
+    cfg = config.load(SMOKE, bootargs="l1.h=1")
+    res = testing.run_ok(cfg, cache_key=(SMOKE, "h1"))
+    string, exts = isa_seen(res)
+    assert "h" in string.split("_")[0][4:] and "h" in exts
+    assert res.protocol.boots[0]["h"] == "1"
+    assert checks(res)["isa_forms_agree"] == "ok"
 
 
 def test_timer_through_sbi_without_sstc(smoke):

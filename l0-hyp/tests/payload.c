@@ -10,7 +10,9 @@
  *   - the PLIC answers through L0's emulation (priority register
  *     round-trip, WARL mask, a claim with nothing pending reads 0);
  *   - loads and stores outside its memory raise the architectural access
- *     faults, with stval = the address, and execution continues.
+ *     faults, with stval = the address, and execution continues;
+ *   - the DT's two ISA forms (riscv,isa and riscv,isa-extensions) agree;
+ *     both are printed, so a test can see what the hart is said to have.
  * Run directly on OpenSBI it passes too (the faults then come from PMP /
  * the bus), which is the point: L0 must be indistinguishable.
  */
@@ -21,6 +23,7 @@
 #include <rvnest/sbi.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 void payload_main(unsigned long hartid, unsigned long dtb);
 void payload_trap_handler(void);
@@ -98,6 +101,53 @@ static void test_dtb(unsigned long dtb)
 		      dtb < base + size,
 	      "base=0x%lx size=0x%lx", (unsigned long)base,
 	      (unsigned long)size);
+}
+
+/* Is `ext` in the riscv,isa string? Single letters live in the part
+ * before the first '_' (after "rv64"), longer names are '_'-separated. */
+static int isa_string_has(const char *isa, const char *ext)
+{
+	size_t n = strlen(ext);
+	const char *p;
+
+	if (strncmp(isa, "rv64", 4))
+		return 0;
+	if (n == 1) {
+		for (p = isa + 4; *p && *p != '_'; p++)
+			if (*p == ext[0])
+				return 1;
+		return 0;
+	}
+	for (p = strchr(isa, '_'); p; p = strchr(p + 1, '_'))
+		if (!strncmp(p + 1, ext, n) && (p[n + 1] == '_' || !p[n + 1]))
+			return 1;
+	return 0;
+}
+
+static void test_isa(unsigned long dtb)
+{
+	const void *fdt = (const void *)dtb;
+	int cpu = fdt_path_offset(fdt, "/cpus/cpu@0"), len, missing = 0, n = 0;
+	const char *isa =
+		cpu >= 0 ? fdt_getprop(fdt, cpu, "riscv,isa", NULL) : NULL;
+	const char *ext =
+		cpu >= 0 ? fdt_getprop(fdt, cpu, "riscv,isa-extensions", &len)
+			 : NULL;
+
+	if (!isa || !ext) {
+		check("isa_forms_agree", 0, "isa=%p extensions=%p", (long)isa,
+		      (long)ext);
+		return;
+	}
+	printf("payload: isa string=%s\npayload: isa extensions=", isa);
+	for (const char *e = ext; e < ext + len; e += strlen(e) + 1) {
+		printf("%s%s", n++ ? "," : "", e);
+		if (!isa_string_has(isa, e))
+			missing++;
+	}
+	printf("\n");
+	check("isa_forms_agree", missing == 0, "extensions=%d missing=%d", n,
+	      missing);
 }
 
 static void test_timer(void)
@@ -191,6 +241,7 @@ void payload_main(unsigned long hartid, unsigned long dtb)
 	       hartid, dtb);
 	check("hartid", hartid == 0, "hartid=%lu%.0lu", hartid, 0);
 	test_dtb(dtb);
+	test_isa(dtb);
 	test_timer();
 	test_plic(dtb);
 	test_isolation();
