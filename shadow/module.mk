@@ -1,7 +1,8 @@
 # shadow/: the shadow G-stage (L2 GPA -> host PA), linked into L0 and
 # unit-tested on the host.
 SHADOW_SRCS := shadow/shadow.c
-# L0 links these objects (and COMMON_BM_OBJS, which has common/pt.c).
+# L0 links these objects (and COMMON_BM_OBJS, which has common/pt.c and
+# common/trap_names.c).
 SHADOW_BM_SRCS := $(SHADOW_SRCS)
 SHADOW_BM_OBJS = $(SHADOW_BM_SRCS:%.c=$(BUILD)/bm/%.o)
 CFLAGS_shadow := -Ishadow/include
@@ -9,7 +10,8 @@ CFLAGS_shadow := -Ishadow/include
 SHADOW_INCLUDE := -Ishadow/include
 
 SHADOW_TEST_OBJS := $(BUILD)/host/shadow/shadow.o \
-	$(BUILD)/host/common/pt.o $(UNIT_MAIN_OBJ)
+	$(BUILD)/host/common/pt.o $(BUILD)/host/common/trap_names.o \
+	$(UNIT_MAIN_OBJ)
 
 $(BUILD)/host/shadow/%.o: shadow/%.c | $(LIBFDT_STAMP)
 	@mkdir -p $(dir $@)

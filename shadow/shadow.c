@@ -11,8 +11,10 @@
 #include <shadow.h>
 
 #include <rvnest/encoding.h>
+#include <rvnest/trap_names.h>
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #define PTE_PERM (PTE_R | PTE_W | PTE_X)
@@ -698,4 +700,120 @@ void shadow_for_each_leaf(const struct shadow *s, shadow_leaf_fn fn, void *arg)
 			walk_table(s, i, s->slot[i].root_pa,
 				   pt_levels(s->cfg.mode) - 1, true, 0, fn,
 				   arg);
+}
+
+/* ---- counters as protocol fields ------------------------------------- */
+
+struct stat_field {
+	const char *name;
+	size_t offset;
+};
+
+#define STAT(field, label)                                  \
+	{                                                   \
+		label, offsetof(struct shadow_stats, field) \
+	}
+
+static const char *const fill_names[SHADOW_LEVELS_MAX] = {
+	"4k", "2m", "1g", "512g", "256t",
+};
+
+static const struct stat_field event_fields[] = {
+	STAT(translates, "translates"),
+	STAT(not_ram, "not_ram"),
+	STAT(l0_denied, "l0_denied"),
+	STAT(refills, "refills"),
+	STAT(ad_updates, "ad_updates"),
+	STAT(ad_races, "ad_races"),
+	STAT(pool_too_small, "pool_too_small"),
+	STAT(hgatp_writes, "hgatp_writes"),
+	STAT(hgatp_rejected, "hgatp_rejected"),
+};
+
+static const struct stat_field flush_fields[] = {
+	STAT(flush_all, "all"), STAT(flush_vmid, "vmid"),
+	STAT(flush_gpa, "gpa"), STAT(flush_hgatp, "hgatp"),
+	STAT(flush_mxr, "mxr"),
+};
+
+static const struct stat_field pool_fields[] = {
+	STAT(pool_used, "used"),
+	STAT(pool_high_water, "high_water"),
+	STAT(pool_exhausted, "exhausted"),
+};
+
+struct out {
+	char *buf;
+	unsigned long len, pos;
+	bool ok;
+};
+
+static void put(struct out *o, const char *sep, const char *name, uint64_t v)
+{
+	int n;
+
+	if (!o->ok)
+		return;
+	n = snprintf(o->buf + o->pos, o->len - o->pos, "%s%s:%llu", sep, name,
+		     (unsigned long long)v);
+	if (n < 0 || (unsigned long)n >= o->len - o->pos) {
+		o->ok = false;
+		return;
+	}
+	o->pos += (unsigned long)n;
+}
+
+static void put_key(struct out *o, const char *key)
+{
+	int n;
+
+	if (!o->ok)
+		return;
+	n = snprintf(o->buf + o->pos, o->len - o->pos,
+		     "%s%s=", o->pos ? " " : "", key);
+	if (n < 0 || (unsigned long)n >= o->len - o->pos) {
+		o->ok = false;
+		return;
+	}
+	o->pos += (unsigned long)n;
+}
+
+static void put_fields(struct out *o, const char *key,
+		       const struct shadow_stats *st,
+		       const struct stat_field *f, size_t n)
+{
+	put_key(o, key);
+	for (size_t i = 0; i < n; i++)
+		put(o, i ? "," : "", f[i].name,
+		    *(const uint64_t *)((const char *)st + f[i].offset));
+}
+
+bool shadow_stats_format(const struct shadow_stats *st, char *buf,
+			 unsigned long len)
+{
+	struct out o = {buf, len, 0, len > 0};
+	bool first = true;
+
+	if (len)
+		buf[0] = 0;
+	put_key(&o, "shadow_fills");
+	for (unsigned l = 0; l < SHADOW_LEVELS_MAX; l++)
+		put(&o, l ? "," : "", fill_names[l], st->fills[l]);
+	put_key(&o, "shadow_forwards");
+	for (unsigned c = 0; c < EXC_COUNT; c++) {
+		if (!st->forwards[c])
+			continue;
+		put(&o, first ? "" : ",", trap_cause_name(c), st->forwards[c]);
+		first = false;
+	}
+	/* an empty list still has a value: "none" */
+	if (first)
+		put(&o, "", "none", 0);
+	put_fields(&o, "shadow_events", st, event_fields,
+		   sizeof(event_fields) / sizeof(event_fields[0]));
+	put_fields(&o, "shadow_flushes", st, flush_fields,
+		   sizeof(flush_fields) / sizeof(flush_fields[0]));
+	put_fields(&o, "shadow_pool", st, pool_fields,
+		   sizeof(pool_fields) / sizeof(pool_fields[0]));
+	return o.ok;
 }

@@ -256,6 +256,18 @@ enum shadow_hw_fence shadow_invalidate_gpa(struct shadow *s, uint64_t gpa);
 enum shadow_hw_fence shadow_invalidate_gpa_vmid(struct shadow *s, uint64_t gpa,
 						uint64_t vmid);
 
+/* The counters as `key=value` fields for L0's `RVNEST l0stats` line
+ * (docs/protocol.md), no spaces inside a value:
+ *   shadow_fills=4k:N,2m:N,1g:N,512g:N,256t:N
+ *   shadow_forwards=<cause>:N,...   (nonzero only; trap_cause_name())
+ *   shadow_events=translates:N,not_ram:N,...
+ *   shadow_flushes=all:N,vmid:N,gpa:N,hgatp:N,mxr:N
+ *   shadow_pool=used:N,high_water:N,exhausted:N
+ * Returns false (buf holds a truncated, NUL-terminated line) if len was
+ * too small. */
+bool shadow_stats_format(const struct shadow_stats *st, char *buf,
+			 unsigned long len);
+
 /* Visit every installed shadow leaf of every slot (tests, debugging). */
 typedef void (*shadow_leaf_fn)(void *arg, unsigned slot, uint64_t gpa,
 			       uint64_t host_pa, uint64_t size, uint64_t pte);

@@ -789,3 +789,35 @@ TEST(shadow_l1_adue)
 	CHECK_EQ(r.cause, EXC_STORE_ACCESS);
 	w.reg[RAM_A].perm = RWX;
 }
+
+TEST(shadow_stats_format)
+{
+	struct shadow_stats st = {0};
+	char buf[512], small[40];
+
+	CHECK(shadow_stats_format(&st, buf, sizeof(buf)));
+	CHECK(strstr(buf, "shadow_fills=4k:0,2m:0,1g:0,512g:0,256t:0 ") == buf);
+	CHECK(strstr(buf, " shadow_forwards=none:0 ") != NULL);
+	st.fills[1] = 7;
+	st.forwards[EXC_LOAD_GUEST_PAGE_FAULT] = 3;
+	st.forwards[EXC_INST_ACCESS] = 1;
+	st.flush_gpa = 2;
+	st.pool_high_water = 65536;
+	st.not_ram = 5;
+	CHECK(shadow_stats_format(&st, buf, sizeof(buf)));
+	CHECK(strstr(buf, "shadow_fills=4k:0,2m:7,1g:0,") != NULL);
+	CHECK(strstr(buf, " shadow_forwards=inst_access_fault:1,"
+			  "load_guest_page_fault:3 ") != NULL);
+	CHECK(strstr(buf, " shadow_events=translates:0,not_ram:5,") != NULL);
+	CHECK(strstr(buf,
+		     " shadow_flushes=all:0,vmid:0,gpa:2,hgatp:0,mxr:0 ") !=
+	      NULL);
+	CHECK(strstr(buf, " shadow_pool=used:0,high_water:65536,exhausted:0") !=
+	      NULL);
+	CHECK(strchr(buf, '\n') == NULL);
+	/* too small: false, still terminated */
+	CHECK(!shadow_stats_format(&st, small, sizeof(small)));
+	CHECK(strlen(small) < sizeof(small));
+	CHECK(!shadow_stats_format(&st, buf, 0));
+	CHECK(!shadow_stats_format(&st, buf, 15));
+}
