@@ -126,6 +126,19 @@ def test_sbi_opensbi_passes():
     check_passes(boot("sbi-opensbi"), SBI_REQUIRED)
 
 
+def test_sbi_opensbi_without_h_extension():
+    """The hext.* expectations follow the hart's ISA in the DTB: without the
+    H extension the HFENCE functions are NOT_SUPPORTED, and the payload
+    still passes (so those checks do look at what the SBI answered)."""
+    cfg = testing.load_or_skip("sbi-opensbi").with_overrides(cpu="rv64,h=false")
+    res = testing.run_ok(cfg, cache_key=("sbi-payloads", "sbi-opensbi", "h=false"))
+    assert not has_h(res), f"the DTB still lists h with -cpu rv64,h=false ({res.log_path})"
+    check_passes(res, SBI_REQUIRED)
+    hext = {i: r for i, r in probes(res).items() if i.startswith(HEXT_PREFIX)}
+    assert hext, f"no hext.* checks ran ({res.log_path})"
+    assert all(r["err"] == "-2" for r in hext.values()), [r.line for r in hext.values()]
+
+
 def test_sbi_l0_passes():
     res = boot("sbi-l0")
     check_passes(res, SBI_REQUIRED)

@@ -62,6 +62,11 @@ void sbi_nested_dispatch(const struct sbi_nested *sn,
 	*res = (struct sbi_nested_result){
 		.error = SBI_ERR_NOT_SUPPORTED,
 		.action = SBI_NESTED_CONTINUE,
+		/* A v0.1 call returns a0 only, supported or not: its caller
+		 * expects a1 preserved (SBI spec "Legacy Extensions"). */
+		.legacy_a0_only =
+			req->eid >= sbi_nested_ext_legacy.extid_start &&
+			req->eid <= sbi_nested_ext_legacy.extid_end,
 	};
 
 	/* The caller is one of L1's harts by construction; a hart ID outside

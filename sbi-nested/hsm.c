@@ -11,7 +11,8 @@
 static long hsm_probe(const struct sbi_nested *sn, unsigned long eid)
 {
 	(void)eid;
-	return sn->ops->hart_get_status && sn->ops->hart_start;
+	return sn->ops->hart_get_status && sn->ops->hart_start &&
+	       sn->ops->guest_check;
 }
 
 /* "start_addr is not valid ... executable access to the address is

@@ -88,7 +88,7 @@ static void legacy_handle(const struct sbi_nested *sn,
 	unsigned long mask, base;
 	char c;
 
-	res->legacy_a0_only = true;
+	/* res->legacy_a0_only is already set by the dispatcher */
 	switch (req->eid) {
 	case SBI_EXT_LEGACY_SET_TIMER:
 		sn->ops->set_timer(sn->ctx, req->hartid, req->args[0]);

@@ -98,9 +98,11 @@ TEST(base_probe_missing_ops)
 	CHECK_EQ(base(f, SBI_BASE_PROBE_EXT, SBI_EXT_SRST).value, 1);
 	CHECK_EQ(mock_call(&f->sn, SBI_EXT_TIME, 0, 1, 0, 0, 0, 0).error,
 		 SBI_ERR_NOT_SUPPORTED);
-	CHECK_EQ(mock_call(&f->sn, SBI_EXT_LEGACY_SET_TIMER, 0, 1, 0, 0, 0, 0)
-			 .error,
-		 SBI_ERR_NOT_SUPPORTED);
+	struct sbi_nested_result r =
+		mock_call(&f->sn, SBI_EXT_LEGACY_SET_TIMER, 0, 1, 0, 0, 0, 0);
+	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED);
+	/* unsupported or not, a legacy call leaves a1 alone */
+	CHECK(r.legacy_a0_only);
 }
 
 TEST(base_probe_hsm_needs_status_too)
@@ -109,6 +111,10 @@ TEST(base_probe_hsm_needs_status_too)
 
 	f->ops.hart_get_status = NULL;
 	CHECK_EQ(base(f, SBI_BASE_PROBE_EXT, SBI_EXT_HSM).value, 0);
+	f = mock_setup();
+	f->ops.guest_check = NULL;
+	CHECK_EQ(base(f, SBI_BASE_PROBE_EXT, SBI_EXT_HSM).value, 0);
+	CHECK_EQ(base(f, SBI_BASE_PROBE_EXT, SBI_EXT_DBCN).value, 0);
 	f = mock_setup();
 	f->ops.guest_write = NULL;
 	CHECK_EQ(base(f, SBI_BASE_PROBE_EXT, SBI_EXT_DBCN).value, 0);

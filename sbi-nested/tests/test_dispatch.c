@@ -74,6 +74,7 @@ TEST(dispatch_base_cannot_be_disabled)
 	r = mock_call(&f->sn, SBI_EXT_LEGACY_CONSOLE_PUTCHAR, 0, 'x', 0, 0, 0,
 		      0);
 	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED);
+	CHECK(r.legacy_a0_only);
 	CHECK_EQ(f->m.out_len, 0);
 }
 
