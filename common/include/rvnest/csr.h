@@ -115,4 +115,45 @@ static inline unsigned long rd_instret(void)
 	return csr_read(CSR_INSTRET);
 }
 
+/*
+ * Hypervisor virtual-machine loads and stores ("Hypervisor Virtual-Machine
+ * Load and Store Instructions"): access guest memory as VS/VU-mode would
+ * (privilege from hstatus.SPVP, VS-stage by vsatp, then G-stage by hgatp).
+ * HLVX reads with execute permission: the way to fetch a guest's
+ * instruction for emulation. A fault traps to the caller's own handler.
+ */
+#define __HLV(name, insn, type)                                            \
+	static inline type name(unsigned long addr)                        \
+	{                                                                  \
+		type __v;                                                  \
+		__asm__ __volatile__(__H_INSN(insn " %0, (%1)")            \
+				     : "=r"(__v)                           \
+				     : "r"(addr)                           \
+				     : "memory");                          \
+		return __v;                                                \
+	}
+__HLV(hlv_b, "hlv.b", long)
+__HLV(hlv_bu, "hlv.bu", unsigned long)
+__HLV(hlv_h, "hlv.h", long)
+__HLV(hlv_hu, "hlv.hu", unsigned long)
+__HLV(hlv_w, "hlv.w", long)
+__HLV(hlv_wu, "hlv.wu", unsigned long)
+__HLV(hlv_d, "hlv.d", unsigned long)
+__HLV(hlvx_hu, "hlvx.hu", unsigned long)
+__HLV(hlvx_wu, "hlvx.wu", unsigned long)
+#undef __HLV
+
+#define __HSV(name, insn)                                                  \
+	static inline void name(unsigned long addr, unsigned long val)     \
+	{                                                                  \
+		__asm__ __volatile__(__H_INSN(insn " %0, (%1)")::"r"(val), \
+				     "r"(addr)                             \
+				     : "memory");                          \
+	}
+__HSV(hsv_b, "hsv.b")
+__HSV(hsv_h, "hsv.h")
+__HSV(hsv_w, "hsv.w")
+__HSV(hsv_d, "hsv.d")
+#undef __HSV
+
 #endif /* RVNEST_CSR_H */

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The microbenchmarks and the platform contract between an L2 micro-guest
+ * (guests/micro/) and whatever hosts it (l1-guest-hyp today, a KVM-based
+ * VMM later). guests/micro/README.md documents the same contract in prose.
+ *
+ * Benchmark names are fixed by docs/protocol.md; the IDs travel in
+ * SBI_EXT_RVNEST BENCH_BEGIN/BENCH_END (a0).
+ */
+#ifndef RVNEST_BENCH_H
+#define RVNEST_BENCH_H
+
+#include <rvnest/encoding.h>
+
+/* ---- L2 guest physical memory map ------------------------------------ */
+#define L2_RAM_BASE _UL(0x80000000)
+#define L2_RAM_SIZE _UL(0x400000) /* 4 MiB */
+/* The upper half of RAM is never touched before the gstage_fault
+ * benchmark, so each of its pages is first touched there. The guest's
+ * image, data and stack live below it (guests/micro/micro.ld). */
+#define L2_FRESH_BASE (L2_RAM_BASE + _UL(0x200000))
+#define L2_FRESH_SIZE _UL(0x200000)
+
+/* ---- the MMIO test device ----------------------------------------------
+ * One 4 KiB page of 64-bit registers (accessed with 4- or 8-byte aligned
+ * loads/stores; anything else is a guest error). Its interrupt line is the
+ * guest's supervisor external interrupt (scause = interrupt 9) directly:
+ * there is no interrupt controller in the micro-guest platform. */
+#define TESTDEV_BASE _UL(0x10080000)
+#define TESTDEV_SIZE _UL(0x1000)
+#define TESTDEV_REG_ID 0x00	      /* RO: TESTDEV_MAGIC */
+#define TESTDEV_REG_SCRATCH 0x08      /* RW: reads return the last write */
+#define TESTDEV_REG_IRQ_RAISE 0x10    /* WO: assert the interrupt line */
+#define TESTDEV_REG_IRQ_ACK 0x18      /* WO: deassert it (completion) */
+#define TESTDEV_REG_IRQ_COUNT 0x20    /* RO: interrupts raised so far */
+#define TESTDEV_MAGIC _UL(0x52564e54) /* "RVNT" */
+
+#ifndef __ASSEMBLER__
+
+enum bench_id {
+	BENCH_HYPERCALL,
+	BENCH_MMIO,
+	BENCH_IPI,
+	BENCH_VIRQ,
+	BENCH_GSTAGE_FAULT,
+	BENCH_TIMER,
+	BENCH_COMPUTE,
+	BENCH_COUNT,
+};
+
+/* docs/protocol.md names; NULL for an id that is not a benchmark. */
+static inline const char *bench_name(unsigned long id)
+{
+	switch (id) {
+	case BENCH_HYPERCALL:
+		return "hypercall";
+	case BENCH_MMIO:
+		return "mmio";
+	case BENCH_IPI:
+		return "ipi";
+	case BENCH_VIRQ:
+		return "virq";
+	case BENCH_GSTAGE_FAULT:
+		return "gstage_fault";
+	case BENCH_TIMER:
+		return "timer";
+	case BENCH_COMPUTE:
+		return "compute";
+	default:
+		return 0;
+	}
+}
+
+#endif /* __ASSEMBLER__ */
+#endif /* RVNEST_BENCH_H */

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * L2's G-stage (Sv39x4) and L1's page pool.
+ *
+ * L2's RAM is mapped in two ways, both through common/pt.c:
+ *  - the lower half (image, data, stack) eagerly at boot, as one 2 MiB
+ *    block, so L2's ordinary run takes no G-stage faults;
+ *  - the upper half (L2_FRESH_BASE..) lazily: the first access to a page
+ *    takes a guest-page fault, L1 allocates a zeroed page from its pool,
+ *    maps it and fences (HFENCE.GVMA), and L2 retries the access. That is
+ *    the gstage_fault benchmark.
+ * GPAs outside RAM are the test device's page (emulated, never mapped) or
+ * a guest error.
+ */
+#include "l1.h"
+
+#include <rvnest/csr.h>
+#include <string.h>
+
+#define L1_VMID 1
+#define L1_EAGER_SIZE (L2_FRESH_BASE - L2_RAM_BASE)
+#define L1_EAGER_ALIGN L1_EAGER_SIZE /* lets pt_map use a 2 MiB leaf */
+/* G-stage leaves: U=1 is required for every G-stage leaf (guest accesses
+ * are treated as U-mode, "Guest Physical Address Translation"); A and D
+ * preset because QEMU (Svade) faults on A=0 / D=0 instead of setting. */
+#define L1_GSTAGE_RAM_FLAGS (PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
+
+static struct {
+	uint64_t base, next, end;
+} pool;
+
+static uint64_t gstage_root;
+static uint64_t eager_pa; /* backing of the eagerly mapped lower half */
+
+void l1_pool_init(uint64_t base, uint64_t end)
+{
+	pool.base = base;
+	pool.next = base;
+	pool.end = end;
+}
+
+uint64_t l1_pool_alloc(uint64_t size, uint64_t align)
+{
+	uint64_t p = (pool.next + align - 1) & ~(align - 1);
+
+	if (p < pool.next || p + size > pool.end || p + size < p)
+		return 0;
+	pool.next = p + size;
+	memset((void *)(uintptr_t)p, 0, size);
+	return p;
+}
+
+uint64_t l1_pool_free_bytes(void)
+{
+	return pool.end - pool.next;
+}
+
+/* pt_mem over L1's own physical memory (L1 runs with satp bare). Table
+ * pages only ever come from the pool, so nothing else is touched. */
+static bool in_pool(uint64_t pa, uint64_t size)
+{
+	return pa >= pool.base && pa + size <= pool.next && pa + size > pa;
+}
+
+static bool read_pte(void *ctx, uint64_t pa, uint64_t *pte)
+{
+	(void)ctx;
+	if (!in_pool(pa, sizeof(*pte)) || (pa & (sizeof(*pte) - 1)))
+		return false;
+	*pte = *(volatile uint64_t *)(uintptr_t)pa;
+	return true;
+}
+
+static bool write_pte(void *ctx, uint64_t pa, uint64_t pte)
+{
+	(void)ctx;
+	if (!in_pool(pa, sizeof(pte)) || (pa & (sizeof(pte) - 1)))
+		return false;
+	*(volatile uint64_t *)(uintptr_t)pa = pte;
+	return true;
+}
+
+static uint64_t alloc_table(void *ctx, uint64_t size)
+{
+	(void)ctx;
+	return l1_pool_alloc(size, size);
+}
+
+static const struct pt_mem gstage_mem = {
+	.read_pte = read_pte,
+	.write_pte = write_pte,
+	.alloc_table = alloc_table,
+};
+
+static const struct pt_walk_opts gstage_opts = {.gstage = true};
+
+const char *l1_gstage_init(const void *image, size_t image_size)
+{
+	unsigned long hgatp;
+
+	if (image_size == 0 || image_size > L1_EAGER_SIZE)
+		return "l2_image_size_invalid";
+	/* The x4 root is 16 KiB, 16 KiB aligned ("Guest Physical Address
+	 * Translation"). */
+	gstage_root =
+		l1_pool_alloc(pt_root_size(PT_SV39X4), pt_root_size(PT_SV39X4));
+	eager_pa = l1_pool_alloc(L1_EAGER_SIZE, L1_EAGER_ALIGN);
+	if (!gstage_root || !eager_pa)
+		return "pool_exhausted_at_boot";
+	memcpy((void *)(uintptr_t)eager_pa, image, image_size);
+	if (pt_map(PT_SV39X4, &gstage_mem, gstage_root, L2_RAM_BASE, eager_pa,
+		   L1_EAGER_SIZE, L1_GSTAGE_RAM_FLAGS, 0))
+		return "gstage_map_failed";
+
+	hgatp = ((unsigned long)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
+		((unsigned long)L1_VMID << HGATP_VMID_SHIFT) |
+		(gstage_root >> PAGE_SHIFT);
+	csr_write(CSR_HGATP, hgatp);
+	/* hgatp.MODE is WARL: an unsupported mode reads back as another. */
+	if ((csr_read(CSR_HGATP) & ATP_MODE) >> ATP_MODE_SHIFT != ATP_MODE_SV39)
+		return "sv39x4_not_supported";
+	/* Nothing of this VMID may be cached from before ("Hypervisor
+	 * Memory-Management Fence Instructions"). */
+	hfence_gvma_all();
+	return NULL;
+}
+
+bool l1_gpa_to_pa(uint64_t gpa, enum pt_access access, uint64_t *pa)
+{
+	struct pt_walk_result r = pt_walk(PT_SV39X4, &gstage_mem, gstage_root,
+					  gpa, access, &gstage_opts);
+
+	if (r.status != PT_WALK_OK)
+		return false;
+	*pa = r.pa;
+	return true;
+}
+
+static bool gpa_in_ram(uint64_t gpa)
+{
+	return gpa >= L2_RAM_BASE && gpa - L2_RAM_BASE < L2_RAM_SIZE;
+}
+
+/* The faulting GPA: htval holds it shifted right by 2 ("Hypervisor Trap
+ * Value Register"); the low two bits come from the guest virtual address
+ * (same page offset). htval may be 0 ("either zero or the GPA"): then,
+ * with VS-stage translation off, the GPA is stval itself. */
+static bool fault_gpa(const struct l1_vcpu *v, uint64_t *gpa)
+{
+	if (v->trap.htval) {
+		*gpa = (v->trap.htval << 2) | (v->trap.stval & 3);
+		return true;
+	}
+	if ((csr_read(CSR_VSATP) & ATP_MODE) == 0) {
+		*gpa = v->trap.stval;
+		return true;
+	}
+	return false;
+}
+
+static enum l1_exit lazy_fill(struct l1_vcpu *v, uint64_t gpa)
+{
+	uint64_t page = gpa & ~(PAGE_SIZE - 1);
+	struct pt_walk_result r;
+	uint64_t pa;
+
+	r = pt_walk(PT_SV39X4, &gstage_mem, gstage_root, page, PT_ACCESS_READ,
+		    &gstage_opts);
+	if (r.status != PT_WALK_INVALID)
+		/* Mapped (and L1 maps RAM with every permission): a fault
+		 * here means the hardware and the table disagree. */
+		return l1_fail(v, "gstage_fault_on_mapped_page");
+	pa = l1_pool_alloc(PAGE_SIZE, PAGE_SIZE);
+	if (!pa)
+		return l1_fail(v, "pool_exhausted");
+	if (pt_map(PT_SV39X4, &gstage_mem, gstage_root, page, pa, PAGE_SIZE,
+		   L1_GSTAGE_RAM_FLAGS, PAGE_SIZE))
+		return l1_fail(v, "gstage_map_failed");
+	/* The invalid entry may be cached: fence that GPA before retrying
+	 * ("Hypervisor Memory-Management Fence Instructions"). */
+	hfence_gvma_gpa(page);
+	return L1_EXIT_RESUME; /* sepc unchanged: L2 retries the access */
+}
+
+enum l1_exit l1_guest_page_fault(struct l1_vcpu *v)
+{
+	uint64_t gpa;
+
+	if (!fault_gpa(v, &gpa))
+		return l1_fail(v, "guest_page_fault_without_gpa");
+	if (gpa_in_ram(gpa))
+		return lazy_fill(v, gpa);
+	if (l1_gpa_is_testdev(gpa)) {
+		if ((v->trap.scause & ~CAUSE_INTERRUPT) ==
+		    EXC_INST_GUEST_PAGE_FAULT)
+			return l1_fail(v, "instruction_fetch_from_mmio");
+		return l1_testdev_mmio(v, gpa);
+	}
+	return l1_fail(v, "guest_page_fault_outside_ram");
+}

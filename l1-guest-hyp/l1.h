@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * l1-guest-hyp private interfaces. One vCPU (the L2 micro-guest), one hart.
+ * The layout constants at the top are shared with switch.S.
+ */
+#ifndef L1_H
+#define L1_H
+
+/* struct l1_vcpu layout for switch.S: gpr[32] (slot 0 unused), sepc, then
+ * L1's own callee-saved context (ra, sp, gp, tp, s0..s11). */
+#define L1_REG_BYTES 8
+#define L1_VCPU_SEPC (32 * L1_REG_BYTES)
+#define L1_VCPU_HOST (33 * L1_REG_BYTES)
+#define L1_HOST_REGS 16
+
+#ifndef __ASSEMBLER__
+
+#include <rvnest/bench.h>
+#include <rvnest/encoding.h>
+#include <rvnest/pt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit statistics: one counter per cause; the extra slot of each array
+ * counts causes beyond the named ones. */
+#define L1_IRQ_SLOTS 16
+struct l1_exit_stats {
+	uint64_t exc[EXC_COUNT + 1];
+	uint64_t irq[L1_IRQ_SLOTS + 1];
+	uint64_t total;
+};
+
+/* What the trap left in the CSRs, read once right after the exit. */
+struct l1_trap {
+	unsigned long scause, stval, htval, htinst, hstatus;
+};
+
+/* The emulated MMIO test device (rvnest/bench.h). */
+struct l1_testdev {
+	uint64_t scratch;
+	uint64_t irq_count;
+	bool irq_line;
+};
+
+struct l1_vcpu {
+	unsigned long gpr[32];
+	unsigned long sepc;
+	unsigned long host[L1_HOST_REGS];
+
+	struct l1_trap trap;
+	struct l1_exit_stats stats;
+	struct l1_exit_stats bench_start; /* snapshot at BENCH_BEGIN */
+	bool bench_active;
+	unsigned long bench_id;
+	unsigned bench_done_mask; /* bit per enum bench_id reported */
+
+	struct l1_testdev dev;
+	unsigned long hartid; /* the L2 hart id (virtual) */
+
+	/* Set by a handler that returns L1_EXIT_FAILED / SHUTDOWN. */
+	const char *fail_msg;
+	unsigned long shutdown_reason;
+};
+
+_Static_assert(offsetof(struct l1_vcpu, sepc) == L1_VCPU_SEPC,
+	       "switch.S sepc offset");
+_Static_assert(offsetof(struct l1_vcpu, host) == L1_VCPU_HOST,
+	       "switch.S host context offset");
+
+/* Outcome of handling one exit: decided by the handler, acted on in one
+ * place (l1_run in main.c). */
+enum l1_exit {
+	L1_EXIT_RESUME,	    /* handled: re-enter L2 at vcpu->sepc */
+	L1_EXIT_SHUTDOWN,   /* L2 asked SRST: finish with its reason */
+	L1_EXIT_UNEXPECTED, /* no handler for this cause */
+	L1_EXIT_FAILED,	    /* a handler refused; vcpu->fail_msg says why */
+};
+
+/* Machine facts found at boot. */
+struct l1_platform {
+	unsigned long hartid;
+	uint64_t mem_base, mem_size;
+	bool has_h;
+	bool sstc;
+	uint64_t timebase_hz;
+};
+
+extern struct l1_platform l1_plat;
+
+/* switch.S */
+void l1_enter_guest(struct l1_vcpu *v);
+void l1_trap_entry(void);
+void __attribute__((noreturn)) l1_self_trap(void);
+
+/* exit.c: the exit dispatcher and its counters */
+enum l1_exit l1_handle_exit(struct l1_vcpu *v);
+void l1_count_exit(struct l1_exit_stats *s, unsigned long scause);
+enum l1_exit l1_fail(struct l1_vcpu *v, const char *msg);
+
+/* gstage.c: page pool, G-stage for L2, guest memory access */
+void l1_pool_init(uint64_t base, uint64_t end);
+uint64_t l1_pool_alloc(uint64_t size, uint64_t align);
+uint64_t l1_pool_free_bytes(void);
+/* Build L2's G-stage, copy the image in, program hgatp. Returns NULL or a
+ * failure message. */
+const char *l1_gstage_init(const void *image, size_t image_size);
+/* Translate an L2 GPA through L1's G-stage; false if unmapped. */
+bool l1_gpa_to_pa(uint64_t gpa, enum pt_access access, uint64_t *pa);
+enum l1_exit l1_guest_page_fault(struct l1_vcpu *v);
+
+/* testdev.c: the emulated MMIO device */
+enum l1_exit l1_testdev_mmio(struct l1_vcpu *v, uint64_t gpa);
+bool l1_gpa_is_testdev(uint64_t gpa);
+
+/* sbi.c: the SBI L1 offers L2 */
+enum l1_exit l1_sbi_call(struct l1_vcpu *v);
+
+/* vtimer.c: timer and IPI injection */
+void l1_vtimer_init(void);
+void l1_vtimer_set(uint64_t deadline);
+enum l1_exit l1_vtimer_host_irq(struct l1_vcpu *v);
+void l1_inject_ipi(void);
+
+/* bench.c: BENCH_BEGIN / BENCH_END accounting */
+long l1_bench_begin(struct l1_vcpu *v, unsigned long id);
+long l1_bench_end(struct l1_vcpu *v, const unsigned long *args);
+bool l1_bench_all_done(const struct l1_vcpu *v);
+
+#endif /* __ASSEMBLER__ */
+#endif /* L1_H */

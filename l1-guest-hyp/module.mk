@@ -1,0 +1,31 @@
+# l1-guest-hyp: the HS-mode guest hypervisor (L1). Contract with the harness:
+# $(BUILD)/l1-guest-hyp/l1-guest-hyp.elf, booted with QEMU -kernel.
+
+RVNEST_GIT_REV ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+CFLAGS_l1-guest-hyp := -DRVNEST_VERSION=\"$(RVNEST_GIT_REV)\"
+
+L1_SRCS := main.c exit.c gstage.c testdev.c sbi.c vtimer.c bench.c
+L1_ASMS := start.S switch.S
+L1_OBJS := $(L1_SRCS:%.c=$(BUILD)/bm/l1-guest-hyp/%.o) \
+	   $(L1_ASMS:%.S=$(BUILD)/bm/l1-guest-hyp/%.o) \
+	   $(BUILD)/bm/l1-guest-hyp/l2_image.o
+# The common code L1 uses, listed explicitly (see guests/micro/module.mk).
+L1_COMMON_OBJS := $(BUILD)/bm/common/console.o \
+		  $(BUILD)/bm/common/sbi_client.o \
+		  $(BUILD)/bm/common/trap_names.o \
+		  $(BUILD)/bm/common/insn.o \
+		  $(BUILD)/bm/common/pt.o \
+		  $(BUILD)/bm/common/fdt_util.o
+L1_ELF := $(BUILD)/l1-guest-hyp/l1-guest-hyp.elf
+
+# The L2 image is embedded with .incbin: rebuild when it changes.
+$(BUILD)/bm/l1-guest-hyp/l2_image.o: l1-guest-hyp/l2_image.S $(MICRO_BIN)
+	@mkdir -p $(dir $@)
+	$(BM_CC) $(BM_ASFLAGS) -DL2_IMAGE_PATH=\"$(MICRO_BIN)\" -c $< -o $@
+
+$(L1_ELF): $(L1_OBJS) $(L1_COMMON_OBJS) $(LIBFDT_BM) l1-guest-hyp/l1.ld
+	@mkdir -p $(dir $@)
+	$(BM_CC) $(BM_LDFLAGS) -T l1-guest-hyp/l1.ld -o $@ \
+		$(filter %.o,$^) $(LIBFDT_BM)
+
+IMAGES += $(L1_ELF)
