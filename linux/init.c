@@ -1,0 +1,330 @@
+/*
+ * rvnest linux-init: the static /init of the L1 Linux guest.
+ *
+ * It proves that the kernel reached user space, shows what the kernel sees
+ * (uname, /proc/cpuinfo), checks that KVM works inside this guest, and powers
+ * the machine off through the kernel's SBI SRST path so QEMU exits. Every
+ * result is a console-protocol line (docs/protocol.md); any failure prints
+ * `RVNEST error` and a non-zero `RVNEST done` before the power-off, so a run
+ * never ends silently and never hangs in /init.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#ifndef RVNEST_VERSION
+#error "build with -DRVNEST_VERSION=\"<git revision>\" (linux/module.mk)"
+#endif
+
+#define CONSOLE_PATH "/dev/console"
+#define CPUINFO_PATH "/proc/cpuinfo"
+#define UPTIME_PATH "/proc/uptime"
+#define KVM_PATH "/dev/kvm"
+/* KVM_CREATE_VM's machine type: 0 is the architecture's default VM, the only
+ * one riscv has (Documentation/virt/kvm/api.rst, KVM_CREATE_VM). */
+#define KVM_VM_TYPE_DEFAULT 0
+/* The vCPU to create: the VM's first (KVM_CREATE_VCPU takes the vcpu id). */
+#define KVM_FIRST_VCPU_ID 0
+
+/* What the run as a whole amounts to; printed as `RVNEST done status=`. */
+enum init_status {
+	INIT_OK = 0,
+	INIT_FAILED = 1,
+};
+
+/* The pseudo file systems /init needs, mounted in this order. */
+struct init_mount {
+	const char *source;
+	const char *target;
+	const char *fstype;
+};
+
+static const struct init_mount init_mounts[] = {
+	{"devtmpfs", "/dev", "devtmpfs"},
+	{"proc", "/proc", "proc"},
+	{"sysfs", "/sys", "sysfs"},
+};
+
+/* The first failure, reported once the console is known to work. */
+struct init_failure {
+	const char *msg;
+	const char *what;
+	int err;
+};
+
+static const char *errno_name(int err)
+{
+	const char *name = strerrorname_np(err);
+
+	return name ? name : "unknown_errno";
+}
+
+static void report_error(const struct init_failure *f)
+{
+	printf("RVNEST error msg=%s what=%s errno=%s\n", f->msg, f->what,
+	       errno_name(f->err));
+}
+
+static void fail(struct init_failure *f, const char *msg, const char *what,
+		 int err)
+{
+	f->msg = msg;
+	f->what = what;
+	f->err = err;
+}
+
+static enum init_status mount_all(struct init_failure *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(init_mounts) / sizeof(init_mounts[0]); i++) {
+		const struct init_mount *m = &init_mounts[i];
+
+		/* The initramfs list creates the mount points; an initrd
+		 * brought by a researcher may not have them. */
+		if (mkdir(m->target, 0755) != 0 && errno != EEXIST) {
+			fail(f, "mkdir_failed", m->target, errno);
+			return INIT_FAILED;
+		}
+		if (mount(m->source, m->target, m->fstype, 0, NULL) != 0) {
+			fail(f, "mount_failed", m->target, errno);
+			return INIT_FAILED;
+		}
+	}
+	return INIT_OK;
+}
+
+/*
+ * The kernel opens /dev/console as fds 0-2 for init if the initramfs has that
+ * node (ours has). An initramfs without it leaves init with no console, so
+ * reopen it from devtmpfs, which mount_all() has mounted by now.
+ */
+static void ensure_console(void)
+{
+	int fd;
+
+	if (fcntl(STDOUT_FILENO, F_GETFD) != -1)
+		return;
+	fd = open(CONSOLE_PATH, O_RDWR | O_NOCTTY);
+	if (fd < 0)
+		return; /* nothing left to print to; the power-off still ends
+			   the run, and the harness reports the missing lines */
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
+/* Protocol values contain no spaces (docs/protocol.md). */
+static void print_value(const char *s)
+{
+	for (; *s; s++)
+		putchar(*s == ' ' ? '_' : *s);
+}
+
+static enum init_status show_uname(struct init_failure *f)
+{
+	struct utsname u;
+
+	if (uname(&u) != 0) {
+		fail(f, "uname_failed", "uname", errno);
+		return INIT_FAILED;
+	}
+	printf("linux-init: %s %s %s %s\n", u.sysname, u.release, u.version,
+	       u.machine);
+	printf("RVNEST probe id=uname sysname=");
+	print_value(u.sysname);
+	printf(" release=");
+	print_value(u.release);
+	printf(" machine=");
+	print_value(u.machine);
+	printf(" version=");
+	print_value(u.version);
+	printf("\n");
+	return INIT_OK;
+}
+
+static enum init_status show_file(struct init_failure *f, const char *path)
+{
+	char buf[512];
+	FILE *in = fopen(path, "r");
+	size_t n;
+
+	if (!in) {
+		fail(f, "open_failed", path, errno);
+		return INIT_FAILED;
+	}
+	printf("linux-init: begin %s\n", path);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, stdout);
+	if (ferror(in)) {
+		fail(f, "read_failed", path, errno);
+		fclose(in);
+		return INIT_FAILED;
+	}
+	fclose(in);
+	printf("linux-init: end %s\n", path);
+	return INIT_OK;
+}
+
+/* Seconds since the kernel started, as the kernel counts them. */
+static enum init_status show_uptime(struct init_failure *f)
+{
+	char buf[64];
+	FILE *in = fopen(UPTIME_PATH, "r");
+	char *space;
+
+	if (!in) {
+		fail(f, "open_failed", UPTIME_PATH, errno);
+		return INIT_FAILED;
+	}
+	if (!fgets(buf, sizeof(buf), in)) {
+		fail(f, "read_failed", UPTIME_PATH, ferror(in) ? errno : EIO);
+		fclose(in);
+		return INIT_FAILED;
+	}
+	fclose(in);
+	/* /proc/uptime is "<uptime> <idle>" (proc(5)). */
+	space = strchr(buf, ' ');
+	if (space)
+		*space = '\0';
+	printf("RVNEST probe id=uptime seconds=%s\n", buf);
+	return INIT_OK;
+}
+
+/* The KVM steps whose result is "ok", the errno's name, or "skipped". */
+enum kvm_step_id {
+	KVM_STEP_VM,
+	KVM_STEP_VCPU,
+	KVM_STEP_COUNT,
+};
+
+static const char *const kvm_step_keys[KVM_STEP_COUNT] = {
+	[KVM_STEP_VM] = "create_vm",
+	[KVM_STEP_VCPU] = "create_vcpu",
+};
+
+/* api: the KVM API version, or NULL before it is known */
+static void print_kvm(const char *dev, const char *api,
+		      const char *const result[KVM_STEP_COUNT])
+{
+	size_t i;
+
+	printf("RVNEST probe id=kvm dev=%s api=%s", dev, api ? api : "none");
+	for (i = 0; i < KVM_STEP_COUNT; i++)
+		printf(" %s=%s", kvm_step_keys[i], result[i]);
+	printf("\n");
+}
+
+/*
+ * /dev/kvm absent is a fact to report, not a failure: KVM registers the
+ * device only when the hart has the H extension (a guest of an L0 that does
+ * not offer "h" has none). /dev/kvm present but not working is a failure.
+ */
+static enum init_status check_kvm(struct init_failure *f)
+{
+	const char *result[KVM_STEP_COUNT] = {"skipped", "skipped"};
+	enum init_status status = INIT_FAILED;
+	int kvm, vm = -1, vcpu = -1, api;
+	char api_text[16];
+	const char *api_shown = NULL;
+	struct stat st;
+
+	if (stat(KVM_PATH, &st) != 0) {
+		if (errno != ENOENT) {
+			fail(f, "stat_failed", KVM_PATH, errno);
+			return INIT_FAILED;
+		}
+		print_kvm("absent", NULL, result);
+		return INIT_OK;
+	}
+
+	kvm = open(KVM_PATH, O_RDWR | O_CLOEXEC);
+	if (kvm < 0) {
+		fail(f, "open_failed", KVM_PATH, errno);
+		goto out;
+	}
+	api = ioctl(kvm, KVM_GET_API_VERSION, 0);
+	if (api < 0) {
+		fail(f, "kvm_get_api_version_failed", KVM_PATH, errno);
+		goto out;
+	}
+	snprintf(api_text, sizeof(api_text), "%d", api);
+	api_shown = api_text;
+	if (api != KVM_API_VERSION) {
+		fail(f, "kvm_api_version_mismatch", KVM_PATH, EPROTO);
+		goto out;
+	}
+	vm = ioctl(kvm, KVM_CREATE_VM, KVM_VM_TYPE_DEFAULT);
+	if (vm < 0) {
+		result[KVM_STEP_VM] = errno_name(errno);
+		fail(f, "kvm_create_vm_failed", KVM_PATH, errno);
+		goto out;
+	}
+	result[KVM_STEP_VM] = "ok";
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, KVM_FIRST_VCPU_ID);
+	if (vcpu < 0) {
+		result[KVM_STEP_VCPU] = errno_name(errno);
+		fail(f, "kvm_create_vcpu_failed", KVM_PATH, errno);
+		goto out;
+	}
+	result[KVM_STEP_VCPU] = "ok";
+	status = INIT_OK;
+out:
+	print_kvm("present", api_shown, result);
+	if (vcpu >= 0)
+		close(vcpu);
+	if (vm >= 0)
+		close(vm);
+	if (kvm >= 0)
+		close(kvm);
+	return status;
+}
+
+int main(void)
+{
+	struct init_failure failure = {0};
+	enum init_status status;
+
+	status = mount_all(&failure);
+	ensure_console();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("RVNEST boot component=linux-init version=%s\n", RVNEST_VERSION);
+	if (status == INIT_OK) {
+		printf("RVNEST linux-init marker=reached\n");
+		status = show_uname(&failure);
+	}
+	if (status == INIT_OK)
+		status = show_file(&failure, CPUINFO_PATH);
+	if (status == INIT_OK)
+		status = check_kvm(&failure);
+	if (status == INIT_OK)
+		status = show_uptime(&failure);
+	if (status != INIT_OK)
+		report_error(&failure);
+	printf("RVNEST done status=%d\n", status);
+	fflush(stdout);
+
+	sync();
+	/* The kernel powers off through SBI SRST (or the legacy SBI shutdown
+	 * call); QEMU then exits. */
+	reboot(RB_POWER_OFF);
+	printf("RVNEST error msg=power_off_failed errno=%s\n",
+	       errno_name(errno));
+	fflush(stdout);
+	/* Returning from init makes the kernel panic with "Attempted to kill
+	 * init", a clear end rather than a silent hang. */
+	return EXIT_FAILURE;
+}
