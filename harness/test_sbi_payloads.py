@@ -139,6 +139,20 @@ def test_sbi_opensbi_without_h_extension():
     assert all(r["err"] == "-2" for r in hext.values()), [r.line for r in hext.values()]
 
 
+SBI_SECONDARY_REQUIRED = (
+    "hsm.secondary_stopped", "hsm.secondary_start_badaddr", "hsm.secondary_start",
+    "hsm.secondary_started", "hsm.secondary_start_again", "ipi.other_hart",
+    "rfence.other_hart", "hsm.secondary_stop", "hsm.secondary_restart",
+    "hsm.secondary_stop_again",
+)
+
+
+def test_sbi_opensbi_two_harts():
+    """With a second hart the payload drives the HSM state machine
+    (STOPPED -> STARTED -> STOPPED -> STARTED) and a cross-hart IPI."""
+    check_passes(boot("sbi-opensbi-smp2"), SBI_REQUIRED + SBI_SECONDARY_REQUIRED)
+
+
 def test_sbi_l0_passes():
     res = boot("sbi-l0")
     check_passes(res, SBI_REQUIRED)

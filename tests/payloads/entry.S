@@ -50,6 +50,25 @@ _start:
 3:	wfi
 	j	3b
 
+/*
+ * A hart started through HSM hart_start: a0 = its hart ID, a1 = opaque,
+ * which the payload sets to the top of a stack of its own.
+ */
+	.balign 4
+	.globl payload_secondary_entry
+payload_secondary_entry:
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	mv	sp, a1
+	la	tp, payload_tls
+	la	t0, payload_trap_vector
+	csrw	CSR_STVEC, t0
+	call	payload_secondary
+6:	wfi
+	j	6b
+
 	.text
 	.balign 4
 	.globl payload_trap_vector

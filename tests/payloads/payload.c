@@ -100,6 +100,11 @@ void payload_fatal(const char *msg, const char *fmt, ...)
 	sbi_shutdown(1);
 }
 
+__attribute__((weak)) void payload_secondary(unsigned long a0, unsigned long a1)
+{
+	payload_fatal("unexpected_secondary_hart", "a0=0x%lx a1=0x%lx", a0, a1);
+}
+
 void probe_line(const char *id, bool ok, const char *fmt, ...)
 {
 	va_list ap;

@@ -39,6 +39,13 @@ extern const char payload_name[];
 /* Run every check; return the number that failed. */
 unsigned payload_run(const struct payload_info *info);
 
+/* Entry for harts started through HSM hart_start with opaque = the top
+ * of their stack (entry.S); it calls payload_secondary(a0, a1) with the
+ * registers the hart started with. A payload that starts harts provides a
+ * strong payload_secondary; the default ends the run with RVNEST error. */
+extern char payload_secondary_entry[];
+void payload_secondary(unsigned long a0, unsigned long a1);
+
 /* ---- traps ------------------------------------------------------------- */
 struct payload_fault {
 	bool taken;

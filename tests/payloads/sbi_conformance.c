@@ -362,6 +362,148 @@ static void check_hsm(void)
 		   "err=%ld woke_pending=%d", r.error, pending);
 }
 
+/* ---- HSM on a second hart --------------------------------------------------
+ */
+/* What the started hart saw, written by it, read by the boot hart. */
+static struct {
+	unsigned long arrivals; /* times payload_secondary ran */
+	unsigned long a0, a1, satp, sstatus;
+	unsigned long saw_ipi;
+	unsigned long release; /* set by the boot hart: stop now */
+	long stop_error;       /* hart_stop returned: its error */
+} sec;
+static unsigned char sec_stack[4096] __attribute__((aligned(16)));
+
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+
+void payload_secondary(unsigned long a0, unsigned long a1)
+{
+	unsigned long ticks = mi->timebase_hz * 2;
+	unsigned long t0 = rd_time();
+	struct sbiret r;
+
+	sec.a0 = a0;
+	sec.a1 = a1;
+	sec.satp = csr_read(CSR_SATP);
+	sec.sstatus = csr_read(CSR_SSTATUS);
+	STORE(sec.arrivals, LOAD(sec.arrivals) + 1);
+	/* wait (bounded) for the boot hart; note an IPI meanwhile */
+	while (!LOAD(sec.release) && rd_time() - t0 < ticks) {
+		if (csr_read(CSR_SIP) & MIP_SSIP) {
+			csr_clear(CSR_SIP, MIP_SSIP);
+			STORE(sec.saw_ipi, 1);
+		}
+	}
+	STORE(sec.release, 0);
+	/* "must be called with supervisor-mode interrupts disabled": they
+	 * were never enabled on this hart. Returns only on failure. */
+	r = call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0);
+	STORE(sec.stop_error, r.error);
+}
+
+static bool wait_status(unsigned long hart, long state, unsigned long ms)
+{
+	unsigned long ticks = mi->timebase_hz / 1000 * ms;
+	unsigned long t0 = rd_time();
+
+	while (call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hart, 0, 0).value !=
+	       state)
+		if (rd_time() - t0 > ticks)
+			return false;
+	return true;
+}
+
+static bool wait_arrivals(unsigned long n, unsigned long ms)
+{
+	unsigned long ticks = mi->timebase_hz / 1000 * ms;
+	unsigned long t0 = rd_time();
+
+	while (LOAD(sec.arrivals) < n)
+		if (rd_time() - t0 > ticks)
+			return false;
+	return true;
+}
+
+/* Start, observe, stop and restart one other hart: the HSM state machine
+ * (SBI spec "HSM State Machine") and a cross-hart IPI. */
+static void check_hsm_secondary(void)
+{
+	unsigned long target = mi->hartid;
+	unsigned long entry = (unsigned long)payload_secondary_entry;
+	unsigned long stack = (unsigned long)(sec_stack + sizeof(sec_stack));
+	struct sbiret r;
+	bool ok;
+
+	for (unsigned i = 0; i < mi->nharts; i++)
+		if (mi->harts[i] != mi->hartid) {
+			target = mi->harts[i];
+			break;
+		}
+	if (target == mi->hartid) {
+		/* nothing to start: the line still appears, so that runs
+		 * with one hart compare equal */
+		probe_line("hsm.secondary", true, "skipped=single_hart");
+		return;
+	}
+
+	r = call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, target, 0, 0);
+	probe_line("hsm.secondary_stopped",
+		   r.error == 0 && r.value == SBI_HSM_STATE_STOPPED,
+		   "err=%ld value=%ld", r.error, r.value);
+	expect_err("hsm.secondary_start_badaddr",
+		   call(SBI_EXT_HSM, SBI_HSM_HART_START, target,
+			QEMU_VIRT_CLINT_BASE, stack),
+		   SBI_ERR_INVALID_ADDRESS);
+
+	r = call(SBI_EXT_HSM, SBI_HSM_HART_START, target, entry, stack);
+	ok = wait_arrivals(1, 1000);
+	/* "HSM Hart Start Register State": a0 = hartid, a1 = opaque,
+	 * satp = 0, sstatus.SIE = 0 */
+	probe_line("hsm.secondary_start",
+		   r.error == 0 && ok && sec.a0 == target && sec.a1 == stack &&
+			   sec.satp == 0 && !(sec.sstatus & SSTATUS_SIE),
+		   "err=%ld arrived=%d a0_is_hartid=%d a1_is_opaque=%d "
+		   "satp_zero=%d sie_clear=%d",
+		   r.error, ok, sec.a0 == target, sec.a1 == stack,
+		   sec.satp == 0, !(sec.sstatus & SSTATUS_SIE));
+
+	ok = wait_status(target, SBI_HSM_STATE_STARTED, 1000);
+	probe_line("hsm.secondary_started", ok, "started=%d", ok);
+	expect_err("hsm.secondary_start_again",
+		   call(SBI_EXT_HSM, SBI_HSM_HART_START, target, entry, stack),
+		   SBI_ERR_ALREADY_AVAILABLE);
+
+	/* an IPI to the other hart only */
+	r = call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, target, 0);
+	{
+		unsigned long t0 = rd_time();
+
+		while (!LOAD(sec.saw_ipi) && rd_time() - t0 < mi->timebase_hz)
+			;
+	}
+	probe_line("ipi.other_hart", r.error == 0 && LOAD(sec.saw_ipi),
+		   "err=%ld seen=%lu", r.error, LOAD(sec.saw_ipi));
+	expect_err(
+		"rfence.other_hart",
+		call(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_FENCE_I, 1, target, 0),
+		SBI_SUCCESS);
+
+	STORE(sec.release, 1);
+	ok = wait_status(target, SBI_HSM_STATE_STOPPED, 1000);
+	probe_line("hsm.secondary_stop", ok && LOAD(sec.stop_error) == 0,
+		   "stopped=%d", ok);
+
+	/* STOPPED -> START_PENDING -> STARTED once more */
+	r = call(SBI_EXT_HSM, SBI_HSM_HART_START, target, entry, stack);
+	ok = wait_arrivals(2, 1000);
+	probe_line("hsm.secondary_restart", r.error == 0 && ok,
+		   "err=%ld arrived=%d", r.error, ok);
+	STORE(sec.release, 1);
+	ok = wait_status(target, SBI_HSM_STATE_STOPPED, 1000);
+	probe_line("hsm.secondary_stop_again", ok, "stopped=%d", ok);
+}
+
 /* ---- SRST -------------------------------------------------------------------
  */
 static void check_srst(void)
@@ -554,6 +696,7 @@ unsigned payload_run(const struct payload_info *info)
 	check_ipi();
 	check_rfence();
 	check_hsm();
+	check_hsm_secondary();
 	check_srst();
 	check_dbcn();
 	check_legacy();
