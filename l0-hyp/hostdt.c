@@ -126,18 +126,19 @@ static enum l0_hostdt_status parse_isa(const void *fdt, int cpu,
 			     "riscv,isa-extensions nor an rv64 riscv,isa");
 		memcpy(b, s, (size_t)len);
 		b[len - 1] = '\0';
-		q = b + 4;
-		while (*q && *q != '_') {
-			/* each letter becomes its own NUL-terminated name */
-			if (p->nisa_ext + 1 >= L0_MAX_ISA_EXT)
-				FAIL("host DT: too many ISA extensions");
-			p->isa_ext[p->nisa_ext++] = q;
-			memmove(q + 2, q + 1, strlen(q + 1) + 1);
-			q[1] = '\0';
-			q += 2;
-			if ((size_t)(q - b) >= sizeof(p->isa_buf) - 2)
-				FAIL("host DT: riscv,isa too long");
+		/* single letters: each gets its own 2-byte name */
+		for (q = b + 4; *q && *q != '_'; q++) {
+			unsigned n = p->nisa_letters;
+
+			if (n == L0_ISA_LETTERS_MAX ||
+			    p->nisa_ext == L0_MAX_ISA_EXT)
+				FAIL("host DT: riscv,isa has too many letters");
+			p->isa_letters[n][0] = *q;
+			p->isa_letters[n][1] = '\0';
+			p->isa_ext[p->nisa_ext++] = p->isa_letters[n];
+			p->nisa_letters++;
 		}
+		/* multi-letter names, each after a '_' */
 		while (*q == '_') {
 			char *e;
 
@@ -145,7 +146,8 @@ static enum l0_hostdt_status parse_isa(const void *fdt, int cpu,
 			e = strchr(q, '_');
 			if (p->nisa_ext == L0_MAX_ISA_EXT)
 				FAIL("host DT: too many ISA extensions");
-			p->isa_ext[p->nisa_ext++] = q;
+			if (*q)
+				p->isa_ext[p->nisa_ext++] = q;
 			if (!e)
 				break;
 			q = e;

@@ -15,6 +15,8 @@
 #define L0_MAX_RESERVED 32
 #define L0_MAX_ISA_EXT 128
 #define L0_PATH_MAX 128
+/* single-letter extensions in a riscv,isa string: one per letter */
+#define L0_ISA_LETTERS_MAX 26
 
 struct l0_range {
 	uint64_t base, size;
@@ -65,6 +67,8 @@ struct l0_platform {
 	const char *isa_ext[L0_MAX_ISA_EXT];
 	unsigned nisa_ext;
 	char isa_buf[1024];
+	char isa_letters[L0_ISA_LETTERS_MAX][2];
+	unsigned nisa_letters;
 	bool isa[L0_ISA_FEATURE_COUNT];
 	const char *mmu_type;
 

@@ -52,12 +52,14 @@ HELP_CONFIGS += linux-l0 l0-smoke
 
 # Host unit tests of the parts of L0 that need no hart: options, the vPLIC
 # (against a buffer standing for the real PLIC), L1 RAM placement and the
-# G-stage (with the common walker).
+# G-stage (with the common walker), host DT parsing and L1's DT.
 L0_UNIT := $(BUILD)/host/tests/test_l0
 L0_UNIT_OBJS := $(addprefix $(BUILD)/host/l0-hyp/,options.o vplic.o gmem.o \
-	tests/test_l0_options.o tests/test_l0_vplic.o tests/test_l0_gmem.o) \
-	$(BUILD)/host/common/pt.o
-$(L0_UNIT): $(L0_UNIT_OBJS) $(UNIT_MAIN_OBJ)
+	hostdt.o guestdt.o loader.o tests/test_l0_options.o \
+	tests/test_l0_vplic.o tests/test_l0_loader.o \
+	tests/test_l0_gmem.o tests/test_l0_dt.o) \
+	$(BUILD)/host/common/pt.o $(BUILD)/host/common/fdt_util.o
+$(L0_UNIT): $(L0_UNIT_OBJS) $(UNIT_MAIN_OBJ) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 HOST_TESTS += $(L0_UNIT)

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Host tests of host-DT parsing (l0-hyp/hostdt.c) and of L1's DT
+ * (l0-hyp/guestdt.c) on a tree shaped like QEMU virt's, built here with
+ * libfdt's sequential-write API: two harts (L0 boots on hart 1), the ISA
+ * only as a riscv,isa string, OpenSBI's reserved memory, devices L1 must
+ * not get.
+ */
+#include "unit.h"
+
+#include <libfdt.h>
+#include <rvnest/encoding.h>
+#include <string.h>
+
+#include "../guestdt.h"
+#include "../hostdt.h"
+
+static uint8_t host_buf[16384] __attribute__((aligned(8)));
+static uint8_t l1_buf[16384] __attribute__((aligned(8)));
+static struct l0_platform plat;
+static char err[256];
+
+#define OK(x) CHECK((x) == 0)
+
+static void prop_cells(void *f, const char *name, const uint32_t *c, int n)
+{
+	fdt32_t v[8];
+
+	for (int i = 0; i < n; i++)
+		v[i] = cpu_to_fdt32(c[i]);
+	OK(fdt_property(f, name, v, n * 4));
+}
+
+static void cpu(void *f, uint32_t id, uint32_t intc_phandle)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "cpu@%u", id);
+	OK(fdt_begin_node(f, name));
+	OK(fdt_property_string(f, "device_type", "cpu"));
+	OK(fdt_property_u32(f, "reg", id));
+	OK(fdt_property_string(f, "status", "okay"));
+	OK(fdt_property_string(f, "riscv,isa",
+			       "rv64imafdch_zicsr_sstc_sscofpmf_shgatpa"));
+	OK(fdt_property_string(f, "mmu-type", "riscv,sv57"));
+	OK(fdt_begin_node(f, "interrupt-controller"));
+	OK(fdt_property_string(f, "compatible", "riscv,cpu-intc"));
+	OK(fdt_property(f, "interrupt-controller", NULL, 0));
+	OK(fdt_property_u32(f, "phandle", intc_phandle));
+	OK(fdt_end_node(f));
+	OK(fdt_end_node(f));
+}
+
+static void build_host(void)
+{
+	void *f = host_buf;
+	const uint32_t mem[] = {0, 0x80000000, 0, 0x40000000};
+	const uint32_t resv[] = {0, 0x80000000, 0, 0x40000};
+	const uint32_t uart[] = {0, 0x10000000, 0, 0x100};
+	const uint32_t rtc[] = {0, 0x101000, 0, 0x1000};
+	const uint32_t plic[] = {0, 0xc000000, 0, 0x600000};
+	const uint32_t ie[] = {2, 11, 2, 9, 3, 11, 3, 9};
+	const uint32_t initrd_s[] = {0, 0xa0200000};
+	const uint32_t initrd_e[] = {0, 0xa0300000};
+
+	OK(fdt_create(f, sizeof(host_buf)));
+	OK(fdt_add_reservemap_entry(f, 0xbff00000, 0x1000));
+	OK(fdt_finish_reservemap(f));
+	OK(fdt_begin_node(f, ""));
+	OK(fdt_property_u32(f, "#address-cells", 2));
+	OK(fdt_property_u32(f, "#size-cells", 2));
+	OK(fdt_property_string(f, "compatible", "riscv-virtio"));
+	OK(fdt_begin_node(f, "memory@80000000"));
+	OK(fdt_property_string(f, "device_type", "memory"));
+	prop_cells(f, "reg", mem, 4);
+	OK(fdt_end_node(f));
+	OK(fdt_begin_node(f, "reserved-memory"));
+	OK(fdt_property_u32(f, "#address-cells", 2));
+	OK(fdt_property_u32(f, "#size-cells", 2));
+	OK(fdt_property(f, "ranges", NULL, 0));
+	OK(fdt_begin_node(f, "mmode_resv0@80000000"));
+	prop_cells(f, "reg", resv, 4);
+	OK(fdt_end_node(f));
+	OK(fdt_end_node(f));
+	OK(fdt_begin_node(f, "cpus"));
+	OK(fdt_property_u32(f, "#address-cells", 1));
+	OK(fdt_property_u32(f, "#size-cells", 0));
+	OK(fdt_property_u32(f, "timebase-frequency", 10000000));
+	cpu(f, 0, 2);
+	cpu(f, 1, 3);
+	OK(fdt_begin_node(f, "cpu-map"));
+	OK(fdt_end_node(f));
+	OK(fdt_end_node(f));
+	OK(fdt_begin_node(f, "chosen"));
+	OK(fdt_property_string(f, "bootargs", "l1.mem=64M -- console=ttyS0"));
+	OK(fdt_property_string(f, "stdout-path", "/soc/serial@10000000"));
+	prop_cells(f, "linux,initrd-start", initrd_s, 2);
+	prop_cells(f, "linux,initrd-end", initrd_e, 2);
+	OK(fdt_end_node(f));
+	OK(fdt_begin_node(f, "aliases"));
+	OK(fdt_property_string(f, "serial0", "/soc/serial@10000000"));
+	OK(fdt_property_string(f, "rtc0", "/soc/rtc@101000"));
+	OK(fdt_end_node(f));
+	OK(fdt_begin_node(f, "soc"));
+	OK(fdt_property_u32(f, "#address-cells", 2));
+	OK(fdt_property_u32(f, "#size-cells", 2));
+	OK(fdt_property(f, "ranges", NULL, 0));
+	OK(fdt_begin_node(f, "rtc@101000"));
+	OK(fdt_property_string(f, "compatible", "google,goldfish-rtc"));
+	prop_cells(f, "reg", rtc, 4);
+	OK(fdt_end_node(f));
+	OK(fdt_begin_node(f, "serial@10000000"));
+	OK(fdt_property_string(f, "compatible", "ns16550a"));
+	prop_cells(f, "reg", uart, 4);
+	OK(fdt_end_node(f));
+	OK(fdt_begin_node(f, "plic@c000000"));
+	OK(fdt_property_string(f, "compatible", "riscv,plic0"));
+	prop_cells(f, "reg", plic, 4);
+	OK(fdt_property_u32(f, "riscv,ndev", 95));
+	prop_cells(f, "interrupts-extended", ie, 8);
+	OK(fdt_property_u32(f, "phandle", 4));
+	OK(fdt_end_node(f));
+	OK(fdt_end_node(f)); /* soc */
+	OK(fdt_end_node(f)); /* / */
+	OK(fdt_finish(f));
+}
+
+static bool has_ext(const char *name)
+{
+	for (unsigned i = 0; i < plat.nisa_ext; i++)
+		if (!strcmp(plat.isa_ext[i], name))
+			return true;
+	return false;
+}
+
+TEST(hostdt_parses_virt_like_tree)
+{
+	build_host();
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_OK);
+	CHECK_EQ(plat.nmem, 1);
+	CHECK_EQ(plat.mem[0].size, 0x40000000);
+	CHECK_EQ(plat.nresv, 2); /* memreserve + OpenSBI's region */
+	CHECK_EQ(plat.ncpus, 2);
+	CHECK_EQ(plat.boot_intc_phandle, 3);
+	CHECK_EQ(plat.timebase, 10000000);
+	CHECK(plat.has_uart && plat.uart.base == 0x10000000);
+	CHECK(plat.has_plic && plat.plic_ndev == 95);
+	CHECK_EQ(plat.plic_s_context, 3); /* hart 1's S context */
+	CHECK(plat.has_initrd);
+	CHECK_EQ(plat.initrd.base, 0xa0200000);
+	CHECK_EQ(plat.initrd.size, 0x100000);
+	CHECK(!strcmp(plat.bootargs, "l1.mem=64M -- console=ttyS0"));
+	/* riscv,isa string split into names */
+	CHECK(has_ext("i") && has_ext("h") && has_ext("c"));
+	CHECK(has_ext("zicsr") && has_ext("sstc") && has_ext("shgatpa"));
+	CHECK_EQ(plat.nisa_ext, 7 + 4);
+	CHECK(plat.isa[L0_ISA_H] && plat.isa[L0_ISA_SSTC]);
+	CHECK(!plat.isa[L0_ISA_SVADU]);
+}
+
+TEST(hostdt_rejects_bad_trees)
+{
+	static uint8_t junk[64];
+
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)junk, 0, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "invalid header") != NULL);
+	build_host();
+	/* no cpu with the boot hart's ID */
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 7, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "boot hart 7") != NULL);
+	/* a damaged structure block: an invalid tag in the middle */
+	build_host();
+	{
+		uint8_t *st = host_buf + fdt_off_dt_struct(host_buf);
+		int node = fdt_path_offset(host_buf, "/soc");
+
+		CHECK(node > 0);
+		memset(st + node, 0xee, 4);
+	}
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "damaged") != NULL);
+}
+
+static const fdt32_t *cells(const void *f, const char *path, const char *prop,
+			    int *len)
+{
+	int node = fdt_path_offset(f, path);
+
+	return node < 0 ? NULL : fdt_getprop(f, node, prop, len);
+}
+
+TEST(guestdt_gives_l1_only_its_devices)
+{
+	struct l0_gmem g = {.gpa = 0x80000000, .size = 64 << 20};
+	struct l0_guestdt_input in = {
+		.host = &plat,
+		.gmem = &g,
+		.bootargs = "console=ttyS0",
+		.has_initrd = true,
+		.initrd_gpa = 0x83000000,
+		.initrd_size = 0x1000,
+	};
+	const void *f = l1_buf;
+	const fdt32_t *c;
+	const char *s;
+	int len;
+
+	build_host();
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_OK);
+	for (int i = 0; i < L0_ISA_FEATURE_COUNT; i++)
+		in.l1_has[i] = plat.isa[i];
+	in.l1_has[L0_ISA_H] = false;
+	CHECK_EQ(
+		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
+		L0_GUESTDT_OK);
+	CHECK_EQ(fdt_check_header(f), 0);
+	CHECK_EQ(fdt_num_mem_rsv(f), 0);
+	/* one hart, renumbered 0, its intc kept; hart 0 and cpu-map gone */
+	c = cells(f, "/cpus/cpu@0", "reg", &len);
+	CHECK(c && len == 4 && fdt32_to_cpu(c[0]) == 0);
+	CHECK(fdt_path_offset(f, "/cpus/cpu@1") < 0);
+	CHECK(fdt_path_offset(f, "/cpus/cpu-map") < 0);
+	CHECK(fdt_path_offset(f, "/cpus/cpu@0/interrupt-controller") >= 0);
+	/* both ISA forms, without h, its family, or sscofpmf */
+	s = fdt_getprop(f, fdt_path_offset(f, "/cpus/cpu@0"), "riscv,isa",
+			NULL);
+	CHECK(s && !strcmp(s, "rv64imafdc_zicsr_sstc"));
+	s = fdt_getprop(f, fdt_path_offset(f, "/cpus/cpu@0"),
+			"riscv,isa-extensions", &len);
+	CHECK(s && len == (int)sizeof("i\0m\0a\0f\0d\0c\0zicsr\0sstc") &&
+	      !memcmp(s, "i\0m\0a\0f\0d\0c\0zicsr\0sstc", (size_t)len));
+	/* RAM: only L1's */
+	c = cells(f, "/memory@80000000", "reg", &len);
+	CHECK(c && len == 16 && fdt32_to_cpu(c[1]) == 0x80000000 &&
+	      fdt32_to_cpu(c[3]) == 64 << 20);
+	CHECK(fdt_path_offset(f, "/reserved-memory") < 0);
+	/* devices: UART and PLIC stay, the RTC goes, and its alias */
+	CHECK(fdt_path_offset(f, "/soc/serial@10000000") >= 0);
+	CHECK(fdt_path_offset(f, "/soc/rtc@101000") < 0);
+	CHECK(cells(f, "/aliases", "serial0", NULL) != NULL);
+	CHECK(cells(f, "/aliases", "rtc0", NULL) == NULL);
+	/* the PLIC's contexts are L1's hart 0: M then S */
+	c = cells(f, "/soc/plic@c000000", "interrupts-extended", &len);
+	CHECK(c && len == 16 && fdt32_to_cpu(c[0]) == 3 &&
+	      fdt32_to_cpu(c[1]) == IRQ_M_EXT &&
+	      fdt32_to_cpu(c[3]) == IRQ_S_EXT);
+	/* /chosen is L1's */
+	s = fdt_getprop(f, fdt_path_offset(f, "/chosen"), "bootargs", NULL);
+	CHECK(s && !strcmp(s, "console=ttyS0"));
+	c = cells(f, "/chosen", "linux,initrd-start", &len);
+	CHECK(c && len == 8 && fdt32_to_cpu(c[1]) == 0x83000000);
+	c = cells(f, "/chosen", "linux,initrd-end", &len);
+	CHECK(c && len == 8 && fdt32_to_cpu(c[1]) == 0x83001000);
+}
+
+TEST(guestdt_adds_h_when_asked)
+{
+	struct l0_gmem g = {.gpa = 0x80000000, .size = 64 << 20};
+	struct l0_guestdt_input in = {.host = &plat, .gmem = &g};
+	const char *s;
+
+	build_host();
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_OK);
+	for (int i = 0; i < L0_ISA_FEATURE_COUNT; i++)
+		in.l1_has[i] = plat.isa[i];
+	in.l1_has[L0_ISA_SSTC] = false; /* as with l1.sstc=0 */
+	CHECK_EQ(
+		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
+		L0_GUESTDT_OK);
+	s = fdt_getprop(l1_buf, fdt_path_offset(l1_buf, "/cpus/cpu@0"),
+			"riscv,isa", NULL);
+	CHECK(s && !strcmp(s, "rv64imafdch_zicsr_shgatpa"));
+	/* no initrd: no initrd properties; no bootargs: none */
+	CHECK(cells(l1_buf, "/chosen", "linux,initrd-start", NULL) == NULL);
+	CHECK(cells(l1_buf, "/chosen", "bootargs", NULL) == NULL);
+}
+
+TEST(guestdt_buffer_too_small)
+{
+	struct l0_gmem g = {.gpa = 0x80000000, .size = 64 << 20};
+	struct l0_guestdt_input in = {.host = &plat, .gmem = &g};
+
+	build_host();
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_OK);
+	CHECK_EQ(l0_guestdt_build(&in, l1_buf, 256, err, sizeof(err)),
+		 L0_GUESTDT_BAD);
+	CHECK(strstr(err, "L1 DT") != NULL);
+}
