@@ -125,17 +125,6 @@ const char *l1_gstage_init(const void *image, size_t image_size)
 	return NULL;
 }
 
-bool l1_gpa_to_pa(uint64_t gpa, enum pt_access access, uint64_t *pa)
-{
-	struct pt_walk_result r = pt_walk(PT_SV39X4, &gstage_mem, gstage_root,
-					  gpa, access, &gstage_opts);
-
-	if (r.status != PT_WALK_OK)
-		return false;
-	*pa = r.pa;
-	return true;
-}
-
 static bool gpa_in_ram(uint64_t gpa)
 {
 	return gpa >= L2_RAM_BASE && gpa - L2_RAM_BASE < L2_RAM_SIZE;
@@ -158,7 +147,9 @@ static bool fault_gpa(const struct l1_vcpu *v, uint64_t *gpa)
 	return false;
 }
 
-static enum l1_exit lazy_fill(struct l1_vcpu *v, uint64_t gpa)
+/* Back the RAM page holding `gpa` with a fresh zeroed page: demand
+ * paging of L2's RAM. NULL, or why it could not be done. */
+static const char *fill_page(uint64_t gpa)
 {
 	uint64_t page = gpa & ~(PAGE_SIZE - 1);
 	struct pt_walk_result r;
@@ -169,17 +160,42 @@ static enum l1_exit lazy_fill(struct l1_vcpu *v, uint64_t gpa)
 	if (r.status != PT_WALK_INVALID)
 		/* Mapped (and L1 maps RAM with every permission): a fault
 		 * here means the hardware and the table disagree. */
-		return l1_fail(v, "gstage_fault_on_mapped_page");
+		return "gstage_fault_on_mapped_page";
 	pa = l1_pool_alloc(PAGE_SIZE, PAGE_SIZE);
 	if (!pa)
-		return l1_fail(v, "pool_exhausted");
+		return "pool_exhausted";
 	if (pt_map(PT_SV39X4, &gstage_mem, gstage_root, page, pa, PAGE_SIZE,
 		   L1_GSTAGE_RAM_FLAGS, PAGE_SIZE))
-		return l1_fail(v, "gstage_map_failed");
-	/* The invalid entry may be cached: fence that GPA before retrying
+		return "gstage_map_failed";
+	/* The invalid entry may be cached: fence that GPA before it is used
 	 * ("Hypervisor Memory-Management Fence Instructions"). */
 	hfence_gvma_gpa(page);
+	return NULL;
+}
+
+static enum l1_exit lazy_fill(struct l1_vcpu *v, uint64_t gpa)
+{
+	const char *err = fill_page(gpa);
+
+	if (err)
+		return l1_fail(v, err);
 	return L1_EXIT_RESUME; /* sepc unchanged: L2 retries the access */
+}
+
+bool l1_gpa_to_pa(uint64_t gpa, enum pt_access access, uint64_t *pa)
+{
+	struct pt_walk_result r = pt_walk(PT_SV39X4, &gstage_mem, gstage_root,
+					  gpa, access, &gstage_opts);
+
+	/* RAM L2 has not touched yet is still RAM: fill it, as the guest's
+	 * own first access would. */
+	if (r.status == PT_WALK_INVALID && gpa_in_ram(gpa) && !fill_page(gpa))
+		r = pt_walk(PT_SV39X4, &gstage_mem, gstage_root, gpa, access,
+			    &gstage_opts);
+	if (r.status != PT_WALK_OK)
+		return false;
+	*pa = r.pa;
+	return true;
 }
 
 enum l1_exit l1_guest_page_fault(struct l1_vcpu *v)

@@ -1,7 +1,15 @@
 # l1-guest-hyp: the HS-mode guest hypervisor (L1). Contract with the harness:
 # $(BUILD)/l1-guest-hyp/l1-guest-hyp.elf, booted with QEMU -kernel.
 
-RVNEST_GIT_REV ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+ifndef RVNEST_GIT_REV
+RVNEST_GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+endif
+# The version is compiled in: a stamp named after the revision makes the
+# file that prints it rebuild whenever HEAD moves.
+L1_REV_STAMP := $(BUILD)/l1-guest-hyp/rev-$(RVNEST_GIT_REV)
+$(L1_REV_STAMP):
+	@mkdir -p $(dir $@) && rm -f $(dir $@)rev-* && touch $@
+$(BUILD)/bm/l1-guest-hyp/main.o: $(L1_REV_STAMP)
 CFLAGS_l1-guest-hyp := -DRVNEST_VERSION=\"$(RVNEST_GIT_REV)\"
 
 L1_SRCS := main.c exit.c gstage.c testdev.c sbi.c vtimer.c bench.c

@@ -1,7 +1,15 @@
 # guests/micro: the L2 micro-guest (one flat binary at L2 GPA 0x80000000).
 # l1-guest-hyp embeds $(MICRO_BIN); a KVM-based VMM can load the same file.
 
-RVNEST_GIT_REV ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+ifndef RVNEST_GIT_REV
+RVNEST_GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+endif
+# The version is compiled in: a stamp named after the revision makes the
+# file that prints it rebuild whenever HEAD moves.
+MICRO_REV_STAMP := $(BUILD)/guests/micro/rev-$(RVNEST_GIT_REV)
+$(MICRO_REV_STAMP):
+	@mkdir -p $(dir $@) && rm -f $(dir $@)rev-* && touch $@
+$(BUILD)/bm/guests/micro/main.o: $(MICRO_REV_STAMP)
 CFLAGS_guests := -DRVNEST_VERSION=\"$(RVNEST_GIT_REV)\"
 
 MICRO_OBJS := $(BUILD)/bm/guests/micro/start.o $(BUILD)/bm/guests/micro/main.o
