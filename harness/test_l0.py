@@ -83,6 +83,16 @@ def test_smoke_payload_on_l0(smoke):
     assert causes["ecall_vs"] == int(s["sbi_calls"]) > 0
 
 
+def test_bench_window(smoke):
+    """BENCH_BEGIN, 10 NOP hypercalls, BENCH_END: L0's window holds exactly
+    the 10 NOPs and the END call, all ecall_vs."""
+    res = testing.run_ok(smoke, cache_key=(SMOKE,))
+    b = res.protocol.l0benches["hypercall"]
+    assert int(b["iters"]) == 10
+    assert int(b["traps"]) == 11
+    assert b["causes"] == {"ecall_vs": 11}
+
+
 def test_smoke_payload_same_on_opensbi(smoke):
     """The payload is an ordinary OpenSBI payload: on OpenSBI alone every
     check passes too, so L0 is indistinguishable for it."""

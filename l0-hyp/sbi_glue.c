@@ -4,6 +4,7 @@
  * over L0's guest state, and the ecall_vs handler that calls the
  * dispatcher and acts on its named action.
  */
+#include <rvnest/bench.h>
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
 #include <rvnest/encoding.h>
@@ -177,8 +178,14 @@ static void glue_bench_mark(void *ctx, unsigned long id,
 			    const unsigned long args[5])
 {
 	struct l0_vcpu *v = &((struct l0_guest *)ctx)->vcpu[0];
+	const char *name = bench_name(id);
 	char causes[512];
 
+	if (!name) {
+		printf("[l0] bench mark for unknown benchmark id %lu ignored\n",
+		       id);
+		return;
+	}
 	if (phase == SBI_NESTED_BENCH_BEGIN) {
 		v->bench_open = true;
 		v->bench_id = id;
@@ -186,18 +193,16 @@ static void glue_bench_mark(void *ctx, unsigned long id,
 		return;
 	}
 	if (!v->bench_open || v->bench_id != id) {
-		printf("[l0] BENCH_END for id %lu without its BENCH_BEGIN\n",
-		       id);
+		printf("[l0] BENCH_END for %s without its BENCH_BEGIN\n", name);
 		return;
 	}
 	v->bench_open = false;
 	l0_stats_format_causes(&v->stats, &v->bench_base, causes,
 			       sizeof(causes));
-	/* the window counts traps between the two calls, BEGIN's own
-	 * trap excluded and END's included */
-	printf("RVNEST l0bench id=%lu iters=%lu traps=%llu causes=%s "
-	       "l2_exits=0 l2_forwarded=0\n",
-	       id, args[1],
+	/* The window: every trap after BEGIN's own, up to and including
+	 * END's. L2 counters join this line with the nested issue. */
+	printf("RVNEST l0bench name=%s iters=%lu traps=%llu causes=%s\n", name,
+	       args[1],
 	       (unsigned long long)(v->stats.traps - v->bench_base.traps),
 	       causes);
 }

@@ -11,12 +11,16 @@
  *     round-trip, WARL mask, a claim with nothing pending reads 0);
  *   - loads and stores outside its memory raise the architectural access
  *     faults, with stval = the address, and execution continues;
+ *   - a BENCH_BEGIN/BENCH_END bracket (rvnest SBI extension) around
+ *     PAYLOAD_NOPS null hypercalls, so L0 reports that window (on OpenSBI
+ *     the extension is absent and nothing is printed);
  *   - the DT's two ISA forms (riscv,isa and riscv,isa-extensions) agree;
  *     both are printed, so a test can see what the hart is said to have.
  * Run directly on OpenSBI it passes too (the faults then come from PMP /
  * the bus), which is the point: L0 must be indistinguishable.
  */
 #include <libfdt.h>
+#include <rvnest/bench.h>
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
 #include <rvnest/encoding.h>
@@ -33,6 +37,7 @@ void payload_trap_handler(void);
 #define HOLE_ADDR 0x18000000UL
 #define PLIC_PRIO_UART_OFF (10 * 4) /* source 10: the virt UART */
 #define TIMER_TICKS 10000UL
+#define PAYLOAD_NOPS 10
 
 static volatile unsigned long timer_irqs, faults, last_cause, last_tval;
 static volatile unsigned long expected_fault_skip;
@@ -233,6 +238,19 @@ static void test_isolation(void)
 	expected_fault_skip = 0;
 }
 
+static void bench_window(void)
+{
+	if (sbi_probe(SBI_EXT_RVNEST) <= 0) {
+		printf("payload: rvnest extension absent: no bench window\n");
+		return;
+	}
+	sbi_call1(SBI_EXT_RVNEST, SBI_RVNEST_BENCH_BEGIN, BENCH_HYPERCALL);
+	for (int i = 0; i < PAYLOAD_NOPS; i++)
+		sbi_call0(SBI_EXT_RVNEST, SBI_RVNEST_NOP);
+	sbi_ecall(SBI_EXT_RVNEST, SBI_RVNEST_BENCH_END, BENCH_HYPERCALL,
+		  PAYLOAD_NOPS, 0, 0, 0, 0);
+}
+
 void payload_main(unsigned long hartid, unsigned long dtb)
 {
 	console_init_sbi();
@@ -245,6 +263,7 @@ void payload_main(unsigned long hartid, unsigned long dtb)
 	test_timer();
 	test_plic(dtb);
 	test_isolation();
+	bench_window();
 	printf("RVNEST done status=%d\n", failures);
 	console_flush();
 	sbi_shutdown(failures != 0);
