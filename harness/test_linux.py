@@ -84,6 +84,13 @@ def test_cpuinfo_shows_h(cfg):
         assert "h" in letters, f"hart {hart}: isa rv64{letters} has no 'h'"
 
 
+def test_smp(cfg):
+    """The kernel is built with SMP: every hart QEMU gives it comes up."""
+    found = harts(boot(cfg, smp=2))
+    assert sorted(found) == [0, 1], found
+    assert all("h" in letters for letters in found.values()), found
+
+
 def test_kvm_works(cfg):
     kvm = probe(boot(cfg), "kvm")
     assert kvm["dev"] == "present"

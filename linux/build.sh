@@ -77,6 +77,15 @@ install_if_changed() {
 	fi
 }
 
+# An entry is usable when it was finished and nothing in it was deleted since.
+entry_complete() {
+	local f
+	[ -f "$entry/.complete" ] || return 1
+	for f in Image vmlinux config gen_init_cpio build-info; do
+		[ -s "$entry/$f" ] || return 1
+	done
+}
+
 install_entry() {
 	local f
 	mkdir -p "$out"
@@ -201,15 +210,16 @@ INFO
 main() {
 	local trash=
 	setup "${1:?usage: linux/build.sh OUT_DIR}"
-	if [ -f "$entry/.complete" ]; then
+	if entry_complete; then
 		install_entry
 		return
 	fi
 	lock_entry
-	if [ -f "$entry/.complete" ]; then
+	if entry_complete; then
 		install_entry
 		return
 	fi
+	rm -f "$entry/.complete"
 	extract
 	configure
 	build
