@@ -29,3 +29,25 @@ $(BUILD)/host/tests/test_shadow_fuzz: \
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 
 HOST_TESTS += $(BUILD)/host/tests/test_shadow $(BUILD)/host/tests/test_shadow_fuzz
+
+# The shadow on QEMU's H extension: an HS-mode payload that builds an L1
+# G-stage, runs an L2 program on the shadow and fills it on every fault.
+SHADOW_HW_ELF := $(BUILD)/shadow/shadowhw.elf
+SHADOW_HW_OBJS := $(BUILD)/bm/shadow/tests/hw/entry.o \
+	$(BUILD)/bm/shadow/tests/hw/main.o $(SHADOW_BM_SRCS:%.c=$(BUILD)/bm/%.o)
+
+.SECONDEXPANSION:
+$(SHADOW_HW_ELF): $(SHADOW_HW_OBJS) $$(COMMON_BM_OBJS) $(LIBFDT_BM) \
+		  shadow/tests/hw/hw.ld
+	@mkdir -p $(dir $@)
+	$(BM_CC) $(BM_LDFLAGS) -T shadow/tests/hw/hw.ld -o $@ \
+	  $(filter %.o,$^) $(LIBFDT_BM)
+
+IMAGES += $(SHADOW_HW_ELF)
+
+$(BUILD)/host/tests/test_shadow_hw: shadow/tests/hw/run.sh $(SHADOW_HW_ELF)
+	@mkdir -p $(dir $@)
+	sed 's|@IMAGE@|$(abspath $(SHADOW_HW_ELF))|' $< > $@
+	chmod +x $@
+
+HOST_TESTS += $(BUILD)/host/tests/test_shadow_hw
