@@ -13,6 +13,7 @@
 #include <rvnest/encoding.h>
 #include <rvnest/trap_names.h>
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -748,14 +749,18 @@ struct out {
 	bool ok;
 };
 
-static void put(struct out *o, const char *sep, const char *name, uint64_t v)
+/* Append printf-style text; on truncation stop for good (o->ok false). */
+static void __attribute__((format(printf, 2, 3)))
+emit(struct out *o, const char *fmt, ...)
 {
+	va_list ap;
 	int n;
 
 	if (!o->ok)
 		return;
-	n = snprintf(o->buf + o->pos, o->len - o->pos, "%s%s:%llu", sep, name,
-		     (unsigned long long)v);
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->pos, o->len - o->pos, fmt, ap);
+	va_end(ap);
 	if (n < 0 || (unsigned long)n >= o->len - o->pos) {
 		o->ok = false;
 		return;
@@ -763,19 +768,14 @@ static void put(struct out *o, const char *sep, const char *name, uint64_t v)
 	o->pos += (unsigned long)n;
 }
 
+static void put(struct out *o, const char *sep, const char *name, uint64_t v)
+{
+	emit(o, "%s%s:%llu", sep, name, (unsigned long long)v);
+}
+
 static void put_key(struct out *o, const char *key)
 {
-	int n;
-
-	if (!o->ok)
-		return;
-	n = snprintf(o->buf + o->pos, o->len - o->pos,
-		     "%s%s=", o->pos ? " " : "", key);
-	if (n < 0 || (unsigned long)n >= o->len - o->pos) {
-		o->ok = false;
-		return;
-	}
-	o->pos += (unsigned long)n;
+	emit(o, "%s%s=", o->pos ? " " : "", key);
 }
 
 static void put_fields(struct out *o, const char *key,
