@@ -114,16 +114,19 @@ def _new_log(cfg_name: str) -> Path:
 
 
 def _missing_message(cfg: Config, path: str) -> str:
+    hint = "build it with `make`, or pass another path"
     if path == cfg.kernel:
         what = "kernel image"
+    elif path == cfg.values.get("l1"):
+        what = "L1 image"  # loaded by L0 (as -initrd or fw_cfg) in nested configs
     elif path == cfg.firmware:
-        what = "firmware"
-    elif path == cfg.initrd:
+        what, hint = "firmware", "install it with `make deps`, or set `firmware` in the config"
+    elif path in (cfg.initrd, cfg.values.get("initrd")):
         what = "initrd"
     else:
         what = "required file"
     rel = os.path.relpath(path, ROOT) if Path(path).is_relative_to(ROOT) else path
-    return f"config {cfg.name}: {what} {rel} does not exist (build it with `make`, or pass another path)"
+    return f"config {cfg.name}: {what} {rel} does not exist ({hint})"
 
 
 def _reader(pipe, chunks, log, echo):

@@ -109,3 +109,27 @@ def test_list_configs(capsys):
     out = capsys.readouterr().out
     for n in config.list_names():
         assert out.count(n) >= 1
+
+
+def test_missing_file_names_its_role(tmp_path, monkeypatch):
+    """A nested configuration: L0 is the kernel, L1 travels as the initrd."""
+    from harness import runner
+    monkeypatch.setenv("RVNEST_BUILD", str(tmp_path))
+    c = config.load_file(write(tmp_path, "n", """
+description = "n"
+firmware = "/fw.bin"
+kernel = "{build}/l0.elf"
+initrd = "{l1}"
+extra_args = ["-fw_cfg", "name=opt/x,file={initrd}"]
+requires = ["{build}/l0.elf", "{l1}", "{initrd}"]
+[defaults]
+l1 = "{build}/Image"
+initrd = "{build}/init.gz"
+"""))
+    msgs = [runner._missing_message(c, p) for p in c.missing()]
+    assert msgs == [
+        f"config n: kernel image {tmp_path}/l0.elf does not exist (build it with `make`, or pass another path)",
+        f"config n: L1 image {tmp_path}/Image does not exist (build it with `make`, or pass another path)",
+        f"config n: initrd {tmp_path}/init.gz does not exist (build it with `make`, or pass another path)",
+        "config n: firmware /fw.bin does not exist (install it with `make deps`, or set `firmware` in the config)",
+    ]
