@@ -9,6 +9,12 @@ static bool in_mem(unsigned long gpa, unsigned long len)
 	       gpa - MOCK_MEM_BASE <= MOCK_MEM_SIZE - len;
 }
 
+static void check_hart(struct mock *m, unsigned long hartid)
+{
+	if (hartid >= MOCK_NHARTS)
+		m->bad_hart_calls++;
+}
+
 static enum sbi_nested_status m_check(void *ctx, unsigned long gpa,
 				      unsigned long len,
 				      enum sbi_nested_access access)
@@ -28,6 +34,8 @@ static enum sbi_nested_status m_read(void *ctx, unsigned long gpa, void *buf,
 {
 	struct mock *m = ctx;
 
+	if (!in_mem(gpa, len))
+		m->copies_outside++;
 	if (++m->guest_read_calls == m->guest_read_fail_at || !in_mem(gpa, len))
 		return SBI_NESTED_OUTSIDE;
 	memcpy(buf, &m->mem[gpa - MOCK_MEM_BASE], len);
@@ -39,6 +47,8 @@ static enum sbi_nested_status m_write(void *ctx, unsigned long gpa,
 {
 	struct mock *m = ctx;
 
+	if (!in_mem(gpa, len))
+		m->copies_outside++;
 	if (++m->guest_write_calls == m->guest_write_fail_at ||
 	    !in_mem(gpa, len))
 		return SBI_NESTED_OUTSIDE;
@@ -51,7 +61,7 @@ static enum sbi_nested_status m_read_virt(void *ctx, unsigned long hartid,
 {
 	struct mock *m = ctx;
 
-	(void)hartid;
+	check_hart(m, hartid);
 	m->virt_calls++;
 	if (gva != m->virt_addr)
 		return m->virt_miss;
@@ -87,6 +97,7 @@ static void m_set_timer(void *ctx, unsigned long hartid, unsigned long stime)
 {
 	struct mock *m = ctx;
 
+	check_hart(m, hartid);
 	m->timer_calls++;
 	m->timer_hart = hartid;
 	m->timer_value = stime;
@@ -96,6 +107,9 @@ static enum sbi_nested_status m_send_ipi(void *ctx, unsigned long hartid)
 {
 	struct mock *m = ctx;
 
+	check_hart(m, hartid);
+	if (m->ipi_calls == MOCK_MAX_CALLS)
+		m->ipi_calls = 0; /* long runs (fuzz) wrap the record */
 	if ((long)hartid == m->ipi_fail_hart)
 		return SBI_NESTED_NO_HART;
 	m->ipi_harts[m->ipi_calls++] = hartid;
@@ -107,7 +121,7 @@ static bool m_clear_ipi(void *ctx, unsigned long hartid)
 	struct mock *m = ctx;
 	bool was = m->ipi_pending;
 
-	(void)hartid;
+	check_hart(m, hartid);
 	m->clear_ipi_calls++;
 	m->ipi_pending = false;
 	return was;
@@ -118,6 +132,10 @@ static enum sbi_nested_status m_fence(void *ctx, unsigned long hartid,
 {
 	struct mock *m = ctx;
 
+	check_hart(m, hartid);
+	check_hart(m, f->source_hartid);
+	if (m->fence_calls == MOCK_MAX_CALLS)
+		m->fence_calls = 0; /* long runs (fuzz) wrap the record */
 	if ((long)hartid == m->fence_fail_hart)
 		return SBI_NESTED_NO_HART;
 	m->fences[m->fence_calls].hartid = hartid;
@@ -130,6 +148,9 @@ static enum sbi_nested_hart_state m_status(void *ctx, unsigned long hartid)
 {
 	struct mock *m = ctx;
 
+	check_hart(m, hartid);
+	if (hartid >= MOCK_NHARTS)
+		return SBI_NESTED_HART_STOPPED;
 	return m->state[hartid];
 }
 
@@ -138,6 +159,9 @@ static enum sbi_nested_status m_start(void *ctx, unsigned long hartid,
 {
 	struct mock *m = ctx;
 
+	check_hart(m, hartid);
+	if (hartid >= MOCK_NHARTS)
+		return SBI_NESTED_NO_HART;
 	m->start_calls++;
 	m->start_hart = hartid;
 	m->start_addr = addr;

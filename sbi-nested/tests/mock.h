@@ -59,6 +59,9 @@ struct mock {
 	unsigned long bench_args[5];
 
 	int guest_read_calls, guest_write_calls;
+	/* invariant violations the fuzz test looks for: a copy outside
+	 * memory, a service called for a hart that does not exist */
+	int copies_outside, bad_hart_calls;
 	/* fail the n-th guest_read/guest_write (1-based), 0 = never */
 	int guest_read_fail_at, guest_write_fail_at;
 };
