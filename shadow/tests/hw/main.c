@@ -45,11 +45,12 @@ extern char l2_entry[], hw_trap_entry[], _start[], _end[];
  * allows a 2 MiB shadow leaf). */
 static uint8_t data[3][2 * MIB] __attribute__((aligned(2 * MIB)));
 /* "L1's" G-stage tables and the shadow's pool. */
-static uint8_t l1_tables[64 * 1024] __attribute__((aligned(16384)));
+static uint8_t l1_tables[128 * 1024] __attribute__((aligned(16384)));
 static uint8_t pool[256 * 1024] __attribute__((aligned(16384)));
 static uint64_t l1_next;
 
-static struct shadow sh;
+static struct shadow sh, sh48;
+static uint8_t pool48[128 * 1024] __attribute__((aligned(16384)));
 static unsigned failures;
 
 /* One entry per trap from L2, checked against the expected sequence. */
@@ -106,15 +107,21 @@ static uint64_t ram_size(void)
 	       ram_base();
 }
 
+/* L0's map of L1: one identity region of RAM (ctx). */
+struct l0_region {
+	uint64_t base, size;
+};
+
 static bool l0_to_host(void *ctx, uint64_t gpa, struct shadow_l0_map *m)
 {
-	(void)ctx;
-	if (gpa < ram_base() || gpa - ram_base() >= ram_size())
+	const struct l0_region *r = ctx;
+
+	if (gpa < r->base || gpa - r->base >= r->size)
 		return false;
 	m->host_pa = gpa;
 	m->perm = PTE_R | PTE_W | PTE_X;
-	m->base = ram_base();
-	m->size = ram_size();
+	m->base = r->base;
+	m->size = r->size;
 	return true;
 }
 
@@ -159,6 +166,8 @@ static void apply_fence(enum shadow_hw_fence f, uint64_t gpa)
 /* The one trap handler: a guest-page fault is a shadow fill; anything the
  * shadow says to forward is logged and the instruction skipped (all L2
  * instructions are 4 bytes); ecall from VS ends the run. */
+static struct shadow *cur_sh = &sh;
+
 long hw_trap(struct hw_frame *f)
 {
 	unsigned long scause = csr_read(CSR_SCAUSE);
@@ -191,7 +200,7 @@ long hw_trap(struct hw_frame *f)
 	}
 	/* htval = GPA >> 2; the low bits are the GVA's (same page offset) */
 	gpa = (htval << 2) | (stval & 3);
-	r = shadow_fill(&sh, gpa, orig, need);
+	r = shadow_fill(cur_sh, gpa, orig, need);
 	apply_fence(r.fence, gpa);
 	if (ntlog < sizeof(tlog) / sizeof(tlog[0]))
 		tlog[ntlog] = (struct trap_log){scause, gpa, r.status,
@@ -205,16 +214,17 @@ long hw_trap(struct hw_frame *f)
 	return 0;
 }
 
-static void run_l2(struct hw_frame *f)
+static void run_l2_on(struct shadow *s, struct hw_frame *f, uint64_t data_gpa)
 {
 	enum shadow_hw_fence fence;
-	uint64_t hgatp = shadow_hgatp(&sh, &fence);
+	uint64_t hgatp = shadow_hgatp(s, &fence);
 
+	cur_sh = s;
 	csr_write(CSR_HGATP, hgatp);
 	apply_fence(fence, 0);
 	memset(f, 0, sizeof(*f));
 	f->sepc = (uint64_t)(uintptr_t)l2_entry;
-	f->x[10] = L2_DATA_GPA;
+	f->x[10] = data_gpa;
 	for (unsigned i = 0; i < 5; i++)
 		f->x[L2_REG_S2 + i] = SENTINEL;
 	ntlog = 0;
@@ -222,6 +232,11 @@ static void run_l2(struct hw_frame *f)
 	csr_set(CSR_HSTATUS, HSTATUS_SPV);
 	csr_set(CSR_SSTATUS, SSTATUS_SPP);
 	hw_run_l2(f);
+}
+
+static void run_l2(struct hw_frame *f)
+{
+	run_l2_on(&sh, f, L2_DATA_GPA);
 }
 
 static void expect_trap(unsigned i, unsigned long scause, uint64_t gpa,
@@ -241,6 +256,49 @@ static void expect_trap(unsigned i, unsigned long scause, uint64_t gpa,
 		       "cause=%lu\n",
 		       i, t->scause, t->status,
 		       (unsigned long long)t->page_size, t->fwd_cause);
+}
+
+#define GIB (1024 * MIB)
+#define RAM_START 0x80000000UL /* QEMU virt; -m 1G gives one whole GiB */
+#define L2_WINDOW48 (512 * GIB)
+
+static void run_sv48x4_gigapage(struct hw_frame *f)
+{
+	static struct l0_region gib = {RAM_START, GIB};
+	struct shadow_config cfg = {0};
+	uint64_t l2 = (uint64_t)(uintptr_t)l2_entry;
+	uint64_t d0 = (uint64_t)(uintptr_t)data[0] - RAM_START;
+	uint64_t root = l1_alloc(NULL, pt_root_size(PT_SV48X4));
+
+	if (!root ||
+	    pt_map(PT_SV48X4, &l1_mem, root, l2, l2, PAGE_SIZE,
+		   PTE_R | PTE_X | PTE_U | PTE_A | PTE_D, 0) ||
+	    pt_map(PT_SV48X4, &l1_mem, root, L2_WINDOW48, RAM_START, GIB,
+		   PTE_R | PTE_W | PTE_U | PTE_A | PTE_D, 0))
+		panic("shadowhw: building L1's Sv48x4 G-stage failed");
+	cfg.l0.ctx = &gib;
+	cfg.l0.l1_gpa_to_host = l0_to_host;
+	cfg.l0.read_host64 = l0_read64;
+	cfg.pool_pa = (uint64_t)(uintptr_t)pool48;
+	cfg.pool_size = sizeof(pool48);
+	cfg.pool_va = pool48;
+	cfg.mode = PT_SV48X4;
+	cfg.hw_vmid_base = SHADOW_VMID_BASE + SHADOW_SLOTS;
+	cfg.warl = SHADOW_HGATP_WARL_IGNORE_WRITE;
+	if (!shadow_init(&sh48, &cfg))
+		panic("shadowhw: shadow_init refused the Sv48x4 configuration");
+	shadow_write_hgatp(&sh48,
+			   ((uint64_t)ATP_MODE_SV48 << ATP_MODE_SHIFT) |
+				   ((uint64_t)L1_VMID << HGATP_VMID_SHIFT) |
+				   (root >> PAGE_SHIFT));
+	/* the data pages sit at the same offsets inside the GiB window */
+	run_l2_on(&sh48, f, L2_WINDOW48 + d0);
+	CHECK_EQ("sv48x4_load_1g", f->x[L2_REG_S2], 0x1111);
+	CHECK_EQ("sv48x4_load_ro_page_now_rw", f->x[L2_REG_S2 + 2], 0x4444);
+	CHECK_EQ("sv48x4_fills_1g", sh48.stats.fills[2], 1);
+	CHECK_EQ("traps_run4", ntlog, 2);
+	expect_trap(1, EXC_LOAD_GUEST_PAGE_FAULT, L2_WINDOW48 + d0,
+		    SHADOW_FILLED, GIB, 0);
 }
 
 void hw_main(unsigned long hartid, const void *fdt)
@@ -279,6 +337,10 @@ void hw_main(unsigned long hartid, const void *fdt)
 	*(volatile uint64_t *)data[1] = 0x3333;
 	*(volatile uint64_t *)data[2] = 0x4444;
 
+	static struct l0_region image_ram;
+	image_ram.base = ram_base();
+	image_ram.size = ram_size();
+	cfg.l0.ctx = &image_ram;
 	cfg.l0.l1_gpa_to_host = l0_to_host;
 	cfg.l0.read_host64 = l0_read64;
 	cfg.pool_pa = (uint64_t)(uintptr_t)pool;
@@ -339,6 +401,11 @@ void hw_main(unsigned long hartid, const void *fdt)
 	CHECK_EQ("traps_run3", ntlog, 4);
 	expect_trap(0, EXC_LOAD_GUEST_PAGE_FAULT, L2_DATA_GPA, SHADOW_FILLED,
 		    2 * MIB, 0);
+
+	/* Run 4: an Sv48x4 shadow, L1 (Sv48x4) maps L2's window at 512 GiB
+	 * (root index 1) with a 1 GiB leaf onto the first GiB of RAM, and L0
+	 * gives L1 that whole GiB: a 1 GiB shadow leaf. */
+	run_sv48x4_gigapage(&f);
 
 	shadow_stats_format(&sh.stats, stats, sizeof(stats));
 	printf("RVNEST shadowhw %s\n", stats);

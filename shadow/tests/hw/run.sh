@@ -15,7 +15,7 @@ if [ ! -r "$fw" ]; then
 	exit 0
 fi
 echo "qemu: $($qemu --version | head -n 1)"
-out=$(timeout 30 "$qemu" -M virt -cpu rv64,h=true -m 256M -smp 1 \
+out=$(timeout 30 "$qemu" -M virt -cpu rv64,h=true -m 1G -smp 1 \
 	-display none -serial stdio -monitor none -no-reboot \
 	-bios "$fw" -kernel "$image" 2>&1)
 rc=$?
