@@ -425,6 +425,18 @@ static bool wait_arrivals(unsigned long n, unsigned long ms)
 	return true;
 }
 
+/* Wait (at most ms) for the other hart to set *flag. */
+static bool wait_flag(unsigned long *flag, unsigned long ms)
+{
+	unsigned long ticks = mi->timebase_hz / 1000 * ms;
+	unsigned long t0 = rd_time();
+
+	while (!LOAD(*flag))
+		if (rd_time() - t0 > ticks)
+			return false;
+	return true;
+}
+
 /* Start, observe, stop and restart one other hart: the HSM state machine
  * (SBI spec "HSM State Machine") and a cross-hart IPI. */
 static void check_hsm_secondary(void)
@@ -476,12 +488,7 @@ static void check_hsm_secondary(void)
 
 	/* an IPI to the other hart only */
 	r = call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, target, 0);
-	{
-		unsigned long t0 = rd_time();
-
-		while (!LOAD(sec.saw_ipi) && rd_time() - t0 < mi->timebase_hz)
-			;
-	}
+	wait_flag(&sec.saw_ipi, 1000);
 	probe_line("ipi.other_hart", r.error == 0 && LOAD(sec.saw_ipi),
 		   "err=%ld seen=%lu", r.error, LOAD(sec.saw_ipi));
 	expect_err(
