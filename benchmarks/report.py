@@ -104,6 +104,19 @@ def table7(doc: dict) -> str:
     return out
 
 
+def exits_by_cause(doc: dict) -> str:
+    """Exits L1 saw per operation, by cause, per configuration."""
+    parts = []
+    for n, c in doc["configs"].items():
+        causes = sorted({k for m in c["summary"].values() for k in (m["exits_per_op"] or {})})
+        if not causes:
+            continue
+        rows = [[b] + [fmt((m["exits_per_op"] or {}).get(k), 2) for k in causes]
+                for b, m in c["summary"].items()]
+        parts.append(f"`{c['label']}`:\n\n" + table(["benchmark"] + causes, rows))
+    return "\n\n".join(parts) if parts else "No configuration reported exits by cause."
+
+
 def anchors() -> str:
     return table(["nested hypercall (NEVE, SOSP 2017, Table 7)", "traps into the host hypervisor"],
                  [[a, str(n)] for a, n in ANCHORS])
@@ -123,6 +136,7 @@ def render(doc: dict, figures: list = ()) -> str:
             "Instructions per operation are exact (`-icount shift=0,sleep=off`); ns/op is the "
             "median of the wall-time runs (reported, never asserted: shared, noisy machines); "
             "L1 exits/op are the exits L1 saw from L2.", "", table1(doc), "",
+            "### Exits L1 saw per operation, by cause", "", exits_by_cause(doc), "",
             "## Traps into L0 per operation (after NEVE, SOSP 2017, Table 7)", "", table7(doc), "",
             "Published anchors for one nested hypercall:", "", anchors(), ""]
     out += ["## Runs", ""]

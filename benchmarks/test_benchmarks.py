@@ -101,6 +101,8 @@ def test_report_and_plots_render_from_file(stored, tmp_path):
     doc = results.load(path)
     assert "Cost per operation (after NEVE, SOSP 2017, Table 1)" in md
     assert "| ARMv8.3 nested virtualization" in md and "126 |" in md
+    if "single" in doc["configs"]:
+        assert "ecall_vs" in md  # the exits-by-cause table
     for c in doc["configs"].values():
         assert f"{c['label']} instr/op" in md
     pngs = sorted((tmp_path / path.stem).glob("*.png"))
