@@ -75,6 +75,10 @@ def test_boots_to_init(cfg):
     assert uname["machine"] == "riscv64"
     # the kernel's own clock: booting took measurable, finite time
     assert 0 < float(probe(res, "uptime")["seconds"]) < cfg.timeout
+    # QEMU virt's device tree has one syscon-poweroff node; /init unbinds
+    # its driver so the power-off goes through SBI SRST, as it must on L0
+    off = probe(res, "poweroff")
+    assert (off["via"], off["syscon_unbound"]) == ("sbi", "1")
 
 
 def test_cpuinfo_shows_h(cfg):

@@ -9,10 +9,10 @@
  * never ends silently and never hangs in /init.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +31,7 @@
 #define CPUINFO_PATH "/proc/cpuinfo"
 #define UPTIME_PATH "/proc/uptime"
 #define KVM_PATH "/dev/kvm"
+#define SYSCON_POWEROFF_DRIVER "/sys/bus/platform/drivers/syscon-poweroff"
 /* KVM_CREATE_VM's machine type: 0 is the architecture's default VM, the only
  * one riscv has (Documentation/virt/kvm/api.rst, KVM_CREATE_VM). */
 #define KVM_VM_TYPE_DEFAULT 0
@@ -293,6 +294,51 @@ out:
 	return status;
 }
 
+/*
+ * Power off through SBI SRST, the interface L0 implements for L1. ARCH_VIRT
+ * selects the syscon-poweroff driver, which binds to the virt machine's test
+ * device and runs before the SBI handler (both have the default sys-off
+ * priority and it registers first), so L1 would otherwise power off with an
+ * MMIO write that L0 may not emulate. Unbinding the driver removes its
+ * handler (it is devm-managed), leaving SBI SRST, or the legacy SBI shutdown
+ * call on an SBI older than 0.3.
+ */
+static enum init_status select_sbi_power_off(struct init_failure *f)
+{
+	DIR *dir = opendir(SYSCON_POWEROFF_DRIVER);
+	struct dirent *d;
+	unsigned int unbound = 0;
+	int fd;
+
+	if (!dir) {
+		if (errno != ENOENT) {
+			fail(f, "open_failed", SYSCON_POWEROFF_DRIVER, errno);
+			return INIT_FAILED;
+		}
+		/* no such driver in this kernel: nothing to unbind */
+		printf("RVNEST probe id=poweroff via=sbi syscon_unbound=0\n");
+		return INIT_OK;
+	}
+	/* A bound device appears as a symlink named after the device. */
+	while ((d = readdir(dir)) != NULL) {
+		if (d->d_type != DT_LNK || strcmp(d->d_name, "module") == 0)
+			continue;
+		fd = openat(dirfd(dir), "unbind", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, d->d_name, strlen(d->d_name)) < 0) {
+			fail(f, "unbind_failed", SYSCON_POWEROFF_DRIVER, errno);
+			if (fd >= 0)
+				close(fd);
+			closedir(dir);
+			return INIT_FAILED;
+		}
+		close(fd);
+		unbound++;
+	}
+	closedir(dir);
+	printf("RVNEST probe id=poweroff via=sbi syscon_unbound=%u\n", unbound);
+	return INIT_OK;
+}
+
 int main(void)
 {
 	struct init_failure failure = {0};
@@ -312,14 +358,16 @@ int main(void)
 		status = check_kvm(&failure);
 	if (status == INIT_OK)
 		status = show_uptime(&failure);
+	if (status == INIT_OK)
+		status = select_sbi_power_off(&failure);
 	if (status != INIT_OK)
 		report_error(&failure);
 	printf("RVNEST done status=%d\n", status);
 	fflush(stdout);
 
 	sync();
-	/* The kernel powers off through SBI SRST (or the legacy SBI shutdown
-	 * call); QEMU then exits. */
+	/* The kernel powers off through SBI SRST (select_sbi_power_off());
+	 * QEMU then exits. */
 	reboot(RB_POWER_OFF);
 	printf("RVNEST error msg=power_off_failed errno=%s\n",
 	       errno_name(errno));
