@@ -169,9 +169,12 @@ static const struct hp_hlv_case hp_hlv_cases[] = {
 	 HP_PG_DATA, 0, 0x160, ILL},
 };
 
-/* The stores' effect, read back from HS-mode: offsets written above. */
+/* The stores' effect on the data page, read back from HS-mode: the
+ * offsets of the stores above that target it, including the ones that
+ * must fault (0x150: U-mode privilege on a supervisor page; 0x160: HU=0)
+ * and so leave the initial contents. */
 static const unsigned long hp_hsv_offsets[] = {
-	0x100, 0x108, 0x110, 0x118, 0x120, 0x148, 0x150, 0x158, 0x160,
+	0x100, 0x108, 0x110, 0x118, 0x148, 0x150, 0x158, 0x160,
 };
 
 void hp_group_hlv(void)
