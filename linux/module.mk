@@ -16,7 +16,8 @@ LINUX_VERSION_STAMP := $(LINUX_OUT)/version.stamp
 LINUX_CC := riscv64-linux-gnu-gcc
 LINUX_INIT_CFLAGS := -static -O2 -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes
-RVNEST_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# Evaluated once per make (:=), so the stamp and /init always agree.
+LINUX_INIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 IMAGES += $(LINUX_IMAGE) $(LINUX_INITRAMFS)
 
@@ -33,12 +34,12 @@ $(LINUX_IMAGE) $(LINUX_GEN_INIT_CPIO) &: linux-always
 # The version compiled into /init, rewritten only when it changes.
 $(LINUX_VERSION_STAMP): linux-always
 	@mkdir -p $(dir $@)
-	@echo '$(RVNEST_VERSION)' | cmp -s - $@ || echo '$(RVNEST_VERSION)' >$@
+	@echo '$(LINUX_INIT_VERSION)' | cmp -s - $@ || echo '$(LINUX_INIT_VERSION)' >$@
 
 $(LINUX_INIT): linux/init.c $(LINUX_VERSION_STAMP)
 	@mkdir -p $(dir $@)
 	$(LINUX_CC) $(LINUX_INIT_CFLAGS) \
-	  -DRVNEST_VERSION='"$(RVNEST_VERSION)"' $< -o $@
+	  -DRVNEST_VERSION='"$(LINUX_INIT_VERSION)"' $< -o $@
 
 # -t 0: fixed timestamps, so the archive depends only on its contents.
 $(LINUX_INITRAMFS): linux/initramfs.list $(LINUX_INIT) $(LINUX_GEN_INIT_CPIO)
