@@ -59,19 +59,46 @@ static void __attribute__((noreturn)) boot_error(const char *msg)
 
 void l1_self_trap(void)
 {
-	/* A trap in L1 itself (V=0): a bug or a fault of HLVX/HSV on
-	 * memory L1 believed mapped. Never resume. */
+	/* Reporting may itself trap (a level below that does not emulate
+	 * htval, say): report that once, then stop; never recurse. */
+	static unsigned depth;
 	unsigned long htval = 0, htinst = 0;
 
-	/* Without H, reading htval would trap again, here. */
+	switch (depth++) {
+	case 0:
+		break;
+	case 1:
+		printf("\nRVNEST error msg=trap_while_reporting_trap_in_l1 "
+		       "scause=0x%lx sepc=0x%lx stval=0x%lx\n",
+		       csr_read(CSR_SCAUSE), csr_read(CSR_SEPC),
+		       csr_read(CSR_STVAL));
+		finish(1, "trap_in_l1");
+	default:
+		sbi_shutdown(1);
+	}
+	/* A trap in L1 itself (V=0): a bug, or an instruction the level
+	 * below refused. Never resume. Without H, reading htval would trap
+	 * again. */
 	if (l1_plat.has_h) {
+		unsigned long scause = csr_read(CSR_SCAUSE);
+		unsigned long sepc = csr_read(CSR_SEPC);
+		unsigned long stval = csr_read(CSR_STVAL);
+
+		/* scause/sepc/stval first: a trap on htval overwrites them. */
+		printf("RVNEST error msg=trap_in_l1 cause=%s scause=0x%lx "
+		       "sepc=0x%lx stval=0x%lx",
+		       trap_cause_name(scause), scause, sepc, stval);
+		console_flush();
 		htval = csr_read(CSR_HTVAL);
 		htinst = csr_read(CSR_HTINST);
+		printf(" htval=0x%lx htinst=0x%lx\n", htval, htinst);
+	} else {
+		printf("RVNEST error msg=trap_in_l1 cause=%s scause=0x%lx "
+		       "sepc=0x%lx stval=0x%lx\n",
+		       trap_cause_name(csr_read(CSR_SCAUSE)),
+		       csr_read(CSR_SCAUSE), csr_read(CSR_SEPC),
+		       csr_read(CSR_STVAL));
 	}
-	printf("RVNEST error msg=trap_in_l1 cause=%s scause=0x%lx sepc=0x%lx "
-	       "stval=0x%lx htval=0x%lx htinst=0x%lx\n",
-	       trap_cause_name(csr_read(CSR_SCAUSE)), csr_read(CSR_SCAUSE),
-	       csr_read(CSR_SEPC), csr_read(CSR_STVAL), htval, htinst);
 	finish(1, "trap_in_l1");
 }
 
