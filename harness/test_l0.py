@@ -203,6 +203,38 @@ def boot_with_dts(cfg, tmp_path, dts):
     return testing.run(cfg.with_overrides(extra_args=("-dtb", str(dtb)), timeout=30))
 
 
+def test_dtb_truncated_file(smoke, tmp_path):
+    """A DTB file cut short inside its strings block, so that one property
+    name L0 needs ("riscv,ndev" of the PLIC) is cut off. OpenSBI 1.5 boots
+    with it (it tolerates the PLIC without riscv,ndev); L0 must refuse it
+    with a clear line. (A file cut inside its structure block never
+    reaches L0: OpenSBI stops silently, see l0-hyp/README.md.)"""
+    import struct
+    dts = host_dts(smoke, tmp_path)
+    # no PCI node (its names would follow ours) and the PLIC's riscv,ndev
+    # as its last property: "riscv,ndev" becomes the last string dtc emits
+    dts, n = re.subn(r"\t\tpci@30000000 \{.*?\n\t\t\};\n", "", dts, flags=re.S)
+    assert n == 1
+    ndev = re.search(r"\t\t\triscv,ndev = <[^>]*>;\n", dts).group(0)
+    dts = dts.replace(ndev, "")
+    dts = re.sub(r"(plic@c000000 \{.*?)(\n\t\t\};)", lambda m: m.group(1) + "\n" + ndev.rstrip("\n") + m.group(2),
+                 dts, count=1, flags=re.S)
+    src = tmp_path / "host.dts"
+    src.write_text(dts)
+    full = tmp_path / "full.dtb"
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(full), str(src)],
+                   check=True, capture_output=True, timeout=30)
+    blob = full.read_bytes()
+    off_strings, size_strings = struct.unpack(">I", blob[12:16])[0], struct.unpack(">I", blob[32:36])[0]
+    strings = blob[off_strings:off_strings + size_strings]
+    assert strings.endswith(b"riscv,ndev\0"), strings[-40:]
+    cut = tmp_path / "truncated.dtb"
+    cut.write_bytes(blob[:off_strings + size_strings - len(b"ndev\0")])
+    res = testing.run(smoke.with_overrides(extra_args=("-dtb", str(cut)), timeout=30))
+    line = failed_with(res, "bad_host_device_tree")
+    assert "riscv,ndev" in line
+
+
 def test_dtb_truncated_memory_reg(smoke, tmp_path):
     """A host DT whose /memory reg is cut short (three cells of four):
     OpenSBI does not read it, L0 must refuse it clearly."""
