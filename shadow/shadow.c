@@ -495,6 +495,177 @@ struct shadow_result shadow_translate(struct shadow *s, uint64_t gpa,
 	return r;
 }
 
+/* ---- two-stage translation of an L2 virtual address ---------------- */
+
+static const unsigned long page_fault_cause[] = {
+	[SHADOW_ACCESS_FETCH] = EXC_INST_PAGE_FAULT,
+	[SHADOW_ACCESS_LOAD] = EXC_LOAD_PAGE_FAULT,
+	[SHADOW_ACCESS_STORE] = EXC_STORE_PAGE_FAULT,
+};
+
+/* The VS-stage walk's view of L2 guest-physical memory: each access is
+ * an implicit one, translated by L1's G-stage and L0's map; the first
+ * failure is recorded in res. */
+struct gva_walk {
+	struct shadow *s;
+	enum shadow_access orig;
+	struct shadow_gva_result *res;
+	bool failed;
+	uint64_t last_gpa, last_pte, last_host;
+};
+
+static void gva_g_failure(struct gva_walk *w, const struct shadow_result *r,
+			  uint64_t htinst)
+{
+	struct shadow_gva_result *res = w->res;
+
+	w->failed = true;
+	res->gpa = r->gpa;
+	res->implicit = true;
+	switch (r->status) {
+	case SHADOW_FORWARD_GUEST_PAGE_FAULT:
+		/* "a guest-page fault ... for an implicit memory access for
+		 * VS-stage address translation": htinst gets the
+		 * pseudoinstruction ("Transformed Instruction or
+		 * Pseudoinstruction for mtinst or htinst") */
+		res->status = SHADOW_GVA_GUEST_PAGE_FAULT;
+		res->cause = r->cause;
+		res->htval = r->htval;
+		res->htinst = htinst;
+		break;
+	case SHADOW_L0_DENIED:
+		res->status = SHADOW_GVA_L0_DENIED;
+		res->l1_gpa = r->l1_gpa;
+		break;
+	case SHADOW_RETRY:
+		res->status = SHADOW_GVA_RETRY;
+		break;
+	default:
+		/* L1's G-stage tables outside its RAM, or a VS-stage table in
+		 * an L1 device (no page-table walks there): access fault */
+		res->status = SHADOW_GVA_ACCESS_FAULT;
+		res->cause = access_fault_cause[w->orig];
+		break;
+	}
+}
+
+static bool gva_read_pte(void *ctx, uint64_t gpa, uint64_t *pte)
+{
+	struct gva_walk *w = ctx;
+	struct shadow_result r = result_init(w->s, gpa);
+	struct shadow_l0_map m0;
+	uint64_t l1_size;
+
+	if (!compose(w->s, &r, w->orig, PT_ACCESS_READ, &l1_size, &m0)) {
+		gva_g_failure(w, &r, HTINST_PSEUDO_READ64);
+		return false;
+	}
+	*pte = w->s->cfg.l0.read_host64(w->s->cfg.l0.ctx, r.host_pa);
+	w->last_gpa = gpa;
+	w->last_pte = *pte;
+	return true;
+}
+
+/* A VS-stage A/D update (henvcfg.ADUE): an implicit store through the
+ * G-stage, atomic with respect to the value the walk read. */
+static bool gva_write_pte(void *ctx, uint64_t gpa, uint64_t pte)
+{
+	struct gva_walk *w = ctx;
+	struct shadow_result r = result_init(w->s, gpa);
+	struct shadow_l0_map m0;
+	uint64_t l1_size;
+
+	if (!compose(w->s, &r, w->orig, PT_ACCESS_WRITE, &l1_size, &m0)) {
+		gva_g_failure(w, &r, HTINST_PSEUDO_WRITE64);
+		return false;
+	}
+	if (gpa != w->last_gpa ||
+	    !w->s->cfg.l0.cas_host64(w->s->cfg.l0.ctx, r.host_pa, w->last_pte,
+				     pte)) {
+		w->failed = true;
+		w->res->status = SHADOW_GVA_RETRY;
+		return false;
+	}
+	return true;
+}
+
+struct shadow_gva_result
+shadow_gva_translate(struct shadow *s, const struct shadow_vs *vs, uint64_t gva,
+		     enum shadow_access orig, enum pt_access need)
+{
+	struct shadow_gva_result res = {.status = SHADOW_GVA_BAD_REQUEST};
+	struct shadow_result r;
+	struct shadow_l0_map m0;
+	enum pt_mode mode;
+	uint64_t gpa, l1_size;
+
+	s->stats.gva_translates++;
+	if (!pt_mode_from_atp((vs->vsatp & ATP_MODE) >> ATP_MODE_SHIFT, false,
+			      &mode) ||
+	    (vs->adue && !s->cfg.l0.cas_host64))
+		return res;
+
+	if (mode == PT_BARE) {
+		gpa = gva;
+	} else {
+		struct gva_walk w = {s, orig, &res, false, 0, 0, 0};
+		struct pt_mem m = {&w, gva_read_pte, gva_write_pte, NULL};
+		/* HS-level sstatus.MXR (L1's) applies to both stages,
+		 * vsstatus.MXR to the VS-stage only. */
+		struct pt_walk_opts o = {.user = vs->user,
+					 .sum = vs->sum,
+					 .mxr = vs->mxr || s->l1_mxr,
+					 .update_ad = vs->adue,
+					 .svpbmt = vs->svpbmt};
+		struct pt_walk_result wr =
+			pt_walk(mode, &m, (vs->vsatp & ATP_PPN) << PAGE_SHIFT,
+				gva, need, &o);
+
+		if (w.failed)
+			return res;
+		if (wr.status != PT_WALK_OK) {
+			res.status = SHADOW_GVA_PAGE_FAULT;
+			res.cause = page_fault_cause[orig];
+			return res;
+		}
+		gpa = wr.pa;
+	}
+
+	/* The access itself: an explicit one (htinst is L0's to fill). */
+	r = result_init(s, gpa);
+	res.gpa = gpa;
+	if (compose(s, &r, orig, need, &l1_size, &m0)) {
+		res.status = SHADOW_GVA_OK;
+		res.l1_gpa = r.l1_gpa;
+		res.host_pa = r.host_pa;
+		return res;
+	}
+	switch (r.status) {
+	case SHADOW_FORWARD_GUEST_PAGE_FAULT:
+		res.status = SHADOW_GVA_GUEST_PAGE_FAULT;
+		res.cause = r.cause;
+		res.htval = r.htval;
+		break;
+	case SHADOW_NOT_RAM:
+		res.status = SHADOW_GVA_NOT_RAM;
+		res.l1_gpa = r.l1_gpa;
+		res.cause = r.cause;
+		break;
+	case SHADOW_L0_DENIED:
+		res.status = SHADOW_GVA_L0_DENIED;
+		res.l1_gpa = r.l1_gpa;
+		break;
+	case SHADOW_RETRY:
+		res.status = SHADOW_GVA_RETRY;
+		break;
+	default:
+		res.status = SHADOW_GVA_ACCESS_FAULT;
+		res.cause = r.cause;
+		break;
+	}
+	return res;
+}
+
 /* Largest level <= max_level at which [gpa, +size) maps linearly onto L0's
  * region m0 with a host address aligned to the page size. */
 static bool pick_level(const struct shadow_result *r,
@@ -721,6 +892,7 @@ static const char *const fill_names[SHADOW_LEVELS_MAX] = {
 
 static const struct stat_field event_fields[] = {
 	STAT(translates, "translates"),
+	STAT(gva_translates, "gva_translates"),
 	STAT(not_ram, "not_ram"),
 	STAT(l0_denied, "l0_denied"),
 	STAT(refills, "refills"),

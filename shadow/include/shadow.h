@@ -160,6 +160,7 @@ struct shadow_result {
 struct shadow_stats {
 	uint64_t fills[SHADOW_LEVELS_MAX];
 	uint64_t translates;
+	uint64_t gva_translates;
 	uint64_t forwards[EXC_COUNT];
 	uint64_t not_ram;
 	uint64_t l0_denied;
@@ -244,6 +245,60 @@ struct shadow_result shadow_fill(struct shadow *s, uint64_t gpa,
 struct shadow_result shadow_translate(struct shadow *s, uint64_t gpa,
 				      enum shadow_access orig,
 				      enum pt_access need);
+
+/* ---- two-stage translation of an L2 virtual address ------------------
+ * For L0's emulation of L1's HLV/HLVX/HSV (and anything else that must
+ * read L2 memory by virtual address): L2's VS-stage as L1 configured it,
+ * every table access translated through L1's G-stage and L0's map, then
+ * the final GPA likewise. Nothing is installed in the shadow. */
+struct shadow_vs {
+	uint64_t vsatp; /* L1's virtual vsatp (L2's satp) */
+	bool user;	/* the access is as VU: hstatus.SPVP = 0 */
+	bool sum;	/* L1's virtual vsstatus.SUM */
+	bool mxr;	/* L1's virtual vsstatus.MXR (VS-stage only) */
+	bool adue;	/* L1's virtual henvcfg.ADUE: VS-stage A/D set by
+			 * "hardware" (needs cfg.l0.cas_host64) */
+	bool svpbmt;	/* L1's virtual henvcfg.PBMTE */
+};
+
+enum shadow_gva_status {
+	SHADOW_GVA_OK, /* gpa, l1_gpa, host_pa */
+	/* VS-stage fault: cause = inst/load/store page fault of the
+	 * original access; stval = the GVA, htval = 0 */
+	SHADOW_GVA_PAGE_FAULT,
+	/* G-stage fault: cause = guest-page fault of the original access,
+	 * htval = gpa >> 2 (gpa = the faulting GPA: a VS-stage table entry's
+	 * when implicit), htinst = the pseudoinstruction for an implicit
+	 * access (HTINST_PSEUDO_READ64/WRITE64), else 0 (L0 supplies the
+	 * transformed instruction); stval = the GVA, hstatus.GVA = 1 */
+	SHADOW_GVA_GUEST_PAGE_FAULT,
+	/* a table access outside L1 RAM (or in an L1 device): access fault
+	 * of the original type */
+	SHADOW_GVA_ACCESS_FAULT,
+	/* the final GPA is an L1 device at l1_gpa: L0 emulates the access */
+	SHADOW_GVA_NOT_RAM,
+	/* L1 allows it, L0's own map of L1 does not */
+	SHADOW_GVA_L0_DENIED,
+	/* an A/D update lost a race: try the instruction again */
+	SHADOW_GVA_RETRY,
+	/* vsatp.MODE is not a VS-stage mode, or adue without cas_host64 */
+	SHADOW_GVA_BAD_REQUEST,
+};
+
+struct shadow_gva_result {
+	enum shadow_gva_status status;
+	unsigned long cause;
+	uint64_t gpa;
+	uint64_t l1_gpa;
+	uint64_t host_pa;
+	uint64_t htval;
+	uint64_t htinst;
+	bool implicit; /* the fault hit a VS-stage table access */
+};
+
+struct shadow_gva_result
+shadow_gva_translate(struct shadow *s, const struct shadow_vs *vs, uint64_t gva,
+		     enum shadow_access orig, enum pt_access need);
 
 /* HFENCE.GVMA variants (L1's, from traps, NACL or SBI remote fences).
  * Each returns SHADOW_HW_FENCE_ALL when it dropped anything (L0 then

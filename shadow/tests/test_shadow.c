@@ -808,7 +808,8 @@ TEST(shadow_stats_format)
 	CHECK(strstr(buf, "shadow_fills=4k:0,2m:7,1g:0,") != NULL);
 	CHECK(strstr(buf, " shadow_forwards=inst_access_fault:1,"
 			  "load_guest_page_fault:3 ") != NULL);
-	CHECK(strstr(buf, " shadow_events=translates:0,not_ram:5,") != NULL);
+	CHECK(strstr(buf, " shadow_events=translates:0,gva_translates:0,not_"
+			  "ram:5,") != NULL);
 	CHECK(strstr(buf,
 		     " shadow_flushes=all:0,vmid:0,gpa:2,hgatp:0,mxr:0 ") !=
 	      NULL);
@@ -820,4 +821,306 @@ TEST(shadow_stats_format)
 	CHECK(strlen(small) < sizeof(small));
 	CHECK(!shadow_stats_format(&st, buf, 0));
 	CHECK(!shadow_stats_format(&st, buf, 15));
+}
+
+/* ---- two-stage translation of L2 virtual addresses ------------------- */
+
+#define VS_GPA 0x40000000ULL  /* L2 GPA of L2's VS-stage tables */
+#define VS_L1 (2 * GIB + MIB) /* ... in L1 RAM (the table buffer) */
+#define VS_SIZE (256 * KIB)
+static uint64_t vs_next;
+
+static bool vs_read(void *ctx, uint64_t gpa, uint64_t *pte)
+{
+	(void)ctx;
+	if (gpa < VS_GPA || gpa - VS_GPA >= VS_SIZE)
+		return false;
+	*pte = world_l1_get(&w, VS_L1 + (gpa - VS_GPA));
+	return true;
+}
+
+static bool vs_write(void *ctx, uint64_t gpa, uint64_t pte)
+{
+	(void)ctx;
+	if (gpa < VS_GPA || gpa - VS_GPA >= VS_SIZE)
+		return false;
+	world_l1_set(&w, VS_L1 + (gpa - VS_GPA), pte);
+	return true;
+}
+
+static uint64_t vs_alloc(void *ctx, uint64_t size)
+{
+	uint64_t a = VS_GPA + vs_next;
+
+	(void)ctx;
+	vs_next += size;
+	for (uint64_t o = 0; o < size; o += 8)
+		vs_write(NULL, a + o, 0);
+	return a;
+}
+
+static const struct pt_mem vs_mem = {NULL, vs_read, vs_write, vs_alloc};
+
+/* L1 (Sv39x4) maps L2's table area and data at L2 GPA 0x2000_0000 (RAM_A
+ * + 16 MiB), a read-only data page, and a page on MMIO; L2 (Sv39) maps
+ * GVAs onto them. Returns L2's vsatp. */
+static uint64_t gva_setup(uint64_t *l1root)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV39, 256 * KIB);
+	uint64_t vsroot;
+
+	*l1root = root;
+	vs_next = 0;
+	l1_map(PT_SV39X4, root, VS_GPA, VS_L1, VS_SIZE,
+	       PTE_R | PTE_W | L1_LEAF);
+	l1_map(PT_SV39X4, root, 0x20000000, 2 * GIB + 16 * MIB, 2 * MIB,
+	       RWX | L1_LEAF);
+	l1_map(PT_SV39X4, root, 0x20200000, 2 * GIB + 32 * MIB, 4 * KIB,
+	       PTE_R | L1_LEAF);
+	l1_map(PT_SV39X4, root, 0x20300000, MMIO_GPA, 4 * KIB, RWX | L1_LEAF);
+	l1_map(PT_SV39X4, root, 0x20400000, 4 * GIB + 4 * MIB, 4 * KIB,
+	       RWX | L1_LEAF); /* L0: read-only RAM_C */
+	vsroot = vs_alloc(NULL, PAGE_SIZE);
+	/* GVA 0x1000: data (RW, S), 0x2000: data (U), 0x3000: exec-only,
+	 * 0x4000: read-only data, 0x5000: MMIO, 0x6000: L2 GPA L1 does not
+	 * map, 0x7000: RAM L0 gives L1 read-only, 0x8000: A=0 */
+	struct {
+		uint64_t gva, gpa, flags;
+	} maps[] = {
+		{0x1000, 0x20000000, PTE_R | PTE_W | PTE_A | PTE_D},
+		{0x2000, 0x20001000, PTE_R | PTE_W | PTE_U | PTE_A | PTE_D},
+		{0x3000, 0x20002000, PTE_X | PTE_A},
+		{0x4000, 0x20200000, PTE_R | PTE_W | PTE_A | PTE_D},
+		{0x5000, 0x20300000, PTE_R | PTE_W | PTE_A | PTE_D},
+		{0x6000, 0x30000000, PTE_R | PTE_W | PTE_A | PTE_D},
+		{0x7000, 0x20400000, PTE_R | PTE_W | PTE_A | PTE_D},
+		{0x8000, 0x20003000, PTE_R | PTE_W},
+	};
+	for (unsigned i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+		CHECK_EQ(pt_map(PT_SV39, &vs_mem, vsroot, maps[i].gva,
+				maps[i].gpa, PAGE_SIZE, maps[i].flags, 0),
+			 0);
+	return ((uint64_t)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
+	       (vsroot >> PAGE_SHIFT);
+}
+
+TEST(shadow_gva_translate)
+{
+	uint64_t l1root, vsatp = gva_setup(&l1root);
+	struct shadow_vs vs = {.vsatp = vsatp};
+	struct shadow_gva_result g;
+
+	/* the whole way: GVA -> L2 GPA -> L1 GPA -> host */
+	g = shadow_gva_translate(&w.s, &vs, 0x1008, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_OK);
+	CHECK_EQ(g.gpa, 0x20000008);
+	CHECK_EQ(g.l1_gpa, 2 * GIB + 16 * MIB + 8);
+	CHECK_EQ(g.host_pa, 5 * GIB + 16 * MIB + 8);
+	CHECK_EQ(w.s.stats.gva_translates, 1);
+	/* nothing installed in the shadow */
+	CHECK_EQ(w.s.stats.fills[0] + w.s.stats.fills[1], 0);
+	/* VS-stage: missing, U page as S without SUM, S page as U */
+	g = shadow_gva_translate(&w.s, &vs, 0x9000, SHADOW_ACCESS_STORE,
+				 PT_ACCESS_WRITE);
+	CHECK_EQ(g.status, SHADOW_GVA_PAGE_FAULT);
+	CHECK_EQ(g.cause, EXC_STORE_PAGE_FAULT);
+	CHECK_EQ(g.htval, 0);
+	g = shadow_gva_translate(&w.s, &vs, 0x2000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_PAGE_FAULT);
+	vs.sum = true;
+	g = shadow_gva_translate(&w.s, &vs, 0x2000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_OK);
+	vs.user = true;
+	g = shadow_gva_translate(&w.s, &vs, 0x1000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_PAGE_FAULT);
+	CHECK_EQ(g.cause, EXC_LOAD_PAGE_FAULT);
+	vs.user = false;
+	/* execute-only: HLVX yes, HLV no unless MXR (VS or L1's HS) */
+	g = shadow_gva_translate(&w.s, &vs, 0x3000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ_EXEC);
+	CHECK_EQ(g.status, SHADOW_GVA_OK);
+	g = shadow_gva_translate(&w.s, &vs, 0x3000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_PAGE_FAULT);
+	vs.mxr = true;
+	g = shadow_gva_translate(&w.s, &vs, 0x3000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_OK);
+	vs.mxr = false;
+	shadow_set_l1_mxr(&w.s, true);
+	g = shadow_gva_translate(&w.s, &vs, 0x3000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_OK);
+	shadow_set_l1_mxr(&w.s, false);
+	/* HLVX of a readable, non-executable page: VS-stage denies */
+	g = shadow_gva_translate(&w.s, &vs, 0x1000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ_EXEC);
+	CHECK_EQ(g.status, SHADOW_GVA_PAGE_FAULT);
+	/* G-stage of the final access: L1 read-only page, store */
+	g = shadow_gva_translate(&w.s, &vs, 0x4010, SHADOW_ACCESS_STORE,
+				 PT_ACCESS_WRITE);
+	CHECK_EQ(g.status, SHADOW_GVA_GUEST_PAGE_FAULT);
+	CHECK_EQ(g.cause, EXC_STORE_GUEST_PAGE_FAULT);
+	CHECK_EQ(g.gpa, 0x20200010);
+	CHECK_EQ(g.htval, 0x20200010 >> 2);
+	CHECK_EQ(g.htinst, 0);
+	CHECK(!g.implicit);
+	/* ... unmapped in L1 */
+	g = shadow_gva_translate(&w.s, &vs, 0x6000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_GUEST_PAGE_FAULT);
+	CHECK_EQ(g.cause, EXC_LOAD_GUEST_PAGE_FAULT);
+	/* ... an L1 device: L0 emulates */
+	g = shadow_gva_translate(&w.s, &vs, 0x5004, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_NOT_RAM);
+	CHECK_EQ(g.l1_gpa, MMIO_GPA + 4);
+	/* ... RAM L0 gives L1 read-only */
+	g = shadow_gva_translate(&w.s, &vs, 0x7000, SHADOW_ACCESS_STORE,
+				 PT_ACCESS_WRITE);
+	CHECK_EQ(g.status, SHADOW_GVA_L0_DENIED);
+	/* Bare vsatp: GVA = GPA */
+	vs.vsatp = 0;
+	g = shadow_gva_translate(&w.s, &vs, 0x20000010, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_OK);
+	CHECK_EQ(g.host_pa, 5 * GIB + 16 * MIB + 0x10);
+	/* a vsatp MODE that is not a VS-stage mode */
+	vs.vsatp = 1ULL << ATP_MODE_SHIFT;
+	g = shadow_gva_translate(&w.s, &vs, 0, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_BAD_REQUEST);
+	/* the final access of a table in L1 memory outside L1 RAM */
+	vs.vsatp = vsatp;
+	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 1, MMIO_GPA));
+	g = shadow_gva_translate(&w.s, &vs, 0x1000, SHADOW_ACCESS_FETCH,
+				 PT_ACCESS_EXEC);
+	CHECK_EQ(g.status, SHADOW_GVA_ACCESS_FAULT);
+	CHECK_EQ(g.cause, EXC_INST_ACCESS);
+	CHECK(g.implicit);
+	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 1, l1root));
+}
+
+/* Faults on the implicit VS-stage table accesses themselves. */
+TEST(shadow_gva_implicit_faults)
+{
+	uint64_t l1root, vsatp = gva_setup(&l1root);
+	uint64_t vsroot = (vsatp & ATP_PPN) << PAGE_SHIFT;
+	struct shadow_vs vs = {.vsatp = vsatp};
+	struct shadow_gva_result g;
+	uint64_t slot = vsroot + 1 * 8; /* VPN[2] = 1: GVA 1 GiB */
+
+	/* a VS pointer to an L2 GPA L1 does not map */
+	vs_write(NULL, slot, pte_ptr(0x30000000));
+	g = shadow_gva_translate(&w.s, &vs, GIB + 0x123, SHADOW_ACCESS_STORE,
+				 PT_ACCESS_WRITE);
+	CHECK_EQ(g.status, SHADOW_GVA_GUEST_PAGE_FAULT);
+	CHECK_EQ(g.cause, EXC_STORE_GUEST_PAGE_FAULT);
+	CHECK(g.implicit);
+	CHECK_EQ(g.htinst, HTINST_PSEUDO_READ64);
+	CHECK_EQ(g.gpa, 0x30000000);
+	CHECK_EQ(g.htval, 0x30000000 >> 2);
+	/* ... to an L2 GPA L1 maps onto a device: access fault */
+	vs_write(NULL, slot, pte_ptr(0x20300000));
+	g = shadow_gva_translate(&w.s, &vs, GIB, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_ACCESS_FAULT);
+	CHECK_EQ(g.cause, EXC_LOAD_ACCESS);
+	CHECK(g.implicit);
+	/* ... to RAM L0 keeps from L1 reading (execute-only RAM_X):
+	 * L0_DENIED */
+	l1_map(PT_SV39X4, l1root, 0x20500000, 8 * GIB, 4 * KIB, RWX | L1_LEAF);
+	vs_write(NULL, slot, pte_ptr(0x20500000));
+	g = shadow_gva_translate(&w.s, &vs, GIB, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_L0_DENIED);
+	CHECK_EQ(g.l1_gpa, 8 * GIB);
+	vs_write(NULL, slot, 0);
+
+	/* VS-stage A/D: A=0 faults without henvcfg.ADUE ... */
+	g = shadow_gva_translate(&w.s, &vs, 0x8000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_PAGE_FAULT);
+	/* ... and is set with it, in L2's table in L1 memory */
+	vs.adue = true;
+	g = shadow_gva_translate(&w.s, &vs, 0x8000, SHADOW_ACCESS_STORE,
+				 PT_ACCESS_WRITE);
+	CHECK_EQ(g.status, SHADOW_GVA_OK);
+	struct pt_walk_result l =
+		pt_walk(PT_SV39, &vs_mem, vsroot, 0x8000, PT_ACCESS_READ, NULL);
+	CHECK_EQ(l.pte & (PTE_A | PTE_D), PTE_A | PTE_D);
+	/* a lost race: retry */
+	vs_write(NULL, l.pte_pa, l.pte & ~(PTE_A | PTE_D));
+	w.cas_fail = 1;
+	g = shadow_gva_translate(&w.s, &vs, 0x8000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_RETRY);
+	/* the A/D store needs G-stage W: L1 maps the table read-only */
+	l1_map(PT_SV39X4, l1root, VS_GPA, VS_L1, VS_SIZE,
+	       PTE_R | PTE_U | PTE_A | PTE_D);
+	CHECK_EQ(shadow_invalidate_all(&w.s), SHADOW_HW_FENCE_NONE);
+	g = shadow_gva_translate(&w.s, &vs, 0x8000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_GUEST_PAGE_FAULT);
+	CHECK_EQ(g.cause, EXC_LOAD_GUEST_PAGE_FAULT);
+	CHECK(g.implicit);
+	CHECK_EQ(g.htinst, HTINST_PSEUDO_WRITE64);
+	CHECK_EQ(g.gpa, l.pte_pa);
+	/* ADUE needs the compare-and-swap callback */
+	w.s.cfg.l0.cas_host64 = NULL;
+	g = shadow_gva_translate(&w.s, &vs, 0x8000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_BAD_REQUEST);
+}
+
+/* The G-stage parts of a two-stage translation with Svadu for L1, and
+ * L1's own tables failing on the final access. */
+TEST(shadow_gva_l1_side_outcomes)
+{
+	uint64_t l1root, vsatp = gva_setup(&l1root);
+	struct shadow_vs vs = {.vsatp = vsatp};
+	struct pt_mem m = world_l1_mem(&w);
+	struct shadow_gva_result g;
+	struct pt_walk_result l;
+
+	/* final access: L1's table for GPA 0x3000_0000 points at MMIO */
+	l = pt_walk(PT_SV39X4, &m, l1root, 0x30000000, PT_ACCESS_READ, NULL);
+	CHECK_EQ(l.status, PT_WALK_INVALID);
+	CHECK_EQ(l.level, 1);
+	world_l1_set(&w, l.pte_pa, pte_ptr(MMIO_GPA));
+	g = shadow_gva_translate(&w.s, &vs, 0x6000, SHADOW_ACCESS_STORE,
+				 PT_ACCESS_WRITE);
+	CHECK_EQ(g.status, SHADOW_GVA_ACCESS_FAULT);
+	CHECK_EQ(g.cause, EXC_STORE_ACCESS);
+	CHECK(!g.implicit);
+	world_l1_set(&w, l.pte_pa, 0);
+
+	/* Svadu for L1: lost races in the G-stage A/D update, on a VS table
+	 * read and on the final access */
+	w.cfg.l1_adue = true;
+	CHECK(shadow_init(&w.s, &w.cfg));
+	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 1, l1root));
+	l1_map(PT_SV39X4, l1root, VS_GPA, VS_L1, VS_SIZE,
+	       PTE_R | PTE_W | PTE_U);
+	w.cas_fail = 1;
+	g = shadow_gva_translate(&w.s, &vs, 0x1000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_RETRY);
+	CHECK(g.implicit);
+	l1_map(PT_SV39X4, l1root, VS_GPA, VS_L1, VS_SIZE,
+	       PTE_R | PTE_W | L1_LEAF);
+	l1_map(PT_SV39X4, l1root, 0x20000000, 2 * GIB + 16 * MIB, 2 * MIB,
+	       RWX | PTE_U);
+	w.cas_fail = 1;
+	g = shadow_gva_translate(&w.s, &vs, 0x1000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_RETRY);
+	CHECK(!g.implicit);
+	g = shadow_gva_translate(&w.s, &vs, 0x1000, SHADOW_ACCESS_LOAD,
+				 PT_ACCESS_READ);
+	CHECK_EQ(g.status, SHADOW_GVA_OK);
 }
