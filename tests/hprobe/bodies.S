@@ -230,3 +230,22 @@ BODY hp_b_enable_sie
 	ret
 
 	.option pop
+
+/* HFENCE.VVMA with an address (rs1 = guest virtual address) or an ASID
+ * (rs2), called from HS-mode by the fence probes. */
+	.section .hp_gtext, "ax"
+	.option push
+	.option arch, +h
+	.globl hp_hfence_vvma_va
+	.balign 4
+hp_hfence_vvma_va:
+	hfence.vvma a0, zero
+	li	a0, 0
+	ret
+	.globl hp_hfence_vvma_asid
+	.balign 4
+hp_hfence_vvma_asid:
+	hfence.vvma zero, a0
+	li	a0, 0
+	ret
+	.option pop

@@ -123,6 +123,11 @@ extern unsigned hp_errors;
 /* Run body(arg) under env (NULL: HS-mode, touching no CSR at all). */
 enum hp_outcome hp_run(const struct hp_env *env, hp_body_fn body,
 		       unsigned long arg, struct hp_obs *obs);
+/* Run again in env's mode without rewriting any other CSR and without
+ * the fences hp_env_apply() does: what the previous run left cached in
+ * the address-translation caches stays there (fence probes). */
+enum hp_outcome hp_run_again(const struct hp_env *env, hp_body_fn body,
+			     unsigned long arg, struct hp_obs *obs);
 /* hp_run, then print the probe line and check the expectation. */
 void hp_probe(const char *id, const struct hp_env *env, hp_body_fn body,
 	      unsigned long arg, struct hp_expect expect, enum hp_print print);
@@ -175,6 +180,7 @@ enum hp_page {
 	HP_PG_VXO,   /* VS-stage X only */
 	HP_PG_VNA,   /* VS-stage RWX with A=0 */
 	HP_PG_VUSER, /* VS-stage U=1 even in the supervisor table */
+	HP_PG_FENCE, /* RW everywhere; the fence probes change it */
 	HP_PG_COUNT,
 };
 
@@ -189,6 +195,14 @@ enum hp_page {
 #define HP_GPA_WALK_TABLE (HP_GPA_HOLE + PAGE_SIZE)
 
 unsigned long hp_page(enum hp_page pg);
+/* Which table hp_mem_remap() changes. */
+enum hp_table {
+	HP_TABLE_GSTAGE,
+	HP_TABLE_VS_SUPER,
+};
+/* Give a test page new leaf permissions in one table (no fence: the
+ * caller fences as the probe requires). False if pt_map fails. */
+bool hp_mem_remap(enum hp_page pg, enum hp_table t, uint64_t perm);
 /* Build the G-stage and the two VS-stage tables; false on failure. */
 bool hp_mem_init(void);
 /* Fill the test pages with their known contents. */
@@ -203,6 +217,7 @@ void hp_group_gpf(void);
 void hp_group_vinst(void);
 void hp_group_hlv(void);
 void hp_group_irq(void);
+void hp_group_fence(void);
 
 /* ---- assembly (entry.S, bodies.S) -----------------------------------------
  */
@@ -264,6 +279,9 @@ HP_BODY(hp_b_nop);
 HP_BODY(hp_b_sip_read);
 HP_BODY(hp_b_sie_read);
 HP_BODY(hp_b_enable_sie);
+/* Fences with operands (called from HS-mode). */
+HP_BODY(hp_hfence_vvma_va);
+HP_BODY(hp_hfence_vvma_asid);
 #endif /* __ASSEMBLER__ */
 
 #endif

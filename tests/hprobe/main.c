@@ -57,6 +57,8 @@ void hp_main(unsigned long hartid, const void *dtb)
 		console_flush();
 		sbi_shutdown(1);
 	}
+	hfence_gvma_all();
+	hfence_vvma_all();
 	hp_env_apply(&hp_env_default);
 
 	hp_group_csr();
@@ -64,6 +66,7 @@ void hp_main(unsigned long hartid, const void *dtb)
 	hp_group_gpf();
 	hp_group_hlv();
 	hp_group_irq();
+	hp_group_fence();
 
 	printf("RVNEST done status=%u\n", hp_errors ? 1 : 0);
 	console_flush();

@@ -87,6 +87,7 @@ static const uint64_t hp_gstage_perm[HP_PG_COUNT] = {
 	[HP_PG_VXO] = PTE_R | PTE_W | PTE_X | PTE_U | G_AD,
 	[HP_PG_VNA] = PTE_R | PTE_W | PTE_X | PTE_U | G_AD,
 	[HP_PG_VUSER] = PTE_R | PTE_W | PTE_X | PTE_U | G_AD,
+	[HP_PG_FENCE] = PTE_R | PTE_W | PTE_U | G_AD,
 };
 
 /* VS-stage permissions (U added in the user table). */
@@ -102,6 +103,7 @@ static const uint64_t hp_vs_perm[HP_PG_COUNT] = {
 	[HP_PG_VXO] = PTE_X | PTE_A,
 	[HP_PG_VNA] = PTE_R | PTE_W | PTE_X,
 	[HP_PG_VUSER] = PTE_R | PTE_W | PTE_X | PTE_U | G_AD,
+	[HP_PG_FENCE] = PTE_R | PTE_W | G_AD,
 };
 
 static bool hp_build_vs(uint64_t root, uint64_t u)
@@ -156,6 +158,16 @@ bool hp_mem_init(void)
 			return false;
 	return hp_build_vs(hp_vs_super_root, 0) &&
 	       hp_build_vs(hp_vs_user_root, PTE_U);
+}
+
+bool hp_mem_remap(enum hp_page pg, enum hp_table t, uint64_t perm)
+{
+	/* pt_map replaces a leaf of the same size in place. */
+	if (t == HP_TABLE_GSTAGE)
+		return !pt_map(PT_SV39X4, &hp_mem, hp_gstage_root, hp_page(pg),
+			       hp_page(pg), PAGE_SIZE, perm, PAGE_SIZE);
+	return !pt_map(PT_SV39, &hp_mem, hp_vs_super_root, hp_page(pg),
+		       hp_page(pg), PAGE_SIZE, perm, PAGE_SIZE);
 }
 
 /* jalr x0, 0(ra): the RET that fills the fetch targets. */

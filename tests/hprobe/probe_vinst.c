@@ -59,6 +59,9 @@ static const struct hp_vi_case hp_vi_cases[] = {
 	{"wfi_vtw", hp_b_wfi, HSTATUS_VTW, VIRT, VIRT, ILL},
 	{"sret_vtsr", hp_b_sret, HSTATUS_VTSR, VIRT, VIRT, ILL},
 	{"sfence_vma_vtvm", hp_b_sfence_vma, HSTATUS_VTVM, VIRT, VIRT, ILL},
+	/* Without VTVM, SFENCE.VMA is the guest's own fence; still virtual
+	 * from VU-mode (a supervisor instruction). */
+	{"sfence_vma", hp_b_sfence_vma, 0, HP_RET, VIRT, ILL},
 	{"satp_read_vtvm", hp_b_satp_read, HSTATUS_VTVM, VIRT, VIRT, ILL},
 	{"satp_write_vtvm", hp_b_satp_write, HSTATUS_VTVM, VIRT, VIRT, ILL},
 	/* Without VTVM, satp is vsatp (Bare: 0) for VS; still virtual for

@@ -32,6 +32,8 @@ static struct hp_jmp hp_jb;
 static struct hp_obs *hp_cur;
 static bool hp_armed;
 
+static void hp_env_mode(const struct hp_env *env);
+
 void hp_env_apply(const struct hp_env *env)
 {
 	csr_write(CSR_HVIP, env->hvip);
@@ -63,6 +65,13 @@ void hp_env_apply(const struct hp_env *env)
 	 * Instructions"). */
 	hfence_gvma_all();
 	hfence_vvma_all();
+	hp_env_mode(env);
+}
+
+/* hstatus and sstatus: the mode SRET enters and the bits the probe asks
+ * for. Writing them flushes no address-translation cache. */
+static void hp_env_mode(const struct hp_env *env)
+{
 	csr_write(CSR_HSTATUS,
 		  HP_VSXL_64 | env->hstatus |
 			  ((env->mode == HP_MODE_VS || env->mode == HP_MODE_VU)
@@ -77,15 +86,14 @@ void hp_env_apply(const struct hp_env *env)
 		csr_set(CSR_SSTATUS, SSTATUS_SPP);
 }
 
-enum hp_outcome hp_run(const struct hp_env *env, hp_body_fn body,
-		       unsigned long arg, struct hp_obs *obs)
+/* Enter the body in env's mode (CSRs already set) and wait for the
+ * outcome. */
+static enum hp_outcome hp_go(const struct hp_env *env, hp_body_fn body,
+			     unsigned long arg, struct hp_obs *obs)
 {
 	unsigned long lower = env && env->mode != HP_MODE_HS;
 	enum hp_outcome out;
 
-	*obs = (struct hp_obs){0};
-	if (env)
-		hp_env_apply(env);
 	hp_cur = obs;
 	hp_armed = true;
 	out = (enum hp_outcome)hp_enter(
@@ -93,9 +101,24 @@ enum hp_outcome hp_run(const struct hp_env *env, hp_body_fn body,
 		(unsigned long)hp_guest_stack + HP_STACK_SIZE, lower);
 	hp_armed = false;
 	obs->out = out;
-	if (env)
-		hp_env_apply(&hp_env_default);
 	return out;
+}
+
+enum hp_outcome hp_run(const struct hp_env *env, hp_body_fn body,
+		       unsigned long arg, struct hp_obs *obs)
+{
+	*obs = (struct hp_obs){0};
+	if (env)
+		hp_env_apply(env);
+	return hp_go(env, body, arg, obs);
+}
+
+enum hp_outcome hp_run_again(const struct hp_env *env, hp_body_fn body,
+			     unsigned long arg, struct hp_obs *obs)
+{
+	*obs = (struct hp_obs){0};
+	hp_env_mode(env);
+	return hp_go(env, body, arg, obs);
 }
 
 void hp_hs_returned(unsigned long value)

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Group "fence": after a PTE changes, the matching HFENCE makes the change
+ * visible. Spec, "Hypervisor Memory-Management Fence Instructions": an
+ * address-translation cache may keep any translation that was valid since
+ * the last fence covering it, so only what follows a fence is fixed, and
+ * that is all these probes look at.
+ *
+ * Each case: store to HP_PG_FENCE from VS-mode (succeeds, and may leave the
+ * translation cached), make the page read-only in one stage, fence, store
+ * again with nothing else in between (hp_run_again) -- it must fault; make
+ * it writable again, fence, store -- it must succeed. For L0 this is the
+ * shadow G-stage's invalidation on HFENCE.GVMA (all, by guest physical
+ * address, by VMID) and the forwarding of HFENCE.VVMA (all, by address, by
+ * ASID).
+ */
+#include <stdio.h>
+
+#include <rvnest/csr.h>
+
+#include "hprobe.h"
+
+enum hp_fence_kind {
+	HP_FENCE_GVMA_ALL,
+	HP_FENCE_GVMA_GPA,
+	HP_FENCE_GVMA_VMID,
+	HP_FENCE_VVMA_ALL,
+	HP_FENCE_VVMA_VA,
+	HP_FENCE_VVMA_ASID,
+};
+
+struct hp_fence_case {
+	const char *name;
+	enum hp_fence_kind kind;
+	enum hp_table table;
+	unsigned long fault; /* the cause once the page is read-only */
+};
+
+static const struct hp_fence_case hp_fence_cases[] = {
+	{"gvma_all", HP_FENCE_GVMA_ALL, HP_TABLE_GSTAGE,
+	 EXC_STORE_GUEST_PAGE_FAULT},
+	{"gvma_gpa", HP_FENCE_GVMA_GPA, HP_TABLE_GSTAGE,
+	 EXC_STORE_GUEST_PAGE_FAULT},
+	{"gvma_vmid", HP_FENCE_GVMA_VMID, HP_TABLE_GSTAGE,
+	 EXC_STORE_GUEST_PAGE_FAULT},
+	{"vvma_all", HP_FENCE_VVMA_ALL, HP_TABLE_VS_SUPER,
+	 EXC_STORE_PAGE_FAULT},
+	{"vvma_va", HP_FENCE_VVMA_VA, HP_TABLE_VS_SUPER, EXC_STORE_PAGE_FAULT},
+	{"vvma_asid", HP_FENCE_VVMA_ASID, HP_TABLE_VS_SUPER,
+	 EXC_STORE_PAGE_FAULT},
+};
+
+/* hgatp.VMID and vsatp.ASID of the probe tables (mem.c writes zero). */
+#define HP_VMID 0
+#define HP_ASID 0
+
+static void hp_fence(enum hp_fence_kind k, unsigned long addr)
+{
+	switch (k) {
+	case HP_FENCE_GVMA_ALL:
+		hfence_gvma_all();
+		break;
+	case HP_FENCE_GVMA_GPA:
+		hfence_gvma_gpa(addr);
+		break;
+	case HP_FENCE_GVMA_VMID:
+		hfence_gvma_vmid(HP_VMID);
+		break;
+	case HP_FENCE_VVMA_ALL:
+		hfence_vvma_all();
+		break;
+	case HP_FENCE_VVMA_VA:
+		hp_hfence_vvma_va(addr);
+		break;
+	case HP_FENCE_VVMA_ASID:
+		hp_hfence_vvma_asid(HP_ASID);
+		break;
+	}
+}
+
+/* The page's permissions: writable, or read-only, at either stage. */
+#define G_RW (PTE_R | PTE_W | PTE_U | PTE_A | PTE_D)
+#define G_RO (PTE_R | PTE_U | PTE_A)
+#define VS_RW (PTE_R | PTE_W | PTE_A | PTE_D)
+#define VS_RO (PTE_R | PTE_A)
+
+static void hp_fence_set(enum hp_table t, bool writable)
+{
+	uint64_t perm = t == HP_TABLE_GSTAGE ? (writable ? G_RW : G_RO)
+					     : (writable ? VS_RW : VS_RO);
+
+	if (!hp_mem_remap(HP_PG_FENCE, t, perm)) {
+		printf("RVNEST error msg=fence_page_remap_failed table=%u\n",
+		       (unsigned)t);
+		hp_errors++;
+	}
+}
+
+static void hp_fence_line(const char *name, const char *step,
+			  const struct hp_obs *o, struct hp_expect e)
+{
+	char id[64];
+
+	snprintf(id, sizeof(id), "fence.%s.%s", name, step);
+	printf("RVNEST probe id=%s", id);
+	hp_print_obs(o, HP_PRINT_VALUE);
+	printf("\n");
+	hp_check(id, o, e);
+}
+
+void hp_group_fence(void)
+{
+	unsigned long addr = hp_page(HP_PG_FENCE) + 0x10;
+	struct hp_env env = hp_env_default;
+
+	env.mode = HP_MODE_VS;
+	env.vsatp = HP_VSATP_SUPER;
+	env.hgatp = HP_HGATP_SV39X4;
+	for (unsigned i = 0;
+	     i < sizeof(hp_fence_cases) / sizeof(hp_fence_cases[0]); i++) {
+		const struct hp_fence_case *k = &hp_fence_cases[i];
+		struct hp_obs o;
+
+		/* Writable at both stages; hp_run fences everything. */
+		hp_fence_set(HP_TABLE_GSTAGE, true);
+		hp_fence_set(HP_TABLE_VS_SUPER, true);
+		hp_run(&env, hp_b_sd, addr, &o);
+		hp_fence_line(k->name, "before", &o, HP_RET);
+
+		hp_fence_set(k->table, false);
+		hp_fence(k->kind, addr);
+		hp_run_again(&env, hp_b_sd, addr, &o);
+		hp_fence_line(k->name, "readonly", &o, HP_HS(k->fault));
+
+		hp_fence_set(k->table, true);
+		hp_fence(k->kind, addr);
+		hp_run_again(&env, hp_b_sd, addr, &o);
+		hp_fence_line(k->name, "writable", &o, HP_RET);
+	}
+	hp_fence_set(HP_TABLE_GSTAGE, true);
+	hp_fence_set(HP_TABLE_VS_SUPER, true);
+	hfence_gvma_all();
+	hfence_vvma_all();
+}
