@@ -18,6 +18,7 @@
 #include <string.h>
 
 #define L1_VMID 1
+#define HTVAL_GPA_SHIFT 2 /* htval = GPA >> 2 ("Hypervisor Trap Value") */
 #define L1_EAGER_SIZE (L2_FRESH_BASE - L2_RAM_BASE)
 #define L1_EAGER_ALIGN L1_EAGER_SIZE /* lets pt_map use a 2 MiB leaf */
 /* G-stage leaves: U=1 is required for every G-stage leaf (guest accesses
@@ -163,7 +164,8 @@ static bool gpa_in_ram(uint64_t gpa)
 static bool fault_gpa(const struct l1_vcpu *v, uint64_t *gpa)
 {
 	if (v->trap.htval) {
-		*gpa = (v->trap.htval << 2) | (v->trap.stval & 3);
+		*gpa = (v->trap.htval << HTVAL_GPA_SHIFT) |
+		       (v->trap.stval & ((1ul << HTVAL_GPA_SHIFT) - 1));
 		return true;
 	}
 	if ((csr_read(CSR_VSATP) & ATP_MODE) == 0) {

@@ -13,6 +13,13 @@
 #define L1_VCPU_HOST (33 * L1_REG_BYTES)
 #define L1_HOST_REGS 16
 
+/* x-register numbers of the calling convention's argument registers. */
+#define L1_REG_X0 0
+#define L1_REG_A0 10
+#define L1_REG_A1 11
+#define L1_REG_A6 16
+#define L1_REG_A7 17
+
 #ifndef __ASSEMBLER__
 
 #include <rvnest/bench.h>

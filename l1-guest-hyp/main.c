@@ -300,8 +300,8 @@ void l1_main(unsigned long hartid, void *fdt)
 	memset(&vcpu, 0, sizeof(vcpu));
 	vcpu.sepc = L2_RAM_BASE;
 	vcpu.hartid = 0;
-	vcpu.gpr[10] = vcpu.hartid; /* a0: hart id */
-	vcpu.gpr[11] = 0;	    /* a1: no device tree (allowed) */
+	vcpu.gpr[L1_REG_A0] = vcpu.hartid;
+	vcpu.gpr[L1_REG_A1] = 0; /* no device tree: the L2 contract allows it */
 	printf("l1: L2 image %lu bytes at GPA 0x%lx, RAM 0x%lx bytes, "
 	       "testdev at 0x%lx, pool %llu KiB free\n",
 	       (unsigned long)(l2_image_end - l2_image_start), L2_RAM_BASE,

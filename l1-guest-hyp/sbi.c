@@ -17,10 +17,7 @@
  * registered implementations); an experimental value for rvnest's L1. */
 #define L1_SBI_IMPL_ID 0x52564e31ul /* "RVN1" */
 #define L1_SBI_IMPL_VERSION 1
-#define REG_A0 10
-#define REG_A1 11
-#define REG_A6 16
-#define REG_A7 17
+#define HART_MASK_BITS (8 * sizeof(unsigned long))
 #define L1_DBCN_CHUNK 256
 
 /* What one SBI call did, as seen by the guest and by L1. */
@@ -98,7 +95,7 @@ static struct l1_sbi_ret ipi(struct l1_vcpu *v, unsigned long fid,
 	if (base_id == SBI_HART_MASK_BASE_ALL) {
 		self = true;
 	} else {
-		for (unsigned i = 0; i < 64; i++) {
+		for (unsigned i = 0; i < HART_MASK_BITS; i++) {
 			if (!(mask & (1ul << i)))
 				continue;
 			/* Any hart but ours is invalid ("Send IPI"). */
@@ -163,7 +160,7 @@ static struct l1_sbi_ret dbcn(struct l1_vcpu *v, unsigned long fid,
 			return err(SBI_ERR_INVALID_PARAM);
 		return ok(a[0]);
 	case SBI_DBCN_CONSOLE_WRITE_BYTE:
-		putchar((int)(a[0] & 0xff));
+		putchar((unsigned char)a[0]);
 		return ok(0);
 	default:
 		return err(SBI_ERR_NOT_SUPPORTED);
@@ -176,7 +173,7 @@ static struct l1_sbi_ret legacy_putchar(struct l1_vcpu *v, unsigned long fid,
 {
 	(void)v;
 	(void)fid;
-	putchar((int)(a[0] & 0xff));
+	putchar((unsigned char)a[0]);
 	return ok(0);
 }
 
@@ -228,7 +225,7 @@ static const struct l1_sbi_ext *find_ext(unsigned long eid)
 
 enum l1_exit l1_sbi_call(struct l1_vcpu *v)
 {
-	const struct l1_sbi_ext *ext = find_ext(v->gpr[REG_A7]);
+	const struct l1_sbi_ext *ext = find_ext(v->gpr[L1_REG_A7]);
 	struct l1_sbi_ret r;
 
 	/* ECALL does not advance the pc: return past it (4 bytes; there is
@@ -237,11 +234,11 @@ enum l1_exit l1_sbi_call(struct l1_vcpu *v)
 	if (!ext) {
 		r = err(SBI_ERR_NOT_SUPPORTED);
 	} else {
-		r = ext->handler(v, v->gpr[REG_A6], &v->gpr[REG_A0]);
+		r = ext->handler(v, v->gpr[L1_REG_A6], &v->gpr[L1_REG_A0]);
 	}
 	/* Legacy extensions return only a0 (SBI v0.1); a1 is preserved. */
-	v->gpr[REG_A0] = (unsigned long)r.error;
+	v->gpr[L1_REG_A0] = (unsigned long)r.error;
 	if (!ext || ext->eid_max >= SBI_EXT_BASE)
-		v->gpr[REG_A1] = r.value;
+		v->gpr[L1_REG_A1] = r.value;
 	return r.exit;
 }

@@ -13,7 +13,6 @@
 #include <rvnest/csr.h>
 #include <rvnest/insn.h>
 
-#define REG_X0 0
 #define TESTDEV_REG_BYTES 8
 #define INSN_HALF_BITS 16
 
@@ -154,18 +153,18 @@ enum l1_exit l1_testdev_mmio(struct l1_vcpu *v, uint64_t gpa)
 	/* With VS-stage translation off the decoded address is the GPA:
 	 * cross-check it with what the trap reported. */
 	addr = v->gpr[in.rs1] + (uint64_t)in.imm;
-	if (in.rs1 == REG_X0)
+	if (in.rs1 == L1_REG_X0)
 		addr = (uint64_t)in.imm;
 	if ((csr_read(CSR_VSATP) & ATP_MODE) == 0 && addr != gpa)
 		return l1_fail(v, "mmio_address_mismatch");
 	if ((in.width != 4 && in.width != 8) || (gpa & (in.width - 1)))
 		return l1_fail(v, "testdev_bad_access_width");
 	if (store)
-		val = in.data_reg == REG_X0 ? 0 : v->gpr[in.data_reg];
+		val = in.data_reg == L1_REG_X0 ? 0 : v->gpr[in.data_reg];
 	res = access(&v->dev, gpa - TESTDEV_BASE, in.width, store, &val);
 	if (res != TESTDEV_OK)
 		return l1_fail(v, result_msgs[res]);
-	if (!store && in.data_reg != REG_X0)
+	if (!store && in.data_reg != L1_REG_X0)
 		v->gpr[in.data_reg] = insn_load_extend(&in, val);
 	v->sepc += in.len;
 	return L1_EXIT_RESUME;
