@@ -184,3 +184,69 @@ TEST(gmem_copy_spans_blocks)
 	CHECK(l0_gmem_zero(&g, g.gpa + 2 * MIB - 4, 8));
 	CHECK_EQ(fake_ram[4 * MIB + 3], 0);
 }
+
+/* ---- VS-stage walks through L1's own tables in L1 RAM ---------------- */
+static struct l0_gmem vs_g;
+static uint64_t vs_next;
+
+static bool g_read(void *ctx, uint64_t gpa, uint64_t *pte)
+{
+	return l0_gmem_read(ctx, gpa, pte, 8);
+}
+
+static bool g_write(void *ctx, uint64_t gpa, uint64_t pte)
+{
+	return l0_gmem_write(ctx, gpa, &pte, 8);
+}
+
+static uint64_t g_alloc(void *ctx, uint64_t size)
+{
+	uint64_t a = vs_next;
+
+	vs_next += size;
+	return l0_gmem_zero(ctx, a, size) ? a : 0;
+}
+
+TEST(gmem_gva_to_gpa_walks_l1_tables)
+{
+	uint64_t base = (uint64_t)(uintptr_t)fake_ram, root, gpa = 0;
+	struct pt_mem l1mem = {&vs_g, g_read, g_write, g_alloc};
+	struct pt_walk_opts opts = {0};
+	unsigned long vsatp;
+
+	platform(base, sizeof(fake_ram));
+	reserve(base + 2 * MIB, 2 * MIB); /* L1's tables span two blocks */
+	CHECK_EQ(
+		l0_gmem_place(&vs_g, &plat, NULL, 0, 6 * MIB, err, sizeof(err)),
+		L0_GMEM_OK);
+	/* L1 (as its own kernel would) builds Sv39 tables in its RAM */
+	vs_next = vs_g.gpa + 2 * MIB - PAGE_SIZE;
+	root = g_alloc(&vs_g, PAGE_SIZE);
+	CHECK_EQ(pt_map(PT_SV39, &l1mem, root, 0x40001000, 0x80300000,
+			PAGE_SIZE, PTE_R | PTE_X | PTE_A | PTE_D, 0),
+		 0);
+	vsatp = ((unsigned long)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
+		(root >> PAGE_SHIFT);
+	CHECK_EQ(l0_gmem_gva_to_gpa(&vs_g, vsatp, 0x40001234, PT_ACCESS_EXEC,
+				    &opts, &gpa),
+		 PT_WALK_OK);
+	CHECK_EQ(gpa, 0x80300234);
+	/* not writable, and nothing mapped next door */
+	CHECK_EQ(l0_gmem_gva_to_gpa(&vs_g, vsatp, 0x40001234, PT_ACCESS_WRITE,
+				    &opts, &gpa),
+		 PT_WALK_DENIED);
+	CHECK_EQ(l0_gmem_gva_to_gpa(&vs_g, vsatp, 0x40002000, PT_ACCESS_READ,
+				    &opts, &gpa),
+		 PT_WALK_INVALID);
+	/* a root outside L1 RAM is an access fault, never a host read */
+	vsatp = ((unsigned long)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
+		(0x10000000UL >> PAGE_SHIFT);
+	CHECK_EQ(l0_gmem_gva_to_gpa(&vs_g, vsatp, 0x40001234, PT_ACCESS_READ,
+				    &opts, &gpa),
+		 PT_WALK_ACCESS_FAULT);
+	/* Bare: the address is the GPA */
+	CHECK_EQ(l0_gmem_gva_to_gpa(&vs_g, 0, 0x80001000, PT_ACCESS_READ, &opts,
+				    &gpa),
+		 PT_WALK_OK);
+	CHECK_EQ(gpa, 0x80001000);
+}
