@@ -20,6 +20,9 @@
 
 #define PTE_PERM (PTE_R | PTE_W | PTE_X)
 #define PTE_SIZE 8
+#define PTE_SIZE_SHIFT 3
+/* A 4 KiB table of 8-byte PTEs: 9 bits of the address per level. */
+#define LEVEL_BITS (PAGE_SHIFT - PTE_SIZE_SHIFT)
 #define SHADOW_TABLE_SIZE PAGE_SIZE
 
 /* ---- pool: bump allocator, reset by a full flush --------------------- */
@@ -79,6 +82,15 @@ static struct pt_mem pool_mem(struct shadow *s)
 
 /* ---- L1's memory, read through L0's map ---------------------------- */
 
+/* L0's map for one L1 GPA, refusing an answer whose region does not
+ * contain the address (a broken callback never leads to a mapping). */
+static bool l0_lookup(const struct shadow *s, uint64_t l1_gpa,
+		      struct shadow_l0_map *m)
+{
+	return s->cfg.l0.l1_gpa_to_host(s->cfg.l0.ctx, l1_gpa, m) &&
+	       l1_gpa >= m->base && l1_gpa - m->base < m->size;
+}
+
 /* An implicit G-stage table access: allowed only to L1 RAM that L0 lets
  * L1 read; anything else is an access fault ("Guest Physical Address
  * Translation": the walk's accesses are checked like any physical one). */
@@ -87,9 +99,7 @@ static bool l1_read_pte(void *ctx, uint64_t l1_gpa, uint64_t *pte)
 	struct shadow *s = ctx;
 	struct shadow_l0_map m;
 
-	if (!s->cfg.l0.l1_gpa_to_host(s->cfg.l0.ctx, l1_gpa, &m))
-		return false;
-	if (!(m.perm & PTE_R))
+	if (!l0_lookup(s, l1_gpa, &m) || !(m.perm & PTE_R))
 		return false;
 	*pte = s->cfg.l0.read_host64(s->cfg.l0.ctx, m.host_pa);
 	s->last_pte_gpa = l1_gpa;
@@ -106,8 +116,8 @@ static bool l1_write_pte(void *ctx, uint64_t l1_gpa, uint64_t pte)
 	struct shadow *s = ctx;
 	struct shadow_l0_map m;
 
-	if (!s->cfg.l0.l1_gpa_to_host(s->cfg.l0.ctx, l1_gpa, &m) ||
-	    !(m.perm & PTE_W) || l1_gpa != s->last_pte_gpa)
+	if (!l0_lookup(s, l1_gpa, &m) || !(m.perm & PTE_W) ||
+	    l1_gpa != s->last_pte_gpa)
 		return false;
 	if (!s->cfg.l0.cas_host64(s->cfg.l0.ctx, m.host_pa, s->last_pte, pte)) {
 		s->ad_raced = true;
@@ -356,7 +366,7 @@ static const uint64_t perm_needed[] = {
 
 static uint64_t level_size(unsigned level)
 {
-	return PAGE_SIZE << (level * (PAGE_SHIFT - 3));
+	return PAGE_SIZE << (level * LEVEL_BITS);
 }
 
 static unsigned size_level(uint64_t size)
@@ -428,8 +438,7 @@ static bool compose(struct shadow *s, struct shadow_result *r,
 		*l1_size = w.page_size;
 	}
 
-	if (!s->cfg.l0.l1_gpa_to_host(s->cfg.l0.ctx, r->l1_gpa, m0) ||
-	    r->l1_gpa < m0->base || r->l1_gpa - m0->base >= m0->size) {
+	if (!l0_lookup(s, r->l1_gpa, m0)) {
 		r->status = SHADOW_NOT_RAM;
 		r->cause = access_fault_cause[orig];
 		return false;
