@@ -155,6 +155,51 @@ static uint64_t random_gpa(void)
 	}
 }
 
+/* A two-stage translation through random VS-stage tables (rooted at a
+ * random L2 GPA, so every VS table access goes through L1's random
+ * G-stage): whatever comes out must be a consistent outcome, and an OK
+ * one must land in L1 RAM that L0 lets L1 access that way. Returns the
+ * number of violations. */
+static unsigned random_gva_translate(unsigned *seen)
+{
+	static const enum shadow_access acc[] = {
+		SHADOW_ACCESS_FETCH, SHADOW_ACCESS_LOAD, SHADOW_ACCESS_STORE};
+	static const enum pt_access need[] = {PT_ACCESS_EXEC, PT_ACCESS_READ,
+					      PT_ACCESS_WRITE};
+	static const uint64_t need_perm[] = {PTE_X, PTE_R, PTE_W};
+	static const uint64_t vs_modes[] = {ATP_MODE_BARE, ATP_MODE_SV39,
+					    ATP_MODE_SV48, ATP_MODE_SV39};
+	unsigned k = below(3);
+	struct shadow_vs vs = {
+		.vsatp = (vs_modes[below(4)] << ATP_MODE_SHIFT) |
+			 ((random_gpa() & ATP_PPN)),
+		.user = below(2),
+		.sum = below(2),
+		.mxr = below(2),
+		.adue = w.cfg.l1_adue && below(2),
+	};
+	uint64_t gva = below(2) ? rnd() : (rnd() & ((1ULL << 39) - 1));
+	struct shadow_gva_result g =
+		shadow_gva_translate(&w.s, &vs, gva, acc[k], need[k]);
+
+	seen[g.status]++;
+	switch (g.status) {
+	case SHADOW_GVA_OK:
+		return !world_host_is_l1_ram(&w, g.host_pa, 1, need_perm[k]);
+	case SHADOW_GVA_GUEST_PAGE_FAULT:
+		/* implicit: one of the two pseudoinstructions; explicit: 0 */
+		if (g.implicit)
+			return g.htval != g.gpa >> 2 ||
+			       (g.htinst != HTINST_PSEUDO_READ64 &&
+				g.htinst != HTINST_PSEUDO_WRITE64);
+		return g.htval != g.gpa >> 2 || g.htinst != 0;
+	case SHADOW_GVA_BAD_REQUEST:
+		return 1; /* every vsatp mode used is a VS-stage mode */
+	default:
+		return 0;
+	}
+}
+
 struct check {
 	bool consistent; /* L1 fenced after its last change */
 	unsigned bad;
@@ -215,6 +260,7 @@ static void check_leaf(void *arg, unsigned slot, uint64_t gpa, uint64_t host,
 static void fuzz(bool adue)
 {
 	unsigned status_seen[SHADOW_POOL_TOO_SMALL + 1] = {0};
+	unsigned gva_seen[SHADOW_GVA_BAD_REQUEST + 1] = {0};
 	unsigned calls = 0, bad = 0, checked = 0;
 	bool consistent = true;
 
@@ -285,6 +331,7 @@ static void fuzz(bool adue)
 				bad++;
 			if (!below(16))
 				shadow_invalidate_gpa(&w.s, random_gpa());
+			bad += random_gva_translate(gva_seen);
 		}
 
 		struct check c = {consistent, 0, 0};
@@ -307,6 +354,10 @@ static void fuzz(bool adue)
 	CHECK(adue ? w.s.stats.ad_updates > 0 : w.s.stats.ad_updates == 0);
 	CHECK(adue ? status_seen[SHADOW_RETRY] > 0
 		   : status_seen[SHADOW_RETRY] == 0);
+	CHECK(gva_seen[SHADOW_GVA_OK] > 0);
+	CHECK(gva_seen[SHADOW_GVA_PAGE_FAULT] > 0);
+	CHECK(gva_seen[SHADOW_GVA_GUEST_PAGE_FAULT] > 0);
+	CHECK(gva_seen[SHADOW_GVA_ACCESS_FAULT] > 0);
 	CHECK(w.s.stats.fills[0] > 0);
 	CHECK(w.s.stats.fills[1] > 0);
 	CHECK(w.s.stats.fills[2] > 0);
@@ -315,7 +366,8 @@ static void fuzz(bool adue)
 	CHECK(checked > 0);
 	printf("  fuzz (%s): %u fills: %u mapped (4K %llu, 2M %llu, 1G %llu), "
 	       "%u forwarded, %u table access faults, %u not RAM, %u L0 "
-	       "denied; %u leaves checked; pool exhausted %llu times\n",
+	       "denied; %u leaves checked; pool exhausted %llu times; "
+	       "gva: %u ok, %u page faults, %u guest-page faults\n",
 	       adue ? "Svadu" : "Svade", calls, status_seen[SHADOW_FILLED],
 	       (unsigned long long)w.s.stats.fills[0],
 	       (unsigned long long)w.s.stats.fills[1],
@@ -323,7 +375,9 @@ static void fuzz(bool adue)
 	       status_seen[SHADOW_FORWARD_GUEST_PAGE_FAULT],
 	       status_seen[SHADOW_L1_TABLE_ACCESS_FAULT],
 	       status_seen[SHADOW_NOT_RAM], status_seen[SHADOW_L0_DENIED],
-	       checked, (unsigned long long)w.s.stats.pool_exhausted);
+	       checked, (unsigned long long)w.s.stats.pool_exhausted,
+	       gva_seen[SHADOW_GVA_OK], gva_seen[SHADOW_GVA_PAGE_FAULT],
+	       gva_seen[SHADOW_GVA_GUEST_PAGE_FAULT]);
 	world_fini(&w);
 }
 
