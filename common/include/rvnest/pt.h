@@ -43,7 +43,8 @@ enum pt_walk_status {
 	PT_WALK_INVALID,      /* V=0, reserved encoding, or misaligned superpage */
 	PT_WALK_DENIED,       /* leaf found, permission does not allow access,
 			       * or A=0 / (store and D=0) without update_ad */
-	PT_WALK_ACCESS_FAULT, /* a table read itself failed (pt_mem said no) */
+	PT_WALK_ACCESS_FAULT, /* a table read (or the A/D write) failed:
+			       * pt_mem said no */
 	PT_WALK_ADDR_RANGE,   /* address not canonical / wider than the mode */
 };
 
@@ -59,8 +60,8 @@ struct pt_mem {
 };
 
 /* Walk options: U-mode access, SUM, MXR (VS-stage); whether to set A/D in
- * the PTE (hardware A/D update) or to treat A=0 / (write and D=0) as a fault
- * (Svade behaviour, as QEMU does by default). */
+ * the PTE (Svadu with menvcfg/henvcfg.ADUE=1, which QEMU enables by
+ * default) or to treat A=0 / (write and D=0) as a fault (Svade). */
 struct pt_walk_opts {
 	bool user;          /* access from U-mode */
 	bool sum;           /* sstatus.SUM */
