@@ -118,6 +118,7 @@ typedef unsigned long (*hp_body_fn)(unsigned long arg);
 extern const struct hp_env hp_env_default;
 extern bool hp_has_sstc;
 extern bool hp_has_svadu;
+extern bool hp_has_svade;
 extern unsigned hp_errors;
 
 /* Run body(arg) under env (NULL: HS-mode, touching no CSR at all). */

@@ -45,10 +45,13 @@ void hp_main(unsigned long hartid, const void *dtb)
 	/* Whether vstimecmp exists decides which lines follow, so it is a
 	 * probe line itself: L0 must advertise Sstc exactly when QEMU does. */
 	printf("RVNEST probe id=dt.sstc present=%u\n", hp_has_sstc ? 1 : 0);
-	/* Svadu decides whether A=0 in a G-stage leaf faults or is set by
-	 * hardware (the firmware sets menvcfg.ADUE when it is present). */
+	/* Svadu/Svade decide whether A=0 in a G-stage leaf faults or is set
+	 * by hardware (the firmware sets menvcfg.ADUE when Svadu is there;
+	 * with neither, the choice is the implementation's). */
 	hp_has_svadu = fdt_util_hart_has_ext(dtb, hartid, "svadu");
+	hp_has_svade = fdt_util_hart_has_ext(dtb, hartid, "svade");
 	printf("RVNEST probe id=dt.svadu present=%u\n", hp_has_svadu ? 1 : 0);
+	printf("RVNEST probe id=dt.svade present=%u\n", hp_has_svade ? 1 : 0);
 
 	hp_mem_fill();
 	if (!hp_mem_init()) {

@@ -88,7 +88,8 @@ static const struct hp_target hp_bare_targets[] = {
 	{"gnou", HP_PG_GNOU, 0, ALL_GPF},
 	/* A=0: a fault under Svade; with Svadu the firmware enables
 	 * hardware A/D updating (menvcfg.ADUE) for the G-stage, and the
-	 * access succeeds and sets A (hp_gpf_one). */
+	 * access succeeds and sets A; with neither extension the choice is
+	 * the implementation's and the probe is not run (hp_gpf_one). */
 	{"gna", HP_PG_GNA, 0, ALL_GPF},
 	{"hole", HP_PG_COUNT, HP_GPA_HOLE, ALL_GPF},
 	/* Sv39x4 requires GPA bits 63:41 to be zero. */
@@ -123,15 +124,24 @@ static unsigned long hp_target_addr(const struct hp_target *t)
 static void hp_gpf_one(const char *table, const struct hp_target *t,
 		       enum hp_mode mode, enum hp_vsatp vsatp)
 {
+	bool a_bit = t->pg == HP_PG_GNA || t->pg == HP_PG_VNA;
+
+	if (a_bit && !hp_has_svadu && !hp_has_svade) {
+		printf("RVNEST probe id=gpf.%s.%s.%s "
+		       "skipped=no_svade_no_svadu\n",
+		       table, t->name, mode == HP_MODE_VS ? "vs" : "vu");
+		return;
+	}
 	for (unsigned a = 0; a < HP_ACC_COUNT; a++) {
 		struct hp_env env = hp_env_default;
+		struct hp_expect e = t->e[a];
 		char id[80];
 
 		env.mode = mode;
 		env.vsatp = vsatp;
 		env.hgatp = HP_HGATP_SV39X4;
-		struct hp_expect e = t->e[a];
-
+		/* The VS-stage page (vna) faults either way: henvcfg.ADUE=0
+		 * means Svade behaviour for the VS-stage when Svadu exists. */
 		if (t->pg == HP_PG_GNA && hp_has_svadu)
 			e = RET;
 		snprintf(id, sizeof(id), "gpf.%s.%s.%s.%s", table, t->name,

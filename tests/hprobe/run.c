@@ -26,6 +26,7 @@ const struct hp_env hp_env_default = {
 
 bool hp_has_sstc;
 bool hp_has_svadu;
+bool hp_has_svade;
 unsigned hp_errors;
 
 static struct hp_jmp hp_jb;
