@@ -247,19 +247,19 @@ enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)
 {
 	struct l0_guest *g = v->guest;
 	struct sbi_nested_request req = {
-		.eid = v->gpr[17], /* a7 */
-		.fid = v->gpr[16], /* a6 */
+		.eid = v->gpr[L0_GPR_A7],
+		.fid = v->gpr[L0_GPR_A6],
 		.hartid = v->vhartid,
 	};
 	struct sbi_nested_result res;
 
-	for (int i = 0; i < 6; i++)
-		req.args[i] = v->gpr[10 + i]; /* a0..a5 */
+	for (unsigned i = 0; i < sizeof(req.args) / sizeof(req.args[0]); i++)
+		req.args[i] = v->gpr[L0_GPR_A0 + i]; /* a0..a5 */
 	v->stats.ev[L0_EV_SBI_CALL]++;
 	sbi_nested_dispatch(&g->sbi, &req, &res);
-	v->gpr[10] = (unsigned long)res.error;
+	v->gpr[L0_GPR_A0] = (unsigned long)res.error;
 	if (!res.legacy_a0_only)
-		v->gpr[11] = (unsigned long)res.value;
+		v->gpr[L0_GPR_A1] = (unsigned long)res.value;
 	/* ECALL is 4 bytes: no compressed form exists */
 	v->sepc += 4;
 
@@ -287,8 +287,8 @@ enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)
 			 * resume_addr, a0 = hartid, a1 = opaque, satp = 0,
 			 * sstatus.SIE = 0, in S-mode */
 			v->sepc = res.resume_addr;
-			v->gpr[10] = v->vhartid;
-			v->gpr[11] = res.opaque;
+			v->gpr[L0_GPR_A0] = v->vhartid;
+			v->gpr[L0_GPR_A1] = res.opaque;
 			csr_write(CSR_VSATP, 0);
 			csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
 			csr_set(CSR_SSTATUS, SSTATUS_SPP);

@@ -92,8 +92,8 @@ void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
 	v->sepc = entry;
 	/* OpenSBI's hand-over (SBI spec "Binary Encoding"/boot: a0 = hart
 	 * ID, a1 = DTB), so payloads written for OpenSBI boot unchanged */
-	v->gpr[10] = vhartid;
-	v->gpr[11] = dtb_gpa;
+	v->gpr[L0_GPR_A0] = vhartid;
+	v->gpr[L0_GPR_A1] = dtb_gpa;
 
 	for (unsigned i = 0; i < sizeof(l0_hedeleg_causes); i++)
 		hedeleg |= BIT(l0_hedeleg_causes[i]);

@@ -20,6 +20,15 @@
 #include "vcpu_asm.h"
 #include "vplic.h"
 
+/* GPR numbers of the calling convention's argument registers (psABI:
+ * a0..a7 are x10..x17), as indices into struct l0_vcpu.gpr. */
+enum l0_gpr {
+	L0_GPR_A0 = 10,
+	L0_GPR_A1 = 11,
+	L0_GPR_A6 = 16,
+	L0_GPR_A7 = 17,
+};
+
 /* One L1 vCPU for now; the state is per vCPU so SMP is a matter of
  * running one of these per host hart. */
 #define L0_MAX_VCPUS 1

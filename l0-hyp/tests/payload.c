@@ -35,7 +35,15 @@ void payload_trap_handler(void);
 /* An address with no memory and no device behind it on QEMU virt (between
  * fw-cfg and the flash banks). */
 #define HOLE_ADDR 0x18000000UL
+/* PLIC memory map (PLIC spec): source priorities at 4*source, context
+ * registers from 0x200000 in 0x1000 strides, claim/complete at +4. On virt
+ * hart 0's S-mode context is context 1 (0 is its M-mode). */
 #define PLIC_PRIO_UART_OFF (10 * 4) /* source 10: the virt UART */
+#define PLIC_CONTEXT_BASE 0x200000
+#define PLIC_CONTEXT_STRIDE 0x1000
+#define PLIC_CONTEXT_CLAIM 4
+#define PLIC_S_CONTEXT 1
+#define PLIC_PRIO_MAX 7 /* 3 priority bits on QEMU virt */
 #define TIMER_TICKS 10000UL
 #define PAYLOAD_NOPS 10
 
@@ -197,16 +205,17 @@ static void test_plic(unsigned long dtb)
 	if (!base)
 		return;
 	prio = (volatile uint32_t *)(base + PLIC_PRIO_UART_OFF);
-	/* S context of hart 0 is context 1 on virt: claim at 0x201004 */
-	claim = (volatile uint32_t *)(base + 0x200000 + 0x1000 + 4);
+	claim = (volatile uint32_t *)(base + PLIC_CONTEXT_BASE +
+				      PLIC_S_CONTEXT * PLIC_CONTEXT_STRIDE +
+				      PLIC_CONTEXT_CLAIM);
 	*prio = 5;
 	r1 = *prio;
 	*prio = 0xffffffff;
 	r2 = *prio;
 	*prio = 0;
 	c = *claim;
-	check("plic_priority", r1 == 5 && r2 == 7, "read 5->%lu all-ones->%lu",
-	      r1, r2);
+	check("plic_priority", r1 == 5 && r2 == PLIC_PRIO_MAX,
+	      "read 5->%lu all-ones->%lu", r1, r2);
 	check("plic_claim_idle", c == 0, "claim=%lu%.0lu", c, 0);
 }
 
