@@ -184,8 +184,12 @@ static void init_hypervisor_csrs(void)
 	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
 	csr_write(CSR_HTIMEDELTA, 0);
 
-	/* L2's supervisor state starts clean. */
-	csr_write(CSR_VSSTATUS, 0);
+	/* L2's supervisor state starts clean: interrupts off, FP/vector off,
+	 * default translation flags. UXL and the read-only fields are left
+	 * alone (WARL, "Supervisor Status Register"). */
+	csr_clear(CSR_VSSTATUS, SSTATUS_SIE | SSTATUS_SPIE | SSTATUS_UBE |
+					SSTATUS_SPP | SSTATUS_VS | SSTATUS_FS |
+					SSTATUS_SUM | SSTATUS_MXR);
 	csr_write(CSR_VSIE, 0);
 	csr_write(CSR_VSTVEC, 0);
 	csr_write(CSR_VSSCRATCH, 0);
