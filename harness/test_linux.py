@@ -4,10 +4,11 @@ works inside it. A second boot without the H extension shows that the
 checks can tell the difference. The same kernel boots on L0 in linux-l0."""
 
 import re
+import subprocess
 
 import pytest
 
-from harness import testing
+from harness import config, testing
 
 NAME = "linux-qemu"
 CPUINFO_BEGIN = "linux-init: begin /proc/cpuinfo"
@@ -123,3 +124,29 @@ def test_sbi_console(cfg):
     assert not any(re.search(r"console \[ttyS0\] enabled", line) for line in lines)
     assert "RVNEST linux-init marker=reached" in lines
     assert probe(res, "kvm")["create_vcpu"] == "ok"
+
+
+def check_config(dot_config):
+    return subprocess.run(
+        ["bash", str(config.ROOT / "linux" / "build.sh"), "--check-config", str(dot_config)],
+        capture_output=True, text=True, timeout=60)
+
+
+def test_fragment_check(tmp_path):
+    """The built kernel's .config has every option of linux/config-fragment,
+    and the check that guarantees it names each option Kconfig dropped."""
+    built = config.build_dir() / "linux" / "config"
+    if not built.exists():
+        pytest.skip(f"{built} not built yet (make linux)")
+    ok = check_config(built)
+    assert ok.returncode == 0, ok.stderr
+    text = built.read_text()
+    assert "CONFIG_KVM=y\n" in text and "CONFIG_HVC_RISCV_SBI=y\n" in text
+    bad = tmp_path / "config"
+    bad.write_text(text.replace("CONFIG_KVM=y\n", "")
+                   .replace("CONFIG_HVC_RISCV_SBI=y\n", "# CONFIG_HVC_RISCV_SBI is not set\n"))
+    res = check_config(bad)
+    assert res.returncode == 1
+    assert "2 option(s) of" in res.stderr
+    assert "CONFIG_KVM=y (got: absent)" in res.stderr
+    assert "CONFIG_HVC_RISCV_SBI=y (got: # CONFIG_HVC_RISCV_SBI is not set)" in res.stderr

@@ -11,6 +11,7 @@
 # hash and a few cmp.
 #
 # usage: linux/build.sh OUT_DIR
+#        linux/build.sh --check-config .config   (only the fragment check)
 # env:   RVNEST_CACHE          cache root (default ~/.cache/rvnest)
 #        LINUX_SOURCE_TARBALL  kernel source (default Debian's linux-source-6.12)
 #        LINUX_JOBS            parallel jobs for the kernel build (default 2)
@@ -209,7 +210,16 @@ INFO
 
 main() {
 	local trash=
-	setup "${1:?usage: linux/build.sh OUT_DIR}"
+	if [ "${1:-}" = --check-config ]; then
+		# Only the fragment check, against a given .config (tests, or a
+		# researcher's kernel tree).
+		fragment=$(cd "$(dirname "$0")" && pwd)/config-fragment
+		[ -f "${2:-}" ] || die "usage: linux/build.sh --check-config .config"
+		check_config "$2"
+		echo "linux: every option of $fragment is in $2"
+		return
+	fi
+	setup "${1:?usage: linux/build.sh OUT_DIR | --check-config .config}"
 	if entry_complete; then
 		install_entry
 		return
