@@ -144,6 +144,9 @@ static void discover(unsigned long hartid, const void *fdt)
 	if (fdt_util_check(fdt) != FDT_UTIL_OK)
 		boot_error("bad_device_tree");
 	l1_plat.hartid = hartid;
+	/* Everything per-hart below (ISA, timebase) is read from this node. */
+	if (fdt_util_cpu_node(fdt, hartid) < 0)
+		boot_error("boot_hart_not_in_device_tree");
 	st = fdt_util_memory(fdt, ram, L1_MAX_REGIONS, &n);
 	if (st != FDT_UTIL_OK)
 		boot_error(fdt_util_status_name(st));
