@@ -7,6 +7,8 @@
  *   - boot hand-over: a0 = hart ID, a1 = a valid DTB whose memory node is
  *     the RAM the payload runs in;
  *   - the SBI timer interrupt arrives (and not before its deadline);
+ *   - a retentive HSM suspend returns once the armed timer is pending
+ *     (with interrupts globally off, so the hart only wakes);
  *   - the PLIC answers through L0's emulation (priority register
  *     round-trip, WARL mask, a claim with nothing pending reads 0);
  *   - loads and stores outside its memory raise the architectural access
@@ -179,6 +181,27 @@ static void test_timer(void)
 	      (unsigned long)(now - deadline));
 }
 
+static void test_suspend(void)
+{
+	unsigned long t0 = rd_time(), deadline = t0 + TIMER_TICKS, now;
+	struct sbiret r;
+
+	/* STIE on, SIE off: the pending timer wakes the hart but is not
+	 * taken (SBI spec HSM "sbi_hart_suspend": retentive suspend returns
+	 * when an interrupt is pending, as WFI would) */
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	csr_set(CSR_SIE, MIP_STIP);
+	sbi_set_timer(deadline);
+	r = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND,
+		      SBI_HSM_SUSPEND_RET_DEFAULT, 0, 0, 0, 0, 0);
+	now = rd_time();
+	check("hsm_suspend_retentive",
+	      r.error == 0 && now >= deadline && (csr_read(CSR_SIP) & MIP_STIP),
+	      "error=%ld woke_after=%lu", (unsigned long)r.error, now - t0);
+	sbi_set_timer(~0UL);
+	csr_clear(CSR_SIE, MIP_STIP);
+}
+
 static unsigned long plic_base(unsigned long dtb)
 {
 	int node = fdt_node_offset_by_compatible((const void *)dtb, -1,
@@ -270,6 +293,7 @@ void payload_main(unsigned long hartid, unsigned long dtb)
 	test_dtb(dtb);
 	test_isa(dtb);
 	test_timer();
+	test_suspend();
 	test_plic(dtb);
 	test_isolation();
 	bench_window();
