@@ -160,13 +160,16 @@ static void hp_print_val(const char *key, const struct hp_csr *c,
 		printf(" %s=undef legal=%u", key, hp_value_legal(c, v) ? 1 : 0);
 }
 
-static void hp_csr_sequence(const struct hp_csr *c)
+/* variant: "" for the default state, else a name for `env` that is added
+ * to the CSR's name in the ids. */
+static void hp_csr_sequence(const struct hp_csr *c, const struct hp_env *env,
+			    const char *variant)
 {
 	bool ro = c->flags & HP_CSR_F_RO;
 	bool defined = true;
 	char id[64];
 
-	hp_env_apply(&hp_env_default);
+	hp_env_apply(env);
 	for (unsigned s = 0; s < sizeof(hp_csr_steps) / sizeof(hp_csr_steps[0]);
 	     s++) {
 		const struct hp_csr_step *st = &hp_csr_steps[s];
@@ -175,7 +178,8 @@ static void hp_csr_sequence(const struct hp_csr *c)
 		bool writes, wdef;
 		struct hp_expect e;
 
-		snprintf(id, sizeof(id), "csr.%s.%s", c->name, st->label);
+		snprintf(id, sizeof(id), "csr.%s%s.%s", c->name, variant,
+			 st->label);
 		/* env NULL: HS-mode with no CSR touched between the steps. */
 		hp_run(NULL, c->op[st->op], st->operand, &op);
 		hp_run(NULL, c->op[HP_OP_READ], 0, &rd);
@@ -300,8 +304,21 @@ void hp_group_csr(void)
 		if (hp_csrs[i].flags & HP_CSR_F_WLRL)
 			hp_csr_wlrl(&hp_csrs[i]);
 		else
-			hp_csr_sequence(&hp_csrs[i]);
+			hp_csr_sequence(&hp_csrs[i], &hp_env_default, "");
 	}
+
+	/* vsie/vsip (and hip/hie, which they alias) with the VS interrupts
+	 * delegated: the aliased bits become visible and writable (spec
+	 * "Virtual Supervisor Interrupt Registers"). */
+	static const unsigned hp_deleg_csrs[] = {CSR_VSIE, CSR_VSIP, CSR_HIE,
+						 CSR_HIP};
+	struct hp_env deleg = hp_env_default;
+
+	deleg.hideleg = HVIP_VS_MASK;
+	for (unsigned i = 0;
+	     i < sizeof(hp_deleg_csrs) / sizeof(hp_deleg_csrs[0]); i++)
+		hp_csr_sequence(hp_csr_find(hp_deleg_csrs[i]), &deleg,
+				"_deleg");
 
 	hp_env_apply(&hp_env_default);
 	hp_atp_warl("hgatp", CSR_HGATP, HGATP_VMID);

@@ -157,6 +157,29 @@ static const struct hp_hlv_case hp_hlv_cases[] = {
 	{"hlv.nogstage.s.d.data", HS, SPVP, 0, 0, BARE, GBARE, hp_b_hlv_d,
 	 HP_PG_DATA, 0, 0x10, RET},
 	/* From U-mode (V=0): allowed only with hstatus.HU=1. */
+	/* Every width from U-mode with HU=1. */
+	{"hlv.sv39.s.b.data_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
+	 hp_b_hlv_b, HP_PG_DATA, 0, 0x20, RET},
+	{"hlv.sv39.s.bu.data_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
+	 hp_b_hlv_bu, HP_PG_DATA, 0, 0x20, RET},
+	{"hlv.sv39.s.h.data_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
+	 hp_b_hlv_h, HP_PG_DATA, 0, 0x20, RET},
+	{"hlv.sv39.s.hu.data_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
+	 hp_b_hlv_hu, HP_PG_DATA, 0, 0x20, RET},
+	{"hlv.sv39.s.w.data_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
+	 hp_b_hlv_w, HP_PG_DATA, 0, 0x20, RET},
+	{"hlv.sv39.s.wu.data_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
+	 hp_b_hlv_wu, HP_PG_DATA, 0, 0x20, RET},
+	{"hlv.sv39.s.xhu.data_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
+	 hp_b_hlvx_hu, HP_PG_DATA, 0, 0x20, RET},
+	{"hlv.sv39.s.xwu.data_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
+	 hp_b_hlvx_wu, HP_PG_DATA, 0, 0x20, RET},
+	{"hsv.sv39.s.b.data_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
+	 hp_b_hsv_b, HP_PG_DATA, 0, 0x168, RET},
+	{"hsv.sv39.s.h.data_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
+	 hp_b_hsv_h, HP_PG_DATA, 0, 0x170, RET},
+	{"hsv.sv39.s.w.data_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
+	 hp_b_hsv_w, HP_PG_DATA, 0, 0x178, RET},
 	{"hlv.sv39.s.d.data_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
 	 hp_b_hlv_d, HP_PG_DATA, 0, 0x18, RET},
 	{"hlv.sv39.s.d.ghole_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
@@ -174,7 +197,8 @@ static const struct hp_hlv_case hp_hlv_cases[] = {
  * must fault (0x150: U-mode privilege on a supervisor page; 0x160: HU=0)
  * and so leave the initial contents. */
 static const unsigned long hp_hsv_offsets[] = {
-	0x100, 0x108, 0x110, 0x118, 0x148, 0x150, 0x158, 0x160,
+	0x100, 0x108, 0x110, 0x118, 0x148, 0x150,
+	0x158, 0x160, 0x168, 0x170, 0x178,
 };
 
 void hp_group_hlv(void)
