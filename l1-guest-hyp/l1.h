@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "testdev.h"
+
 /* Exit statistics: one counter per cause; the extra slot of each array
  * counts causes beyond the named ones. */
 #define L1_IRQ_SLOTS 16
@@ -41,13 +43,6 @@ struct l1_exit_stats {
 /* What the trap left in the CSRs, read once right after the exit. */
 struct l1_trap {
 	unsigned long scause, stval, htval, htinst, hstatus;
-};
-
-/* The emulated MMIO test device (rvnest/bench.h). */
-struct l1_testdev {
-	uint64_t scratch;
-	uint64_t irq_count;
-	bool irq_line;
 };
 
 struct l1_vcpu {

@@ -12,7 +12,8 @@ $(L1_REV_STAMP):
 $(BUILD)/bm/l1-guest-hyp/main.o: $(L1_REV_STAMP)
 CFLAGS_l1-guest-hyp := -DRVNEST_VERSION=\"$(RVNEST_GIT_REV)\"
 
-L1_SRCS := main.c exit.c gstage.c testdev.c sbi.c vtimer.c bench.c
+L1_SRCS := main.c exit.c gstage.c testdev.c testdev_regs.c sbi.c vtimer.c \
+	   bench.c
 L1_ASMS := start.S switch.S
 L1_OBJS := $(L1_SRCS:%.c=$(BUILD)/bm/l1-guest-hyp/%.o) \
 	   $(L1_ASMS:%.S=$(BUILD)/bm/l1-guest-hyp/%.o) \
@@ -37,3 +38,11 @@ $(L1_ELF): $(L1_OBJS) $(L1_COMMON_OBJS) $(LIBFDT_BM) l1-guest-hyp/l1.ld
 		$(filter %.o,$^) $(LIBFDT_BM)
 
 IMAGES += $(L1_ELF)
+
+# Host unit tests of L1's pure parts.
+TEST_L1_TESTDEV := $(BUILD)/host/tests/test_l1_testdev
+$(TEST_L1_TESTDEV): $(BUILD)/host/l1-guest-hyp/tests/test_testdev.o \
+		    $(BUILD)/host/l1-guest-hyp/testdev_regs.o $(UNIT_MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+HOST_TESTS += $(TEST_L1_TESTDEV)

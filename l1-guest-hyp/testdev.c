@@ -13,114 +13,9 @@
 #include <rvnest/csr.h>
 #include <rvnest/insn.h>
 
-#define TESTDEV_REG_BYTES 8
+#include "testdev.h"
+
 #define INSN_HALF_BITS 16
-
-enum testdev_result {
-	TESTDEV_OK,
-	TESTDEV_NO_REGISTER, /* offset maps to no register */
-	TESTDEV_READ_ONLY,   /* store to a read-only register */
-	TESTDEV_WRITE_ONLY,  /* load from a write-only register */
-};
-
-struct testdev_reg {
-	unsigned off;
-	uint64_t (*read)(struct l1_testdev *d);
-	void (*write)(struct l1_testdev *d, uint64_t val);
-};
-
-static uint64_t read_id(struct l1_testdev *d)
-{
-	(void)d;
-	return TESTDEV_MAGIC;
-}
-
-static uint64_t read_scratch(struct l1_testdev *d)
-{
-	return d->scratch;
-}
-
-static void write_scratch(struct l1_testdev *d, uint64_t val)
-{
-	d->scratch = val;
-}
-
-/* The device's interrupt line is L2's external interrupt: asserting it is
- * setting hvip.VSEIP ("Hypervisor Interrupt Registers"); L2 takes it
- * directly because hideleg delegates VSEIP. */
-static void write_irq_raise(struct l1_testdev *d, uint64_t val)
-{
-	(void)val;
-	d->irq_count++;
-	d->irq_line = true;
-	csr_set(CSR_HVIP, MIP_VSEIP);
-}
-
-/* Completion: L2's acknowledgement deasserts the line. */
-static void write_irq_ack(struct l1_testdev *d, uint64_t val)
-{
-	(void)val;
-	d->irq_line = false;
-	csr_clear(CSR_HVIP, MIP_VSEIP);
-}
-
-static uint64_t read_irq_count(struct l1_testdev *d)
-{
-	return d->irq_count;
-}
-
-static const struct testdev_reg regs[] = {
-	{TESTDEV_REG_ID, read_id, NULL},
-	{TESTDEV_REG_SCRATCH, read_scratch, write_scratch},
-	{TESTDEV_REG_IRQ_RAISE, NULL, write_irq_raise},
-	{TESTDEV_REG_IRQ_ACK, NULL, write_irq_ack},
-	{TESTDEV_REG_IRQ_COUNT, read_irq_count, NULL},
-};
-
-static const struct testdev_reg *find_reg(unsigned long off)
-{
-	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
-		if (regs[i].off == off)
-			return &regs[i];
-	return NULL;
-}
-
-/* An access of `width` bytes at `off` (width 4 may address either half of
- * a 64-bit register; the caller checked alignment). */
-static enum testdev_result access(struct l1_testdev *d, unsigned long off,
-				  unsigned width, bool store, uint64_t *val)
-{
-	unsigned long reg_off = off & ~(unsigned long)(TESTDEV_REG_BYTES - 1);
-	unsigned shift = (unsigned)(off - reg_off) * 8;
-	uint64_t mask = width == 8 ? ~0ull : ((1ull << (width * 8)) - 1);
-	const struct testdev_reg *r = find_reg(reg_off);
-
-	if (!r)
-		return TESTDEV_NO_REGISTER;
-	if (store) {
-		uint64_t cur;
-
-		if (!r->write)
-			return TESTDEV_READ_ONLY;
-		/* A narrow store to a readable register merges. */
-		cur = r->read ? r->read(d) : 0;
-		cur &= ~(mask << shift);
-		cur |= (*val & mask) << shift;
-		r->write(d, cur);
-		return TESTDEV_OK;
-	}
-	if (!r->read)
-		return TESTDEV_WRITE_ONLY;
-	*val = (r->read(d) >> shift) & mask;
-	return TESTDEV_OK;
-}
-
-static const char *const result_msgs[] = {
-	[TESTDEV_OK] = "ok",
-	[TESTDEV_NO_REGISTER] = "testdev_no_such_register",
-	[TESTDEV_READ_ONLY] = "testdev_store_to_read_only_register",
-	[TESTDEV_WRITE_ONLY] = "testdev_load_from_write_only_register",
-};
 
 bool l1_gpa_is_testdev(uint64_t gpa)
 {
@@ -145,6 +40,7 @@ enum l1_exit l1_testdev_mmio(struct l1_vcpu *v, uint64_t gpa)
 	struct insn in;
 	enum testdev_result res;
 	uint64_t val = 0, addr;
+	bool line;
 
 	if (!insn_decode(fetch_insn(v->sepc), &in))
 		return l1_fail(v, "mmio_insn_not_decodable");
@@ -157,13 +53,20 @@ enum l1_exit l1_testdev_mmio(struct l1_vcpu *v, uint64_t gpa)
 		addr = (uint64_t)in.imm;
 	if ((csr_read(CSR_VSATP) & ATP_MODE) == 0 && addr != gpa)
 		return l1_fail(v, "mmio_address_mismatch");
-	if ((in.width != 4 && in.width != 8) || (gpa & (in.width - 1)))
-		return l1_fail(v, "testdev_bad_access_width");
 	if (store)
 		val = in.data_reg == L1_REG_X0 ? 0 : v->gpr[in.data_reg];
-	res = access(&v->dev, gpa - TESTDEV_BASE, in.width, store, &val);
+	line = v->dev.irq_line;
+	res = testdev_access(&v->dev, gpa - TESTDEV_BASE, in.width, store,
+			     &val);
 	if (res != TESTDEV_OK)
-		return l1_fail(v, result_msgs[res]);
+		return l1_fail(v, testdev_result_msg(res));
+	/* The device's line is L2's external interrupt: hvip.VSEIP follows
+	 * it ("Hypervisor Interrupt Registers"), and L2 takes it directly
+	 * because hideleg delegates VSEIP. Touched only on a change. */
+	if (v->dev.irq_line && !line)
+		csr_set(CSR_HVIP, MIP_VSEIP);
+	else if (!v->dev.irq_line && line)
+		csr_clear(CSR_HVIP, MIP_VSEIP);
 	if (!store && in.data_reg != L1_REG_X0)
 		v->gpr[in.data_reg] = insn_load_extend(&in, val);
 	v->sepc += in.len;
