@@ -219,8 +219,8 @@ bool shadow_init(struct shadow *s, const struct shadow_config *cfg)
 		return false;
 	if (cfg->hw_vmid_base > max_vmid - (SHADOW_SLOTS - 1))
 		return false;
-	if (cfg->warl != SHADOW_HGATP_WARL_IGNORE_WRITE &&
-	    cfg->warl != SHADOW_HGATP_WARL_FIELDS)
+	if (cfg->warl != SHADOW_HGATP_WARL_QEMU &&
+	    cfg->warl != SHADOW_HGATP_WARL_SPEC)
 		return false;
 
 	memset(s, 0, sizeof(*s));
@@ -254,9 +254,13 @@ uint64_t shadow_hgatp_legalize(const struct shadow *s, uint64_t old,
 	enum pt_mode m;
 	uint64_t legal;
 
+	if (s->cfg.warl == SHADOW_HGATP_WARL_QEMU)
+		/* QEMU's legalize_xatp: all or nothing. */
+		return l1_mode_supported(s, mode, &m) ? val : old;
+
 	if (!l1_mode_supported(s, mode, &m)) {
-		if (s->cfg.warl == SHADOW_HGATP_WARL_IGNORE_WRITE)
-			return old;
+		/* "the fields of hgatp are WARL in the normal way": MODE
+		 * keeps its (legal) old value, the others are written. */
 		mode = hgatp_mode(old);
 		pt_mode_from_atp(mode, true, &m);
 	}

@@ -59,17 +59,22 @@ struct shadow_l0_ops {
 			   uint64_t new);
 };
 
-/* What to do when L1 writes an unsupported MODE into hgatp. */
+/* Which WARL rules L1's hgatp follows (shadow/README.md, "hgatp"). */
 enum shadow_hgatp_warl {
-	/* QEMU (target/riscv/csr.c legalize_xatp): the whole write is
-	 * ignored, as the spec requires for satp. The default: L1 must see
-	 * what it sees on QEMU's own H extension. */
-	SHADOW_HGATP_WARL_IGNORE_WRITE,
-	/* Privileged spec, hgatp: "A write to hgatp with an unsupported MODE
-	 * value is not ignored as it is for satp. Instead, the fields of
-	 * hgatp are WARL in the normal way": MODE keeps its old (legal)
-	 * value, VMID and PPN take the written value. */
-	SHADOW_HGATP_WARL_FIELDS,
+	/* QEMU 10 (target/riscv/csr.c write_hgatp -> legalize_xatp, shared
+	 * with satp): an unsupported MODE makes the whole write be ignored,
+	 * as the spec requires for satp; otherwise every bit is kept as
+	 * written, including VMID bits 59:58 and PPN[1:0] (measured by
+	 * test_shadow_hw). The default: L1 sees on L0 what it sees on QEMU's
+	 * own H extension. */
+	SHADOW_HGATP_WARL_QEMU,
+	/* The privileged spec, hgatp: "A write to hgatp with an unsupported
+	 * MODE value is not ignored as it is for satp. Instead, the fields
+	 * of hgatp are WARL in the normal way": MODE keeps its old value,
+	 * VMID and PPN are written; VMID is 14 bits (bits 59:58 read 0) and
+	 * in the paged modes "the lowest two bits of the physical page
+	 * number (PPN) in hgatp always read as zeros". */
+	SHADOW_HGATP_WARL_SPEC,
 };
 
 struct shadow_config {
@@ -215,10 +220,10 @@ uint64_t shadow_pool_min_size(enum pt_mode mode);
  * not 16 KiB aligned, missing callback, VMIDs out of range. */
 bool shadow_init(struct shadow *s, const struct shadow_config *cfg);
 
-/* L1 wrote val to its hgatp: apply the WARL rules (MODE must be Bare or
- * an x4 mode no wider than cfg.mode; VMID is 14 bits; PPN[1:0] read as
- * zero in the paged modes) and return the value hgatp now reads. A change
- * of MODE, VMID or root selects another shadow slot. */
+/* L1 wrote val to its hgatp: apply the WARL rules of cfg.warl (MODE must
+ * be Bare or an x4 mode no wider than cfg.mode) and return the value
+ * hgatp now reads. A change of MODE, VMID or root selects another shadow
+ * slot. */
 uint64_t shadow_write_hgatp(struct shadow *s, uint64_t val);
 /* The legalisation alone, without side effects. */
 uint64_t shadow_hgatp_legalize(const struct shadow *s, uint64_t old,

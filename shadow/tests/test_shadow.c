@@ -28,8 +28,7 @@ static uint64_t setup(enum pt_mode shadow_mode, uint64_t atp_mode,
 	uint64_t root;
 
 	world_fini(&w);
-	CHECK(world_init(&w, pool, shadow_mode,
-			 SHADOW_HGATP_WARL_IGNORE_WRITE));
+	CHECK(world_init(&w, pool, shadow_mode, SHADOW_HGATP_WARL_QEMU));
 	root = world_l1_table(&w, 16 * KIB);
 	if (atp_mode != ATP_MODE_BARE)
 		CHECK_EQ(shadow_write_hgatp(&w.s, hgatp_val(atp_mode, 1, root)),
@@ -72,8 +71,7 @@ TEST(shadow_init_rejects_bad_config)
 	struct shadow s;
 	struct shadow_config c;
 
-	CHECK(world_init(&w, 128 * KIB, PT_SV48X4,
-			 SHADOW_HGATP_WARL_IGNORE_WRITE));
+	CHECK(world_init(&w, 128 * KIB, PT_SV48X4, SHADOW_HGATP_WARL_QEMU));
 	c = w.cfg;
 	c.mode = PT_SV48;
 	CHECK(!shadow_init(&s, &c));
@@ -118,33 +116,47 @@ TEST(shadow_hgatp_warl)
 	uint64_t root = 0x80004000;
 	enum shadow_hw_fence f;
 
+	/* QEMU policy (as measured by test_shadow_hw on QEMU 10): supported
+	 * modes keep every bit as written */
 	setup(PT_SV48X4, ATP_MODE_BARE, 128 * KIB);
 	CHECK_EQ(w.s.hgatp, 0);
-	/* supported modes are taken; PPN[1:0] read as zero */
 	CHECK_EQ(
 		shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 5, root) | 3),
-		hgatp_val(ATP_MODE_SV39, 5, root));
-	CHECK_EQ(shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV48, 6, root)),
-		 hgatp_val(ATP_MODE_SV48, 6, root));
-	/* VMID is 14 bits: bits 59:58 read as zero */
+		hgatp_val(ATP_MODE_SV39, 5, root) | 3);
 	CHECK_EQ(shadow_write_hgatp(&w.s,
 				    hgatp_val(ATP_MODE_SV48, 0xffff, root)),
-		 hgatp_val(ATP_MODE_SV48, 0x3fff, root));
-	/* Bare keeps the PPN as written (software must write zero) */
+		 hgatp_val(ATP_MODE_SV48, 0xffff, root));
 	CHECK_EQ(shadow_write_hgatp(&w.s, 3), 3);
 	CHECK_EQ(w.s.stats.hgatp_rejected, 0);
-	/* unsupported: Sv57x4 is wider than the Sv48x4 shadow, 1 and 15 are
-	 * reserved. QEMU policy: the whole write is ignored. */
+	/* unsupported (Sv57x4 is wider than the Sv48x4 shadow; 1 and 15 are
+	 * reserved): the whole write is ignored */
 	CHECK_EQ(shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV57, 1, root)),
 		 3);
 	CHECK_EQ(shadow_write_hgatp(&w.s, hgatp_val(1, 1, root)), 3);
 	CHECK_EQ(shadow_write_hgatp(&w.s, ~0ULL), 3);
 	CHECK_EQ(w.s.stats.hgatp_rejected, 3);
-	CHECK_EQ(w.s.stats.hgatp_writes, 7);
+	CHECK_EQ(w.s.stats.hgatp_writes, 6);
+	/* PPN[1:0] as QEMU keeps them: the walk starts at the unaligned
+	 * root, as QEMU's does */
+	uint64_t r16 = world_l1_table(&w, 16 * KIB);
+	l1_map(PT_SV39X4, r16, 0, 2 * GIB, 4 * KIB, RWX | L1_LEAF);
+	world_l1_set(&w, r16 + 0x1000, world_l1_get(&w, r16));
+	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 1, r16) | 1);
+	CHECK_EQ(shadow_fill(&w.s, 0, SHADOW_ACCESS_LOAD, PT_ACCESS_READ)
+			 .host_pa,
+		 5 * GIB);
 
-	/* spec policy: MODE stays, the other fields are written */
+	/* spec policy: PPN[1:0] read as zero, VMID is 14 bits, and an
+	 * unsupported MODE keeps the old one while the rest is written */
 	world_fini(&w);
-	CHECK(world_init(&w, 128 * KIB, PT_SV48X4, SHADOW_HGATP_WARL_FIELDS));
+	CHECK(world_init(&w, 128 * KIB, PT_SV48X4, SHADOW_HGATP_WARL_SPEC));
+	CHECK_EQ(
+		shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 5, root) | 3),
+		hgatp_val(ATP_MODE_SV39, 5, root));
+	CHECK_EQ(shadow_write_hgatp(&w.s,
+				    hgatp_val(ATP_MODE_SV48, 0xffff, root)),
+		 hgatp_val(ATP_MODE_SV48, 0x3fff, root));
+	CHECK_EQ(shadow_write_hgatp(&w.s, 3), 3);
 	shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV39, 2, root));
 	CHECK_EQ(shadow_write_hgatp(
 			 &w.s, hgatp_val(ATP_MODE_SV57, 9, root + 0x8000) | 1),
@@ -153,8 +165,7 @@ TEST(shadow_hgatp_warl)
 
 	/* an Sv57x4 shadow takes Sv57x4 */
 	world_fini(&w);
-	CHECK(world_init(&w, 128 * KIB, PT_SV57X4,
-			 SHADOW_HGATP_WARL_IGNORE_WRITE));
+	CHECK(world_init(&w, 128 * KIB, PT_SV57X4, SHADOW_HGATP_WARL_QEMU));
 	CHECK_EQ(shadow_write_hgatp(&w.s, hgatp_val(ATP_MODE_SV57, 1, root)),
 		 hgatp_val(ATP_MODE_SV57, 1, root));
 	/* the real hgatp: shadow mode, hw VMID base + slot, pool root */

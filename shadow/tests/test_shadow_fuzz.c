@@ -266,7 +266,7 @@ static void fuzz(bool adue)
 
 	world_fini(&w);
 	CHECK(world_init(&w, POOL_SIZE, PT_SV48X4,
-			 SHADOW_HGATP_WARL_IGNORE_WRITE));
+			 SHADOW_HGATP_WARL_QEMU));
 	rng = SEED;
 	if (adue) {
 		w.cfg.l1_adue = true;

@@ -284,7 +284,7 @@ static void run_sv48x4_gigapage(struct hw_frame *f)
 	cfg.pool_va = pool48;
 	cfg.mode = PT_SV48X4;
 	cfg.hw_vmid_base = SHADOW_VMID_BASE + SHADOW_SLOTS;
-	cfg.warl = SHADOW_HGATP_WARL_IGNORE_WRITE;
+	cfg.warl = SHADOW_HGATP_WARL_QEMU;
 	if (!shadow_init(&sh48, &cfg))
 		panic("shadowhw: shadow_init refused the Sv48x4 configuration");
 	shadow_write_hgatp(&sh48,
@@ -299,6 +299,55 @@ static void run_sv48x4_gigapage(struct hw_frame *f)
 	CHECK_EQ("traps_run4", ntlog, 2);
 	expect_trap(1, EXC_LOAD_GUEST_PAGE_FAULT, L2_WINDOW48 + d0,
 		    SHADOW_FILLED, GIB, 0);
+}
+
+/* hgatp WARL, differential: with the QEMU policy and a shadow as wide as
+ * QEMU's MMU (Sv57x4), L1 must read back from its virtual hgatp exactly
+ * what this hart reads back from the real one. */
+static struct shadow sh57;
+static uint8_t pool57[96 * 1024] __attribute__((aligned(16384)));
+
+static void hgatp_warl_differential(void)
+{
+	static const uint64_t writes[] = {
+		/* PPN[1:0] set */
+		((uint64_t)ATP_MODE_SV39 << ATP_MODE_SHIFT) | 0x80403,
+		/* VMID bits 59:44 all set */
+		((uint64_t)ATP_MODE_SV48 << ATP_MODE_SHIFT) |
+			(0xffffULL << 44) | 0x80400,
+		((uint64_t)ATP_MODE_SV57 << ATP_MODE_SHIFT) | (5ULL << 44) |
+			0x80400,
+		/* reserved modes */
+		(1ULL << ATP_MODE_SHIFT) | (7ULL << 44) | 0x80800,
+		~0ULL,
+		/* Bare with other fields nonzero */
+		0x1234,
+		(0xfULL << 44),
+	};
+	struct shadow_config cfg = sh48.cfg;
+	uint64_t saved = csr_read(CSR_HGATP);
+	uint64_t old = ((uint64_t)ATP_MODE_SV39 << ATP_MODE_SHIFT) | 0x80000;
+
+	cfg.pool_pa = (uint64_t)(uintptr_t)pool57;
+	cfg.pool_size = sizeof(pool57);
+	cfg.pool_va = pool57;
+	cfg.mode = PT_SV57X4;
+	cfg.warl = SHADOW_HGATP_WARL_QEMU;
+	if (!shadow_init(&sh57, &cfg))
+		panic("shadowhw: shadow_init refused the Sv57x4 configuration");
+	for (unsigned i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+		char name[32];
+		uint64_t hw;
+
+		csr_write(CSR_HGATP, old);
+		csr_write(CSR_HGATP, writes[i]);
+		hw = csr_read(CSR_HGATP);
+		snprintf(name, sizeof(name), "hgatp_warl%u", i);
+		CHECK_EQ(name, shadow_hgatp_legalize(&sh57, old, writes[i]),
+			 hw);
+	}
+	csr_write(CSR_HGATP, saved);
+	hfence_gvma_all();
 }
 
 void hw_main(unsigned long hartid, const void *fdt)
@@ -348,7 +397,7 @@ void hw_main(unsigned long hartid, const void *fdt)
 	cfg.pool_va = pool;
 	cfg.mode = PT_SV39X4;
 	cfg.hw_vmid_base = SHADOW_VMID_BASE;
-	cfg.warl = SHADOW_HGATP_WARL_IGNORE_WRITE;
+	cfg.warl = SHADOW_HGATP_WARL_QEMU;
 	if (!shadow_init(&sh, &cfg))
 		panic("shadowhw: shadow_init refused the configuration");
 	shadow_write_hgatp(&sh,
@@ -406,6 +455,8 @@ void hw_main(unsigned long hartid, const void *fdt)
 	 * (root index 1) with a 1 GiB leaf onto the first GiB of RAM, and L0
 	 * gives L1 that whole GiB: a 1 GiB shadow leaf. */
 	run_sv48x4_gigapage(&f);
+
+	hgatp_warl_differential();
 
 	shadow_stats_format(&sh.stats, stats, sizeof(stats));
 	printf("RVNEST shadowhw %s\n", stats);
