@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from harness import config, testing
+from harness.runner import Outcome
 
 NAME = "linux-qemu"
 CPUINFO_BEGIN = "linux-init: begin /proc/cpuinfo"
@@ -124,6 +125,24 @@ def test_sbi_console(cfg):
     assert not any(re.search(r"console \[ttyS0\] enabled", line) for line in lines)
     assert "RVNEST linux-init marker=reached" in lines
     assert probe(res, "kvm")["create_vcpu"] == "ok"
+
+
+@pytest.mark.parametrize("step,error", [
+    ("kvm", "msg=injected_failure what=kvm errno=ECANCELED"),
+    ("cpuinfo", "msg=injected_failure what=cpuinfo errno=ECANCELED"),
+    ("kvmm", "msg=unknown_step_in_rvnest_init_fail what=kvmm errno=EINVAL"),
+])
+def test_init_failure_ends_run(cfg, step, error):
+    """A failing /init step (injected through the kernel command line) ends
+    the run at once: an error line, `done status=1`, the SBI power-off; a
+    misspelt step name is an error too, never a clean run."""
+    bad = testing.load_or_skip(NAME, bootargs=f"{cfg.append} rvnest_init_fail={step}")
+    res = testing.run(bad)
+    assert res.outcome is Outcome.GUEST_ERROR
+    assert res.error == f"config {NAME}: guest reported: RVNEST error {error}"
+    assert res.protocol.done["status"] == 1
+    assert not res.timed_out and res.exit_code == 0  # powered off, not killed
+    assert probe(res, "poweroff")["via"] == "sbi"
 
 
 def check_config(dot_config):

@@ -27,6 +27,8 @@
 #error "build with -DRVNEST_VERSION=\"<git revision>\" (linux/module.mk)"
 #endif
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 #define CONSOLE_PATH "/dev/console"
 #define CPUINFO_PATH "/proc/cpuinfo"
 #define UPTIME_PATH "/proc/uptime"
@@ -89,7 +91,7 @@ static enum init_status mount_all(struct init_failure *f)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(init_mounts) / sizeof(init_mounts[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(init_mounts); i++) {
 		const struct init_mount *m = &init_mounts[i];
 
 		/* The initramfs list creates the mount points; an initrd
@@ -178,6 +180,11 @@ static enum init_status show_file(struct init_failure *f, const char *path)
 	fclose(in);
 	printf("linux-init: end %s\n", path);
 	return INIT_OK;
+}
+
+static enum init_status show_cpuinfo(struct init_failure *f)
+{
+	return show_file(f, CPUINFO_PATH);
 }
 
 /* Seconds since the kernel started, as the kernel counts them. */
@@ -339,29 +346,72 @@ static enum init_status select_sbi_power_off(struct init_failure *f)
 	return INIT_OK;
 }
 
+/* The checks, in order; the first failure ends the sequence. */
+struct init_step {
+	const char *name;
+	enum init_status (*run)(struct init_failure *f);
+};
+
+static const struct init_step init_steps[] = {
+	{"uname", show_uname},
+	{"cpuinfo", show_cpuinfo},
+	{"kvm", check_kvm},
+	{"uptime", show_uptime},
+};
+
+/*
+ * rvnest_init_fail=<step> on the kernel command line makes that step fail,
+ * so tests can check the error path end to end (error line, non-zero done,
+ * power-off). The kernel hands init every unknown name=value parameter
+ * without a dot as an environment variable (init/main.c,
+ * unknown_bootoption).
+ */
+#define INJECT_ENV "rvnest_init_fail"
+
+static const struct init_step *find_step(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(init_steps); i++)
+		if (strcmp(init_steps[i].name, name) == 0)
+			return &init_steps[i];
+	return NULL;
+}
+
 int main(void)
 {
 	struct init_failure failure = {0};
+	const char *inject = getenv(INJECT_ENV);
 	enum init_status status;
+	size_t i;
 
 	status = mount_all(&failure);
 	ensure_console();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("RVNEST boot component=linux-init version=%s\n", RVNEST_VERSION);
-	if (status == INIT_OK) {
+	if (status == INIT_OK)
 		printf("RVNEST linux-init marker=reached\n");
-		status = show_uname(&failure);
+	if (status == INIT_OK && inject && !find_step(inject)) {
+		/* a misspelt step must not pass as a clean run */
+		fail(&failure, "unknown_step_in_" INJECT_ENV, inject, EINVAL);
+		status = INIT_FAILED;
 	}
-	if (status == INIT_OK)
-		status = show_file(&failure, CPUINFO_PATH);
-	if (status == INIT_OK)
-		status = check_kvm(&failure);
-	if (status == INIT_OK)
-		status = show_uptime(&failure);
-	if (status == INIT_OK)
-		status = select_sbi_power_off(&failure);
+	for (i = 0; status == INIT_OK && i < ARRAY_SIZE(init_steps); i++) {
+		if (inject && strcmp(inject, init_steps[i].name) == 0) {
+			fail(&failure, "injected_failure", init_steps[i].name,
+			     ECANCELED);
+			status = INIT_FAILED;
+			break;
+		}
+		status = init_steps[i].run(&failure);
+	}
 	if (status != INIT_OK)
 		report_error(&failure);
+	/* Also after a failure: every run ends the same way, through SBI. */
+	if (select_sbi_power_off(&failure) != INIT_OK) {
+		report_error(&failure);
+		status = INIT_FAILED;
+	}
 	printf("RVNEST done status=%d\n", status);
 	fflush(stdout);
 
