@@ -169,6 +169,35 @@ def test_image_too_large_elf(smoke):
     assert "too large for its region" in line
 
 
+def test_fatal_guest_is_stopped_with_diagnostic(smoke, tmp_path):
+    """A flat-binary guest that points stvec outside its memory and then
+    faults: every fault would land on the same bad vector again. L0 stops
+    it with the full diagnostic instead of looping."""
+    import struct
+    code = [
+        0x180002b7,  # lui  t0, 0x18000      t0 = 0x18000000 (no memory)
+        0x10529073,  # csrw stvec, t0
+        0x0002b303,  # ld   t1, 0(t0)        load access fault -> vector
+        0x0000006f,  # j    .                (never reached)
+    ]
+    img = tmp_path / "fatal.bin"
+    img.write_bytes(struct.pack("<4I", *code))
+    cfg = config.load(SMOKE, l1=str(img))
+    res = testing.run(cfg.with_overrides(timeout=30))
+    assert not res.timed_out, res.log_path
+    errors = res.protocol.errors
+    assert [e["msg"] for e in errors] == ["L1_trap_vector_outside_its_memory"], res.log_path
+    e = errors[0]
+    assert e["cause"] == "inst_guest_page_fault"
+    assert int(e["sepc"], 0) == 0x18000000
+    assert int(e["htval"], 0) == 0x18000000 >> 2
+    assert "htinst" in e.fields and "stval" in e.fields
+    # the load fault before it was delivered and reported
+    assert "L1 access fault: load_guest_page_fault at GPA 0x18000000" in res.console
+    assert "flat image 0x80200000-0x80200010 entry 0x80200000" in res.console
+    assert stats(res)["causes"]["inst_guest_page_fault"] == 1
+
+
 def test_unknown_option(smoke):
     cfg = config.load(SMOKE, bootargs="l1.bogus=1")
     res = testing.run(cfg.with_overrides(timeout=30))

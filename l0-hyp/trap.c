@@ -63,6 +63,14 @@ static enum l0_trap_outcome handle_guest_page_fault(struct l0_vcpu *v)
 		print_diag(v, "guest_page_fault_on_mapped_L1_RAM");
 		return L0_TRAP_FATAL;
 	}
+	if (t->scause == EXC_INST_GUEST_PAGE_FAULT &&
+	    v->sepc == (csr_read(CSR_VSTVEC) & ~3UL)) {
+		/* L1's own trap vector is not memory: the access fault L0
+		 * would inject lands on the same address again. Hardware
+		 * would loop forever; L0 stops with a diagnostic instead. */
+		print_diag(v, "L1_trap_vector_outside_its_memory");
+		return L0_TRAP_FATAL;
+	}
 	if (t->scause != EXC_INST_GUEST_PAGE_FAULT) {
 		r = l0_mmio_emulate(v, gpa,
 				    t->scause == EXC_STORE_GUEST_PAGE_FAULT);
