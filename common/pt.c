@@ -357,7 +357,9 @@ int pt_map(enum pt_mode mode, const struct pt_mem *mem, uint64_t root_pa,
 	if (size > ~0ULL - (PAGE_SIZE - 1))
 		return -1;
 	size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	if (va + size < va || pa + size < pa)
+	/* The last page of the address space may be mapped: compare the
+	 * last byte, not the end. */
+	if (va + (size - 1) < va || pa + (size - 1) < pa)
 		return -1;
 	if (!address_in_range(g, va) || !address_in_range(g, va + size - 1))
 		return -1;

@@ -503,9 +503,10 @@ TEST(pt_map_rejects_bad_arguments)
 	CHECK_EQ(pt_map(PT_SV39X4, &mem, root, (1ULL << 41) - PAGE_SIZE, 0,
 			2 * PAGE_SIZE, PTE_R, 0),
 		 -1);
-	/* Sv39: a range from the lower half across the hole */
-	CHECK_EQ(pt_map(PT_SV39, &mem, root, (1ULL << 38) - PAGE_SIZE, 0,
-			(1ULL << 63) + (1ULL << 38), PTE_R, 0),
+	/* Sv39: a range from the lower half across the hole, both ends
+	 * canonical */
+	CHECK_EQ(pt_map(PT_SV39, &mem, root, 0, 0, ~0ULL - (PAGE_SIZE - 1),
+			PTE_R, 0),
 		 -1);
 	CHECK_EQ(pt_map(PT_SV39X4, &mem, root, 0, 1ULL << 56, PAGE_SIZE, PTE_R,
 			0),
@@ -529,6 +530,39 @@ TEST(pt_map_rejects_bad_arguments)
 	CHECK_EQ(pt_map(PT_SV39X4, &mem, root, 0, 0, PAGE_SIZE, PTE_R, 0), -1);
 	CHECK_EQ(pt_map(PT_SV39X4, &mem, root, 0, 0, GIB, PTE_R, 0), -1);
 	fm.fail_writes = false;
+}
+
+/* A pointer where a leaf belongs (level 0) is never mapped through. */
+TEST(pt_map_refuses_pointer_at_level0)
+{
+	uint64_t root = reset(PT_SV39);
+	struct pt_walk_result r;
+
+	CHECK_EQ(pt_map(PT_SV39, &mem, root, 0x3000, 0x3000, PAGE_SIZE, RWXUAD,
+			0),
+		 0);
+	r = pt_walk(PT_SV39, &mem, root, 0x3000, PT_ACCESS_READ, NULL);
+	set_pte(r.pte_pa, ptr_pte(root));
+	CHECK_EQ(pt_map(PT_SV39, &mem, root, 0x3000, 0x3000, PAGE_SIZE, RWXUAD,
+			0),
+		 -1);
+}
+
+TEST(pt_unmap_top_of_address_space)
+{
+	struct pt_walk_opts o = {.user = true};
+	uint64_t root = reset(PT_SV39);
+	uint64_t top = ~0ULL << PAGE_SHIFT;
+	struct pt_walk_result r;
+
+	CHECK_EQ(pt_map(PT_SV39, &mem, root, top, 0x5000, PAGE_SIZE, RWXUAD, 0),
+		 0);
+	r = pt_walk(PT_SV39, &mem, root, top, PT_ACCESS_READ, &o);
+	CHECK_EQ(r.status, PT_WALK_OK);
+	/* the range ends at the last byte: the walk must not wrap to 0 */
+	pt_unmap(PT_SV39, &mem, root, top, PAGE_SIZE - 1);
+	r = pt_walk(PT_SV39, &mem, root, top, PT_ACCESS_READ, &o);
+	CHECK_EQ(r.status, PT_WALK_INVALID);
 }
 
 TEST(pt_unmap)
