@@ -9,9 +9,11 @@ hprobe-single's line for line. That comparison is skipped until L0 says it
 emulates the H extension: L0's `RVNEST boot` line carries `nested=1`.
 """
 
+import re
+
 import pytest
 
-from harness import testing
+from harness import config, runner, testing
 
 SINGLE = "hprobe-single"
 NESTED = "hprobe-nested"
@@ -92,3 +94,25 @@ def test_nested_matches_single():
     assert got == ref, (
         f"hprobe-nested differs from hprobe-single ({res.log_path}): "
         + first_difference(ref, got))
+
+
+def test_single_without_h_fails_cleanly():
+    """No H extension: one clear error line, not a hang or a trap storm."""
+    cfg = testing.load_or_skip(SINGLE).with_overrides(cpu="rv64,h=false")
+    res = testing.run(cfg)
+    assert res.outcome is runner.Outcome.NO_H_EXTENSION, res.error
+    assert not res.protocol.probes
+
+
+def test_deviations_are_probed_and_documented():
+    """Every accepted QEMU deviation (hp_deviations in run.c) names a probe
+    that exists and is listed in tests/hprobe/README.md."""
+    src = (config.ROOT / "tests/hprobe/run.c").read_text()
+    table = src.split("hp_deviations[] = {", 1)[1].split("};", 1)[0]
+    ids = re.findall(r'\{"([a-z0-9_.]+)",', table)
+    assert ids, "no deviation entries found in tests/hprobe/run.c"
+    readme = (config.ROOT / "tests/hprobe/README.md").read_text()
+    printed = {pid for pid, _ in probe_lines(single())}
+    for pid in ids:
+        assert pid in printed, f"deviation {pid} names no probe that runs"
+        assert f"`{pid}`" in readme, f"deviation {pid} is not listed in README.md"
