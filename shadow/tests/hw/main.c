@@ -451,6 +451,34 @@ void hw_main(unsigned long hartid, const void *fdt)
 	expect_trap(0, EXC_LOAD_GUEST_PAGE_FAULT, L2_DATA_GPA, SHADOW_FILLED,
 		    2 * MIB, 0);
 
+	/* Run 5 and 6: L1 switches to a second VM (VMID 2, its own table:
+	 * the window on data[0]) and back. Each has its own shadow slot and
+	 * hardware VMID, so neither sees the other's entries, and the first
+	 * VM's shadow survives the switch (no data fill on return). */
+	uint64_t root_b = l1_alloc(NULL, pt_root_size(PT_SV39X4));
+	if (!root_b ||
+	    pt_map(PT_SV39X4, &l1_mem, root_b, l2, l2, PAGE_SIZE,
+		   PTE_R | PTE_X | PTE_U | PTE_A | PTE_D, 0) ||
+	    pt_map(PT_SV39X4, &l1_mem, root_b, L2_DATA_GPA,
+		   (uint64_t)(uintptr_t)data[0], 2 * MIB,
+		   PTE_R | PTE_W | PTE_U | PTE_A | PTE_D, 0))
+		panic("shadowhw: building the second VM's G-stage failed");
+	shadow_write_hgatp(
+		&sh, ((uint64_t)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
+			     ((uint64_t)(L1_VMID + 1) << HGATP_VMID_SHIFT) |
+			     (root_b >> PAGE_SHIFT));
+	run_l2(&f);
+	CHECK_EQ("vm2_sees_its_page", f.x[L2_REG_S2], 0x1111);
+	CHECK_EQ("vm2_ro_unmapped", f.x[L2_REG_S2 + 2], SENTINEL);
+	shadow_write_hgatp(&sh,
+			   ((uint64_t)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
+				   ((uint64_t)L1_VMID << HGATP_VMID_SHIFT) |
+				   (root >> PAGE_SHIFT));
+	run_l2(&f);
+	CHECK_EQ("vm1_sees_its_page", f.x[L2_REG_S2], 0x3333);
+	CHECK_EQ("vm1_ro_still_mapped", f.x[L2_REG_S2 + 2], 0x4444);
+	CHECK_EQ("vm1_shadow_kept", ntlog, 3);
+
 	/* Run 4: an Sv48x4 shadow, L1 (Sv48x4) maps L2's window at 512 GiB
 	 * (root index 1) with a 1 GiB leaf onto the first GiB of RAM, and L0
 	 * gives L1 that whole GiB: a 1 GiB shadow leaf. */
