@@ -22,12 +22,14 @@ rc=$?
 printf '%s\n' "$out" | grep -E '^(shadowhw|RVNEST)'
 if [ $rc -eq 124 ]; then
 	echo "FAIL test_shadow_hw: QEMU timed out after 30 s"
+	echo "unit: 0 passed, 1 failed"
 	exit 1
 fi
 if printf '%s\n' "$out" | grep -q '^RVNEST done status=0'; then
-	echo "unit: test_shadow_hw passed"
+	echo "unit: 1 passed, 0 failed"
 	exit 0
 fi
 echo "FAIL test_shadow_hw: no 'RVNEST done status=0' (qemu exit $rc)"
 printf '%s\n' "$out" | tail -n 20
+echo "unit: 0 passed, 1 failed"
 exit 1
