@@ -22,7 +22,7 @@ from harness import config, testing
 SMOKE = "l0-smoke"
 LINUX = "linux-l0"
 PAYLOAD_CHECKS = ("hartid", "dtb_header", "dtb_memory", "isa_forms_agree", "sbi_timer",
-                  "hsm_suspend_retentive",
+                  "hsm_suspend_retentive", "hsm_suspend_non_retentive",
                   "plic_in_dt", "plic_priority", "plic_claim_idle",
                   "load_outside_memory", "store_outside_memory")
 CHECK_RE = re.compile(r"^payload: (\S+) (ok|FAIL)\b")

@@ -8,7 +8,8 @@
  *     the RAM the payload runs in;
  *   - the SBI timer interrupt arrives (and not before its deadline);
  *   - a retentive HSM suspend returns once the armed timer is pending
- *     (with interrupts globally off, so the hart only wakes);
+ *     (with interrupts globally off, so the hart only wakes), and a
+ *     non-retentive one resumes at its resume address with a0/a1 set;
  *   - the PLIC answers through L0's emulation (priority register
  *     round-trip, WARL mask, a claim with nothing pending reads 0);
  *   - loads and stores outside its memory raise the architectural access
@@ -32,6 +33,7 @@
 #include <string.h>
 
 void payload_main(unsigned long hartid, unsigned long dtb);
+void payload_resumed(unsigned long hartid, unsigned long opaque);
 void payload_trap_handler(void);
 
 /* An address with no memory and no device behind it on QEMU virt (between
@@ -283,21 +285,62 @@ static void bench_window(void)
 		  PAYLOAD_NOPS, 0, 0, 0, 0);
 }
 
+/* Everything after the non-retentive suspend: the resume entry
+ * (payload_entry.S) comes here on a fresh stack. */
+static unsigned long saved_dtb;
+#define RESUME_OPAQUE 0x5eed1234UL
+
+void payload_resumed(unsigned long hartid, unsigned long opaque)
+{
+	/* SBI spec HSM "sbi_hart_suspend": non-retentive resume at
+	 * resume_addr in S-mode with a0 = hartid, a1 = opaque, satp = 0,
+	 * sstatus.SIE = 0 */
+	check("hsm_suspend_non_retentive",
+	      hartid == 0 && opaque == RESUME_OPAQUE &&
+		      csr_read(CSR_SATP) == 0 &&
+		      !(csr_read(CSR_SSTATUS) & SSTATUS_SIE),
+	      "hartid=%lu opaque=0x%lx", hartid, opaque);
+	sbi_set_timer(~0UL);
+	csr_clear(CSR_SIE, MIP_STIP);
+	test_plic(saved_dtb);
+	test_isolation();
+	bench_window();
+	printf("RVNEST done status=%d\n", failures);
+	console_flush();
+	sbi_shutdown(failures != 0);
+}
+
+static void __attribute__((noreturn)) suspend_non_retentive(void)
+{
+	extern char payload_resume_entry[];
+	struct sbiret r;
+
+	csr_set(CSR_SIE, MIP_STIP);
+	sbi_set_timer(rd_time() + TIMER_TICKS);
+	console_flush();
+	r = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND,
+		      SBI_HSM_SUSPEND_NON_RET_DEFAULT,
+		      (unsigned long)payload_resume_entry, RESUME_OPAQUE, 0, 0,
+		      0);
+	/* only reached when the call failed */
+	check("hsm_suspend_non_retentive", 0, "error=%ld%.0lu",
+	      (unsigned long)r.error, 0);
+	payload_resumed(0, RESUME_OPAQUE);
+	for (;;)
+		;
+}
+
 void payload_main(unsigned long hartid, unsigned long dtb)
 {
 	console_init_sbi();
 	printf("RVNEST boot component=l0-payload version=1 hart=%lu "
 	       "dtb=0x%lx\n",
 	       hartid, dtb);
+	saved_dtb = dtb;
 	check("hartid", hartid == 0, "hartid=%lu%.0lu", hartid, 0);
 	test_dtb(dtb);
 	test_isa(dtb);
 	test_timer();
 	test_suspend();
-	test_plic(dtb);
-	test_isolation();
-	bench_window();
-	printf("RVNEST done status=%d\n", failures);
-	console_flush();
-	sbi_shutdown(failures != 0);
+	suspend_non_retentive();
 }

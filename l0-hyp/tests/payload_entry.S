@@ -21,6 +21,21 @@ _start:
 	call	payload_main	/* a0 = hart ID, a1 = DTB: untouched */
 3:	j	3b
 
+	/* Resume address of a non-retentive HSM suspend: a0 = hart ID,
+	 * a1 = opaque; nothing else survives, so reload gp, sp, stvec. */
+	.globl payload_resume_entry
+	.balign 4
+payload_resume_entry:
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	la	sp, payload_stack + 8192
+	la	t0, payload_trap
+	csrw	CSR_STVEC, t0
+	call	payload_resumed
+4:	j	4b
+
 	/* Save caller-saved registers, let C decide, restore, sret. */
 	.balign 4
 payload_trap:
