@@ -58,6 +58,7 @@ enum hp_vsatp {
 enum hp_hgatp {
 	HP_HGATP_BARE,
 	HP_HGATP_SV39X4, /* the image identity-mapped, test pages varied */
+	HP_HGATP_SV48X4, /* the same contents in Sv48x4 */
 };
 
 /* How a probe ended. */
@@ -188,6 +189,7 @@ enum hp_page {
 /* Guest addresses with no backing page. */
 #define HP_GPA_HOLE 0x90000000UL      /* not mapped in the G-stage */
 #define HP_GPA_WIDE (1UL << 41)	      /* beyond Sv39x4's 41-bit GPA */
+#define HP_GPA_WIDE48 (1UL << 50)     /* beyond Sv48x4's 50-bit GPA */
 #define HP_GVA_GHOLE 0x40000000UL     /* VS-stage maps it to HP_GPA_HOLE */
 #define HP_GVA_UNMAPPED 0x40200000UL  /* not mapped in the VS-stage */
 #define HP_GVA_ALIAS_GRO 0x40400000UL /* VS RW, maps onto HP_PG_GRO */

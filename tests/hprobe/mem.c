@@ -18,8 +18,8 @@
 
 extern char _hp_start[], _hp_end[];
 
-/* Sv39x4 root 16 KiB + a handful of 4 KiB tables per stage. */
-#define HP_POOL_SIZE (32 * PAGE_SIZE)
+/* Two x4 roots of 16 KiB and a handful of 4 KiB tables per table. */
+#define HP_POOL_SIZE (64 * PAGE_SIZE)
 #define HP_GSTAGE_ROOT_ALIGN (4 * PAGE_SIZE)
 
 static uint8_t hp_pool[HP_POOL_SIZE]
@@ -32,7 +32,8 @@ static uint8_t hp_pages[HP_PG_COUNT][PAGE_SIZE]
 /* Bits of virtual page number per level in Sv39 (spec "Sv39"). */
 #define HP_VPN_BITS 9
 
-static uint64_t hp_gstage_root, hp_vs_super_root, hp_vs_user_root;
+static uint64_t hp_gstage_root, hp_gstage48_root, hp_vs_super_root,
+	hp_vs_user_root;
 
 static bool hp_read_pte(void *ctx, uint64_t pa, uint64_t *pte)
 {
@@ -138,25 +139,34 @@ static bool hp_build_vs(uint64_t root, uint64_t u)
 	return true;
 }
 
-bool hp_mem_init(void)
+/* The same G-stage contents in either x4 mode. */
+static bool hp_build_gstage(enum pt_mode mode, uint64_t root)
 {
 	uint64_t start = (uint64_t)(uintptr_t)_hp_start;
 	uint64_t size = (uint64_t)(_hp_end - _hp_start);
 
-	hp_gstage_root = hp_alloc_table(NULL, pt_root_size(PT_SV39X4));
-	hp_vs_super_root = hp_alloc_table(NULL, pt_root_size(PT_SV39));
-	hp_vs_user_root = hp_alloc_table(NULL, pt_root_size(PT_SV39));
-	if (!hp_gstage_root || !hp_vs_super_root || !hp_vs_user_root)
-		return false;
-	if (pt_map(PT_SV39X4, &hp_mem, hp_gstage_root, start, start, size,
+	if (pt_map(mode, &hp_mem, root, start, start, size,
 		   PTE_R | PTE_W | PTE_X | PTE_U | G_AD, PAGE_SIZE))
 		return false;
 	for (unsigned pg = 0; pg < HP_PG_COUNT; pg++)
-		if (pt_map(PT_SV39X4, &hp_mem, hp_gstage_root, hp_page(pg),
-			   hp_page(pg), PAGE_SIZE, hp_gstage_perm[pg],
-			   PAGE_SIZE))
+		if (pt_map(mode, &hp_mem, root, hp_page(pg), hp_page(pg),
+			   PAGE_SIZE, hp_gstage_perm[pg], PAGE_SIZE))
 			return false;
-	return hp_build_vs(hp_vs_super_root, 0) &&
+	return true;
+}
+
+bool hp_mem_init(void)
+{
+	hp_gstage_root = hp_alloc_table(NULL, pt_root_size(PT_SV39X4));
+	hp_gstage48_root = hp_alloc_table(NULL, pt_root_size(PT_SV48X4));
+	hp_vs_super_root = hp_alloc_table(NULL, pt_root_size(PT_SV39));
+	hp_vs_user_root = hp_alloc_table(NULL, pt_root_size(PT_SV39));
+	if (!hp_gstage_root || !hp_gstage48_root || !hp_vs_super_root ||
+	    !hp_vs_user_root)
+		return false;
+	return hp_build_gstage(PT_SV39X4, hp_gstage_root) &&
+	       hp_build_gstage(PT_SV48X4, hp_gstage48_root) &&
+	       hp_build_vs(hp_vs_super_root, 0) &&
 	       hp_build_vs(hp_vs_user_root, PTE_U);
 }
 
@@ -194,6 +204,9 @@ unsigned long hp_hgatp_value(enum hp_hgatp g)
 	case HP_HGATP_SV39X4:
 		return ((unsigned long)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
 		       (hp_gstage_root >> PAGE_SHIFT);
+	case HP_HGATP_SV48X4:
+		return ((unsigned long)ATP_MODE_SV48 << ATP_MODE_SHIFT) |
+		       (hp_gstage48_root >> PAGE_SHIFT);
 	case HP_HGATP_BARE:
 		break;
 	}

@@ -94,6 +94,8 @@ static const struct hp_target hp_bare_targets[] = {
 	{"hole", HP_PG_COUNT, HP_GPA_HOLE, ALL_GPF},
 	/* Sv39x4 requires GPA bits 63:41 to be zero. */
 	{"wide", HP_PG_COUNT, HP_GPA_WIDE, ALL_GPF},
+	/* ... and Sv48x4 bits 63:50. */
+	{"wide50", HP_PG_COUNT, HP_GPA_WIDE48, ALL_GPF},
 };
 
 /* A VS-stage table: targets in guest virtual space. The VS-mode run uses
@@ -122,7 +124,8 @@ static unsigned long hp_target_addr(const struct hp_target *t)
 }
 
 static void hp_gpf_one(const char *table, const struct hp_target *t,
-		       enum hp_mode mode, enum hp_vsatp vsatp)
+		       enum hp_mode mode, enum hp_vsatp vsatp,
+		       enum hp_hgatp hgatp)
 {
 	bool a_bit = t->pg == HP_PG_GNA || t->pg == HP_PG_VNA;
 
@@ -139,7 +142,7 @@ static void hp_gpf_one(const char *table, const struct hp_target *t,
 
 		env.mode = mode;
 		env.vsatp = vsatp;
-		env.hgatp = HP_HGATP_SV39X4;
+		env.hgatp = hgatp;
 		/* The VS-stage page (vna) faults either way: henvcfg.ADUE=0
 		 * means Svade behaviour for the VS-stage when Svadu exists. */
 		if (t->pg == HP_PG_GNA && hp_has_svadu)
@@ -183,18 +186,28 @@ void hp_group_gpf(void)
 	for (unsigned i = 0;
 	     i < sizeof(hp_bare_targets) / sizeof(hp_bare_targets[0]); i++) {
 		hp_gpf_one("bare", &hp_bare_targets[i], HP_MODE_VS,
-			   HP_VSATP_BARE);
+			   HP_VSATP_BARE, HP_HGATP_SV39X4);
 		hp_gpf_one("bare", &hp_bare_targets[i], HP_MODE_VU,
-			   HP_VSATP_BARE);
+			   HP_VSATP_BARE, HP_HGATP_SV39X4);
+	}
+	/* The same targets through an Sv48x4 G-stage. */
+	for (unsigned i = 0;
+	     i < sizeof(hp_bare_targets) / sizeof(hp_bare_targets[0]); i++) {
+		hp_gpf_one("bare_g48", &hp_bare_targets[i], HP_MODE_VS,
+			   HP_VSATP_BARE, HP_HGATP_SV48X4);
+		hp_gpf_one("bare_g48", &hp_bare_targets[i], HP_MODE_VU,
+			   HP_VSATP_BARE, HP_HGATP_SV48X4);
 	}
 	for (unsigned i = 0;
 	     i < sizeof(hp_table_targets) / sizeof(hp_table_targets[0]); i++) {
 		hp_gpf_one("sv39", &hp_table_targets[i], HP_MODE_VS,
-			   HP_VSATP_SUPER);
+			   HP_VSATP_SUPER, HP_HGATP_SV39X4);
 		hp_gpf_one("sv39", &hp_table_targets[i], HP_MODE_VU,
-			   HP_VSATP_USER);
+			   HP_VSATP_USER, HP_HGATP_SV39X4);
 	}
-	hp_gpf_one("sv39", &hp_vuser_vs, HP_MODE_VS, HP_VSATP_SUPER);
-	hp_gpf_one("sv39", &hp_vuser_vu, HP_MODE_VU, HP_VSATP_USER);
+	hp_gpf_one("sv39", &hp_vuser_vs, HP_MODE_VS, HP_VSATP_SUPER,
+		   HP_HGATP_SV39X4);
+	hp_gpf_one("sv39", &hp_vuser_vu, HP_MODE_VU, HP_VSATP_USER,
+		   HP_HGATP_SV39X4);
 	hp_gpf_forms();
 }

@@ -153,6 +153,17 @@ static const struct hp_hlv_case hp_hlv_cases[] = {
 	 0, 0x40, SGPF},
 	{"hsv.bare.s.d.grw", HS, SPVP, 0, 0, BARE, GX4, hp_b_hsv_d, HP_PG_GRW,
 	 0, 0x48, RET},
+	/* Sv48x4 G-stage. */
+	{"hlv.bare_g48.s.d.data", HS, SPVP, 0, 0, BARE, HP_HGATP_SV48X4,
+	 hp_b_hlv_d, HP_PG_DATA, 0, 0x8, RET},
+	{"hlv.bare_g48.s.d.hole", HS, SPVP, 0, 0, BARE, HP_HGATP_SV48X4,
+	 hp_b_hlv_d, NOPG, HP_GPA_HOLE, 0x30, LGPF},
+	{"hlv.bare_g48.s.d.wide50", HS, SPVP, 0, 0, BARE, HP_HGATP_SV48X4,
+	 hp_b_hlv_d, NOPG, HP_GPA_WIDE48, 0x38, LGPF},
+	{"hsv.bare_g48.s.d.gro", HS, SPVP, 0, 0, BARE, HP_HGATP_SV48X4,
+	 hp_b_hsv_d, HP_PG_GRO, 0, 0x40, SGPF},
+	{"hlv.sv39_g48.s.d.walkhole", HS, SPVP, 0, 0, SUP, HP_HGATP_SV48X4,
+	 hp_b_hlv_d, NOPG, HP_GVA_WALKHOLE, 0x28, LGPF},
 	/* Both stages Bare. */
 	{"hlv.nogstage.s.d.data", HS, SPVP, 0, 0, BARE, GBARE, hp_b_hlv_d,
 	 HP_PG_DATA, 0, 0x10, RET},
