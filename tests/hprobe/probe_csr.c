@@ -137,6 +137,9 @@ static bool hp_value_legal(const struct hp_csr *c, unsigned long v)
 	return true;
 }
 
+/* PPN[1:0] of hgatp: the 16 KiB alignment of an x4 root. */
+#define HP_HGATP_PPN_LOW2 3UL
+
 /* The architecturally defined view of a value read from the CSR. */
 static unsigned long hp_csr_view(const struct hp_csr *c, unsigned long v)
 {
@@ -146,7 +149,7 @@ static unsigned long hp_csr_view(const struct hp_csr *c, unsigned long v)
 		/* x4 modes: PPN[1:0] always read as zeros (spec "Hypervisor
 		 * Guest Address Translation and Protection Register"); QEMU
 		 * keeps them, see README.md. */
-		v &= ~(unsigned long)3;
+		v &= ~HP_HGATP_PPN_LOW2;
 	}
 	return v;
 }
