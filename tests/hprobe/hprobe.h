@@ -110,7 +110,6 @@ struct hp_expect {
 /* Which observations a probe line prints. */
 enum hp_print {
 	HP_PRINT_VALUE = 1,	 /* the body's return value (deterministic) */
-	HP_PRINT_NOVALUE = 2,	 /* return value not printed (e.g. a counter) */
 	HP_PRINT_HTINST_ANY = 4, /* htinst not compared (a QEMU deviation) */
 };
 

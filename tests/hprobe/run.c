@@ -180,10 +180,7 @@ void hp_print_obs(const struct hp_obs *o, enum hp_print print)
 {
 	switch (o->out) {
 	case HP_OUT_RETURNED:
-		if (print & HP_PRINT_NOVALUE)
-			printf(" out=ret");
-		else
-			printf(" out=ret val=0x%lx", o->value);
+		printf(" out=ret val=0x%lx", o->value);
 		break;
 	case HP_OUT_TRAP_HS:
 		printf(" out=hs cause=%s stval=0x%lx htval=0x%lx",
