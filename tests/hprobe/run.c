@@ -196,9 +196,15 @@ void hp_print_obs(const struct hp_obs *o, enum hp_print print)
 		       bit(o->sstatus, SSTATUS_SPP), o->sepc);
 		break;
 	case HP_OUT_TRAP_VS:
-		printf(" out=vs cause=%s vstval=0x%lx vsepc=0x%lx vsspp=%u",
+		/* Trap entry into VS-mode (spec "Trap Entry"): vsstatus.SPP
+		 * = the previous nominal privilege, SPIE = the old SIE, SIE
+		 * = 0. */
+		printf(" out=vs cause=%s vstval=0x%lx vsepc=0x%lx vsspp=%u "
+		       "vsspie=%u vssie=%u",
 		       trap_cause_name(o->vscause), o->vstval, o->vsepc,
-		       bit(o->vsstatus, SSTATUS_SPP));
+		       bit(o->vsstatus, SSTATUS_SPP),
+		       bit(o->vsstatus, SSTATUS_SPIE),
+		       bit(o->vsstatus, SSTATUS_SIE));
 		break;
 	}
 }
