@@ -50,15 +50,17 @@ enum hp_mode {
 /* Which VS-stage table vsatp points at while the probe runs. */
 enum hp_vsatp {
 	HP_VSATP_BARE,
-	HP_VSATP_SUPER, /* Sv39, the image mapped supervisor (U=0) */
-	HP_VSATP_USER,	/* Sv39, the same mappings with U=1 */
+	HP_VSATP_SUPER,	    /* Sv39, the image mapped supervisor (U=0) */
+	HP_VSATP_USER,	    /* Sv39, the same mappings with U=1 */
+	HP_VSATP_HOLE_ROOT, /* Sv39 with its root at an unmapped GPA */
 };
 
 /* Which G-stage hgatp points at while the probe runs. */
 enum hp_hgatp {
 	HP_HGATP_BARE,
-	HP_HGATP_SV39X4, /* the image identity-mapped, test pages varied */
-	HP_HGATP_SV48X4, /* the same contents in Sv48x4 */
+	HP_HGATP_SV39X4,   /* the image identity-mapped, test pages varied */
+	HP_HGATP_SV48X4,   /* the same contents in Sv48x4 */
+	HP_HGATP_FAR_ROOT, /* Sv39x4 with its root where no memory is */
 };
 
 /* How a probe ended. */
@@ -111,6 +113,7 @@ struct hp_expect {
 enum hp_print {
 	HP_PRINT_VALUE = 1,	 /* the body's return value (deterministic) */
 	HP_PRINT_HTINST_ANY = 4, /* htinst not compared (a QEMU deviation) */
+	HP_PRINT_HTVAL_ANY = 8,	 /* htval not compared (a QEMU deviation) */
 };
 
 typedef unsigned long (*hp_body_fn)(unsigned long arg);
@@ -195,6 +198,11 @@ enum hp_page {
 #define HP_GVA_WALKHOLE 0xc0000000UL  /* VS non-leaf PTE -> HP_GPA_HOLE */
 /* The VS-stage level-1 table of HP_GVA_WALKHOLE would live here. */
 #define HP_GPA_WALK_TABLE (HP_GPA_HOLE + PAGE_SIZE)
+/* A VS-stage root at an unmapped guest physical address. */
+#define HP_GPA_VSROOT_HOLE (HP_GPA_HOLE + 2 * PAGE_SIZE)
+/* A G-stage root where no memory or device is: far above any RAM and the
+ * QEMU virt devices (64 TiB), and above any L1 RAM on L0. */
+#define HP_PA_FAR (1UL << 46)
 
 unsigned long hp_page(enum hp_page pg);
 /* Which table hp_mem_remap() changes. */

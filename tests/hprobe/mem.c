@@ -207,6 +207,9 @@ unsigned long hp_hgatp_value(enum hp_hgatp g)
 	case HP_HGATP_SV48X4:
 		return ((unsigned long)ATP_MODE_SV48 << ATP_MODE_SHIFT) |
 		       (hp_gstage48_root >> PAGE_SHIFT);
+	case HP_HGATP_FAR_ROOT:
+		return ((unsigned long)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
+		       (HP_PA_FAR >> PAGE_SHIFT);
 	case HP_HGATP_BARE:
 		break;
 	}
@@ -222,6 +225,9 @@ unsigned long hp_vsatp_value(enum hp_vsatp v)
 	case HP_VSATP_USER:
 		return ((unsigned long)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
 		       (hp_vs_user_root >> PAGE_SHIFT);
+	case HP_VSATP_HOLE_ROOT:
+		return ((unsigned long)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
+		       (HP_GPA_VSROOT_HOLE >> PAGE_SHIFT);
 	case HP_VSATP_BARE:
 		break;
 	}

@@ -181,6 +181,47 @@ static void hp_gpf_forms(void)
 	}
 }
 
+/* Tables that cannot be walked at all: the first access of the guest --
+ * the fetch of the trampoline -- faults on the implicit walk.
+ *  - vsatp's root at an unmapped GPA: instruction guest-page fault, htval =
+ *    the root PTE's GPA >> 2, htinst a pseudoinstruction.
+ *  - hgatp's root where there is no memory: the implicit G-stage access
+ *    gets an access fault, reported for the original access type
+ *    (instruction access fault), stval = the guest virtual address.
+ * For L0 the second is an L1 whose G-stage points at memory it does not
+ * own (issue 4, "Done when"). */
+static void hp_gpf_roots(void)
+{
+	static const struct {
+		const char *name;
+		enum hp_vsatp vsatp;
+		enum hp_hgatp hgatp;
+		hp_body_fn body;
+		unsigned long arg;
+		struct hp_expect e;
+	} roots[] = {
+		{"vsroot_hole", HP_VSATP_HOLE_ROOT, HP_HGATP_SV39X4, hp_b_nop,
+		 0, IGPF},
+		{"groot_far", HP_VSATP_BARE, HP_HGATP_FAR_ROOT, hp_b_nop, 0,
+		 HP_HS(EXC_INST_ACCESS)},
+	};
+
+	for (unsigned i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		for (enum hp_mode m = HP_MODE_VS; m <= HP_MODE_VU; m++) {
+			struct hp_env env = hp_env_default;
+			char id[64];
+
+			env.mode = m;
+			env.vsatp = roots[i].vsatp;
+			env.hgatp = roots[i].hgatp;
+			snprintf(id, sizeof(id), "gpf.root.%s.%s",
+				 roots[i].name, m == HP_MODE_VS ? "vs" : "vu");
+			hp_probe(id, &env, roots[i].body, roots[i].arg,
+				 roots[i].e, HP_PRINT_VALUE);
+		}
+	}
+}
+
 void hp_group_gpf(void)
 {
 	for (unsigned i = 0;
@@ -210,4 +251,5 @@ void hp_group_gpf(void)
 	hp_gpf_one("sv39", &hp_vuser_vu, HP_MODE_VU, HP_VSATP_USER,
 		   HP_HGATP_SV39X4);
 	hp_gpf_forms();
+	hp_gpf_roots();
 }

@@ -164,6 +164,12 @@ static const struct hp_hlv_case hp_hlv_cases[] = {
 	 hp_b_hsv_d, HP_PG_GRO, 0, 0x40, SGPF},
 	{"hlv.sv39_g48.s.d.walkhole", HS, SPVP, 0, 0, SUP, HP_HGATP_SV48X4,
 	 hp_b_hlv_d, NOPG, HP_GVA_WALKHOLE, 0x28, LGPF},
+	/* G-stage root where no memory is: the implicit G-stage access of
+	 * the HLV gets a load access fault (stval = the guest address). */
+	{"hlv.groot_far.s.d.data", HS, SPVP, 0, 0, BARE, HP_HGATP_FAR_ROOT,
+	 hp_b_hlv_d, HP_PG_DATA, 0, 0x8, HP_HS(EXC_LOAD_ACCESS)},
+	{"hsv.groot_far.s.d.data", HS, SPVP, 0, 0, BARE, HP_HGATP_FAR_ROOT,
+	 hp_b_hsv_d, HP_PG_DATA, 0, 0x180, HP_HS(EXC_STORE_ACCESS)},
 	/* Both stages Bare. */
 	{"hlv.nogstage.s.d.data", HS, SPVP, 0, 0, BARE, GBARE, hp_b_hlv_d,
 	 HP_PG_DATA, 0, 0x10, RET},
