@@ -47,7 +47,30 @@ IMAGES += $(SHADOW_HW_ELF)
 
 $(BUILD)/host/tests/test_shadow_hw: shadow/tests/hw/run.sh $(SHADOW_HW_ELF)
 	@mkdir -p $(dir $@)
-	sed 's|@IMAGE@|$(abspath $(SHADOW_HW_ELF))|' $< > $@
+	sed -e 's|@NAME@|test_shadow_hw|' -e 's|@MEM@|1G|' \
+	  -e 's|@IMAGE@|$(abspath $(SHADOW_HW_ELF))|' $< > $@
 	chmod +x $@
 
 HOST_TESTS += $(BUILD)/host/tests/test_shadow_hw
+
+# The walker (common/pt.c) and shadow_gva_translate against QEMU's own
+# two-stage walker: HLV.D through random tables, hardware vs model.
+PTDIFF_ELF := $(BUILD)/shadow/ptdiff.elf
+PTDIFF_OBJS := $(BUILD)/bm/shadow/tests/hw/ptdiff_entry.o \
+	$(BUILD)/bm/shadow/tests/hw/ptdiff.o $(SHADOW_BM_SRCS:%.c=$(BUILD)/bm/%.o)
+
+$(PTDIFF_ELF): $(PTDIFF_OBJS) $$(COMMON_BM_OBJS) $(LIBFDT_BM) \
+	       shadow/tests/hw/hw.ld
+	@mkdir -p $(dir $@)
+	$(BM_CC) $(BM_LDFLAGS) -T shadow/tests/hw/hw.ld -o $@ \
+	  $(filter %.o,$^) $(LIBFDT_BM)
+
+IMAGES += $(PTDIFF_ELF)
+
+$(BUILD)/host/tests/test_ptdiff_hw: shadow/tests/hw/run.sh $(PTDIFF_ELF)
+	@mkdir -p $(dir $@)
+	sed -e 's|@NAME@|test_ptdiff_hw|' -e 's|@MEM@|256M|' \
+	  -e 's|@IMAGE@|$(abspath $(PTDIFF_ELF))|' $< > $@
+	chmod +x $@
+
+HOST_TESTS += $(BUILD)/host/tests/test_ptdiff_hw
