@@ -8,7 +8,6 @@ kept but never required, so a line may grow without breaking the parser."""
 import re
 from dataclasses import dataclass, field
 
-KINDS = ("boot", "bench", "l0bench", "l0stats", "probe", "done", "error")
 # A protocol line may follow other text on the same console line (OpenSBI or
 # a guest may not end its last line), so search rather than match at 0.
 LINE_RE = re.compile(r"RVNEST (?P<kind>[a-z0-9_]+)(?P<rest>(?: +\S+)*)\s*$")
@@ -68,8 +67,8 @@ def parse_line(line: str, lineno: int = 0):
         return None
     kind = m.group("kind")
     where = f"console line {lineno}: " if lineno else ""
-    # A kind not in KINDS is kept (a component may add one before
-    # docs/protocol.md lists it); only the known kinds have required keys.
+    # Any kind is kept (a component may add one before docs/protocol.md
+    # lists it); the kinds in REQUIRED_KEYS have keys they must carry.
     fields = {}
     for tok in m.group("rest").split():
         k, sep, v = tok.partition("=")
