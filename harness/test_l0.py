@@ -359,3 +359,39 @@ def test_linux_initrd_by_loader(linux):
                          cache_key=(LINUX, "loader"))
     assert "initrd (l1.initrd)" in res.console
     assert res.protocol.done["status"] == 0
+
+
+# ---- several vCPUs (l1.harts=N, one host hart each) -------------------------
+
+def test_linux_two_vcpus(linux):
+    """Linux brings up both vCPUs (SBI HSM on L0) and reaches /init."""
+    cfg = linux_variant(linux, "l1.harts=2", "console=ttyS0 earlycon").with_overrides(smp=2)
+    res = testing.run_ok(cfg, cache_key=(LINUX, "harts2"))
+    assert "smp: Brought up 1 node, 2 CPUs" in res.console.splitlines()
+    hart_lines = [l for l in res.console.splitlines() if re.match(r"^hart\s*:", l)]
+    assert len(hart_lines) == 2, hart_lines
+    s = stats(res)
+    assert s["vcpus"] == "2"
+    # cross-vCPU IPIs and fences arrive as L0-level software interrupts
+    assert s["causes"]["irq_s_soft"] > 0
+
+
+def test_sbi_secondary_hart_on_l0():
+    """The SBI conformance payload's second-hart checks (HSM start, stop,
+    restart, cross-hart IPI and remote fence) on L0 with two vCPUs."""
+    cfg = testing.load_or_skip("sbi-l0")
+    res = testing.run_ok(cfg.with_overrides(smp=2, append="l1.harts=2"),
+                         cache_key=("sbi-l0", "harts2"))
+    probes = {p["id"]: p for p in res.protocol.probes}
+    for name in ("hsm.secondary_stopped", "hsm.secondary_start", "hsm.secondary_started",
+                 "hsm.secondary_start_again", "ipi.other_hart", "rfence.other_hart",
+                 "hsm.secondary_stop", "hsm.secondary_restart", "hsm.secondary_stop_again"):
+        assert name in probes, f"{name} not reported ({res.log_path})"
+        assert probes[name]["ok"] == "1", probes[name].line
+
+
+def test_more_vcpus_than_host_harts(smoke):
+    cfg = config.load(SMOKE, bootargs="l1.harts=2")
+    res = testing.run(cfg.with_overrides(timeout=30))
+    line = failed_with(res, "not_enough_host_harts")
+    assert "l1.harts=2 but the host has 1 hart(s)" in line

@@ -35,6 +35,24 @@ _start:
 	/* l0_main never returns; if it did, fail loudly. */
 	call	l0_main_returned
 
+	/* A secondary host hart, started by L0 through OpenSBI HSM for one
+	 * vCPU: a0 = hart ID, a1 = its struct l0_vcpu (SBI HSM hart_start
+	 * "opaque"); S-mode, translation and interrupts off. */
+	.globl l0_secondary_entry
+	.balign 4
+l0_secondary_entry:
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	csrw	CSR_SSCRATCH, zero
+	la	t0, l0_trap_vector
+	csrw	CSR_STVEC, t0
+	ld	sp, VCPU_L0_SP(a1)
+	mv	a0, a1
+	call	l0_secondary_main	/* never returns */
+	call	l0_main_returned
+
 	.text
 	/* stvec MODE=Direct needs a 4-byte aligned base. */
 	.balign 4

@@ -3,6 +3,7 @@
 
 #include <libfdt.h>
 #include <rvnest/encoding.h>
+#include <rvnest/fdt_util.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -184,40 +185,66 @@ static int setprop_cells(void *fdt, int node, const char *name, int parent,
 	return fdt_setprop(fdt, node, name, cells, n * 4);
 }
 
-static enum l0_guestdt_status fix_cpus(void *fdt, char *cpu_path,
+/* L1's vCPU i is host hart in->host->hart[i], renamed cpu@i with reg = i
+ * whatever the host hart IDs are. Renamed in two passes through
+ * temporary names, so that two nodes never share a name on the way. */
+static enum l0_guestdt_status fix_cpus(void *fdt, char cpu_path[][L0_PATH_MAX],
 				       const struct l0_guestdt_input *in,
 				       char *err, size_t errlen)
 {
-	int cpu = fdt_path_offset(fdt, cpu_path);
-	fdt32_t zero = cpu_to_fdt32(0);
+	char name[32];
+	int cpu;
 
-	if (cpu < 0)
-		FAIL("L1 DT: boot cpu node lost");
-	if (fdt_address_cells(fdt, fdt_parent_offset(fdt, cpu)) != 1)
-		FAIL("L1 DT: /cpus #address-cells is not 1");
-	/* L1's only vCPU is hart 0, whatever the host boot hart is. */
-	CHECK_FDT(fdt_setprop(fdt, cpu, "reg", &zero, sizeof(zero)), "cpu reg");
-	CHECK_FDT(fdt_set_name(fdt, cpu, "cpu@0"), "cpu name");
-	strcpy(cpu_path, "/cpus/cpu@0");
-	cpu = fdt_path_offset(fdt, cpu_path);
-	if (cpu < 0)
-		FAIL("L1 DT: renamed cpu node lost");
-	return set_isa(fdt, cpu, in, err, errlen);
+	for (unsigned i = 0; i < in->nvcpus; i++) {
+		cpu = fdt_path_offset(fdt, cpu_path[i]);
+		if (cpu < 0)
+			FAIL("L1 DT: cpu node %s lost", cpu_path[i]);
+		if (fdt_address_cells(fdt, fdt_parent_offset(fdt, cpu)) != 1)
+			FAIL("L1 DT: /cpus #address-cells is not 1");
+		snprintf(name, sizeof(name), "l0-vcpu%u", i);
+		CHECK_FDT(fdt_set_name(fdt, cpu, name), "cpu name");
+	}
+	for (unsigned i = 0; i < in->nvcpus; i++) {
+		fdt32_t reg = cpu_to_fdt32(i);
+
+		snprintf(name, sizeof(name), "/cpus/l0-vcpu%u", i);
+		cpu = fdt_path_offset(fdt, name);
+		if (cpu < 0)
+			FAIL("L1 DT: renamed cpu node %s lost", name);
+		CHECK_FDT(fdt_setprop(fdt, cpu, "reg", &reg, sizeof(reg)),
+			  "cpu reg");
+		snprintf(name, sizeof(name), "cpu@%u", i);
+		CHECK_FDT(fdt_set_name(fdt, cpu, name), "cpu name");
+		snprintf(name, sizeof(name), "/cpus/cpu@%u", i);
+		cpu = fdt_path_offset(fdt, name);
+		if (cpu < 0)
+			FAIL("L1 DT: cpu@%u lost after renaming", i);
+		if (set_isa(fdt, cpu, in, err, errlen) != L0_GUESTDT_OK)
+			return L0_GUESTDT_BAD;
+	}
+	return L0_GUESTDT_OK;
 }
 
+/* vPLIC contexts: 2i = vCPU i's M-mode (never signalled), 2i+1 = its
+ * S-mode, the layout of QEMU virt, so L1 sees a familiar PLIC. */
 static enum l0_guestdt_status
 fix_plic(void *fdt, const struct l0_guestdt_input *in, char *err, size_t errlen)
 {
 	int plic = fdt_path_offset(fdt, in->host->plic_path);
-	uint32_t ph = in->host->boot_intc_phandle;
-	/* vPLIC contexts: 2*vhart = M (never signalled), 2*vhart+1 = S, the
-	 * layout of QEMU virt, so L1 sees a familiar PLIC. */
-	fdt32_t ie[4] = {cpu_to_fdt32(ph), cpu_to_fdt32(IRQ_M_EXT),
-			 cpu_to_fdt32(ph), cpu_to_fdt32(IRQ_S_EXT)};
+	fdt32_t ie[4 * L0_MAX_VCPUS];
 
 	if (plic < 0)
 		FAIL("L1 DT: PLIC node lost");
-	CHECK_FDT(fdt_setprop(fdt, plic, "interrupts-extended", ie, sizeof(ie)),
+	for (unsigned i = 0; i < in->nvcpus; i++) {
+		uint32_t ph = in->host->hart[i].intc_phandle;
+
+		ie[4 * i + 0] = cpu_to_fdt32(ph);
+		ie[4 * i + 1] = cpu_to_fdt32(IRQ_M_EXT);
+		ie[4 * i + 2] = cpu_to_fdt32(ph);
+		ie[4 * i + 3] = cpu_to_fdt32(IRQ_S_EXT);
+	}
+	CHECK_FDT(fdt_setprop(fdt, plic, "interrupts-extended", ie,
+			      (int)(in->nvcpus * 4 * sizeof(ie[0]))),
 		  "PLIC interrupts-extended");
 	return L0_GUESTDT_OK;
 }
@@ -284,14 +311,24 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 					size_t errlen)
 {
 	const struct l0_platform *h = in->host;
-	char cpu_path[L0_PATH_MAX], mem_name[32];
-	const char *keep[6];
+	char cpu_path[L0_MAX_VCPUS][L0_PATH_MAX], mem_name[32];
+	const char *keep[L0_MAX_VCPUS + 5];
 	int n = 0, mem;
 
+	if (in->nvcpus < 1 || in->nvcpus > L0_MAX_VCPUS ||
+	    in->nvcpus > h->ncpus)
+		FAIL("L1 DT: %u vCPUs asked, %u host harts (at most %d)",
+		     in->nvcpus, h->ncpus, L0_MAX_VCPUS);
 	CHECK_FDT(fdt_open_into(h->fdt, buf, (int)bufsize), "copying host DT");
-	if (fdt_get_path(buf, h->boot_cpu_off, cpu_path, sizeof(cpu_path)) < 0)
-		FAIL("L1 DT: boot cpu path too long");
-	keep[n++] = cpu_path;
+	for (unsigned i = 0; i < in->nvcpus; i++) {
+		int cpu = fdt_util_cpu_node(buf, h->hart[i].hartid);
+
+		if (cpu < 0 || fdt_get_path(buf, cpu, cpu_path[i],
+					    sizeof(cpu_path[i])) < 0)
+			FAIL("L1 DT: no usable cpu node for hart %lu",
+			     h->hart[i].hartid);
+		keep[n++] = cpu_path[i];
+	}
 	keep[n++] = "/chosen";
 	keep[n++] = "/aliases";
 	if (h->has_uart)

@@ -14,11 +14,13 @@
 
 #include "gmem.h"
 #include "hostdt.h"
+#include "options.h"
 
 struct l0_guestdt_input {
 	const struct l0_platform *host;
 	const struct l0_gmem *gmem;
 	bool l1_has[L0_ISA_FEATURE_COUNT]; /* features L1 is given */
+	unsigned nvcpus;		   /* vCPU i runs on host->hart[i] */
 	const char *bootargs;		   /* may be "" */
 	bool has_initrd;
 	uint64_t initrd_gpa, initrd_size;

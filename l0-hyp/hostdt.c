@@ -164,14 +164,35 @@ static enum l0_hostdt_status parse_cpus(const void *fdt, unsigned long hartid,
 					struct l0_platform *p, char *err,
 					size_t errlen)
 {
-	unsigned long ids[L0_MAX_RESERVED];
+	unsigned long ids[L0_MAX_HOST_HARTS];
 	enum fdt_util_status st;
+	unsigned n;
 	uint64_t hz;
 	int intc;
 
-	st = fdt_util_harts(fdt, ids, L0_MAX_RESERVED, &p->ncpus);
+	st = fdt_util_harts(fdt, ids, L0_MAX_HOST_HARTS, &n);
 	if (st != FDT_UTIL_OK)
 		FAIL("host DT: cpus: %s", fdt_util_status_name(st));
+	/* the boot hart first, the others in tree order */
+	p->ncpus = 1;
+	for (unsigned i = 0; i < n; i++) {
+		struct l0_host_hart *h;
+		int cpu = fdt_util_cpu_node(fdt, ids[i]);
+
+		h = ids[i] == hartid ? &p->hart[0] : &p->hart[p->ncpus++];
+		if (p->ncpus > n)
+			FAIL("host DT: boot hart %lu is not an enabled cpu",
+			     hartid);
+		intc = cpu < 0 ? cpu
+			       : fdt_subnode_offset(fdt, cpu,
+						    "interrupt-controller");
+		h->hartid = ids[i];
+		h->intc_phandle = intc < 0 ? 0 : fdt_get_phandle(fdt, intc);
+		if (!h->intc_phandle)
+			FAIL("host DT: cpu %lu has no interrupt-controller "
+			     "with a phandle",
+			     ids[i]);
+	}
 	p->boot_cpu_off = fdt_util_cpu_node(fdt, hartid);
 	if (p->boot_cpu_off < 0)
 		FAIL("host DT: no cpu node with reg = boot hart %lu", hartid);

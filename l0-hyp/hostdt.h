@@ -15,6 +15,7 @@
 #define L0_MAX_RESERVED 32
 #define L0_MAX_ISA_EXT 128
 #define L0_PATH_MAX 128
+#define L0_MAX_HOST_HARTS 16
 /* single-letter extensions in a riscv,isa string: one per letter */
 #define L0_ISA_LETTERS_MAX 26
 
@@ -49,6 +50,11 @@ struct l0_platform {
 	unsigned long boot_hartid;
 	int boot_cpu_off; /* node offset in the host FDT */
 	uint32_t boot_intc_phandle;
+	/* every enabled hart: hart[0] is the boot hart, then tree order */
+	struct l0_host_hart {
+		unsigned long hartid;
+		uint32_t intc_phandle;
+	} hart[L0_MAX_HOST_HARTS];
 	unsigned ncpus;
 	uint32_t timebase;
 

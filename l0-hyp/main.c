@@ -155,6 +155,27 @@ static void choose_l1_features(void)
 	}
 }
 
+/* Start the host hart of vCPU i through OpenSBI HSM (SBI spec HSM
+ * "sbi_hart_start": S-mode at the address, a1 = opaque). */
+static void start_host_hart(struct l0_vcpu *v, unsigned i)
+{
+	extern char l0_secondary_entry[];
+	struct sbiret r;
+
+	l0_vcpu_init(v, &guest, i, host.hart[i].hartid, SBI_NESTED_HART_STOPPED,
+		     0, 0);
+	r = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_START, host.hart[i].hartid,
+		      (unsigned long)l0_secondary_entry, (unsigned long)v, 0, 0,
+		      0);
+	if (r.error) {
+		snprintf(err, sizeof(err),
+			 "the firmware refused to start host hart %lu for vCPU "
+			 "%u (SBI error %ld)",
+			 host.hart[i].hartid, i, r.error);
+		fail("cannot start a host hart");
+	}
+}
+
 void l0_main(unsigned long hartid, unsigned long dtb_pa)
 {
 	struct l0_range busy[L0_BUSY_COUNT] = {0};
@@ -180,9 +201,9 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 		fail("bad L0 option");
 	}
 	printf("RVNEST boot component=l0 version=%s mode=hs hart=%lu "
-	       "l1_mem=%llu h=%d gstage=%s host_sstc=%d\n",
+	       "l1_mem=%llu l1_harts=%u h=%d gstage=%s host_sstc=%d\n",
 	       L0_VERSION, hartid, (unsigned long long)opts.l1_mem,
-	       opts.l1_h ? 1 : 0,
+	       opts.l1_harts, opts.l1_h ? 1 : 0,
 	       opts.gstage == PT_SV48X4 ? "sv48x4" : "sv39x4",
 	       host.isa[L0_ISA_SSTC] ? 1 : 0);
 	printf("[l0] host: %u cpu(s), timebase %u Hz, RAM 0x%llx+0x%llx, "
@@ -232,7 +253,14 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 
 	guest.host = &host;
 	guest.opts = &opts;
-	guest.nvcpus = 1;
+	guest.nvcpus = opts.l1_harts;
+	if (guest.nvcpus > host.ncpus) {
+		snprintf(err, sizeof(err),
+			 "l1.harts=%u but the host has %u hart(s) (QEMU -smp): "
+			 "each vCPU runs on its own host hart",
+			 guest.nvcpus, host.ncpus);
+		fail("not enough host harts");
+	}
 	if (l0_gmem_place(&guest.gmem, &host, busy, L0_BUSY_COUNT, opts.l1_mem,
 			  err, sizeof(err)) != L0_GMEM_OK)
 		fail("no room for L1 RAM");
@@ -284,6 +312,7 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 
 	choose_l1_features();
 	gdt.host = &host;
+	gdt.nvcpus = guest.nvcpus;
 	gdt.gmem = &guest.gmem;
 	memcpy(gdt.l1_has, guest.l1_has, sizeof(gdt.l1_has));
 	gdt.bootargs = opts.l1_bootargs;
@@ -330,9 +359,15 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	}
 	l0_sbi_setup(&guest);
 
+	/* vCPU i runs on host.hart[i] (hart[0] is this, the boot hart). The
+	 * others wait, STOPPED, until L1 starts them through SBI HSM. */
 	v = &guest.vcpu[0];
-	l0_vcpu_init(v, &guest, 0, img.entry, dtb_gpa);
-	v->hartid = hartid;
+	l0_vcpu_init(v, &guest, 0, hartid, SBI_NESTED_HART_STARTED, img.entry,
+		     dtb_gpa);
+	for (unsigned i = 1; i < guest.nvcpus; i++)
+		start_host_hart(&guest.vcpu[i], i);
+	l0_vcpu_hw_init(v);
+	l0_vcpu_reset_vs(v);
 	console_flush();
 	l0_guest_enter(v);
 }

@@ -38,6 +38,7 @@ enum l0_mmio_result l0_mmio_emulate(struct l0_vcpu *v, uint64_t gpa,
 {
 	struct l0_guest *g = v->guest;
 	const struct l0_mmio_device *d = l0_mmio_find(g->mmio, g->nmmio, gpa);
+	enum l0_mmio_status st;
 	struct insn in;
 	uint32_t raw;
 	uint64_t val;
@@ -53,13 +54,18 @@ enum l0_mmio_result l0_mmio_emulate(struct l0_vcpu *v, uint64_t gpa,
 		val = in.data_reg ? v->gpr[in.data_reg] : 0;
 		if (in.width < 8)
 			val &= (1UL << (in.width * 8)) - 1;
-		if (d->write(d->ctx, gpa - d->base, in.width, val) !=
-		    L0_MMIO_OK)
+		/* devices are shared by every vCPU */
+		l0_lock(&g->dev_lock);
+		st = d->write(d->ctx, gpa - d->base, in.width, val);
+		l0_unlock(&g->dev_lock);
+		if (st != L0_MMIO_OK)
 			return L0_MMIO_DEVICE_ERROR;
 		v->stats.ev[L0_EV_MMIO_WRITE]++;
 	} else {
-		if (d->read(d->ctx, gpa - d->base, in.width, &val) !=
-		    L0_MMIO_OK)
+		l0_lock(&g->dev_lock);
+		st = d->read(d->ctx, gpa - d->base, in.width, &val);
+		l0_unlock(&g->dev_lock);
+		if (st != L0_MMIO_OK)
 			return L0_MMIO_DEVICE_ERROR;
 		if (in.data_reg) /* x0 stays zero */
 			v->gpr[in.data_reg] = insn_load_extend(&in, val);

@@ -89,6 +89,17 @@ static enum l0_options_status opt_mem(const char *val, struct l0_options *o,
 	return L0_OPTIONS_OK;
 }
 
+static enum l0_options_status opt_harts(const char *val, struct l0_options *o,
+					char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (!parse_u64(val, strlen(val), &v) || v < 1 || v > L0_MAX_VCPUS)
+		return bad(err, errlen, "l1.harts (1 to 4)", val);
+	o->l1_harts = (unsigned)v;
+	return L0_OPTIONS_OK;
+}
+
 static enum l0_options_status opt_h(const char *val, struct l0_options *o,
 				    char *err, size_t errlen)
 {
@@ -143,9 +154,9 @@ static enum l0_options_status opt_initrd(const char *val, struct l0_options *o,
 }
 
 static const struct l0_opt_desc l0_opts[] = {
-	{"l1.mem", opt_mem},	   {"l1.h", opt_h},
-	{"l1.sstc", opt_sstc},	   {"l1.gstage", opt_gstage},
-	{"l1.initrd", opt_initrd},
+	{"l1.mem", opt_mem},	   {"l1.harts", opt_harts},
+	{"l1.h", opt_h},	   {"l1.sstc", opt_sstc},
+	{"l1.gstage", opt_gstage}, {"l1.initrd", opt_initrd},
 };
 
 static enum l0_options_status parse_token(const char *tok, struct l0_options *o,
@@ -178,6 +189,7 @@ enum l0_options_status l0_options_parse(const char *bootargs,
 
 	memset(o, 0, sizeof(*o));
 	o->l1_mem = L0_DEFAULT_L1_MEM;
+	o->l1_harts = 1;
 	o->gstage = PT_SV39X4;
 	o->l1_sstc = L0_SSTC_AUTO;
 	if (!bootargs)

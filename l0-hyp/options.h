@@ -12,6 +12,8 @@
 #include <rvnest/pt.h>
 
 #define L0_DEFAULT_L1_MEM (256UL << 20)
+/* vCPUs L0 can run (each needs a host hart and two vPLIC contexts) */
+#define L0_MAX_VCPUS 4
 #define L0_BOOTARGS_MAX 1024
 
 /* Whether L1 gets Sstc (vstimecmp through henvcfg.STCE). */
@@ -23,7 +25,8 @@ enum l0_sstc_choice {
 
 struct l0_options {
 	uint64_t l1_mem;
-	bool l1_h; /* advertise the H extension to L1 */
+	unsigned l1_harts; /* vCPUs, each on its own host hart */
+	bool l1_h;	   /* advertise the H extension to L1 */
 	enum pt_mode gstage;
 	enum l0_sstc_choice l1_sstc;
 	bool has_l1_initrd;

@@ -15,21 +15,33 @@
 #include "trap.h"
 #include "vcpu.h"
 
-static struct l0_vcpu *vcpu_of(struct l0_guest *g, unsigned long hartid)
+/*
+ * Every service runs on the host hart of the calling vCPU: `ctx` is that
+ * vCPU (l0_sbi_ecall passes it), `hartid` arguments name L1 harts, which
+ * the dispatcher has checked against nharts.
+ */
+static struct l0_vcpu *caller_of(void *ctx)
 {
-	/* the dispatcher checked hartid < nharts */
-	return &g->vcpu[hartid];
+	return ctx;
+}
+
+static struct l0_guest *guest_of(void *ctx)
+{
+	return caller_of(ctx)->guest;
+}
+
+static struct l0_vcpu *vcpu_of(void *ctx, unsigned long hartid)
+{
+	return &guest_of(ctx)->vcpu[hartid];
 }
 
 static enum sbi_nested_status glue_guest_check(void *ctx, unsigned long gpa,
 					       unsigned long len,
 					       enum sbi_nested_access access)
 {
-	struct l0_guest *g = ctx;
-
 	/* L1 RAM allows every access kind; nothing else is memory. */
 	(void)access;
-	return l0_gmem_in_ram(&g->gmem, gpa, len ? len : 1)
+	return l0_gmem_in_ram(&guest_of(ctx)->gmem, gpa, len ? len : 1)
 		       ? SBI_NESTED_OK
 		       : SBI_NESTED_OUTSIDE;
 }
@@ -37,19 +49,17 @@ static enum sbi_nested_status glue_guest_check(void *ctx, unsigned long gpa,
 static enum sbi_nested_status glue_guest_read(void *ctx, unsigned long gpa,
 					      void *buf, size_t len)
 {
-	struct l0_guest *g = ctx;
-
-	return l0_gmem_read(&g->gmem, gpa, buf, len) ? SBI_NESTED_OK
-						     : SBI_NESTED_OUTSIDE;
+	return l0_gmem_read(&guest_of(ctx)->gmem, gpa, buf, len)
+		       ? SBI_NESTED_OK
+		       : SBI_NESTED_OUTSIDE;
 }
 
 static enum sbi_nested_status glue_guest_write(void *ctx, unsigned long gpa,
 					       const void *buf, size_t len)
 {
-	struct l0_guest *g = ctx;
-
-	return l0_gmem_write(&g->gmem, gpa, buf, len) ? SBI_NESTED_OK
-						      : SBI_NESTED_OUTSIDE;
+	return l0_gmem_write(&guest_of(ctx)->gmem, gpa, buf, len)
+		       ? SBI_NESTED_OK
+		       : SBI_NESTED_OUTSIDE;
 }
 
 static enum sbi_nested_status glue_guest_read_ulong_virt(void *ctx,
@@ -57,7 +67,7 @@ static enum sbi_nested_status glue_guest_read_ulong_virt(void *ctx,
 							 unsigned long gva,
 							 unsigned long *val)
 {
-	struct l0_guest *g = ctx;
+	struct l0_guest *g = guest_of(ctx);
 	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
 	/* an S-mode load of the caller (SBI spec "Legacy Extensions":
 	 * hart_mask is a virtual address) */
@@ -67,7 +77,7 @@ static enum sbi_nested_status glue_guest_read_ulong_virt(void *ctx,
 	};
 	uint64_t gpa;
 
-	(void)hartid; /* the caller is the running vCPU: its vsatp is live */
+	(void)hartid; /* the caller, whose vsatp is live on this hart */
 	if (l0_gmem_gva_to_gpa(&g->gmem, csr_read(CSR_VSATP), gva,
 			       PT_ACCESS_READ, &opts, &gpa) != PT_WALK_OK)
 		return SBI_NESTED_FAULT;
@@ -79,14 +89,18 @@ static enum sbi_nested_status glue_guest_read_ulong_virt(void *ctx,
 static enum sbi_nested_status glue_console_write(void *ctx, const char *buf,
 						 size_t len)
 {
-	(void)ctx;
+	struct l0_guest *g = guest_of(ctx);
+	enum sbi_nested_status st = SBI_NESTED_OK;
+
 	/* L1's bytes go out unprefixed, after anything L0 has buffered, so
-	 * L0's "[l0] " lines never split one of L1's. */
+	 * L0's "[l0] " lines never split one of L1's; one vCPU at a time. */
+	l0_lock(&g->console_lock);
 	console_flush();
 	if (fwrite(buf, 1, len, stdout) != len)
-		return SBI_NESTED_IO_ERROR;
+		st = SBI_NESTED_IO_ERROR;
 	console_flush();
-	return SBI_NESTED_OK;
+	l0_unlock(&g->console_lock);
+	return st;
 }
 
 static int glue_console_getc(void *ctx)
@@ -99,18 +113,19 @@ static int glue_console_getc(void *ctx)
 
 static void glue_set_timer(void *ctx, unsigned long hartid, unsigned long stime)
 {
-	l0_vcpu_set_timer(vcpu_of(ctx, hartid), stime);
+	/* TIME acts on the calling hart, which is this one */
+	(void)hartid;
+	l0_vcpu_set_timer(caller_of(ctx), stime);
 }
 
 static enum sbi_nested_status glue_send_ipi(void *ctx, unsigned long hartid)
 {
-	struct l0_vcpu *v = vcpu_of(ctx, hartid);
+	struct l0_vcpu *self = caller_of(ctx), *t = vcpu_of(ctx, hartid);
 
-	/* One host hart runs every vCPU so far: the target's hvip is the
-	 * live one only when it is the running vCPU. */
-	if (v != &((struct l0_guest *)ctx)->vcpu[0])
-		return SBI_NESTED_NO_HART;
-	csr_set(CSR_HVIP, MIP_VSSIP);
+	if (t == self)
+		csr_set(CSR_HVIP, MIP_VSSIP);
+	else
+		l0_vcpu_request_ipi(self, t);
 	return SBI_NESTED_OK;
 }
 
@@ -118,6 +133,7 @@ static bool glue_clear_ipi(void *ctx, unsigned long hartid)
 {
 	bool was = csr_read(CSR_HVIP) & MIP_VSSIP;
 
+	/* legacy clear_ipi acts on the caller */
 	(void)ctx;
 	(void)hartid;
 	csr_clear(CSR_HVIP, MIP_VSSIP);
@@ -128,12 +144,20 @@ static enum sbi_nested_status
 glue_remote_fence(void *ctx, unsigned long hartid,
 		  const struct sbi_nested_fence *f)
 {
-	(void)ctx;
-	(void)hartid;
-	/* Every target is this hart. Flushing more than asked is always
-	 * allowed (the fences only promise at least the given range).
-	 * HFENCE.VVMA from V=0 acts on the VMID in hgatp, which is L1's:
-	 * exactly L1's sfence.vma. */
+	struct l0_vcpu *self = caller_of(ctx), *t = vcpu_of(ctx, hartid);
+
+	if (t != self) {
+		/* A hart that is not running L1 has no translations to
+		 * flush (it flushes when it starts); a running one does a
+		 * full flush on its own hart before the call returns. */
+		if (__atomic_load_n(&t->hsm, __ATOMIC_ACQUIRE) ==
+		    SBI_NESTED_HART_STARTED)
+			l0_vcpu_request_fence(self, t);
+		return SBI_NESTED_OK;
+	}
+	/* Flushing more than asked is always allowed (the fences only
+	 * promise at least the given range). HFENCE.VVMA from V=0 acts on
+	 * the VMID in hgatp, which is L1's: exactly L1's sfence.vma. */
 	switch (f->kind) {
 	case SBI_NESTED_FENCE_I:
 		fence_i();
@@ -157,28 +181,39 @@ glue_remote_fence(void *ctx, unsigned long hartid,
 static enum sbi_nested_hart_state glue_hart_get_status(void *ctx,
 						       unsigned long hartid)
 {
-	return vcpu_of(ctx, hartid)->hsm;
+	return (enum sbi_nested_hart_state)__atomic_load_n(
+		&vcpu_of(ctx, hartid)->hsm, __ATOMIC_ACQUIRE);
 }
 
 static enum sbi_nested_status glue_hart_start(void *ctx, unsigned long hartid,
 					      unsigned long start_addr,
 					      unsigned long opaque)
 {
-	(void)ctx;
-	(void)hartid;
-	(void)start_addr;
-	(void)opaque;
-	/* With one vCPU the only hart is the caller, which is running, so
-	 * the answer is the spec's "already started". */
-	return SBI_NESTED_BAD_STATE;
+	struct l0_vcpu *t = vcpu_of(ctx, hartid);
+	int stopped = SBI_NESTED_HART_STOPPED;
+
+	if (__atomic_load_n(&t->hsm, __ATOMIC_ACQUIRE) != stopped)
+		return SBI_NESTED_BAD_STATE;
+	t->start_addr = start_addr;
+	t->start_opaque = opaque;
+	/* STOPPED -> START_PENDING once: a second start racing with this
+	 * one gets "already started" (SBI spec HSM "sbi_hart_start") */
+	if (!__atomic_compare_exchange_n(&t->hsm, &stopped,
+					 SBI_NESTED_HART_START_PENDING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return SBI_NESTED_BAD_STATE;
+	l0_vcpu_kick(t); /* its host hart waits in l0_vcpu_park */
+	return SBI_NESTED_OK;
 }
 
 static void glue_bench_mark(void *ctx, unsigned long id,
 			    enum sbi_nested_bench_phase phase,
 			    const unsigned long args[5])
 {
-	struct l0_vcpu *v = &((struct l0_guest *)ctx)->vcpu[0];
+	struct l0_guest *g = guest_of(ctx);
+	struct l0_vcpu *v = &g->vcpu[0];
 	const char *name = bench_name(id);
+	struct l0_stats now;
 	char causes[512];
 
 	if (!name) {
@@ -186,10 +221,12 @@ static void glue_bench_mark(void *ctx, unsigned long id,
 		       id);
 		return;
 	}
+	/* the window counts the traps of every vCPU */
+	l0_stats_sum(g, &now);
 	if (phase == SBI_NESTED_BENCH_BEGIN) {
 		v->bench_open = true;
 		v->bench_id = id;
-		v->bench_base = v->stats;
+		v->bench_base = now;
 		return;
 	}
 	if (!v->bench_open || v->bench_id != id) {
@@ -197,13 +234,11 @@ static void glue_bench_mark(void *ctx, unsigned long id,
 		return;
 	}
 	v->bench_open = false;
-	l0_stats_format_causes(&v->stats, &v->bench_base, causes,
-			       sizeof(causes));
+	l0_stats_format_causes(&now, &v->bench_base, causes, sizeof(causes));
 	/* The window: every trap after BEGIN's own, up to and including
 	 * END's. L2 counters join this line with the nested issue. */
 	printf("RVNEST l0bench name=%s iters=%lu traps=%llu causes=%s\n", name,
-	       args[1],
-	       (unsigned long long)(v->stats.traps - v->bench_base.traps),
+	       args[1], (unsigned long long)(now.traps - v->bench_base.traps),
 	       causes);
 }
 
@@ -223,6 +258,15 @@ static const struct sbi_nested_ops l0_sbi_ops = {
 	.bench_mark = glue_bench_mark,
 };
 
+static bool l0_all_vcpus_stopped(const struct l0_guest *g)
+{
+	for (unsigned i = 0; i < g->nvcpus; i++)
+		if (__atomic_load_n(&g->vcpu[i].hsm, __ATOMIC_ACQUIRE) !=
+		    SBI_NESTED_HART_STOPPED)
+			return false;
+	return true;
+}
+
 void l0_sbi_setup(struct l0_guest *g)
 {
 	g->sbi_cfg.nharts = g->nvcpus;
@@ -240,7 +284,7 @@ void l0_sbi_setup(struct l0_guest *g)
 			.value;
 	g->sbi.ops = &l0_sbi_ops;
 	g->sbi.cfg = &g->sbi_cfg;
-	g->sbi.ctx = g;
+	g->sbi.ctx = NULL; /* per call: the calling vCPU (l0_sbi_ecall) */
 }
 
 enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)
@@ -251,12 +295,14 @@ enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)
 		.fid = v->gpr[L0_GPR_A6],
 		.hartid = v->vhartid,
 	};
+	struct sbi_nested sn = g->sbi;
 	struct sbi_nested_result res;
 
+	sn.ctx = v;
 	for (unsigned i = 0; i < sizeof(req.args) / sizeof(req.args[0]); i++)
 		req.args[i] = v->gpr[L0_GPR_A0 + i]; /* a0..a5 */
 	v->stats.ev[L0_EV_SBI_CALL]++;
-	sbi_nested_dispatch(&g->sbi, &req, &res);
+	sbi_nested_dispatch(&sn, &req, &res);
 	v->gpr[L0_GPR_A0] = (unsigned long)res.error;
 	if (!res.legacy_a0_only)
 		v->gpr[L0_GPR_A1] = (unsigned long)res.value;
@@ -274,14 +320,20 @@ enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)
 		g->reset_reason = res.reset_reason;
 		return L0_TRAP_RESET;
 	case SBI_NESTED_HART_STOP:
-		v->hsm = SBI_NESTED_HART_STOPPED;
-		/* nothing can restart the only hart: say so, never hang */
-		printf("RVNEST error msg=all_L1_harts_stopped\n");
-		return L0_TRAP_FATAL;
+		__atomic_store_n(&v->hsm, SBI_NESTED_HART_STOPPED,
+				 __ATOMIC_RELEASE);
+		if (l0_all_vcpus_stopped(g)) {
+			/* nothing can restart them: say so, never hang */
+			printf("RVNEST error msg=all_L1_harts_stopped\n");
+			return L0_TRAP_FATAL;
+		}
+		l0_vcpu_park(v); /* until another vCPU starts this one */
 	case SBI_NESTED_HART_SUSPEND:
-		v->hsm = SBI_NESTED_HART_SUSPENDED;
+		__atomic_store_n(&v->hsm, SBI_NESTED_HART_SUSPENDED,
+				 __ATOMIC_RELEASE);
 		l0_wait_for_guest_interrupt(v);
-		v->hsm = SBI_NESTED_HART_STARTED;
+		__atomic_store_n(&v->hsm, SBI_NESTED_HART_STARTED,
+				 __ATOMIC_RELEASE);
 		if (!res.suspend_retentive) {
 			/* SBI spec HSM "sbi_hart_suspend": resume at
 			 * resume_addr, a0 = hartid, a1 = opaque, satp = 0,

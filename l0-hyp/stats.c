@@ -58,13 +58,25 @@ void l0_stats_format_causes(const struct l0_stats *now,
 		snprintf(buf, len, "none");
 }
 
-void l0_stats_print(const struct l0_stats *s)
+void l0_stats_add(struct l0_stats *sum, const struct l0_stats *s)
+{
+	sum->traps += s->traps;
+	sum->other += s->other;
+	for (unsigned i = 0; i < EXC_COUNT; i++)
+		sum->exc[i] += s->exc[i];
+	for (unsigned i = 0; i < L0_IRQ_COUNT; i++)
+		sum->irq[i] += s->irq[i];
+	for (unsigned i = 0; i < L0_EV_COUNT; i++)
+		sum->ev[i] += s->ev[i];
+}
+
+void l0_stats_print(const struct l0_stats *s, unsigned nvcpus)
 {
 	char causes[1024];
 
 	l0_stats_format_causes(s, NULL, causes, sizeof(causes));
-	printf("RVNEST l0stats traps=%llu causes=%s",
-	       (unsigned long long)s->traps, causes);
+	printf("RVNEST l0stats traps=%llu causes=%s vcpus=%u",
+	       (unsigned long long)s->traps, causes, nvcpus);
 	for (int e = 0; e < L0_EV_COUNT; e++)
 		printf(" %s=%llu", l0_event_names[e],
 		       (unsigned long long)s->ev[e]);

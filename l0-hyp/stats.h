@@ -36,7 +36,8 @@ void l0_stats_format_causes(const struct l0_stats *now,
 			    const struct l0_stats *base, char *buf,
 			    unsigned long len);
 /* the `RVNEST l0stats ...` line */
-void l0_stats_print(const struct l0_stats *s);
+void l0_stats_print(const struct l0_stats *s, unsigned nvcpus);
+void l0_stats_add(struct l0_stats *sum, const struct l0_stats *s);
 const char *l0_event_name(enum l0_event e);
 
 #endif /* L0_STATS_H */

@@ -74,19 +74,25 @@ static enum l0_trap_outcome handle_guest_page_fault(struct l0_vcpu *v)
 	if (t->scause != EXC_INST_GUEST_PAGE_FAULT) {
 		r = l0_mmio_emulate(v, gpa,
 				    t->scause == EXC_STORE_GUEST_PAGE_FAULT);
-		if (r == L0_MMIO_EMULATED)
+		if (r == L0_MMIO_EMULATED) {
+			/* a claim, completion or enable may change another
+			 * vCPU's external-interrupt line */
+			l0_vcpu_kick_vseip(v);
 			return L0_TRAP_RESUME;
+		}
 	}
 	/* Not memory and not a device (or an access the device does not
 	 * support): the architectural access fault, delivered to L1. */
 	v->stats.ev[L0_EV_ACCESS_FAULT]++;
 	if (v->access_fault_reports < L0_ACCESS_FAULT_REPORTS) {
+		l0_lock(&v->guest->console_lock);
 		v->access_fault_reports++;
 		printf("[l0] L1 access fault: %s at GPA 0x%llx (gva 0x%lx, "
 		       "sepc 0x%lx, %s): injecting %s\n",
 		       trap_cause_name(t->scause), (unsigned long long)gpa,
 		       t->stval, v->sepc, l0_mmio_result_name(r),
 		       trap_cause_name(fault));
+		l0_unlock(&v->guest->console_lock);
 	}
 	/* stval of a guest-page fault is the guest virtual address, which
 	 * is what L1's own access fault reports in (v)stval. */
@@ -146,29 +152,47 @@ static enum l0_trap_outcome handle_s_timer(struct l0_vcpu *v)
 
 static void update_vseip(struct l0_vcpu *v)
 {
-	if (l0_vplic_s_pending(&v->guest->vplic, (unsigned)v->vhartid))
+	struct l0_guest *g = v->guest;
+	bool on;
+
+	l0_lock(&g->dev_lock);
+	on = l0_vplic_s_pending(&g->vplic, (unsigned)v->vhartid);
+	l0_unlock(&g->dev_lock);
+	if (on)
 		csr_set(CSR_HVIP, MIP_VSEIP);
 	else
 		csr_clear(CSR_HVIP, MIP_VSEIP);
+	__atomic_store_n(&v->vseip, on, __ATOMIC_RELEASE);
 }
 
 static enum l0_trap_outcome handle_s_ext(struct l0_vcpu *v)
 {
 	/* Claim everything the real PLIC has for L0, then reflect the
 	 * vPLIC's state in L1's external-interrupt line. */
-	while (l0_vplic_hw_claim(&v->guest->vplic))
-		v->stats.ev[L0_EV_VIRQ]++;
+	struct l0_guest *g = v->guest;
+	uint32_t src;
+
+	do {
+		l0_lock(&g->dev_lock);
+		src = l0_vplic_hw_claim(&g->vplic);
+		l0_unlock(&g->dev_lock);
+		if (src)
+			v->stats.ev[L0_EV_VIRQ]++;
+	} while (src);
 	update_vseip(v);
+	l0_vcpu_kick_vseip(v);
 	return L0_TRAP_RESUME;
 }
 
-/* Supervisor software interrupts are IPIs between L0's harts (from
- * OpenSBI's IPI extension); with one hart there is nothing to do but
- * acknowledge. */
+/* Supervisor software interrupts are kicks between L0's harts (sent
+ * through OpenSBI's IPI extension): acknowledge, then serve what the
+ * other vCPUs asked (a VS software interrupt, a fence). A kick that only
+ * asks to look at the vPLIC again needs nothing more: l0_trap recomputes
+ * VSEIP before every resume. */
 static enum l0_trap_outcome handle_s_soft(struct l0_vcpu *v)
 {
-	(void)v;
 	csr_clear(CSR_SIP, MIP_SSIP);
+	l0_vcpu_serve_requests(v);
 	return L0_TRAP_RESUME;
 }
 

@@ -79,21 +79,36 @@ void l0_guest_setup_envcfg(struct l0_guest *g)
 	g->henvcfg = got;
 }
 
-void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
-		  unsigned long entry, unsigned long dtb_gpa)
-{
-	unsigned long hedeleg = 0;
+/* L0 stacks of the vCPUs that run on secondary host harts (vCPU 0 uses
+ * the boot stack). */
+#define L0_VCPU_STACK_SIZE 16384
+static uint8_t l0_vcpu_stack[L0_MAX_VCPUS][L0_VCPU_STACK_SIZE]
+	__attribute__((aligned(16)));
 
+void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
+		  unsigned long hartid, enum sbi_nested_hart_state hsm,
+		  unsigned long entry, unsigned long arg)
+{
 	memset(v, 0, sizeof(*v));
 	v->guest = g;
 	v->vhartid = vhartid;
-	v->hsm = SBI_NESTED_HART_STARTED;
-	v->l0_sp = (unsigned long)l0_boot_stack_end;
+	v->hartid = hartid;
+	v->hsm = hsm;
+	v->l0_sp = vhartid ? (unsigned long)(l0_vcpu_stack[vhartid] +
+					     L0_VCPU_STACK_SIZE)
+			   : (unsigned long)l0_boot_stack_end;
 	v->sepc = entry;
 	/* OpenSBI's hand-over (SBI spec "Binary Encoding"/boot: a0 = hart
-	 * ID, a1 = DTB), so payloads written for OpenSBI boot unchanged */
+	 * ID, a1 = DTB or the start argument), so payloads written for
+	 * OpenSBI boot unchanged */
 	v->gpr[L0_GPR_A0] = vhartid;
-	v->gpr[L0_GPR_A1] = dtb_gpa;
+	v->gpr[L0_GPR_A1] = arg;
+}
+
+void l0_vcpu_hw_init(struct l0_vcpu *v)
+{
+	struct l0_guest *g = v->guest;
+	unsigned long hedeleg = 0;
 
 	for (unsigned i = 0; i < sizeof(l0_hedeleg_causes); i++)
 		hedeleg |= BIT(l0_hedeleg_causes[i]);
@@ -111,22 +126,8 @@ void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
 	 * on QEMU 10.0: an endless VS timer interrupt). */
 	if (g->host->isa[L0_ISA_SSTC])
 		csr_write(CSR_VSTIMECMP, ~0UL);
-
-	/* L1's supervisor state at reset: all zero (translation off,
-	 * interrupts off), as OpenSBI leaves S-mode. */
-	csr_write(CSR_VSSTATUS, 0);
-	csr_write(CSR_VSIE, 0);
-	csr_write(CSR_VSTVEC, 0);
-	csr_write(CSR_VSSCRATCH, 0);
-	csr_write(CSR_VSEPC, 0);
-	csr_write(CSR_VSCAUSE, 0);
-	csr_write(CSR_VSTVAL, 0);
-	csr_write(CSR_VSATP, 0);
-
 	csr_write(CSR_HGATP, l0_gmem_hgatp(&g->gmem));
 	hfence_gvma_all();
-	hfence_vvma_all();
-
 	/* sret enters VS-mode: SPV = 1, SPP = 1 (Privileged spec "sret" in
 	 * the H chapter). SPVP = 1 so any HLV/HSV would act as VS. With V=1
 	 * both sstatus.FS and vsstatus.FS gate the FPU: L0 keeps its own on
@@ -137,6 +138,123 @@ void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
 			(g->host->isa[L0_ISA_V] ? SSTATUS_VS_INITIAL : 0));
 	csr_clear(CSR_SSTATUS, SSTATUS_SPIE | SSTATUS_SIE);
 	csr_write(CSR_SIE, L0_SIE);
+}
+
+void l0_vcpu_reset_vs(struct l0_vcpu *v)
+{
+	/* L1's supervisor state at reset: all zero (translation off,
+	 * interrupts off), as OpenSBI leaves S-mode; no pending VS
+	 * interrupts, and a fresh TLB for the new start. */
+	(void)v;
+	csr_write(CSR_VSSTATUS, 0);
+	csr_write(CSR_VSIE, 0);
+	csr_write(CSR_VSTVEC, 0);
+	csr_write(CSR_VSSCRATCH, 0);
+	csr_write(CSR_VSEPC, 0);
+	csr_write(CSR_VSCAUSE, 0);
+	csr_write(CSR_VSTVAL, 0);
+	csr_write(CSR_VSATP, 0);
+	csr_write(CSR_HVIP, 0);
+	hfence_vvma_all();
+	csr_set(CSR_SSTATUS, SSTATUS_SPP);
+}
+
+void l0_vcpu_kick(struct l0_vcpu *t)
+{
+	/* OpenSBI's IPI makes sip.SSIP pending on the target host hart,
+	 * which traps into L0 whether it runs L1 (HS interrupts are always
+	 * enabled while V=1) or waits in L0 (WFI wakes on sie.SSIE). */
+	sbi_send_ipi(1, t->hartid);
+}
+
+void l0_vcpu_serve_requests(struct l0_vcpu *v)
+{
+	unsigned long req = __atomic_load_n(&v->fence_req, __ATOMIC_ACQUIRE);
+
+	if (__atomic_exchange_n(&v->ipi_pending, 0, __ATOMIC_ACQ_REL))
+		csr_set(CSR_HVIP, MIP_VSSIP);
+	if (req != __atomic_load_n(&v->fence_done, __ATOMIC_RELAXED)) {
+		/* one full flush covers every fence asked up to `req`:
+		 * flushing more than asked is always allowed */
+		fence_i();
+		hfence_vvma_all();
+		hfence_gvma_all();
+		__atomic_store_n(&v->fence_done, req, __ATOMIC_RELEASE);
+	}
+}
+
+void l0_vcpu_request_ipi(struct l0_vcpu *self, struct l0_vcpu *t)
+{
+	(void)self;
+	__atomic_store_n(&t->ipi_pending, 1, __ATOMIC_RELEASE);
+	l0_vcpu_kick(t);
+}
+
+void l0_vcpu_request_fence(struct l0_vcpu *self, struct l0_vcpu *t)
+{
+	unsigned long seq =
+		__atomic_add_fetch(&t->fence_req, 1, __ATOMIC_ACQ_REL);
+
+	l0_vcpu_kick(t);
+	/* Serve our own requests while waiting: the target may be waiting
+	 * for a fence from us at the same time. */
+	while ((long)(__atomic_load_n(&t->fence_done, __ATOMIC_ACQUIRE) - seq) <
+	       0)
+		l0_vcpu_serve_requests(self);
+}
+
+void l0_vcpu_kick_vseip(struct l0_vcpu *self)
+{
+	struct l0_guest *g = self->guest;
+
+	for (unsigned i = 0; i < g->nvcpus; i++) {
+		struct l0_vcpu *t = &g->vcpu[i];
+		bool want;
+
+		if (t == self || __atomic_load_n(&t->hsm, __ATOMIC_ACQUIRE) !=
+					 SBI_NESTED_HART_STARTED)
+			continue;
+		l0_lock(&g->dev_lock);
+		want = l0_vplic_s_pending(&g->vplic, (unsigned)t->vhartid);
+		l0_unlock(&g->dev_lock);
+		if (want != (bool)__atomic_load_n(&t->vseip, __ATOMIC_ACQUIRE))
+			l0_vcpu_kick(t); /* t recomputes on its next trap */
+	}
+}
+
+void l0_vcpu_park(struct l0_vcpu *v)
+{
+	/* L0 runs with sstatus.SIE = 0: WFI still wakes on a pending
+	 * sie-enabled interrupt (the kick's SSIP), which is cleared and
+	 * served here rather than through the trap vector. */
+	while (__atomic_load_n(&v->hsm, __ATOMIC_ACQUIRE) !=
+	       SBI_NESTED_HART_START_PENDING) {
+		csr_clear(CSR_SIP, MIP_SSIP);
+		l0_vcpu_serve_requests(v);
+		if (__atomic_load_n(&v->hsm, __ATOMIC_ACQUIRE) ==
+		    SBI_NESTED_HART_START_PENDING)
+			break;
+		wfi();
+	}
+	/* SBI spec HSM "sbi_hart_start": a0 = hartid, a1 = opaque,
+	 * satp = 0, sstatus.SIE = 0, S-mode, at start_addr */
+	l0_vcpu_reset_vs(v);
+	__atomic_store_n(&v->ipi_pending, 0, __ATOMIC_RELAXED);
+	v->sepc = v->start_addr;
+	v->gpr[L0_GPR_A0] = v->vhartid;
+	v->gpr[L0_GPR_A1] = v->start_opaque;
+	__atomic_store_n(&v->hsm, SBI_NESTED_HART_STARTED, __ATOMIC_RELEASE);
+	l0_guest_enter(v);
+}
+
+void l0_secondary_main(struct l0_vcpu *v);
+
+void l0_secondary_main(struct l0_vcpu *v)
+{
+	/* A host hart started by L0 through OpenSBI HSM for vCPU v: set up
+	 * its hypervisor CSRs, then wait for L1 to start the vCPU. */
+	l0_vcpu_hw_init(v);
+	l0_vcpu_park(v);
 }
 
 void l0_host_timer_program(const struct l0_guest *g, unsigned long stime)
@@ -192,11 +310,16 @@ void l0_vcpu_inject_exception(struct l0_vcpu *v, unsigned long cause,
 void l0_finish(struct l0_vcpu *v, int status, const char *why)
 {
 	struct l0_guest *g = v->guest;
+	struct l0_stats total;
 
+	/* the counters of every vCPU (others may still be running: their
+	 * last few traps may or may not be in the sum) */
+	l0_stats_sum(g, &total);
+	l0_lock(&g->console_lock);
 	console_flush();
 	printf("[l0] %s (status %d) after %llu traps\n", why, status,
-	       (unsigned long long)v->stats.traps);
-	l0_stats_print(&v->stats);
+	       (unsigned long long)total.traps);
+	l0_stats_print(&total, g->nvcpus);
 	console_flush();
 	if (g->reset_type == SBI_SRST_TYPE_COLD_REBOOT ||
 	    g->reset_type == SBI_SRST_TYPE_WARM_REBOOT) {
@@ -208,4 +331,11 @@ void l0_finish(struct l0_vcpu *v, int status, const char *why)
 		status = 1;
 	}
 	sbi_shutdown(status);
+}
+
+void l0_stats_sum(const struct l0_guest *g, struct l0_stats *total)
+{
+	memset(total, 0, sizeof(*total));
+	for (unsigned i = 0; i < g->nvcpus; i++)
+		l0_stats_add(total, &g->vcpu[i].stats);
 }

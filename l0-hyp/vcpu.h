@@ -14,6 +14,7 @@
 
 #include "gmem.h"
 #include "hostdt.h"
+#include "lock.h"
 #include "mmio.h"
 #include "options.h"
 #include "stats.h"
@@ -28,10 +29,6 @@ enum l0_gpr {
 	L0_GPR_A6 = 16,
 	L0_GPR_A7 = 17,
 };
-
-/* One L1 vCPU for now; the state is per vCPU so SMP is a matter of
- * running one of these per host hart. */
-#define L0_MAX_VCPUS 1
 
 /* The trap being handled, read once at entry (the CSRs may be changed by
  * the handler, e.g. when an exception is injected). */
@@ -52,7 +49,19 @@ struct l0_vcpu {
 	struct l0_guest *guest;
 	unsigned long vhartid; /* L1's hart ID */
 	unsigned long hartid;  /* the host hart running it */
-	enum sbi_nested_hart_state hsm;
+	/* HSM state (enum sbi_nested_hart_state), read and written with
+	 * atomics: other vCPUs start this one and ask for its status */
+	int hsm;
+	unsigned long start_addr, start_opaque; /* for START_PENDING */
+
+	/* Requests from other vCPUs, served on this vCPU's host hart when
+	 * the host IPI arrives (l0_vcpu_serve_requests): a VS software
+	 * interrupt to raise, and remote fences by sequence number (every
+	 * request up to fence_req is done once fence_done reaches it). */
+	int ipi_pending;
+	unsigned long fence_req, fence_done;
+	/* hvip.VSEIP as last set on this hart (others compare with it) */
+	int vseip;
 
 	struct l0_stats stats;
 	/* SBI_EXT_RVNEST bench window */
@@ -72,6 +81,8 @@ struct l0_guest {
 	struct l0_vplic vplic;
 	struct l0_mmio_device mmio[L0_MAX_MMIO];
 	unsigned nmmio;
+	struct l0_lock dev_lock;     /* the emulated devices (vPLIC) */
+	struct l0_lock console_lock; /* L0's and L1's console lines */
 	struct sbi_nested_config sbi_cfg;
 	struct sbi_nested sbi;
 	/* set with L0_TRAP_SHUTDOWN / L0_TRAP_RESET */
@@ -93,9 +104,28 @@ enum l0_trap_outcome {
  * the hardware/firmware does not let VS-mode use. */
 void l0_guest_setup_envcfg(struct l0_guest *g);
 
-/* Set the CSRs of the vCPU's first entry: pc, a0 = hart ID, a1 = DTB. */
+/* The vCPU's state (no CSRs): STARTED at `entry` with a0 = hart ID and
+ * a1 = `arg` (the DTB for the boot vCPU), or STOPPED until L1 starts it. */
 void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
-		  unsigned long entry, unsigned long dtb_gpa);
+		  unsigned long hartid, enum sbi_nested_hart_state hsm,
+		  unsigned long entry, unsigned long arg);
+/* The hypervisor CSRs of the host hart that runs `v` (once per hart). */
+void l0_vcpu_hw_init(struct l0_vcpu *v);
+/* L1's supervisor state at (re)start: as OpenSBI leaves S-mode. */
+void l0_vcpu_reset_vs(struct l0_vcpu *v);
+/* Park a STOPPED vCPU's host hart until L1 starts it (serving requests
+ * meanwhile), then enter L1 at its start address. */
+void __attribute__((noreturn)) l0_vcpu_park(struct l0_vcpu *v);
+/* Serve what other vCPUs asked of this one (called on its own hart). */
+void l0_vcpu_serve_requests(struct l0_vcpu *v);
+/* Ask `t` (another vCPU) for a VS software interrupt / a full fence, and
+ * wait for the fence to be done. */
+void l0_vcpu_request_ipi(struct l0_vcpu *self, struct l0_vcpu *t);
+void l0_vcpu_request_fence(struct l0_vcpu *self, struct l0_vcpu *t);
+/* Tell the other vCPUs whose external-interrupt line the vPLIC changed. */
+void l0_vcpu_kick_vseip(struct l0_vcpu *self);
+/* Send the host IPI that makes t's host hart trap into L0. */
+void l0_vcpu_kick(struct l0_vcpu *t);
 /* Enter the guest (entry.S); never returns: the guest comes back only
  * through the trap vector. */
 void __attribute__((noreturn)) l0_guest_enter(struct l0_vcpu *v);
@@ -110,6 +140,9 @@ void l0_host_timer_program(const struct l0_guest *g, unsigned long stime);
  * Virtualization" / "sret"). */
 void l0_vcpu_inject_exception(struct l0_vcpu *v, unsigned long cause,
 			      unsigned long tval);
+
+/* The counters of every vCPU added up. */
+void l0_stats_sum(const struct l0_guest *g, struct l0_stats *total);
 
 /* End the run: statistics, then power off (status 0 = success). */
 void __attribute__((noreturn))

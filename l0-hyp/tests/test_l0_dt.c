@@ -203,6 +203,7 @@ TEST(guestdt_gives_l1_only_its_devices)
 	struct l0_guestdt_input in = {
 		.host = &plat,
 		.gmem = &g,
+		.nvcpus = 1,
 		.bootargs = "console=ttyS0",
 		.has_initrd = true,
 		.initrd_gpa = 0x83000000,
@@ -266,7 +267,7 @@ TEST(guestdt_gives_l1_only_its_devices)
 TEST(guestdt_adds_h_when_asked)
 {
 	struct l0_gmem g = {.gpa = 0x80000000, .size = 64 << 20};
-	struct l0_guestdt_input in = {.host = &plat, .gmem = &g};
+	struct l0_guestdt_input in = {.host = &plat, .gmem = &g, .nvcpus = 1};
 	const char *s;
 
 	build_host();
@@ -290,7 +291,7 @@ TEST(guestdt_adds_h_when_asked)
 TEST(guestdt_buffer_too_small)
 {
 	struct l0_gmem g = {.gpa = 0x80000000, .size = 64 << 20};
-	struct l0_guestdt_input in = {.host = &plat, .gmem = &g};
+	struct l0_guestdt_input in = {.host = &plat, .gmem = &g, .nvcpus = 1};
 
 	build_host();
 	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
@@ -299,4 +300,44 @@ TEST(guestdt_buffer_too_small)
 	CHECK_EQ(l0_guestdt_build(&in, l1_buf, 256, err, sizeof(err)),
 		 L0_GUESTDT_BAD);
 	CHECK(strstr(err, "L1 DT") != NULL);
+}
+
+TEST(guestdt_two_vcpus_renumbered)
+{
+	struct l0_gmem g = {.gpa = 0x80000000, .size = 64 << 20};
+	struct l0_guestdt_input in = {.host = &plat, .gmem = &g, .nvcpus = 2};
+	const fdt32_t *c;
+	int len;
+
+	build_host();
+	/* boot on hart 1: vCPU 0 = host hart 1, vCPU 1 = host hart 0 */
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_OK);
+	CHECK_EQ(plat.hart[0].hartid, 1);
+	CHECK_EQ(plat.hart[1].hartid, 0);
+	CHECK_EQ(
+		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
+		L0_GUESTDT_OK);
+	c = cells(l1_buf, "/cpus/cpu@0", "reg", &len);
+	CHECK(c && fdt32_to_cpu(c[0]) == 0);
+	c = cells(l1_buf, "/cpus/cpu@1", "reg", &len);
+	CHECK(c && fdt32_to_cpu(c[0]) == 1);
+	/* cpu@0 is the boot hart's node: its intc is phandle 3 */
+	CHECK_EQ(fdt_get_phandle(l1_buf,
+				 fdt_path_offset(l1_buf,
+						 "/cpus/cpu@0/"
+						 "interrupt-controller")),
+		 3);
+	/* PLIC: contexts 0/1 for vCPU 0, 2/3 for vCPU 1 */
+	c = cells(l1_buf, "/soc/plic@c000000", "interrupts-extended", &len);
+	CHECK(c && len == 32);
+	CHECK(c && fdt32_to_cpu(c[0]) == 3 && fdt32_to_cpu(c[4]) == 2 &&
+	      fdt32_to_cpu(c[7]) == IRQ_S_EXT);
+	/* more vCPUs than host harts */
+	in.nvcpus = 3;
+	CHECK_EQ(
+		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
+		L0_GUESTDT_BAD);
+	CHECK(strstr(err, "3 vCPUs asked, 2 host harts") != NULL);
 }

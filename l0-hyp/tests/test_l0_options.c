@@ -19,6 +19,7 @@ TEST(options_defaults)
 {
 	CHECK_EQ(parse(NULL), L0_OPTIONS_OK);
 	CHECK_EQ(o.l1_mem, 256UL << 20);
+	CHECK_EQ(o.l1_harts, 1);
 	CHECK(!o.l1_h);
 	CHECK_EQ(o.gstage, PT_SV39X4);
 	CHECK_EQ(o.l1_sstc, L0_SSTC_AUTO);
@@ -29,10 +30,11 @@ TEST(options_defaults)
 
 TEST(options_all)
 {
-	CHECK_EQ(parse("l1.mem=128M l1.h=1 l1.gstage=sv48 l1.sstc=0 "
+	CHECK_EQ(parse("l1.mem=128M l1.harts=4 l1.h=1 l1.gstage=sv48 l1.sstc=0 "
 		       "l1.initrd=0xb0000000,0x1234 -- console=ttyS0 -- x"),
 		 L0_OPTIONS_OK);
 	CHECK_EQ(o.l1_mem, 128UL << 20);
+	CHECK_EQ(o.l1_harts, 4);
 	CHECK(o.l1_h);
 	CHECK_EQ(o.gstage, PT_SV48X4);
 	CHECK_EQ(o.l1_sstc, L0_SSTC_OFF);
@@ -77,6 +79,8 @@ TEST(options_errors)
 		"l1.initrd=zz,0x10",
 		"l1.initrd=0xffffffffffffffff,0x10",
 		"l1.mem=99999999999999999999",
+		"l1.harts=0",
+		"l1.harts=5",
 	};
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
