@@ -21,7 +21,7 @@ NESTED = "hprobe-nested"
 # Every group must be present, with at least this many lines in all: a run
 # that stopped early must not pass by having printed nothing wrong.
 GROUPS = ("dt.", "csr.", "hgatp.", "vsatp.", "hstatus.", "vinst.", "gpf.",
-          "hlv.", "hsv.", "irq.", "deleg.", "fence.")
+          "hlv.", "hsv.", "irq.", "deleg.", "fence.", "guest.")
 MIN_PROBES = 600
 
 NOT_NESTED = "L0 does not emulate the H extension yet (issue 4)"

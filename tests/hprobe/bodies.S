@@ -249,3 +249,30 @@ hp_hfence_vvma_asid:
 	li	a0, 0
 	ret
 	.option pop
+
+/* Guest-side writes of its own supervisor CSRs (which are the vs* CSRs when
+ * V=1); HS reads the vs* CSR afterwards. Each returns the old value. */
+	.section .hp_gtext, "ax"
+	.option push
+	.option norvc
+	.globl hp_b_sie_write
+	.balign 4
+hp_b_sie_write:
+	csrrw	a0, CSR_SIE, a0
+	ret
+	.globl hp_b_sscratch_write
+	.balign 4
+hp_b_sscratch_write:
+	csrrw	a0, CSR_SSCRATCH, a0
+	ret
+	.globl hp_b_sip_clear_ssip
+	.balign 4
+hp_b_sip_clear_ssip:
+	csrrci	a0, CSR_SIP, MIP_SSIP
+	ret
+	.globl hp_b_sstatus_set
+	.balign 4
+hp_b_sstatus_set:
+	csrrs	a0, CSR_SSTATUS, a0
+	ret
+	.option pop

@@ -228,6 +228,7 @@ void hp_group_vinst(void);
 void hp_group_hlv(void);
 void hp_group_irq(void);
 void hp_group_fence(void);
+void hp_group_guest(void);
 
 /* ---- assembly (entry.S, bodies.S) -----------------------------------------
  */
@@ -289,6 +290,10 @@ HP_BODY(hp_b_nop);
 HP_BODY(hp_b_sip_read);
 HP_BODY(hp_b_sie_read);
 HP_BODY(hp_b_enable_sie);
+HP_BODY(hp_b_sie_write);
+HP_BODY(hp_b_sscratch_write);
+HP_BODY(hp_b_sip_clear_ssip);
+HP_BODY(hp_b_sstatus_set);
 /* Fences with operands (called from HS-mode). */
 HP_BODY(hp_hfence_vvma_va);
 HP_BODY(hp_hfence_vvma_asid);

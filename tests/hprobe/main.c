@@ -70,6 +70,7 @@ void hp_main(unsigned long hartid, const void *dtb)
 	hp_group_hlv();
 	hp_group_irq();
 	hp_group_fence();
+	hp_group_guest();
 
 	printf("RVNEST done status=%u\n", hp_errors ? 1 : 0);
 	console_flush();
