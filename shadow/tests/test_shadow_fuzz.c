@@ -265,8 +265,7 @@ static void fuzz(bool adue)
 	bool consistent = true;
 
 	world_fini(&w);
-	CHECK(world_init(&w, POOL_SIZE, PT_SV48X4,
-			 SHADOW_HGATP_WARL_QEMU));
+	CHECK(world_init(&w, POOL_SIZE, PT_SV48X4, SHADOW_HGATP_WARL_QEMU));
 	rng = SEED;
 	if (adue) {
 		w.cfg.l1_adue = true;

@@ -40,9 +40,9 @@ enum pt_access {
 /* Result of a walk: named, never an integer explained in a comment. */
 enum pt_walk_status {
 	PT_WALK_OK,
-	PT_WALK_INVALID,      /* V=0, reserved encoding, or misaligned superpage */
-	PT_WALK_DENIED,       /* leaf found, permission does not allow access,
-			       * or A=0 / (store and D=0) without update_ad */
+	PT_WALK_INVALID, /* V=0, reserved encoding, or misaligned superpage */
+	PT_WALK_DENIED,	 /* leaf found, permission does not allow access,
+			  * or A=0 / (store and D=0) without update_ad */
 	PT_WALK_ACCESS_FAULT, /* a table read (or the A/D write) failed:
 			       * pt_mem said no */
 	PT_WALK_ADDR_RANGE,   /* address not canonical / wider than the mode */
@@ -63,27 +63,27 @@ struct pt_mem {
  * the PTE (Svadu with menvcfg/henvcfg.ADUE=1, which QEMU enables by
  * default) or to treat A=0 / (write and D=0) as a fault (Svade). */
 struct pt_walk_opts {
-	bool user;          /* access from U-mode */
-	bool sum;           /* sstatus.SUM */
-	bool mxr;           /* sstatus.MXR */
-	bool gstage;        /* G-stage rules: every leaf must have U=1 */
-	bool update_ad;     /* set A (and D on write) instead of faulting */
-	bool svpbmt;        /* PBMT 1-2 allowed in leaves (else reserved) */
+	bool user;	/* access from U-mode */
+	bool sum;	/* sstatus.SUM */
+	bool mxr;	/* sstatus.MXR */
+	bool gstage;	/* G-stage rules: every leaf must have U=1 */
+	bool update_ad; /* set A (and D on write) instead of faulting */
+	bool svpbmt;	/* PBMT 1-2 allowed in leaves (else reserved) */
 };
 
 struct pt_walk_result {
 	enum pt_walk_status status;
-	uint64_t pa;        /* translated address (OK) */
-	uint64_t pte;       /* leaf PTE (OK or DENIED) */
+	uint64_t pa;	    /* translated address (OK) */
+	uint64_t pte;	    /* leaf PTE (OK or DENIED) */
 	uint64_t pte_pa;    /* where the leaf PTE lives */
-	unsigned level;     /* 0 = 4 KiB leaf, 1 = 2 MiB, 2 = 1 GiB, ... */
+	unsigned level;	    /* 0 = 4 KiB leaf, 1 = 2 MiB, 2 = 1 GiB, ... */
 	uint64_t page_size; /* size of the leaf's page */
 };
 
 /* Mode geometry */
 unsigned pt_levels(enum pt_mode mode);
-uint64_t pt_root_size(enum pt_mode mode);   /* 4096, or 16384 for x4 */
-unsigned pt_va_bits(enum pt_mode mode);     /* 39, 41 for Sv39x4, ... */
+uint64_t pt_root_size(enum pt_mode mode); /* 4096, or 16384 for x4 */
+unsigned pt_va_bits(enum pt_mode mode);	  /* 39, 41 for Sv39x4, ... */
 bool pt_mode_from_atp(uint64_t atp_mode, bool gstage, enum pt_mode *out);
 
 /* Walk `va` in the table rooted at root_pa. opts may be NULL (all false).
