@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The translation tables the probes run under, built once with the shared
- * walker's pt_map(): a Sv39x4 G-stage that identity-maps the image, and two
- * Sv39 VS-stage tables (supervisor and user) that identity-map it in guest
- * virtual space. Fixed test pages get their own permissions at one stage
+ * walker's pt_map(): G-stages in Sv39x4 and Sv48x4 that identity-map the
+ * image, and two Sv39 VS-stage tables (supervisor and user) that
+ * identity-map it in guest virtual space. Fixed test pages get their own permissions at one stage
  * each, so every fault case is a single page and a single access.
  *
  * The tables live in this image's own memory, which is identity-mapped by
