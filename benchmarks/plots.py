@@ -59,7 +59,10 @@ def per_benchmark(doc, bench: str, path: Path) -> Path:
     operation, and the wall-time median with the min..max of its samples."""
     cfgs = [c for c in doc["configs"].values() if bench in c["summary"]]
     labels = [c["label"] for c in cfgs]
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(8, 3.6))
+    l0 = [c["summary"][bench]["l0_traps_per_op"] for c in cfgs]
+    with_l0 = any(v is not None for v in l0)
+    fig, axes = plt.subplots(1, 3 if with_l0 else 2, figsize=(11 if with_l0 else 8, 3.6))
+    a1, a2 = axes[0], axes[1]
     a1.bar(labels, [c["summary"][bench]["instret_per_op"] for c in cfgs], color="tab:blue")
     a1.set_ylabel("instructions / op (icount)")
     for i, c in enumerate(cfgs):
@@ -73,7 +76,15 @@ def per_benchmark(doc, bench: str, path: Path) -> Path:
         lo.append((m["wall_ns_per_op_median"] - min(s)) if s else 0)
         hi.append((max(s) - m["wall_ns_per_op_median"]) if s else 0)
     a2.bar(labels, med, yerr=[lo, hi], capsize=4, color="tab:orange")
-    a2.set_ylabel("ns / op (median of wall runs)")
+    a2.set_ylabel("ns / op (median; bars: min..max)")
+    if with_l0:
+        # configurations without an L0 have no bar: not zero, not applicable
+        a3 = axes[2]
+        a3.bar(labels, [v or 0 for v in l0], color="tab:red")
+        for i, v in enumerate(l0):
+            a3.annotate("n/a" if v is None else f"{v:,.1f}", (i, v or 0), ha="center",
+                        va="bottom", fontsize=8)
+        a3.set_ylabel("traps into L0 / op")
     fig.suptitle(f"{bench}")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
