@@ -52,6 +52,7 @@ enum hp_vsatp {
 	HP_VSATP_BARE,
 	HP_VSATP_SUPER,	    /* Sv39, the image mapped supervisor (U=0) */
 	HP_VSATP_USER,	    /* Sv39, the same mappings with U=1 */
+	HP_VSATP_SUPER48,   /* Sv48, the supervisor table's mappings */
 	HP_VSATP_HOLE_ROOT, /* Sv39 with its root at an unmapped GPA */
 };
 

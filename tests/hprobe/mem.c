@@ -3,8 +3,9 @@
  * The translation tables the probes run under, built once with the shared
  * walker's pt_map(): G-stages in Sv39x4 and Sv48x4 that identity-map the
  * image, and two Sv39 VS-stage tables (supervisor and user) that
- * identity-map it in guest virtual space. Fixed test pages get their own permissions at one stage
- * each, so every fault case is a single page and a single access.
+ * identity-map it in guest virtual space. Fixed test pages get their own
+ * permissions at one stage each, so every fault case is a single page and a
+ * single access.
  *
  * The tables live in this image's own memory, which is identity-mapped by
  * the G-stage, so guest physical = the address HS-mode uses: pt_mem is a
@@ -33,7 +34,7 @@ static uint8_t hp_pages[HP_PG_COUNT][PAGE_SIZE]
 #define HP_VPN_BITS 9
 
 static uint64_t hp_gstage_root, hp_gstage48_root, hp_vs_super_root,
-	hp_vs_user_root;
+	hp_vs_user_root, hp_vs_super48_root;
 
 static bool hp_read_pte(void *ctx, uint64_t pa, uint64_t *pte)
 {
@@ -107,33 +108,59 @@ static const uint64_t hp_vs_perm[HP_PG_COUNT] = {
 	[HP_PG_FENCE] = PTE_R | PTE_W | G_AD,
 };
 
-static bool hp_build_vs(uint64_t root, uint64_t u)
+/* Index of va's PTE in a table of the given level (spec "Sv39", "Sv48":
+ * VPN[level]). */
+static uint64_t hp_vpn(uint64_t va, unsigned level)
+{
+	return (va >> (PAGE_SHIFT + level * HP_VPN_BITS)) &
+	       ((1UL << HP_VPN_BITS) - 1);
+}
+
+/* The level whose PTE for HP_GVA_WALKHOLE points at the unmapped table:
+ * the one that selects 1 GiB ranges (the root in Sv39). */
+#define HP_WALKHOLE_LEVEL 2
+
+static bool hp_build_vs(enum pt_mode mode, uint64_t root, uint64_t u)
 {
 	uint64_t start = (uint64_t)(uintptr_t)_hp_start;
 	uint64_t size = (uint64_t)(_hp_end - _hp_start);
+	uint64_t table = root;
 
 	/* 4 KiB pages throughout, so the test pages can be remapped. */
-	if (pt_map(PT_SV39, &hp_mem, root, start, start, size,
+	if (pt_map(mode, &hp_mem, root, start, start, size,
 		   PTE_R | PTE_W | PTE_X | G_AD | u, PAGE_SIZE))
 		return false;
 	for (unsigned pg = 0; pg < HP_PG_COUNT; pg++)
-		if (pt_map(PT_SV39, &hp_mem, root, hp_page(pg), hp_page(pg),
+		if (pt_map(mode, &hp_mem, root, hp_page(pg), hp_page(pg),
 			   PAGE_SIZE, hp_vs_perm[pg] | u, PAGE_SIZE))
 			return false;
-	if (pt_map(PT_SV39, &hp_mem, root, HP_GVA_GHOLE, HP_GPA_HOLE, PAGE_SIZE,
+	if (pt_map(mode, &hp_mem, root, HP_GVA_GHOLE, HP_GPA_HOLE, PAGE_SIZE,
 		   PTE_R | PTE_W | PTE_X | G_AD | u, PAGE_SIZE))
 		return false;
-	if (pt_map(PT_SV39, &hp_mem, root, HP_GVA_ALIAS_GRO, hp_page(HP_PG_GRO),
+	if (pt_map(mode, &hp_mem, root, HP_GVA_ALIAS_GRO, hp_page(HP_PG_GRO),
 		   PAGE_SIZE, PTE_R | PTE_W | PTE_X | G_AD | u, PAGE_SIZE))
 		return false;
-	/* A non-leaf root entry whose next-level table is at a guest
-	 * physical address the G-stage does not map: any access under it
-	 * faults on the implicit VS-stage walk itself. pt_map only points
-	 * non-leaves at tables it allocates, so this one is written by
-	 * hand: VPN[2] of the address selects the root slot (Sv39). */
-	uint64_t slot = (HP_GVA_WALKHOLE >> (PAGE_SHIFT + 2 * HP_VPN_BITS)) &
-			((1UL << HP_VPN_BITS) - 1);
-	hp_write_pte(NULL, root + slot * sizeof(uint64_t),
+	/* A non-leaf entry whose next-level table is at a guest physical
+	 * address the G-stage does not map: any access under it faults on
+	 * the implicit VS-stage walk itself. pt_map only points non-leaves
+	 * at tables it allocates, so this one is written by hand, in the
+	 * level-2 table that the image's own mapping (same VPN above level
+	 * 2) already created. */
+	for (unsigned lvl = pt_levels(mode) - 1; lvl > HP_WALKHOLE_LEVEL;
+	     lvl--) {
+		uint64_t pte;
+
+		hp_read_pte(NULL,
+			    table + hp_vpn(HP_GVA_WALKHOLE, lvl) *
+					    sizeof(uint64_t),
+			    &pte);
+		if (!(pte & PTE_V) || (pte & (PTE_R | PTE_W | PTE_X)))
+			return false;
+		table = ((pte & PTE_PPN) >> PTE_PPN_SHIFT) << PAGE_SHIFT;
+	}
+	hp_write_pte(NULL,
+		     table + hp_vpn(HP_GVA_WALKHOLE, HP_WALKHOLE_LEVEL) *
+				     sizeof(uint64_t),
 		     ((HP_GPA_WALK_TABLE >> PAGE_SHIFT) << PTE_PPN_SHIFT) |
 			     PTE_V);
 	return true;
@@ -161,13 +188,15 @@ bool hp_mem_init(void)
 	hp_gstage48_root = hp_alloc_table(NULL, pt_root_size(PT_SV48X4));
 	hp_vs_super_root = hp_alloc_table(NULL, pt_root_size(PT_SV39));
 	hp_vs_user_root = hp_alloc_table(NULL, pt_root_size(PT_SV39));
+	hp_vs_super48_root = hp_alloc_table(NULL, pt_root_size(PT_SV48));
 	if (!hp_gstage_root || !hp_gstage48_root || !hp_vs_super_root ||
-	    !hp_vs_user_root)
+	    !hp_vs_user_root || !hp_vs_super48_root)
 		return false;
 	return hp_build_gstage(PT_SV39X4, hp_gstage_root) &&
 	       hp_build_gstage(PT_SV48X4, hp_gstage48_root) &&
-	       hp_build_vs(hp_vs_super_root, 0) &&
-	       hp_build_vs(hp_vs_user_root, PTE_U);
+	       hp_build_vs(PT_SV39, hp_vs_super_root, 0) &&
+	       hp_build_vs(PT_SV39, hp_vs_user_root, PTE_U) &&
+	       hp_build_vs(PT_SV48, hp_vs_super48_root, 0);
 }
 
 bool hp_mem_remap(enum hp_page pg, enum hp_table t, uint64_t perm)
@@ -225,6 +254,9 @@ unsigned long hp_vsatp_value(enum hp_vsatp v)
 	case HP_VSATP_USER:
 		return ((unsigned long)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
 		       (hp_vs_user_root >> PAGE_SHIFT);
+	case HP_VSATP_SUPER48:
+		return ((unsigned long)ATP_MODE_SV48 << ATP_MODE_SHIFT) |
+		       (hp_vs_super48_root >> PAGE_SHIFT);
 	case HP_VSATP_HOLE_ROOT:
 		return ((unsigned long)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
 		       (HP_GPA_VSROOT_HOLE >> PAGE_SHIFT);

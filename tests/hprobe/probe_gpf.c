@@ -246,6 +246,11 @@ void hp_group_gpf(void)
 		hp_gpf_one("sv39", &hp_table_targets[i], HP_MODE_VU,
 			   HP_VSATP_USER, HP_HGATP_SV39X4);
 	}
+	/* The supervisor table's mappings again in Sv48. */
+	for (unsigned i = 0;
+	     i < sizeof(hp_table_targets) / sizeof(hp_table_targets[0]); i++)
+		hp_gpf_one("sv48", &hp_table_targets[i], HP_MODE_VS,
+			   HP_VSATP_SUPER48, HP_HGATP_SV39X4);
 	hp_gpf_one("sv39", &hp_vuser_vs, HP_MODE_VS, HP_VSATP_SUPER,
 		   HP_HGATP_SV39X4);
 	hp_gpf_one("sv39", &hp_vuser_vu, HP_MODE_VU, HP_VSATP_USER,

@@ -170,6 +170,15 @@ static const struct hp_hlv_case hp_hlv_cases[] = {
 	 hp_b_hlv_d, HP_PG_DATA, 0, 0x8, HP_HS(EXC_LOAD_ACCESS)},
 	{"hsv.groot_far.s.d.data", HS, SPVP, 0, 0, BARE, HP_HGATP_FAR_ROOT,
 	 hp_b_hsv_d, HP_PG_DATA, 0, 0x180, HP_HS(EXC_STORE_ACCESS)},
+	/* An Sv48 VS-stage. */
+	{"hlv.sv48.s.d.data", HS, SPVP, 0, 0, HP_VSATP_SUPER48, GX4, hp_b_hlv_d,
+	 HP_PG_DATA, 0, 0x8, RET},
+	{"hlv.sv48.s.d.ghole", HS, SPVP, 0, 0, HP_VSATP_SUPER48, GX4,
+	 hp_b_hlv_d, NOPG, HP_GVA_GHOLE, 0x20, LGPF},
+	{"hlv.sv48.s.d.walkhole", HS, SPVP, 0, 0, HP_VSATP_SUPER48, GX4,
+	 hp_b_hlv_d, NOPG, HP_GVA_WALKHOLE, 0x28, LGPF},
+	{"hsv.sv48.s.d.vro", HS, SPVP, 0, 0, HP_VSATP_SUPER48, GX4, hp_b_hsv_d,
+	 HP_PG_VRO, 0, 0x120, SPF},
 	/* Both stages Bare. */
 	{"hlv.nogstage.s.d.data", HS, SPVP, 0, 0, BARE, GBARE, hp_b_hlv_d,
 	 HP_PG_DATA, 0, 0x10, RET},
