@@ -395,3 +395,11 @@ def test_more_vcpus_than_host_harts(smoke):
     res = testing.run(cfg.with_overrides(timeout=30))
     line = failed_with(res, "not_enough_host_harts")
     assert "l1.harts=2 but the host has 1 hart(s)" in line
+
+
+def test_host_without_h(smoke):
+    """L0 on a CPU without the H extension says so instead of faulting on
+    its first hypervisor CSR."""
+    res = testing.run(smoke.with_overrides(cpu="rv64,h=false", timeout=30))
+    line = failed_with(res, "no_H_extension")
+    assert "-cpu rv64,h=true" in line
