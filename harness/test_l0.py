@@ -363,10 +363,11 @@ def test_linux_initrd_by_loader(linux):
 
 # ---- several vCPUs (l1.harts=N, one host hart each) -------------------------
 
-def test_linux_two_vcpus(linux):
-    """Linux brings up both vCPUs (SBI HSM on L0) and reaches /init."""
-    cfg = linux_variant(linux, "l1.harts=2", "console=ttyS0 earlycon").with_overrides(smp=2)
-    res = testing.run_ok(cfg, cache_key=(LINUX, "harts2"))
+def test_linux_two_vcpus():
+    """l0-linux-smp2: Linux brings up both vCPUs (SBI HSM on L0) and
+    reaches /init."""
+    cfg = testing.load_or_skip("l0-linux-smp2")
+    res = testing.run_ok(cfg, cache_key=("l0-linux-smp2",))
     assert "smp: Brought up 1 node, 2 CPUs" in res.console.splitlines()
     hart_lines = [l for l in res.console.splitlines() if re.match(r"^hart\s*:", l)]
     assert len(hart_lines) == 2, hart_lines
