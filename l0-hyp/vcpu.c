@@ -126,6 +126,10 @@ void l0_vcpu_hw_init(struct l0_vcpu *v)
 	 * on QEMU 10.0: an endless VS timer interrupt). */
 	if (g->host->isa[L0_ISA_SSTC])
 		csr_write(CSR_VSTIMECMP, ~0UL);
+	/* L0's own timer stays off until L1's SBI timer needs it: its
+	 * reset value may already have expired, which would keep STIP
+	 * pending and a parked hart spinning instead of sleeping in WFI */
+	l0_host_timer_program(g, ~0UL);
 	csr_write(CSR_HGATP, l0_gmem_hgatp(&g->gmem));
 	hfence_gvma_all();
 	/* sret enters VS-mode: SPV = 1, SPP = 1 (Privileged spec "sret" in
