@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The device tree the VMM gives its guest, built with libfdt's
+ * sequential-write API. Bindings: Linux Documentation/devicetree/bindings/
+ * riscv/cpus.yaml (riscv,isa, riscv,isa-base, riscv,isa-extensions),
+ * interrupt-controller/riscv,cpu-intc.yaml, and the devicetree
+ * specification's /memory and /chosen.
+ *
+ * One hart, RAM, /chosen (bootargs, initrd) and the micro-guest's test
+ * device, whose interrupt is the hart's supervisor external interrupt
+ * (rvnest/bench.h): there is no interrupt controller but the hart's own.
+ */
+#include "vmm.h"
+
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rvnest/bench.h>
+#include <rvnest/encoding.h>
+
+#define DT_ADDR_CELLS 2 /* 64-bit addresses and sizes under / */
+#define DT_SIZE_CELLS 2
+#define DT_INTC_CELLS 1 /* riscv,cpu-intc: the cause number */
+#define DT_INTC_PHANDLE 1
+#define DT_HART_ID 0
+
+static int dt_reg(void *fdt, uint64_t base, uint64_t size)
+{
+	fdt64_t reg[2] = {cpu_to_fdt64(base), cpu_to_fdt64(size)};
+
+	return fdt_property(fdt, "reg", reg, sizeof(reg));
+}
+
+static int dt_cpus(void *fdt, const struct vmm *v, const struct vmm_isa *isa)
+{
+	int err = 0;
+
+	if (!err)
+		err = fdt_begin_node(fdt, "cpus");
+	if (!err)
+		err = fdt_property_u32(fdt, "#address-cells", 1);
+	if (!err)
+		err = fdt_property_u32(fdt, "#size-cells", 0);
+	if (!err)
+		err = fdt_property_u32(fdt, "timebase-frequency",
+				       (uint32_t)v->timebase_hz);
+	if (!err)
+		err = fdt_begin_node(fdt, "cpu@0");
+	if (!err)
+		err = fdt_property_string(fdt, "device_type", "cpu");
+	if (!err)
+		err = fdt_property_u32(fdt, "reg", DT_HART_ID);
+	if (!err)
+		err = fdt_property_string(fdt, "compatible", "riscv");
+	if (!err)
+		err = fdt_property_string(fdt, "status", "okay");
+	if (!err)
+		err = fdt_property_string(fdt, "riscv,isa", isa->isa);
+	if (!err)
+		err = fdt_property_string(fdt, "riscv,isa-base", "rv64i");
+	if (!err)
+		err = fdt_property(fdt, "riscv,isa-extensions", isa->exts,
+				   (int)isa->exts_len);
+	if (isa->mmu)
+		if (!err)
+			err = fdt_property_string(fdt, "mmu-type", isa->mmu);
+	if (!err)
+		err = fdt_begin_node(fdt, "interrupt-controller");
+	if (!err)
+		err = fdt_property_string(fdt, "compatible", "riscv,cpu-intc");
+	if (!err)
+		err = fdt_property_u32(fdt, "#interrupt-cells", DT_INTC_CELLS);
+	if (!err)
+		err = fdt_property(fdt, "interrupt-controller", NULL, 0);
+	if (!err)
+		err = fdt_property_u32(fdt, "phandle", DT_INTC_PHANDLE);
+	if (!err)
+		err = fdt_end_node(fdt); /* interrupt-controller */
+	if (!err)
+		err = fdt_end_node(fdt); /* cpu@0 */
+	if (!err)
+		err = fdt_end_node(fdt); /* cpus */
+	return err;
+}
+
+static int dt_chosen(void *fdt, const struct vmm_boot *b)
+{
+	int err = 0;
+
+	if (!err)
+		err = fdt_begin_node(fdt, "chosen");
+	if (b->bootargs)
+		if (!err)
+			err = fdt_property_string(fdt, "bootargs", b->bootargs);
+	if (b->initrd_size) {
+		if (!err)
+			err = fdt_property_u64(fdt, "linux,initrd-start",
+					       b->initrd_gpa);
+		if (!err)
+			err = fdt_property_u64(fdt, "linux,initrd-end",
+					       b->initrd_gpa + b->initrd_size);
+	}
+	if (!err)
+		err = fdt_end_node(fdt);
+	return err;
+}
+
+static int dt_testdev(void *fdt)
+{
+	char name[32];
+	fdt32_t irq[2] = {cpu_to_fdt32(DT_INTC_PHANDLE),
+			  cpu_to_fdt32(IRQ_S_EXT)};
+	int err = 0;
+
+	snprintf(name, sizeof(name), "testdev@%lx", TESTDEV_BASE);
+	if (!err)
+		err = fdt_begin_node(fdt, name);
+	if (!err)
+		err = fdt_property_string(fdt, "compatible", "rvnest,testdev");
+	if (!err)
+		err = dt_reg(fdt, TESTDEV_BASE, TESTDEV_SIZE);
+	if (!err)
+		err = fdt_property(fdt, "interrupts-extended", irq,
+				   sizeof(irq));
+	if (!err)
+		err = fdt_end_node(fdt);
+	return err;
+}
+
+int vmm_build_dt(struct vmm *v, const struct vmm_boot *b,
+		 const struct vmm_isa *isa)
+{
+	uint8_t buf[VMM_DTB_MAX];
+	char name[32];
+	void *dst;
+	int err = 0;
+
+	if (!err)
+		err = fdt_create(buf, sizeof(buf));
+	if (!err)
+		err = fdt_finish_reservemap(buf);
+	if (!err)
+		err = fdt_begin_node(buf, "");
+	if (!err)
+		err = fdt_property_u32(buf, "#address-cells", DT_ADDR_CELLS);
+	if (!err)
+		err = fdt_property_u32(buf, "#size-cells", DT_SIZE_CELLS);
+	if (!err)
+		err = fdt_property_string(buf, "compatible", "rvnest,kvm-vmm");
+	if (!err)
+		err = fdt_property_string(buf, "model", "rvnest kvm-vmm L2");
+	if (!err)
+		err = dt_cpus(buf, v, isa);
+	snprintf(name, sizeof(name), "memory@%llx",
+		 (unsigned long long)v->ram_gpa);
+	if (!err)
+		err = fdt_begin_node(buf, name);
+	if (!err)
+		err = fdt_property_string(buf, "device_type", "memory");
+	if (!err)
+		err = dt_reg(buf, v->ram_gpa, v->ram_size);
+	if (!err)
+		err = fdt_end_node(buf);
+	if (!err)
+		err = dt_chosen(buf, b);
+	if (!err)
+		err = dt_testdev(buf);
+	if (!err)
+		err = fdt_end_node(buf); /* / */
+	if (!err)
+		err = fdt_finish(buf);
+	/* err is the first libfdt error (a negative FDT_ERR_*). */
+	if (err) {
+		vmm_fail("device_tree_build_failed", "libfdt=%s",
+			 fdt_strerror(err));
+		return -1;
+	}
+	dst = vmm_gpa(v, b->dtb_gpa, fdt_totalsize(buf));
+	if (!dst) {
+		vmm_fail("device_tree_outside_guest_ram", "gpa=0x%llx",
+			 (unsigned long long)b->dtb_gpa);
+		return -1;
+	}
+	memcpy(dst, buf, fdt_totalsize(buf));
+	return 0;
+}

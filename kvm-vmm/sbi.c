@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * SBI calls that KVM forwards to user space (KVM_EXIT_RISCV_SBI). KVM
+ * (Linux 6.12, arch/riscv/kvm/vcpu_sbi*.c) handles Base, TIME, IPI, RFENCE,
+ * HSM, SRST (as KVM_EXIT_SYSTEM_EVENT) and PMU itself and forwards:
+ *   - the legacy console putchar/getchar (it has no console),
+ *   - DBCN, once the VMM enables it through the SBI_EXT ONE_REG,
+ *   - everything in the experimental and vendor ranges, including Base
+ *     probe_extension for such an ID: here, the rvnest extension.
+ * Before the exit KVM sets ret[0] = SBI_ERR_NOT_SUPPORTED; KVM_RUN then
+ * copies ret[0..1] into a0/a1 and steps over the ecall.
+ */
+#include "vmm.h"
+
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rvnest/bench.h>
+#include <rvnest/sbi.h>
+
+void vmm_console_write(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	fflush(stdout); /* keep the VMM's own lines in order */
+	while (len) {
+		ssize_t n = write(STDOUT_FILENO, p, len);
+
+		if (n <= 0)
+			return; /* a closed console loses output, not the run */
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+int vmm_console_getc(void)
+{
+	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+	uint8_t c;
+
+	if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLIN))
+		return -1;
+	return read(STDIN_FILENO, &c, 1) == 1 ? c : -1;
+}
+
+static void sbi_ret(struct kvm_run *run, long error, long value)
+{
+	run->riscv_sbi.ret[0] = (unsigned long)error;
+	run->riscv_sbi.ret[1] = (unsigned long)value;
+}
+
+/* ---- legacy console (SBI v0.1) ----------------------------------------- */
+
+static enum vmm_step legacy_putchar(struct vmm *v, struct kvm_run *run)
+{
+	uint8_t c = (uint8_t)run->riscv_sbi.args[0];
+
+	(void)v;
+	vmm_console_write(&c, 1);
+	sbi_ret(run, SBI_SUCCESS, 0);
+	return STEP_CONTINUE;
+}
+
+static enum vmm_step legacy_getchar(struct vmm *v, struct kvm_run *run)
+{
+	(void)v;
+	/* v0.1 returns the byte, or -1 when there is none, in a0 */
+	sbi_ret(run, vmm_console_getc(), 0);
+	return STEP_CONTINUE;
+}
+
+/* ---- DBCN ---------------------------------------------------------------- */
+
+static enum vmm_step dbcn(struct vmm *v, struct kvm_run *run)
+{
+	unsigned long *a = run->riscv_sbi.args;
+	/* base_addr_hi holds the address bits above XLEN: none on RV64 */
+	uint64_t gpa = a[1];
+	uint8_t *p;
+
+	if (a[2]) {
+		sbi_ret(run, SBI_ERR_INVALID_PARAM, 0);
+		return STEP_CONTINUE;
+	}
+
+	switch (run->riscv_sbi.function_id) {
+	case SBI_DBCN_CONSOLE_WRITE:
+		p = vmm_gpa(v, gpa, a[0]);
+		if (!p) {
+			sbi_ret(run, SBI_ERR_INVALID_PARAM, 0);
+			return STEP_CONTINUE;
+		}
+		vmm_console_write(p, a[0]);
+		sbi_ret(run, SBI_SUCCESS, (long)a[0]);
+		return STEP_CONTINUE;
+	case SBI_DBCN_CONSOLE_READ: {
+		unsigned long n = 0;
+		int c;
+
+		p = vmm_gpa(v, gpa, a[0]);
+		if (!p) {
+			sbi_ret(run, SBI_ERR_INVALID_PARAM, 0);
+			return STEP_CONTINUE;
+		}
+		while (n < a[0] && (c = vmm_console_getc()) >= 0)
+			p[n++] = (uint8_t)c;
+		sbi_ret(run, SBI_SUCCESS, (long)n);
+		return STEP_CONTINUE;
+	}
+	case SBI_DBCN_CONSOLE_WRITE_BYTE: {
+		uint8_t c = (uint8_t)a[0];
+
+		vmm_console_write(&c, 1);
+		sbi_ret(run, SBI_SUCCESS, 0);
+		return STEP_CONTINUE;
+	}
+	default:
+		sbi_ret(run, SBI_ERR_NOT_SUPPORTED, 0);
+		return STEP_CONTINUE;
+	}
+}
+
+/* ---- Base: only probe_extension of experimental/vendor IDs comes here -- */
+
+static enum vmm_step base(struct vmm *v, struct kvm_run *run)
+{
+	(void)v;
+	if (run->riscv_sbi.function_id != SBI_BASE_PROBE_EXT) {
+		sbi_ret(run, SBI_ERR_NOT_SUPPORTED, 0);
+		return STEP_CONTINUE;
+	}
+	/* The spec's probe result: nonzero when the extension exists. */
+	sbi_ret(run, SBI_SUCCESS, run->riscv_sbi.args[0] == SBI_EXT_RVNEST);
+	return STEP_CONTINUE;
+}
+
+/* ---- rvnest: NOP and the benchmark window ------------------------------- */
+
+const char *vmm_exit_kind_name(enum vmm_exit_kind k)
+{
+	static const char *const names[VEXIT_COUNT] = {
+		[VEXIT_SBI] = "sbi",
+		[VEXIT_MMIO_LOAD] = "mmio_load",
+		[VEXIT_MMIO_STORE] = "mmio_store",
+		[VEXIT_SYSTEM_EVENT] = "system_event",
+		[VEXIT_INTR] = "intr",
+		[VEXIT_OTHER] = "other",
+	};
+
+	return (unsigned)k < VEXIT_COUNT ? names[k] : "invalid";
+}
+
+static void bench_begin(struct vmm *v, struct kvm_run *run)
+{
+	unsigned long id = run->riscv_sbi.args[0];
+
+	if (!bench_name(id)) {
+		sbi_ret(run, SBI_ERR_INVALID_PARAM, 0);
+		return;
+	}
+	v->bench.open = true;
+	v->bench.id = id;
+	/* This BEGIN exit is already counted: the window starts after it. */
+	memcpy(v->bench.exits, v->exits, sizeof(v->exits));
+	if (v->stats.count && vmm_stats_read(v, v->bench.kvm))
+		v->stats.count = 0;
+	sbi_ret(run, SBI_SUCCESS, 0);
+}
+
+/* The KVM counters that the BENCH_END call itself moved: the exit into
+ * KVM (exits) and its forwarding to us (ecall_exit_stat, which counts only
+ * forwarded SBI calls: kvm_riscv_vcpu_sbi_forward). Taken out so the
+ * window holds the loop alone, as l1-guest-hyp's does. */
+static uint64_t end_call_share(const char *stat)
+{
+	return !strcmp(stat, "exits") || !strcmp(stat, "ecall_exit_stat");
+}
+
+static void bench_end(struct vmm *v, struct kvm_run *run)
+{
+	unsigned long *a = run->riscv_sbi.args;
+	uint64_t d[VEXIT_COUNT], total = 0, now[VMM_MAX_STATS];
+	char exits[256] = "", kvm[1024] = "";
+	size_t n = 0;
+
+	if (!v->bench.open || a[0] != v->bench.id) {
+		sbi_ret(run, SBI_ERR_INVALID_PARAM, 0);
+		return;
+	}
+	v->bench.open = false;
+	for (int k = 0; k < VEXIT_COUNT; k++)
+		d[k] = v->exits[k] - v->bench.exits[k];
+	d[VEXIT_SBI]--; /* this END call */
+	for (int k = 0; k < VEXIT_COUNT; k++) {
+		if (!d[k])
+			continue;
+		n += (size_t)snprintf(exits + n, sizeof(exits) - n,
+				      "%s%s:%" PRIu64, n ? "," : "",
+				      vmm_exit_kind_name(k), d[k]);
+		total += d[k];
+	}
+	n = 0;
+	if (v->stats.count && !vmm_stats_read(v, now)) {
+		for (unsigned i = 0; i < v->stats.count && n < sizeof(kvm);
+		     i++) {
+			uint64_t delta = now[i] - v->bench.kvm[i] -
+					 end_call_share(v->stats.desc[i].name);
+
+			if (delta)
+				n += (size_t)snprintf(
+					kvm + n, sizeof(kvm) - n,
+					"%s%s:%" PRIu64, n ? "," : "",
+					v->stats.desc[i].name, delta);
+		}
+	}
+	printf("RVNEST bench name=%s iters=%lu instret=%lu cycle=%lu "
+	       "time=%lu exits=%s exits_total=%" PRIu64 " kvm_stats=%s\n",
+	       bench_name(a[0]), a[1], a[2], a[3], a[4], exits, total,
+	       v->stats.count ? (kvm[0] ? kvm : "none") : "unavailable");
+	fflush(stdout);
+	sbi_ret(run, SBI_SUCCESS, 0);
+}
+
+static enum vmm_step rvnest(struct vmm *v, struct kvm_run *run)
+{
+	switch (run->riscv_sbi.function_id) {
+	case SBI_RVNEST_NOP:
+		sbi_ret(run, SBI_SUCCESS, 0);
+		break;
+	case SBI_RVNEST_BENCH_BEGIN:
+		bench_begin(v, run);
+		break;
+	case SBI_RVNEST_BENCH_END:
+		bench_end(v, run);
+		break;
+	default:
+		sbi_ret(run, SBI_ERR_NOT_SUPPORTED, 0);
+		break;
+	}
+	return STEP_CONTINUE;
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+struct sbi_ext_handler {
+	unsigned long eid;
+	const char *name;
+	enum vmm_step (*handle)(struct vmm *v, struct kvm_run *run);
+};
+
+static const struct sbi_ext_handler sbi_handlers[] = {
+	{SBI_EXT_LEGACY_CONSOLE_PUTCHAR, "legacy_putchar", legacy_putchar},
+	{SBI_EXT_LEGACY_CONSOLE_GETCHAR, "legacy_getchar", legacy_getchar},
+	{SBI_EXT_BASE, "base", base},
+	{SBI_EXT_DBCN, "dbcn", dbcn},
+	{SBI_EXT_RVNEST, "rvnest", rvnest},
+};
+
+enum vmm_step vmm_handle_sbi(struct vmm *v)
+{
+	struct kvm_run *run = v->run;
+
+	for (size_t i = 0; i < sizeof(sbi_handlers) / sizeof(sbi_handlers[0]);
+	     i++)
+		if (sbi_handlers[i].eid == run->riscv_sbi.extension_id)
+			return sbi_handlers[i].handle(v, run);
+	/* Forwarded but unknown here (another experimental or vendor
+	 * extension): the guest gets the architectural NOT_SUPPORTED, as from
+	 * any SBI implementation without it; the console says so. */
+	fprintf(stderr,
+		"vmm: SBI call eid=0x%lx fid=0x%lx not implemented: "
+		"returned NOT_SUPPORTED\n",
+		run->riscv_sbi.extension_id, run->riscv_sbi.function_id);
+	sbi_ret(run, SBI_ERR_NOT_SUPPORTED, 0);
+	return STEP_CONTINUE;
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * kvm-vmm: a small KVM-based VMM that runs one single-hart L2 guest (the
+ * rvnest micro-guest or a Linux Image) inside Linux/KVM as L1. See
+ * kvm-vmm/README.md for the exits it handles and what its counters mean.
+ */
+#ifndef KVM_VMM_H
+#define KVM_VMM_H
+
+#include <linux/kvm.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* <linux/const.h> (via kvm.h) and rvnest/encoding.h both define _UL and
+ * _ULL, with the same meaning but different spelling, and encoding.h does
+ * so unconditionally: let it. */
+#undef _UL
+#undef _ULL
+#include "testdev.h" /* the device model shared with l1-guest-hyp */
+
+/* Process exit status of the VMM (what kvm-init prints as RVNEST done). */
+enum vmm_status {
+	VMM_STATUS_OK = 0,	     /* guest shut down with reason "none" */
+	VMM_STATUS_GUEST_FAILED = 1, /* guest shut down with SYSFAIL/other */
+	VMM_STATUS_ERROR = 2,	     /* setup failed or an exit went wrong */
+	VMM_STATUS_USAGE = 3,	     /* bad command line */
+	VMM_STATUS_GUEST_RESET = 4,  /* guest asked for a reboot */
+};
+
+/* What one exit handler decided. */
+enum vmm_step {
+	STEP_CONTINUE,	   /* KVM_RUN again */
+	STEP_SHUTDOWN,	   /* guest powered off cleanly */
+	STEP_GUEST_FAILED, /* guest powered off reporting failure */
+	STEP_RESET,	   /* guest asked for a reset: not supported */
+	STEP_ERROR,	   /* the VMM reported an error line */
+};
+
+/* User-space exits, by kind: these are the `exits=` of RVNEST bench. */
+enum vmm_exit_kind {
+	VEXIT_SBI,	  /* KVM_EXIT_RISCV_SBI: a call KVM forwarded */
+	VEXIT_MMIO_LOAD,  /* KVM_EXIT_MMIO, is_write = 0 */
+	VEXIT_MMIO_STORE, /* KVM_EXIT_MMIO, is_write = 1 */
+	VEXIT_SYSTEM_EVENT,
+	VEXIT_INTR, /* KVM_RUN returned EINTR (a signal for the VMM) */
+	VEXIT_OTHER,
+	VEXIT_COUNT,
+};
+
+const char *vmm_exit_kind_name(enum vmm_exit_kind k);
+
+/* KVM's binary per-vCPU statistics (KVM_GET_STATS_FD). */
+#define VMM_MAX_STATS 64
+#define VMM_STAT_NAME 48
+struct vmm_stats {
+	int fd;		/* -1: not available */
+	unsigned count; /* counters kept (cumulative, one u64 each) */
+	uint64_t data_offset;
+	struct {
+		char name[VMM_STAT_NAME];
+		uint32_t offset; /* from data_offset, bytes */
+	} desc[VMM_MAX_STATS];
+};
+
+/* A benchmark window opened by BENCH_BEGIN and closed by BENCH_END. */
+struct vmm_bench {
+	bool open;
+	unsigned long id;
+	uint64_t exits[VEXIT_COUNT];
+	uint64_t kvm[VMM_MAX_STATS];
+};
+
+struct vmm {
+	int kvm_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	uint8_t *ram;
+	uint64_t ram_gpa, ram_size;
+	uint64_t timebase_hz;
+	struct l1_testdev dev;
+	bool irq_level; /* the level last given to KVM_INTERRUPT */
+	bool dbcn;	/* DBCN enabled, so KVM forwards it to us */
+	uint64_t exits[VEXIT_COUNT];
+	struct vmm_stats stats;
+	struct vmm_bench bench;
+};
+
+/* ---- errors ------------------------------------------------------------
+ * Every fatal problem is one protocol line (docs/protocol.md):
+ *   RVNEST error msg=<what> component=kvm-vmm <key=value ...>
+ * vmm_fail prints it and returns STEP_ERROR so handlers can `return` it. */
+enum vmm_step vmm_fail(const char *msg, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The name of an errno value (ENOENT, ...), or its number. */
+const char *vmm_errno_name(int err);
+
+/* ---- KVM access (kvm.c) ------------------------------------------------ */
+int vmm_get_reg(struct vmm *v, uint64_t id, uint64_t *val);
+int vmm_set_reg(struct vmm *v, uint64_t id, uint64_t val);
+/* Guest RAM: a host pointer for [gpa, gpa+len), NULL if not all RAM. */
+void *vmm_gpa(struct vmm *v, uint64_t gpa, uint64_t len);
+void vmm_stats_open(struct vmm *v);
+/* Current values of the kept counters into out[stats.count]. */
+int vmm_stats_read(struct vmm *v, uint64_t *out);
+
+/* ---- the guest's platform ---------------------------------------------- */
+struct vmm_isa {
+	unsigned long letters; /* KVM config isa: bit n = letter 'a' + n */
+	char isa[512];	       /* riscv,isa: rv64imac_zicsr_... */
+	char exts[512];	       /* riscv,isa-extensions: NUL-separated */
+	size_t exts_len;
+	const char *mmu; /* riscv,sv39 / sv48 / sv57, NULL = bare only */
+};
+int vmm_read_isa(struct vmm *v, struct vmm_isa *isa);
+
+struct vmm_boot {
+	const char *image_path, *initrd_path, *bootargs;
+	bool linux_image;
+	uint64_t entry, dtb_gpa, initrd_gpa, initrd_size;
+	uint64_t image_gpa, image_size;
+};
+/* Loads image and initrd into RAM and chooses where the DTB goes. */
+int vmm_load(struct vmm *v, struct vmm_boot *b);
+/* Generates the device tree and writes it at b->dtb_gpa. */
+int vmm_build_dt(struct vmm *v, const struct vmm_boot *b,
+		 const struct vmm_isa *isa);
+/* Most bytes the generated tree may take (its slot in guest RAM). */
+#define VMM_DTB_MAX 0x10000
+
+/* ---- exits --------------------------------------------------------------- */
+enum vmm_step vmm_handle_sbi(struct vmm *v);
+enum vmm_step vmm_handle_mmio(struct vmm *v);
+/* Host-side console output of the guest (and the VMM's own lines). */
+void vmm_console_write(const void *buf, size_t len);
+/* A pending byte of console input, or -1. */
+int vmm_console_getc(void);
+
+#endif /* KVM_VMM_H */
