@@ -404,3 +404,13 @@ def test_host_without_h(smoke):
     res = testing.run(smoke.with_overrides(cpu="rv64,h=false", timeout=30))
     line = failed_with(res, "no_H_extension")
     assert "-cpu rv64,h=true" in line
+
+
+def test_linux_on_rva23_cpu(linux):
+    """QEMU's rva23s64 CPU (H, V, Smstateen, Svpbmt, Sscofpmf): L0 opens
+    senvcfg to L1 through hstateen0 and hides what it does not virtualise,
+    so the same Linux still reaches /init."""
+    res = testing.run_ok(linux.with_overrides(cpu="rva23s64"), cache_key=(LINUX, "rva23"))
+    isa = [l for l in res.console.splitlines() if re.match(r"^isa\s*:", l)]
+    assert isa and all("sscofpmf" not in l and "smstateen" not in l for l in isa), isa
+    assert res.protocol.done["status"] == 0

@@ -34,6 +34,7 @@ enum l0_isa_feature {
 	L0_ISA_F,
 	L0_ISA_D,
 	L0_ISA_V,
+	L0_ISA_SMSTATEEN,
 	L0_ISA_FEATURE_COUNT,
 };
 

@@ -119,6 +119,12 @@ void l0_vcpu_hw_init(struct l0_vcpu *v)
 	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
 	csr_write(CSR_HTIMEDELTA, 0);
 	csr_write(CSR_HENVCFG, g->henvcfg);
+	/* With Smstateen, hstateen0 gates VS-mode's senvcfg: Linux writes
+	 * it whenever it sees Zicbom/Zicboz (measured with QEMU's rva23s64:
+	 * an illegal-instruction oops without this). sstateen0 itself stays
+	 * closed: L1 is not told about Ssstateen. */
+	if (g->host->isa[L0_ISA_SMSTATEEN])
+		csr_write(CSR_HSTATEEN0, STATEEN0_ENVCFG);
 	/* No L1 timer until L1 sets one. Written whenever the host has
 	 * Sstc, even when L1 does not get it: its reset value is
 	 * unspecified, and QEMU raises VSTIP from vstimecmp (0 at reset)

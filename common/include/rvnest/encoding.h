@@ -201,4 +201,9 @@
 #define HTINST_PSEUDO_WRITE32 0x00002020
 #define HTINST_PSEUDO_WRITE64 0x00003020
 
+/* ---- hstateen0 (Smstateen: "State Enable Extension"): a VS-mode access
+ * to state whose bit is 0 raises a virtual-instruction exception. */
+#define STATEEN0_ENVCFG BIT(62) /* senvcfg */
+#define STATEEN0_SE0 BIT(63)	/* sstateen0 */
+
 #endif /* RVNEST_ENCODING_H */
