@@ -406,11 +406,14 @@ def test_host_without_h(smoke):
     assert "-cpu rv64,h=true" in line
 
 
-def test_linux_on_rva23_cpu(linux):
-    """QEMU's rva23s64 CPU (H, V, Smstateen, Svpbmt, Sscofpmf): L0 opens
-    senvcfg to L1 through hstateen0 and hides what it does not virtualise,
-    so the same Linux still reaches /init."""
-    res = testing.run_ok(linux.with_overrides(cpu="rva23s64"), cache_key=(LINUX, "rva23"))
+@pytest.mark.parametrize("cpu", ["rva23s64", "max"])
+def test_linux_on_richer_cpus(linux, cpu):
+    """QEMU's rva23s64 and max CPUs (H, V, Smstateen, Svpbmt, Sscofpmf,
+    Zk...): L0 opens senvcfg to L1 through hstateen0 and hides what it
+    does not virtualise (the seed CSR, including through the "zk"
+    bundle), so the same Linux still reaches /init."""
+    res = testing.run_ok(linux.with_overrides(cpu=cpu), cache_key=(LINUX, cpu))
     isa = [l for l in res.console.splitlines() if re.match(r"^isa\s*:", l)]
-    assert isa and all("sscofpmf" not in l and "smstateen" not in l for l in isa), isa
+    hidden = ("sscofpmf", "smstateen", "zkr", "sdtrig")
+    assert isa and all(h not in l for l in isa for h in hidden), isa
     assert res.protocol.done["status"] == 0
