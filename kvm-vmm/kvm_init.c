@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * /init of L1 (Linux/KVM) in the KVM configurations: mounts the pseudo
- * file systems, runs the VMM on the L2 guest named by `rvnest.l2=` on the
- * kernel command line (default: micro), reports the VMM's exit status as
- * `RVNEST done status=<n>` and powers off.
+ * file systems, runs the VMM, reports the VMM's exit status as
+ * `RVNEST done status=<n>` and powers off. The kernel command line says
+ * what the VMM runs:
+ *   rvnest.l2=micro|linux      one of the guests in this initramfs
+ *                              (default micro)
+ *   rvnest.vmm="ARG;ARG;..."   the VMM's arguments themselves, ';'
+ *                              separated (overrides rvnest.l2), e.g. an L2
+ *                              of your own in your own initramfs
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +26,10 @@
 
 #define CMDLINE "/proc/cmdline"
 #define L2_PARAM "rvnest.l2="
+#define VMM_PARAM "rvnest.vmm="
+#define VMM_ARG_SEP ";"
+#define VMM_PATH "/vmm"
+#define VMM_MAX_ARGS 32
 #define L2_DEFAULT "micro"
 /* Status for a failure of /init itself (no VMM ran). */
 #define INIT_FAILED 100
@@ -44,9 +53,9 @@ struct l2 {
 };
 
 static const struct l2 l2s[] = {
-	{"micro", {"/vmm", "/guests/micro.bin", NULL}},
+	{"micro", {VMM_PATH, "/guests/micro.bin", NULL}},
 	{"linux",
-	 {"/vmm", "--mem", "128M", "--initrd", "/guests/l2-initramfs.cpio.gz",
+	 {VMM_PATH, "--mem", "128M", "--initrd", "/guests/l2-initramfs.cpio.gz",
 	  "--bootargs", "console=hvc0 earlycon=sbi", "/guests/Image", NULL}},
 };
 
@@ -65,29 +74,83 @@ static void __attribute__((noreturn)) finish(int status)
 		pause();
 }
 
-/* The value of rvnest.l2= in /proc/cmdline (the last one wins). */
-static int l2_name(char *out, size_t size)
+/* The next parameter of a kernel command line, split as the kernel's
+ * next_arg() does: at spaces outside double quotes, quotes removed. */
+static char *next_param(char **cursor)
 {
-	char line[4096], *p, *tok;
+	char *p = *cursor, *start, *out;
+	int quoted = 0;
+
+	while (*p == ' ' || *p == '\n')
+		p++;
+	if (!*p)
+		return NULL;
+	start = out = p;
+	for (; *p && (quoted || (*p != ' ' && *p != '\n')); p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else
+			*out++ = *p;
+	}
+	if (*p)
+		p++;
+	*out = 0;
+	*cursor = p;
+	return start;
+}
+
+struct l2_choice {
+	char name[64];	     /* rvnest.l2= */
+	char vmm_args[2048]; /* rvnest.vmm=, "" when absent */
+};
+
+/* The last rvnest.l2= and rvnest.vmm= in /proc/cmdline win. */
+static int read_choice(struct l2_choice *c)
+{
+	static char line[4096];
+	char *cursor = line, *tok;
 	FILE *f = fopen(CMDLINE, "r");
 
-	snprintf(out, size, "%s", L2_DEFAULT);
+	snprintf(c->name, sizeof(c->name), "%s", L2_DEFAULT);
+	c->vmm_args[0] = 0;
 	if (!f)
 		return -1;
-	p = fgets(line, sizeof(line), f);
+	tok = fgets(line, sizeof(line), f);
 	fclose(f);
-	if (!p)
+	if (!tok)
 		return -1;
-	for (tok = strtok(line, " \n"); tok; tok = strtok(NULL, " \n"))
+	while ((tok = next_param(&cursor))) {
 		if (!strncmp(tok, L2_PARAM, strlen(L2_PARAM)))
-			snprintf(out, size, "%s", tok + strlen(L2_PARAM));
+			snprintf(c->name, sizeof(c->name), "%s",
+				 tok + strlen(L2_PARAM));
+		else if (!strncmp(tok, VMM_PARAM, strlen(VMM_PARAM)))
+			snprintf(c->vmm_args, sizeof(c->vmm_args), "%s",
+				 tok + strlen(VMM_PARAM));
+	}
+	return 0;
+}
+
+/* argv for rvnest.vmm=: /vmm then the ';'-separated arguments. */
+static int custom_argv(char *args, char **argv)
+{
+	int n = 0;
+
+	argv[n++] = (char *)VMM_PATH;
+	for (char *a = strtok(args, VMM_ARG_SEP); a;
+	     a = strtok(NULL, VMM_ARG_SEP)) {
+		if (n == VMM_MAX_ARGS - 1)
+			return -1;
+		argv[n++] = a;
+	}
+	argv[n] = NULL;
 	return 0;
 }
 
 int main(void)
 {
-	char name[64];
-	const struct l2 *g = NULL;
+	static struct l2_choice c;
+	char *custom[VMM_MAX_ARGS];
+	char *const *argv = NULL;
 	pid_t pid;
 	int ws;
 
@@ -106,29 +169,42 @@ int main(void)
 		}
 	}
 	printf("RVNEST boot component=kvm-init version=%s\n", RVNEST_VERSION);
-	if (l2_name(name, sizeof(name))) {
+	if (read_choice(&c)) {
 		printf("RVNEST error msg=cannot_read component=kvm-init "
 		       "what=%s errno=%d\n",
 		       CMDLINE, errno);
 		finish(INIT_FAILED);
 	}
-	for (size_t i = 0; i < sizeof(l2s) / sizeof(l2s[0]); i++)
-		if (!strcmp(l2s[i].name, name))
-			g = &l2s[i];
-	if (!g) {
-		printf("RVNEST error msg=unknown_l2 component=kvm-init l2=%s "
-		       "known=micro,linux\n",
-		       name);
-		finish(INIT_FAILED);
+	if (c.vmm_args[0]) {
+		if (custom_argv(c.vmm_args, custom)) {
+			printf("RVNEST error msg=too_many_vmm_args "
+			       "component=kvm-init max=%d\n",
+			       VMM_MAX_ARGS - 2);
+			finish(INIT_FAILED);
+		}
+		argv = custom;
+		printf("kvm-init: running %s with the arguments of "
+		       "rvnest.vmm=\n",
+		       VMM_PATH);
+	} else {
+		for (size_t i = 0; i < sizeof(l2s) / sizeof(l2s[0]); i++)
+			if (!strcmp(l2s[i].name, c.name))
+				argv = (char *const *)l2s[i].argv;
+		if (!argv) {
+			printf("RVNEST error msg=unknown_l2 component=kvm-init "
+			       "l2=%s known=micro,linux\n",
+			       c.name);
+			finish(INIT_FAILED);
+		}
+		printf("kvm-init: running L2 '%s' with %s\n", c.name, argv[0]);
 	}
-	printf("kvm-init: running L2 '%s' with %s\n", g->name, g->argv[0]);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		execv(g->argv[0], (char *const *)g->argv);
+		execv(argv[0], argv);
 		printf("RVNEST error msg=cannot_exec component=kvm-init "
 		       "what=%s errno=%d\n",
-		       g->argv[0], errno);
+		       argv[0], errno);
 		fflush(stdout);
 		_exit(INIT_FAILED);
 	}

@@ -295,16 +295,6 @@ static enum vmm_step system_event(struct vmm *v)
 	}
 }
 
-static enum vmm_step sbi_exit(struct vmm *v)
-{
-	return vmm_handle_sbi(v);
-}
-
-static enum vmm_step mmio_exit(struct vmm *v)
-{
-	return vmm_handle_mmio(v);
-}
-
 static enum vmm_step csr_exit(struct vmm *v)
 {
 	/* KVM forwards CSRs it does not emulate (e.g. seed); none is ours. */
@@ -322,8 +312,8 @@ struct exit_handler {
 };
 
 static const struct exit_handler exit_handlers[] = {
-	{KVM_EXIT_RISCV_SBI, "riscv_sbi", sbi_exit},
-	{KVM_EXIT_MMIO, "mmio", mmio_exit},
+	{KVM_EXIT_RISCV_SBI, "riscv_sbi", vmm_handle_sbi},
+	{KVM_EXIT_MMIO, "mmio", vmm_handle_mmio},
 	{KVM_EXIT_SYSTEM_EVENT, "system_event", system_event},
 	{KVM_EXIT_RISCV_CSR, "riscv_csr", csr_exit},
 };

@@ -1,0 +1,228 @@
+"""Linux KVM as L1 with kvm-vmm starting L2 guests (issue 6).
+
+kvm-qemu: OpenSBI -> Linux/KVM on QEMU's H extension -> kvm-vmm -> the
+micro-guests. They must finish with the results l1-guest-hyp gets (every
+benchmark, the same iteration counts), and the user-space exits kvm-vmm
+counts must equal the operations that KVM forwards (EXPECTED_USER_EXITS).
+kvm-qemu-linux: the same L1 boots a Linux L2 to its marker.
+kvm-l0, kvm-l0-linux: the same on L0; skipped until L0 emulates the H
+extension (its boot line says nested=1).
+
+When something goes wrong the failure names the exit: kvm-vmm prints the KVM
+exit reason, the SBI EID/FID, or the MMIO address, width and direction in
+its RVNEST error line, which the harness quotes."""
+
+import re
+
+import pytest
+
+from harness import protocol, testing
+from harness.runner import Outcome
+# One capability check and one skip reason for every nested test.
+from harness.test_hprobe import CAPABILITY_TIMEOUT, NOT_NESTED, l0_emulates_h
+
+MICRO = "kvm-qemu"
+LINUX = "kvm-qemu-linux"
+MICRO_L0 = "kvm-l0"
+LINUX_L0 = "kvm-l0-linux"
+SINGLE = "single"  # l1-guest-hyp hosting the same micro-guest binary
+LINUX_MARKER = "RVNEST l2-linux marker=reached"
+
+# User-space exits kvm-vmm sees per iteration (kvm-vmm/README.md). KVM
+# handles in the kernel what it does not forward: SBI IPI and TIME, G-stage
+# faults on RAM, WFI, and the guest's cycle/instret reads, so those
+# benchmarks have no user-space exits.
+EXPECTED_USER_EXITS = {
+    # rvnest NOP: experimental range, forwarded (KVM_EXIT_RISCV_SBI)
+    "hypercall": {"sbi": 1},
+    # the SCRATCH load and the store of +1, each a KVM_EXIT_MMIO
+    "mmio": {"mmio_load": 1, "mmio_store": 1},
+    "ipi": {},
+    # the IRQ_RAISE store and the IRQ_ACK store in L2's handler; the
+    # interrupt itself goes in through KVM_INTERRUPT, not an exit
+    "virq": {"mmio_store": 2},
+    "gstage_fault": {},
+    "timer": {},
+    "compute": {},
+}
+BENCHMARKS = sorted(EXPECTED_USER_EXITS)
+
+# KVM's own counters per iteration, at least (they also count exits the
+# loop did not cause, e.g. L1's timer interrupts while L2 runs).
+# ecall_exit_stat counts the SBI calls KVM forwarded to user space
+# (kvm_riscv_vcpu_sbi_forward), mmio_exit_user the MMIO exits, exits every
+# guest exit into L1's KVM.
+KVM_STATS_AT_LEAST = {
+    "hypercall": {"ecall_exit_stat": 1, "exits": 1},
+    "mmio": {"mmio_exit_user": 2, "exits": 2},
+    "ipi": {"exits": 1},  # the SBI IPI ecall, handled in KVM
+    "virq": {"mmio_exit_user": 2, "exits": 2},
+    # one G-stage fault per fresh 4 KiB page: the L1 kernel has no THP
+    # (tinyconfig), so KVM maps each page separately
+    "gstage_fault": {"exits": 1},
+    "timer": {"wfi_exit_stat": 1, "exits": 1},
+}
+
+
+def micro_run(name=MICRO, n=1):
+    cfg = testing.load_or_skip(name)
+    return testing.run_ok(cfg, icount=True, cache_key=(name, "kvm-icount", n))
+
+
+def kvm_stats(b):
+    """The kvm_stats= list of a bench line as a dict."""
+    v = b.get("kvm_stats")
+    assert v is not None and v != "unavailable", f"no KVM statistics: {b.line}"
+    return protocol.parse_counts(v)
+
+
+def test_micro_every_benchmark_completed():
+    res = micro_run()
+    p = res.protocol
+    comps = [b["component"] for b in p.boots]
+    assert comps == ["kvm-init", "kvm-vmm", "l2-micro"], comps
+    assert sorted(p.benches) == BENCHMARKS
+    assert p.done["status"] == 0
+    assert "vmm: guest shut down (reason none)" in res.console
+    for b in p.benches.values():
+        assert b["iters"] > 0 and b["time"] > 0, b.line
+
+
+def test_micro_same_iterations_as_l1_guest_hyp():
+    """The same micro.bin under l1-guest-hyp (single) and under KVM."""
+    kvm = micro_run().protocol.benches
+    cfg = testing.load_or_skip(SINGLE)
+    # the cache key test_l1_benchmarks uses, so the run is shared
+    single = testing.run_ok(cfg, icount=True, cache_key=(SINGLE, "l1-icount", 1))
+    ref = single.protocol.benches
+    assert sorted(kvm) == sorted(ref)
+    for name, b in kvm.items():
+        assert b["iters"] == ref[name]["iters"], (b.line, ref[name].line)
+
+
+def test_micro_user_exits_equal_operations():
+    benches = micro_run().protocol.benches
+    wrong = []
+    for name, per_iter in EXPECTED_USER_EXITS.items():
+        b = benches[name]
+        want = {k: n * b["iters"] for k, n in per_iter.items()}
+        if b["exits"] != want or b["exits_total"] != sum(want.values()):
+            wrong.append(f"{name}: got exits={b['exits']} total={b['exits_total']}, "
+                         f"expected {want} for iters={b['iters']} ({b.line})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_micro_kvm_counters_cover_operations():
+    benches = micro_run().protocol.benches
+    wrong = []
+    for name, per_iter in KVM_STATS_AT_LEAST.items():
+        b = benches[name]
+        got = kvm_stats(b)
+        for stat, n in per_iter.items():
+            if got.get(stat, 0) < n * b["iters"]:
+                wrong.append(f"{name}: KVM {stat}={got.get(stat, 0)}, expected at least "
+                             f"{n * b['iters']} ({b.line})")
+        # every user-space exit is also a guest exit into KVM
+        if got.get("exits", 0) < b["exits_total"]:
+            wrong.append(f"{name}: KVM exits={got.get('exits', 0)} < user-space "
+                         f"exits {b['exits_total']} ({b.line})")
+    # forwarded SBI calls are exactly the hypercalls: nothing else in the
+    # window reaches user space as SBI
+    h = benches["hypercall"]
+    if kvm_stats(h).get("ecall_exit_stat") != h["iters"]:
+        wrong.append(f"hypercall: ecall_exit_stat != iters ({h.line})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_micro_two_icount_runs_identical():
+    """What the benchmark runner requires of a matrix configuration."""
+    a = micro_run(n=1).protocol.benches
+    b = micro_run(n=2).protocol.benches
+    for name, ra in a.items():
+        rb = b[name]
+        for k in ("iters", "instret", "cycle", "exits", "exits_total"):
+            assert ra[k] == rb[k], f"{name} {k}: {ra[k]} vs {rb[k]}"
+
+
+def test_linux_l2_boots_to_marker():
+    cfg = testing.load_or_skip(LINUX)
+    res = testing.run_ok(cfg, cache_key=(LINUX,))
+    p = res.protocol
+    comps = [b["component"] for b in p.boots]
+    assert comps == ["kvm-init", "kvm-vmm", "l2-linux-init"], comps
+    vmm = p.boots[1]
+    assert vmm["image"] == "linux", vmm.line
+    assert LINUX_MARKER in res.console.splitlines()
+    assert p.done["status"] == 0
+    print(f"{LINUX}: OpenSBI -> Linux/KVM -> Linux L2 marker -> power-off in "
+          f"{res.duration:.1f}s wall time (log {res.log_path})")
+
+
+# An L2 Linux whose early console is a UART where the L2 platform has none
+# (0x10000000) or the test device, which allows only 4- and 8-byte access:
+# its first 1-byte access must stop the run with the exit named.
+@pytest.mark.parametrize("uart,msg", [
+    ("0x10000000", "mmio_outside_any_device"),
+    ("0x10080000", "testdev_bad_access_width"),
+])
+def test_bad_mmio_names_the_exit(uart, msg):
+    vmm_args = ("--mem;128M;--bootargs;"
+                f"earlycon=uart8250,mmio,{uart} console=hvc0;/guests/Image")
+    cfg = testing.load_or_skip(
+        MICRO, bootargs=f'console=ttyS0 earlycon panic=-1 rvnest.vmm="{vmm_args}"')
+    res = testing.run(cfg)
+    assert res.outcome is Outcome.GUEST_ERROR, res.error
+    base = int(uart, 16)
+    m = re.search(rf"RVNEST error msg={msg} component=kvm-vmm gpa=(0x[0-9a-f]+) "
+                  r"width=1 dir=(load|store) pc=0x[0-9a-f]+", res.error)
+    assert m, res.error
+    assert base <= int(m.group(1), 16) < base + 8, res.error
+    assert res.protocol.done["status"] == 2  # VMM_STATUS_ERROR
+
+
+def test_unknown_l2_is_one_error_line():
+    cfg = testing.load_or_skip(MICRO, bootargs="console=ttyS0 earlycon panic=-1 rvnest.l2=nope")
+    res = testing.run(cfg)
+    assert res.outcome is Outcome.GUEST_ERROR, res.error
+    assert "RVNEST error msg=unknown_l2 component=kvm-init l2=nope" in res.error
+
+
+def test_without_h_extension():
+    """No H: KVM registers no /dev/kvm, and the VMM says why."""
+    cfg = testing.load_or_skip(MICRO).with_overrides(cpu="rv64,h=false")
+    res = testing.run(cfg)
+    assert res.outcome is Outcome.NO_H_EXTENSION, res.error
+    assert "msg=no_H_extension component=kvm-vmm what=/dev/kvm" in res.error
+
+
+# ---- nested: the same on L0 ------------------------------------------------
+
+def nested_run(name):
+    """The configuration's run on L0, or a skip while L0 cannot nest."""
+    cfg = testing.load_or_skip(name)
+    res = testing.run(cfg, icount=True, timeout=CAPABILITY_TIMEOUT)
+    if res.protocol is None or not l0_emulates_h(res):
+        pytest.skip(NOT_NESTED)
+    if not res.ok and res.timed_out:
+        res = testing.run(cfg, icount=True, cache_key=(name, "nested"))
+    if not res.ok:
+        pytest.fail(f"{res.error} (log: {res.log_path})", pytrace=False)
+    return res
+
+
+def test_nested_micro_same_results():
+    res = nested_run(MICRO_L0)
+    ref = micro_run().protocol.benches
+    got = res.protocol.benches
+    assert sorted(got) == BENCHMARKS
+    for name, b in got.items():
+        # L0 must be invisible to KVM: the same iterations and user exits
+        for k in ("iters", "exits", "exits_total"):
+            assert b[k] == ref[name][k], f"{name} {k}: {b[k]} on L0, {ref[name][k]} on QEMU"
+    assert res.protocol.l0stats is not None, "no RVNEST l0stats line from L0"
+
+
+def test_nested_linux_l2_boots_to_marker():
+    res = nested_run(LINUX_L0)
+    assert LINUX_MARKER in res.console.splitlines()
+    assert res.protocol.done["status"] == 0
