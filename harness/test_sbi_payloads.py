@@ -153,6 +153,19 @@ def test_sbi_opensbi_two_harts():
     check_passes(boot("sbi-opensbi-smp2"), SBI_REQUIRED + SBI_SECONDARY_REQUIRED)
 
 
+def test_sbi_l0_two_vcpus_answers_as_opensbi():
+    """The same second-hart checks against L0's two vCPUs: they pass and
+    equal OpenSBI's two-hart run."""
+    ref = boot("sbi-opensbi-smp2")
+    res = boot("sbi-l0-smp2")
+    check_passes(res, SBI_REQUIRED + SBI_SECONDARY_REQUIRED)
+    diff = differences(probes(ref), probes(res), has_h(ref) != has_h(res))
+    assert not diff, (
+        f"L0's SBI with two vCPUs differs from OpenSBI's ({ref.log_path} vs "
+        f"{res.log_path}):\n  " + "\n  ".join(diff)
+    )
+
+
 def test_sbi_l0_passes():
     res = boot("sbi-l0")
     check_passes(res, SBI_REQUIRED)
