@@ -34,7 +34,7 @@ SBI_REQUIRED = (
 )
 ISOLATION_REQUIRED = tuple(
     f"iso.{where}.{kind}"
-    for where in ("ram_end", "ram_end_plus_1m", "far")
+    for where in ("ram_end", "ram_end_plus_1m", "far", "mmode_device")
     for kind in ("load", "store", "fetch")
 ) + ("iso.inside.load", "iso.inside.store")
 

@@ -22,6 +22,11 @@
 
 const char payload_name[] = "isolation";
 
+/* QEMU virt's CLINT (hw/riscv/virt.c, virt_memmap[VIRT_CLINT]): M-mode's
+ * timer and software-interrupt device. OpenSBI's PMP gives S-mode no
+ * access to it, and L0 gives L1 no mapping of it. */
+#define QEMU_VIRT_CLINT_BASE 0x2000000UL
+
 /* A word inside RAM for the control accesses. */
 static volatile uint64_t inside_word = 0x1122334455667788ULL;
 
@@ -115,5 +120,8 @@ unsigned payload_run(const struct payload_info *info)
 				     end + beyond[i].offset);
 	for (int k = ACCESS_LOAD; k <= ACCESS_FETCH; k++)
 		expect_fault("far", (enum access_kind)k, far);
+	for (int k = ACCESS_LOAD; k <= ACCESS_FETCH; k++)
+		expect_fault("mmode_device", (enum access_kind)k,
+			     QEMU_VIRT_CLINT_BASE);
 	return probe_failures();
 }
