@@ -62,9 +62,14 @@ static int dt_cpus(void *fdt, const struct vmm *v, const struct vmm_isa *isa)
 	if (!err)
 		err = fdt_property(fdt, "riscv,isa-extensions", isa->exts,
 				   (int)isa->exts_len);
-	if (isa->mmu)
-		if (!err)
-			err = fdt_property_string(fdt, "mmu-type", isa->mmu);
+	if (isa->mmu && !err)
+		err = fdt_property_string(fdt, "mmu-type", isa->mmu);
+	if (isa->cbom_block && !err)
+		err = fdt_property_u32(fdt, "riscv,cbom-block-size",
+				       (uint32_t)isa->cbom_block);
+	if (isa->cboz_block && !err)
+		err = fdt_property_u32(fdt, "riscv,cboz-block-size",
+				       (uint32_t)isa->cboz_block);
 	if (!err)
 		err = fdt_begin_node(fdt, "interrupt-controller");
 	if (!err)
@@ -90,9 +95,8 @@ static int dt_chosen(void *fdt, const struct vmm_boot *b)
 
 	if (!err)
 		err = fdt_begin_node(fdt, "chosen");
-	if (b->bootargs)
-		if (!err)
-			err = fdt_property_string(fdt, "bootargs", b->bootargs);
+	if (b->bootargs && !err)
+		err = fdt_property_string(fdt, "bootargs", b->bootargs);
 	if (b->initrd_size) {
 		if (!err)
 			err = fdt_property_u64(fdt, "linux,initrd-start",

@@ -231,6 +231,32 @@ static const struct {
 	{ATP_MODE_SV57, "riscv,sv57"},
 };
 
+/* The block size of a cache-block extension KVM offers, from its config
+ * register (0 when the extension is off). */
+static int cbo_block(struct vmm *v, unsigned ext, uint64_t config_reg,
+		     const char *name, uint64_t *size)
+{
+	uint64_t on = 0;
+	int err;
+
+	*size = 0;
+	err = vmm_get_reg(
+		v,
+		ONE_REG_ULONG(KVM_REG_RISCV_ISA_EXT | KVM_REG_RISCV_ISA_SINGLE,
+			      ext),
+		&on);
+	if (err == -ENOENT || (!err && !on))
+		return 0;
+	if (!err)
+		err = vmm_get_reg(
+			v, ONE_REG_ULONG(KVM_REG_RISCV_CONFIG, config_reg),
+			size);
+	if (err)
+		vmm_fail("kvm_get_one_reg_failed", "reg=config.%s errno=%s",
+			 name, vmm_errno_name(-err));
+	return err;
+}
+
 int vmm_read_isa(struct vmm *v, struct vmm_isa *isa)
 {
 	uint64_t val;
@@ -300,5 +326,12 @@ int vmm_read_isa(struct vmm *v, struct vmm_isa *isa)
 	for (size_t i = 0; i < sizeof(mmu_types) / sizeof(mmu_types[0]); i++)
 		if (mmu_types[i].mode == val)
 			isa->mmu = mmu_types[i].name;
+	if (cbo_block(v, KVM_RISCV_ISA_EXT_ZICBOM,
+		      KVM_REG_RISCV_CONFIG_REG(zicbom_block_size),
+		      "zicbom_block_size", &isa->cbom_block) ||
+	    cbo_block(v, KVM_RISCV_ISA_EXT_ZICBOZ,
+		      KVM_REG_RISCV_CONFIG_REG(zicboz_block_size),
+		      "zicboz_block_size", &isa->cboz_block))
+		return -1;
 	return 0;
 }

@@ -111,6 +111,9 @@ struct vmm_isa {
 	char exts[512];	       /* riscv,isa-extensions: NUL-separated */
 	size_t exts_len;
 	const char *mmu; /* riscv,sv39 / sv48 / sv57, NULL = bare only */
+	/* riscv,cbom/cboz-block-size, when Zicbom/Zicboz is offered (Linux
+	 * turns the extension off without it) */
+	uint64_t cbom_block, cboz_block;
 };
 int vmm_read_isa(struct vmm *v, struct vmm_isa *isa);
 
