@@ -105,7 +105,11 @@ enum sbi_nested_bench_phase {
 /*
  * Services L0 provides. `ctx` is sbi_nested.ctx, passed through untouched.
  * Hart IDs are L1's (virtual) hart IDs, 0 .. config.nharts-1; the
- * dispatcher has already checked them against nharts.
+ * dispatcher has already checked them against nharts. A service left NULL
+ * makes the extensions that need it probe as 0 and answer
+ * SBI_ERR_NOT_SUPPORTED. What concerns only the caller and happens after
+ * its registers are written (hart stop, hart suspend, system reset) is not
+ * a service but an action in struct sbi_nested_result.
  */
 struct sbi_nested_ops {
 	/* Is [gpa, gpa+len) entirely L1 memory that allows `access`?
