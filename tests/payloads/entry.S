@@ -5,6 +5,7 @@
  * = 0 (SBI spec HSM "Hart Start Register State"); L0 starts L1 the same way.
  */
 #include <rvnest/encoding.h>
+#include <rvnest/sbi.h>
 
 #define REGBYTES 8
 /* struct payload_frame: x0..x31, then sepc, scause, stval (payload.h) */
@@ -68,6 +69,79 @@ payload_secondary_entry:
 	call	payload_secondary
 6:	wfi
 	j	6b
+
+/*
+ * long payload_suspend_nonret(struct payload_resume_ctx *ctx): HSM default
+ * non-retentive suspend with resume_addr = payload_resume_entry and
+ * opaque = ctx. A non-retentive suspend keeps no register or CSR (SBI spec
+ * HSM "Hart suspend"), so the callee-saved state and the trap vector are
+ * kept in ctx and restored at resume, which then returns PAYLOAD_RESUMED
+ * from this call. If the SBI returns instead, its error is the result.
+ */
+#define CTX_REG(n) ((n) * REGBYTES)	/* ra, sp, gp, tp, s0..s11 */
+#define CTX_A0 (16 * REGBYTES)
+#define CTX_A1 (17 * REGBYTES)
+#define CTX_SATP (18 * REGBYTES)
+#define CTX_SSTATUS (19 * REGBYTES)
+#define PAYLOAD_RESUMED 1
+
+	.balign 4
+	.globl payload_suspend_nonret
+payload_suspend_nonret:
+	sd	ra, CTX_REG(0)(a0)
+	sd	sp, CTX_REG(1)(a0)
+	sd	gp, CTX_REG(2)(a0)
+	sd	tp, CTX_REG(3)(a0)
+	sd	s0, CTX_REG(4)(a0)
+	sd	s1, CTX_REG(5)(a0)
+	sd	s2, CTX_REG(6)(a0)
+	sd	s3, CTX_REG(7)(a0)
+	sd	s4, CTX_REG(8)(a0)
+	sd	s5, CTX_REG(9)(a0)
+	sd	s6, CTX_REG(10)(a0)
+	sd	s7, CTX_REG(11)(a0)
+	sd	s8, CTX_REG(12)(a0)
+	sd	s9, CTX_REG(13)(a0)
+	sd	s10, CTX_REG(14)(a0)
+	sd	s11, CTX_REG(15)(a0)
+	mv	a2, a0				/* opaque */
+	la	a1, payload_resume_entry	/* resume_addr */
+	li	a0, SBI_HSM_SUSPEND_NON_RET_DEFAULT
+	li	a6, SBI_HSM_HART_SUSPEND
+	li	a7, SBI_EXT_HSM
+	ecall
+	ret					/* the call failed: a0 */
+
+	.balign 4
+payload_resume_entry:
+	/* a0 = hart ID, a1 = opaque (the ctx); record them and the state
+	 * the hart resumed in before anything changes it */
+	sd	a0, CTX_A0(a1)
+	sd	a1, CTX_A1(a1)
+	csrr	t0, CSR_SATP
+	sd	t0, CTX_SATP(a1)
+	csrr	t0, CSR_SSTATUS
+	sd	t0, CTX_SSTATUS(a1)
+	la	t0, payload_trap_vector
+	csrw	CSR_STVEC, t0
+	ld	ra, CTX_REG(0)(a1)
+	ld	sp, CTX_REG(1)(a1)
+	ld	gp, CTX_REG(2)(a1)
+	ld	tp, CTX_REG(3)(a1)
+	ld	s0, CTX_REG(4)(a1)
+	ld	s1, CTX_REG(5)(a1)
+	ld	s2, CTX_REG(6)(a1)
+	ld	s3, CTX_REG(7)(a1)
+	ld	s4, CTX_REG(8)(a1)
+	ld	s5, CTX_REG(9)(a1)
+	ld	s6, CTX_REG(10)(a1)
+	ld	s7, CTX_REG(11)(a1)
+	ld	s8, CTX_REG(12)(a1)
+	ld	s9, CTX_REG(13)(a1)
+	ld	s10, CTX_REG(14)(a1)
+	ld	s11, CTX_REG(15)(a1)
+	li	a0, PAYLOAD_RESUMED
+	ret
 
 	.text
 	.balign 4

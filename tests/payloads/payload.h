@@ -46,6 +46,20 @@ unsigned payload_run(const struct payload_info *info);
 extern char payload_secondary_entry[];
 void payload_secondary(unsigned long a0, unsigned long a1);
 
+/* HSM default non-retentive suspend that comes back (entry.S): the
+ * callee-saved registers live here across it, and the resume entry records
+ * what the hart resumed with. Layout fixed by entry.S's CTX_* offsets. */
+struct payload_resume_ctx {
+	unsigned long regs[16];		     /* ra, sp, gp, tp, s0..s11 */
+	unsigned long a0, a1, satp, sstatus; /* at resume */
+};
+_Static_assert(sizeof(struct payload_resume_ctx) == 20 * sizeof(long),
+	       "entry.S CTX_* offsets");
+/* What payload_suspend_nonret returns when the hart came back through
+ * resume_addr (any other value is the SBI error of the call). */
+#define PAYLOAD_RESUMED 1L
+long payload_suspend_nonret(struct payload_resume_ctx *ctx);
+
 /* ---- traps ------------------------------------------------------------- */
 struct payload_fault {
 	bool taken;

@@ -349,6 +349,35 @@ static void check_hsm(void)
 			   (impl_id == SBI_IMPL_ID_OPENSBI &&
 			    r.error == SBI_ERR_NOT_SUPPORTED),
 		   "err=%ld", r.error);
+	/* Default non-retentive suspend: a start address S-mode cannot
+	 * execute is INVALID_ADDRESS; a good one resumes there, after the
+	 * timer wakes the hart, with a0 = hartid, a1 = opaque, satp = 0 and
+	 * sstatus.SIE = 0 (SBI spec HSM "Hart Resume Register State"). */
+	expect_err("hsm.suspend_non_retentive_badaddr",
+		   call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND,
+			SBI_HSM_SUSPEND_NON_RET_DEFAULT, QEMU_VIRT_CLINT_BASE,
+			0),
+		   SBI_ERR_INVALID_ADDRESS);
+	{
+		static struct payload_resume_ctx rctx;
+		long rv;
+
+		csr_set(CSR_SIE, MIP_STIP);
+		sbi_set_timer(rd_time() + mi->timebase_hz / 1000);
+		rv = payload_suspend_nonret(&rctx);
+		csr_write(CSR_SIE, 0);
+		sbi_set_timer(~0UL);
+		probe_line("hsm.suspend_non_retentive",
+			   rv == PAYLOAD_RESUMED && rctx.a0 == mi->hartid &&
+				   rctx.a1 == (unsigned long)&rctx &&
+				   rctx.satp == 0 &&
+				   !(rctx.sstatus & SSTATUS_SIE),
+			   "result=%ld a0_is_hartid=%d a1_is_opaque=%d "
+			   "satp_zero=%d sie_clear=%d",
+			   rv, rctx.a0 == mi->hartid,
+			   rctx.a1 == (unsigned long)&rctx, rctx.satp == 0,
+			   !(rctx.sstatus & SSTATUS_SIE));
+	}
 	/* Default retentive suspend returns SUCCESS once an interrupt is
 	 * pending; sie.STIE with sstatus.SIE clear wakes without a trap. */
 	csr_set(CSR_SIE, MIP_STIP);
