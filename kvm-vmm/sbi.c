@@ -194,13 +194,14 @@ static void bench_end(struct vmm *v, struct kvm_run *run)
 	for (int k = 0; k < VEXIT_COUNT; k++)
 		d[k] = v->exits[k] - v->bench.exits[k];
 	d[VEXIT_SBI]--; /* this END call */
-	for (int k = 0; k < VEXIT_COUNT; k++) {
+	for (int k = 0; k < VEXIT_COUNT; k++)
+		total += d[k];
+	for (int k = 0; k < VEXIT_COUNT && n < sizeof(exits); k++) {
 		if (!d[k])
 			continue;
 		n += (size_t)snprintf(exits + n, sizeof(exits) - n,
 				      "%s%s:%" PRIu64, n ? "," : "",
 				      vmm_exit_kind_name(k), d[k]);
-		total += d[k];
 	}
 	n = 0;
 	if (v->stats.count && !vmm_stats_read(v, now)) {
