@@ -17,6 +17,7 @@
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
 #include <rvnest/sbi.h>
+#include <rvnest/trap_names.h>
 
 const char payload_name[] = "sbi-conformance";
 
@@ -703,6 +704,32 @@ static void check_legacy(void)
 		   cleared);
 	probe_line("impl.legacy_clear_ipi_value", r.error >= 0, "value=%ld",
 		   r.error);
+
+	/* A hart-mask pointer S-mode cannot read: OpenSBI redirects the
+	 * load's access fault to S-mode (the ECALL "faults"), sbi-nested
+	 * answers SBI_ERR_INVALID_ADDRESS in a0; both are a clear answer,
+	 * neither may crash or send an IPI. */
+	{
+		struct payload_fault f;
+
+		trap_expect();
+		r = sbi_ecall(SBI_EXT_LEGACY_SEND_IPI, 0, QEMU_VIRT_CLINT_BASE,
+			      0, 0, 0, 0, 0);
+		f = trap_result();
+		pending = (csr_read(CSR_SIP) & MIP_SSIP) != 0;
+		csr_clear(CSR_SIP, MIP_SSIP);
+		if (f.taken)
+			probe_line("impl.legacy_send_ipi_bad_pointer",
+				   f.scause == EXC_LOAD_ACCESS &&
+					   f.stval == QEMU_VIRT_CLINT_BASE &&
+					   !pending,
+				   "trap=%s", trap_cause_name(f.scause));
+		else
+			probe_line("impl.legacy_send_ipi_bad_pointer",
+				   r.error == SBI_ERR_INVALID_ADDRESS &&
+					   !pending,
+				   "err=%ld", r.error);
+	}
 
 	r = sbi_ecall(SBI_EXT_LEGACY_REMOTE_FENCE_I, 0,
 		      (unsigned long)&legacy_mask, LEGACY_A1_MARKER, 0, 0, 0,
