@@ -24,7 +24,8 @@ def _bars(ax, groups, series, ylabel, log=False, errors=None):
     width = 0.8 / n
     for i, (label, vals) in enumerate(series.items()):
         xs = [g + (i - (n - 1) / 2) * width for g in range(len(groups))]
-        ys = [v if v is not None else 0 for v in vals]
+        # None (not measured) draws no bar rather than a zero one
+        ys = [v if v is not None else float("nan") for v in vals]
         err = None
         if errors and label in errors:
             err = errors[label]
@@ -63,11 +64,13 @@ def per_benchmark(doc, bench: str, path: Path) -> Path:
     with_l0 = any(v is not None for v in l0)
     fig, axes = plt.subplots(1, 3 if with_l0 else 2, figsize=(11 if with_l0 else 8, 3.6))
     a1, a2 = axes[0], axes[1]
-    a1.bar(labels, [c["summary"][bench]["instret_per_op"] for c in cfgs], color="tab:blue")
+    # None: the image could not read instret at its level (not zero)
+    ins = [c["summary"][bench]["instret_per_op"] for c in cfgs]
+    a1.bar(labels, [v or 0 for v in ins], color="tab:blue")
     a1.set_ylabel("instructions / op (icount)")
-    for i, c in enumerate(cfgs):
-        v = c["summary"][bench]["instret_per_op"]
-        a1.annotate(f"{v:,.1f}", (i, v), ha="center", va="bottom", fontsize=8)
+    for i, v in enumerate(ins):
+        a1.annotate("n/a" if v is None else f"{v:,.1f}", (i, v or 0), ha="center",
+                    va="bottom", fontsize=8)
     med, lo, hi = [], [], []
     for c in cfgs:
         m = c["summary"][bench]

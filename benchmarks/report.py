@@ -135,7 +135,9 @@ def render(doc: dict, figures: list = ()) -> str:
     out += ["", "## Cost per operation (after NEVE, SOSP 2017, Table 1)", "",
             "Instructions per operation are exact (`-icount shift=0,sleep=off`); ns/op is the "
             "median of the wall-time runs (reported, never asserted: shared, noisy machines); "
-            "L1 exits/op are the exits L1 saw from L2.", "", table1(doc), "",
+            "L1 exits/op are the exits L1 saw from L2. `-` means not measured (an image "
+            "that cannot read `instret` at its level reports 0, which is no measurement).",
+            "", table1(doc), "",
             "### Exits L1 saw per operation, by cause", "", exits_by_cause(doc), "",
             "## Traps into L0 per operation (after NEVE, SOSP 2017, Table 7)", "", table7(doc), "",
             "Published anchors for one nested hypercall:", "", anchors(), ""]

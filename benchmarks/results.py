@@ -129,8 +129,11 @@ def summarize(runs: list) -> dict:
             raise ResultsError(f"benchmark {name}: iters={it}")
         m = {
             "iters": it,
-            "instret_per_op": b["instret"] / it,
-            "cycle_per_op": b["cycle"] / it,
+            # A loop of `it` iterations retires instructions; a delta of 0
+            # means the image could not read the counter at its level (a
+            # hypervisor that hides it), so there is no measurement.
+            "instret_per_op": b["instret"] / it if b["instret"] else None,
+            "cycle_per_op": b["cycle"] / it if b["cycle"] else None,
             "exits_per_op": ({c: n / it for c, n in b["exits"].items()} if b["exits"] is not None else None),
             "exits_total_per_op": _per_op(b["exits_total"], it),
             "l0_traps_per_op": None,

@@ -93,7 +93,12 @@ def main(argv=None) -> int:
         if not doc["configs"][c.name]["summary"]:
             print(f"bench: {c.name}: no passing icount run, no metrics", file=sys.stderr)
             ok = False
-        for b, m in doc["configs"][c.name]["summary"].items():
+        summary = doc["configs"][c.name]["summary"]
+        blind = sorted(b for b, m in summary.items() if m["instret_per_op"] is None)
+        if blind:
+            print(f"bench: note: {c.name}: instret read 0 in {', '.join(blind)}: the counter is "
+                  f"not readable at that level; no instructions per operation", file=sys.stderr)
+        for b, m in summary.items():
             if not m["deterministic_identical"]:
                 print(f"bench: error: {c.name}: the {m['icount_runs']} icount runs of {b} differ "
                       f"in deterministic metrics", file=sys.stderr)
