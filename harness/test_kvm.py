@@ -180,6 +180,26 @@ def test_bad_mmio_names_the_exit(uart, msg):
     assert res.protocol.done["status"] == 2  # VMM_STATUS_ERROR
 
 
+# Bad input to the VMM: one error line naming it, and the VMM's status.
+@pytest.mark.parametrize("vmm_args,line,status", [
+    ("--mem;3M;/guests/micro.bin",
+     "msg=bad_vmm_usage component=kvm-vmm what=--mem_needs_a_multiple_of_4M", 3),
+    ("/guests/none.bin",
+     "msg=cannot_open_file component=kvm-vmm what=image path=/guests/none.bin errno=ENOENT", 2),
+    ("--mem;4M;/guests/Image",
+     "msg=image_does_not_fit_guest_ram component=kvm-vmm image=/guests/Image kind=linux", 2),
+    ("--initrd;/guests/l2-initramfs.cpio.gz;/guests/micro.bin",
+     "msg=initrd_needs_a_linux_image component=kvm-vmm", 2),
+])
+def test_vmm_refuses_bad_input(vmm_args, line, status):
+    cfg = testing.load_or_skip(
+        MICRO, bootargs=f"console=ttyS0 earlycon panic=-1 rvnest.vmm={vmm_args}")
+    res = testing.run(cfg)
+    assert res.outcome is Outcome.GUEST_ERROR, res.error
+    assert f"RVNEST error {line}" in res.error, res.error
+    assert res.protocol.done["status"] == status
+
+
 def test_unknown_l2_is_one_error_line():
     cfg = testing.load_or_skip(MICRO, bootargs="console=ttyS0 earlycon panic=-1 rvnest.l2=nope")
     res = testing.run(cfg)

@@ -10,7 +10,7 @@
  * device, whose interrupt is the hart's supervisor external interrupt
  * (rvnest/bench.h): there is no interrupt controller but the hart's own.
  */
-#include "vmm.h"
+#include "dt.h"
 
 #include <libfdt.h>
 #include <stdio.h>
@@ -32,7 +32,7 @@ static int dt_reg(void *fdt, uint64_t base, uint64_t size)
 	return fdt_property(fdt, "reg", reg, sizeof(reg));
 }
 
-static int dt_cpus(void *fdt, const struct vmm *v, const struct vmm_isa *isa)
+static int dt_cpus(void *fdt, const struct dt_input *in)
 {
 	int err = 0;
 
@@ -44,7 +44,7 @@ static int dt_cpus(void *fdt, const struct vmm *v, const struct vmm_isa *isa)
 		err = fdt_property_u32(fdt, "#size-cells", 0);
 	if (!err)
 		err = fdt_property_u32(fdt, "timebase-frequency",
-				       (uint32_t)v->timebase_hz);
+				       (uint32_t)in->timebase_hz);
 	if (!err)
 		err = fdt_begin_node(fdt, "cpu@0");
 	if (!err)
@@ -56,20 +56,20 @@ static int dt_cpus(void *fdt, const struct vmm *v, const struct vmm_isa *isa)
 	if (!err)
 		err = fdt_property_string(fdt, "status", "okay");
 	if (!err)
-		err = fdt_property_string(fdt, "riscv,isa", isa->isa);
+		err = fdt_property_string(fdt, "riscv,isa", in->isa);
 	if (!err)
 		err = fdt_property_string(fdt, "riscv,isa-base", "rv64i");
 	if (!err)
-		err = fdt_property(fdt, "riscv,isa-extensions", isa->exts,
-				   (int)isa->exts_len);
-	if (isa->mmu && !err)
-		err = fdt_property_string(fdt, "mmu-type", isa->mmu);
-	if (isa->cbom_block && !err)
+		err = fdt_property(fdt, "riscv,isa-extensions", in->isa_exts,
+				   (int)in->isa_exts_len);
+	if (in->mmu && !err)
+		err = fdt_property_string(fdt, "mmu-type", in->mmu);
+	if (in->cbom_block && !err)
 		err = fdt_property_u32(fdt, "riscv,cbom-block-size",
-				       (uint32_t)isa->cbom_block);
-	if (isa->cboz_block && !err)
+				       (uint32_t)in->cbom_block);
+	if (in->cboz_block && !err)
 		err = fdt_property_u32(fdt, "riscv,cboz-block-size",
-				       (uint32_t)isa->cboz_block);
+				       (uint32_t)in->cboz_block);
 	if (!err)
 		err = fdt_begin_node(fdt, "interrupt-controller");
 	if (!err)
@@ -89,21 +89,22 @@ static int dt_cpus(void *fdt, const struct vmm *v, const struct vmm_isa *isa)
 	return err;
 }
 
-static int dt_chosen(void *fdt, const struct vmm_boot *b)
+static int dt_chosen(void *fdt, const struct dt_input *in)
 {
 	int err = 0;
 
 	if (!err)
 		err = fdt_begin_node(fdt, "chosen");
-	if (b->bootargs && !err)
-		err = fdt_property_string(fdt, "bootargs", b->bootargs);
-	if (b->initrd_size) {
+	if (in->bootargs && !err)
+		err = fdt_property_string(fdt, "bootargs", in->bootargs);
+	if (in->initrd_size) {
 		if (!err)
 			err = fdt_property_u64(fdt, "linux,initrd-start",
-					       b->initrd_gpa);
+					       in->initrd_gpa);
 		if (!err)
 			err = fdt_property_u64(fdt, "linux,initrd-end",
-					       b->initrd_gpa + b->initrd_size);
+					       in->initrd_gpa +
+						       in->initrd_size);
 	}
 	if (!err)
 		err = fdt_end_node(fdt);
@@ -132,16 +133,11 @@ static int dt_testdev(void *fdt)
 	return err;
 }
 
-int vmm_build_dt(struct vmm *v, const struct vmm_boot *b,
-		 const struct vmm_isa *isa)
+int dt_build(void *buf, int size, const struct dt_input *in)
 {
-	uint8_t buf[VMM_DTB_MAX];
 	char name[32];
-	void *dst;
-	int err = 0;
+	int err = fdt_create(buf, size);
 
-	if (!err)
-		err = fdt_create(buf, sizeof(buf));
 	if (!err)
 		err = fdt_finish_reservemap(buf);
 	if (!err)
@@ -155,37 +151,34 @@ int vmm_build_dt(struct vmm *v, const struct vmm_boot *b,
 	if (!err)
 		err = fdt_property_string(buf, "model", "rvnest kvm-vmm L2");
 	if (!err)
-		err = dt_cpus(buf, v, isa);
+		err = dt_cpus(buf, in);
 	snprintf(name, sizeof(name), "memory@%llx",
-		 (unsigned long long)v->ram_gpa);
+		 (unsigned long long)in->ram_gpa);
 	if (!err)
 		err = fdt_begin_node(buf, name);
 	if (!err)
 		err = fdt_property_string(buf, "device_type", "memory");
 	if (!err)
-		err = dt_reg(buf, v->ram_gpa, v->ram_size);
+		err = dt_reg(buf, in->ram_gpa, in->ram_size);
 	if (!err)
 		err = fdt_end_node(buf);
 	if (!err)
-		err = dt_chosen(buf, b);
+		err = dt_chosen(buf, in);
 	if (!err)
 		err = dt_testdev(buf);
 	if (!err)
 		err = fdt_end_node(buf); /* / */
 	if (!err)
 		err = fdt_finish(buf);
-	/* err is the first libfdt error (a negative FDT_ERR_*). */
-	if (err) {
-		vmm_fail("device_tree_build_failed", "libfdt=%s",
-			 fdt_strerror(err));
-		return -1;
-	}
-	dst = vmm_gpa(v, b->dtb_gpa, fdt_totalsize(buf));
-	if (!dst) {
-		vmm_fail("device_tree_outside_guest_ram", "gpa=0x%llx",
-			 (unsigned long long)b->dtb_gpa);
-		return -1;
-	}
-	memcpy(dst, buf, fdt_totalsize(buf));
-	return 0;
+	return err;
+}
+
+const char *dt_strerror(int err)
+{
+	return fdt_strerror(err);
+}
+
+unsigned dt_size(const void *buf)
+{
+	return fdt_totalsize(buf);
 }

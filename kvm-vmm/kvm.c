@@ -28,6 +28,15 @@ enum vmm_step vmm_fail(const char *msg, const char *fmt, ...)
 		vsnprintf(extra, sizeof(extra), fmt, ap);
 		va_end(ap);
 	}
+	/* Protocol values have no spaces, but a path or argument might: a
+	 * space not followed by a key=value token joins it to the value
+	 * before it. */
+	for (char *p = extra; *p; p++) {
+		size_t word = strcspn(p + 1, " ");
+
+		if (*p == ' ' && !memchr(p + 1, '=', word))
+			*p = '_';
+	}
 	printf("RVNEST error msg=%s component=kvm-vmm%s%s\n", msg,
 	       extra[0] ? " " : "", extra);
 	fflush(stdout);

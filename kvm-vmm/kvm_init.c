@@ -20,6 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmdline.h"
+
 #ifndef RVNEST_VERSION
 #define RVNEST_VERSION "unknown"
 #endif
@@ -74,31 +76,6 @@ static void __attribute__((noreturn)) finish(int status)
 		pause();
 }
 
-/* The next parameter of a kernel command line, split as the kernel's
- * next_arg() does: at spaces outside double quotes, quotes removed. */
-static char *next_param(char **cursor)
-{
-	char *p = *cursor, *start, *out;
-	int quoted = 0;
-
-	while (*p == ' ' || *p == '\n')
-		p++;
-	if (!*p)
-		return NULL;
-	start = out = p;
-	for (; *p && (quoted || (*p != ' ' && *p != '\n')); p++) {
-		if (*p == '"')
-			quoted = !quoted;
-		else
-			*out++ = *p;
-	}
-	if (*p)
-		p++;
-	*out = 0;
-	*cursor = p;
-	return start;
-}
-
 struct l2_choice {
 	char name[64];	     /* rvnest.l2= */
 	char vmm_args[2048]; /* rvnest.vmm=, "" when absent */
@@ -119,7 +96,7 @@ static int read_choice(struct l2_choice *c)
 	fclose(f);
 	if (!tok)
 		return -1;
-	while ((tok = next_param(&cursor))) {
+	while ((tok = cmdline_next_param(&cursor))) {
 		if (!strncmp(tok, L2_PARAM, strlen(L2_PARAM)))
 			snprintf(c->name, sizeof(c->name), "%s",
 				 tok + strlen(L2_PARAM));
@@ -127,22 +104,6 @@ static int read_choice(struct l2_choice *c)
 			snprintf(c->vmm_args, sizeof(c->vmm_args), "%s",
 				 tok + strlen(VMM_PARAM));
 	}
-	return 0;
-}
-
-/* argv for rvnest.vmm=: /vmm then the ';'-separated arguments. */
-static int custom_argv(char *args, char **argv)
-{
-	int n = 0;
-
-	argv[n++] = (char *)VMM_PATH;
-	for (char *a = strtok(args, VMM_ARG_SEP); a;
-	     a = strtok(NULL, VMM_ARG_SEP)) {
-		if (n == VMM_MAX_ARGS - 1)
-			return -1;
-		argv[n++] = a;
-	}
-	argv[n] = NULL;
 	return 0;
 }
 
@@ -176,7 +137,9 @@ int main(void)
 		finish(INIT_FAILED);
 	}
 	if (c.vmm_args[0]) {
-		if (custom_argv(c.vmm_args, custom)) {
+		custom[0] = (char *)VMM_PATH;
+		if (cmdline_split(c.vmm_args, VMM_ARG_SEP, custom, 1,
+				  VMM_MAX_ARGS) < 0) {
 			printf("RVNEST error msg=too_many_vmm_args "
 			       "component=kvm-init max=%d\n",
 			       VMM_MAX_ARGS - 2);

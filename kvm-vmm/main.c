@@ -43,10 +43,13 @@
 #define ONE_REG_SBI_EXT(id) \
 	ONE_REG_U64(KVM_REG_RISCV_SBI_EXT | KVM_REG_RISCV_SBI_SINGLE, (id))
 
-static void usage(void)
+/* A bad command line: the usage on stderr, one error line for the log. */
+static enum vmm_status usage(const char *what)
 {
 	fprintf(stderr, "usage: vmm [--mem SIZE[K|M|G]] [--initrd FILE] "
 			"[--bootargs STRING] IMAGE\n");
+	vmm_fail("bad_vmm_usage", "what=%s", what);
+	return VMM_STATUS_USAGE;
 }
 
 /* "64M" -> bytes; 0 on a malformed size. */
@@ -422,30 +425,28 @@ int main(int argc, char **argv)
 	v.ram_gpa = L2_RAM_BASE;
 	v.ram_size = L2_RAM_SIZE; /* the micro-guest contract's RAM */
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--mem") && i + 1 < argc) {
+		bool has_value = i + 1 < argc;
+
+		if (!strcmp(argv[i], "--mem") && has_value) {
 			v.ram_size = parse_size(argv[++i]);
-			if (!v.ram_size || v.ram_size % L2_RAM_SIZE) {
-				fprintf(stderr,
-					"vmm: --mem %s: need a multiple of "
-					"4M\n",
-					argv[i]);
-				return VMM_STATUS_USAGE;
-			}
-		} else if (!strcmp(argv[i], "--initrd") && i + 1 < argc) {
+			/* the micro contract's RAM is the unit: it keeps the
+			 * flat layout's halves 2 MiB aligned */
+			if (!v.ram_size || v.ram_size % L2_RAM_SIZE)
+				return usage("--mem_needs_a_multiple_of_4M");
+		} else if (!strcmp(argv[i], "--initrd") && has_value) {
 			b.initrd_path = argv[++i];
-		} else if (!strcmp(argv[i], "--bootargs") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--bootargs") && has_value) {
 			b.bootargs = argv[++i];
-		} else if (argv[i][0] == '-' || b.image_path) {
-			usage();
-			return VMM_STATUS_USAGE;
+		} else if (argv[i][0] == '-') {
+			return usage(argv[i]);
+		} else if (b.image_path) {
+			return usage("more_than_one_image");
 		} else {
 			b.image_path = argv[i];
 		}
 	}
-	if (!b.image_path) {
-		usage();
-		return VMM_STATUS_USAGE;
-	}
+	if (!b.image_path)
+		return usage("no_image");
 	if (read_host_timebase(&v.timebase_hz)) {
 		vmm_fail("no_host_timebase", "what=%s", HOST_TIMEBASE);
 		return VMM_STATUS_ERROR;

@@ -27,8 +27,9 @@ KVM_MICRO_BIN := $(BUILD)/guests/micro/micro.bin
 KVM_L2_IMAGE := $(BUILD)/linux/Image
 KVM_GEN_INIT_CPIO := $(BUILD)/linux/gen_init_cpio
 
-KVM_VMM_SRCS := kvm-vmm/main.c kvm-vmm/kvm.c kvm-vmm/load.c kvm-vmm/dt.c \
-		kvm-vmm/sbi.c kvm-vmm/mmio.c l1-guest-hyp/testdev_regs.c
+KVM_VMM_SRCS := kvm-vmm/main.c kvm-vmm/kvm.c kvm-vmm/load.c kvm-vmm/layout.c \
+		kvm-vmm/dt.c kvm-vmm/sbi.c kvm-vmm/mmio.c \
+		l1-guest-hyp/testdev_regs.c
 KVM_VMM_OBJS := $(KVM_VMM_SRCS:%.c=$(KVM_OUT)/obj/%.o)
 KVM_LIBFDT := $(KVM_OUT)/libfdt.a
 KVM_VMM := $(KVM_OUT)/vmm
@@ -68,7 +69,7 @@ $(KVM_OUT)/obj/%.o: %.c $(KVM_UAPI_STAMP) $(KVM_VERSION_STAMP) | $(LIBFDT_STAMP)
 $(KVM_VMM): $(KVM_VMM_OBJS) $(KVM_LIBFDT)
 	$(KVM_CC) -static -o $@ $^
 
-$(KVM_INIT): $(KVM_OUT)/obj/kvm-vmm/kvm_init.o
+$(KVM_INIT): $(KVM_OUT)/obj/kvm-vmm/kvm_init.o $(KVM_OUT)/obj/kvm-vmm/cmdline.o
 	$(KVM_CC) -static -o $@ $^
 
 $(KVM_L2_INIT): $(KVM_OUT)/obj/kvm-vmm/l2_init.o
@@ -88,3 +89,13 @@ $(KVM_INITRAMFS): kvm-vmm/initramfs-kvm.list $(KVM_INIT) $(KVM_VMM) \
 	  $(KVM_GEN_INIT_CPIO) -t 0 $< >$(@:.gz=)
 	gzip -n -9 <$(@:.gz=) >$@.tmp
 	@mv $@.tmp $@
+
+# Host unit tests of the pure parts: placement, device tree, command line.
+TEST_KVM_VMM := $(BUILD)/host/tests/test_kvm_vmm
+$(TEST_KVM_VMM): $(BUILD)/host/kvm-vmm/tests/test_vmm.o \
+		 $(BUILD)/host/kvm-vmm/layout.o $(BUILD)/host/kvm-vmm/dt.o \
+		 $(BUILD)/host/kvm-vmm/cmdline.o $(BUILD)/host/common/fdt_util.o \
+		 $(UNIT_MAIN_OBJ) $(LIBFDT_HOST)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+HOST_TESTS += $(TEST_KVM_VMM)

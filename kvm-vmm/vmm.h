@@ -123,13 +123,12 @@ struct vmm_boot {
 	uint64_t entry, dtb_gpa, initrd_gpa, initrd_size;
 	uint64_t image_gpa, image_size;
 };
-/* Loads image and initrd into RAM and chooses where the DTB goes. */
+/* Loads image and initrd into RAM where layout_plan() (layout.h) says,
+ * and chooses where the DTB goes. */
 int vmm_load(struct vmm *v, struct vmm_boot *b);
 /* Generates the device tree and writes it at b->dtb_gpa. */
 int vmm_build_dt(struct vmm *v, const struct vmm_boot *b,
 		 const struct vmm_isa *isa);
-/* Most bytes the generated tree may take (its slot in guest RAM). */
-#define VMM_DTB_MAX 0x10000
 
 /* ---- exits --------------------------------------------------------------- */
 enum vmm_step vmm_handle_sbi(struct vmm *v);
