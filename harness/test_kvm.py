@@ -76,6 +76,19 @@ def kvm_stats(b):
     return protocol.parse_counts(v)
 
 
+def probe(res, name):
+    found = [r for r in res.protocol.probes if r.get("id") == name]
+    assert len(found) == 1, f"expected one 'RVNEST probe id={name}' line, got {len(found)}"
+    return found[0]
+
+
+def isa_set(isa):
+    """rv64imac_zicsr_sstc -> {'i', 'm', 'a', 'c', 'zicsr', 'sstc'}"""
+    assert isa.startswith("rv64"), isa
+    base, *multi = isa[len("rv64"):].split("_")
+    return set(base) | set(multi)
+
+
 def test_micro_every_benchmark_completed():
     res = micro_run()
     p = res.protocol
@@ -154,6 +167,12 @@ def test_linux_l2_boots_to_marker():
     assert vmm["image"] == "linux", vmm.line
     assert LINUX_MARKER in res.console.splitlines()
     assert p.done["status"] == 0
+    assert float(probe(res, "l2-uptime")["seconds"]) > 0
+    # the L2 kernel took its ISA from kvm-vmm's device tree: exactly the
+    # extensions the VMM described (from KVM's ISA registers), and no H
+    l2_isa = isa_set(probe(res, "l2-cpuinfo")["isa"])
+    assert l2_isa == isa_set(vmm["isa"]), (vmm.line, probe(res, "l2-cpuinfo").line)
+    assert "h" not in l2_isa
     print(f"{LINUX}: OpenSBI -> Linux/KVM -> Linux L2 marker -> power-off in "
           f"{res.duration:.1f}s wall time (log {res.log_path})")
 

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -17,6 +18,29 @@
 #endif
 
 #define UPTIME "/proc/uptime"
+#define CPUINFO "/proc/cpuinfo"
+#define ISA_KEY "isa"
+
+/* The ISA the L2 kernel took from kvm-vmm's device tree: /proc/cpuinfo's
+ * "isa : rv64..." line, so the test can compare it with what the VMM
+ * described. */
+static void print_isa(void)
+{
+	char line[1024], isa[1024] = "unknown";
+	FILE *f = fopen(CPUINFO, "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, ISA_KEY, strlen(ISA_KEY)) || !colon ||
+		    sscanf(colon + 1, "%1023s", isa) != 1)
+			continue;
+		break;
+	}
+	if (f)
+		fclose(f);
+	printf("RVNEST probe id=l2-cpuinfo isa=%s\n", isa);
+}
 
 int main(void)
 {
@@ -36,6 +60,7 @@ int main(void)
 	}
 	printf("RVNEST probe id=l2-uptime seconds=%s\n",
 	       up[0] ? up : "unknown");
+	print_isa();
 	fflush(stdout);
 	sync();
 	reboot(RB_POWER_OFF);
