@@ -147,6 +147,22 @@ def test_micro_kvm_counters_cover_operations():
     assert not wrong, "\n".join(wrong)
 
 
+def test_micro_without_sstc_same_user_exits():
+    """Without Sstc KVM emulates the guest timer with a host timer instead
+    of vstimecmp; the VMM's device tree must then not offer sstc, and the
+    exits the VMM sees do not change (SBI TIME is handled in KVM)."""
+    cfg = testing.load_or_skip(MICRO).with_overrides(cpu="rv64,h=true,sstc=false")
+    res = testing.run_ok(cfg, icount=True, cache_key=(MICRO, "no-sstc"))
+    vmm = [b for b in res.protocol.boots if b["component"] == "kvm-vmm"][0]
+    assert "sstc" not in isa_set(vmm["isa"]), vmm.line
+    ref = micro_run().protocol.benches
+    got = res.protocol.benches
+    assert sorted(got) == BENCHMARKS
+    for name, b in got.items():
+        for k in ("iters", "exits", "exits_total"):
+            assert b[k] == ref[name][k], f"{name} {k}: {b[k]} without Sstc, {ref[name][k]} with"
+
+
 def test_micro_two_icount_runs_identical():
     """What the benchmark runner requires of a matrix configuration."""
     a = micro_run(n=1).protocol.benches
