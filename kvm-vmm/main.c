@@ -66,8 +66,11 @@ static uint64_t parse_size(const char *s)
 		return 0;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (*end == units[i].suffix) {
+			if (n > UINT64_MAX >> units[i].shift)
+				return 0;
 			n <<= units[i].shift;
 			end++;
+			break;
 		}
 	return *end ? 0 : n;
 }
@@ -209,20 +212,28 @@ static int create_vcpu(struct vmm *v)
 }
 
 /* KVM's view of the guest timer; its frequency must be the host's. */
+enum timer_reg {
+	TIMER_FREQUENCY,
+	TIMER_TIME,
+	TIMER_COMPARE,
+	TIMER_STATE,
+	TIMER_REGS
+};
+
 static int check_timer(struct vmm *v)
 {
 	static const struct {
 		const char *name;
 		uint64_t id;
-	} regs[] = {
-		{"frequency", ONE_REG_TIMER(frequency)},
-		{"time", ONE_REG_TIMER(time)},
-		{"compare", ONE_REG_TIMER(compare)},
-		{"state", ONE_REG_TIMER(state)},
+	} regs[TIMER_REGS] = {
+		[TIMER_FREQUENCY] = {"frequency", ONE_REG_TIMER(frequency)},
+		[TIMER_TIME] = {"time", ONE_REG_TIMER(time)},
+		[TIMER_COMPARE] = {"compare", ONE_REG_TIMER(compare)},
+		[TIMER_STATE] = {"state", ONE_REG_TIMER(state)},
 	};
-	uint64_t val[sizeof(regs) / sizeof(regs[0])];
+	uint64_t val[TIMER_REGS];
 
-	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+	for (int i = 0; i < TIMER_REGS; i++) {
 		int err = vmm_get_reg(v, regs[i].id, &val[i]);
 
 		if (err) {
@@ -232,17 +243,17 @@ static int check_timer(struct vmm *v)
 			return -1;
 		}
 	}
-	if (val[0] != v->timebase_hz) {
+	if (val[TIMER_FREQUENCY] != v->timebase_hz) {
 		vmm_fail("timebase_mismatch",
 			 "kvm_timer_frequency=%" PRIu64 " host_dt=%" PRIu64,
-			 val[0], v->timebase_hz);
+			 val[TIMER_FREQUENCY], v->timebase_hz);
 		return -1;
 	}
 	fprintf(stderr,
 		"vmm: KVM timer: frequency=%" PRIu64 " time=%" PRIu64
 		" compare=0x%" PRIx64 " state=%s\n",
-		val[0], val[1], val[2],
-		val[3] == KVM_RISCV_TIMER_STATE_ON ? "on" : "off");
+		val[TIMER_FREQUENCY], val[TIMER_TIME], val[TIMER_COMPARE],
+		val[TIMER_STATE] == KVM_RISCV_TIMER_STATE_ON ? "on" : "off");
 	return 0;
 }
 
@@ -309,16 +320,15 @@ static enum vmm_step csr_exit(struct vmm *v)
 }
 
 struct exit_handler {
-	uint32_t reason;
-	const char *name;
+	uint32_t reason; /* kvm_run.exit_reason */
 	enum vmm_step (*handle)(struct vmm *v);
 };
 
 static const struct exit_handler exit_handlers[] = {
-	{KVM_EXIT_RISCV_SBI, "riscv_sbi", vmm_handle_sbi},
-	{KVM_EXIT_MMIO, "mmio", vmm_handle_mmio},
-	{KVM_EXIT_SYSTEM_EVENT, "system_event", system_event},
-	{KVM_EXIT_RISCV_CSR, "riscv_csr", csr_exit},
+	{KVM_EXIT_RISCV_SBI, vmm_handle_sbi},
+	{KVM_EXIT_MMIO, vmm_handle_mmio},
+	{KVM_EXIT_SYSTEM_EVENT, system_event},
+	{KVM_EXIT_RISCV_CSR, csr_exit},
 };
 
 /* Names of the exits the VMM does not handle, for the error line. */
