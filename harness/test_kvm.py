@@ -163,6 +163,24 @@ def test_micro_without_sstc_same_user_exits():
             assert b[k] == ref[name][k], f"{name} {k}: {b[k]} without Sstc, {ref[name][k]} with"
 
 
+def test_micro_legacy_console_same_results():
+    """--no-dbcn leaves DBCN off in KVM: the guest's probe fails and it
+    prints through the legacy putchar, one forwarded SBI call per byte,
+    all outside the benchmark windows."""
+    cfg = testing.load_or_skip(
+        MICRO, bootargs="console=ttyS0 earlycon panic=-1 rvnest.vmm=--no-dbcn;/guests/micro.bin")
+    res = testing.run_ok(cfg, icount=True, cache_key=(MICRO, "no-dbcn"))
+    p = res.protocol
+    assert [b["component"] for b in p.boots] == ["kvm-init", "kvm-vmm", "l2-micro"]
+    assert p.boots[1]["dbcn"] == "0", p.boots[1].line
+    assert micro_run().protocol.boots[1]["dbcn"] == "1"
+    ref = micro_run().protocol.benches
+    for name, b in p.benches.items():
+        for k in ("iters", "exits", "exits_total"):
+            assert b[k] == ref[name][k], f"{name} {k}: {b[k]} without DBCN, {ref[name][k]} with"
+    assert sorted(p.benches) == BENCHMARKS
+
+
 def test_micro_two_icount_runs_identical():
     """What the benchmark runner requires of a matrix configuration."""
     a = micro_run(n=1).protocol.benches

@@ -2,7 +2,7 @@
 /*
  * kvm-vmm: runs one L2 guest on Linux/KVM (L1).
  *
- *   vmm [--mem SIZE] [--initrd FILE] [--bootargs STRING] IMAGE
+ *   vmm [--mem SIZE] [--initrd FILE] [--bootargs STRING] [--no-dbcn] IMAGE
  *
  * Setup follows Linux Documentation/virt/kvm/api.rst: /dev/kvm, a VM, one
  * memslot of RAM at L2_RAM_BASE, one vCPU whose pc/a0/a1 are set through
@@ -47,7 +47,7 @@
 static enum vmm_status usage(const char *what)
 {
 	fprintf(stderr, "usage: vmm [--mem SIZE[K|M|G]] [--initrd FILE] "
-			"[--bootargs STRING] IMAGE\n");
+			"[--bootargs STRING] [--no-dbcn] IMAGE\n");
 	vmm_fail("bad_vmm_usage", "what=%s", what);
 	return VMM_STATUS_USAGE;
 }
@@ -200,9 +200,10 @@ static int create_vcpu(struct vmm *v)
 		return -1;
 	}
 	/* DBCN is off by default in KVM; on, KVM forwards it to us, and the
-	 * guest's console is a write per line instead of an exit per byte. */
-	err = vmm_set_reg(v, ONE_REG_SBI_EXT(KVM_RISCV_SBI_EXT_DBCN), 1);
-	v->dbcn = !err;
+	 * guest's console is a write per line instead of an exit per byte
+	 * (--no-dbcn keeps it off, so the legacy putchar path runs). */
+	err = vmm_set_reg(v, ONE_REG_SBI_EXT(KVM_RISCV_SBI_EXT_DBCN), v->dbcn);
+	v->dbcn = v->dbcn && !err;
 	if (err && err != -ENOENT) {
 		vmm_fail("kvm_set_one_reg_failed", "reg=sbi_ext.dbcn errno=%s",
 			 vmm_errno_name(-err));
@@ -434,6 +435,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	v.ram_gpa = L2_RAM_BASE;
 	v.ram_size = L2_RAM_SIZE; /* the micro-guest contract's RAM */
+	v.dbcn = true;
 	for (i = 1; i < argc; i++) {
 		bool has_value = i + 1 < argc;
 
@@ -443,6 +445,8 @@ int main(int argc, char **argv)
 			 * flat layout's halves 2 MiB aligned */
 			if (!v.ram_size || v.ram_size % L2_RAM_SIZE)
 				return usage("--mem_needs_a_multiple_of_4M");
+		} else if (!strcmp(argv[i], "--no-dbcn")) {
+			v.dbcn = false;
 		} else if (!strcmp(argv[i], "--initrd") && has_value) {
 			b.initrd_path = argv[++i];
 		} else if (!strcmp(argv[i], "--bootargs") && has_value) {
