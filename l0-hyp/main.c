@@ -311,6 +311,9 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	}
 
 	choose_l1_features();
+	guest.nested = opts.l1_h;
+	if (guest.nested)
+		l0_vhyp_measure_host(&guest, &guest.vcaps);
 	gdt.host = &host;
 	gdt.nvcpus = guest.nvcpus;
 	gdt.gmem = &guest.gmem;

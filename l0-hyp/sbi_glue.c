@@ -236,10 +236,16 @@ static void glue_bench_mark(void *ctx, unsigned long id,
 	v->bench_open = false;
 	l0_stats_format_causes(&now, &v->bench_base, causes, sizeof(causes));
 	/* The window: every trap after BEGIN's own, up to and including
-	 * END's. L2 counters join this line with the nested issue. */
-	printf("RVNEST l0bench name=%s iters=%lu traps=%llu causes=%s\n", name,
-	       args[1], (unsigned long long)(now.traps - v->bench_base.traps),
-	       causes);
+	 * END's; of them, the traps taken while L2 ran (l2_exits) and those
+	 * L0 delivered to L1 (l2_forwarded). */
+	printf("RVNEST l0bench name=%s iters=%lu traps=%llu causes=%s "
+	       "l2_exits=%llu l2_forwarded=%llu\n",
+	       name, args[1],
+	       (unsigned long long)(now.traps - v->bench_base.traps), causes,
+	       (unsigned long long)(now.ev[L0_EV_L2_EXIT] -
+				    v->bench_base.ev[L0_EV_L2_EXIT]),
+	       (unsigned long long)(now.ev[L0_EV_L2_FORWARD] -
+				    v->bench_base.ev[L0_EV_L2_FORWARD]));
 }
 
 static const struct sbi_nested_ops l0_sbi_ops = {
@@ -303,6 +309,10 @@ enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)
 		req.args[i] = v->gpr[L0_GPR_A0 + i]; /* a0..a5 */
 	v->stats.ev[L0_EV_SBI_CALL]++;
 	sbi_nested_dispatch(&sn, &req, &res);
+	/* NACL SYNC_SRET: the call does not return; the nacl_sret service
+	 * already set the registers and the pc (sbi_nested.h) */
+	if (res.action == SBI_NESTED_NO_RETURN)
+		return L0_TRAP_RESUME;
 	v->gpr[L0_GPR_A0] = (unsigned long)res.error;
 	if (!res.legacy_a0_only)
 		v->gpr[L0_GPR_A1] = (unsigned long)res.value;
@@ -311,6 +321,7 @@ enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)
 
 	switch (res.action) {
 	case SBI_NESTED_CONTINUE:
+	case SBI_NESTED_NO_RETURN: /* returned above */
 		return L0_TRAP_RESUME;
 	case SBI_NESTED_SHUTDOWN:
 		g->exit_status = res.exit_status;

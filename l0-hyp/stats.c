@@ -12,6 +12,15 @@ static const char *const l0_event_names[L0_EV_COUNT] = {
 	[L0_EV_INJECT_EXC] = "injected_exc",
 	[L0_EV_ACCESS_FAULT] = "l1_access_faults",
 	[L0_EV_VIRQ] = "virqs",
+	[L0_EV_L1_CSR] = "l1_csr",
+	[L0_EV_L1_HFENCE] = "l1_hfence",
+	[L0_EV_L1_HLV] = "l1_hlv",
+	[L0_EV_L1_SRET] = "l1_sret",
+	[L0_EV_L1_WFI] = "l1_wfi",
+	[L0_EV_L2_EXIT] = "l2_exits",
+	[L0_EV_L2_FORWARD] = "l2_forwarded",
+	[L0_EV_L2_SHADOW_FILL] = "l2_shadow_fills",
+	[L0_EV_L2_L0_IRQ] = "l2_l0_irqs",
 };
 
 const char *l0_event_name(enum l0_event e)
@@ -30,6 +39,17 @@ void l0_stats_count_trap(struct l0_stats *s, unsigned long scause)
 		s->exc[code]++;
 	else
 		s->other++;
+}
+
+void l0_stats_count_l2_trap(struct l0_stats *s, unsigned long scause)
+{
+	unsigned long code = scause & ~CAUSE_INTERRUPT;
+
+	s->ev[L0_EV_L2_EXIT]++;
+	if ((scause & CAUSE_INTERRUPT) && code < L0_IRQ_COUNT)
+		s->l2_irq[code]++;
+	else if (!(scause & CAUSE_INTERRUPT) && code < EXC_COUNT)
+		s->l2_exc[code]++;
 }
 
 static void append(char *buf, unsigned long len, const char *name, uint64_t n)
@@ -58,6 +78,21 @@ void l0_stats_format_causes(const struct l0_stats *now,
 		snprintf(buf, len, "none");
 }
 
+void l0_stats_format_l2_causes(const struct l0_stats *now,
+			       const struct l0_stats *base, char *buf,
+			       unsigned long len)
+{
+	buf[0] = '\0';
+	for (unsigned long i = 0; i < EXC_COUNT; i++)
+		append(buf, len, trap_cause_name(i),
+		       now->l2_exc[i] - (base ? base->l2_exc[i] : 0));
+	for (unsigned long i = 0; i < L0_IRQ_COUNT; i++)
+		append(buf, len, trap_cause_name(CAUSE_INTERRUPT | i),
+		       now->l2_irq[i] - (base ? base->l2_irq[i] : 0));
+	if (!buf[0])
+		snprintf(buf, len, "none");
+}
+
 void l0_stats_add(struct l0_stats *sum, const struct l0_stats *s)
 {
 	sum->traps += s->traps;
@@ -68,6 +103,10 @@ void l0_stats_add(struct l0_stats *sum, const struct l0_stats *s)
 		sum->irq[i] += s->irq[i];
 	for (unsigned i = 0; i < L0_EV_COUNT; i++)
 		sum->ev[i] += s->ev[i];
+	for (unsigned i = 0; i < EXC_COUNT; i++)
+		sum->l2_exc[i] += s->l2_exc[i];
+	for (unsigned i = 0; i < L0_IRQ_COUNT; i++)
+		sum->l2_irq[i] += s->l2_irq[i];
 }
 
 void l0_stats_print(const struct l0_stats *s, unsigned nvcpus)
@@ -80,5 +119,6 @@ void l0_stats_print(const struct l0_stats *s, unsigned nvcpus)
 	for (int e = 0; e < L0_EV_COUNT; e++)
 		printf(" %s=%llu", l0_event_names[e],
 		       (unsigned long long)s->ev[e]);
-	printf("\n");
+	l0_stats_format_l2_causes(s, NULL, causes, sizeof(causes));
+	printf(" l2_causes=%s", causes);
 }

@@ -19,6 +19,17 @@ enum l0_event {
 	L0_EV_INJECT_EXC,   /* exception forwarded into L1 */
 	L0_EV_ACCESS_FAULT, /* L1 touched a GPA outside its memory */
 	L0_EV_VIRQ,	    /* host interrupt turned into an L1 interrupt */
+	/* L1 (virtual V=0) traps for the emulated H extension */
+	L0_EV_L1_CSR,	 /* h* or vs* CSR access */
+	L0_EV_L1_HFENCE, /* HFENCE.VVMA / HFENCE.GVMA */
+	L0_EV_L1_HLV,	 /* HLV / HLVX / HSV */
+	L0_EV_L1_SRET,	 /* SRET entering L2 (or returning inside L1) */
+	L0_EV_L1_WFI,	 /* WFI under hstatus.VTW */
+	/* traps from L2 (virtual V=1), by outcome */
+	L0_EV_L2_EXIT,	      /* every trap into L0 while L2 ran */
+	L0_EV_L2_FORWARD,     /* delivered to L1 as hardware would */
+	L0_EV_L2_SHADOW_FILL, /* guest-page fault filled in the shadow */
+	L0_EV_L2_L0_IRQ,      /* L0's own interrupt, L2 resumed */
 	L0_EV_COUNT,
 };
 
@@ -27,10 +38,19 @@ struct l0_stats {
 	uint64_t exc[EXC_COUNT];
 	uint64_t irq[L0_IRQ_COUNT];
 	uint64_t other; /* a cause beyond both tables (still counted) */
+	/* the subset of traps taken while L2 ran, by cause */
+	uint64_t l2_exc[EXC_COUNT];
+	uint64_t l2_irq[L0_IRQ_COUNT];
 	uint64_t ev[L0_EV_COUNT];
 };
 
 void l0_stats_count_trap(struct l0_stats *s, unsigned long scause);
+/* the trap just counted came from L2 */
+void l0_stats_count_l2_trap(struct l0_stats *s, unsigned long scause);
+/* "ecall_vs:12,..." for the L2 subset */
+void l0_stats_format_l2_causes(const struct l0_stats *now,
+			       const struct l0_stats *base, char *buf,
+			       unsigned long len);
 /* "ecall_vs:12,irq_s_timer:3" (nonzero entries of now - base), into buf */
 void l0_stats_format_causes(const struct l0_stats *now,
 			    const struct l0_stats *base, char *buf,

@@ -108,6 +108,13 @@ static enum l0_trap_outcome handle_virtual_inst(struct l0_vcpu *v)
 {
 	uint32_t insn = 0;
 
+	if (v->guest->nested) {
+		/* l1.h=1: L1's h* and vs* CSRs, HFENCE, HLV/HSV and SRET
+		 * into L2 are emulated (vhyp.c); it delivers any trap */
+		l0_vhyp_virtual_inst(v);
+		return L0_TRAP_RESUME;
+	}
+
 	if (l0_fetch_insn(v, v->sepc, &insn) != L0_FETCH_OK)
 		insn = 0; /* stval may legally be 0 (spec: "stval") */
 	l0_vcpu_inject_exception(v, EXC_ILLEGAL_INST, insn);
@@ -139,14 +146,20 @@ static const l0_trap_fn l0_exc_handlers[EXC_COUNT] = {
 
 /* ---- interrupts ---------------------------------------------------- */
 
-/* L0's timer only ever stands for L1's SBI timer: make L1's timer
- * interrupt pending and disarm L0's until L1 programs the next one (SBI
- * TIME: the pending bit stays set until sbi_set_timer). */
+/* L0's timer stands for L1's SBI timer and, while L2 runs, for L1's own
+ * Sstc timer. When the SBI timer is due, L1's timer interrupt becomes
+ * pending and stays so until L1 programs the next one (SBI TIME: the
+ * pending bit stays set until sbi_set_timer); then L0's timer is
+ * re-armed for whatever is left (L1's Sstc timer exits L2 through
+ * l0_vhyp_check_l1_irq). */
 static enum l0_trap_outcome handle_s_timer(struct l0_vcpu *v)
 {
-	l0_host_timer_program(v->guest, ~0UL);
-	csr_set(CSR_HVIP, MIP_VSTIP);
-	v->stats.ev[L0_EV_VIRQ]++;
+	if (v->sbi_timer != ~0UL && rd_time() >= v->sbi_timer) {
+		v->sbi_timer = ~0UL;
+		l0_vhyp_l1_hvip_set(v, MIP_VSTIP);
+		v->stats.ev[L0_EV_VIRQ]++;
+	}
+	l0_vhyp_program_timer(v);
 	return L0_TRAP_RESUME;
 }
 
@@ -159,9 +172,9 @@ static void update_vseip(struct l0_vcpu *v)
 	on = l0_vplic_s_pending(&g->vplic, (unsigned)v->vhartid);
 	l0_unlock(&g->dev_lock);
 	if (on)
-		csr_set(CSR_HVIP, MIP_VSEIP);
+		l0_vhyp_l1_hvip_set(v, MIP_VSEIP);
 	else
-		csr_clear(CSR_HVIP, MIP_VSEIP);
+		l0_vhyp_l1_hvip_clear(v, MIP_VSEIP);
 	__atomic_store_n(&v->vseip, on, __ATOMIC_RELEASE);
 }
 
@@ -219,6 +232,32 @@ static enum l0_trap_outcome dispatch(struct l0_vcpu *v)
 	return fn(v);
 }
 
+/* A trap while L2 ran (virtual V=1): vhyp.c handles it or forwards it to
+ * L1; L0's own interrupts go through the interrupt table, after which an
+ * interrupt of L1 that became pending exits L2 (DESIGN.md §3 (c)). */
+static enum l0_trap_outcome dispatch_l2(struct l0_vcpu *v)
+{
+	enum l0_trap_outcome o;
+
+	l0_stats_count_l2_trap(&v->stats, v->trap.scause);
+	switch (l0_vhyp_l2_trap(v)) {
+	case L0_VHYP_L2_HANDLED:
+	case L0_VHYP_L2_FORWARDED:
+		return L0_TRAP_RESUME;
+	case L0_VHYP_L2_HOST_IRQ:
+		o = dispatch(v);
+		update_vseip(v);
+		if (l0_vhyp_check_l1_irq(v))
+			v->stats.ev[L0_EV_L2_FORWARD]++;
+		else
+			v->stats.ev[L0_EV_L2_L0_IRQ]++;
+		return o;
+	case L0_VHYP_L2_FATAL:
+		break;
+	}
+	return L0_TRAP_FATAL;
+}
+
 struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 {
 	struct l0_trap_info *t = &v->trap;
@@ -231,10 +270,12 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 	t->hstatus = csr_read(CSR_HSTATUS);
 	l0_stats_count_trap(&v->stats, t->scause);
 
-	switch (dispatch(v)) {
+	switch (v->vh.in_l2 ? dispatch_l2(v) : dispatch(v)) {
 	case L0_TRAP_RESUME:
 		/* The vPLIC may have changed (claim, complete, enable). */
 		update_vseip(v);
+		/* L2 only runs while L1 has no interrupt to take */
+		l0_vhyp_check_l1_irq(v);
 		return v;
 	case L0_TRAP_SHUTDOWN:
 		l0_finish(v, v->guest->exit_status, "L1 powered off");

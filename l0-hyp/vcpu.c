@@ -98,6 +98,9 @@ void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
 					     L0_VCPU_STACK_SIZE)
 			   : (unsigned long)l0_boot_stack_end;
 	v->sepc = entry;
+	v->sbi_timer = ~0UL;
+	if (g->nested)
+		l0_vhyp_init(v);
 	/* OpenSBI's hand-over (SBI spec "Binary Encoding"/boot: a0 = hart
 	 * ID, a1 = DTB or the start argument), so payloads written for
 	 * OpenSBI boot unchanged */
@@ -182,7 +185,7 @@ void l0_vcpu_serve_requests(struct l0_vcpu *v)
 	unsigned long req = __atomic_load_n(&v->fence_req, __ATOMIC_ACQUIRE);
 
 	if (__atomic_exchange_n(&v->ipi_pending, 0, __ATOMIC_ACQ_REL))
-		csr_set(CSR_HVIP, MIP_VSSIP);
+		l0_vhyp_l1_hvip_set(v, MIP_VSSIP);
 	if (req != __atomic_load_n(&v->fence_done, __ATOMIC_RELAXED)) {
 		/* one full flush covers every fence asked up to `req`:
 		 * flushing more than asked is always allowed */
@@ -285,8 +288,9 @@ void l0_vcpu_set_timer(struct l0_vcpu *v, unsigned long stime)
 		csr_write(CSR_VSTIMECMP, stime);
 		return;
 	}
-	csr_clear(CSR_HVIP, MIP_VSTIP);
-	l0_host_timer_program(g, stime);
+	l0_vhyp_l1_hvip_clear(v, MIP_VSTIP);
+	v->sbi_timer = stime;
+	l0_vhyp_program_timer(v);
 }
 
 void l0_vcpu_inject_exception(struct l0_vcpu *v, unsigned long cause,
@@ -315,6 +319,10 @@ void l0_vcpu_inject_exception(struct l0_vcpu *v, unsigned long cause,
 	/* L1's handler runs in VS-mode */
 	csr_set(CSR_SSTATUS, SSTATUS_SPP);
 	v->stats.ev[L0_EV_INJECT_EXC]++;
+	/* with the H extension, a trap into L1 from L1 also writes its
+	 * hstatus, htval and htinst (vhyp.c) */
+	if (v->guest->nested)
+		l0_vhyp_l1_took_trap(v, 0, 0, false);
 }
 
 void l0_finish(struct l0_vcpu *v, int status, const char *why)
@@ -330,6 +338,13 @@ void l0_finish(struct l0_vcpu *v, int status, const char *why)
 	printf("[l0] %s (status %d) after %llu traps\n", why, status,
 	       (unsigned long long)total.traps);
 	l0_stats_print(&total, g->nvcpus);
+	if (g->nested) {
+		char shadow_stats[512];
+
+		l0_vhyp_format_stats(g, shadow_stats, sizeof(shadow_stats));
+		printf(" %s", shadow_stats);
+	}
+	printf("\n");
 	console_flush();
 	if (g->reset_type == SBI_SRST_TYPE_COLD_REBOOT ||
 	    g->reset_type == SBI_SRST_TYPE_WARM_REBOOT) {

@@ -19,6 +19,7 @@
 #include "options.h"
 #include "stats.h"
 #include "vcpu_asm.h"
+#include "vhyp.h"
 #include "vplic.h"
 
 /* GPR numbers of the calling convention's argument registers (psABI:
@@ -63,6 +64,11 @@ struct l0_vcpu {
 	/* hvip.VSEIP as last set on this hart (others compare with it) */
 	int vseip;
 
+	/* L1's SBI timer (stime) while it has no Sstc; ~0 = none */
+	unsigned long sbi_timer;
+	/* L1's virtual hypervisor state (l1.h=1) */
+	struct l0_vhyp vh;
+
 	struct l0_stats stats;
 	/* SBI_EXT_RVNEST bench window */
 	bool bench_open;
@@ -79,6 +85,9 @@ struct l0_guest {
 	bool l1_has[L0_ISA_FEATURE_COUNT];
 	unsigned long henvcfg;
 	struct l0_vplic vplic;
+	/* L0 emulates the H extension for L1 (l1.h=1) */
+	bool nested;
+	struct l0_vhyp_caps vcaps;
 	struct l0_mmio_device mmio[L0_MAX_MMIO];
 	unsigned nmmio;
 	struct l0_lock dev_lock;     /* the emulated devices (vPLIC) */

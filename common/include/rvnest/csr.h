@@ -86,6 +86,36 @@ static inline void hfence_vvma_all(void)
 	__asm__ __volatile__(__H_INSN("hfence.vvma zero, zero") ::: "memory");
 }
 
+/* HFENCE.GVMA with both operands (rs1 = guest physical address >> 2,
+ * rs2 = VMID), as L0 replays a guest hypervisor's fence. */
+static inline void hfence_gvma_gpa_vmid(unsigned long gpa, unsigned long vmid)
+{
+	__asm__ __volatile__(__H_INSN("hfence.gvma %0, %1")::"r"(gpa >> 2),
+			     "r"(vmid)
+			     : "memory");
+}
+
+/* HFENCE.VVMA for the VMID in the current hgatp: by guest virtual
+ * address, by ASID, or both. */
+static inline void hfence_vvma_va(unsigned long va)
+{
+	__asm__ __volatile__(__H_INSN("hfence.vvma %0, zero")::"r"(va)
+			     : "memory");
+}
+
+static inline void hfence_vvma_asid(unsigned long asid)
+{
+	__asm__ __volatile__(__H_INSN("hfence.vvma zero, %0")::"r"(asid)
+			     : "memory");
+}
+
+static inline void hfence_vvma_va_asid(unsigned long va, unsigned long asid)
+{
+	__asm__ __volatile__(__H_INSN("hfence.vvma %0, %1")::"r"(va),
+			     "r"(asid)
+			     : "memory");
+}
+
 static inline void sfence_vma_all(void)
 {
 	__asm__ __volatile__("sfence.vma zero, zero" ::: "memory");

@@ -206,4 +206,19 @@
 #define STATEEN0_ENVCFG BIT(62) /* senvcfg */
 #define STATEEN0_SE0 BIT(63)	/* sstateen0 */
 
+/* ---- stvec / vstvec (spec "Supervisor Trap Vector Base Address") ------ */
+#define TVEC_MODE _UL(3)
+#define TVEC_MODE_VECTORED 1 /* interrupts go to BASE + 4 * cause */
+
+/* ---- instruction fields (Unprivileged ISA "Base Instruction Formats") ---
+ * rs1 is bits 19:15; a transformed HLV/HSV in htinst has it zeroed (spec
+ * "Transformed Instruction or Pseudoinstruction for htinst"). */
+#define INSN_RS1_SHIFT 15
+#define INSN_RS1_FIELD (_UL(0x1f) << INSN_RS1_SHIFT)
+
+/* ---- hgatp MODE (spec "hgatp"): the x4 modes share satp's encodings ---- */
+#define HGATP_MODE_SV39X4 ATP_MODE_SV39
+#define HGATP_MODE_SV48X4 ATP_MODE_SV48
+#define HGATP_MODE_SV57X4 ATP_MODE_SV57
+
 #endif /* RVNEST_ENCODING_H */

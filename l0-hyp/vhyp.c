@@ -1,0 +1,1221 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The H extension that L0 emulates for L1 (l1.h=1): L1's virtual HS state,
+ * its h* and vs* CSRs through one table, HFENCE, HLV/HLVX/HSV, and the
+ * nested world switch between L1 (virtual V=0) and L2 (virtual V=1) on the
+ * shadow G-stage. DESIGN.md §2-§4; the spec is the RISC-V Privileged ISA,
+ * chapter "Hypervisor Extension" (section names quoted below).
+ */
+#include "vhyp.h"
+
+#include <rvnest/console.h>
+#include <rvnest/csr.h>
+#include <rvnest/encoding.h>
+#include <rvnest/insn.h>
+#include <rvnest/trap_names.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fetch.h"
+#include "trap.h"
+#include "vcpu.h"
+
+/* hstatus.VSXL: VS-mode is 64-bit; QEMU keeps VSXL at 2 whatever is
+ * written ("Hypervisor Status Register": WARL, one legal value here). */
+#define VHSTATUS_VSXL ((unsigned long)XLEN_ENC_64 << HSTATUS_VSXL_SHIFT)
+/* hstatus fields L1 may change. VSBE is read-only 0 (VS-mode is
+ * little-endian only, as on QEMU); VGEIN is WLRL over 0..GEILEN and
+ * GEILEN is 0 (no guest external interrupts), so it is read-only 0. */
+#define VHSTATUS_WRITABLE                                        \
+	(HSTATUS_GVA | HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_HU | \
+	 HSTATUS_VTVM | HSTATUS_VTW | HSTATUS_VTSR)
+/* The hstatus traps that L1 asks for on L2's behalf and that the real
+ * hstatus must carry while L2 runs. */
+#define VHSTATUS_L2_TRAPS (HSTATUS_VTVM | HSTATUS_VTW | HSTATUS_VTSR)
+/* hie: the VS interrupt enables plus SGEIE ("Hypervisor Interrupt
+ * Registers": SGEIE is writable; with GEILEN = 0 it enables nothing). */
+#define VHIE_WRITABLE (HVIP_VS_MASK | MIP_SGEIP)
+
+/* Shadow G-stage table pool per vCPU (shadow/README.md "Pool"): roots of
+ * every slot plus tables; 512 KiB holds well over 100 4 KiB tables. */
+#define L0_SHADOW_POOL_SIZE (512UL << 10)
+/* the shadow pool's alignment (an x4 root is 16 KiB, "hgatp") */
+#define L0_SHADOW_POOL_ALIGN (16UL << 10)
+static uint8_t l0_shadow_pool[L0_MAX_VCPUS][L0_SHADOW_POOL_SIZE]
+	__attribute__((aligned(L0_SHADOW_POOL_ALIGN)));
+
+/* The shadow's hardware VMIDs: after L0's own VMID for L1 (1), one block
+ * of SHADOW_SLOTS per vCPU. */
+#define L0_SHADOW_VMID_BASE 2
+
+/* ---- L0's map of L1, for the shadow ---------------------------------- */
+
+static bool shadow_l1_gpa_to_host(void *ctx, uint64_t l1_gpa,
+				  struct shadow_l0_map *out)
+{
+	const struct l0_gmem *gm = &((struct l0_guest *)ctx)->gmem;
+
+	/* Only L1 RAM (README: L1's devices are never mapped for L2): each
+	 * host block is linear and RWX for L1 (gmem.c) */
+	for (unsigned i = 0; i < gm->nchunks; i++) {
+		const struct l0_gmem_chunk *c = &gm->chunk[i];
+
+		if (l1_gpa >= c->gpa && l1_gpa - c->gpa < c->size) {
+			out->host_pa = c->hpa + (l1_gpa - c->gpa);
+			out->perm = PTE_R | PTE_W | PTE_X;
+			out->base = c->gpa;
+			out->size = c->size;
+			return true;
+		}
+	}
+	return false;
+}
+
+static uint64_t shadow_read_host64(void *ctx, uint64_t host_pa)
+{
+	(void)ctx;
+	/* L0 runs with translation off: host PA = L0's address */
+	return *(volatile uint64_t *)(uintptr_t)host_pa;
+}
+
+static bool shadow_cas_host64(void *ctx, uint64_t host_pa, uint64_t old,
+			      uint64_t new)
+{
+	(void)ctx;
+	/* an AMO, as hardware's A/D update is ("Svadu": atomic with respect
+	 * to other accesses to the PTE) */
+	return __atomic_compare_exchange_n((uint64_t *)(uintptr_t)host_pa, &old,
+					   new, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
+}
+
+/* Execute the hardware fence a shadow call asked for. */
+static void do_hw_fence(enum shadow_hw_fence f, uint64_t gpa, uint64_t hw_vmid)
+{
+	switch (f) {
+	case SHADOW_HW_FENCE_NONE:
+		break;
+	case SHADOW_HW_FENCE_GPA:
+		hfence_gvma_gpa_vmid(gpa, hw_vmid);
+		break;
+	case SHADOW_HW_FENCE_VMID:
+		hfence_gvma_vmid(hw_vmid);
+		break;
+	case SHADOW_HW_FENCE_ALL:
+		hfence_gvma_all();
+		break;
+	}
+}
+
+static uint64_t hgatp_vmid(uint64_t hgatp)
+{
+	return (hgatp & HGATP_VMID) >> HGATP_VMID_SHIFT;
+}
+
+/* ---- boot ------------------------------------------------------------ */
+
+void l0_vhyp_measure_host(struct l0_guest *g, struct l0_vhyp_caps *caps)
+{
+	static const struct {
+		unsigned long mode;
+		enum pt_mode pt;
+	} modes[] = {
+		{HGATP_MODE_SV57X4, PT_SV57X4},
+		{HGATP_MODE_SV48X4, PT_SV48X4},
+	};
+	unsigned long saved;
+
+	/* WARL fields read back what the hart keeps: write all-ones, read,
+	 * restore (L0 runs with interrupts off; nothing runs meanwhile) */
+	saved = csr_read(CSR_HEDELEG);
+	csr_write(CSR_HEDELEG, ~0UL);
+	caps->hedeleg_mask = csr_read(CSR_HEDELEG);
+	csr_write(CSR_HEDELEG, saved);
+	saved = csr_read(CSR_HCOUNTEREN);
+	csr_write(CSR_HCOUNTEREN, ~0UL);
+	caps->hcounteren_mask = csr_read(CSR_HCOUNTEREN);
+	csr_write(CSR_HCOUNTEREN, saved);
+	/* henvcfg: FIOM always; the feature bits only for features L1 was
+	 * given (guestdt: the extensions in L1's ISA) */
+	caps->henvcfg_mask = ENVCFG_FIOM | g->henvcfg;
+	saved = csr_read(CSR_HENVCFG);
+	csr_write(CSR_HENVCFG, ~0UL);
+	caps->henvcfg_mask &= csr_read(CSR_HENVCFG);
+	csr_write(CSR_HENVCFG, saved);
+
+	/* The widest hgatp mode the host accepts ("hgatp": an unsupported
+	 * MODE is not stored), so every mode L1 may pick has a shadow. */
+	caps->shadow_mode = PT_SV39X4;
+	saved = csr_read(CSR_HGATP);
+	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		csr_write(CSR_HGATP, modes[i].mode << ATP_MODE_SHIFT);
+		if ((csr_read(CSR_HGATP) >> ATP_MODE_SHIFT) == modes[i].mode) {
+			caps->shadow_mode = modes[i].pt;
+			break;
+		}
+	}
+	csr_write(CSR_HGATP, saved);
+	hfence_gvma_all();
+}
+
+void l0_vhyp_init(struct l0_vcpu *v)
+{
+	struct l0_guest *g = v->guest;
+	struct l0_vhyp *vh = &v->vh;
+	struct shadow_config cfg = {
+		.l0 =
+			{
+				.ctx = g,
+				.l1_gpa_to_host = shadow_l1_gpa_to_host,
+				.read_host64 = shadow_read_host64,
+				.cas_host64 = shadow_cas_host64,
+			},
+		.pool_pa = (uint64_t)(uintptr_t)l0_shadow_pool[v->vhartid],
+		.pool_size = L0_SHADOW_POOL_SIZE,
+		.pool_va = l0_shadow_pool[v->vhartid],
+		.mode = g->vcaps.shadow_mode,
+		.hw_vmid_base = L0_SHADOW_VMID_BASE + v->vhartid * SHADOW_SLOTS,
+		.warl = SHADOW_HGATP_WARL_QEMU,
+		/* L1 believes it is an HS-mode hypervisor on a hart with
+		 * Svadu, whose firmware set menvcfg.ADUE (OpenSBI 1.5 does):
+		 * its G-stage A/D bits are set by "hardware" */
+		.l1_adue = g->l1_has[L0_ISA_SVADU],
+	};
+
+	memset(vh, 0, sizeof(*vh));
+	vh->hstatus = VHSTATUS_VSXL;
+	if (!shadow_init(&vh->shadow, &cfg))
+		panic("[l0] shadow_init refused L0's configuration");
+}
+
+/* ---- helpers --------------------------------------------------------- */
+
+static unsigned long gpr_get(const struct l0_vcpu *v, unsigned r)
+{
+	return r ? v->gpr[r] : 0;
+}
+
+static void gpr_set(struct l0_vcpu *v, unsigned r, unsigned long val)
+{
+	if (r)
+		v->gpr[r] = val;
+}
+
+static bool l1_has_sstc(const struct l0_vcpu *v)
+{
+	return v->guest->l1_has[L0_ISA_SSTC];
+}
+
+static bool host_has_sstc(const struct l0_vcpu *v)
+{
+	return v->guest->host->isa[L0_ISA_SSTC];
+}
+
+/* Real hstatus.VTSR = virtual hstatus.SPV while L1 runs (DESIGN.md §3):
+ * L1's SRET into L2 traps, its SRETs to its own user mode do not. */
+static void sync_vtsr(struct l0_vcpu *v)
+{
+	if (v->vh.hstatus & HSTATUS_SPV)
+		csr_set(CSR_HSTATUS, HSTATUS_VTSR);
+	else
+		csr_clear(CSR_HSTATUS, HSTATUS_VTSR);
+}
+
+void l0_vhyp_l1_hvip_set(struct l0_vcpu *v, unsigned long bits)
+{
+	if (v->vh.in_l2)
+		v->vh.l1.hvip |= bits;
+	else
+		csr_set(CSR_HVIP, bits);
+}
+
+void l0_vhyp_l1_hvip_clear(struct l0_vcpu *v, unsigned long bits)
+{
+	if (v->vh.in_l2)
+		v->vh.l1.hvip &= ~bits;
+	else
+		csr_clear(CSR_HVIP, bits);
+}
+
+/* L1's virtual hip ("Hypervisor Interrupt Registers"): hvip's VS bits,
+ * VSTIP also from the Sstc comparison vstimecmp <= time + htimedelta
+ * when L1 enabled it (henvcfg.STCE), SGEIP = hgeip & hgeie = 0. */
+static unsigned long vhip(const struct l0_vcpu *v)
+{
+	const struct l0_vhyp *vh = &v->vh;
+	unsigned long hip = vh->hvip & HVIP_VS_MASK;
+
+	if ((vh->henvcfg & ENVCFG_STCE) &&
+	    rd_time() + vh->htimedelta >= vh->vstimecmp)
+		hip |= MIP_VSTIP;
+	return hip;
+}
+
+/* ---- the CSR table --------------------------------------------------- */
+
+struct vcsr;
+typedef unsigned long (*vcsr_read_fn)(struct l0_vcpu *v, const struct vcsr *c);
+typedef void (*vcsr_write_fn)(struct l0_vcpu *v, const struct vcsr *c,
+			      unsigned long val);
+
+/* Where a CSR's writable mask comes from. */
+enum vcsr_mask {
+	VCSR_MASK_FIXED,      /* .mask */
+	VCSR_MASK_HEDELEG,    /* the host's hedeleg (measured) */
+	VCSR_MASK_HCOUNTEREN, /* the host's hcounteren (measured) */
+	VCSR_MASK_HENVCFG,    /* the host's henvcfg, features L1 has */
+};
+
+/* Accessibility beyond "an h* or vs* CSR from HS-mode". */
+enum vcsr_flags {
+	VCSR_READ_ONLY = 1, /* a write is an illegal instruction */
+	VCSR_SSTC = 2,	    /* exists only when L1 has Sstc */
+};
+
+struct vcsr {
+	unsigned csr;
+	const char *name;
+	size_t field; /* offset in struct l0_vhyp of a plain register */
+	vcsr_read_fn read;
+	vcsr_write_fn write;
+	enum vcsr_mask mask_kind;
+	unsigned long mask;
+	unsigned flags;
+};
+
+static unsigned long *field_of(struct l0_vcpu *v, const struct vcsr *c)
+{
+	return (unsigned long *)((char *)&v->vh + c->field);
+}
+
+static unsigned long mask_of(const struct l0_vcpu *v, const struct vcsr *c)
+{
+	const struct l0_vhyp_caps *caps = &v->guest->vcaps;
+
+	switch (c->mask_kind) {
+	case VCSR_MASK_HEDELEG:
+		return caps->hedeleg_mask;
+	case VCSR_MASK_HCOUNTEREN:
+		return caps->hcounteren_mask;
+	case VCSR_MASK_HENVCFG:
+		return caps->henvcfg_mask;
+	case VCSR_MASK_FIXED:
+		break;
+	}
+	return c->mask;
+}
+
+static unsigned long reg_read(struct l0_vcpu *v, const struct vcsr *c)
+{
+	return *field_of(v, c);
+}
+
+/* A register whose writable bits are a mask; the rest keep their value. */
+static void reg_write(struct l0_vcpu *v, const struct vcsr *c,
+		      unsigned long val)
+{
+	unsigned long *f = field_of(v, c), m = mask_of(v, c);
+
+	*f = (*f & ~m) | (val & m);
+}
+
+static void hstatus_write(struct l0_vcpu *v, const struct vcsr *c,
+			  unsigned long val)
+{
+	reg_write(v, c, val);
+	v->vh.hstatus |= VHSTATUS_VSXL;
+	/* keep the VTSR invariant on every write (DESIGN.md §3) */
+	sync_vtsr(v);
+}
+
+/* htinst: WARL, need only hold values the hart itself writes on a trap
+ * ("Hypervisor Trap Instruction Register"); QEMU ignores writes. */
+static void ignore_write(struct l0_vcpu *v, const struct vcsr *c,
+			 unsigned long val)
+{
+	(void)v;
+	(void)c;
+	(void)val;
+}
+
+static unsigned long zero_read(struct l0_vcpu *v, const struct vcsr *c)
+{
+	(void)v;
+	(void)c;
+	return 0;
+}
+
+static unsigned long hip_read(struct l0_vcpu *v, const struct vcsr *c)
+{
+	(void)c;
+	return vhip(v);
+}
+
+/* hip: only VSSIP is writable, an alias of hvip.VSSIP. */
+static void hip_write(struct l0_vcpu *v, const struct vcsr *c,
+		      unsigned long val)
+{
+	(void)c;
+	v->vh.hvip = (v->vh.hvip & ~MIP_VSSIP) | (val & MIP_VSSIP);
+}
+
+/* vsie/vsip ("Virtual Supervisor Interrupt Registers"): the VS bits of
+ * hie/hip that hideleg delegates, shifted to the S positions (VSSIP at
+ * bit 1 ...); undelegated bits read as zero and ignore writes. */
+static unsigned long vsie_read(struct l0_vcpu *v, const struct vcsr *c)
+{
+	(void)c;
+	return (v->vh.hie & v->vh.hideleg & HVIP_VS_MASK) >> 1;
+}
+
+static void vsie_write(struct l0_vcpu *v, const struct vcsr *c,
+		       unsigned long val)
+{
+	unsigned long d = v->vh.hideleg & HVIP_VS_MASK;
+
+	(void)c;
+	v->vh.hie = (v->vh.hie & ~d) | ((val << 1) & d);
+}
+
+static unsigned long vsip_read(struct l0_vcpu *v, const struct vcsr *c)
+{
+	(void)c;
+	return (vhip(v) & v->vh.hideleg & HVIP_VS_MASK) >> 1;
+}
+
+/* vsip: only SSIP is writable (the alias of hvip.VSSIP), when delegated */
+static void vsip_write(struct l0_vcpu *v, const struct vcsr *c,
+		       unsigned long val)
+{
+	(void)c;
+	if (v->vh.hideleg & MIP_VSSIP)
+		v->vh.hvip =
+			(v->vh.hvip & ~MIP_VSSIP) | ((val << 1) & MIP_VSSIP);
+}
+
+static unsigned long hgatp_read(struct l0_vcpu *v, const struct vcsr *c)
+{
+	(void)c;
+	return v->vh.shadow.hgatp;
+}
+
+/* hgatp WARL (shadow_write_hgatp, QEMU's policy): an unsupported MODE
+ * leaves hgatp unchanged; a new MODE/VMID/root selects another shadow. */
+static void hgatp_write(struct l0_vcpu *v, const struct vcsr *c,
+			unsigned long val)
+{
+	(void)c;
+	shadow_write_hgatp(&v->vh.shadow, val);
+}
+
+/* The value a vs* CSR takes when `val` is written over `old`, from the
+ * hardware itself: L2 runs on the real vs* CSRs, so their WARL rules (a
+ * reserved vsatp MODE ignored, vstvec MODE, vsstatus fields, vscause
+ * WLRL) are the ones L1 must see. The real register holds L1's own
+ * supervisor CSR meanwhile and is restored at once; L0 runs with V=0 and
+ * interrupts off, so nothing observes the interval. */
+#define HW_ROUNDTRIP(csr, old, val)                    \
+	({                                             \
+		unsigned long __saved = csr_read(csr); \
+		unsigned long __now;                   \
+		csr_write(csr, old);                   \
+		csr_write(csr, val);                   \
+		__now = csr_read(csr);                 \
+		csr_write(csr, __saved);               \
+		__now;                                 \
+	})
+
+static unsigned long vs_legalize(unsigned csr, unsigned long old,
+				 unsigned long val)
+{
+	switch (csr) {
+	case CSR_VSSTATUS:
+		return HW_ROUNDTRIP(CSR_VSSTATUS, old, val);
+	case CSR_VSTVEC:
+		return HW_ROUNDTRIP(CSR_VSTVEC, old, val);
+	case CSR_VSSCRATCH:
+		return HW_ROUNDTRIP(CSR_VSSCRATCH, old, val);
+	case CSR_VSEPC:
+		return HW_ROUNDTRIP(CSR_VSEPC, old, val);
+	case CSR_VSCAUSE:
+		return HW_ROUNDTRIP(CSR_VSCAUSE, old, val);
+	case CSR_VSTVAL:
+		return HW_ROUNDTRIP(CSR_VSTVAL, old, val);
+	case CSR_VSATP:
+		return HW_ROUNDTRIP(CSR_VSATP, old, val);
+	case CSR_VSTIMECMP:
+		return HW_ROUNDTRIP(CSR_VSTIMECMP, old, val);
+	default:
+		return val;
+	}
+}
+
+static void vs_write(struct l0_vcpu *v, const struct vcsr *c, unsigned long val)
+{
+	unsigned long *f = field_of(v, c);
+
+	*f = vs_legalize(c->csr, *f, val);
+}
+
+#define VH(f) offsetof(struct l0_vhyp, f)
+static const struct vcsr l0_vcsrs[] = {
+	{CSR_HSTATUS, "hstatus", VH(hstatus), reg_read, hstatus_write,
+	 VCSR_MASK_FIXED, VHSTATUS_WRITABLE, 0},
+	/* hedeleg: the host's writable bits (bits 10 and 20..23 are
+	 * read-only zero: "Hypervisor Trap Delegation Registers") */
+	{CSR_HEDELEG, "hedeleg", VH(hedeleg), reg_read, reg_write,
+	 VCSR_MASK_HEDELEG, 0, 0},
+	/* hideleg: the VS interrupts (LCOFI is not given to L1) */
+	{CSR_HIDELEG, "hideleg", VH(hideleg), reg_read, reg_write,
+	 VCSR_MASK_FIXED, HVIP_VS_MASK, 0},
+	{CSR_HIE, "hie", VH(hie), reg_read, reg_write, VCSR_MASK_FIXED,
+	 VHIE_WRITABLE, 0},
+	{CSR_HIP, "hip", 0, hip_read, hip_write, VCSR_MASK_FIXED, MIP_VSSIP, 0},
+	{CSR_HVIP, "hvip", VH(hvip), reg_read, reg_write, VCSR_MASK_FIXED,
+	 HVIP_VS_MASK, 0},
+	/* GEILEN = 0: hgeie is read-only zero, hgeip a read-only CSR */
+	{CSR_HGEIE, "hgeie", VH(hgeie), reg_read, reg_write, VCSR_MASK_FIXED, 0,
+	 0},
+	{CSR_HGEIP, "hgeip", 0, zero_read, ignore_write, VCSR_MASK_FIXED, 0,
+	 VCSR_READ_ONLY},
+	{CSR_HCOUNTEREN, "hcounteren", VH(hcounteren), reg_read, reg_write,
+	 VCSR_MASK_HCOUNTEREN, 0, 0},
+	{CSR_HTVAL, "htval", VH(htval), reg_read, reg_write, VCSR_MASK_FIXED,
+	 ~0UL, 0},
+	{CSR_HTINST, "htinst", VH(htinst), reg_read, ignore_write,
+	 VCSR_MASK_FIXED, 0, 0},
+	{CSR_HGATP, "hgatp", 0, hgatp_read, hgatp_write, VCSR_MASK_FIXED, 0, 0},
+	{CSR_HTIMEDELTA, "htimedelta", VH(htimedelta), reg_read, reg_write,
+	 VCSR_MASK_FIXED, ~0UL, 0},
+	{CSR_HENVCFG, "henvcfg", VH(henvcfg), reg_read, reg_write,
+	 VCSR_MASK_HENVCFG, 0, 0},
+	{CSR_VSSTATUS, "vsstatus", VH(vsstatus), reg_read, vs_write,
+	 VCSR_MASK_FIXED, 0, 0},
+	{CSR_VSIE, "vsie", 0, vsie_read, vsie_write, VCSR_MASK_FIXED, 0, 0},
+	{CSR_VSIP, "vsip", 0, vsip_read, vsip_write, VCSR_MASK_FIXED, 0, 0},
+	{CSR_VSTVEC, "vstvec", VH(vstvec), reg_read, vs_write, VCSR_MASK_FIXED,
+	 0, 0},
+	{CSR_VSSCRATCH, "vsscratch", VH(vsscratch), reg_read, vs_write,
+	 VCSR_MASK_FIXED, 0, 0},
+	{CSR_VSEPC, "vsepc", VH(vsepc), reg_read, vs_write, VCSR_MASK_FIXED, 0,
+	 0},
+	{CSR_VSCAUSE, "vscause", VH(vscause), reg_read, vs_write,
+	 VCSR_MASK_FIXED, 0, 0},
+	{CSR_VSTVAL, "vstval", VH(vstval), reg_read, vs_write, VCSR_MASK_FIXED,
+	 0, 0},
+	{CSR_VSATP, "vsatp", VH(vsatp), reg_read, vs_write, VCSR_MASK_FIXED, 0,
+	 0},
+	{CSR_VSTIMECMP, "vstimecmp", VH(vstimecmp), reg_read, vs_write,
+	 VCSR_MASK_FIXED, 0, VCSR_SSTC},
+};
+#undef VH
+
+static const struct vcsr *vcsr_find(const struct l0_vcpu *v, unsigned csr)
+{
+	for (unsigned i = 0; i < sizeof(l0_vcsrs) / sizeof(l0_vcsrs[0]); i++) {
+		const struct vcsr *c = &l0_vcsrs[i];
+
+		if (c->csr != csr)
+			continue;
+		if ((c->flags & VCSR_SSTC) && !l1_has_sstc(v))
+			return NULL;
+		return c;
+	}
+	return NULL;
+}
+
+enum l0_vhyp_status l0_vhyp_csr_read(struct l0_vcpu *v, unsigned csr,
+				     unsigned long *val)
+{
+	const struct vcsr *c = vcsr_find(v, csr);
+
+	if (!c)
+		return L0_VHYP_NOT_HYP;
+	*val = c->read(v, c);
+	return L0_VHYP_OK;
+}
+
+enum l0_vhyp_status l0_vhyp_csr_write(struct l0_vcpu *v, unsigned csr,
+				      unsigned long val, unsigned long *now)
+{
+	const struct vcsr *c = vcsr_find(v, csr);
+
+	if (!c)
+		return L0_VHYP_NOT_HYP;
+	if (c->flags & VCSR_READ_ONLY)
+		return L0_VHYP_ILLEGAL;
+	c->write(v, c, val);
+	if (now)
+		*now = c->read(v, c);
+	return L0_VHYP_OK;
+}
+
+/* One CSR instruction, decoded once (insn_csr_update): read the old value,
+ * write (old & ~mask) | (value & mask), rd = old. "Zicsr": a read-only CSR
+ * is illegal only for the forms that write. */
+static enum l0_vhyp_status emulate_csr(struct l0_vcpu *v, const struct insn *in)
+{
+	const struct vcsr *c = vcsr_find(v, in->csr);
+	struct insn_csr_update u;
+	unsigned long old;
+
+	if (!c)
+		return L0_VHYP_NOT_HYP;
+	u = insn_csr_update(in, in->csr_imm ? in->uimm : gpr_get(v, in->rs1));
+	if (u.write && (c->flags & VCSR_READ_ONLY))
+		return L0_VHYP_ILLEGAL;
+	old = c->read(v, c);
+	if (u.write)
+		c->write(v, c, (old & ~u.mask) | (u.value & u.mask));
+	gpr_set(v, in->rd, old);
+	return L0_VHYP_OK;
+}
+
+/* ---- traps into L1 --------------------------------------------------- */
+
+void l0_vhyp_l1_took_trap(struct l0_vcpu *v, unsigned long htval,
+			  unsigned long htinst, bool gva)
+{
+	struct l0_vhyp *vh = &v->vh;
+
+	/* A trap into HS-mode from V=0 ("Trap Entry"): SPV = 0 (the
+	 * previous virtualization mode), GVA says whether stval is a guest
+	 * virtual address, SPVP keeps its value; htval/htinst are written
+	 * (zero when the trap has nothing to report). */
+	vh->hstatus &= ~(HSTATUS_SPV | HSTATUS_GVA);
+	if (gva)
+		vh->hstatus |= HSTATUS_GVA;
+	vh->htval = htval;
+	vh->htinst = htinst;
+	sync_vtsr(v);
+}
+
+void l0_vhyp_trap_l1(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
+		     unsigned long htval, unsigned long htinst, bool gva)
+{
+	l0_vcpu_inject_exception(v, cause, tval);
+	l0_vhyp_l1_took_trap(v, htval, htinst, gva);
+}
+
+/* The L0 timer: L1's SBI timer (no Sstc), and while L2 runs L1's own
+ * stimecmp (Sstc) if L1 enabled its timer interrupt: that one must exit
+ * L2 when it fires, as it would on hardware. */
+void l0_vhyp_program_timer(struct l0_vcpu *v)
+{
+	unsigned long t = v->sbi_timer;
+	const struct l0_vhyp *vh = &v->vh;
+
+	if (vh->in_l2 && l1_has_sstc(v) && (vh->l1.vsie & MIP_STIP) &&
+	    vh->l1.vstimecmp < t)
+		t = vh->l1.vstimecmp;
+	l0_host_timer_program(v->guest, t);
+}
+
+/* ---- the world switch ------------------------------------------------ */
+
+enum l0_vhyp_status l0_vhyp_sret(struct l0_vcpu *v)
+{
+	struct l0_vhyp *vh = &v->vh;
+	struct l0_vhyp_l1_state *l1 = &vh->l1;
+	unsigned long s = csr_read(CSR_VSSTATUS); /* L1's sstatus */
+	bool l2_supervisor = s & SSTATUS_SPP;
+	unsigned long hs, hw;
+	enum shadow_hw_fence f;
+
+	v->stats.ev[L0_EV_L1_SRET]++;
+	/* SRET ("Trap-Return Instructions"): SIE = SPIE, SPIE = 1, SPP = U;
+	 * from HS-mode V = hstatus.SPV, and SPV is cleared (as QEMU does) */
+	s &= ~(SSTATUS_SIE | SSTATUS_SPP);
+	if (s & SSTATUS_SPIE)
+		s |= SSTATUS_SIE;
+	s |= SSTATUS_SPIE;
+	vh->hstatus &= ~HSTATUS_SPV;
+
+	/* L1's own supervisor state out of the real vs* CSRs ... */
+	l1->vsstatus = s;
+	l1->vsie = csr_read(CSR_VSIE);
+	l1->vstvec = csr_read(CSR_VSTVEC);
+	l1->vsscratch = csr_read(CSR_VSSCRATCH);
+	l1->vsepc = csr_read(CSR_VSEPC);
+	l1->vscause = csr_read(CSR_VSCAUSE);
+	l1->vstval = csr_read(CSR_VSTVAL);
+	l1->vsatp = csr_read(CSR_VSATP);
+	if (host_has_sstc(v))
+		l1->vstimecmp = csr_read(CSR_VSTIMECMP);
+	l1->hvip = csr_read(CSR_HVIP);
+	l1->hedeleg = csr_read(CSR_HEDELEG);
+	l1->hideleg = csr_read(CSR_HIDELEG);
+	l1->hie = csr_read(CSR_HIE);
+	l1->hcounteren = csr_read(CSR_HCOUNTEREN);
+	l1->henvcfg = csr_read(CSR_HENVCFG);
+	l1->htimedelta = csr_read(CSR_HTIMEDELTA);
+	l1->hgatp = csr_read(CSR_HGATP);
+	l1->hstatus = csr_read(CSR_HSTATUS);
+
+	/* ... and L2's (L1's virtual vs*) into them */
+	csr_write(CSR_VSSTATUS, vh->vsstatus);
+	csr_write(CSR_VSTVEC, vh->vstvec);
+	csr_write(CSR_VSSCRATCH, vh->vsscratch);
+	csr_write(CSR_VSEPC, vh->vsepc);
+	csr_write(CSR_VSCAUSE, vh->vscause);
+	csr_write(CSR_VSTVAL, vh->vstval);
+	csr_write(CSR_VSATP, vh->vsatp);
+	if (host_has_sstc(v))
+		csr_write(CSR_VSTIMECMP, l1_has_sstc(v) ? vh->vstimecmp : ~0UL);
+
+	/* What L1 set up for L2 goes to the hardware: its delegations (so
+	 * those traps reach L2 with no L0 involvement), its injected
+	 * interrupts and their enables, its counters and envcfg; the
+	 * time offset adds to L0's own. */
+	csr_write(CSR_HEDELEG, vh->hedeleg);
+	csr_write(CSR_HIDELEG, vh->hideleg & HVIP_VS_MASK);
+	csr_write(CSR_HIE, vh->hie & HVIP_VS_MASK);
+	csr_write(CSR_HVIP, vh->hvip & HVIP_VS_MASK);
+	csr_write(CSR_HCOUNTEREN, vh->hcounteren & l1->hcounteren);
+	csr_write(CSR_HENVCFG, vh->henvcfg);
+	csr_write(CSR_HTIMEDELTA, l1->htimedelta + vh->htimedelta);
+	hs = (l1->hstatus & ~(VHSTATUS_L2_TRAPS | HSTATUS_HU)) |
+	     (vh->hstatus & VHSTATUS_L2_TRAPS) | HSTATUS_SPV;
+	csr_write(CSR_HSTATUS, hs);
+
+	/* L2's G-stage: the shadow of L1's hgatp. L1's sstatus.MXR also
+	 * applies to G-stage translations (L0 keeps its own MXR at 0). */
+	f = shadow_set_l1_mxr(&vh->shadow, s & SSTATUS_MXR);
+	do_hw_fence(f, 0, 0);
+	hw = shadow_hgatp(&vh->shadow, &f);
+	do_hw_fence(f, 0, hgatp_vmid(hw));
+	csr_write(CSR_HGATP, hw);
+
+	if (l2_supervisor)
+		csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	else
+		csr_clear(CSR_SSTATUS, SSTATUS_SPP);
+	v->sepc = l1->vsepc;
+	vh->in_l2 = true;
+	l0_vhyp_program_timer(v);
+	/* an interrupt of L1 already pending is taken right after the SRET */
+	if (l0_vhyp_check_l1_irq(v))
+		return L0_VHYP_TRAPPED;
+	return L0_VHYP_ENTERED_L2;
+}
+
+/* Leave L2 for L1 with a trap into L1's HS-mode from V=1 ("Trap Entry"):
+ * L2's supervisor state into L1's virtual vs*, L1's back into the real
+ * ones, then the trap CSRs as hardware writes them. */
+static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
+		       unsigned long tval, unsigned long htval,
+		       unsigned long htinst, bool gva)
+{
+	struct l0_vhyp *vh = &v->vh;
+	struct l0_vhyp_l1_state *l1 = &vh->l1;
+	bool l2_supervisor = v->trap.sstatus & SSTATUS_SPP;
+	unsigned long deleg = vh->hideleg & HVIP_VS_MASK;
+	unsigned long s, tvec, pc;
+
+	vh->vsstatus = csr_read(CSR_VSSTATUS);
+	vh->vstvec = csr_read(CSR_VSTVEC);
+	vh->vsscratch = csr_read(CSR_VSSCRATCH);
+	vh->vsepc = csr_read(CSR_VSEPC);
+	vh->vscause = csr_read(CSR_VSCAUSE);
+	vh->vstval = csr_read(CSR_VSTVAL);
+	vh->vsatp = csr_read(CSR_VSATP);
+	if (host_has_sstc(v) && l1_has_sstc(v))
+		vh->vstimecmp = csr_read(CSR_VSTIMECMP);
+	/* L2 wrote its sie (the delegated hie bits) and sip.SSIP (hvip.VSSIP)
+	 * directly ("Virtual Supervisor Interrupt Registers") */
+	vh->hie = (vh->hie & ~deleg) | (csr_read(CSR_HIE) & deleg);
+	if (deleg & MIP_VSSIP)
+		vh->hvip = (vh->hvip & ~MIP_VSSIP) |
+			   (csr_read(CSR_HVIP) & MIP_VSSIP);
+
+	csr_write(CSR_HGATP, l1->hgatp);
+	csr_write(CSR_HEDELEG, l1->hedeleg);
+	csr_write(CSR_HIDELEG, l1->hideleg);
+	csr_write(CSR_HIE, l1->hie);
+	csr_write(CSR_HVIP, l1->hvip);
+	csr_write(CSR_HCOUNTEREN, l1->hcounteren);
+	csr_write(CSR_HENVCFG, l1->henvcfg);
+	csr_write(CSR_HTIMEDELTA, l1->htimedelta);
+	csr_write(CSR_HSTATUS, l1->hstatus);
+	csr_write(CSR_VSIE, l1->vsie);
+	csr_write(CSR_VSSCRATCH, l1->vsscratch);
+	csr_write(CSR_VSATP, l1->vsatp);
+	if (host_has_sstc(v))
+		csr_write(CSR_VSTIMECMP, l1->vstimecmp);
+
+	/* The trap, as L1's HS-mode takes it from V=1: sstatus.SPP = L2's
+	 * nominal privilege, SPIE = SIE, SIE = 0; hstatus.SPV = 1, SPVP =
+	 * SPP, GVA per stval; htval/htinst as the hardware reported */
+	s = l1->vsstatus & ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
+	if (l2_supervisor)
+		s |= SSTATUS_SPP;
+	if (l1->vsstatus & SSTATUS_SIE)
+		s |= SSTATUS_SPIE;
+	csr_write(CSR_VSSTATUS, s);
+	csr_write(CSR_VSCAUSE, cause);
+	csr_write(CSR_VSEPC, v->sepc);
+	csr_write(CSR_VSTVAL, tval);
+	csr_write(CSR_VSTVEC, l1->vstvec);
+	vh->htval = htval;
+	vh->htinst = htinst;
+	vh->hstatus &= ~(HSTATUS_GVA | HSTATUS_SPVP);
+	vh->hstatus |= HSTATUS_SPV | (gva ? HSTATUS_GVA : 0) |
+		       (l2_supervisor ? HSTATUS_SPVP : 0);
+
+	/* stvec: exceptions to BASE; interrupts to BASE + 4 * cause when
+	 * MODE is Vectored ("Supervisor Trap Vector Base Address") */
+	tvec = l1->vstvec;
+	pc = tvec & ~TVEC_MODE;
+	if ((cause & CAUSE_INTERRUPT) &&
+	    (tvec & TVEC_MODE) == TVEC_MODE_VECTORED)
+		pc += 4 * (cause & ~CAUSE_INTERRUPT);
+	v->sepc = pc;
+	csr_set(CSR_SSTATUS, SSTATUS_SPP); /* L1 runs in VS-mode */
+	vh->in_l2 = false;
+	sync_vtsr(v);
+	l0_vhyp_program_timer(v);
+}
+
+bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
+{
+	struct l0_vhyp *vh = &v->vh;
+	unsigned long pending, code;
+
+	if (!vh->in_l2)
+		return false;
+	/* L1's sip as L0 raises it: its VS bits in L0's hvip, shifted to the
+	 * S positions, plus its Sstc timer */
+	pending = (vh->l1.hvip & HVIP_VS_MASK) >> 1;
+	if (l1_has_sstc(v) && rd_time() >= vh->l1.vstimecmp)
+		pending |= MIP_STIP;
+	pending &= vh->l1.vsie;
+	if (!pending)
+		return false;
+	/* While V=1, L1's HS-level interrupts are enabled whatever its
+	 * sstatus.SIE ("Trap Handling": a lower privilege is running);
+	 * priority SEI, SSI, STI ("Supervisor Interrupt Registers") */
+	if (pending & MIP_SEIP)
+		code = IRQ_S_EXT;
+	else if (pending & MIP_SSIP)
+		code = IRQ_S_SOFT;
+	else
+		code = IRQ_S_TIMER;
+	exit_to_l1(v, CAUSE_INTERRUPT | code, 0, 0, 0, false);
+	return true;
+}
+
+/* ---- traps from L2 --------------------------------------------------- */
+
+static void print_l2_diag(const struct l0_vcpu *v, const char *what)
+{
+	const struct l0_trap_info *t = &v->trap;
+
+	printf("RVNEST error msg=%s cause=%s scause=0x%lx sepc=0x%lx "
+	       "stval=0x%lx htval=0x%lx htinst=0x%lx l1_hgatp=0x%llx\n",
+	       what, trap_cause_name(t->scause), t->scause, v->sepc, t->stval,
+	       t->htval, t->htinst, (unsigned long long)v->vh.shadow.hgatp);
+}
+
+/* L2's instruction at pc, fetched through L2's VS-stage (the live vsatp)
+ * and L1's G-stage, from L0's memory (never from stval alone). */
+static bool l2_fetch_insn(struct l0_vcpu *v, unsigned long pc, uint32_t *insn)
+{
+	struct shadow_vs vs = {
+		.vsatp = csr_read(CSR_VSATP),
+		.user = !(v->trap.sstatus & SSTATUS_SPP),
+	};
+	uint16_t half[2];
+
+	for (unsigned i = 0; i < 2; i++) {
+		struct shadow_gva_result r = shadow_gva_translate(
+			&v->vh.shadow, &vs, pc + 2 * i, SHADOW_ACCESS_FETCH,
+			PT_ACCESS_EXEC);
+
+		if (r.status != SHADOW_GVA_OK)
+			return false;
+		half[i] = *(volatile uint16_t *)(uintptr_t)r.host_pa;
+		if (i == 0 && insn_length(half[0]) == 2) {
+			*insn = half[0];
+			return true;
+		}
+		if (i == 0 && insn_length(half[0]) != 4)
+			return false;
+	}
+	*insn = (uint32_t)half[0] | ((uint32_t)half[1] << 16);
+	return true;
+}
+
+static enum shadow_access access_of(unsigned long cause)
+{
+	switch (cause) {
+	case EXC_INST_GUEST_PAGE_FAULT:
+		return SHADOW_ACCESS_FETCH;
+	case EXC_LOAD_GUEST_PAGE_FAULT:
+		return SHADOW_ACCESS_LOAD;
+	default:
+		return SHADOW_ACCESS_STORE;
+	}
+}
+
+static enum pt_access need_of(enum shadow_access a)
+{
+	switch (a) {
+	case SHADOW_ACCESS_FETCH:
+		return PT_ACCESS_EXEC;
+	case SHADOW_ACCESS_LOAD:
+		return PT_ACCESS_READ;
+	case SHADOW_ACCESS_STORE:
+		break;
+	}
+	return PT_ACCESS_WRITE;
+}
+
+static bool gva_of_trap(const struct l0_vcpu *v)
+{
+	return v->trap.hstatus & HSTATUS_GVA;
+}
+
+/* An L2 guest-page fault: fill the shadow from L1's G-stage, or deliver
+ * what L1's own G-stage gives (shadow/README.md "How L0 drives it"). */
+static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
+{
+	const struct l0_trap_info *t = &v->trap;
+	/* htval = GPA >> 2, the low bits from stval ("htval") */
+	uint64_t gpa = (t->htval << 2) | (t->stval & 3);
+	enum shadow_access orig = access_of(t->scause);
+	enum pt_access need = need_of(orig);
+	struct shadow_result r;
+
+	/* A fault on the implicit VS-stage walk reads (or, for an A/D update,
+	 * writes) a page-table entry: the hardware says so with a
+	 * pseudoinstruction in htinst ("Transformed Instruction or
+	 * Pseudoinstruction for htinst"); the shadow needs that access. */
+	if (t->htinst == HTINST_PSEUDO_READ64 ||
+	    t->htinst == HTINST_PSEUDO_READ32)
+		need = PT_ACCESS_READ;
+	else if (t->htinst == HTINST_PSEUDO_WRITE64 ||
+		 t->htinst == HTINST_PSEUDO_WRITE32)
+		need = PT_ACCESS_WRITE;
+	r = shadow_fill(&v->vh.shadow, gpa, orig, need);
+	do_hw_fence(r.fence, r.gpa, r.hw_vmid);
+	switch (r.status) {
+	case SHADOW_FILLED:
+	case SHADOW_RETRY:
+		v->stats.ev[L0_EV_L2_SHADOW_FILL]++;
+		return L0_VHYP_L2_HANDLED;
+	case SHADOW_FORWARD_GUEST_PAGE_FAULT:
+		exit_to_l1(v, r.cause, t->stval, r.htval, t->htinst,
+			   gva_of_trap(v));
+		return L0_VHYP_L2_FORWARDED;
+	case SHADOW_L1_TABLE_ACCESS_FAULT:
+	case SHADOW_NOT_RAM:
+		/* L1's table, or the page L1 maps, is not L1 memory: the
+		 * access fault of the original access (PMA, "Virtual Address
+		 * Translation Process" step 2), htval 0, never mapped */
+		exit_to_l1(v, r.cause, t->stval, 0, 0, gva_of_trap(v));
+		return L0_VHYP_L2_FORWARDED;
+	case SHADOW_L0_DENIED:
+	case SHADOW_POOL_TOO_SMALL:
+		break;
+	}
+	print_l2_diag(v, r.status == SHADOW_L0_DENIED
+				 ? "L2_access_denied_by_L0_map"
+				 : "shadow_pool_too_small");
+	return L0_VHYP_L2_FATAL;
+}
+
+enum l0_vhyp_l2_result l0_vhyp_l2_trap(struct l0_vcpu *v)
+{
+	const struct l0_trap_info *t = &v->trap;
+	unsigned long code = t->scause & ~CAUSE_INTERRUPT;
+	uint32_t insn;
+
+	if (t->scause & CAUSE_INTERRUPT) {
+		switch (code) {
+		case IRQ_VS_SOFT:
+		case IRQ_VS_TIMER:
+		case IRQ_VS_EXT:
+			/* A VS interrupt L1 did not delegate (the real hideleg
+			 * and hie are L1's while L2 runs): L1 takes it in
+			 * HS-mode with its own cause */
+			exit_to_l1(v, t->scause, 0, 0, 0, false);
+			v->stats.ev[L0_EV_L2_FORWARD]++;
+			return L0_VHYP_L2_FORWARDED;
+		default:
+			return L0_VHYP_L2_HOST_IRQ;
+		}
+	}
+	switch (code) {
+	case EXC_INST_GUEST_PAGE_FAULT:
+	case EXC_LOAD_GUEST_PAGE_FAULT:
+	case EXC_STORE_GUEST_PAGE_FAULT: {
+		enum l0_vhyp_l2_result r = l2_guest_page_fault(v);
+
+		if (r == L0_VHYP_L2_FORWARDED)
+			v->stats.ev[L0_EV_L2_FORWARD]++;
+		return r;
+	}
+	case EXC_ILLEGAL_INST:
+	case EXC_VIRTUAL_INST:
+		/* stval = the instruction ("stval"), read from L2's memory */
+		if (!l2_fetch_insn(v, v->sepc, &insn))
+			insn = (uint32_t)t->stval;
+		exit_to_l1(v, t->scause, insn, 0, 0, false);
+		break;
+	default:
+		/* ecall, breakpoint, misaligned, access and page faults that
+		 * L1 did not delegate: L1's, with the values the hardware
+		 * reported for the same trap */
+		exit_to_l1(v, t->scause, t->stval, t->htval, t->htinst,
+			   gva_of_trap(v));
+		break;
+	}
+	v->stats.ev[L0_EV_L2_FORWARD]++;
+	return L0_VHYP_L2_FORWARDED;
+}
+
+/* ---- fences ---------------------------------------------------------- */
+
+void l0_vhyp_hfence_gvma(struct l0_vcpu *v, bool has_gaddr, unsigned long gaddr,
+			 bool has_vmid, unsigned long vmid)
+{
+	struct shadow *s = &v->vh.shadow;
+	/* rs1 holds the guest physical address shifted right by 2
+	 * ("Hypervisor Memory-Management Fence Instructions") */
+	uint64_t gpa = (uint64_t)gaddr << 2;
+	enum shadow_hw_fence f;
+
+	if (has_gaddr && has_vmid)
+		f = shadow_invalidate_gpa_vmid(s, gpa, vmid);
+	else if (has_gaddr)
+		f = shadow_invalidate_gpa(s, gpa);
+	else if (has_vmid)
+		f = shadow_invalidate_vmid(s, vmid);
+	else
+		f = shadow_invalidate_all(s);
+	do_hw_fence(f, 0, 0);
+}
+
+void l0_vhyp_hfence_vvma(struct l0_vcpu *v, bool has_va, unsigned long va,
+			 bool has_asid, unsigned long asid)
+{
+	enum shadow_hw_fence f;
+	unsigned long hw = shadow_hgatp(&v->vh.shadow, &f), old;
+
+	/* HFENCE.VVMA acts on the VMID of the current hgatp: L1's, i.e. the
+	 * shadow's hardware VMID, which the real hgatp holds for the fence */
+	do_hw_fence(f, 0, hgatp_vmid(hw));
+	old = csr_swap(CSR_HGATP, hw);
+	if (has_va && has_asid)
+		hfence_vvma_va_asid(va, asid);
+	else if (has_va)
+		hfence_vvma_va(va);
+	else if (has_asid)
+		hfence_vvma_asid(asid);
+	else
+		hfence_vvma_all();
+	csr_write(CSR_HGATP, old);
+}
+
+/* ---- HLV / HLVX / HSV ------------------------------------------------ */
+
+static unsigned long load_cause(bool store)
+{
+	return store ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS;
+}
+
+static enum l0_vhyp_status emulate_hlv(struct l0_vcpu *v, const struct insn *in)
+{
+	struct l0_vhyp *vh = &v->vh;
+	bool store = in->kind == INSN_HSV;
+	unsigned long gva = gpr_get(v, in->rs1);
+	unsigned long l1_mxr = csr_read(CSR_VSSTATUS) & SSTATUS_MXR;
+	/* "Hypervisor Virtual-Machine Load and Store Instructions": as VS
+	 * or VU per hstatus.SPVP, with vsstatus.SUM; HS-level sstatus.MXR
+	 * applies to both stages, vsstatus.MXR to the VS-stage. QEMU 10 sets
+	 * VS-stage A/D for HLV whatever henvcfg.ADUE (shadow/README.md). */
+	struct shadow_vs vs = {
+		.vsatp = vh->vsatp,
+		.user = !(vh->hstatus & HSTATUS_SPVP),
+		.sum = vh->vsstatus & SSTATUS_SUM,
+		.mxr = (vh->vsstatus & SSTATUS_MXR) || l1_mxr,
+		.adue = true,
+		.svpbmt = vh->henvcfg & ENVCFG_PBMTE,
+	};
+	/* the transformed instruction: rs1 replaced by the (zero) address
+	 * offset ("Transformed Instruction or Pseudoinstruction for htinst") */
+	unsigned long xinst = in->raw & ~INSN_RS1_FIELD;
+	struct shadow_gva_result r;
+	enum shadow_hw_fence f;
+
+	v->stats.ev[L0_EV_L1_HLV]++;
+	f = shadow_set_l1_mxr(&vh->shadow, l1_mxr);
+	do_hw_fence(f, 0, 0);
+	r = shadow_gva_translate(&vh->shadow, &vs, gva,
+				 store ? SHADOW_ACCESS_STORE
+				       : SHADOW_ACCESS_LOAD,
+				 store			 ? PT_ACCESS_WRITE
+				 : in->kind == INSN_HLVX ? PT_ACCESS_READ_EXEC
+							 : PT_ACCESS_READ);
+	switch (r.status) {
+	case SHADOW_GVA_OK:
+		break;
+	case SHADOW_GVA_PAGE_FAULT:
+		l0_vhyp_trap_l1(v, r.cause, gva, 0, xinst, true);
+		return L0_VHYP_TRAPPED;
+	case SHADOW_GVA_GUEST_PAGE_FAULT:
+		l0_vhyp_trap_l1(v, r.cause, gva, r.htval,
+				r.implicit ? r.htinst : xinst, true);
+		return L0_VHYP_TRAPPED;
+	case SHADOW_GVA_ACCESS_FAULT:
+		l0_vhyp_trap_l1(v, r.cause, gva, 0, xinst, true);
+		return L0_VHYP_TRAPPED;
+	case SHADOW_GVA_NOT_RAM:
+	case SHADOW_GVA_L0_DENIED:
+	case SHADOW_GVA_BAD_REQUEST:
+		/* not memory L1 owns (or, impossible with a legal vsatp, no
+		 * VS-stage): the access fault of the access ("PMA") */
+		l0_vhyp_trap_l1(v, load_cause(store), gva, 0, xinst, true);
+		return L0_VHYP_TRAPPED;
+	case SHADOW_GVA_RETRY:
+		return L0_VHYP_RETRY;
+	}
+	/* a misaligned access that crosses into another page would need a
+	 * second translation: what hardware may do, raise the misaligned
+	 * exception ("Load/store misaligned": may be raised) */
+	if ((r.host_pa & (PAGE_SIZE - 1)) + in->width > PAGE_SIZE) {
+		l0_vhyp_trap_l1(
+			v, store ? EXC_STORE_MISALIGNED : EXC_LOAD_MISALIGNED,
+			gva, 0, xinst, true);
+		return L0_VHYP_TRAPPED;
+	}
+	if (store) {
+		unsigned long val = gpr_get(v, in->rs2);
+
+		memcpy((void *)(uintptr_t)r.host_pa, &val, in->width);
+	} else {
+		unsigned long val = 0;
+
+		memcpy(&val, (const void *)(uintptr_t)r.host_pa, in->width);
+		gpr_set(v, in->rd, insn_load_extend(in, val));
+	}
+	return L0_VHYP_OK;
+}
+
+/* ---- L1's virtual-instruction traps ---------------------------------- */
+
+/* A plain SRET inside L1 (virtual SPV = 0), should one trap: return to
+ * L1's sepc at its sstatus.SPP ("Trap-Return Instructions"). */
+static void sret_in_l1(struct l0_vcpu *v)
+{
+	unsigned long s = csr_read(CSR_VSSTATUS);
+
+	if (s & SSTATUS_SPP)
+		csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	else
+		csr_clear(CSR_SSTATUS, SSTATUS_SPP);
+	s &= ~(SSTATUS_SIE | SSTATUS_SPP);
+	if (s & SSTATUS_SPIE)
+		s |= SSTATUS_SIE;
+	s |= SSTATUS_SPIE;
+	csr_write(CSR_VSSTATUS, s);
+	v->sepc = csr_read(CSR_VSEPC);
+}
+
+static enum l0_vhyp_status emulate(struct l0_vcpu *v, const struct insn *in)
+{
+	/* L1's U-mode (real VU) is V=0 U-mode to L1: no hypervisor CSR,
+	 * fence, SRET or WFI there, only HLV/HSV when hstatus.HU = 1
+	 * ("Hypervisor Status Register": HU) */
+	bool from_user = !(v->trap.sstatus & SSTATUS_SPP);
+
+	switch (in->kind) {
+	case INSN_CSR:
+		v->stats.ev[L0_EV_L1_CSR]++;
+		if (from_user)
+			return L0_VHYP_ILLEGAL;
+		return emulate_csr(v, in);
+	case INSN_SRET:
+		if (from_user)
+			return L0_VHYP_ILLEGAL;
+		if (v->vh.hstatus & HSTATUS_SPV)
+			return l0_vhyp_sret(v);
+		v->stats.ev[L0_EV_L1_SRET]++;
+		sret_in_l1(v);
+		return L0_VHYP_TRAPPED;
+	case INSN_WFI:
+		v->stats.ev[L0_EV_L1_WFI]++;
+		/* WFI may complete at once ("Wait for Interrupt") */
+		return from_user ? L0_VHYP_ILLEGAL : L0_VHYP_OK;
+	case INSN_HFENCE_GVMA:
+		v->stats.ev[L0_EV_L1_HFENCE]++;
+		if (from_user)
+			return L0_VHYP_ILLEGAL;
+		l0_vhyp_hfence_gvma(v, in->rs1, gpr_get(v, in->rs1), in->rs2,
+				    gpr_get(v, in->rs2));
+		return L0_VHYP_OK;
+	case INSN_HFENCE_VVMA:
+		v->stats.ev[L0_EV_L1_HFENCE]++;
+		if (from_user)
+			return L0_VHYP_ILLEGAL;
+		l0_vhyp_hfence_vvma(v, in->rs1, gpr_get(v, in->rs1), in->rs2,
+				    gpr_get(v, in->rs2));
+		return L0_VHYP_OK;
+	case INSN_HLV:
+	case INSN_HLVX:
+	case INSN_HSV:
+		if (from_user && !(v->vh.hstatus & HSTATUS_HU))
+			return L0_VHYP_ILLEGAL;
+		return emulate_hlv(v, in);
+	default:
+		return L0_VHYP_NOT_HYP;
+	}
+}
+
+enum l0_vhyp_status l0_vhyp_virtual_inst(struct l0_vcpu *v)
+{
+	uint32_t raw = 0;
+	struct insn in;
+	enum l0_vhyp_status st = L0_VHYP_NOT_HYP;
+
+	if (l0_fetch_insn(v, v->sepc, &raw) == L0_FETCH_OK &&
+	    insn_decode(raw, &in))
+		st = emulate(v, &in);
+	switch (st) {
+	case L0_VHYP_OK:
+		v->sepc += in.len;
+		break;
+	case L0_VHYP_ILLEGAL:
+	case L0_VHYP_NOT_HYP:
+		/* what a hart without the instruction or CSR does: an
+		 * illegal-instruction trap with the instruction in stval */
+		l0_vhyp_trap_l1(v, EXC_ILLEGAL_INST, raw, 0, 0, false);
+		st = L0_VHYP_TRAPPED;
+		break;
+	case L0_VHYP_TRAPPED:
+	case L0_VHYP_RETRY:
+	case L0_VHYP_ENTERED_L2:
+		break;
+	}
+	return st;
+}
+
+bool l0_vhyp_format_stats(const struct l0_guest *g, char *buf,
+			  unsigned long len)
+{
+	struct shadow_stats sum;
+
+	/* the shadows of every vCPU added up */
+	memset(&sum, 0, sizeof(sum));
+	for (unsigned i = 0; i < g->nvcpus; i++) {
+		const struct shadow_stats *s = &g->vcpu[i].vh.shadow.stats;
+		const uint64_t *src = (const uint64_t *)s;
+		uint64_t *dst = (uint64_t *)&sum;
+
+		/* every field of struct shadow_stats is a uint64_t counter */
+		for (size_t k = 0; k < sizeof(sum) / sizeof(uint64_t); k++)
+			dst[k] += src[k];
+	}
+	return shadow_stats_format(&sum, buf, len);
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * L1's virtual hypervisor (HS-mode) state and the nested world switch
+ * (DESIGN.md §2-§3), when L0 gives L1 the H extension (l1.h=1).
+ *
+ * While L1 runs (virtual V=0), its own supervisor CSRs are the real vs*
+ * CSRs; its h* CSRs and its vs* CSRs (which are L2's supervisor state) live
+ * here and every access to them traps to L0 as a virtual-instruction
+ * exception. While L2 runs (virtual V=1), L2's supervisor state is in the
+ * real vs* CSRs, L1's own is saved here, and the real hgatp is the shadow
+ * G-stage (shadow/) for L1's virtual hgatp.
+ *
+ * This header is the whole interface to that state: the trap handlers
+ * (trap.c) and the SBI nested-acceleration extension use only these
+ * functions. Every function runs on the host hart of the vCPU it is given,
+ * with the vCPU in L1 (virtual V=0) unless it says otherwise.
+ */
+#ifndef L0_VHYP_H
+#define L0_VHYP_H
+
+#include <shadow.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct l0_vcpu;
+struct l0_guest;
+
+/* L1's own supervisor state, saved while L2 runs (the real vs* CSRs are
+ * then L2's), the VS interrupts L0 raises for L1 (real hvip), and the
+ * real hypervisor CSRs L0 runs L1 with. */
+struct l0_vhyp_l1_state {
+	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause;
+	unsigned long vstval, vsatp, vstimecmp;
+	unsigned long hvip;
+	unsigned long hedeleg, hideleg, hie, hcounteren, henvcfg, htimedelta;
+	unsigned long hgatp, hstatus;
+};
+
+struct l0_vhyp {
+	bool in_l2; /* virtual V: L2 is running on this vCPU */
+	/* L1's virtual h* CSRs (WARL already applied) */
+	unsigned long hstatus, hedeleg, hideleg, hie, hvip, hgeie, hcounteren;
+	unsigned long htval, htinst, htimedelta, henvcfg;
+	/* L1's vs* CSRs: L2's supervisor state while L1 runs. vsie and vsip
+	 * are views of hie/hip through hideleg (spec "Virtual Supervisor
+	 * Interrupt Registers"), so they have no storage of their own. */
+	unsigned long vsstatus, vstvec, vsscratch, vsepc, vscause, vstval;
+	unsigned long vsatp, vstimecmp;
+	struct l0_vhyp_l1_state l1;
+	/* L2's G-stage: L1's hgatp lives in shadow.hgatp */
+	struct shadow shadow;
+};
+
+/* The host capabilities L1's virtual h* CSRs are limited to, measured once
+ * at boot on the boot hart (writable bits of the real registers). */
+struct l0_vhyp_caps {
+	unsigned long hedeleg_mask, hcounteren_mask, henvcfg_mask;
+	enum pt_mode shadow_mode; /* widest hgatp mode of the host */
+};
+
+/* Outcome of an emulated instruction or CSR access. */
+enum l0_vhyp_status {
+	L0_VHYP_OK,	   /* done: advance past the instruction */
+	L0_VHYP_ILLEGAL,   /* raise illegal-instruction in L1 */
+	L0_VHYP_NOT_HYP,   /* not an h* or vs* CSR: the caller decides */
+	L0_VHYP_TRAPPED,   /* a trap was delivered to L1 (pc changed) */
+	L0_VHYP_RETRY,	   /* re-execute the instruction (lost A/D race) */
+	L0_VHYP_ENTERED_L2 /* the vCPU now runs L2 */
+};
+
+/* Boot: measure the host (once), set up every vCPU's virtual state and
+ * shadow (reset values: all zero, hstatus.VSXL = 64-bit, hgatp Bare). */
+void l0_vhyp_measure_host(struct l0_guest *g, struct l0_vhyp_caps *caps);
+void l0_vhyp_init(struct l0_vcpu *v);
+
+/* Read/write a virtual h* or vs* CSR by number, WARL applied as QEMU 10's
+ * H extension does (hprobe is the reference). _write returns the value
+ * the CSR reads afterwards in *now (may be NULL). L0_VHYP_ILLEGAL for a
+ * CSR L1 may not write (hgeip) or does not have (vstimecmp without
+ * Sstc); L0_VHYP_NOT_HYP for any other CSR number. */
+enum l0_vhyp_status l0_vhyp_csr_read(struct l0_vcpu *v, unsigned csr,
+				     unsigned long *val);
+enum l0_vhyp_status l0_vhyp_csr_write(struct l0_vcpu *v, unsigned csr,
+				      unsigned long val, unsigned long *now);
+
+/* HFENCE.GVMA / HFENCE.VVMA as L1 executed them: has_* false stands for
+ * the x0 operand (all addresses / all VMIDs or ASIDs). gaddr is the
+ * operand value, i.e. the guest physical address >> 2. */
+void l0_vhyp_hfence_gvma(struct l0_vcpu *v, bool has_gaddr, unsigned long gaddr,
+			 bool has_vmid, unsigned long vmid);
+void l0_vhyp_hfence_vvma(struct l0_vcpu *v, bool has_va, unsigned long va,
+			 bool has_asid, unsigned long asid);
+
+/* L1's SRET with virtual hstatus.SPV = 1: enter L2 at L1's sepc, with the
+ * privilege in L1's sstatus.SPP. Returns L0_VHYP_ENTERED_L2, or
+ * L0_VHYP_TRAPPED when an interrupt of L1 was already pending (then L1
+ * takes it at once, as hardware would right after the SRET). */
+enum l0_vhyp_status l0_vhyp_sret(struct l0_vcpu *v);
+
+/* Deliver a trap into L1's HS-mode from L1 itself (virtual V=0): the
+ * supervisor trap CSRs plus hstatus.SPV = 0, GVA, htval, htinst. */
+void l0_vhyp_trap_l1(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
+		     unsigned long htval, unsigned long htinst, bool gva);
+
+/* L1's virtual-instruction trap (scause 22 from L1): decode the
+ * instruction at sepc and emulate it. */
+enum l0_vhyp_status l0_vhyp_virtual_inst(struct l0_vcpu *v);
+
+/* The update of L1's virtual hstatus/htval/htinst that goes with a trap
+ * L0 delivered into L1 from L1 itself (l0_vcpu_inject_exception). */
+void l0_vhyp_l1_took_trap(struct l0_vcpu *v, unsigned long htval,
+			  unsigned long htinst, bool gva);
+
+/* What became of a trap from L2. */
+enum l0_vhyp_l2_result {
+	L0_VHYP_L2_HANDLED,   /* invisibly (shadow fill): L2 resumes */
+	L0_VHYP_L2_FORWARDED, /* delivered to L1: L1 runs now */
+	L0_VHYP_L2_HOST_IRQ,  /* an interrupt of L0's own: the caller
+			       * handles it, then l0_vhyp_check_l1_irq */
+	L0_VHYP_L2_FATAL,     /* L0 cannot go on (diagnostic printed) */
+};
+
+/* A trap from L2 (the vCPU is in L2), counted by outcome. */
+enum l0_vhyp_l2_result l0_vhyp_l2_trap(struct l0_vcpu *v);
+/* While L2 runs: if an interrupt of L1 is pending and enabled, exit L2 to
+ * L1 with it and return true (called before every resume of L2). */
+bool l0_vhyp_check_l1_irq(struct l0_vcpu *v);
+/* Program L0's timer for what L1 has armed (its SBI timer, and its own
+ * Sstc timer while L2 runs). */
+void l0_vhyp_program_timer(struct l0_vcpu *v);
+
+/* The VS interrupts L0 raises for L1 (hvip bits VSSIP/VSTIP/VSEIP): in
+ * the real hvip while L1 runs, in the saved copy while L2 runs. */
+void l0_vhyp_l1_hvip_set(struct l0_vcpu *v, unsigned long bits);
+void l0_vhyp_l1_hvip_clear(struct l0_vcpu *v, unsigned long bits);
+
+/* `shadow_*=` fields for the l0stats line (false if buf was too small) */
+bool l0_vhyp_format_stats(const struct l0_guest *g, char *buf,
+			  unsigned long len);
+
+#endif /* L0_VHYP_H */
