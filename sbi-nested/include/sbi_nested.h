@@ -52,6 +52,8 @@ enum sbi_nested_status {
 	SBI_NESTED_BAD_STATE,
 	/* the console device reported an error */
 	SBI_NESTED_IO_ERROR,
+	/* NACL: L0 does not implement this H-extension CSR for L1 */
+	SBI_NESTED_NO_CSR,
 };
 
 /* Access kinds for sbi_nested_ops.guest_check. */
@@ -94,6 +96,38 @@ struct sbi_nested_fence {
 	/* the calling hart: HFENCE.VVMA applies to the VMID in the CALLER's
 	 * hgatp (SBI spec RFENCE "Remote HFENCE.VVMA") */
 	unsigned long source_hartid;
+};
+
+/*
+ * One nested HFENCE entry of the NACL shared memory, decoded (SBI spec
+ * "Nested HFENCE entry types"). `type` is the spec's number; the *_ALL
+ * types ignore start/size, the GVMA and GVMA_ALL types ignore vmid, only
+ * the VVMA_ASID types use asid. start/size are byte addresses (GPA for
+ * GVMA*, guest virtual for VVMA*): Page_Number and Page_Count scaled by
+ * 1 << (Order + 12).
+ */
+enum sbi_nested_hfence_type {
+	SBI_NESTED_HFENCE_GVMA = SBI_NACL_HFENCE_GVMA,
+	SBI_NESTED_HFENCE_GVMA_ALL = SBI_NACL_HFENCE_GVMA_ALL,
+	SBI_NESTED_HFENCE_GVMA_VMID = SBI_NACL_HFENCE_GVMA_VMID,
+	SBI_NESTED_HFENCE_GVMA_VMID_ALL = SBI_NACL_HFENCE_GVMA_VMID_ALL,
+	SBI_NESTED_HFENCE_VVMA = SBI_NACL_HFENCE_VVMA,
+	SBI_NESTED_HFENCE_VVMA_ALL = SBI_NACL_HFENCE_VVMA_ALL,
+	SBI_NESTED_HFENCE_VVMA_ASID = SBI_NACL_HFENCE_VVMA_ASID,
+	SBI_NESTED_HFENCE_VVMA_ASID_ALL = SBI_NACL_HFENCE_VVMA_ASID_ALL,
+};
+
+struct sbi_nested_hfence {
+	enum sbi_nested_hfence_type type;
+	unsigned long vmid, asid;
+	unsigned long start, size;
+};
+
+/* Per-hart NACL state (set_shmem acts on the calling hart). L0 owns the
+ * storage: config.nharts entries, zeroed at boot, in sbi_nested.nacl. */
+struct sbi_nested_nacl_hart {
+	bool shmem_set;
+	unsigned long shmem; /* guest-physical, page aligned */
 };
 
 /* Phase of an SBI_EXT_RVNEST bench bracket. */
@@ -173,6 +207,41 @@ struct sbi_nested_ops {
 	void (*bench_mark)(void *ctx, unsigned long id,
 			   enum sbi_nested_bench_phase phase,
 			   const unsigned long args[5]);
+
+	/*
+	 * NACL (SBI spec "Nested Acceleration Extension"): the calling
+	 * vCPU's virtual HS state, as L0 emulates it (DESIGN.md section 2).
+	 * `hartid` is always the caller.
+	 *
+	 * hcsr_read: the current value of H-extension CSR `csr` (an h* or
+	 * vs* CSR number) as L1 would read it in virtual HS-mode.
+	 * SBI_NESTED_OK, or SBI_NESTED_NO_CSR if L0 does not implement it.
+	 * Without it the extension is absent (the CSR space must always be
+	 * kept current, spec "CSR space").
+	 */
+	enum sbi_nested_status (*hcsr_read)(void *ctx, unsigned long hartid,
+					    unsigned csr, unsigned long *val);
+	/* hcsr_write: as a CSRRW by L1 in virtual HS-mode, with the CSR's
+	 * WARL rules and read-only fields applied exactly as for the trapped
+	 * instruction (and its side effects: an hgatp change invalidates the
+	 * shadow, an hstatus write re-derives the real VTSR, ...).
+	 * SBI_NESTED_OK or SBI_NESTED_NO_CSR. Needed for SYNC_CSR and
+	 * AUTOSWAP_CSR. */
+	enum sbi_nested_status (*hcsr_write)(void *ctx, unsigned long hartid,
+					     unsigned csr, unsigned long val);
+	/* hfence: perform `f` for the caller as the matching HFENCE.GVMA /
+	 * HFENCE.VVMA executed by L1 would (a wider flush is allowed).
+	 * Needed for SYNC_HFENCE. */
+	enum sbi_nested_status (*hfence)(void *ctx, unsigned long hartid,
+					 const struct sbi_nested_hfence *f);
+	/* nacl_sret: load x1..x31 from gpr[1..31] (gpr[0] unused) into the
+	 * caller and emulate SRET executed by L1 in virtual HS-mode (with
+	 * virtual hstatus.SPV = 1 that enters L2). On SBI_NESTED_OK the
+	 * ECALL does not return: L0 must leave every register and the pc as
+	 * this left them (action SBI_NESTED_NO_RETURN). Needed for
+	 * SYNC_SRET. */
+	enum sbi_nested_status (*nacl_sret)(void *ctx, unsigned long hartid,
+					    const unsigned long gpr[32]);
 };
 
 /* Extensions that can be switched on or off (config.ext_enabled bits). */
@@ -186,6 +255,7 @@ enum sbi_nested_ext_id {
 	SBI_NESTED_EXT_SRST,
 	SBI_NESTED_EXT_DBCN,
 	SBI_NESTED_EXT_RVNEST,
+	SBI_NESTED_EXT_NACL,
 	SBI_NESTED_EXT_COUNT,
 };
 
@@ -201,12 +271,20 @@ struct sbi_nested_config {
 	 * valid for harts that implement it (SBI spec RFENCE). */
 	bool guest_has_h;
 	unsigned long ext_enabled; /* SBI_NESTED_EXT_BIT() mask */
+	/* NACL features offered (SBI_NESTED_NACL_BIT() of the spec's feature
+	 * IDs). 0: NACL probes absent. L0's option l0.nacl= sets it. */
+	unsigned long nacl_features;
 };
+
+#define SBI_NESTED_NACL_BIT(feat) (1UL << (feat))
+#define SBI_NESTED_NACL_ALL ((1UL << SBI_NACL_FEAT_COUNT) - 1)
 
 struct sbi_nested {
 	const struct sbi_nested_ops *ops;
 	const struct sbi_nested_config *cfg;
 	void *ctx;
+	/* NACL per-hart state, cfg->nharts entries (NULL: NACL absent) */
+	struct sbi_nested_nacl_hart *nacl;
 };
 
 struct sbi_nested_request {
@@ -222,6 +300,10 @@ enum sbi_nested_action {
 	SBI_NESTED_RESET,	 /* cold/warm reboot; reset_* set */
 	SBI_NESTED_HART_STOP,	 /* stop the caller (HSM hart_stop) */
 	SBI_NESTED_HART_SUSPEND, /* suspend the caller; suspend_* set */
+	/* NACL SYNC_SRET entered L2 (or returned within L1): the call does
+	 * not return. Write neither a0/a1 nor sepc; the nacl_sret service
+	 * already set the caller's registers and pc. */
+	SBI_NESTED_NO_RETURN,
 };
 
 struct sbi_nested_result {
@@ -248,5 +330,28 @@ void sbi_nested_dispatch(const struct sbi_nested *sn,
 
 /* Name of the extension that owns `eid` ("base", "time", ...), or NULL. */
 const char *sbi_nested_ext_name(unsigned long eid);
+
+/*
+ * NACL hooks for L0, outside SBI calls. Both do nothing (SBI_NESTED_OK)
+ * when NACL is absent or the hart has no shared memory.
+ *
+ * sbi_nested_nacl_csr_changed: the caller's virtual H-extension CSRs
+ * changed other than through NACL (L0 emulated a trapped CSR write, an
+ * HFENCE, ...): write their values back to the CSR space ("The SBI
+ * implementation MUST update the CSR space whenever the state of any
+ * RISC-V H-extension CSR changes"). CSRs whose dirty bit is set keep L1's
+ * pending value.
+ *
+ * sbi_nested_nacl_virt_off: L0 has just delivered a trap from L2 to L1
+ * (virtualization ON -> OFF): the autoswap of hstatus (AUTOSWAP_CSR:
+ * "After supervisor (or L1) virtualization state changes from ON to
+ * OFF"), then the CSR space write-back above.
+ *
+ * SBI_NESTED_OUTSIDE if the shared memory could not be accessed.
+ */
+enum sbi_nested_status sbi_nested_nacl_csr_changed(const struct sbi_nested *sn,
+						   unsigned long hartid);
+enum sbi_nested_status sbi_nested_nacl_virt_off(const struct sbi_nested *sn,
+						unsigned long hartid);
 
 #endif /* SBI_NESTED_H */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "mock.h"
 
+#include <rvnest/encoding.h>
+
 #include <string.h>
 
 static bool in_mem(unsigned long gpa, unsigned long len)
@@ -183,6 +185,72 @@ static void m_bench(void *ctx, unsigned long id,
 	memcpy(m->bench_args, args, sizeof(m->bench_args));
 }
 
+static enum sbi_nested_status m_hcsr_read(void *ctx, unsigned long hartid,
+					  unsigned csr, unsigned long *val)
+{
+	struct mock *m = ctx;
+
+	check_hart(m, hartid);
+	if (csr >= MOCK_NCSR || !m->hcsr_exists[csr])
+		return SBI_NESTED_NO_CSR;
+	*val = m->hcsr[csr];
+	return SBI_NESTED_OK;
+}
+
+static enum sbi_nested_status m_hcsr_write(void *ctx, unsigned long hartid,
+					   unsigned csr, unsigned long val)
+{
+	struct mock *m = ctx;
+
+	check_hart(m, hartid);
+	if (csr >= MOCK_NCSR || !m->hcsr_exists[csr])
+		return SBI_NESTED_NO_CSR;
+	if (m->hcsr_writes == MOCK_MAX_CALLS)
+		m->hcsr_writes = 0; /* long runs (fuzz) wrap the record */
+	m->hcsr_log[m->hcsr_writes++] = csr;
+	if (m->hcsr_writes == m->hcsr_write_fail_at)
+		return SBI_NESTED_NO_CSR;
+	m->hcsr[csr] = (m->hcsr[csr] & ~m->hcsr_wmask[csr]) |
+		       (val & m->hcsr_wmask[csr]);
+	return SBI_NESTED_OK;
+}
+
+static enum sbi_nested_status m_hfence(void *ctx, unsigned long hartid,
+				       const struct sbi_nested_hfence *f)
+{
+	struct mock *m = ctx;
+
+	check_hart(m, hartid);
+	if (m->hfence_calls == MOCK_MAX_CALLS)
+		m->hfence_calls = 0;
+	m->hfences[m->hfence_calls++] = *f;
+	return m->hfence_fail ? SBI_NESTED_BAD_STATE : SBI_NESTED_OK;
+}
+
+static enum sbi_nested_status m_sret(void *ctx, unsigned long hartid,
+				     const unsigned long gpr[32])
+{
+	struct mock *m = ctx;
+
+	check_hart(m, hartid);
+	m->sret_calls++;
+	memcpy(m->sret_gpr, gpr, sizeof(m->sret_gpr));
+	m->sret_hstatus = m->hcsr[CSR_HSTATUS];
+	m->hcsr_writes_at_sret = m->hcsr_writes;
+	m->hfence_calls_at_sret = m->hfence_calls;
+	return m->sret_fail ? SBI_NESTED_BAD_STATE : SBI_NESTED_OK;
+}
+
+/* The H-extension CSRs the mock L0 implements: all NACL knows but
+ * hstateen0, so "not implemented" is exercised too. */
+static const unsigned mock_hcsrs[] = {
+	CSR_HSTATUS, CSR_HEDELEG, CSR_HIDELEG, CSR_HVIP,       CSR_HIP,
+	CSR_HIE,     CSR_HGEIE,	  CSR_HGEIP,   CSR_HCOUNTEREN, CSR_HTIMEDELTA,
+	CSR_HENVCFG, CSR_HTVAL,	  CSR_HTINST,  CSR_HGATP,      CSR_VSSTATUS,
+	CSR_VSIE,    CSR_VSIP,	  CSR_VSTVEC,  CSR_VSSCRATCH,  CSR_VSEPC,
+	CSR_VSCAUSE, CSR_VSTVAL,  CSR_VSATP,   CSR_VSTIMECMP,
+};
+
 static const struct sbi_nested_ops mock_ops = {
 	.guest_check = m_check,
 	.guest_read = m_read,
@@ -197,6 +265,10 @@ static const struct sbi_nested_ops mock_ops = {
 	.hart_get_status = m_status,
 	.hart_start = m_start,
 	.bench_mark = m_bench,
+	.hcsr_read = m_hcsr_read,
+	.hcsr_write = m_hcsr_write,
+	.hfence = m_hfence,
+	.nacl_sret = m_sret,
 };
 
 void mock_init(struct mock *m, struct sbi_nested *sn,
@@ -210,6 +282,15 @@ void mock_init(struct mock *m, struct sbi_nested *sn,
 	for (int i = 1; i < MOCK_NHARTS; i++)
 		m->state[i] = SBI_NESTED_HART_STOPPED;
 
+	for (size_t i = 0; i < sizeof(mock_hcsrs) / sizeof(mock_hcsrs[0]);
+	     i++) {
+		m->hcsr_exists[mock_hcsrs[i]] = true;
+		m->hcsr_wmask[mock_hcsrs[i]] = ~0UL;
+		/* distinct reset values, so a write-back is visible */
+		m->hcsr[mock_hcsrs[i]] = 0x1000UL + mock_hcsrs[i];
+	}
+	m->hcsr_wmask[CSR_HGEIP] = 0; /* read-only */
+
 	*ops = mock_ops;
 	*cfg = (struct sbi_nested_config){
 		.nharts = MOCK_NHARTS,
@@ -219,7 +300,9 @@ void mock_init(struct mock *m, struct sbi_nested *sn,
 		.guest_has_h = true,
 		.ext_enabled = SBI_NESTED_EXT_ALL,
 	};
-	*sn = (struct sbi_nested){.ops = ops, .cfg = cfg, .ctx = m};
+	/* nacl_features 0: NACL absent unless a test offers it */
+	*sn = (struct sbi_nested){
+		.ops = ops, .cfg = cfg, .ctx = m, .nacl = m->nacl};
 }
 
 struct sbi_nested_result mock_call(const struct sbi_nested *sn,

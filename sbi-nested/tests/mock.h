@@ -10,9 +10,11 @@
 #include <sbi_nested.h>
 
 #define MOCK_MEM_BASE 0x80000000UL
-#define MOCK_MEM_SIZE 0x1000UL
+/* room for a NACL shared memory (12 KiB) and a page either side */
+#define MOCK_MEM_SIZE 0x5000UL
 #define MOCK_NHARTS 4
 #define MOCK_MAX_CALLS 128
+#define MOCK_NCSR 0x1000
 
 struct mock_fence_call {
 	unsigned long hartid;
@@ -64,6 +66,26 @@ struct mock {
 	int copies_outside, bad_hart_calls;
 	/* fail the n-th guest_read/guest_write (1-based), 0 = never */
 	int guest_read_fail_at, guest_write_fail_at;
+
+	/* NACL: the caller's virtual H-extension CSRs by number. A CSR
+	 * exists when hcsr_exists[]; a write keeps the bits of
+	 * hcsr_wmask[] (WARL) and logs the CSR number in order. */
+	unsigned long hcsr[MOCK_NCSR];
+	unsigned long hcsr_wmask[MOCK_NCSR];
+	bool hcsr_exists[MOCK_NCSR];
+	unsigned hcsr_log[MOCK_MAX_CALLS];
+	int hcsr_writes;
+	int hcsr_write_fail_at; /* fail the n-th write (1-based), 0 = never */
+	struct sbi_nested_hfence hfences[MOCK_MAX_CALLS];
+	int hfence_calls;
+	bool hfence_fail;
+	int sret_calls;
+	unsigned long sret_gpr[32];
+	unsigned long sret_hstatus; /* virtual hstatus when SRET was asked */
+	int hcsr_writes_at_sret;
+	int hfence_calls_at_sret;
+	bool sret_fail;
+	struct sbi_nested_nacl_hart nacl[MOCK_NHARTS];
 };
 
 /* Everything one test needs, reset by mock_setup(). */

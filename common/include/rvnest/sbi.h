@@ -103,6 +103,71 @@
 #define SBI_NACL_FEAT_SYNC_HFENCE 1
 #define SBI_NACL_FEAT_SYNC_SRET 2
 #define SBI_NACL_FEAT_AUTOSWAP_CSR 3
+#define SBI_NACL_FEAT_COUNT 4
+
+/*
+ * NACL shared memory, RV64 (SBI spec "Nested Acceleration Extension",
+ * "Nested acceleration shared memory layout" and each feature's section).
+ * Page aligned, 4096 + 1024 * (XLEN / 8) bytes: a 4 KiB scratch space,
+ * then the CSR space, one XLEN-bit word per possible H-extension CSR.
+ */
+#define SBI_NACL_SHMEM_ALIGN 4096UL
+#define SBI_NACL_SCRATCH_SIZE 4096UL
+#define SBI_NACL_CSR_COUNT 1024UL
+#define SBI_NACL_WORD_BYTES 8UL /* XLEN / 8 */
+#define SBI_NACL_SHMEM_SIZE \
+	(SBI_NACL_SCRATCH_SIZE + SBI_NACL_CSR_COUNT * SBI_NACL_WORD_BYTES)
+#define SBI_NACL_CSR_SPACE_OFFSET SBI_NACL_SCRATCH_SIZE
+/* CSR <x> is the word with index ((x & 0xc00) >> 2) | (x & 0xff) */
+#define SBI_NACL_CSR_INDEX(x) ((((x) & 0xc00) >> 2) | ((x) & 0xff))
+/* sbi_nacl_sync_csr: "(csr_num & 0x300) == 0x200 and csr_num < 0x1000" */
+#define SBI_NACL_CSR_NUM_MASK 0x300UL
+#define SBI_NACL_CSR_NUM_H 0x200UL
+#define SBI_NACL_CSR_NUM_LIMIT 0x1000UL
+/* SYNC_CSR: scratch 0x0F80-0x0FFF, bit <i> per CSR-space index */
+#define SBI_NACL_DIRTY_OFFSET 0x0f80UL
+#define SBI_NACL_DIRTY_BYTES 128UL
+/* SYNC_HFENCE: scratch 0x0800-0x0F7F, 3840 / XLEN entries of 4 words
+ * (Config, Page_Number, Reserved, Page_Count) */
+#define SBI_NACL_HFENCE_OFFSET 0x0800UL
+#define SBI_NACL_HFENCE_COUNT (3840UL / 64)
+#define SBI_NACL_HFENCE_ENTRY_BYTES (4 * SBI_NACL_WORD_BYTES)
+#define SBI_NACL_HFENCE_WORD_CONFIG 0
+#define SBI_NACL_HFENCE_WORD_PNUM 1
+#define SBI_NACL_HFENCE_WORD_PCOUNT 3
+/* Config word, XLEN = 64: Pending [63], reserved [62:60], Type [59:56],
+ * reserved [55], Order [54:48], VMID [29:16], ASID [15:0]; pages are
+ * 1 << (Order + 12) bytes */
+#define SBI_NACL_HFENCE_PENDING (1UL << 63)
+#define SBI_NACL_HFENCE_RSVD_MASK ((7UL << 60) | (1UL << 55))
+#define SBI_NACL_HFENCE_TYPE_SHIFT 56
+#define SBI_NACL_HFENCE_TYPE_MASK 0xfUL
+#define SBI_NACL_HFENCE_ORDER_SHIFT 48
+#define SBI_NACL_HFENCE_ORDER_MASK 0x7fUL
+#define SBI_NACL_HFENCE_ORDER_BASE 12
+#define SBI_NACL_HFENCE_VMID_SHIFT 16
+#define SBI_NACL_HFENCE_VMID_MASK 0x3fffUL
+#define SBI_NACL_HFENCE_ASID_MASK 0xffffUL
+/* Nested HFENCE entry types */
+#define SBI_NACL_HFENCE_GVMA 0
+#define SBI_NACL_HFENCE_GVMA_ALL 1
+#define SBI_NACL_HFENCE_GVMA_VMID 2
+#define SBI_NACL_HFENCE_GVMA_VMID_ALL 3
+#define SBI_NACL_HFENCE_VVMA 4
+#define SBI_NACL_HFENCE_VVMA_ALL 5
+#define SBI_NACL_HFENCE_VVMA_ASID 6
+#define SBI_NACL_HFENCE_VVMA_ASID_ALL 7
+/* SYNC_SRET: scratch 0x0000-0x01FF; GPR x<i> at i * (XLEN / 8) */
+#define SBI_NACL_SRET_OFFSET 0x0000UL
+#define SBI_NACL_SRET_GPRS 32
+/* AUTOSWAP_CSR: scratch 0x0200-0x027F: Autoswap_Flags, then HSTATUS */
+#define SBI_NACL_AUTOSWAP_OFFSET 0x0200UL
+#define SBI_NACL_AUTOSWAP_FLAGS_OFFSET SBI_NACL_AUTOSWAP_OFFSET
+#define SBI_NACL_AUTOSWAP_HSTATUS_OFFSET \
+	(SBI_NACL_AUTOSWAP_OFFSET + SBI_NACL_WORD_BYTES)
+#define SBI_NACL_AUTOSWAP_FLAG_HSTATUS 1UL
+/* set_shmem: both halves all-ones disable the shared memory */
+#define SBI_NACL_SHMEM_DISABLE (~0UL)
 
 /* Errors a guest sees (SBI spec "Standard SBI Errors") */
 #define SBI_SUCCESS 0

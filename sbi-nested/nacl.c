@@ -1,0 +1,604 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Nested Acceleration extension (SBI spec v2.0 "Nested Acceleration
+ * Extension (EID #0x4E41434C "NACL")").
+ *
+ * L1 shares one area per hart with L0 (layout in <rvnest/sbi.h>): it
+ * writes h* CSR values and a dirty bit, queues HFENCE entries and its
+ * guest's GPRs there, and one SBI call (SYNC_CSR, SYNC_HFENCE or SYNC_SRET)
+ * makes L0 apply them, instead of one trap per CSR access and HFENCE. L0
+ * keeps the CSR space current, so L1 reads its h* CSRs from memory.
+ *
+ * Everything touching the virtual HS state goes through L0's services
+ * (hcsr_read/hcsr_write/hfence/nacl_sret); the shared memory only through
+ * guest_read/guest_write, after set_shmem checked it is L1 memory.
+ * Which features are offered is config.nacl_features (L0's l0.nacl=).
+ */
+#include "sbi_nested_ext.h"
+
+#include <rvnest/encoding.h>
+#include <stdint.h>
+
+/*
+ * The H-extension CSRs L0 may implement, in the order a full
+ * synchronization applies them: "if the value of a CSR <y> depends on the
+ * value of some other CSR <x> then [L0] MUST synchronize CSR <x> before
+ * CSR <y>" (SYNC_CSR). hvip before hip and vsip (their VS bits alias it),
+ * hideleg before hie, vsie and vsip (delegation decides which bits are
+ * writable), hstatus and henvcfg before the vs* state they govern
+ * (VSXL, STCE -> vstimecmp). Whether L0 implements each is its hcsr_read
+ * answer.
+ */
+static const unsigned nacl_csrs[] = {
+	CSR_HSTATUS,	CSR_HEDELEG,	CSR_HIDELEG, CSR_HVIP,
+	CSR_HIP,	CSR_HIE,	CSR_HGEIE,   CSR_HGEIP,
+	CSR_HCOUNTEREN, CSR_HTIMEDELTA, CSR_HENVCFG, CSR_HSTATEEN0,
+	CSR_HTVAL,	CSR_HTINST,	CSR_HGATP,   CSR_VSSTATUS,
+	CSR_VSIE,	CSR_VSIP,	CSR_VSTVEC,  CSR_VSSCRATCH,
+	CSR_VSEPC,	CSR_VSCAUSE,	CSR_VSTVAL,  CSR_VSATP,
+	CSR_VSTIMECMP,
+};
+
+#define NACL_NCSRS (sizeof(nacl_csrs) / sizeof(nacl_csrs[0]))
+#define NACL_BITS_PER_WORD (8 * sizeof(unsigned long))
+#define NACL_DIRTY_WORDS (SBI_NACL_DIRTY_BYTES / sizeof(unsigned long))
+
+/* The dirty bitmap: bit <i> of the 128 bytes at 0x0F80, little-endian
+ * words (the spec's shared memory is little-endian, as RV64 is). */
+struct nacl_dirty {
+	unsigned long w[NACL_DIRTY_WORDS];
+};
+
+/* Why a sync failed, mapped to the guest's error in one place. */
+enum nacl_outcome {
+	NACL_DONE,
+	NACL_NO_CSR,	 /* (one CSR) L0 does not implement it: skipped */
+	NACL_SHMEM_LOST, /* guest_read/write refused the checked area */
+	NACL_L0_REFUSED, /* an hcsr/hfence/sret service failed */
+};
+
+static long nacl_error(enum nacl_outcome o)
+{
+	/* A lost area or a refusal by L0 cannot be the guest's doing once
+	 * set_shmem accepted the area: "The request failed for unspecified
+	 * or unknown other reasons". */
+	return o == NACL_DONE ? SBI_SUCCESS : SBI_ERR_FAILED;
+}
+
+/* ---- features ----------------------------------------------------------- */
+
+static bool feature_has_ops(const struct sbi_nested *sn, unsigned long feat)
+{
+	const struct sbi_nested_ops *ops = sn->ops;
+
+	if (feat == SBI_NACL_FEAT_SYNC_CSR)
+		return ops->hcsr_write != NULL;
+	if (feat == SBI_NACL_FEAT_SYNC_HFENCE)
+		return ops->hfence != NULL;
+	if (feat == SBI_NACL_FEAT_SYNC_SRET)
+		return ops->nacl_sret != NULL;
+	/* SBI_NACL_FEAT_AUTOSWAP_CSR: swaps happen around a synchronized
+	 * SRET ("should use the autoswap CSR feature in conjunction with
+	 * the synchronize SRET feature"), so it is offered only with it. */
+	return ops->hcsr_write != NULL && ops->nacl_sret != NULL &&
+	       (sn->cfg->nacl_features &
+		SBI_NESTED_NACL_BIT(SBI_NACL_FEAT_SYNC_SRET));
+}
+
+/* Offered: a feature ID the spec defines, switched on in the config, and
+ * L0 provides what it needs. */
+static bool feature_on(const struct sbi_nested *sn, unsigned long feat)
+{
+	return feat < SBI_NACL_FEAT_COUNT &&
+	       (sn->cfg->nacl_features & SBI_NESTED_NACL_BIT(feat)) &&
+	       feature_has_ops(sn, feat);
+}
+
+static long nacl_probe(const struct sbi_nested *sn, unsigned long eid)
+{
+	const struct sbi_nested_ops *ops = sn->ops;
+	bool any = false;
+
+	(void)eid;
+	/* NACL accelerates an emulated H extension: "The M-mode firmware
+	 * should not implement [it] if the underlying platform has the
+	 * H-extension implemented in hardware"; an L1 without H has nothing
+	 * to accelerate. The CSR space must always be current, so hcsr_read
+	 * and guest memory are needed whatever the features. */
+	if (!sn->cfg->guest_has_h || !sn->nacl || !ops->hcsr_read ||
+	    !ops->guest_check || !ops->guest_read || !ops->guest_write)
+		return 0;
+	for (unsigned long f = 0; f < SBI_NACL_FEAT_COUNT; f++)
+		any = any || feature_on(sn, f);
+	return any;
+}
+
+/* ---- shared memory access ---------------------------------------------- */
+
+static struct sbi_nested_nacl_hart *hart_of(const struct sbi_nested *sn,
+					    unsigned long hartid)
+{
+	return &sn->nacl[hartid];
+}
+
+static bool shm_read(const struct sbi_nested *sn,
+		     const struct sbi_nested_nacl_hart *h, unsigned long off,
+		     void *buf, size_t len)
+{
+	return sn->ops->guest_read(sn->ctx, h->shmem + off, buf, len) ==
+	       SBI_NESTED_OK;
+}
+
+static bool shm_write(const struct sbi_nested *sn,
+		      const struct sbi_nested_nacl_hart *h, unsigned long off,
+		      const void *buf, size_t len)
+{
+	return sn->ops->guest_write(sn->ctx, h->shmem + off, buf, len) ==
+	       SBI_NESTED_OK;
+}
+
+static unsigned long csr_word_offset(unsigned csr)
+{
+	return SBI_NACL_CSR_SPACE_OFFSET +
+	       SBI_NACL_CSR_INDEX(csr) * SBI_NACL_WORD_BYTES;
+}
+
+static bool dirty_test(const struct nacl_dirty *d, unsigned csr)
+{
+	unsigned long i = SBI_NACL_CSR_INDEX(csr);
+
+	return (d->w[i / NACL_BITS_PER_WORD] >> (i % NACL_BITS_PER_WORD)) & 1;
+}
+
+static void dirty_clear(struct nacl_dirty *d, unsigned csr)
+{
+	unsigned long i = SBI_NACL_CSR_INDEX(csr);
+
+	d->w[i / NACL_BITS_PER_WORD] &= ~(1UL << (i % NACL_BITS_PER_WORD));
+}
+
+/* ---- SYNC_CSR ------------------------------------------------------------ */
+
+/*
+ * "To synchronize a CSR <x>" for one CSR: if L0 does not implement it,
+ * NACL_NO_CSR and nothing happens. Else, if its dirty bit is set, emulate
+ * the write with the CSR-space value and clear the bit; then write back the
+ * CSR's latest value. `d` is the caller's copy of the bitmap, which the
+ * caller stores (dirty_store).
+ */
+static enum nacl_outcome sync_one(const struct sbi_nested *sn,
+				  unsigned long hartid,
+				  const struct sbi_nested_nacl_hart *h,
+				  unsigned csr, struct nacl_dirty *d)
+{
+	const struct sbi_nested_ops *ops = sn->ops;
+	unsigned long val;
+
+	if (ops->hcsr_read(sn->ctx, hartid, csr, &val) != SBI_NESTED_OK)
+		return NACL_NO_CSR;
+	if (dirty_test(d, csr)) {
+		if (!shm_read(sn, h, csr_word_offset(csr), &val, sizeof(val)))
+			return NACL_SHMEM_LOST;
+		if (ops->hcsr_write(sn->ctx, hartid, csr, val) !=
+			    SBI_NESTED_OK ||
+		    ops->hcsr_read(sn->ctx, hartid, csr, &val) != SBI_NESTED_OK)
+			return NACL_L0_REFUSED;
+		dirty_clear(d, csr);
+	}
+	if (!shm_write(sn, h, csr_word_offset(csr), &val, sizeof(val)))
+		return NACL_SHMEM_LOST;
+	return NACL_DONE;
+}
+
+/* Store the bitmap if a bit was cleared; `o` is the outcome so far, which
+ * a failed store turns into NACL_SHMEM_LOST. */
+static enum nacl_outcome dirty_store(const struct sbi_nested *sn,
+				     const struct sbi_nested_nacl_hart *h,
+				     const struct nacl_dirty *d,
+				     const struct nacl_dirty *before,
+				     enum nacl_outcome o)
+{
+	for (size_t w = 0; w < NACL_DIRTY_WORDS; w++) {
+		if (d->w[w] == before->w[w])
+			continue;
+		if (!shm_write(sn, h, SBI_NACL_DIRTY_OFFSET, d, sizeof(*d)))
+			return NACL_SHMEM_LOST;
+		break;
+	}
+	return o;
+}
+
+/* Every implemented CSR, in nacl_csrs[] order (sbi_nacl_sync_csr(-1)).
+ * With `apply` false only the write-back: the CSR-space update L0 owes
+ * L1 whenever the state changes, skipping CSRs L1 has marked dirty. */
+static enum nacl_outcome sync_all(const struct sbi_nested *sn,
+				  unsigned long hartid, bool apply)
+{
+	const struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
+	struct nacl_dirty d, before;
+	enum nacl_outcome o = NACL_DONE;
+
+	if (!shm_read(sn, h, SBI_NACL_DIRTY_OFFSET, &d, sizeof(d)))
+		return NACL_SHMEM_LOST;
+	before = d;
+	for (size_t i = 0; i < NACL_NCSRS; i++) {
+		if (!apply && dirty_test(&d, nacl_csrs[i]))
+			continue; /* the word holds L1's pending value */
+		o = sync_one(sn, hartid, h, nacl_csrs[i], &d);
+		if (o == NACL_NO_CSR)
+			o = NACL_DONE; /* "implemented by [L0]" only */
+		if (o != NACL_DONE)
+			break;
+	}
+	/* The bits of the CSRs done so far are stored even when a later
+	 * one failed: their writes happened. */
+	return dirty_store(sn, h, &d, &before, o);
+}
+
+static bool csr_implemented(const struct sbi_nested *sn, unsigned long hartid,
+			    unsigned csr)
+{
+	unsigned long val;
+
+	return sn->ops->hcsr_read(sn->ctx, hartid, csr, &val) == SBI_NESTED_OK;
+}
+
+static void nacl_sync_csr(const struct sbi_nested *sn,
+			  const struct sbi_nested_request *req,
+			  struct sbi_nested_result *res)
+{
+	const struct sbi_nested_nacl_hart *h = hart_of(sn, req->hartid);
+	unsigned long csr_num = req->args[0];
+	struct nacl_dirty d, before;
+	enum nacl_outcome o;
+
+	if (!feature_on(sn, SBI_NACL_FEAT_SYNC_CSR)) {
+		res->error = SBI_ERR_NOT_SUPPORTED;
+		return;
+	}
+	/* "csr_num is not all-ones bitwise and either (csr_num & 0x300) !=
+	 * 0x200 or csr_num >= 0x1000 or csr_num is not implemented":
+	 * SBI_ERR_INVALID_PARAM. */
+	if (csr_num != ~0UL) {
+		bool known = false;
+
+		for (size_t i = 0; i < NACL_NCSRS; i++)
+			known = known || nacl_csrs[i] == csr_num;
+		if ((csr_num & SBI_NACL_CSR_NUM_MASK) != SBI_NACL_CSR_NUM_H ||
+		    csr_num >= SBI_NACL_CSR_NUM_LIMIT || !known ||
+		    !csr_implemented(sn, req->hartid, (unsigned)csr_num)) {
+			res->error = SBI_ERR_INVALID_PARAM;
+			return;
+		}
+	}
+	if (!h->shmem_set) {
+		res->error = SBI_ERR_NO_SHMEM;
+		return;
+	}
+	if (csr_num == ~0UL) {
+		res->error = nacl_error(sync_all(sn, req->hartid, true));
+		return;
+	}
+	if (!shm_read(sn, h, SBI_NACL_DIRTY_OFFSET, &d, sizeof(d))) {
+		res->error = nacl_error(NACL_SHMEM_LOST);
+		return;
+	}
+	before = d;
+	/* implemented: checked above */
+	o = sync_one(sn, req->hartid, h, (unsigned)csr_num, &d);
+	res->error = nacl_error(dirty_store(sn, h, &d, &before, o));
+}
+
+/* ---- SYNC_HFENCE --------------------------------------------------------- */
+
+/*
+ * Decode one pending entry's words into `f`. An entry the format cannot
+ * express (a reserved type, a reserved bit set, a range past 2^64) is
+ * widened rather than dropped, because flushing more than asked is always
+ * correct and flushing less never is: a bad range becomes the *_ALL type of
+ * its kind (GVMA -> GVMA_ALL, ...: the ALL type is the odd one of each
+ * pair), anything else GVMA_ALL. Returns whether the entry was well formed.
+ */
+static bool hfence_decode(const unsigned long e[4], struct sbi_nested_hfence *f)
+{
+	unsigned long cfg = e[SBI_NACL_HFENCE_WORD_CONFIG];
+	unsigned long type =
+		(cfg >> SBI_NACL_HFENCE_TYPE_SHIFT) & SBI_NACL_HFENCE_TYPE_MASK;
+	unsigned long order = (cfg >> SBI_NACL_HFENCE_ORDER_SHIFT) &
+			      SBI_NACL_HFENCE_ORDER_MASK;
+	unsigned long shift = order + SBI_NACL_HFENCE_ORDER_BASE;
+	unsigned long pnum = e[SBI_NACL_HFENCE_WORD_PNUM];
+	unsigned long pcount = e[SBI_NACL_HFENCE_WORD_PCOUNT];
+
+	*f = (struct sbi_nested_hfence){
+		.type = SBI_NESTED_HFENCE_GVMA_ALL,
+		.vmid = (cfg >> SBI_NACL_HFENCE_VMID_SHIFT) &
+			SBI_NACL_HFENCE_VMID_MASK,
+		.asid = cfg & SBI_NACL_HFENCE_ASID_MASK,
+	};
+	/* "Reserved and must be zero" bits, and "> 7 Reserved" types */
+	if ((cfg & SBI_NACL_HFENCE_RSVD_MASK) ||
+	    type > SBI_NACL_HFENCE_VVMA_ASID_ALL) {
+		f->vmid = f->asid = 0;
+		return false;
+	}
+	f->type = (enum sbi_nested_hfence_type)type;
+	/* Fields the type ignores are passed as 0, whatever L1 wrote. */
+	if (type == SBI_NACL_HFENCE_GVMA || type == SBI_NACL_HFENCE_GVMA_ALL)
+		f->vmid = 0;
+	if (type != SBI_NACL_HFENCE_VVMA_ASID &&
+	    type != SBI_NACL_HFENCE_VVMA_ASID_ALL)
+		f->asid = 0;
+	if (type & 1)
+		return true; /* an *_ALL type: no range */
+	/* "The page size for invalidation must be 1 << (Config.Order + 12)
+	 * bytes"; Page_Number is the address >> (Order + 12). */
+	if (shift >= NACL_BITS_PER_WORD || pnum > (~0UL >> shift) ||
+	    pcount > (~0UL >> shift) ||
+	    (pcount << shift) > ~0UL - (pnum << shift) + 1) {
+		f->type = (enum sbi_nested_hfence_type)(type | 1);
+		return false;
+	}
+	f->start = pnum << shift;
+	f->size = pcount << shift;
+	return true;
+}
+
+/* "To synchronize a nested HFENCE entry": nothing unless Config.Pending;
+ * process it; clear Config.Pending. */
+static enum nacl_outcome sync_hfence_one(const struct sbi_nested *sn,
+					 unsigned long hartid,
+					 const struct sbi_nested_nacl_hart *h,
+					 unsigned long idx)
+{
+	unsigned long off =
+		SBI_NACL_HFENCE_OFFSET + idx * SBI_NACL_HFENCE_ENTRY_BYTES;
+	unsigned long e[4];
+	struct sbi_nested_hfence f;
+
+	if (!shm_read(sn, h, off, &e[0], sizeof(e[0])))
+		return NACL_SHMEM_LOST;
+	if (!(e[0] & SBI_NACL_HFENCE_PENDING))
+		return NACL_DONE;
+	if (!shm_read(sn, h, off, e, sizeof(e)))
+		return NACL_SHMEM_LOST;
+	hfence_decode(e, &f);
+	/* A range of no pages names nothing to flush. */
+	if (!((f.type & 1) == 0 && f.size == 0) &&
+	    sn->ops->hfence(sn->ctx, hartid, &f) != SBI_NESTED_OK)
+		return NACL_L0_REFUSED;
+	e[0] &= ~SBI_NACL_HFENCE_PENDING;
+	if (!shm_write(sn, h, off, &e[0], sizeof(e[0])))
+		return NACL_SHMEM_LOST;
+	return NACL_DONE;
+}
+
+static enum nacl_outcome sync_hfence_all(const struct sbi_nested *sn,
+					 unsigned long hartid)
+{
+	const struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
+	enum nacl_outcome o = NACL_DONE;
+
+	for (unsigned long i = 0; i < SBI_NACL_HFENCE_COUNT && o == NACL_DONE;
+	     i++)
+		o = sync_hfence_one(sn, hartid, h, i);
+	return o;
+}
+
+static void nacl_sync_hfence(const struct sbi_nested *sn,
+			     const struct sbi_nested_request *req,
+			     struct sbi_nested_result *res)
+{
+	const struct sbi_nested_nacl_hart *h = hart_of(sn, req->hartid);
+	unsigned long idx = req->args[0];
+
+	if (!feature_on(sn, SBI_NACL_FEAT_SYNC_HFENCE)) {
+		res->error = SBI_ERR_NOT_SUPPORTED;
+		return;
+	}
+	/* "entry_index is not all-ones bitwise and entry_index >= (3840 /
+	 * XLEN)": SBI_ERR_INVALID_PARAM */
+	if (idx != ~0UL && idx >= SBI_NACL_HFENCE_COUNT) {
+		res->error = SBI_ERR_INVALID_PARAM;
+		return;
+	}
+	if (!h->shmem_set) {
+		res->error = SBI_ERR_NO_SHMEM;
+		return;
+	}
+	res->error = nacl_error(
+		idx == ~0UL ? sync_hfence_all(sn, req->hartid)
+			    : sync_hfence_one(sn, req->hartid, h, idx));
+}
+
+/* ---- AUTOSWAP_CSR -------------------------------------------------------- */
+
+/* "If Autoswap_Flags.HSTATUS bit is set ... swap the supervisor HSTATUS
+ * CSR value with the HSTATUS value in the nested autoswap context." */
+static enum nacl_outcome autoswap(const struct sbi_nested *sn,
+				  unsigned long hartid)
+{
+	const struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
+	unsigned long flags, mine, theirs;
+
+	if (!feature_on(sn, SBI_NACL_FEAT_AUTOSWAP_CSR))
+		return NACL_DONE;
+	if (!shm_read(sn, h, SBI_NACL_AUTOSWAP_FLAGS_OFFSET, &flags,
+		      sizeof(flags)))
+		return NACL_SHMEM_LOST;
+	if (!(flags & SBI_NACL_AUTOSWAP_FLAG_HSTATUS))
+		return NACL_DONE;
+	if (!shm_read(sn, h, SBI_NACL_AUTOSWAP_HSTATUS_OFFSET, &theirs,
+		      sizeof(theirs)))
+		return NACL_SHMEM_LOST;
+	if (sn->ops->hcsr_read(sn->ctx, hartid, CSR_HSTATUS, &mine) !=
+		    SBI_NESTED_OK ||
+	    sn->ops->hcsr_write(sn->ctx, hartid, CSR_HSTATUS, theirs) !=
+		    SBI_NESTED_OK)
+		return NACL_L0_REFUSED;
+	if (!shm_write(sn, h, SBI_NACL_AUTOSWAP_HSTATUS_OFFSET, &mine,
+		       sizeof(mine)))
+		return NACL_SHMEM_LOST;
+	return NACL_DONE;
+}
+
+/* ---- SYNC_SRET ----------------------------------------------------------- */
+
+static void nacl_sync_sret(const struct sbi_nested *sn,
+			   const struct sbi_nested_request *req,
+			   struct sbi_nested_result *res)
+{
+	const struct sbi_nested_nacl_hart *h = hart_of(sn, req->hartid);
+	unsigned long gpr[SBI_NACL_SRET_GPRS];
+	enum nacl_outcome o = NACL_DONE;
+
+	if (!feature_on(sn, SBI_NACL_FEAT_SYNC_SRET)) {
+		res->error = SBI_ERR_NOT_SUPPORTED;
+		return;
+	}
+	if (!h->shmem_set) {
+		res->error = SBI_ERR_NO_SHMEM;
+		return;
+	}
+	/* "Upon a synchronize SRET request": 1. all CSRs if SYNC_CSR is
+	 * available, 2. all HFENCE entries if SYNC_HFENCE is, then the
+	 * autoswap ("Before emulating the SRET instruction for a
+	 * synchronized SRET request"), 3. GPRs from the SRET context,
+	 * 4. SRET. */
+	if (feature_on(sn, SBI_NACL_FEAT_SYNC_CSR))
+		o = sync_all(sn, req->hartid, true);
+	if (o == NACL_DONE && feature_on(sn, SBI_NACL_FEAT_SYNC_HFENCE))
+		o = sync_hfence_all(sn, req->hartid);
+	if (o == NACL_DONE)
+		o = autoswap(sn, req->hartid);
+	if (o == NACL_DONE &&
+	    !shm_read(sn, h, SBI_NACL_SRET_OFFSET, gpr, sizeof(gpr)))
+		o = NACL_SHMEM_LOST;
+	if (o == NACL_DONE) {
+		gpr[0] = 0; /* "Reserved": x0 is not restored */
+		if (sn->ops->nacl_sret(sn->ctx, req->hartid, gpr) !=
+		    SBI_NESTED_OK)
+			o = NACL_L0_REFUSED;
+	}
+	if (o != NACL_DONE) {
+		res->error = nacl_error(o);
+		return;
+	}
+	/* "This function does not return upon success" */
+	res->error = SBI_SUCCESS;
+	res->action = SBI_NESTED_NO_RETURN;
+}
+
+/* ---- SET_SHMEM, PROBE_FEATURE -------------------------------------------- */
+
+static void nacl_set_shmem(const struct sbi_nested *sn,
+			   const struct sbi_nested_request *req,
+			   struct sbi_nested_result *res)
+{
+	struct sbi_nested_nacl_hart *h = hart_of(sn, req->hartid);
+	unsigned long lo = req->args[0], hi = req->args[1];
+	unsigned long flags = req->args[2];
+
+	/* "The flags parameter is not zero or the shmem_phys_lo parameter
+	 * is not 4096 bytes aligned": SBI_ERR_INVALID_PARAM. */
+	if (flags != 0) {
+		res->error = SBI_ERR_INVALID_PARAM;
+		return;
+	}
+	/* "If both shmem_phys_lo and shmem_phys_hi parameters are all-ones
+	 * bitwise then the nested acceleration features are disabled." */
+	if (lo == SBI_NACL_SHMEM_DISABLE && hi == SBI_NACL_SHMEM_DISABLE) {
+		h->shmem_set = false;
+		h->shmem = 0;
+		res->error = SBI_SUCCESS;
+		return;
+	}
+	if (lo & (SBI_NACL_SHMEM_ALIGN - 1)) {
+		res->error = SBI_ERR_INVALID_PARAM;
+		return;
+	}
+	/* "The SBI implementation MUST check that the specified physical
+	 * memory range is composed of accessible physical addresses" and
+	 * that S-mode may access it with the access types needed (read and
+	 * write here), else SBI_ERR_INVALID_ADDRESS ("Shared memory physical
+	 * address range parameter"). L1's guest-physical addresses are XLEN
+	 * bits: a non-zero upper half is no L1 memory. */
+	if (hi != 0 || lo > ~0UL - SBI_NACL_SHMEM_SIZE + 1 ||
+	    sn->ops->guest_check(sn->ctx, lo, SBI_NACL_SHMEM_SIZE,
+				 SBI_NESTED_ACCESS_READ) != SBI_NESTED_OK ||
+	    sn->ops->guest_check(sn->ctx, lo, SBI_NACL_SHMEM_SIZE,
+				 SBI_NESTED_ACCESS_WRITE) != SBI_NESTED_OK) {
+		res->error = SBI_ERR_INVALID_ADDRESS;
+		return;
+	}
+	h->shmem = lo;
+	h->shmem_set = true;
+	/* From now on the CSR space must hold the current values. */
+	res->error = nacl_error(sync_all(sn, req->hartid, false));
+	if (res->error != SBI_SUCCESS)
+		h->shmem_set = false;
+}
+
+static void nacl_handle(const struct sbi_nested *sn,
+			const struct sbi_nested_request *req,
+			struct sbi_nested_result *res)
+{
+	switch (req->fid) {
+	case SBI_NACL_PROBE_FEATURE:
+		/* uint32_t feature_id: only the low 32 bits count; "always
+		 * returns SBI_SUCCESS", value 1 if available. */
+		res->error = SBI_SUCCESS;
+		res->value = feature_on(sn, (uint32_t)req->args[0]);
+		break;
+	case SBI_NACL_SET_SHMEM:
+		nacl_set_shmem(sn, req, res);
+		break;
+	case SBI_NACL_SYNC_CSR:
+		nacl_sync_csr(sn, req, res);
+		break;
+	case SBI_NACL_SYNC_HFENCE:
+		nacl_sync_hfence(sn, req, res);
+		break;
+	case SBI_NACL_SYNC_SRET:
+		nacl_sync_sret(sn, req, res);
+		break;
+	default:
+		break; /* SBI_ERR_NOT_SUPPORTED */
+	}
+}
+
+/* ---- hooks for L0 -------------------------------------------------------- */
+
+static bool hart_has_shmem(const struct sbi_nested *sn, unsigned long hartid)
+{
+	return sbi_nested_find_ext(sn, SBI_EXT_NACL) &&
+	       hartid < sn->cfg->nharts && hart_of(sn, hartid)->shmem_set;
+}
+
+enum sbi_nested_status sbi_nested_nacl_csr_changed(const struct sbi_nested *sn,
+						   unsigned long hartid)
+{
+	if (!hart_has_shmem(sn, hartid))
+		return SBI_NESTED_OK;
+	return sync_all(sn, hartid, false) == NACL_DONE ? SBI_NESTED_OK
+							: SBI_NESTED_OUTSIDE;
+}
+
+enum sbi_nested_status sbi_nested_nacl_virt_off(const struct sbi_nested *sn,
+						unsigned long hartid)
+{
+	if (!hart_has_shmem(sn, hartid))
+		return SBI_NESTED_OK;
+	if (autoswap(sn, hartid) != NACL_DONE)
+		return SBI_NESTED_OUTSIDE;
+	return sbi_nested_nacl_csr_changed(sn, hartid);
+}
+
+const struct sbi_nested_ext sbi_nested_ext_nacl = {
+	.name = "nacl",
+	.id = SBI_NESTED_EXT_NACL,
+	.extid_start = SBI_EXT_NACL,
+	.extid_end = SBI_EXT_NACL,
+	.probe = nacl_probe,
+	.handle = nacl_handle,
+};
