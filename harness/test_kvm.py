@@ -233,6 +233,22 @@ def test_bad_mmio_names_the_exit(uart, msg):
     assert res.protocol.done["status"] == 2  # VMM_STATUS_ERROR
 
 
+def test_guest_failure_path():
+    """--fault no-irq: the VMM never gives the device's interrupt to KVM.
+    The micro-guest's own check must catch it, shut down with SYSFAIL, and
+    the VMM must end with status 1 (VMM_STATUS_GUEST_FAILED)."""
+    cfg = testing.load_or_skip(
+        MICRO, bootargs="console=ttyS0 earlycon panic=-1 "
+                        "rvnest.vmm=--fault;no-irq;/guests/micro.bin")
+    res = testing.run(cfg)
+    assert res.outcome is Outcome.GUEST_ERROR, res.error
+    assert ("RVNEST error msg=virq_count_mismatch component=l2-micro got=0 "
+            "expected=500") in res.error
+    assert "vmm: guest shut down (reason sysfail)" in res.console
+    assert res.protocol.boots[1]["fault"] == "no-irq"
+    assert res.protocol.done["status"] == 1
+
+
 # Bad input to the VMM: one error line naming it, and the VMM's status.
 @pytest.mark.parametrize("vmm_args,line,status", [
     ("--mem;3M;/guests/micro.bin",

@@ -2,7 +2,8 @@
 /*
  * kvm-vmm: runs one L2 guest on Linux/KVM (L1).
  *
- *   vmm [--mem SIZE] [--initrd FILE] [--bootargs STRING] [--no-dbcn] IMAGE
+ *   vmm [--mem SIZE] [--initrd FILE] [--bootargs STRING] [--no-dbcn]
+ *       [--fault no-irq] IMAGE
  *
  * Setup follows Linux Documentation/virt/kvm/api.rst: /dev/kvm, a VM, one
  * memslot of RAM at L2_RAM_BASE, one vCPU whose pc/a0/a1 are set through
@@ -47,9 +48,25 @@
 static enum vmm_status usage(const char *what)
 {
 	fprintf(stderr, "usage: vmm [--mem SIZE[K|M|G]] [--initrd FILE] "
-			"[--bootargs STRING] [--no-dbcn] IMAGE\n");
+			"[--bootargs STRING] [--no-dbcn] [--fault no-irq] "
+			"IMAGE\n");
 	vmm_fail("bad_vmm_usage", "what=%s", what);
 	return VMM_STATUS_USAGE;
+}
+
+static const char *const fault_names[] = {
+	[FAULT_NONE] = "none",
+	[FAULT_NO_IRQ] = "no-irq",
+};
+
+/* --fault NAME -> the fault; -1 for an unknown name. */
+static int parse_fault(const char *name)
+{
+	for (size_t i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]);
+	     i++)
+		if (!strcmp(name, fault_names[i]))
+			return (int)i;
+	return -1;
 }
 
 /* "64M" -> bytes; 0 on a malformed size. */
@@ -447,6 +464,12 @@ int main(int argc, char **argv)
 				return usage("--mem_needs_a_multiple_of_4M");
 		} else if (!strcmp(argv[i], "--no-dbcn")) {
 			v.dbcn = false;
+		} else if (!strcmp(argv[i], "--fault") && has_value) {
+			int f = parse_fault(argv[++i]);
+
+			if (f < 0)
+				return usage("--fault_takes_none_or_no-irq");
+			v.fault = (enum vmm_fault)f;
 		} else if (!strcmp(argv[i], "--initrd") && has_value) {
 			b.initrd_path = argv[++i];
 		} else if (!strcmp(argv[i], "--bootargs") && has_value) {
@@ -472,12 +495,12 @@ int main(int argc, char **argv)
 	vmm_stats_open(&v);
 	printf("RVNEST boot component=kvm-vmm version=%s image=%s mem=0x%llx "
 	       "entry=0x%llx dtb=0x%llx initrd=0x%llx timebase=%llu isa=%s "
-	       "dbcn=%d kvm_stats=%u\n",
+	       "dbcn=%d kvm_stats=%u fault=%s\n",
 	       RVNEST_VERSION, b.linux_image ? "linux" : "flat",
 	       (unsigned long long)v.ram_size, (unsigned long long)b.entry,
 	       (unsigned long long)b.dtb_gpa, (unsigned long long)b.initrd_gpa,
 	       (unsigned long long)v.timebase_hz, isa.isa, v.dbcn,
-	       v.stats.count);
+	       v.stats.count, fault_names[v.fault]);
 	st = run_loop(&v);
 	print_totals(&v);
 	return st;

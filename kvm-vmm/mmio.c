@@ -34,7 +34,7 @@ static enum vmm_step sync_irq(struct vmm *v)
 {
 	struct kvm_interrupt irq;
 
-	if (v->dev.irq_line == v->irq_level)
+	if (v->dev.irq_line == v->irq_level || v->fault == FAULT_NO_IRQ)
 		return STEP_CONTINUE;
 	irq.irq = v->dev.irq_line ? KVM_INTERRUPT_SET : KVM_INTERRUPT_UNSET;
 	if (ioctl(v->vcpu_fd, KVM_INTERRUPT, &irq))

@@ -37,6 +37,13 @@ enum vmm_step {
 	STEP_ERROR,	   /* the VMM reported an error line */
 };
 
+/* A fault the VMM injects on request (--fault), so the tests can show
+ * that the guest's checks and the failure path work end to end. */
+enum vmm_fault {
+	FAULT_NONE,
+	FAULT_NO_IRQ, /* never give the test device's interrupt to KVM */
+};
+
 /* User-space exits, by kind: these are the `exits=` of RVNEST bench. */
 enum vmm_exit_kind {
 	VEXIT_SBI,	  /* KVM_EXIT_RISCV_SBI: a call KVM forwarded */
@@ -81,6 +88,7 @@ struct vmm {
 	struct l1_testdev dev;
 	bool irq_level; /* the level last given to KVM_INTERRUPT */
 	bool dbcn;	/* DBCN enabled, so KVM forwards it to us */
+	enum vmm_fault fault;
 	uint64_t exits[VEXIT_COUNT];
 	struct vmm_stats stats;
 	struct vmm_bench bench;
