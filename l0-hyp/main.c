@@ -200,10 +200,12 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 		       L0_VERSION, hartid);
 		fail("bad L0 option");
 	}
+	/* nested=1: L0 emulates the H extension it advertises (vhyp.c) */
 	printf("RVNEST boot component=l0 version=%s mode=hs hart=%lu "
-	       "l1_mem=%llu l1_harts=%u h=%d gstage=%s host_sstc=%d\n",
+	       "l1_mem=%llu l1_harts=%u h=%d nested=%d gstage=%s "
+	       "host_sstc=%d\n",
 	       L0_VERSION, hartid, (unsigned long long)opts.l1_mem,
-	       opts.l1_harts, opts.l1_h ? 1 : 0,
+	       opts.l1_harts, opts.l1_h ? 1 : 0, opts.l1_h ? 1 : 0,
 	       opts.gstage == PT_SV48X4 ? "sv48x4" : "sv39x4",
 	       host.isa[L0_ISA_SSTC] ? 1 : 0);
 	printf("[l0] host: %u cpu(s), timebase %u Hz, RAM 0x%llx+0x%llx, "

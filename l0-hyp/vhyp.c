@@ -256,8 +256,10 @@ static unsigned long vhip(const struct l0_vcpu *v)
 
 struct vcsr;
 typedef unsigned long (*vcsr_read_fn)(struct l0_vcpu *v, const struct vcsr *c);
+/* A write of `val` under `mask` (the bits the CSR instruction changes):
+ * most CSRs only need the merged value (merge()); vsie/vsip need both. */
 typedef void (*vcsr_write_fn)(struct l0_vcpu *v, const struct vcsr *c,
-			      unsigned long val);
+			      unsigned long val, unsigned long mask);
 
 /* Where a CSR's writable mask comes from. */
 enum vcsr_mask {
@@ -311,19 +313,32 @@ static unsigned long reg_read(struct l0_vcpu *v, const struct vcsr *c)
 	return *field_of(v, c);
 }
 
+/* The value a CSR instruction writes: (old & ~mask) | (val & mask). */
+static unsigned long merge(unsigned long old, unsigned long val,
+			   unsigned long mask)
+{
+	return (old & ~mask) | (val & mask);
+}
+
+/* QEMU 10's vsie/vsip write (see vsie_read below) */
+static unsigned long qemu_vs_bits(unsigned long x)
+{
+	return x | ((x & (HVIP_VS_MASK >> 1)) << 1);
+}
+
 /* A register whose writable bits are a mask; the rest keep their value. */
 static void reg_write(struct l0_vcpu *v, const struct vcsr *c,
-		      unsigned long val)
+		      unsigned long val, unsigned long mask)
 {
-	unsigned long *f = field_of(v, c), m = mask_of(v, c);
+	unsigned long *f = field_of(v, c);
 
-	*f = (*f & ~m) | (val & m);
+	*f = merge(*f, merge(*f, val, mask), mask_of(v, c));
 }
 
 static void hstatus_write(struct l0_vcpu *v, const struct vcsr *c,
-			  unsigned long val)
+			  unsigned long val, unsigned long mask)
 {
-	reg_write(v, c, val);
+	reg_write(v, c, val, mask);
 	v->vh.hstatus |= VHSTATUS_VSXL;
 	/* keep the VTSR invariant on every write (DESIGN.md §3) */
 	sync_vtsr(v);
@@ -332,11 +347,12 @@ static void hstatus_write(struct l0_vcpu *v, const struct vcsr *c,
 /* htinst: WARL, need only hold values the hart itself writes on a trap
  * ("Hypervisor Trap Instruction Register"); QEMU ignores writes. */
 static void ignore_write(struct l0_vcpu *v, const struct vcsr *c,
-			 unsigned long val)
+			 unsigned long val, unsigned long mask)
 {
 	(void)v;
 	(void)c;
 	(void)val;
+	(void)mask;
 }
 
 static unsigned long zero_read(struct l0_vcpu *v, const struct vcsr *c)
@@ -354,15 +370,22 @@ static unsigned long hip_read(struct l0_vcpu *v, const struct vcsr *c)
 
 /* hip: only VSSIP is writable, an alias of hvip.VSSIP. */
 static void hip_write(struct l0_vcpu *v, const struct vcsr *c,
-		      unsigned long val)
+		      unsigned long val, unsigned long mask)
 {
 	(void)c;
-	v->vh.hvip = (v->vh.hvip & ~MIP_VSSIP) | (val & MIP_VSSIP);
+	v->vh.hvip = merge(v->vh.hvip, merge(v->vh.hvip, val, mask), MIP_VSSIP);
 }
 
 /* vsie/vsip ("Virtual Supervisor Interrupt Registers"): the VS bits of
  * hie/hip that hideleg delegates, shifted to the S positions (VSSIP at
- * bit 1 ...); undelegated bits read as zero and ignore writes. */
+ * bit 1 ...); undelegated bits read as zero and ignore writes.
+ *
+ * Writes as QEMU 10 does them (rmw_vsie64/rmw_vsip64, measured by
+ * hprobe's csr.vsie_deleg and csr.vsip_deleg lines): the value and the
+ * write mask get the S-position bits copied to the VS positions, while
+ * their own bits at the VS positions (2, 6, 10: reserved in vsie/vsip)
+ * are kept, so a bit written at either position reaches hie/hvip.
+ * Software that leaves the reserved bits zero sees the spec's result. */
 static unsigned long vsie_read(struct l0_vcpu *v, const struct vcsr *c)
 {
 	(void)c;
@@ -370,12 +393,12 @@ static unsigned long vsie_read(struct l0_vcpu *v, const struct vcsr *c)
 }
 
 static void vsie_write(struct l0_vcpu *v, const struct vcsr *c,
-		       unsigned long val)
+		       unsigned long val, unsigned long mask)
 {
 	unsigned long d = v->vh.hideleg & HVIP_VS_MASK;
 
 	(void)c;
-	v->vh.hie = (v->vh.hie & ~d) | ((val << 1) & d);
+	v->vh.hie = merge(v->vh.hie, qemu_vs_bits(val), qemu_vs_bits(mask) & d);
 }
 
 static unsigned long vsip_read(struct l0_vcpu *v, const struct vcsr *c)
@@ -386,12 +409,13 @@ static unsigned long vsip_read(struct l0_vcpu *v, const struct vcsr *c)
 
 /* vsip: only SSIP is writable (the alias of hvip.VSSIP), when delegated */
 static void vsip_write(struct l0_vcpu *v, const struct vcsr *c,
-		       unsigned long val)
+		       unsigned long val, unsigned long mask)
 {
+	unsigned long d = v->vh.hideleg & MIP_VSSIP;
+
 	(void)c;
-	if (v->vh.hideleg & MIP_VSSIP)
-		v->vh.hvip =
-			(v->vh.hvip & ~MIP_VSSIP) | ((val << 1) & MIP_VSSIP);
+	v->vh.hvip =
+		merge(v->vh.hvip, qemu_vs_bits(val), qemu_vs_bits(mask) & d);
 }
 
 static unsigned long hgatp_read(struct l0_vcpu *v, const struct vcsr *c)
@@ -403,10 +427,10 @@ static unsigned long hgatp_read(struct l0_vcpu *v, const struct vcsr *c)
 /* hgatp WARL (shadow_write_hgatp, QEMU's policy): an unsupported MODE
  * leaves hgatp unchanged; a new MODE/VMID/root selects another shadow. */
 static void hgatp_write(struct l0_vcpu *v, const struct vcsr *c,
-			unsigned long val)
+			unsigned long val, unsigned long mask)
 {
 	(void)c;
-	shadow_write_hgatp(&v->vh.shadow, val);
+	shadow_write_hgatp(&v->vh.shadow, merge(v->vh.shadow.hgatp, val, mask));
 }
 
 /* The value a vs* CSR takes when `val` is written over `old`, from the
@@ -451,11 +475,12 @@ static unsigned long vs_legalize(unsigned csr, unsigned long old,
 	}
 }
 
-static void vs_write(struct l0_vcpu *v, const struct vcsr *c, unsigned long val)
+static void vs_write(struct l0_vcpu *v, const struct vcsr *c, unsigned long val,
+		     unsigned long mask)
 {
 	unsigned long *f = field_of(v, c);
 
-	*f = vs_legalize(c->csr, *f, val);
+	*f = vs_legalize(c->csr, *f, merge(*f, val, mask));
 }
 
 #define VH(f) offsetof(struct l0_vhyp, f)
@@ -545,7 +570,7 @@ enum l0_vhyp_status l0_vhyp_csr_write(struct l0_vcpu *v, unsigned csr,
 		return L0_VHYP_NOT_HYP;
 	if (c->flags & VCSR_READ_ONLY)
 		return L0_VHYP_ILLEGAL;
-	c->write(v, c, val);
+	c->write(v, c, val, ~0UL);
 	if (now)
 		*now = c->read(v, c);
 	return L0_VHYP_OK;
@@ -567,7 +592,7 @@ static enum l0_vhyp_status emulate_csr(struct l0_vcpu *v, const struct insn *in)
 		return L0_VHYP_ILLEGAL;
 	old = c->read(v, c);
 	if (u.write)
-		c->write(v, c, (old & ~u.mask) | (u.value & u.mask));
+		c->write(v, c, u.value, u.mask);
 	gpr_set(v, in->rd, old);
 	return L0_VHYP_OK;
 }
