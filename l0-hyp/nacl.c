@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * NACL on L0 (l0-hyp/nacl.h): sbi-nested's NACL services implemented on
+ * L1's virtual HS state (vhyp.h), and the per-trap hook that keeps every
+ * hart's CSR space current. The extension itself (shared-memory layout,
+ * errors, features) is sbi-nested/nacl.c.
+ */
+#include <rvnest/encoding.h>
+#include <sbi_nested.h>
+
+#include "nacl.h"
+#include "options.h"
+#include "vcpu.h"
+
+/* Per-hart NACL state for sbi-nested (SBI spec: set_shmem acts on "the
+ * calling hart"): one per vCPU, zeroed at boot (.bss). */
+static struct sbi_nested_nacl_hart l0_nacl_harts[L0_MAX_VCPUS];
+
+/* A ranged HFENCE entry of more pages than this is done as the whole
+ * address space of its VMID: one fence instead of a long loop (flushing
+ * more than asked is allowed). */
+#define L0_NACL_MAX_PAGES 64UL
+
+void l0_nacl_setup(struct l0_guest *g, unsigned long features)
+{
+	/* NACL accelerates the emulated H extension: without it, absent. */
+	if (!g->nested || !features)
+		return;
+	g->sbi_cfg.nacl_features = features & SBI_NESTED_NACL_ALL;
+	g->sbi.nacl = l0_nacl_harts;
+}
+
+void l0_nacl_trap_done(struct l0_vcpu *v, bool was_in_l2)
+{
+	struct sbi_nested sn = v->guest->sbi;
+
+	/* L2 running: L1 cannot look at its CSR space until L2 exits, and
+	 * that exit comes through here again. */
+	if (!sn.nacl || v->vh.in_l2)
+		return;
+	sn.ctx = v;
+	/* A failure means L1's shared memory stopped being L1 RAM, which L0
+	 * never does to a running L1: nothing to report to anyone. */
+	if (was_in_l2)
+		/* virtualization ON -> OFF: autoswap, then write-back */
+		(void)sbi_nested_nacl_virt_off(&sn, v->vhartid);
+	else
+		/* a trap of L1's own: an emulated CSR write or HFENCE, a
+		 * trap L0 delivered (htval, htinst, hstatus) */
+		(void)sbi_nested_nacl_csr_changed(&sn, v->vhartid);
+}
+
+enum sbi_nested_status l0_nacl_hcsr_read(void *ctx, unsigned long hartid,
+					 unsigned csr, unsigned long *val)
+{
+	(void)hartid; /* always the caller, whose vCPU ctx is */
+	return l0_vhyp_csr_read(ctx, csr, val) == L0_VHYP_OK
+		       ? SBI_NESTED_OK
+		       : SBI_NESTED_NO_CSR;
+}
+
+enum sbi_nested_status l0_nacl_hcsr_write(void *ctx, unsigned long hartid,
+					  unsigned csr, unsigned long val)
+{
+	unsigned long old;
+
+	(void)hartid;
+	switch (l0_vhyp_csr_write(ctx, csr, val, NULL)) {
+	case L0_VHYP_OK:
+		return SBI_NESTED_OK;
+	case L0_VHYP_ILLEGAL:
+		/* A read-only CSR (hgeip): NACL's "emulate write" of it
+		 * changes nothing; one L1 does not have is no CSR at all. */
+		return l0_vhyp_csr_read(ctx, csr, &old) == L0_VHYP_OK
+			       ? SBI_NESTED_OK
+			       : SBI_NESTED_NO_CSR;
+	default:
+		return SBI_NESTED_NO_CSR;
+	}
+}
+
+/* The VMID in L1's virtual hgatp: HFENCE.VVMA acts on it ("Hypervisor
+ * Memory-Management Fence Instructions"). */
+static unsigned long l1_vmid(struct l0_vcpu *v)
+{
+	unsigned long hgatp = 0;
+
+	(void)l0_vhyp_csr_read(v, CSR_HGATP, &hgatp);
+	return (hgatp & HGATP_VMID) >> HGATP_VMID_SHIFT;
+}
+
+enum sbi_nested_status l0_nacl_hfence(void *ctx, unsigned long hartid,
+				      const struct sbi_nested_hfence *f)
+{
+	struct l0_vcpu *v = ctx;
+	bool ranged = !(f->type & 1); /* the *_ALL types are the odd ones */
+	bool by_vmid = f->type == SBI_NESTED_HFENCE_GVMA_VMID ||
+		       f->type == SBI_NESTED_HFENCE_GVMA_VMID_ALL;
+	unsigned long pages = f->size / PAGE_SIZE + (f->size % PAGE_SIZE != 0);
+	bool gvma = f->type <= SBI_NESTED_HFENCE_GVMA_VMID_ALL;
+
+	(void)hartid;
+	if (ranged && pages > L0_NACL_MAX_PAGES)
+		ranged = false;
+	v->stats.ev[L0_EV_L1_HFENCE]++;
+	if (gvma) {
+		if (!ranged) {
+			l0_vhyp_hfence_gvma(v, false, 0, by_vmid, f->vmid);
+			return SBI_NESTED_OK;
+		}
+		/* rs1 holds the guest physical address >> 2 */
+		for (unsigned long p = 0; p < pages; p++)
+			l0_vhyp_hfence_gvma(v, true,
+					    (f->start + p * PAGE_SIZE) >> 2,
+					    by_vmid, f->vmid);
+		return SBI_NESTED_OK;
+	}
+	/* VVMA for a VMID that is not L1's current one: L0 keeps no VS-stage
+	 * translations of a guest that is not loaded beyond what a full
+	 * G-stage flush removes, so that is what it does. */
+	if (f->vmid != l1_vmid(v)) {
+		l0_vhyp_hfence_gvma(v, false, 0, false, 0);
+		return SBI_NESTED_OK;
+	}
+	if (!ranged) {
+		l0_vhyp_hfence_vvma(v, false, 0,
+				    f->type == SBI_NESTED_HFENCE_VVMA_ASID_ALL,
+				    f->asid);
+		return SBI_NESTED_OK;
+	}
+	for (unsigned long p = 0; p < pages; p++)
+		l0_vhyp_hfence_vvma(v, true, f->start + p * PAGE_SIZE,
+				    f->type == SBI_NESTED_HFENCE_VVMA_ASID,
+				    f->asid);
+	return SBI_NESTED_OK;
+}
+
+enum sbi_nested_status l0_nacl_sret(void *ctx, unsigned long hartid,
+				    const unsigned long gpr[32])
+{
+	struct l0_vcpu *v = ctx;
+	struct sbi_nested sn = v->guest->sbi;
+
+	(void)hartid;
+	/* SYNC_SRET serves L1's entry into L2 (virtual hstatus.SPV = 1); an
+	 * SRET inside L1 needs no call into L0 at all. */
+	if (!(v->vh.hstatus & HSTATUS_SPV))
+		return SBI_NESTED_BAD_STATE;
+	/* "Restore GPR X<i> registers from the nested SRET context", then
+	 * "Emulate the SRET instruction": L2 starts with them, exactly as
+	 * after L1's own loads and SRET. */
+	for (unsigned i = 1; i < 32; i++)
+		v->gpr[i] = gpr[i];
+	if (l0_vhyp_sret(v) == L0_VHYP_TRAPPED) {
+		/* An interrupt of L1 was pending: L2 was left at once
+		 * (virtualization ON -> OFF within this call). */
+		sn.ctx = v;
+		(void)sbi_nested_nacl_virt_off(&sn, v->vhartid);
+	}
+	return SBI_NESTED_OK;
+}
