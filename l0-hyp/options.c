@@ -2,6 +2,7 @@
 /* L0 boot options: one table entry per option, one parser per value kind. */
 #include "options.h"
 
+#include <rvnest/sbi.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -153,10 +154,64 @@ static enum l0_options_status opt_initrd(const char *val, struct l0_options *o,
 	return L0_OPTIONS_OK;
 }
 
+/* l0.nacl=: "none", "all", or a comma list of NACL features by name (SBI
+ * spec "Nested acceleration features"), so experiments can compare them. */
+static const struct {
+	const char *name;
+	unsigned long bit; /* 1 << feature ID */
+} l0_nacl_names[] = {
+	{"csr", 1UL << SBI_NACL_FEAT_SYNC_CSR},
+	{"hfence", 1UL << SBI_NACL_FEAT_SYNC_HFENCE},
+	{"sret", 1UL << SBI_NACL_FEAT_SYNC_SRET},
+	{"autoswap", 1UL << SBI_NACL_FEAT_AUTOSWAP_CSR},
+};
+
+#define L0_NACL_NAMES (sizeof(l0_nacl_names) / sizeof(l0_nacl_names[0]))
+
+static enum l0_options_status opt_nacl(const char *val, struct l0_options *o,
+				       char *err, size_t errlen)
+{
+	const char *what = "l0.nacl (none, all, or csr,hfence,sret,autoswap)";
+	unsigned long mask = 0;
+	const char *p = val;
+
+	if (!strcmp(val, "none")) {
+		o->nacl_features = 0;
+		return L0_OPTIONS_OK;
+	}
+	if (!strcmp(val, "all")) {
+		for (size_t i = 0; i < L0_NACL_NAMES; i++)
+			mask |= l0_nacl_names[i].bit;
+		o->nacl_features = mask;
+		return L0_OPTIONS_OK;
+	}
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		bool found = false;
+
+		for (size_t i = 0; i < L0_NACL_NAMES; i++) {
+			if (strlen(l0_nacl_names[i].name) == len &&
+			    !strncmp(l0_nacl_names[i].name, p, len)) {
+				mask |= l0_nacl_names[i].bit;
+				found = true;
+			}
+		}
+		if (!found)
+			return bad(err, errlen, what, val);
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	o->nacl_features = mask;
+	return L0_OPTIONS_OK;
+}
+
 static const struct l0_opt_desc l0_opts[] = {
 	{"l1.mem", opt_mem},	   {"l1.harts", opt_harts},
 	{"l1.h", opt_h},	   {"l1.sstc", opt_sstc},
 	{"l1.gstage", opt_gstage}, {"l1.initrd", opt_initrd},
+	{"l0.nacl", opt_nacl},
 };
 
 static enum l0_options_status parse_token(const char *tok, struct l0_options *o,

@@ -29,6 +29,9 @@ struct l0_options {
 	bool l1_h;	   /* advertise the H extension to L1 */
 	enum pt_mode gstage;
 	enum l0_sstc_choice l1_sstc;
+	/* l0.nacl=: the SBI NACL features offered to L1, a mask of
+	 * 1 << SBI_NACL_FEAT_* (l0-hyp/nacl.h); 0 = NACL absent */
+	unsigned long nacl_features;
 	bool has_l1_initrd;
 	uint64_t l1_initrd_addr, l1_initrd_size;
 	char l1_bootargs[L0_BOOTARGS_MAX];

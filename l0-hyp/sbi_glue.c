@@ -12,6 +12,7 @@
 #include <sbi_nested.h>
 #include <stdio.h>
 
+#include "nacl.h"
 #include "trap.h"
 #include "vcpu.h"
 
@@ -262,6 +263,11 @@ static const struct sbi_nested_ops l0_sbi_ops = {
 	.hart_get_status = glue_hart_get_status,
 	.hart_start = glue_hart_start,
 	.bench_mark = glue_bench_mark,
+	/* NACL (l0-hyp/nacl.c); offered only after l0_nacl_setup() */
+	.hcsr_read = l0_nacl_hcsr_read,
+	.hcsr_write = l0_nacl_hcsr_write,
+	.hfence = l0_nacl_hfence,
+	.nacl_sret = l0_nacl_sret,
 };
 
 static bool l0_all_vcpus_stopped(const struct l0_guest *g)
