@@ -501,6 +501,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)b.dtb_gpa, (unsigned long long)b.initrd_gpa,
 	       (unsigned long long)v.timebase_hz, isa.isa, v.dbcn,
 	       v.stats.count, fault_names[v.fault]);
+	vmm_console_raw();
 	st = run_loop(&v);
 	print_totals(&v);
 	return st;

@@ -15,7 +15,9 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <rvnest/bench.h>
@@ -34,6 +36,28 @@ void vmm_console_write(const void *buf, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
+}
+
+/* The guest's bytes go out unchanged: an L1 tty with output processing
+ * (ONLCR) would turn a guest's own "\r\n" into "\r\r\n". Restored at exit,
+ * for kvm-init's lines after the VMM. */
+static struct termios saved_tty;
+
+static void restore_tty(void)
+{
+	tcsetattr(STDOUT_FILENO, TCSADRAIN, &saved_tty);
+}
+
+void vmm_console_raw(void)
+{
+	struct termios t;
+
+	if (!isatty(STDOUT_FILENO) || tcgetattr(STDOUT_FILENO, &saved_tty))
+		return;
+	t = saved_tty;
+	t.c_oflag &= ~(tcflag_t)OPOST;
+	if (tcsetattr(STDOUT_FILENO, TCSADRAIN, &t) == 0)
+		atexit(restore_tty);
 }
 
 int vmm_console_getc(void)

@@ -143,6 +143,8 @@ enum vmm_step vmm_handle_sbi(struct vmm *v);
 enum vmm_step vmm_handle_mmio(struct vmm *v);
 /* Host-side console output of the guest (and the VMM's own lines). */
 void vmm_console_write(const void *buf, size_t len);
+/* Guest bytes reach the console unchanged from here on (no ONLCR). */
+void vmm_console_raw(void);
 /* A pending byte of console input, or -1. */
 int vmm_console_getc(void);
 
