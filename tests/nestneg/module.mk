@@ -1,0 +1,19 @@
+# tests/nestneg/: an HS-mode payload that misuses the H extension (hgatp
+# with unsupported MODEs, a G-stage root and L2 pages outside L1's memory);
+# harness/test_nested.py runs it as L1 on L0 (and on QEMU's own H) and
+# checks the architectural answers and that L0 keeps running.
+NESTNEG_SRCS := tests/nestneg/nestneg.c
+NESTNEG_ASM := tests/nestneg/entry.S
+NESTNEG_OBJS := $(NESTNEG_SRCS:%.c=$(BUILD)/bm/%.o) \
+	$(NESTNEG_ASM:%.S=$(BUILD)/bm/%.o)
+NESTNEG_ELF := $(BUILD)/nestneg/nestneg.elf
+
+# COMMON_BM_OBJS is complete only after every module.mk is read.
+.SECONDEXPANSION:
+$(NESTNEG_ELF): $(NESTNEG_OBJS) $$(COMMON_BM_OBJS) $$(FDT_UTIL_BM_OBJS) \
+		$(LIBFDT_BM) tests/nestneg/nestneg.ld
+	@mkdir -p $(dir $@)
+	$(BM_CC) $(BM_LDFLAGS) -T tests/nestneg/nestneg.ld -o $@ \
+	  $(filter %.o,$^) $(LIBFDT_BM)
+
+IMAGES += $(NESTNEG_ELF)
