@@ -6,6 +6,7 @@
  * answers NOT_SUPPORTED, which is fine).
  */
 #include "l1.h"
+#include "nacl.h"
 
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
@@ -26,12 +27,12 @@ static bool ipi_completed(const struct l1_vcpu *v)
 {
 	(void)v;
 	/* L2 clears sip.SSIP in its handler: hvip.VSSIP must be clear. */
-	return !(csr_read(CSR_HVIP) & MIP_VSSIP);
+	return !(L1_HCSR_READ(CSR_HVIP) & MIP_VSSIP);
 }
 
 static bool virq_completed(const struct l1_vcpu *v)
 {
-	return !v->dev.irq_line && !(csr_read(CSR_HVIP) & MIP_VSEIP);
+	return !v->dev.irq_line && !(L1_HCSR_READ(CSR_HVIP) & MIP_VSEIP);
 }
 
 static bool (*const end_checks[BENCH_COUNT])(const struct l1_vcpu *v) = {

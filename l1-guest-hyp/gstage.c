@@ -13,6 +13,7 @@
  * a guest error.
  */
 #include "l1.h"
+#include "nacl.h"
 
 #include <rvnest/csr.h>
 #include <string.h>
@@ -168,7 +169,7 @@ static bool fault_gpa(const struct l1_vcpu *v, uint64_t *gpa)
 		       (v->trap.stval & ((1ul << HTVAL_GPA_SHIFT) - 1));
 		return true;
 	}
-	if ((csr_read(CSR_VSATP) & ATP_MODE) == 0) {
+	if ((L1_HCSR_READ(CSR_VSATP) & ATP_MODE) == 0) {
 		*gpa = v->trap.stval;
 		return true;
 	}
@@ -197,7 +198,7 @@ static const char *fill_page(uint64_t gpa)
 		return "gstage_map_failed";
 	/* The invalid entry may be cached: fence that GPA before it is used
 	 * ("Hypervisor Memory-Management Fence Instructions"). */
-	hfence_gvma_gpa(page);
+	l1_hfence_gvma_gpa(page);
 	return NULL;
 }
 

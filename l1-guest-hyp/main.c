@@ -6,6 +6,7 @@
  * on rvnest's L0 (which emulates every h* CSR access it makes).
  */
 #include "l1.h"
+#include "nacl.h"
 
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
@@ -226,12 +227,12 @@ static void __attribute__((noreturn)) run_l2(void)
 	for (;;) {
 		enum l1_exit e;
 
-		l1_enter_guest(&vcpu);
+		l1_nacl_enter_guest(&vcpu);
 		vcpu.trap.scause = csr_read(CSR_SCAUSE);
 		vcpu.trap.stval = csr_read(CSR_STVAL);
-		vcpu.trap.htval = csr_read(CSR_HTVAL);
-		vcpu.trap.htinst = csr_read(CSR_HTINST);
-		vcpu.trap.hstatus = csr_read(CSR_HSTATUS);
+		vcpu.trap.htval = L1_HCSR_READ(CSR_HTVAL);
+		vcpu.trap.htinst = L1_HCSR_READ(CSR_HTINST);
+		vcpu.trap.hstatus = l1_nacl_trap_hstatus();
 		e = l1_handle_exit(&vcpu);
 
 		switch (e) {
@@ -303,6 +304,9 @@ void l1_main(unsigned long hartid, void *fdt)
 			     (size_t)(l2_image_end - l2_image_start));
 	if (err)
 		boot_error(err);
+	/* NACL (nacl.h) once the CSRs are set: they are its first values */
+	l1_nacl_init(
+		fdt_util_args_have(fdt_util_bootargs(fdt), L1_NACL_BOOTARG));
 
 	memset(&vcpu, 0, sizeof(vcpu));
 	vcpu.sepc = L2_RAM_BASE;

@@ -13,8 +13,8 @@ $(BUILD)/bm/l1-guest-hyp/main.o: $(L1_REV_STAMP)
 CFLAGS_l1-guest-hyp := -DRVNEST_VERSION=\"$(RVNEST_GIT_REV)\"
 
 L1_SRCS := main.c exit.c gstage.c testdev.c testdev_regs.c sbi.c vtimer.c \
-	   bench.c
-L1_ASMS := start.S switch.S
+	   bench.c nacl.c
+L1_ASMS := start.S switch.S nacl_entry.S
 L1_OBJS := $(L1_SRCS:%.c=$(BUILD)/bm/l1-guest-hyp/%.o) \
 	   $(L1_ASMS:%.S=$(BUILD)/bm/l1-guest-hyp/%.o) \
 	   $(BUILD)/bm/l1-guest-hyp/l2_image.o

@@ -13,6 +13,7 @@
 #include <rvnest/csr.h>
 #include <rvnest/insn.h>
 
+#include "nacl.h"
 #include "testdev.h"
 
 #define INSN_HALF_BITS 16
@@ -51,7 +52,7 @@ enum l1_exit l1_testdev_mmio(struct l1_vcpu *v, uint64_t gpa)
 	addr = v->gpr[in.rs1] + (uint64_t)in.imm;
 	if (in.rs1 == L1_REG_X0)
 		addr = (uint64_t)in.imm;
-	if ((csr_read(CSR_VSATP) & ATP_MODE) == 0 && addr != gpa)
+	if ((L1_HCSR_READ(CSR_VSATP) & ATP_MODE) == 0 && addr != gpa)
 		return l1_fail(v, "mmio_address_mismatch");
 	if (store)
 		val = in.data_reg == L1_REG_X0 ? 0 : v->gpr[in.data_reg];
@@ -64,9 +65,9 @@ enum l1_exit l1_testdev_mmio(struct l1_vcpu *v, uint64_t gpa)
 	 * it ("Hypervisor Interrupt Registers"), and L2 takes it directly
 	 * because hideleg delegates VSEIP. Touched only on a change. */
 	if (v->dev.irq_line && !line)
-		csr_set(CSR_HVIP, MIP_VSEIP);
+		L1_HCSR_SET(CSR_HVIP, MIP_VSEIP);
 	else if (!v->dev.irq_line && line)
-		csr_clear(CSR_HVIP, MIP_VSEIP);
+		L1_HCSR_CLEAR(CSR_HVIP, MIP_VSEIP);
 	if (!store && in.data_reg != L1_REG_X0)
 		v->gpr[in.data_reg] = insn_load_extend(&in, val);
 	v->sepc += in.len;

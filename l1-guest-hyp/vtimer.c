@@ -16,6 +16,7 @@
  * sip.SSIP, which is the same bit.
  */
 #include "l1.h"
+#include "nacl.h"
 
 #include <rvnest/csr.h>
 #include <rvnest/sbi.h>
@@ -35,10 +36,10 @@ void l1_vtimer_init(void)
 void l1_vtimer_set(uint64_t deadline)
 {
 	if (l1_plat.sstc) {
-		csr_write(CSR_VSTIMECMP, deadline);
+		L1_HCSR_WRITE(CSR_VSTIMECMP, deadline);
 		return;
 	}
-	csr_clear(CSR_HVIP, MIP_VSTIP);
+	L1_HCSR_CLEAR(CSR_HVIP, MIP_VSTIP);
 	/* L1's own timer stands in for L2's. STIE enables it as an HS
 	 * interrupt, taken only while L2 runs (L1 keeps sstatus.SIE=0). */
 	sbi_set_timer(deadline);
@@ -55,11 +56,11 @@ enum l1_exit l1_vtimer_host_irq(struct l1_vcpu *v)
 	/* Quiet L1's timer (SBI set_timer clears STIP), pass it on. */
 	sbi_set_timer(TIMER_NEVER);
 	csr_clear(CSR_SIE, MIP_STIP);
-	csr_set(CSR_HVIP, MIP_VSTIP);
+	L1_HCSR_SET(CSR_HVIP, MIP_VSTIP);
 	return L1_EXIT_RESUME;
 }
 
 void l1_inject_ipi(void)
 {
-	csr_set(CSR_HVIP, MIP_VSSIP);
+	L1_HCSR_SET(CSR_HVIP, MIP_VSSIP);
 }
