@@ -6,6 +6,7 @@ regenerates <stem>.md and <stem>/*.png from the JSON alone, so every figure
 can be reproduced from its results file."""
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -26,8 +27,16 @@ def fmt(x, digits=1) -> str:
     if x is None:
         return "-"
     if isinstance(x, float) and not x.is_integer():
+        if abs(x) < 1:
+            # 2 traps in 1000 iterations is 0.002, not "0.00": show the
+            # first significant digit, without exponent notation
+            return f"{x:.{max(digits, -math.floor(math.log10(abs(x))))}f}"
         return f"{x:,.{digits}f}"
     return f"{int(x):,}"
+
+
+def fmt_ratio(x) -> str:
+    return "-" if x is None else f"{x:.2f}x"
 
 
 def table(header: list, rows: list) -> str:
@@ -69,8 +78,7 @@ def table1(doc: dict) -> str:
                      fmt(m["exits_total_per_op"], 2)] if m else ["-", "-", "-"])
         for _, r in rat:
             x = r.get(b, {})
-            row += [fmt(x.get("instret"), 2) + ("x" if x.get("instret") else ""),
-                    fmt(x.get("wall"), 2) + ("x" if x.get("wall") else "")]
+            row += [fmt_ratio(x.get("instret")), fmt_ratio(x.get("wall"))]
         rows.append(row)
     return table(header, rows)
 
@@ -84,7 +92,7 @@ def table7(doc: dict) -> str:
     header = ["benchmark"]
     for _, c in with_l0:
         lab = c["label"]
-        header += [f"{lab} L0 traps/op", f"{lab} L2 exits/op", f"{lab} traps per L2 exit"]
+        header += [f"{lab} L0 traps/op", f"{lab} L2 exits/op (L1's count)", f"{lab} traps per L2 exit"]
     rows = []
     for b in bench_names(doc):
         row = [b]

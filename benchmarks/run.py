@@ -24,6 +24,25 @@ WALL_RUNS_QUICK = 3
 DEFAULT_OUT = config.ROOT / "results"
 
 
+def matrix_order(cfgs):
+    """Each configuration right after the baseline it is compared with, so
+    tables read single, nested, ... rather than alphabetically."""
+    names = {c.name for c in cfgs}
+    roots = sorted((c for c in cfgs if c.bench.baseline not in names), key=lambda c: c.name)
+    out = []
+
+    def visit(c):
+        out.append(c)
+        for d in sorted((d for d in cfgs if d.bench.baseline == c.name and d is not c),
+                        key=lambda d: d.name):
+            visit(d)
+
+    for r in roots:
+        visit(r)
+    # configurations whose baselines form a cycle have no root: keep them
+    return out + sorted((c for c in cfgs if c not in out), key=lambda c: c.name)
+
+
 def select(names, out=sys.stdout):
     """(configs to run, {skipped name: reason})."""
     skipped = {}
@@ -32,7 +51,7 @@ def select(names, out=sys.stdout):
         cfgs = [config.load(n) for n in names] if names else [c for c in config.load_all() if c.bench.matrix]
     except config.ConfigError as e:
         raise SystemExit(f"error: {e}")
-    for c in cfgs:
+    for c in matrix_order(cfgs):
         missing = c.missing()
         if missing:
             skipped[c.name] = "missing " + ", ".join(missing)

@@ -107,6 +107,8 @@ def test_report_and_plots_render_from_file(stored, tmp_path):
         assert f"{c['label']} instr/op" in md
     pngs = sorted((tmp_path / path.stem).glob("*.png"))
     expected = {"overview.png"} | {f"bench-{b}.png" for c in doc["configs"].values() for b in c["summary"]}
+    if any(m["l0_causes_per_op"] for c in doc["configs"].values() for m in c["summary"].values()):
+        expected.add("l0-traps-by-cause.png")
     assert {p.name for p in pngs} == expected
     for p in pngs:
         assert p.read_bytes()[:8] == PNG_MAGIC and p.stat().st_size > 2000
@@ -154,3 +156,24 @@ def test_no_runnable_config_is_a_clear_error(tmp_path):
                                 f"{tmp_path}/empty-build/harness/selftest.elf)")
     assert "bench: skip selftest: missing" in r.stdout
     assert not (tmp_path / "out").exists()
+
+
+def test_nested_against_single(stored, tmp_path):
+    """With both built: the ratios, Table 7 and the L0 figure from real runs."""
+    doc = results.load(stored[1])
+    cf = doc["configs"]
+    if "nested" not in cf or "single" not in cf:
+        pytest.skip("needs both the nested and the single configuration built")
+    r = doc["ratios"]["nested/single"]
+    for bench, m in cf["nested"]["summary"].items():
+        s = cf["single"]["summary"][bench]
+        # the same L1 binary sees the same exits on L0 as on QEMU's H
+        assert m["exits_per_op"] == s["exits_per_op"], bench
+        assert r[bench]["instret"] == m["instret_per_op"] / s["instret_per_op"]
+        if m["exits_total_per_op"]:
+            # DESIGN §6: at least the exit and L1's return
+            assert m["exit_multiplication"] >= 2, bench
+    md = report.render(doc)
+    assert "nested/single instr" in md and "nested L0 traps/op" in md
+    _, pngs = report.write(doc, tmp_path / "r.json")
+    assert tmp_path / "r" / "l0-traps-by-cause.png" in pngs
