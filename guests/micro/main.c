@@ -11,6 +11,7 @@
 #include <rvnest/bench.h>
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
+#include <rvnest/image.h>
 #include <rvnest/sbi.h>
 #include <rvnest/trap_names.h>
 
@@ -52,6 +53,9 @@ fail(const char *msg, unsigned long a, unsigned long b)
 	console_flush();
 	sbi_shutdown(1);
 }
+
+/* start.S: saves the caller-saved registers and calls micro_trap. */
+extern void micro_trap_entry(void);
 
 /* Called from micro_trap_entry with interrupts disabled. */
 void micro_trap(unsigned long scause, unsigned long sepc, unsigned long stval);
@@ -268,12 +272,13 @@ static void run(const struct bench *b)
 		b->check(b->iters);
 }
 
-void __attribute__((noreturn))
-micro_main(unsigned long hart, unsigned long dtb);
-void micro_main(unsigned long hart, unsigned long dtb)
+void image_main(unsigned long hart, unsigned long dtb)
 {
 	uint64_t id;
 
+	/* The one trap entry (start.S); direct mode, so its address is
+	 * 4-byte aligned ("Supervisor Trap Vector Base Address"). */
+	csr_write(CSR_STVEC, (unsigned long)micro_trap_entry);
 	hartid = hart;
 	console_init_sbi();
 	printf("RVNEST boot component=l2-micro version=%s hart=%lu dtb=0x%lx\n",

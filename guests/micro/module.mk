@@ -12,7 +12,7 @@ $(MICRO_REV_STAMP):
 $(BUILD)/bm/guests/micro/main.o: $(MICRO_REV_STAMP)
 CFLAGS_guests := -DRVNEST_VERSION=\"$(RVNEST_GIT_REV)\"
 
-MICRO_OBJS := $(BUILD)/bm/guests/micro/start.o $(BUILD)/bm/guests/micro/main.o
+MICRO_OBJS := $(BUILD)/bm/common/crt0.o $(BUILD)/bm/guests/micro/start.o $(BUILD)/bm/guests/micro/main.o
 # Only what the guest calls; listed explicitly (COMMON_BM_SRCS keeps growing
 # in later module.mk files, after this rule's prerequisites are expanded).
 MICRO_COMMON_OBJS := $(BUILD)/bm/common/console.o \

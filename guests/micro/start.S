@@ -1,27 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * L2 micro-guest entry, in VS-mode (it believes: S-mode) with a0 = hart id,
- * a1 = device-tree GPA (may be 0), translation off (vsatp bare).
+ * L2 micro-guest trap entry. The image starts in common/crt0.S (VS-mode,
+ * which the guest believes is S-mode; a0 = hart id, a1 = device-tree GPA or
+ * 0) and continues in image_main (main.c).
  */
 #include <rvnest/encoding.h>
-
-	.section .text.entry, "ax"
-	.globl _start
-_start:
-	la	sp, __stack_top
-	la	tp, __tls_base
-	/* zero .tbss and .bss (the stack is in .bss too: no calls yet) */
-	la	t0, __tbss_start
-	la	t1, __bss_end
-1:	bgeu	t0, t1, 2f
-	sd	zero, 0(t0)
-	addi	t0, t0, 8
-	j	1b
-2:	la	t0, micro_trap_entry
-	csrw	CSR_STVEC, t0
-	call	micro_main
-	/* micro_main never returns; if it did, trap loudly. */
-	unimp
 
 /*
  * The one trap entry: save the caller-saved registers, call

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Entry and the one trap vector of the S-mode test payloads. Started as an
+ * Secondary-hart entry, HSM suspend/resume and the one trap vector of the
+ * S-mode test payloads. The boot hart starts in common/crt0.S as an
  * OpenSBI next stage: a0 = hart ID, a1 = DTB address, satp = 0, sstatus.SIE
  * = 0 (SBI spec HSM "Hart Start Register State"); L0 starts L1 the same way.
  */
@@ -14,42 +15,7 @@
 #define FRAME_STVAL (34 * REGBYTES)
 #define FRAME_SIZE (36 * REGBYTES) /* 16-byte aligned */
 
-	.section .text.entry, "ax"
-	.globl _start
-_start:
-	.option push
-	.option norelax
-	la	gp, __global_pointer$
-	.option pop
-	la	sp, _payload_stack_top
-	mv	s0, a0
-	mv	s1, a1
-	/* bss is not part of the image: zero it before any C runs */
-	la	t0, _payload_bss_start
-	la	t1, _payload_bss_end
-1:	bgeu	t0, t1, 2f
-	sd	zero, 0(t0)
-	addi	t0, t0, REGBYTES
-	j	1b
-2:	/* thread pointer for picolibc's errno (payload.ld) */
-	la	tp, payload_tls
-	la	t0, _payload_tdata_start
-	la	t1, _payload_tdata_end
-	mv	t2, tp
-4:	bgeu	t0, t1, 5f
-	lb	t3, 0(t0)
-	sb	t3, 0(t2)
-	addi	t0, t0, 1
-	addi	t2, t2, 1
-	j	4b
-5:	la	t0, payload_trap_vector
-	csrw	CSR_STVEC, t0
-	mv	a0, s0
-	mv	a1, s1
-	call	payload_start
-	/* payload_start shuts the machine down and never returns */
-3:	wfi
-	j	3b
+	.text
 
 /*
  * A hart started through HSM hart_start: a0 = its hart ID, a1 = opaque,

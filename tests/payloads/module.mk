@@ -3,7 +3,7 @@
 # isolation (accesses outside RAM get the architectural access fault).
 # Ordinary OpenSBI next stages linked at 0x80200000; see README.md.
 PAYLOADS := sbi-conformance isolation
-PAYLOAD_COMMON_OBJS := $(BUILD)/bm/tests/payloads/entry.o \
+PAYLOAD_COMMON_OBJS := $(BUILD)/bm/common/crt0.o $(BUILD)/bm/tests/payloads/entry.o \
 	$(BUILD)/bm/tests/payloads/payload.o
 PAYLOAD_OBJS_sbi-conformance := $(BUILD)/bm/tests/payloads/sbi_conformance.o
 PAYLOAD_OBJS_isolation := $(BUILD)/bm/tests/payloads/isolation.o

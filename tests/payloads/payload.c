@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
+#include <rvnest/image.h>
 #include <rvnest/sbi.h>
 #include <rvnest/trap_names.h>
 
@@ -155,12 +156,16 @@ static void describe(struct payload_info *info)
 	info->has_h = fdt_util_hart_has_ext(info->dtb, info->hartid, "h");
 }
 
-void payload_start(unsigned long hartid, const void *dtb);
-void payload_start(unsigned long hartid, const void *dtb)
+/* entry.S: the one trap vector (saves a struct payload_frame). */
+extern void payload_trap_vector(void);
+
+void image_main(unsigned long hartid, unsigned long dtb)
 {
-	struct payload_info info = {.hartid = hartid, .dtb = dtb};
+	struct payload_info info = {.hartid = hartid, .dtb = (const void *)dtb};
 	unsigned failed;
 
+	/* The one trap vector (entry.S), direct mode. */
+	csr_write(CSR_STVEC, (unsigned long)payload_trap_vector);
 	console_init_sbi();
 	describe(&info);
 	printf("RVNEST boot component=%s hart=%lu nharts=%u ram_end=0x%llx "
