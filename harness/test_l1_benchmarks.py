@@ -112,7 +112,7 @@ L0_TRAPS_PER_L1_EXIT_FLOOR = 2
 
 
 @pytest.mark.parametrize("name", l0_configs() or [pytest.param(None, marks=pytest.mark.skip(
-    reason="no benchmark-matrix configuration with l0_traps = \"l0bench\" yet (nested is planned)"))])
+    reason="no benchmark-matrix configuration with l0_traps = \"l0bench\""))])
 def test_l0_counts_every_benchmark_window(name):
     res, _ = l1_run(name)
     p = res.protocol
