@@ -33,7 +33,7 @@ HOST_TESTS += $(BUILD)/host/tests/test_shadow $(BUILD)/host/tests/test_shadow_fu
 # The shadow on QEMU's H extension: an HS-mode payload that builds an L1
 # G-stage, runs an L2 program on the shadow and fills it on every fault.
 SHADOW_HW_ELF := $(BUILD)/shadow/shadowhw.elf
-SHADOW_HW_OBJS := $(BUILD)/bm/shadow/tests/hw/entry.o \
+SHADOW_HW_OBJS := $(BUILD)/bm/common/crt0.o $(BUILD)/bm/shadow/tests/hw/entry.o \
 	$(BUILD)/bm/shadow/tests/hw/main.o $(SHADOW_BM_SRCS:%.c=$(BUILD)/bm/%.o)
 
 .SECONDEXPANSION:
@@ -56,7 +56,7 @@ HOST_TESTS += $(BUILD)/host/tests/test_shadow_hw
 # The walker (common/pt.c) and shadow_gva_translate against QEMU's own
 # two-stage walker: HLV.D through random tables, hardware vs model.
 PTDIFF_ELF := $(BUILD)/shadow/ptdiff.elf
-PTDIFF_OBJS := $(BUILD)/bm/shadow/tests/hw/ptdiff_entry.o \
+PTDIFF_OBJS := $(BUILD)/bm/common/crt0.o $(BUILD)/bm/shadow/tests/hw/ptdiff_entry.o \
 	$(BUILD)/bm/shadow/tests/hw/ptdiff.o $(SHADOW_BM_SRCS:%.c=$(BUILD)/bm/%.o)
 
 $(PTDIFF_ELF): $(PTDIFF_OBJS) $$(COMMON_BM_OBJS) $(LIBFDT_BM) \

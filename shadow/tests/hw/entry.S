@@ -9,19 +9,6 @@
 #define FRAME_HOST_SP 264
 #define HOST_SAVE 112
 
-	.section .text.start, "ax"
-	.global _start
-_start:
-	la	sp, hw_stack_top
-	/* fw_dynamic loads only the ELF's file contents: zero .bss */
-	la	t0, __bss_start
-	la	t1, __bss_end
-1:	bgeu	t0, t1, 2f
-	sd	zero, 0(t0)
-	addi	t0, t0, 8
-	j	1b
-2:	call	hw_main
-	j	2b
 
 /* Restore the guest registers of the frame in a0 and sret to it. */
 .macro	restore_guest_and_sret
@@ -124,8 +111,3 @@ l2_entry:
 	.option pop
 	.balign 4096
 
-	.section .bss.stack, "aw", @nobits
-	.balign 16
-	.space	16384
-	.global hw_stack_top
-hw_stack_top:

@@ -13,6 +13,7 @@
  */
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
+#include <rvnest/image.h>
 #include <rvnest/encoding.h>
 #include <rvnest/pt.h>
 #include <rvnest/sbi.h>
@@ -36,7 +37,6 @@ struct hw_frame {
 	uint64_t host_sp;
 };
 
-void hw_main(unsigned long hartid, const void *fdt);
 long hw_trap(struct hw_frame *f);
 long hw_run_l2(struct hw_frame *f);
 extern char l2_entry[], hw_trap_entry[], _start[], _end[];
@@ -350,7 +350,7 @@ static void hgatp_warl_differential(void)
 	hfence_gvma_all();
 }
 
-void hw_main(unsigned long hartid, const void *fdt)
+void image_main(unsigned long hartid, unsigned long fdt)
 {
 	struct shadow_config cfg = {0};
 	struct hw_frame f;

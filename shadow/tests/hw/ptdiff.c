@@ -13,6 +13,7 @@
  */
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
+#include <rvnest/image.h>
 #include <rvnest/encoding.h>
 #include <rvnest/pt.h>
 #include <rvnest/sbi.h>
@@ -47,7 +48,6 @@ struct trap_info {
 };
 volatile struct trap_info ptdiff_trap;
 
-void ptdiff_main(unsigned long hartid, const void *fdt);
 extern char ptdiff_trap_entry[];
 
 static uint8_t arena[ARENA_PAGES][PAGE_SIZE] __attribute__((aligned(16384)));
@@ -424,7 +424,7 @@ static bool probe_vs_adue(void)
 	return !ptdiff_trap.trapped;
 }
 
-void ptdiff_main(unsigned long hartid, const void *fdt)
+void image_main(unsigned long hartid, unsigned long fdt)
 {
 	struct shadow_config cfg = {0};
 	struct shadow_vs vs = {0};

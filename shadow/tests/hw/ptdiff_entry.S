@@ -7,18 +7,6 @@
  */
 #include <rvnest/encoding.h>
 
-	.section .text.start, "ax"
-	.global _start
-_start:
-	la	sp, ptdiff_stack_top
-	la	t0, __bss_start
-	la	t1, __bss_end
-1:	bgeu	t0, t1, 2f
-	sd	zero, 0(t0)
-	addi	t0, t0, 8
-	j	1b
-2:	call	ptdiff_main
-	j	2b
 
 	.text
 	.balign 4
@@ -46,8 +34,3 @@ ptdiff_trap_entry:
 	csrr	t0, sscratch
 	sret
 
-	.section .bss.stack, "aw", @nobits
-	.balign 16
-	.space	16384
-	.global ptdiff_stack_top
-ptdiff_stack_top:
