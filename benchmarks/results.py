@@ -38,6 +38,10 @@ def _git(*args) -> str:
 
 def git_revision() -> dict:
     rev = _git("rev-parse", "HEAD")
+    if not re.fullmatch(r"[0-9a-f]{40}", rev):
+        # a results file without its revision could not be reproduced
+        raise ResultsError(f"{config.ROOT} is not a git checkout (git rev-parse HEAD: "
+                           f"{rev or 'no output'}): results need the revision")
     status = _git("status", "--porcelain", "--untracked-files=no")
     return {"revision": rev, "short": rev[:12], "dirty": bool(status)}
 

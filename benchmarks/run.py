@@ -90,7 +90,11 @@ def main(argv=None) -> int:
         print(f"error: no benchmark configuration can run ({why})", file=sys.stderr)
         return 1
 
-    doc = results.new_document("quick" if a.quick else "full", cfgs[0].firmware)
+    try:
+        doc = results.new_document("quick" if a.quick else "full", cfgs[0].firmware)
+    except results.ResultsError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     doc["skipped"] = skipped
     plan = [(c, kind, i) for c in cfgs
             for kind, n in (("icount", a.icount_runs), ("wall", wall_runs))
