@@ -1,31 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * hprobe entry, the one HS trap entry, and the jump buffer that takes every
+ * hprobe's one HS trap entry and the jump buffer that takes every
  * probe back to its runner. Nothing here ever returns into a trapped
  * context: a trap ends the probe that caused it (hp_trap -> hp_longjmp), so
  * one broken probe cannot derail the next.
  */
 #include <rvnest/encoding.h>
 #include "hprobe.h"
-
-	.section .text.entry, "ax"
-	.globl _start
-_start:
-	/* OpenSBI payload convention: a0 = hartid, a1 = DTB. */
-	la	sp, hp_boot_stack + HP_STACK_SIZE
-	la	t0, _hp_bss_start
-	la	t1, _hp_pages_end
-1:	bgeu	t0, t1, 2f
-	sd	zero, 0(t0)
-	addi	t0, t0, 8
-	j	1b
-2:	la	t0, hp_trap_stack + HP_STACK_SIZE
-	csrw	CSR_SSCRATCH, t0
-	la	t0, hp_trap_entry
-	csrw	CSR_STVEC, t0
-	call	hp_main
-	/* hp_main shuts the machine down; reaching here is a bug. */
-	call	hp_main_returned
 
 	.text
 	/* stvec requires 4-byte alignment (direct mode: low bits 00). */
@@ -123,9 +104,10 @@ hp_vs_vector:
 
 	.bss
 	.balign 16
-	.globl hp_boot_stack, hp_trap_stack, hp_guest_stack
+	.globl hp_boot_stack, hp_boot_stack_top, hp_trap_stack, hp_guest_stack
 hp_boot_stack:
 	.skip HP_STACK_SIZE
+hp_boot_stack_top:	/* __stack_top of common/crt0.S (hprobe.ld) */
 hp_trap_stack:
 	.skip HP_STACK_SIZE
 hp_guest_stack:

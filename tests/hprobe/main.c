@@ -12,6 +12,7 @@
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
 #include <rvnest/fdt_util.h>
+#include <rvnest/image.h>
 #include <rvnest/sbi.h>
 
 #include "hprobe.h"
@@ -20,11 +21,17 @@
 #define HPROBE_VERSION "unknown"
 #endif
 
-void hp_main(unsigned long hartid, const void *dtb);
-void hp_main_returned(void);
+extern char hp_trap_stack[];
 
-void hp_main(unsigned long hartid, const void *dtb)
+void image_main(unsigned long hartid, unsigned long fdt)
 {
+	const void *dtb = (const void *)fdt;
+
+	/* HS traps run on a stack of their own, found through sscratch by
+	 * hp_trap_entry (entry.S), so a probe that corrupts sp still
+	 * reports. */
+	csr_write(CSR_SSCRATCH, (unsigned long)hp_trap_stack + HP_STACK_SIZE);
+	csr_write(CSR_STVEC, (unsigned long)hp_trap_entry);
 	console_init_sbi();
 	printf("RVNEST boot component=hprobe version=%s mode=hs\n",
 	       HPROBE_VERSION);
@@ -75,9 +82,4 @@ void hp_main(unsigned long hartid, const void *dtb)
 	printf("RVNEST done status=%u\n", hp_errors ? 1 : 0);
 	console_flush();
 	sbi_shutdown(hp_errors ? 1 : 0);
-}
-
-void hp_main_returned(void)
-{
-	panic("hprobe: hp_main returned");
 }
