@@ -131,6 +131,14 @@ static enum l0_trap_outcome forward_to_l1(struct l0_vcpu *v)
 }
 
 static const l0_trap_fn l0_exc_handlers[EXC_COUNT] = {
+	/* delegated in hedeleg, except while L1's virtual hstatus.SPV = 1
+	 * (vhyp.c: the trap must also clear SPV) */
+	[EXC_INST_MISALIGNED] = forward_to_l1,
+	[EXC_BREAKPOINT] = forward_to_l1,
+	[EXC_ECALL_U] = forward_to_l1,
+	[EXC_INST_PAGE_FAULT] = forward_to_l1,
+	[EXC_LOAD_PAGE_FAULT] = forward_to_l1,
+	[EXC_STORE_PAGE_FAULT] = forward_to_l1,
 	[EXC_INST_ACCESS] = forward_to_l1,
 	[EXC_LOAD_ACCESS] = forward_to_l1,
 	[EXC_STORE_ACCESS] = forward_to_l1,

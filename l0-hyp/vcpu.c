@@ -108,14 +108,20 @@ void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
 	v->gpr[L0_GPR_A1] = arg;
 }
 
-void l0_vcpu_hw_init(struct l0_vcpu *v)
+unsigned long l0_vcpu_hedeleg(void)
 {
-	struct l0_guest *g = v->guest;
 	unsigned long hedeleg = 0;
 
 	for (unsigned i = 0; i < sizeof(l0_hedeleg_causes); i++)
 		hedeleg |= BIT(l0_hedeleg_causes[i]);
-	csr_write(CSR_HEDELEG, hedeleg);
+	return hedeleg;
+}
+
+void l0_vcpu_hw_init(struct l0_vcpu *v)
+{
+	struct l0_guest *g = v->guest;
+
+	csr_write(CSR_HEDELEG, l0_vcpu_hedeleg());
 	csr_write(CSR_HIDELEG, L0_HIDELEG);
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HIE, 0);
@@ -190,6 +196,11 @@ void l0_vcpu_serve_requests(struct l0_vcpu *v)
 		/* one full flush covers every fence asked up to `req`:
 		 * flushing more than asked is always allowed */
 		fence_i();
+		/* an SBI remote HFENCE.GVMA from another L1 hart drops this
+		 * vCPU's shadow too (DESIGN.md §4); the flush below fences
+		 * the shadow's VMIDs in hardware */
+		if (v->guest->nested)
+			shadow_invalidate_all(&v->vh.shadow);
 		hfence_vvma_all();
 		hfence_gvma_all();
 		__atomic_store_n(&v->fence_done, req, __ATOMIC_RELEASE);

@@ -118,6 +118,8 @@ void l0_guest_setup_envcfg(struct l0_guest *g);
 void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
 		  unsigned long hartid, enum sbi_nested_hart_state hsm,
 		  unsigned long entry, unsigned long arg);
+/* The exceptions L0 delegates to L1 in hardware (hedeleg). */
+unsigned long l0_vcpu_hedeleg(void);
 /* The hypervisor CSRs of the host hart that runs `v` (once per hart). */
 void l0_vcpu_hw_init(struct l0_vcpu *v);
 /* L1's supervisor state at (re)start: as OpenSBI leaves S-mode. */

@@ -213,13 +213,36 @@ static bool host_has_sstc(const struct l0_vcpu *v)
 }
 
 /* Real hstatus.VTSR = virtual hstatus.SPV while L1 runs (DESIGN.md §3):
- * L1's SRET into L2 traps, its SRETs to its own user mode do not. */
+ * L1's SRET into L2 traps, its SRETs to its own user mode do not.
+ *
+ * A trap L1 takes in HS-mode from V=0 clears SPV ("Trap Entry"), but the
+ * traps hardware delivers to L1 directly never pass through L0. So while
+ * SPV = 1 nothing is delegated to L1 in hedeleg (those exceptions reach
+ * L0, which delivers them and clears SPV: trap.c forward_to_l1), and the
+ * interrupts, which stay delegated, are recognised at the SRET by their
+ * cause (l1_took_irq_since_spv). */
 static void sync_vtsr(struct l0_vcpu *v)
 {
-	if (v->vh.hstatus & HSTATUS_SPV)
+	if (v->vh.hstatus & HSTATUS_SPV) {
 		csr_set(CSR_HSTATUS, HSTATUS_VTSR);
-	else
+		csr_write(CSR_HEDELEG, 0);
+		v->vh.spv_vscause = csr_read(CSR_VSCAUSE);
+	} else {
 		csr_clear(CSR_HSTATUS, HSTATUS_VTSR);
+		csr_write(CSR_HEDELEG, l0_vcpu_hedeleg());
+	}
+}
+
+/* L1's SRET found virtual SPV = 1, but L1's scause holds an interrupt it
+ * did not hold when SPV was last set: L1 took that interrupt in hardware
+ * (delegated through hideleg) since, which cleared SPV, htval, htinst and
+ * GVA; L1 never writes an interrupt cause itself. (An interrupt with the
+ * very cause recorded cannot be told apart; documented in README.md.) */
+static bool l1_took_irq_since_spv(struct l0_vcpu *v)
+{
+	unsigned long cause = csr_read(CSR_VSCAUSE);
+
+	return (cause & CAUSE_INTERRUPT) && cause != v->vh.spv_vscause;
 }
 
 void l0_vhyp_l1_hvip_set(struct l0_vcpu *v, unsigned long bits)
@@ -720,8 +743,12 @@ enum l0_vhyp_status l0_vhyp_sret(struct l0_vcpu *v)
 	vh->in_l2 = true;
 	l0_vhyp_program_timer(v);
 	/* an interrupt of L1 already pending is taken right after the SRET */
-	if (l0_vhyp_check_l1_irq(v))
+	if (l0_vhyp_check_l1_irq(v)) {
+		/* an L2 exit with no trap from L2: L2 ran no instruction */
+		l0_stats_count_l2_trap(&v->stats, csr_read(CSR_VSCAUSE));
+		v->stats.ev[L0_EV_L2_FORWARD]++;
 		return L0_VHYP_TRAPPED;
+	}
 	return L0_VHYP_ENTERED_L2;
 }
 
@@ -798,7 +825,7 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
 	v->sepc = pc;
 	csr_set(CSR_SSTATUS, SSTATUS_SPP); /* L1 runs in VS-mode */
 	vh->in_l2 = false;
-	sync_vtsr(v);
+	sync_vtsr(v); /* after vscause: it records the cause */
 	l0_vhyp_program_timer(v);
 }
 
@@ -1164,6 +1191,8 @@ static enum l0_vhyp_status emulate(struct l0_vcpu *v, const struct insn *in)
 	case INSN_SRET:
 		if (from_user)
 			return L0_VHYP_ILLEGAL;
+		if ((v->vh.hstatus & HSTATUS_SPV) && l1_took_irq_since_spv(v))
+			l0_vhyp_l1_took_trap(v, 0, 0, false);
 		if (v->vh.hstatus & HSTATUS_SPV)
 			return l0_vhyp_sret(v);
 		v->stats.ev[L0_EV_L1_SRET]++;

@@ -47,6 +47,8 @@ struct l0_vhyp {
 	unsigned long vsstatus, vstvec, vsscratch, vsepc, vscause, vstval;
 	unsigned long vsatp, vstimecmp;
 	struct l0_vhyp_l1_state l1;
+	/* L1's scause when virtual SPV was last set (vhyp.c sync_vtsr) */
+	unsigned long spv_vscause;
 	/* L2's G-stage: L1's hgatp lives in shadow.hgatp */
 	struct shadow shadow;
 };
