@@ -40,6 +40,8 @@ static const unsigned nacl_csrs[] = {
 };
 
 #define NACL_NCSRS (sizeof(nacl_csrs) / sizeof(nacl_csrs[0]))
+_Static_assert(NACL_NCSRS == SBI_NESTED_NACL_NCSRS,
+	       "struct sbi_nested_nacl_hart caches one value per CSR");
 #define NACL_BITS_PER_WORD (8 * sizeof(unsigned long))
 #define NACL_DIRTY_WORDS (SBI_NACL_DIRTY_BYTES / sizeof(unsigned long))
 
@@ -159,20 +161,32 @@ static void dirty_clear(struct nacl_dirty *d, unsigned csr)
 
 /* ---- SYNC_CSR ------------------------------------------------------------ */
 
+/* How the latest value of a synchronized CSR reaches the CSR space. */
+enum nacl_wb {
+	/* always (an explicit sbi_nacl_sync_csr: its step 5 verbatim) */
+	NACL_WB_ALWAYS,
+	/* only when the CSR changed since L0 last wrote its word (SYNC_SRET
+	 * and L0's hooks: the obligation is to "update the CSR space
+	 * whenever the state ... changes"; a word L1 did not mark dirty
+	 * still holds what L0 wrote) */
+	NACL_WB_CHANGED,
+};
+
 /*
- * "To synchronize a CSR <x>" for one CSR: if L0 does not implement it,
- * NACL_NO_CSR and nothing happens. Else, if its dirty bit is set, emulate
- * the write with the CSR-space value and clear the bit; then write back the
- * CSR's latest value. `d` is the caller's copy of the bitmap, which the
- * caller stores (dirty_store).
+ * "To synchronize a CSR <x>" for nacl_csrs[k]: if L0 does not implement
+ * it, NACL_NO_CSR and nothing happens. Else, if its dirty bit is set,
+ * emulate the write with the CSR-space value and clear the bit; then write
+ * back the CSR's latest value (as `wb` says; a written CSR always). `d` is
+ * the caller's copy of the bitmap, which the caller stores (dirty_store).
  */
 static enum nacl_outcome sync_one(const struct sbi_nested *sn,
 				  unsigned long hartid,
-				  const struct sbi_nested_nacl_hart *h,
-				  unsigned csr, struct nacl_dirty *d)
+				  struct sbi_nested_nacl_hart *h, size_t k,
+				  struct nacl_dirty *d, enum nacl_wb wb)
 {
 	const struct sbi_nested_ops *ops = sn->ops;
-	unsigned long val;
+	unsigned csr = nacl_csrs[k];
+	unsigned long val, bit = 1UL << k;
 
 	if (ops->hcsr_read(sn->ctx, hartid, csr, &val) != SBI_NESTED_OK)
 		return NACL_NO_CSR;
@@ -184,9 +198,17 @@ static enum nacl_outcome sync_one(const struct sbi_nested *sn,
 		    ops->hcsr_read(sn->ctx, hartid, csr, &val) != SBI_NESTED_OK)
 			return NACL_L0_REFUSED;
 		dirty_clear(d, csr);
+		wb = NACL_WB_ALWAYS; /* the word holds L1's value */
 	}
-	if (!shm_write(sn, h, csr_word_offset(csr), &val, sizeof(val)))
+	if (wb == NACL_WB_CHANGED && (h->published & bit) &&
+	    h->csr_value[k] == val)
+		return NACL_DONE;
+	if (!shm_write(sn, h, csr_word_offset(csr), &val, sizeof(val))) {
+		h->published &= ~bit;
 		return NACL_SHMEM_LOST;
+	}
+	h->csr_value[k] = val;
+	h->published |= bit;
 	return NACL_DONE;
 }
 
@@ -212,19 +234,20 @@ static enum nacl_outcome dirty_store(const struct sbi_nested *sn,
  * With `apply` false only the write-back: the CSR-space update L0 owes
  * L1 whenever the state changes, skipping CSRs L1 has marked dirty. */
 static enum nacl_outcome sync_all(const struct sbi_nested *sn,
-				  unsigned long hartid, bool apply)
+				  unsigned long hartid, bool apply,
+				  enum nacl_wb wb)
 {
-	const struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
+	struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
 	struct nacl_dirty d, before;
 	enum nacl_outcome o = NACL_DONE;
 
 	if (!shm_read(sn, h, SBI_NACL_DIRTY_OFFSET, &d, sizeof(d)))
 		return NACL_SHMEM_LOST;
 	before = d;
-	for (size_t i = 0; i < NACL_NCSRS; i++) {
-		if (!apply && dirty_test(&d, nacl_csrs[i]))
+	for (size_t k = 0; k < NACL_NCSRS; k++) {
+		if (!apply && dirty_test(&d, nacl_csrs[k]))
 			continue; /* the word holds L1's pending value */
-		o = sync_one(sn, hartid, h, nacl_csrs[i], &d);
+		o = sync_one(sn, hartid, h, k, &d, wb);
 		if (o == NACL_NO_CSR)
 			o = NACL_DONE; /* "implemented by [L0]" only */
 		if (o != NACL_DONE)
@@ -247,10 +270,11 @@ static void nacl_sync_csr(const struct sbi_nested *sn,
 			  const struct sbi_nested_request *req,
 			  struct sbi_nested_result *res)
 {
-	const struct sbi_nested_nacl_hart *h = hart_of(sn, req->hartid);
+	struct sbi_nested_nacl_hart *h = hart_of(sn, req->hartid);
 	unsigned long csr_num = req->args[0];
 	struct nacl_dirty d, before;
 	enum nacl_outcome o;
+	size_t k = NACL_NCSRS;
 
 	if (!feature_on(sn, SBI_NACL_FEAT_SYNC_CSR)) {
 		res->error = SBI_ERR_NOT_SUPPORTED;
@@ -260,12 +284,11 @@ static void nacl_sync_csr(const struct sbi_nested *sn,
 	 * 0x200 or csr_num >= 0x1000 or csr_num is not implemented":
 	 * SBI_ERR_INVALID_PARAM. */
 	if (csr_num != ~0UL) {
-		bool known = false;
-
 		for (size_t i = 0; i < NACL_NCSRS; i++)
-			known = known || nacl_csrs[i] == csr_num;
+			if (nacl_csrs[i] == csr_num)
+				k = i;
 		if ((csr_num & SBI_NACL_CSR_NUM_MASK) != SBI_NACL_CSR_NUM_H ||
-		    csr_num >= SBI_NACL_CSR_NUM_LIMIT || !known ||
+		    csr_num >= SBI_NACL_CSR_NUM_LIMIT || k == NACL_NCSRS ||
 		    !csr_implemented(sn, req->hartid, (unsigned)csr_num)) {
 			res->error = SBI_ERR_INVALID_PARAM;
 			return;
@@ -276,7 +299,8 @@ static void nacl_sync_csr(const struct sbi_nested *sn,
 		return;
 	}
 	if (csr_num == ~0UL) {
-		res->error = nacl_error(sync_all(sn, req->hartid, true));
+		res->error = nacl_error(
+			sync_all(sn, req->hartid, true, NACL_WB_ALWAYS));
 		return;
 	}
 	if (!shm_read(sn, h, SBI_NACL_DIRTY_OFFSET, &d, sizeof(d))) {
@@ -285,7 +309,7 @@ static void nacl_sync_csr(const struct sbi_nested *sn,
 	}
 	before = d;
 	/* implemented: checked above */
-	o = sync_one(sn, req->hartid, h, (unsigned)csr_num, &d);
+	o = sync_one(sn, req->hartid, h, k, &d, NACL_WB_ALWAYS);
 	res->error = nacl_error(dirty_store(sn, h, &d, &before, o));
 }
 
@@ -344,45 +368,66 @@ static bool hfence_decode(const unsigned long e[4], struct sbi_nested_hfence *f)
 	return true;
 }
 
+/* Entries read from the shared memory at once: a quarter of the 60, so
+ * that L0 reads the array in four copies (480 bytes of its stack). */
+#define NACL_HFENCE_BLOCK 15
+
 /* "To synchronize a nested HFENCE entry": nothing unless Config.Pending;
- * process it; clear Config.Pending. */
-static enum nacl_outcome sync_hfence_one(const struct sbi_nested *sn,
-					 unsigned long hartid,
-					 const struct sbi_nested_nacl_hart *h,
-					 unsigned long idx)
+ * process it; clear Config.Pending. `e` holds its four words. */
+static enum nacl_outcome sync_hfence_entry(const struct sbi_nested *sn,
+					   unsigned long hartid,
+					   const struct sbi_nested_nacl_hart *h,
+					   unsigned long idx,
+					   unsigned long e[4])
 {
 	unsigned long off =
 		SBI_NACL_HFENCE_OFFSET + idx * SBI_NACL_HFENCE_ENTRY_BYTES;
-	unsigned long e[4];
 	struct sbi_nested_hfence f;
 
-	if (!shm_read(sn, h, off, &e[0], sizeof(e[0])))
-		return NACL_SHMEM_LOST;
-	if (!(e[0] & SBI_NACL_HFENCE_PENDING))
+	if (!(e[SBI_NACL_HFENCE_WORD_CONFIG] & SBI_NACL_HFENCE_PENDING))
 		return NACL_DONE;
-	if (!shm_read(sn, h, off, e, sizeof(e)))
-		return NACL_SHMEM_LOST;
 	hfence_decode(e, &f);
 	/* A range of no pages names nothing to flush. */
 	if (!((f.type & 1) == 0 && f.size == 0) &&
 	    sn->ops->hfence(sn->ctx, hartid, &f) != SBI_NESTED_OK)
 		return NACL_L0_REFUSED;
-	e[0] &= ~SBI_NACL_HFENCE_PENDING;
-	if (!shm_write(sn, h, off, &e[0], sizeof(e[0])))
+	e[SBI_NACL_HFENCE_WORD_CONFIG] &= ~SBI_NACL_HFENCE_PENDING;
+	if (!shm_write(sn, h, off, &e[SBI_NACL_HFENCE_WORD_CONFIG],
+		       sizeof(e[0])))
 		return NACL_SHMEM_LOST;
 	return NACL_DONE;
+}
+
+/* Entries first .. first+count-1, in order, read a block at a time. */
+static enum nacl_outcome sync_hfences(const struct sbi_nested *sn,
+				      unsigned long hartid, unsigned long first,
+				      unsigned long count)
+{
+	const struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
+	unsigned long e[NACL_HFENCE_BLOCK][4];
+	enum nacl_outcome o = NACL_DONE;
+
+	for (unsigned long b = first; b < first + count && o == NACL_DONE;
+	     b += NACL_HFENCE_BLOCK) {
+		unsigned long n = first + count - b;
+
+		if (n > NACL_HFENCE_BLOCK)
+			n = NACL_HFENCE_BLOCK;
+		if (!shm_read(sn, h,
+			      SBI_NACL_HFENCE_OFFSET +
+				      b * SBI_NACL_HFENCE_ENTRY_BYTES,
+			      e, n * SBI_NACL_HFENCE_ENTRY_BYTES))
+			return NACL_SHMEM_LOST;
+		for (unsigned long i = 0; i < n && o == NACL_DONE; i++)
+			o = sync_hfence_entry(sn, hartid, h, b + i, e[i]);
+	}
+	return o;
 }
 
 static enum nacl_outcome sync_hfence_all(const struct sbi_nested *sn,
 					 unsigned long hartid)
 {
-	const struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
-	enum nacl_outcome o = NACL_DONE;
-
-	for (unsigned long i = 0; i < SBI_NACL_HFENCE_COUNT && o == NACL_DONE;
-	     i++)
-		o = sync_hfence_one(sn, hartid, h, i);
-	return o;
+	return sync_hfences(sn, hartid, 0, SBI_NACL_HFENCE_COUNT);
 }
 
 static void nacl_sync_hfence(const struct sbi_nested *sn,
@@ -406,9 +451,9 @@ static void nacl_sync_hfence(const struct sbi_nested *sn,
 		res->error = SBI_ERR_NO_SHMEM;
 		return;
 	}
-	res->error = nacl_error(
-		idx == ~0UL ? sync_hfence_all(sn, req->hartid)
-			    : sync_hfence_one(sn, req->hartid, h, idx));
+	res->error =
+		nacl_error(idx == ~0UL ? sync_hfence_all(sn, req->hartid)
+				       : sync_hfences(sn, req->hartid, idx, 1));
 }
 
 /* ---- AUTOSWAP_CSR -------------------------------------------------------- */
@@ -466,7 +511,7 @@ static void nacl_sync_sret(const struct sbi_nested *sn,
 	 * synchronized SRET request"), 3. GPRs from the SRET context,
 	 * 4. SRET. */
 	if (feature_on(sn, SBI_NACL_FEAT_SYNC_CSR))
-		o = sync_all(sn, req->hartid, true);
+		o = sync_all(sn, req->hartid, true, NACL_WB_CHANGED);
 	if (o == NACL_DONE && feature_on(sn, SBI_NACL_FEAT_SYNC_HFENCE))
 		o = sync_hfence_all(sn, req->hartid);
 	if (o == NACL_DONE)
@@ -534,7 +579,9 @@ static void nacl_set_shmem(const struct sbi_nested *sn,
 	h->shmem = lo;
 	h->shmem_set = true;
 	/* From now on the CSR space must hold the current values. */
-	res->error = nacl_error(sync_all(sn, req->hartid, false));
+	h->published = 0; /* a new area: every word is written */
+	res->error =
+		nacl_error(sync_all(sn, req->hartid, false, NACL_WB_CHANGED));
 	if (res->error != SBI_SUCCESS)
 		h->shmem_set = false;
 }
@@ -580,8 +627,9 @@ enum sbi_nested_status sbi_nested_nacl_csr_changed(const struct sbi_nested *sn,
 {
 	if (!hart_has_shmem(sn, hartid))
 		return SBI_NESTED_OK;
-	return sync_all(sn, hartid, false) == NACL_DONE ? SBI_NESTED_OK
-							: SBI_NESTED_OUTSIDE;
+	return sync_all(sn, hartid, false, NACL_WB_CHANGED) == NACL_DONE
+		       ? SBI_NESTED_OK
+		       : SBI_NESTED_OUTSIDE;
 }
 
 enum sbi_nested_status sbi_nested_nacl_virt_off(const struct sbi_nested *sn,

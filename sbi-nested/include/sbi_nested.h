@@ -125,9 +125,14 @@ struct sbi_nested_hfence {
 
 /* Per-hart NACL state (set_shmem acts on the calling hart). L0 owns the
  * storage: config.nharts entries, zeroed at boot, in sbi_nested.nacl. */
+#define SBI_NESTED_NACL_NCSRS 25 /* H-extension CSRs NACL knows */
 struct sbi_nested_nacl_hart {
 	bool shmem_set;
 	unsigned long shmem; /* guest-physical, page aligned */
+	/* sbi-nested's own: what it last wrote to each CSR's word (bit k of
+	 * `published` says csr_value[k] is valid) */
+	unsigned long published;
+	unsigned long csr_value[SBI_NESTED_NACL_NCSRS];
 };
 
 /* Phase of an SBI_EXT_RVNEST bench bracket. */

@@ -642,12 +642,15 @@ TEST(nacl_sync_hfence_failures)
 	CHECK(shm_word(f, 0x800) & (1UL << 63));
 	f->m.hfence_fail = false;
 	f->m.guest_read_calls = 0;
-	f->m.guest_read_fail_at = 1; /* the Config word */
+	f->m.guest_read_fail_at = 1; /* the entry */
 	CHECK_EQ(nacl(f, SBI_NACL_SYNC_HFENCE, 0, 0, 0).error, SBI_ERR_FAILED);
 	f->m.guest_read_calls = 0;
-	f->m.guest_read_fail_at = 2; /* the whole entry */
-	CHECK_EQ(nacl(f, SBI_NACL_SYNC_HFENCE, 0, 0, 0).error, SBI_ERR_FAILED);
+	f->m.guest_read_fail_at = 3; /* the third block of 15 entries */
+	CHECK_EQ(nacl(f, SBI_NACL_SYNC_HFENCE, ~0UL, 0, 0).error,
+		 SBI_ERR_FAILED);
+	CHECK_EQ(f->m.guest_read_calls, 3);
 	f->m.guest_read_fail_at = 0;
+	l1_hfence(f, 0, SBI_NACL_HFENCE_GVMA_ALL, 0, 0, 0, 0, 0);
 	f->m.guest_write_calls = 0;
 	f->m.guest_write_fail_at = 1; /* clearing Pending */
 	CHECK_EQ(nacl(f, SBI_NACL_SYNC_HFENCE, 0, 0, 0).error, SBI_ERR_FAILED);
@@ -740,8 +743,8 @@ TEST(nacl_sync_sret_failures)
 		 SBI_NESTED_NO_RETURN);
 	CHECK_EQ(f->m.sret_calls, 2);
 	f->m.guest_read_calls = 0;
-	/* dirty bitmap, 60 HFENCE configs, autoswap flags, GPRs */
-	f->m.guest_read_fail_at = 1 + 60 + 1 + 1;
+	/* dirty bitmap, 4 blocks of HFENCE entries, autoswap flags, GPRs */
+	f->m.guest_read_fail_at = 1 + 4 + 1 + 1;
 	CHECK_EQ(nacl(f, SBI_NACL_SYNC_SRET, 0, 0, 0).error, SBI_ERR_FAILED);
 	CHECK_EQ(f->m.sret_calls, 2);
 }
@@ -929,4 +932,38 @@ TEST(nacl_fuzz_invariants)
 	/* the run did get shared memory set and L2 entered */
 	CHECK(entered > 0);
 	CHECK(f->m.hcsr_writes > 0 || f->m.hfence_calls > 0);
+}
+
+TEST(nacl_write_back_only_what_changed)
+{
+	struct mock_fx *f = nacl_setup(SBI_NESTED_NACL_ALL);
+
+	set_shmem(f);
+	/* a word L1 overwrote without marking it dirty (outside the
+	 * protocol): the hooks and SYNC_SRET rewrite only CSRs that
+	 * changed, an explicit SYNC_CSR rewrites every one (its step 5) */
+	shm_set_word(f, csr_off(CSR_HEDELEG), 0xdead);
+	f->m.hcsr[CSR_HTVAL] = 0x99;
+	f->m.guest_write_calls = 0;
+	CHECK_EQ(sbi_nested_nacl_csr_changed(&f->sn, 0), SBI_NESTED_OK);
+	CHECK_EQ(f->m.guest_write_calls, 1);
+	CHECK_EQ(csr_word(f, CSR_HTVAL), 0x99);
+	CHECK_EQ(csr_word(f, CSR_HEDELEG), 0xdead);
+	CHECK_EQ(nacl(f, SBI_NACL_SYNC_SRET, 0, 0, 0).action,
+		 SBI_NESTED_NO_RETURN);
+	CHECK_EQ(csr_word(f, CSR_HEDELEG), 0xdead);
+	CHECK_EQ(nacl(f, SBI_NACL_SYNC_CSR, ~0UL, 0, 0).error, SBI_SUCCESS);
+	CHECK_EQ(csr_word(f, CSR_HEDELEG), 0x1000UL + CSR_HEDELEG);
+	/* a failed write forgets what the word holds: written next time */
+	f->m.hcsr[CSR_HTINST] = 0x17;
+	f->m.guest_write_calls = 0;
+	f->m.guest_write_fail_at = 1;
+	CHECK_EQ(sbi_nested_nacl_csr_changed(&f->sn, 0), SBI_NESTED_OUTSIDE);
+	f->m.guest_write_fail_at = 0;
+	CHECK_EQ(sbi_nested_nacl_csr_changed(&f->sn, 0), SBI_NESTED_OK);
+	CHECK_EQ(csr_word(f, CSR_HTINST), 0x17);
+	/* set_shmem again: every word is written, changed or not */
+	shm_set_word(f, csr_off(CSR_HEDELEG), 0xdead);
+	set_shmem(f);
+	CHECK_EQ(csr_word(f, CSR_HEDELEG), 0x1000UL + CSR_HEDELEG);
 }
