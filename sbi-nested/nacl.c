@@ -123,10 +123,23 @@ static struct sbi_nested_nacl_hart *hart_of(const struct sbi_nested *sn,
 	return &sn->nacl[hartid];
 }
 
+/*
+ * The shared memory: through L0's direct mapping when it gave one (every
+ * offset and length here is a whole number of XLEN-bit words, and the data
+ * is little-endian as the spec requires and RV64 is), else copied with
+ * guest_read/guest_write.
+ */
 static bool shm_read(const struct sbi_nested *sn,
 		     const struct sbi_nested_nacl_hart *h, unsigned long off,
 		     void *buf, size_t len)
 {
+	unsigned long *dst = buf;
+
+	if (h->host) {
+		for (size_t i = 0; i < len / sizeof(*dst); i++)
+			dst[i] = h->host[off / sizeof(*dst) + i];
+		return true;
+	}
 	return sn->ops->guest_read(sn->ctx, h->shmem + off, buf, len) ==
 	       SBI_NESTED_OK;
 }
@@ -135,6 +148,13 @@ static bool shm_write(const struct sbi_nested *sn,
 		      const struct sbi_nested_nacl_hart *h, unsigned long off,
 		      const void *buf, size_t len)
 {
+	const unsigned long *src = buf;
+
+	if (h->host) {
+		for (size_t i = 0; i < len / sizeof(*src); i++)
+			h->host[off / sizeof(*src) + i] = src[i];
+		return true;
+	}
 	return sn->ops->guest_write(sn->ctx, h->shmem + off, buf, len) ==
 	       SBI_NESTED_OK;
 }
@@ -212,6 +232,15 @@ static enum nacl_outcome sync_one(const struct sbi_nested *sn,
 	return NACL_DONE;
 }
 
+/* Is a CSR of nacl_csrs[] marked dirty? */
+static bool any_dirty(const struct nacl_dirty *d)
+{
+	for (size_t k = 0; k < NACL_NCSRS; k++)
+		if (dirty_test(d, nacl_csrs[k]))
+			return true;
+	return false;
+}
+
 /* Store the bitmap if a bit was cleared; `o` is the outcome so far, which
  * a failed store turns into NACL_SHMEM_LOST. */
 static enum nacl_outcome dirty_store(const struct sbi_nested *sn,
@@ -244,6 +273,11 @@ static enum nacl_outcome sync_all(const struct sbi_nested *sn,
 	if (!shm_read(sn, h, SBI_NACL_DIRTY_OFFSET, &d, sizeof(d)))
 		return NACL_SHMEM_LOST;
 	before = d;
+	/* Nothing to apply, and (NACL_WB_CHANGED) nothing changed since the
+	 * last write-back: L1's CSRs change only through L1's traps and
+	 * NACL writes, and L0 writes back after each of those. */
+	if (apply && wb == NACL_WB_CHANGED && !any_dirty(&d))
+		return NACL_DONE;
 	for (size_t k = 0; k < NACL_NCSRS; k++) {
 		if (!apply && dirty_test(&d, nacl_csrs[k]))
 			continue; /* the word holds L1's pending value */
@@ -555,6 +589,7 @@ static void nacl_set_shmem(const struct sbi_nested *sn,
 	if (lo == SBI_NACL_SHMEM_DISABLE && hi == SBI_NACL_SHMEM_DISABLE) {
 		h->shmem_set = false;
 		h->shmem = 0;
+		h->host = NULL;
 		res->error = SBI_SUCCESS;
 		return;
 	}
@@ -577,6 +612,9 @@ static void nacl_set_shmem(const struct sbi_nested *sn,
 		return;
 	}
 	h->shmem = lo;
+	h->host = sn->ops->guest_map
+			  ? sn->ops->guest_map(sn->ctx, lo, SBI_NACL_SHMEM_SIZE)
+			  : NULL;
 	h->shmem_set = true;
 	/* From now on the CSR space must hold the current values. */
 	h->published = 0; /* a new area: every word is written */

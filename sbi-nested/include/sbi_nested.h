@@ -129,6 +129,8 @@ struct sbi_nested_hfence {
 struct sbi_nested_nacl_hart {
 	bool shmem_set;
 	unsigned long shmem; /* guest-physical, page aligned */
+	/* sbi-nested's own: the area through guest_map, or NULL */
+	volatile unsigned long *host;
 	/* sbi-nested's own: what it last wrote to each CSR's word (bit k of
 	 * `published` says csr_value[k] is valid) */
 	unsigned long published;
@@ -164,6 +166,12 @@ struct sbi_nested_ops {
 					     void *buf, size_t len);
 	enum sbi_nested_status (*guest_write)(void *ctx, unsigned long gpa,
 					      const void *buf, size_t len);
+	/* Optional: where [gpa, gpa+len) of L1 memory is in L0's address
+	 * space, if it is one contiguous host range, else NULL. Only for a
+	 * range guest_check has accepted. NACL accesses its shared memory
+	 * through it (word by word) instead of copying through
+	 * guest_read/guest_write on every synchronization. */
+	void *(*guest_map)(void *ctx, unsigned long gpa, unsigned long len);
 	/* Read one unsigned long at an L1 guest-VIRTUAL address, translated
 	 * as an S-mode load of the calling vCPU would be (its satp, SUM,
 	 * MXR). Only the legacy IPI/fence calls need it: their hart_mask is

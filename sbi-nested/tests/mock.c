@@ -191,6 +191,7 @@ static enum sbi_nested_status m_hcsr_read(void *ctx, unsigned long hartid,
 	struct mock *m = ctx;
 
 	check_hart(m, hartid);
+	m->hcsr_reads++;
 	if (csr >= MOCK_NCSR || !m->hcsr_exists[csr])
 		return SBI_NESTED_NO_CSR;
 	*val = m->hcsr[csr];
@@ -239,6 +240,18 @@ static enum sbi_nested_status m_sret(void *ctx, unsigned long hartid,
 	m->hcsr_writes_at_sret = m->hcsr_writes;
 	m->hfence_calls_at_sret = m->hfence_calls;
 	return m->sret_fail ? SBI_NESTED_BAD_STATE : SBI_NESTED_OK;
+}
+
+void *mock_guest_map(void *ctx, unsigned long gpa, unsigned long len)
+{
+	struct mock *m = ctx;
+
+	m->map_calls++;
+	if (!in_mem(gpa, len))
+		m->copies_outside++; /* only checked ranges may be mapped */
+	if (m->map_refuse || !in_mem(gpa, len))
+		return NULL;
+	return &m->mem[gpa - MOCK_MEM_BASE];
 }
 
 /* The H-extension CSRs the mock L0 implements: all NACL knows but

@@ -75,6 +75,7 @@ struct mock {
 	bool hcsr_exists[MOCK_NCSR];
 	unsigned hcsr_log[MOCK_MAX_CALLS];
 	int hcsr_writes;
+	int hcsr_reads;
 	int hcsr_write_fail_at; /* fail the n-th write (1-based), 0 = never */
 	struct sbi_nested_hfence hfences[MOCK_MAX_CALLS];
 	int hfence_calls;
@@ -86,6 +87,8 @@ struct mock {
 	int hfence_calls_at_sret;
 	bool sret_fail;
 	struct sbi_nested_nacl_hart nacl[MOCK_NHARTS];
+	int map_calls;
+	bool map_refuse; /* guest_map answers NULL (not contiguous) */
 };
 
 /* Everything one test needs, reset by mock_setup(). */
@@ -97,6 +100,10 @@ struct mock_fx {
 };
 
 struct mock_fx *mock_setup(void);
+
+/* A guest_map service over the mock's memory (not in the default ops:
+ * tests that want L0's direct mapping plug it in). */
+void *mock_guest_map(void *ctx, unsigned long gpa, unsigned long len);
 
 /* Reset `m` and build an sbi_nested with every op and extension enabled. */
 void mock_init(struct mock *m, struct sbi_nested *sn,

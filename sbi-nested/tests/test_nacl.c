@@ -949,8 +949,11 @@ TEST(nacl_write_back_only_what_changed)
 	CHECK_EQ(f->m.guest_write_calls, 1);
 	CHECK_EQ(csr_word(f, CSR_HTVAL), 0x99);
 	CHECK_EQ(csr_word(f, CSR_HEDELEG), 0xdead);
+	/* nothing dirty: SYNC_SRET has no CSR to look at */
+	f->m.hcsr_reads = 0;
 	CHECK_EQ(nacl(f, SBI_NACL_SYNC_SRET, 0, 0, 0).action,
 		 SBI_NESTED_NO_RETURN);
+	CHECK_EQ(f->m.hcsr_reads, 0);
 	CHECK_EQ(csr_word(f, CSR_HEDELEG), 0xdead);
 	CHECK_EQ(nacl(f, SBI_NACL_SYNC_CSR, ~0UL, 0, 0).error, SBI_SUCCESS);
 	CHECK_EQ(csr_word(f, CSR_HEDELEG), 0x1000UL + CSR_HEDELEG);
@@ -966,4 +969,73 @@ TEST(nacl_write_back_only_what_changed)
 	shm_set_word(f, csr_off(CSR_HEDELEG), 0xdead);
 	set_shmem(f);
 	CHECK_EQ(csr_word(f, CSR_HEDELEG), 0x1000UL + CSR_HEDELEG);
+}
+
+/* One scripted session of every function; what it leaves in memory and in
+ * L0's logs must not depend on how L0 reaches the shared memory. */
+static void scripted_session(struct mock_fx *f)
+{
+	set_shmem(f);
+	l1_write_csr(f, CSR_HVIP, 0x4);
+	l1_write_csr(f, CSR_HGATP, 0x8000000000000042UL);
+	CHECK_EQ(nacl(f, SBI_NACL_SYNC_CSR, CSR_HGATP, 0, 0).error,
+		 SBI_SUCCESS);
+	l1_hfence(f, 0, SBI_NACL_HFENCE_GVMA, 0, 0, 0, 0x80200, 1);
+	l1_hfence(f, 17, SBI_NACL_HFENCE_VVMA_ALL, 0, 1, 0, 0, 0);
+	l1_hfence(f, 59, SBI_NACL_HFENCE_GVMA_VMID_ALL, 0, 1, 0, 0, 0);
+	CHECK_EQ(nacl(f, SBI_NACL_SYNC_HFENCE, 17, 0, 0).error, SBI_SUCCESS);
+	for (unsigned long i = 0; i < 32; i++)
+		shm_set_word(f, i * 8, 0x300 + i);
+	shm_set_word(f, 0x208, 0x2000001c0UL);
+	shm_set_word(f, 0x200, 1);
+	CHECK_EQ(nacl(f, SBI_NACL_SYNC_SRET, 0, 0, 0).action,
+		 SBI_NESTED_NO_RETURN);
+	f->m.hcsr[CSR_HTVAL] = 0x1234;
+	CHECK_EQ(sbi_nested_nacl_virt_off(&f->sn, 0), SBI_NESTED_OK);
+	CHECK_EQ(nacl(f, SBI_NACL_SYNC_CSR, ~0UL, 0, 0).error, SBI_SUCCESS);
+}
+
+TEST(nacl_direct_map_same_results)
+{
+	static unsigned char mem_copied[MOCK_MEM_SIZE];
+	static struct sbi_nested_hfence fences[MOCK_MAX_CALLS];
+	static unsigned long gpr[32];
+	int nfences, nwrites;
+	struct mock_fx *f = nacl_setup(SBI_NESTED_NACL_ALL);
+
+	/* through guest_read/guest_write */
+	scripted_session(f);
+	CHECK(f->m.nacl[0].host == NULL);
+	memcpy(mem_copied, f->m.mem, sizeof(mem_copied));
+	memcpy(fences, f->m.hfences, sizeof(fences));
+	memcpy(gpr, f->m.sret_gpr, sizeof(gpr));
+	nfences = f->m.hfence_calls;
+	nwrites = f->m.hcsr_writes;
+
+	/* through L0's mapping: no copies at all after set_shmem */
+	f = nacl_setup(SBI_NESTED_NACL_ALL);
+	f->ops.guest_map = mock_guest_map;
+	scripted_session(f);
+	CHECK(f->m.nacl[0].host != NULL);
+	CHECK_EQ(f->m.map_calls, 1);
+	CHECK_EQ(f->m.guest_read_calls, 0);
+	CHECK_EQ(f->m.guest_write_calls, 0);
+	CHECK(memcmp(mem_copied, f->m.mem, sizeof(mem_copied)) == 0);
+	CHECK_EQ(f->m.hfence_calls, nfences);
+	CHECK(memcmp(fences, f->m.hfences, sizeof(fences)) == 0);
+	CHECK(memcmp(gpr, f->m.sret_gpr, sizeof(gpr)) == 0);
+	CHECK_EQ(f->m.hcsr_writes, nwrites);
+	/* disabling forgets the mapping */
+	CHECK_EQ(nacl(f, SBI_NACL_SET_SHMEM, ~0UL, ~0UL, 0).error, SBI_SUCCESS);
+	CHECK(f->m.nacl[0].host == NULL);
+
+	/* L0 cannot map it in one piece: copies, same results */
+	f = nacl_setup(SBI_NESTED_NACL_ALL);
+	f->ops.guest_map = mock_guest_map;
+	f->m.map_refuse = true;
+	scripted_session(f);
+	CHECK(f->m.nacl[0].host == NULL);
+	CHECK(f->m.guest_read_calls > 0);
+	CHECK(memcmp(mem_copied, f->m.mem, sizeof(mem_copied)) == 0);
+	CHECK_EQ(f->m.copies_outside, 0);
 }
