@@ -63,6 +63,17 @@ static enum sbi_nested_status glue_guest_write(void *ctx, unsigned long gpa,
 		       : SBI_NESTED_OUTSIDE;
 }
 
+/* L1 RAM is ordinary host memory in blocks: a range inside one block can be
+ * used in place (NACL's shared memory). */
+static void *glue_guest_map(void *ctx, unsigned long gpa, unsigned long len)
+{
+	uint64_t hpa, n;
+
+	if (!l0_gmem_hpa(&guest_of(ctx)->gmem, gpa, &hpa, &n) || n < len)
+		return NULL;
+	return (void *)(uintptr_t)hpa;
+}
+
 static enum sbi_nested_status glue_guest_read_ulong_virt(void *ctx,
 							 unsigned long hartid,
 							 unsigned long gva,
@@ -253,6 +264,7 @@ static const struct sbi_nested_ops l0_sbi_ops = {
 	.guest_check = glue_guest_check,
 	.guest_read = glue_guest_read,
 	.guest_write = glue_guest_write,
+	.guest_map = glue_guest_map,
 	.guest_read_ulong_virt = glue_guest_read_ulong_virt,
 	.console_write = glue_console_write,
 	.console_getc = glue_console_getc,
