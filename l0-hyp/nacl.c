@@ -30,13 +30,50 @@ void l0_nacl_setup(struct l0_guest *g, unsigned long features)
 	g->sbi.nacl = l0_nacl_harts;
 }
 
+/*
+ * While L1 runs, its virtual H-extension CSRs change only when L0 emulates
+ * a CSR instruction or an SRET of L1's, or delivers a trap into L1 (hstatus,
+ * htval, htinst). L0 counts each of those (stats.h); a trap that moved none
+ * of these counters (an SBI call, an HLV, an HFENCE, an MMIO access, an
+ * interrupt) changed no CSR, and the write-back is skipped.
+ */
+static const enum l0_event l0_nacl_csr_events[] = {
+	L0_EV_L1_CSR,
+	L0_EV_L1_SRET,
+	L0_EV_INJECT_EXC,
+};
+
+#define L0_NACL_NEVENTS \
+	(sizeof(l0_nacl_csr_events) / sizeof(l0_nacl_csr_events[0]))
+
+/* Those counters as of the last write-back, per vCPU. */
+static uint64_t l0_nacl_seen[L0_MAX_VCPUS][L0_NACL_NEVENTS];
+
+static bool l1_csrs_may_have_changed(struct l0_vcpu *v)
+{
+	uint64_t *seen = l0_nacl_seen[v->vhartid];
+	bool changed = false;
+
+	for (size_t i = 0; i < L0_NACL_NEVENTS; i++) {
+		uint64_t now = v->stats.ev[l0_nacl_csr_events[i]];
+
+		changed = changed || now != seen[i];
+		seen[i] = now;
+	}
+	return changed;
+}
+
 void l0_nacl_trap_done(struct l0_vcpu *v, bool was_in_l2)
 {
 	struct sbi_nested sn = v->guest->sbi;
+	bool changed;
 
+	if (!sn.nacl)
+		return;
+	changed = l1_csrs_may_have_changed(v);
 	/* L2 running: L1 cannot look at its CSR space until L2 exits, and
 	 * that exit comes through here again. */
-	if (!sn.nacl || v->vh.in_l2)
+	if (v->vh.in_l2)
 		return;
 	sn.ctx = v;
 	/* A failure means L1's shared memory stopped being L1 RAM, which L0
@@ -44,9 +81,7 @@ void l0_nacl_trap_done(struct l0_vcpu *v, bool was_in_l2)
 	if (was_in_l2)
 		/* virtualization ON -> OFF: autoswap, then write-back */
 		(void)sbi_nested_nacl_virt_off(&sn, v->vhartid);
-	else
-		/* a trap of L1's own: an emulated CSR write or HFENCE, a
-		 * trap L0 delivered (htval, htinst, hstatus) */
+	else if (changed)
 		(void)sbi_nested_nacl_csr_changed(&sn, v->vhartid);
 }
 

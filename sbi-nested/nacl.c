@@ -232,15 +232,6 @@ static enum nacl_outcome sync_one(const struct sbi_nested *sn,
 	return NACL_DONE;
 }
 
-/* Is a CSR of nacl_csrs[] marked dirty? */
-static bool any_dirty(const struct nacl_dirty *d)
-{
-	for (size_t k = 0; k < NACL_NCSRS; k++)
-		if (dirty_test(d, nacl_csrs[k]))
-			return true;
-	return false;
-}
-
 /* Store the bitmap if a bit was cleared; `o` is the outcome so far, which
  * a failed store turns into NACL_SHMEM_LOST. */
 static enum nacl_outcome dirty_store(const struct sbi_nested *sn,
@@ -259,12 +250,22 @@ static enum nacl_outcome dirty_store(const struct sbi_nested *sn,
 	return o;
 }
 
-/* Every implemented CSR, in nacl_csrs[] order (sbi_nacl_sync_csr(-1)).
- * With `apply` false only the write-back: the CSR-space update L0 owes
- * L1 whenever the state changes, skipping CSRs L1 has marked dirty. */
+/* The passes over the CSR space, each in nacl_csrs[] order. */
+enum nacl_pass {
+	/* sbi_nacl_sync_csr(-1): every implemented CSR, step by step */
+	NACL_PASS_SYNC,
+	/* SYNC_SRET: the dirty CSRs only (written, then written back). The
+	 * others, including any whose value follows a written one (hip from
+	 * hvip), are written back when L2 exits to L1 (virt_off): L1 cannot
+	 * look at its CSR space while L2 runs on its hart. */
+	NACL_PASS_SRET,
+	/* L0's hooks and set_shmem: write back the CSRs that changed,
+	 * leaving those L1 marked dirty (their words hold L1's values) */
+	NACL_PASS_PUBLISH,
+};
+
 static enum nacl_outcome sync_all(const struct sbi_nested *sn,
-				  unsigned long hartid, bool apply,
-				  enum nacl_wb wb)
+				  unsigned long hartid, enum nacl_pass pass)
 {
 	struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
 	struct nacl_dirty d, before;
@@ -273,15 +274,15 @@ static enum nacl_outcome sync_all(const struct sbi_nested *sn,
 	if (!shm_read(sn, h, SBI_NACL_DIRTY_OFFSET, &d, sizeof(d)))
 		return NACL_SHMEM_LOST;
 	before = d;
-	/* Nothing to apply, and (NACL_WB_CHANGED) nothing changed since the
-	 * last write-back: L1's CSRs change only through L1's traps and
-	 * NACL writes, and L0 writes back after each of those. */
-	if (apply && wb == NACL_WB_CHANGED && !any_dirty(&d))
-		return NACL_DONE;
 	for (size_t k = 0; k < NACL_NCSRS; k++) {
-		if (!apply && dirty_test(&d, nacl_csrs[k]))
-			continue; /* the word holds L1's pending value */
-		o = sync_one(sn, hartid, h, k, &d, wb);
+		bool dirty = dirty_test(&d, nacl_csrs[k]);
+
+		if ((pass == NACL_PASS_PUBLISH && dirty) ||
+		    (pass == NACL_PASS_SRET && !dirty))
+			continue;
+		o = sync_one(sn, hartid, h, k, &d,
+			     pass == NACL_PASS_SYNC ? NACL_WB_ALWAYS
+						    : NACL_WB_CHANGED);
 		if (o == NACL_NO_CSR)
 			o = NACL_DONE; /* "implemented by [L0]" only */
 		if (o != NACL_DONE)
@@ -333,8 +334,8 @@ static void nacl_sync_csr(const struct sbi_nested *sn,
 		return;
 	}
 	if (csr_num == ~0UL) {
-		res->error = nacl_error(
-			sync_all(sn, req->hartid, true, NACL_WB_ALWAYS));
+		res->error =
+			nacl_error(sync_all(sn, req->hartid, NACL_PASS_SYNC));
 		return;
 	}
 	if (!shm_read(sn, h, SBI_NACL_DIRTY_OFFSET, &d, sizeof(d))) {
@@ -545,7 +546,7 @@ static void nacl_sync_sret(const struct sbi_nested *sn,
 	 * synchronized SRET request"), 3. GPRs from the SRET context,
 	 * 4. SRET. */
 	if (feature_on(sn, SBI_NACL_FEAT_SYNC_CSR))
-		o = sync_all(sn, req->hartid, true, NACL_WB_CHANGED);
+		o = sync_all(sn, req->hartid, NACL_PASS_SRET);
 	if (o == NACL_DONE && feature_on(sn, SBI_NACL_FEAT_SYNC_HFENCE))
 		o = sync_hfence_all(sn, req->hartid);
 	if (o == NACL_DONE)
@@ -560,6 +561,10 @@ static void nacl_sync_sret(const struct sbi_nested *sn,
 			o = NACL_L0_REFUSED;
 	}
 	if (o != NACL_DONE) {
+		/* L1 runs on: what the CSR pass left to the exit of L2
+		 * must be written back now. */
+		if (feature_on(sn, SBI_NACL_FEAT_SYNC_CSR))
+			(void)sync_all(sn, req->hartid, NACL_PASS_PUBLISH);
 		res->error = nacl_error(o);
 		return;
 	}
@@ -618,8 +623,7 @@ static void nacl_set_shmem(const struct sbi_nested *sn,
 	h->shmem_set = true;
 	/* From now on the CSR space must hold the current values. */
 	h->published = 0; /* a new area: every word is written */
-	res->error =
-		nacl_error(sync_all(sn, req->hartid, false, NACL_WB_CHANGED));
+	res->error = nacl_error(sync_all(sn, req->hartid, NACL_PASS_PUBLISH));
 	if (res->error != SBI_SUCCESS)
 		h->shmem_set = false;
 }
@@ -665,7 +669,7 @@ enum sbi_nested_status sbi_nested_nacl_csr_changed(const struct sbi_nested *sn,
 {
 	if (!hart_has_shmem(sn, hartid))
 		return SBI_NESTED_OK;
-	return sync_all(sn, hartid, false, NACL_WB_CHANGED) == NACL_DONE
+	return sync_all(sn, hartid, NACL_PASS_PUBLISH) == NACL_DONE
 		       ? SBI_NESTED_OK
 		       : SBI_NESTED_OUTSIDE;
 }

@@ -698,7 +698,10 @@ TEST(nacl_sync_sret_without_the_other_features)
 
 	set_shmem(f);
 	/* "If SBI_NACL_FEAT_SYNC_CSR feature is available then ...": it is
-	 * not, so neither CSRs nor HFENCEs are touched */
+	 * not, so neither CSRs nor HFENCEs are touched, even on failure */
+	f->m.sret_fail = true;
+	CHECK_EQ(nacl(f, SBI_NACL_SYNC_SRET, 0, 0, 0).error, SBI_ERR_FAILED);
+	f->m.sret_fail = false;
 	l1_write_csr(f, CSR_HVIP, 0x4);
 	l1_hfence(f, 0, SBI_NACL_HFENCE_GVMA_ALL, 0, 0, 0, 0, 0);
 	CHECK_EQ(nacl(f, SBI_NACL_SYNC_SRET, 0, 0, 0).action,
@@ -732,11 +735,16 @@ TEST(nacl_sync_sret_failures)
 	CHECK_EQ(nacl(f, SBI_NACL_SYNC_SRET, 0, 0, 0).error, SBI_ERR_FAILED);
 	CHECK_EQ(f->m.sret_calls, 1);
 	f->m.hcsr_write_fail_at = 0;
-	/* an HFENCE failed: no SRET */
+	/* an HFENCE failed: no SRET; L1 runs on, so the CSR space is
+	 * brought up to date at once (hip follows the hvip just written) */
 	l1_hfence(f, 0, SBI_NACL_HFENCE_GVMA_ALL, 0, 0, 0, 0, 0);
+	l1_write_csr(f, CSR_HVIP, 0x4);
+	f->m.hcsr[CSR_HIP] = 0x4;
 	f->m.hfence_fail = true;
 	CHECK_EQ(nacl(f, SBI_NACL_SYNC_SRET, 0, 0, 0).error, SBI_ERR_FAILED);
 	CHECK_EQ(f->m.sret_calls, 1);
+	CHECK_EQ(f->m.hcsr[CSR_HVIP], 0x4);
+	CHECK_EQ(csr_word(f, CSR_HIP), 0x4);
 	f->m.hfence_fail = false;
 	/* the GPR area could not be read (the last read before SRET) */
 	CHECK_EQ(nacl(f, SBI_NACL_SYNC_SRET, 0, 0, 0).action,
