@@ -227,12 +227,17 @@ static void __attribute__((noreturn)) run_l2(void)
 	for (;;) {
 		enum l1_exit e;
 
-		l1_nacl_enter_guest(&vcpu);
-		vcpu.trap.scause = csr_read(CSR_SCAUSE);
-		vcpu.trap.stval = csr_read(CSR_STVAL);
-		vcpu.trap.htval = L1_HCSR_READ(CSR_HTVAL);
-		vcpu.trap.htinst = L1_HCSR_READ(CSR_HTINST);
-		vcpu.trap.hstatus = l1_nacl_trap_hstatus();
+		if (l1_nacl.shmem) {
+			/* h* CSRs from NACL's shared memory (nacl.h) */
+			l1_nacl_enter_guest(&vcpu);
+		} else {
+			l1_enter_guest(&vcpu);
+			vcpu.trap.scause = csr_read(CSR_SCAUSE);
+			vcpu.trap.stval = csr_read(CSR_STVAL);
+			vcpu.trap.htval = csr_read(CSR_HTVAL);
+			vcpu.trap.htinst = csr_read(CSR_HTINST);
+			vcpu.trap.hstatus = csr_read(CSR_HSTATUS);
+		}
 		e = l1_handle_exit(&vcpu);
 
 		switch (e) {

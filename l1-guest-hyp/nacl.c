@@ -151,14 +151,25 @@ void l1_hfence_gvma_gpa(unsigned long gpa)
  * error if the call came back. */
 long l1_enter_guest_nacl(struct l1_vcpu *v);
 
+/* The trap that ended L2's run: L1's own CSRs, and the h* CSRs as L0
+ * wrote them back into the CSR space when L2 exited. With autoswap, the
+ * trap's hstatus was swapped out into the autoswap context ("After ...
+ * virtualization state changes from ON to OFF"). */
+static void read_trap(struct l1_vcpu *v)
+{
+	v->trap.scause = csr_read(CSR_SCAUSE);
+	v->trap.stval = csr_read(CSR_STVAL);
+	v->trap.htval = *csr_slot(CSR_HTVAL);
+	v->trap.htinst = *csr_slot(CSR_HTINST);
+	v->trap.hstatus = l1_nacl.autoswap
+				  ? *word(SBI_NACL_AUTOSWAP_HSTATUS_OFFSET)
+				  : *csr_slot(CSR_HSTATUS);
+}
+
 void l1_nacl_enter_guest(struct l1_vcpu *v)
 {
 	long r;
 
-	if (!l1_nacl.shmem) {
-		l1_enter_guest(v);
-		return;
-	}
 	if (!l1_nacl.sync_sret) {
 		/* Everything written through NACL must be in effect before
 		 * L2 runs. */
@@ -167,6 +178,7 @@ void l1_nacl_enter_guest(struct l1_vcpu *v)
 		if (l1_nacl.sync_hfence)
 			sync_call(SBI_NACL_SYNC_HFENCE, "sync_hfence");
 		l1_enter_guest(v);
+		read_trap(v);
 		return;
 	}
 	/* "write the GPR X<i> values to be restored at offset
@@ -184,14 +196,5 @@ void l1_nacl_enter_guest(struct l1_vcpu *v)
 	r = l1_enter_guest_nacl(v);
 	if (r != (long)(uintptr_t)v)
 		nacl_fail("sync_sret", r);
-}
-
-unsigned long l1_nacl_trap_hstatus(void)
-{
-	/* With autoswap, the trap's hstatus was swapped out into the
-	 * autoswap context when L2 exited ("After ... virtualization state
-	 * changes from ON to OFF"). */
-	if (l1_nacl.autoswap)
-		return *word(SBI_NACL_AUTOSWAP_HSTATUS_OFFSET);
-	return L1_HCSR_READ(CSR_HSTATUS);
+	read_trap(v);
 }

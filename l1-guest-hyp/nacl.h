@@ -44,13 +44,12 @@ void l1_nacl_csr_put(unsigned csr, unsigned long val);
 /* HFENCE.GVMA of one guest-physical page, all VMIDs (rs1 = gpa >> 2). */
 void l1_hfence_gvma_gpa(unsigned long gpa);
 
-/* Enter L2 and return after its next trap, with the trap's hstatus in
- * vcpu->trap.hstatus for AUTOSWAP. Through NACL SYNC_SRET when offered;
- * otherwise any pending NACL CSRs/HFENCEs are synchronized first and the
- * entry is l1_enter_guest's SRET. */
+/* With NACL in use (l1_nacl.shmem set): enter L2 and return after its
+ * next trap, with vcpu->trap filled (scause and stval from the CSRs, htval,
+ * htinst and hstatus from the shared memory). Through SYNC_SRET when
+ * offered; otherwise any pending NACL CSRs/HFENCEs are synchronized first
+ * and the entry is l1_enter_guest's SRET. */
 void l1_nacl_enter_guest(struct l1_vcpu *v);
-/* The hstatus of the trap that just ended L2's run. */
-unsigned long l1_nacl_trap_hstatus(void);
 
 /* h* / vs* CSR access: the shared memory with NACL, the CSR otherwise. */
 #define L1_HCSR_READ(csr) (l1_nacl.shmem ? l1_nacl_csr_get(csr) : csr_read(csr))
