@@ -17,6 +17,7 @@
 #include "guestdt.h"
 #include "hostdt.h"
 #include "loader.h"
+#include "nacl.h"
 #include "options.h"
 #include "trap.h"
 #include "vcpu.h"
@@ -363,6 +364,8 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 		d->write = l0_vplic_write;
 	}
 	l0_sbi_setup(&guest);
+	/* NACL (l0.nacl=): only with the H extension emulated (nacl.c) */
+	l0_nacl_setup(&guest, opts.nacl_features);
 
 	/* vCPU i runs on host.hart[i] (hart[0] is this, the boot hart). The
 	 * others wait, STOPPED, until L1 starts them through SBI HSM. */

@@ -14,6 +14,7 @@
 
 #include "fetch.h"
 #include "mmio.h"
+#include "nacl.h"
 
 typedef enum l0_trap_outcome (*l0_trap_fn)(struct l0_vcpu *v);
 
@@ -269,6 +270,7 @@ static enum l0_trap_outcome dispatch_l2(struct l0_vcpu *v)
 struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 {
 	struct l0_trap_info *t = &v->trap;
+	bool was_in_l2 = v->vh.in_l2;
 
 	t->scause = csr_read(CSR_SCAUSE);
 	t->stval = csr_read(CSR_STVAL);
@@ -284,6 +286,8 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 		update_vseip(v);
 		/* L2 only runs while L1 has no interrupt to take */
 		l0_vhyp_check_l1_irq(v);
+		/* NACL: L1's CSR space follows what this trap changed */
+		l0_nacl_trap_done(v, was_in_l2);
 		return v;
 	case L0_TRAP_SHUTDOWN:
 		l0_finish(v, v->guest->exit_status, "L1 powered off");
