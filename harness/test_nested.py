@@ -88,6 +88,21 @@ def test_l0stats_levels_add_up():
     assert int(f["l1_sret"]) > 0 and int(f["l1_csr"]) > 0, st.line
 
 
+def test_hprobe_on_sv48_gstage_matches_single():
+    """The differential suite again with L0's own G-stage for L1 in Sv48x4
+    (l1.gstage=sv48): the shadow composes through either, so every probe
+    line must still equal hprobe-single's."""
+    single = testing.run_ok(testing.load_or_skip("hprobe-single"), cache_key=("hprobe-single", 1))
+    cfg = testing.load_or_skip("hprobe-nested", bootargs="l1.gstage=sv48")
+    res = testing.run_ok(cfg, cache_key=("hprobe-nested", "sv48"))
+    ref = [r.line.split("RVNEST probe", 1)[1] for r in single.protocol.probes]
+    got = [r.line.split("RVNEST probe", 1)[1] for r in res.protocol.probes]
+    assert len(ref) >= 600
+    for i, (a, b) in enumerate(zip(ref, got)):
+        assert a == b, f"line {i + 1}: expected {a!r}, got {b!r} ({res.log_path})"
+    assert len(ref) == len(got)
+
+
 # ---- negative cases (tests/nestneg) -----------------------------------
 
 NEG_EXPECTED = {
