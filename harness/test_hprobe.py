@@ -14,6 +14,7 @@ import re
 import pytest
 
 from harness import config, runner, testing
+from harness.testing import CAPABILITY_TIMEOUT, NOT_NESTED, l0_emulates_h
 
 SINGLE = "hprobe-single"
 NESTED = "hprobe-nested"
@@ -24,10 +25,6 @@ GROUPS = ("dt.", "csr.", "hgatp.", "vsatp.", "hstatus.", "vinst.", "gpf.",
           "hlv.", "hsv.", "irq.", "deleg.", "fence.", "guest.")
 MIN_PROBES = 600
 
-NOT_NESTED = "L0 does not emulate the H extension yet (issue 4)"
-# L0 prints its boot line at once; a first run this long decides the skip
-# without waiting out the configuration's timeout when L0 cannot run hprobe.
-CAPABILITY_TIMEOUT = 20
 
 
 def probe_lines(res):
@@ -70,13 +67,6 @@ def test_single_deterministic():
     a = probe_lines(single(1))
     b = probe_lines(single(2))
     assert a == b, "two runs of hprobe-single differ: " + first_difference(a, b)
-
-
-def l0_emulates_h(res):
-    for b in res.protocol.boots:
-        if b.get("component") == "l0":
-            return b.get("nested") == "1"
-    return False
 
 
 def test_nested_matches_single():

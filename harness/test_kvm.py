@@ -19,7 +19,7 @@ import pytest
 from harness import protocol, testing
 from harness.runner import Outcome
 # One capability check and one skip reason for every nested test.
-from harness.test_hprobe import CAPABILITY_TIMEOUT, NOT_NESTED, l0_emulates_h
+from harness.testing import CAPABILITY_TIMEOUT, NOT_NESTED, l0_emulates_h
 
 MICRO = "kvm-qemu"
 LINUX = "kvm-qemu-linux"

@@ -38,9 +38,9 @@ SHADOW_HW_OBJS := $(BUILD)/bm/common/crt0.o $(BUILD)/bm/shadow/tests/hw/entry.o 
 
 .SECONDEXPANSION:
 $(SHADOW_HW_ELF): $(SHADOW_HW_OBJS) $$(COMMON_BM_OBJS) $(LIBFDT_BM) \
-		  shadow/tests/hw/hw.ld
+		  common/ld/image.ld
 	@mkdir -p $(dir $@)
-	$(BM_CC) $(BM_LDFLAGS) -T shadow/tests/hw/hw.ld -o $@ \
+	$(BM_CC) $(BM_LDFLAGS) -T common/ld/image.ld -o $@ \
 	  $(filter %.o,$^) $(LIBFDT_BM)
 
 IMAGES += $(SHADOW_HW_ELF)
@@ -60,9 +60,9 @@ PTDIFF_OBJS := $(BUILD)/bm/common/crt0.o $(BUILD)/bm/shadow/tests/hw/ptdiff_entr
 	$(BUILD)/bm/shadow/tests/hw/ptdiff.o $(SHADOW_BM_SRCS:%.c=$(BUILD)/bm/%.o)
 
 $(PTDIFF_ELF): $(PTDIFF_OBJS) $$(COMMON_BM_OBJS) $(LIBFDT_BM) \
-	       shadow/tests/hw/hw.ld
+	       common/ld/image.ld
 	@mkdir -p $(dir $@)
-	$(BM_CC) $(BM_LDFLAGS) -T shadow/tests/hw/hw.ld -o $@ \
+	$(BM_CC) $(BM_LDFLAGS) -T common/ld/image.ld -o $@ \
 	  $(filter %.o,$^) $(LIBFDT_BM)
 
 IMAGES += $(PTDIFF_ELF)

@@ -14,6 +14,8 @@
  */
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
+#include <rvnest/fdt_util.h>
+#include <rvnest/image.h>
 #include <rvnest/sbi.h>
 #include <libfdt.h>
 #include <stdlib.h>
@@ -36,8 +38,6 @@ struct selftest_args {
 	enum selftest_mode mode;
 	unsigned long iters;
 };
-
-void selftest_main(unsigned long hartid, const void *fdt);
 
 /* Is `word` one of the space-separated tokens of `args`? */
 static int has_token(const char *args, const char *word)
@@ -102,30 +102,6 @@ static struct selftest_args parse_bootargs(const void *fdt)
 	return a;
 }
 
-/*
- * Does the boot hart's ISA include H? QEMU >= 8 lists extensions in
- * riscv,isa-extensions; older trees only in the riscv,isa string, whose
- * single-letter part follows "rv64" up to the first '_'.
- */
-static int fdt_has_h(const void *fdt)
-{
-	int cpu = fdt_path_offset(fdt, "/cpus/cpu@0");
-	const char *isa;
-	int len;
-
-	if (cpu < 0)
-		return 0;
-	if (fdt_stringlist_search(fdt, cpu, "riscv,isa-extensions", "h") >= 0)
-		return 1;
-	isa = fdt_getprop(fdt, cpu, "riscv,isa", &len);
-	if (!isa || len < 5 || strncmp(isa, "rv64", 4))
-		return 0;
-	for (isa += 4; *isa && *isa != '_'; isa++)
-		if (*isa == 'h')
-			return 1;
-	return 0;
-}
-
 struct counters {
 	unsigned long instret, cycle, time;
 };
@@ -175,8 +151,9 @@ static void bench_sbi_call(unsigned long iters)
 	report("sbi_call", iters, a, b);
 }
 
-void selftest_main(unsigned long hartid, const void *fdt)
+void image_main(unsigned long hartid, unsigned long fdt_addr)
 {
+	const void *fdt = (const void *)fdt_addr;
 	struct selftest_args args;
 
 	console_init_sbi();
@@ -199,7 +176,7 @@ void selftest_main(unsigned long hartid, const void *fdt)
 	case SELFTEST_RUN:
 		break;
 	}
-	if (!fdt_has_h(fdt)) {
+	if (!fdt_util_hart_has_ext(fdt, hartid, "h")) {
 		printf("RVNEST error msg=no_H_extension\n");
 		sbi_shutdown(1);
 	}
