@@ -10,9 +10,10 @@
  * keeps the CSR space current, so L1 reads its h* CSRs from memory.
  *
  * Everything touching the virtual HS state goes through L0's services
- * (hcsr_read/hcsr_write/hfence/nacl_sret); the shared memory only through
- * guest_read/guest_write, after set_shmem checked it is L1 memory.
- * Which features are offered is config.nacl_features (L0's l0.nacl=).
+ * (hcsr_read/hcsr_write/hfence/nacl_sret); the shared memory only after
+ * set_shmem checked that all of it is L1 memory, then through L0's direct
+ * mapping of it (guest_map) or guest_read/guest_write. Which features are
+ * offered is config.nacl_features (L0's l0.nacl=).
  */
 #include "sbi_nested_ext.h"
 
