@@ -85,13 +85,72 @@ void l0_nacl_trap_done(struct l0_vcpu *v, bool was_in_l2)
 		(void)sbi_nested_nacl_csr_changed(&sn, v->vhartid);
 }
 
+/*
+ * The virtual CSRs that are plain registers of struct l0_vhyp (vhyp.h:
+ * "L1's virtual h* CSRs (WARL already applied)"), read in place: NACL
+ * writes the whole CSR space back after every exit of L2, and a lookup in
+ * vhyp.c's CSR table for each of them costs more than the traps NACL
+ * saves. The others (hip, hgeip, hgatp, vsie, vsip, and vstimecmp, which
+ * exists only with Sstc) are views computed by vhyp.c: asked through
+ * l0_vhyp_csr_read.
+ */
+static const unsigned long *plain_vcsr(const struct l0_vhyp *vh, unsigned csr)
+{
+	switch (csr) {
+	case CSR_HSTATUS:
+		return &vh->hstatus;
+	case CSR_HEDELEG:
+		return &vh->hedeleg;
+	case CSR_HIDELEG:
+		return &vh->hideleg;
+	case CSR_HIE:
+		return &vh->hie;
+	case CSR_HVIP:
+		return &vh->hvip;
+	case CSR_HGEIE:
+		return &vh->hgeie;
+	case CSR_HCOUNTEREN:
+		return &vh->hcounteren;
+	case CSR_HTVAL:
+		return &vh->htval;
+	case CSR_HTINST:
+		return &vh->htinst;
+	case CSR_HTIMEDELTA:
+		return &vh->htimedelta;
+	case CSR_HENVCFG:
+		return &vh->henvcfg;
+	case CSR_VSSTATUS:
+		return &vh->vsstatus;
+	case CSR_VSTVEC:
+		return &vh->vstvec;
+	case CSR_VSSCRATCH:
+		return &vh->vsscratch;
+	case CSR_VSEPC:
+		return &vh->vsepc;
+	case CSR_VSCAUSE:
+		return &vh->vscause;
+	case CSR_VSTVAL:
+		return &vh->vstval;
+	case CSR_VSATP:
+		return &vh->vsatp;
+	default:
+		return NULL;
+	}
+}
+
 enum sbi_nested_status l0_nacl_hcsr_read(void *ctx, unsigned long hartid,
 					 unsigned csr, unsigned long *val)
 {
+	struct l0_vcpu *v = ctx;
+	const unsigned long *reg = plain_vcsr(&v->vh, csr);
+
 	(void)hartid; /* always the caller, whose vCPU ctx is */
-	return l0_vhyp_csr_read(ctx, csr, val) == L0_VHYP_OK
-		       ? SBI_NESTED_OK
-		       : SBI_NESTED_NO_CSR;
+	if (reg) {
+		*val = *reg;
+		return SBI_NESTED_OK;
+	}
+	return l0_vhyp_csr_read(v, csr, val) == L0_VHYP_OK ? SBI_NESTED_OK
+							   : SBI_NESTED_NO_CSR;
 }
 
 enum sbi_nested_status l0_nacl_hcsr_write(void *ctx, unsigned long hartid,

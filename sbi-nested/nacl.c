@@ -659,10 +659,12 @@ static void nacl_handle(const struct sbi_nested *sn,
 
 /* ---- hooks for L0 -------------------------------------------------------- */
 
+/* Called after every trap L0 handles: no walk of the extension table. A
+ * hart's area can only have been set while NACL was offered. */
 static bool hart_has_shmem(const struct sbi_nested *sn, unsigned long hartid)
 {
-	return sbi_nested_find_ext(sn, SBI_EXT_NACL) &&
-	       hartid < sn->cfg->nharts && hart_of(sn, hartid)->shmem_set;
+	return sn->nacl && sn->cfg->nacl_features && hartid < sn->cfg->nharts &&
+	       hart_of(sn, hartid)->shmem_set;
 }
 
 enum sbi_nested_status sbi_nested_nacl_csr_changed(const struct sbi_nested *sn,
