@@ -928,6 +928,41 @@ static bool gva_of_trap(const struct l0_vcpu *v)
 	return v->trap.hstatus & HSTATUS_GVA;
 }
 
+/* Whether a guest-page fault at `gpa` that came with htinst = 0 was for
+ * an implicit access of L2's VS-stage walk (a page-table entry read)
+ * rather than for the load or store itself: walk L2's VS-stage for the
+ * faulting address (stval, L2's live vsatp and sstatus) through L1's
+ * G-stage. It is implicit when the walk stops on a page-table entry (a
+ * guest-page fault there, or a VS-stage fault after the entries were
+ * read), or ends at another page than the faulting one. */
+static bool l2_fault_is_implicit(struct l0_vcpu *v, enum shadow_access orig,
+				 uint64_t gpa)
+{
+	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
+	struct shadow_vs vs = {
+		.vsatp = csr_read(CSR_VSATP),
+		.user = !(v->trap.sstatus & SSTATUS_SPP),
+		.sum = vsstatus & SSTATUS_SUM,
+		.mxr = vsstatus & SSTATUS_MXR,
+	};
+	struct shadow_gva_result r;
+
+	if (!(vs.vsatp & ATP_MODE))
+		return false; /* Bare: no VS-stage walk at all */
+	r = shadow_gva_translate(&v->vh.shadow, &vs, v->trap.stval, orig,
+				 need_of(orig));
+	switch (r.status) {
+	case SHADOW_GVA_OK:
+		return (r.gpa >> PAGE_SHIFT) != (gpa >> PAGE_SHIFT);
+	case SHADOW_GVA_GUEST_PAGE_FAULT:
+		return r.implicit;
+	case SHADOW_GVA_PAGE_FAULT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* An L2 guest-page fault: fill the shadow from L1's G-stage, or deliver
  * what L1's own G-stage gives (shadow/README.md "How L0 drives it"). */
 static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
@@ -949,6 +984,15 @@ static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
 	else if (t->htinst == HTINST_PSEUDO_WRITE64 ||
 		 t->htinst == HTINST_PSEUDO_WRITE32)
 		need = PT_ACCESS_WRITE;
+	else if (!t->htinst && orig != SHADOW_ACCESS_FETCH &&
+		 l2_fault_is_implicit(v, orig, gpa))
+		/* htinst may be 0 for any load/store fault (QEMU 7.2 leaves
+		 * it 0; QEMU 10 always reports one): L2's own VS-stage walk
+		 * tells that the faulting GPA held one of its page-table
+		 * entries, which the walk reads. (A fetch fault with htinst 0
+		 * is the fetch itself on QEMU 10, which reports the implicit
+		 * ones with a pseudoinstruction.) */
+		need = PT_ACCESS_READ;
 	r = shadow_fill(&v->vh.shadow, gpa, orig, need);
 	do_hw_fence(r.fence, r.gpa, r.hw_vmid);
 	switch (r.status) {
