@@ -434,7 +434,9 @@ static enum nacl_outcome sync_hfence_entry(const struct sbi_nested *sn,
 	return NACL_DONE;
 }
 
-/* Entries first .. first+count-1, in order, read a block at a time. */
+/* Entries first .. first+count-1, in order: with L0's mapping, only the
+ * Config word of an entry that is not pending is loaded; otherwise the
+ * entries are copied a block at a time. */
 static enum nacl_outcome sync_hfences(const struct sbi_nested *sn,
 				      unsigned long hartid, unsigned long first,
 				      unsigned long count)
@@ -443,7 +445,19 @@ static enum nacl_outcome sync_hfences(const struct sbi_nested *sn,
 	unsigned long e[NACL_HFENCE_BLOCK][4];
 	enum nacl_outcome o = NACL_DONE;
 
-	for (unsigned long b = first; b < first + count && o == NACL_DONE;
+	for (unsigned long i = first; h->host && i < first + count; i++) {
+		unsigned long off = SBI_NACL_HFENCE_OFFSET +
+				    i * SBI_NACL_HFENCE_ENTRY_BYTES;
+
+		if (!(h->host[off / sizeof(e[0][0])] & SBI_NACL_HFENCE_PENDING))
+			continue;
+		(void)shm_read(sn, h, off, e[0], sizeof(e[0]));
+		o = sync_hfence_entry(sn, hartid, h, i, e[0]);
+		if (o != NACL_DONE)
+			return o;
+	}
+	for (unsigned long b = first;
+	     !h->host && b < first + count && o == NACL_DONE;
 	     b += NACL_HFENCE_BLOCK) {
 		unsigned long n = first + count - b;
 

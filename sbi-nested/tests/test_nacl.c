@@ -1047,3 +1047,25 @@ TEST(nacl_direct_map_same_results)
 	CHECK(memcmp(mem_copied, f->m.mem, sizeof(mem_copied)) == 0);
 	CHECK_EQ(f->m.copies_outside, 0);
 }
+
+TEST(nacl_direct_map_hfence_refused)
+{
+	struct mock_fx *f = nacl_setup(SBI_NESTED_NACL_ALL);
+
+	f->ops.guest_map = mock_guest_map;
+	set_shmem(f);
+	l1_hfence(f, 5, SBI_NACL_HFENCE_GVMA_ALL, 0, 0, 0, 0, 0);
+	l1_hfence(f, 6, SBI_NACL_HFENCE_GVMA_ALL, 0, 0, 0, 0, 0);
+	f->m.hfence_fail = true;
+	CHECK_EQ(nacl(f, SBI_NACL_SYNC_HFENCE, ~0UL, 0, 0).error,
+		 SBI_ERR_FAILED);
+	/* stopped at the first refusal; both entries still pending */
+	CHECK_EQ(f->m.hfence_calls, 1);
+	CHECK(shm_word(f, 0x800 + 5 * 32) & (1UL << 63));
+	CHECK(shm_word(f, 0x800 + 6 * 32) & (1UL << 63));
+	f->m.hfence_fail = false;
+	CHECK_EQ(nacl(f, SBI_NACL_SYNC_HFENCE, 6, 0, 0).error, SBI_SUCCESS);
+	CHECK(!(shm_word(f, 0x800 + 6 * 32) & (1UL << 63)));
+	CHECK(shm_word(f, 0x800 + 5 * 32) & (1UL << 63));
+	CHECK_EQ(f->m.guest_read_calls, 0);
+}
