@@ -9,8 +9,8 @@ must be strictly fewer than in `nested`, and repeat exactly across two
 -icount runs. The same L1 with rvnest.nacl=1 on QEMU's own H extension
 (no NACL there) must say so and give single's results.
 
-The nested tests skip, naming what is missing, while L0 cannot run L1
-nested or does not offer NACL."""
+The nested tests skip, naming what is missing, if L0 cannot run L1 nested
+or does not offer NACL."""
 
 import re
 
@@ -25,9 +25,9 @@ SINGLE = "single"
 L1_NACL_ON = re.compile(r"^l1: nacl=on shmem=0x[0-9a-f]+ sync_csr=(\d) "
                         r"sync_hfence=(\d) sync_sret=(\d) autoswap=(\d)$", re.M)
 L1_NACL_ABSENT = "l1: rvnest.nacl=1: the SBI below offers no NACL"
-NACL_NOT_OFFERED = ("L0 does not offer NACL to L1: l0-hyp/nacl.h's "
-                    "l0_nacl_setup() and l0_nacl_trap_done() are not called "
-                    "from l0-hyp/main.c and l0-hyp/trap.c yet")
+NACL_NOT_OFFERED = ("L0 does not offer NACL to L1 (its option l0.nacl=, and "
+                    "l0_nacl_setup()/l0_nacl_trap_done() of l0-hyp/nacl.h "
+                    "called from l0-hyp/main.c and l0-hyp/trap.c)")
 
 
 def run(name, n=1):
