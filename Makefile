@@ -97,8 +97,22 @@ deps:
 build: deps
 	@$(MAKE) --no-print-directory all
 
+# Each test binary closes with "unit: N passed, N failed"; the total over
+# all of them is the last line, and a binary that crashes before its own
+# summary counts as one failure.
 unit: $(HOST_TESTS)
-	@rc=0; for t in $(HOST_TESTS); do echo "== $$t"; $$t || rc=1; done; exit $$rc
+	@rc=0; p=0; f=0; \
+	for t in $(HOST_TESTS); do \
+	  echo "== $$t"; \
+	  out=$$($$t 2>&1); trc=$$?; echo "$$out"; \
+	  line=$$(echo "$$out" | grep -E '^unit: [0-9]+ passed, [0-9]+ failed$$' | tail -n1); \
+	  if [ -n "$$line" ]; then \
+	    p=$$((p + $$(echo "$$line" | awk '{print $$2}'))); \
+	    f=$$((f + $$(echo "$$line" | awk '{print $$4}'))); \
+	  else f=$$((f + 1)); fi; \
+	  [ $$trc -eq 0 ] || rc=1; \
+	done; \
+	echo "host unit tests: $$p passed, $$f failed"; exit $$rc
 
 # pytest exits 5 when it collects no tests: say so instead of a bare "Error 5".
 pytest: all

@@ -107,10 +107,28 @@ rest=()
 for p in "${PKGS[@]}"; do
   if [[ " ${BACKPORTS[*]} " == *" $p "* ]]; then bp+=("$p"); else rest+=("$p"); fi
 done
-$SUDO apt-get install -y -q --no-install-recommends "${rest[@]}" \
-  || die "apt-get install failed for one of: ${rest[*]}"
-$SUDO apt-get install -y -q --no-install-recommends -t "${release}-backports" "${bp[@]}" \
-  || die "apt-get install from ${release}-backports failed for one of: ${bp[*]}"
+# Name the packages apt cannot find (no candidate in any configured suite),
+# so a failure says which one is missing rather than listing them all.
+unavailable() {
+  local p missing_now=()
+  for p in "$@"; do
+    apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]' || missing_now+=("$p")
+  done
+  echo "${missing_now[*]}"
+}
+install_or_die() { # suite-label, apt-get options..., -- packages...
+  local label=$1; shift
+  local opts=() pkgs
+  while [ "$1" != -- ]; do opts+=("$1"); shift; done; shift
+  $SUDO apt-get install -y -q --no-install-recommends "${opts[@]}" "$@" && return 0
+  pkgs=$(unavailable "$@")
+  if [ -n "$pkgs" ]; then
+    die "package(s) not available from $label: $pkgs"
+  fi
+  die "apt-get install from $label failed (see apt's message above); packages: $*"
+}
+install_or_die "$release" -- "${rest[@]}"
+install_or_die "${release}-backports" -t "${release}-backports" -- "${bp[@]}"
 
 v=$(qemu-system-riscv64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
 [ "${v:-0}" -ge 10 ] || die "qemu-system-riscv64 is version $v after install; rvnest needs QEMU 10 (bookworm-backports)"
