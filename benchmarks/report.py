@@ -143,7 +143,9 @@ def render(doc: dict, figures: list = ()) -> str:
     out += ["", "## Cost per operation (after NEVE, SOSP 2017, Table 1)", "",
             "Instructions per operation are exact (`-icount shift=0,sleep=off`); ns/op is the "
             "median of the wall-time runs (reported, never asserted: shared, noisy machines); "
-            "L1 exits/op are the exits L1 saw from L2. `-` means not measured (an image "
+            "L1 exits/op are the exits L1 saw from L2; under Linux/KVM (`kvm-*`) they are the "
+            "exits KVM passed to the VMM in user space (SBI calls it forwards, MMIO), not the "
+            "exits KVM handled in the kernel. `-` means not measured (an image "
             "that cannot read `instret` at its level reports 0, which is no measurement).",
             "", table1(doc), "",
             "### Exits L1 saw per operation, by cause", "", exits_by_cause(doc), "",

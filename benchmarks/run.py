@@ -28,7 +28,15 @@ def matrix_order(cfgs):
     """Each configuration right after the baseline it is compared with, so
     tables read single, nested, ... rather than alphabetically."""
     names = {c.name for c in cfgs}
-    roots = sorted((c for c in cfgs if c.bench.baseline not in names), key=lambda c: c.name)
+
+    def family_size(c, seen=()):
+        kids = [d for d in cfgs if d.bench.baseline == c.name and d is not c and d not in seen]
+        return 1 + sum(family_size(d, seen + (c,)) for d in kids)
+
+    # The baseline compared with the most configurations leads (single,
+    # with nested and nested-nacl), then smaller families, by name.
+    roots = sorted((c for c in cfgs if c.bench.baseline not in names),
+                   key=lambda c: (-family_size(c), c.name))
     out = []
 
     def visit(c):
