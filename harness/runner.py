@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import protocol, qemu
+from . import fdtcheck, protocol, qemu
 from .config import ROOT, Config, build_dir
 
 # After SIGTERM, how long QEMU gets before SIGKILL, and how long the console
@@ -35,6 +35,7 @@ class Outcome(enum.Enum):
     NO_DONE = "no_done"                    # no RVNEST done line although one is required
     DONE_STATUS = "done_status"            # RVNEST done with the wrong status
     MARKER_MISSING = "marker_missing"      # the success marker never appeared
+    BAD_DEVICE_TREE = "bad_device_tree"    # a -dtb file the firmware would hang on
 
 
 # Guest error messages that mean a known platform problem, with the hint
@@ -227,6 +228,10 @@ def run(cfg: Config, icount=None, echo=None, timeout=None, announce=True) -> Run
     missing = cfg.missing()
     if missing:
         res.outcome, res.error = Outcome.MISSING_FILE, _missing_message(cfg, missing[0])
+        return res
+    dtb_problem = fdtcheck.check_dtb_args(argv)
+    if dtb_problem:
+        res.outcome, res.error = Outcome.BAD_DEVICE_TREE, f"config {cfg.name}: {dtb_problem}"
         return res
     argv[0] = qemu.qemu_binary()
     if announce:

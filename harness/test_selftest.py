@@ -3,12 +3,13 @@
 a passing run, determinism under icount, and each failure mode ending in
 one line that names the configuration and the problem."""
 
+import struct
 import subprocess
 import sys
 
 import pytest
 
-from harness import config, runner, testing
+from harness import config, fdtcheck, qemu, runner, testing
 from harness.runner import Outcome
 
 NAME = "selftest"
@@ -133,3 +134,49 @@ def test_cli_unknown_config():
     r = boot_cli("nosuchconfig")
     assert r.returncode == 1
     assert r.stderr.strip().startswith("error: no configuration 'nosuchconfig'")
+
+
+# ---- device trees the firmware would hang on (harness/fdtcheck.py) ----------
+
+@pytest.fixture(scope="module")
+def qemu_dtb(tmp_path_factory):
+    """The device tree QEMU itself generates for the selftest machine."""
+    cfg = testing.load_or_skip("selftest")
+    path = tmp_path_factory.mktemp("dtb") / "virt.dtb"
+    subprocess.run([qemu.qemu_binary(), "-M", f"{cfg.machine},dumpdtb={path}", "-cpu", cfg.cpu,
+                    "-m", cfg.memory, "-nographic"], check=True, capture_output=True, timeout=30)
+    return path.read_bytes()
+
+
+def test_fdtcheck_accepts_qemu_dtb(qemu_dtb):
+    assert fdtcheck.check_blob(qemu_dtb) == ""
+
+
+def test_fdtcheck_names_each_defect(qemu_dtb):
+    off_struct, = struct.unpack(">I", qemu_dtb[8:12])
+    size_struct, = struct.unpack(">I", qemu_dtb[36:40])
+    end_struct = off_struct + size_struct
+    cases = {
+        "shorter than an FDT header": qemu_dtb[:20],
+        "bad magic": b"\0\0\0\0" + qemu_dtb[4:],
+        "truncated inside its structure block": qemu_dtb[:off_struct + size_struct // 2],
+        # the last token (FDT_END) overwritten with an FDT_END_NODE
+        "closes a node that was never opened":
+            qemu_dtb[:end_struct - 4] + struct.pack(">I", 2) + qemu_dtb[end_struct:],
+        "unknown structure token":
+            qemu_dtb[:off_struct] + struct.pack(">I", 7) + qemu_dtb[off_struct + 4:],
+    }
+    for needle, blob in cases.items():
+        assert needle in fdtcheck.check_blob(blob), needle
+
+
+def test_truncated_dtb_is_one_line_error_not_a_hang(cfg, qemu_dtb, tmp_path):
+    """OpenSBI stops silently on a structure block cut short; the harness
+    refuses such a -dtb before starting QEMU, naming the file."""
+    off_struct, = struct.unpack(">I", qemu_dtb[8:12])
+    cut = tmp_path / "cut.dtb"
+    cut.write_bytes(qemu_dtb[:off_struct + 64])
+    res = runner.run(cfg.with_overrides(extra_args=("-dtb", str(cut))), announce=False)
+    assert res.outcome is runner.Outcome.BAD_DEVICE_TREE, res.error
+    assert str(cut) in res.error and "structure block" in res.error
+    assert "\n" not in res.error
