@@ -11,6 +11,11 @@
  *     features (0: NACL stays absent);
  *   - l0_nacl_trap_done() at the end of every trap L0 handled for a vCPU
  *     that goes on running, with whether L2 was running when the trap came.
+ * After a trap of L1's own, l0_nacl_trap_done() writes the CSR space back
+ * only if L0's counters L0_EV_L1_CSR, L0_EV_L1_SRET or L0_EV_INJECT_EXC
+ * moved (nacl.c): any other path that changes L1's virtual h* or vs* CSRs
+ * while L1 runs must count as one of them, or call
+ * sbi_nested_nacl_csr_changed() itself.
  */
 #ifndef L0_NACL_H
 #define L0_NACL_H
