@@ -16,6 +16,10 @@ struct l1_nacl l1_nacl;
 
 /* Where the next HFENCE entry is looked for (entries are used in turn). */
 static unsigned long hfence_next;
+/* Written through NACL since the last synchronization: without SYNC_SRET,
+ * L1 asks for a sync before entering L2 only when there is something to
+ * synchronize. */
+static bool csr_pending, hfence_pending;
 
 /* The shared memory as XLEN-bit words, volatile: the level below reads
  * and writes it during the SBI calls. */
@@ -98,6 +102,7 @@ void l1_nacl_csr_put(unsigned csr, unsigned long val)
 	*csr_slot(csr) = val;
 	*word(SBI_NACL_DIRTY_OFFSET + i / bits * SBI_NACL_WORD_BYTES) |=
 		1UL << (i % bits);
+	csr_pending = true;
 }
 
 static void sync_call(unsigned long fid, const char *what)
@@ -144,6 +149,7 @@ void l1_hfence_gvma_gpa(unsigned long gpa)
 	e[SBI_NACL_HFENCE_WORD_CONFIG] =
 		SBI_NACL_HFENCE_PENDING | ((unsigned long)SBI_NACL_HFENCE_GVMA
 					   << SBI_NACL_HFENCE_TYPE_SHIFT);
+	hfence_pending = true;
 }
 
 /* switch.S-style entry whose SRET is SBI NACL SYNC_SRET (nacl_entry.S):
@@ -173,10 +179,11 @@ void l1_nacl_enter_guest(struct l1_vcpu *v)
 	if (!l1_nacl.sync_sret) {
 		/* Everything written through NACL must be in effect before
 		 * L2 runs. */
-		if (l1_nacl.sync_csr)
+		if (csr_pending)
 			sync_call(SBI_NACL_SYNC_CSR, "sync_csr");
-		if (l1_nacl.sync_hfence)
+		if (hfence_pending)
 			sync_call(SBI_NACL_SYNC_HFENCE, "sync_hfence");
+		csr_pending = hfence_pending = false;
 		l1_enter_guest(v);
 		read_trap(v);
 		return;
