@@ -57,13 +57,16 @@ enum l0_mmio_result l0_mmio_emulate(struct l0_vcpu *v, uint64_t gpa,
 		/* devices are shared by every vCPU */
 		l0_lock(&g->dev_lock);
 		st = d->write(d->ctx, gpa - d->base, in.width, val);
+		__atomic_add_fetch(&g->dev_gen, 1, __ATOMIC_RELEASE);
 		l0_unlock(&g->dev_lock);
 		if (st != L0_MMIO_OK)
 			return L0_MMIO_DEVICE_ERROR;
 		v->stats.ev[L0_EV_MMIO_WRITE]++;
 	} else {
 		l0_lock(&g->dev_lock);
+		/* a read may change state too (PLIC claim) */
 		st = d->read(d->ctx, gpa - d->base, in.width, &val);
+		__atomic_add_fetch(&g->dev_gen, 1, __ATOMIC_RELEASE);
 		l0_unlock(&g->dev_lock);
 		if (st != L0_MMIO_OK)
 			return L0_MMIO_DEVICE_ERROR;

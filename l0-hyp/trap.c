@@ -175,11 +175,17 @@ static enum l0_trap_outcome handle_s_timer(struct l0_vcpu *v)
 static void update_vseip(struct l0_vcpu *v)
 {
 	struct l0_guest *g = v->guest;
+	unsigned long gen = __atomic_load_n(&g->dev_gen, __ATOMIC_ACQUIRE);
 	bool on;
 
+	/* nothing in the vPLIC changed since this vCPU's line was set */
+	if (gen == v->dev_gen_seen)
+		return;
 	l0_lock(&g->dev_lock);
+	gen = __atomic_load_n(&g->dev_gen, __ATOMIC_RELAXED);
 	on = l0_vplic_s_pending(&g->vplic, (unsigned)v->vhartid);
 	l0_unlock(&g->dev_lock);
+	v->dev_gen_seen = gen;
 	if (on)
 		l0_vhyp_l1_hvip_set(v, MIP_VSEIP);
 	else
@@ -197,6 +203,8 @@ static enum l0_trap_outcome handle_s_ext(struct l0_vcpu *v)
 	do {
 		l0_lock(&g->dev_lock);
 		src = l0_vplic_hw_claim(&g->vplic);
+		if (src)
+			__atomic_add_fetch(&g->dev_gen, 1, __ATOMIC_RELEASE);
 		l0_unlock(&g->dev_lock);
 		if (src)
 			v->stats.ev[L0_EV_VIRQ]++;

@@ -99,6 +99,7 @@ void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
 			   : (unsigned long)l0_boot_stack_end;
 	v->sepc = entry;
 	v->sbi_timer = ~0UL;
+	v->dev_gen_seen = ~0UL; /* compute the external-interrupt line */
 	if (g->nested)
 		l0_vhyp_init(v);
 	/* OpenSBI's hand-over (SBI spec "Binary Encoding"/boot: a0 = hart
@@ -164,7 +165,6 @@ void l0_vcpu_reset_vs(struct l0_vcpu *v)
 	/* L1's supervisor state at reset: all zero (translation off,
 	 * interrupts off), as OpenSBI leaves S-mode; no pending VS
 	 * interrupts, and a fresh TLB for the new start. */
-	(void)v;
 	csr_write(CSR_VSSTATUS, 0);
 	csr_write(CSR_VSIE, 0);
 	csr_write(CSR_VSTVEC, 0);
@@ -174,6 +174,7 @@ void l0_vcpu_reset_vs(struct l0_vcpu *v)
 	csr_write(CSR_VSTVAL, 0);
 	csr_write(CSR_VSATP, 0);
 	csr_write(CSR_HVIP, 0);
+	v->dev_gen_seen = ~0UL; /* VSEIP was just cleared: apply it again */
 	hfence_vvma_all();
 	csr_set(CSR_SSTATUS, SSTATUS_SPP);
 }

@@ -63,6 +63,8 @@ struct l0_vcpu {
 	unsigned long fence_req, fence_done;
 	/* hvip.VSEIP as last set on this hart (others compare with it) */
 	int vseip;
+	/* guest->dev_gen when vseip was computed (~0: compute again) */
+	unsigned long dev_gen_seen;
 
 	/* L1's SBI timer (stime) while it has no Sstc; ~0 = none */
 	unsigned long sbi_timer;
@@ -90,7 +92,11 @@ struct l0_guest {
 	struct l0_vhyp_caps vcaps;
 	struct l0_mmio_device mmio[L0_MAX_MMIO];
 	unsigned nmmio;
-	struct l0_lock dev_lock;     /* the emulated devices (vPLIC) */
+	struct l0_lock dev_lock; /* the emulated devices (vPLIC) */
+	/* bumped under dev_lock by every access that may change an emulated
+	 * device's state: a vCPU whose dev_gen_seen is current need not ask
+	 * the vPLIC for its line again */
+	unsigned long dev_gen;
 	struct l0_lock console_lock; /* L0's and L1's console lines */
 	struct sbi_nested_config sbi_cfg;
 	struct sbi_nested sbi;
