@@ -173,6 +173,15 @@ static bool dirty_test(const struct nacl_dirty *d, unsigned csr)
 	return (d->w[i / NACL_BITS_PER_WORD] >> (i % NACL_BITS_PER_WORD)) & 1;
 }
 
+static bool dirty_empty(const struct nacl_dirty *d)
+{
+	unsigned long any = 0;
+
+	for (size_t w = 0; w < NACL_DIRTY_WORDS; w++)
+		any |= d->w[w];
+	return any == 0;
+}
+
 static void dirty_clear(struct nacl_dirty *d, unsigned csr)
 {
 	unsigned long i = SBI_NACL_CSR_INDEX(csr);
@@ -275,6 +284,8 @@ static enum nacl_outcome sync_all(const struct sbi_nested *sn,
 	if (!shm_read(sn, h, SBI_NACL_DIRTY_OFFSET, &d, sizeof(d)))
 		return NACL_SHMEM_LOST;
 	before = d;
+	if (pass == NACL_PASS_SRET && dirty_empty(&d))
+		return NACL_DONE; /* the usual SYNC_SRET: nothing written */
 	for (size_t k = 0; k < NACL_NCSRS; k++) {
 		bool dirty = dirty_test(&d, nacl_csrs[k]);
 
