@@ -176,15 +176,32 @@ glue_remote_fence(void *ctx, unsigned long hartid,
 		break;
 	case SBI_NESTED_FENCE_SFENCE_VMA:
 	case SBI_NESTED_FENCE_SFENCE_VMA_ASID:
+		hfence_vvma_all();
+		break;
 	case SBI_NESTED_FENCE_HFENCE_VVMA:
 	case SBI_NESTED_FENCE_HFENCE_VVMA_ASID:
-		hfence_vvma_all();
+		/* with l1.h=1 the fence is for L2's VS-stage, under the VMID
+		 * of L1's virtual hgatp: the shadow's (vhyp.c) */
+		if (self->guest->nested)
+			l0_vhyp_hfence_vvma(
+				self, false, 0,
+				f->kind == SBI_NESTED_FENCE_HFENCE_VVMA_ASID,
+				f->id);
+		else
+			hfence_vvma_all();
 		break;
 	case SBI_NESTED_FENCE_HFENCE_GVMA:
 	case SBI_NESTED_FENCE_HFENCE_GVMA_VMID:
-		/* L1's own G-stage (with l1.h=1) is not yet shadowed: the
-		 * nested issue adds that; flush everything for now */
-		hfence_gvma_all();
+		/* L1's G-stage is shadowed (l1.h=1): drop the shadow of the
+		 * VMID, or all of it (every address: more than a range asks,
+		 * which is allowed) */
+		if (self->guest->nested)
+			l0_vhyp_hfence_gvma(
+				self, false, 0,
+				f->kind == SBI_NESTED_FENCE_HFENCE_GVMA_VMID,
+				f->id);
+		else
+			hfence_gvma_all();
 		break;
 	}
 	return SBI_NESTED_OK;
