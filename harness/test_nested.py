@@ -103,6 +103,27 @@ def test_hprobe_on_sv48_gstage_matches_single():
     assert len(ref) == len(got)
 
 
+# CPUs whose H extension differs in what hprobe sees (no Sstc: no
+# vstimecmp, L1's timer through SBI; Svade instead of Svadu: G-stage A=0
+# faults): L0 must follow the host, so hprobe on L0 equals hprobe on QEMU
+# with the same CPU.
+OTHER_CPUS = ["rv64,h=true,sstc=false", "rv64,h=true,svadu=false,svade=true"]
+
+
+@pytest.mark.parametrize("cpu", OTHER_CPUS)
+def test_hprobe_matches_single_on_other_cpus(cpu):
+    single = testing.run_ok(testing.load_or_skip("hprobe-single").with_overrides(cpu=cpu),
+                            cache_key=("hprobe-single", cpu))
+    res = testing.run_ok(testing.load_or_skip("hprobe-nested").with_overrides(cpu=cpu),
+                         cache_key=("hprobe-nested", cpu))
+    ref = [r.line.split("RVNEST probe", 1)[1] for r in single.protocol.probes]
+    got = [r.line.split("RVNEST probe", 1)[1] for r in res.protocol.probes]
+    assert len(ref) >= 600
+    for i, (a, b) in enumerate(zip(ref, got)):
+        assert a == b, f"{cpu} line {i + 1}: expected {a!r}, got {b!r} ({res.log_path})"
+    assert len(ref) == len(got)
+
+
 # ---- negative cases (tests/nestneg) -----------------------------------
 
 NEG_EXPECTED = {
