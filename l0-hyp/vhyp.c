@@ -821,7 +821,7 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
 	pc = tvec & ~TVEC_MODE;
 	if ((cause & CAUSE_INTERRUPT) &&
 	    (tvec & TVEC_MODE) == TVEC_MODE_VECTORED)
-		pc += 4 * (cause & ~CAUSE_INTERRUPT);
+		pc += TVEC_VECTOR_BYTES * (cause & ~CAUSE_INTERRUPT);
 	v->sepc = pc;
 	csr_set(CSR_SSTATUS, SSTATUS_SPP); /* L1 runs in VS-mode */
 	vh->in_l2 = false;
@@ -1304,6 +1304,8 @@ bool l0_vhyp_format_stats(const struct l0_guest *g, char *buf,
 {
 	struct shadow_stats sum;
 
+	_Static_assert(sizeof(struct shadow_stats) % sizeof(uint64_t) == 0,
+		       "struct shadow_stats is made of uint64_t counters");
 	/* the shadows of every vCPU added up */
 	memset(&sum, 0, sizeof(sum));
 	for (unsigned i = 0; i < g->nvcpus; i++) {

@@ -209,6 +209,7 @@
 /* ---- stvec / vstvec (spec "Supervisor Trap Vector Base Address") ------ */
 #define TVEC_MODE _UL(3)
 #define TVEC_MODE_VECTORED 1 /* interrupts go to BASE + 4 * cause */
+#define TVEC_VECTOR_BYTES 4  /* the "4" of BASE + 4 * cause */
 
 /* ---- instruction fields (Unprivileged ISA "Base Instruction Formats") ---
  * rs1 is bits 19:15; a transformed HLV/HSV in htinst has it zeroed (spec
