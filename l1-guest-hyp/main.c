@@ -10,6 +10,7 @@
 
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
+#include <rvnest/image.h>
 #include <rvnest/fdt_util.h>
 #include <rvnest/sbi.h>
 #include <rvnest/trap_names.h>
@@ -269,12 +270,20 @@ static void __attribute__((noreturn)) run_l2(void)
 	}
 }
 
-void __attribute__((noreturn)) l1_main(unsigned long hartid, void *fdt);
-void l1_main(unsigned long hartid, void *fdt)
+void image_main(unsigned long hartid, unsigned long fdt_addr)
 {
+	void *fdt = (void *)fdt_addr;
 	bool has_h, sstc_dt;
 	const char *err;
 
+	/* No interrupts in L1 itself: its own traps are fatal, and HS-level
+	 * interrupts still reach it from V=1 ("Interrupt ... when V=1").
+	 * sscratch = 0 tells the one trap entry (switch.S) that the trap came
+	 * from L1, not from L2. */
+	csr_write(CSR_SIE, 0);
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	csr_write(CSR_SSCRATCH, 0);
+	csr_write(CSR_STVEC, (unsigned long)l1_trap_entry);
 	console_init_sbi();
 	discover(hartid, fdt);
 	/* misa is not readable from S-mode: the device tree says whether the

@@ -14,8 +14,9 @@ CFLAGS_l1-guest-hyp := -DRVNEST_VERSION=\"$(RVNEST_GIT_REV)\"
 
 L1_SRCS := main.c exit.c gstage.c testdev.c testdev_regs.c sbi.c vtimer.c \
 	   bench.c nacl.c
-L1_ASMS := start.S switch.S nacl_entry.S
-L1_OBJS := $(L1_SRCS:%.c=$(BUILD)/bm/l1-guest-hyp/%.o) \
+L1_ASMS := switch.S nacl_entry.S
+L1_OBJS := $(BUILD)/bm/common/crt0.o \
+	   $(L1_SRCS:%.c=$(BUILD)/bm/l1-guest-hyp/%.o) \
 	   $(L1_ASMS:%.S=$(BUILD)/bm/l1-guest-hyp/%.o) \
 	   $(BUILD)/bm/l1-guest-hyp/l2_image.o
 # The common code L1 uses, listed explicitly (see guests/micro/module.mk).
@@ -32,9 +33,13 @@ $(BUILD)/bm/l1-guest-hyp/l2_image.o: l1-guest-hyp/l2_image.S $(MICRO_BIN)
 	@mkdir -p $(dir $@)
 	$(BM_CC) $(BM_ASFLAGS) -DL2_IMAGE_PATH=\"$(MICRO_BIN)\" -c $< -o $@
 
-$(L1_ELF): $(L1_OBJS) $(L1_COMMON_OBJS) $(LIBFDT_BM) l1-guest-hyp/l1.ld
+# The standard image layout at 0x80200000 (OpenSBI's next stage, and where
+# L0 loads an L1 ELF); free RAM for L1's page pool starts at _end. 32 KiB of
+# stack: the exit path nests the decoder and printf.
+$(L1_ELF): $(L1_OBJS) $(L1_COMMON_OBJS) $(LIBFDT_BM) common/ld/image.ld
 	@mkdir -p $(dir $@)
-	$(BM_CC) $(BM_LDFLAGS) -T l1-guest-hyp/l1.ld -o $@ \
+	$(BM_CC) $(BM_LDFLAGS) -Wl,--defsym=__stack_size=0x8000 \
+		-T common/ld/image.ld -o $@ \
 		$(filter %.o,$^) $(LIBFDT_BM)
 
 IMAGES += $(L1_ELF)
