@@ -115,6 +115,8 @@ static uint64_t hgatp_vmid(uint64_t hgatp)
 
 /* ---- boot ------------------------------------------------------------ */
 
+static void vcsr_index(void);
+
 void l0_vhyp_measure_host(struct l0_guest *g, struct l0_vhyp_caps *caps)
 {
 	static const struct {
@@ -126,6 +128,7 @@ void l0_vhyp_measure_host(struct l0_guest *g, struct l0_vhyp_caps *caps)
 	};
 	unsigned long saved;
 
+	vcsr_index();
 	/* WARL fields read back what the hart keeps: write all-ones, read,
 	 * restore (L0 runs with interrupts off; nothing runs meanwhile) */
 	saved = csr_read(CSR_HEDELEG);
@@ -559,18 +562,30 @@ static const struct vcsr l0_vcsrs[] = {
 };
 #undef VH
 
+#define L0_VCSRS (sizeof(l0_vcsrs) / sizeof(l0_vcsrs[0]))
+/* CSR numbers are 12 bits ("Zicsr") */
+#define L0_CSR_NUMBERS 4096
+_Static_assert(L0_VCSRS < 256, "l0_vcsr_slot holds the index in a byte");
+/* CSR number -> 1 + its index in l0_vcsrs[] (0: none), built at boot:
+ * every CSR trap and NACL sync looks a CSR up, so in one step. */
+static uint8_t l0_vcsr_slot[L0_CSR_NUMBERS];
+
+static void vcsr_index(void)
+{
+	for (unsigned i = 0; i < L0_VCSRS; i++)
+		l0_vcsr_slot[l0_vcsrs[i].csr] = (uint8_t)(i + 1);
+}
+
 static const struct vcsr *vcsr_find(const struct l0_vcpu *v, unsigned csr)
 {
-	for (unsigned i = 0; i < sizeof(l0_vcsrs) / sizeof(l0_vcsrs[0]); i++) {
-		const struct vcsr *c = &l0_vcsrs[i];
+	const struct vcsr *c;
 
-		if (c->csr != csr)
-			continue;
-		if ((c->flags & VCSR_SSTC) && !l1_has_sstc(v))
-			return NULL;
-		return c;
-	}
-	return NULL;
+	if (csr >= L0_CSR_NUMBERS || !l0_vcsr_slot[csr])
+		return NULL;
+	c = &l0_vcsrs[l0_vcsr_slot[csr] - 1];
+	if ((c->flags & VCSR_SSTC) && !l1_has_sstc(v))
+		return NULL;
+	return c;
 }
 
 enum l0_vhyp_status l0_vhyp_csr_read(struct l0_vcpu *v, unsigned csr,
