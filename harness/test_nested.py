@@ -142,6 +142,8 @@ NEG_EXPECTED = {
     # L2 page mapped onto a hole / onto host memory L1 was not given
     "l2_page_hole": {"cause": "load_access_fault", "stval": "0x40000008", "htval": "0x0"},
     "l2_page_past_ram": {"cause": "load_access_fault", "stval": "0x90000008", "htval": "0x0"},
+    # a VS interrupt pending and enabled but not delegated is L1's own
+    "vs_irq_in_l1": {"taken": "1", "hvip": "0x0"},
 }
 
 
@@ -171,6 +173,7 @@ def test_negative_cases_on_qemu_h():
     assert probes["nestneg.l2_page_hole"]["cause"] == "load_access_fault"
     for k in ("hgatp_mode1", "hgatp_mode15"):
         assert probes[f"nestneg.{k}"]["kept"] == "1"
+    assert probes["nestneg.vs_irq_in_l1"]["taken"] == "1"
 
 
 if __name__ == "__main__":

@@ -292,8 +292,10 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 	case L0_TRAP_RESUME:
 		/* The vPLIC may have changed (claim, complete, enable). */
 		update_vseip(v);
-		/* L2 only runs while L1 has no interrupt to take */
-		l0_vhyp_check_l1_irq(v);
+		/* L2 only runs while L1 has no interrupt to take; L1 takes
+		 * its undelegated VS interrupts as soon as it can */
+		if (!l0_vhyp_check_l1_irq(v))
+			l0_vhyp_check_l1_vs_irq(v);
 		/* NACL: L1's CSR space follows what this trap changed */
 		l0_nacl_trap_done(v, was_in_l2);
 		return v;

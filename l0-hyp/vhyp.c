@@ -872,6 +872,59 @@ bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
 	return true;
 }
 
+/* While L1 itself runs (virtual V=0): a VS interrupt it made pending
+ * (hvip, or its Sstc comparison) and enabled in hie without delegating it
+ * in hideleg is one of L1's own HS-level interrupts ("Hypervisor Interrupt
+ * Registers"), taken in L1's U-mode or with its sstatus.SIE = 1, after
+ * its S-level ones (HS priority: SEI, SSI, STI, SGEI, VSEI, VSSI, VSTI:
+ * "Hypervisor Interrupt Registers"). The hardware cannot deliver it to
+ * VS-mode with that cause, so L0 does, when it sees it: before each
+ * resume of L1. */
+bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v)
+{
+	struct l0_vhyp *vh = &v->vh;
+	unsigned long pending, code, vsstatus, tvec, pc;
+	bool user;
+
+	if (!v->guest->nested || vh->in_l2)
+		return false;
+	pending = vhip(v) & vh->hie & ~vh->hideleg & HVIP_VS_MASK;
+	if (!pending)
+		return false;
+	vsstatus = csr_read(CSR_VSSTATUS);
+	user = !(csr_read(CSR_SSTATUS) & SSTATUS_SPP);
+	/* masked, or one of L1's S-level interrupts (delivered by the
+	 * hardware itself) goes first */
+	if ((!user && !(vsstatus & SSTATUS_SIE)) ||
+	    (csr_read(CSR_VSIP) & csr_read(CSR_VSIE)))
+		return false;
+	if (pending & MIP_VSEIP)
+		code = IRQ_VS_EXT;
+	else if (pending & MIP_VSSIP)
+		code = IRQ_VS_SOFT;
+	else
+		code = IRQ_VS_TIMER;
+	/* the trap into L1's HS-mode from V=0 ("Trap Entry") */
+	vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
+	if (!user)
+		vsstatus |= SSTATUS_SPP;
+	if (csr_read(CSR_VSSTATUS) & SSTATUS_SIE)
+		vsstatus |= SSTATUS_SPIE;
+	csr_write(CSR_VSSTATUS, vsstatus);
+	csr_write(CSR_VSCAUSE, CAUSE_INTERRUPT | code);
+	csr_write(CSR_VSTVAL, 0);
+	csr_write(CSR_VSEPC, v->sepc);
+	tvec = csr_read(CSR_VSTVEC);
+	pc = tvec & ~TVEC_MODE;
+	if ((tvec & TVEC_MODE) == TVEC_MODE_VECTORED)
+		pc += TVEC_VECTOR_BYTES * code;
+	v->sepc = pc;
+	csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	v->stats.ev[L0_EV_INJECT_EXC]++;
+	l0_vhyp_l1_took_trap(v, 0, 0, false);
+	return true;
+}
+
 /* ---- traps from L2 --------------------------------------------------- */
 
 static void print_l2_diag(const struct l0_vcpu *v, const char *what)

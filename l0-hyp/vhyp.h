@@ -127,6 +127,10 @@ enum l0_vhyp_l2_result l0_vhyp_l2_trap(struct l0_vcpu *v);
 /* While L2 runs: if an interrupt of L1 is pending and enabled, exit L2 to
  * L1 with it and return true (called before every resume of L2). */
 bool l0_vhyp_check_l1_irq(struct l0_vcpu *v);
+/* While L1 runs: deliver to it a VS interrupt it left undelegated but
+ * pending and enabled, if L1 can take it now (called before every resume
+ * of L1); true when it did. */
+bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v);
 /* Program L0's timer for what L1 has armed (its SBI timer, and its own
  * Sstc timer while L2 runs). */
 void l0_vhyp_program_timer(struct l0_vcpu *v);

@@ -5,6 +5,9 @@
  * pc with a0 (hstatus.SPV = 1, sstatus.SPP = 1 set by the caller) and
  * returns the scause of the first trap back into HS-mode (L2 never
  * resumes: every probe is one instruction).
+ *
+ * sscratch always points at nn_scratch: {saved t1, in_l2 flag, count of
+ * VS software interrupts taken by nestneg itself}.
  */
 #include <rvnest/encoding.h>
 
@@ -27,7 +30,8 @@ _start:
 	addi	t0, t0, REG
 	j	1b
 2:	la	tp, nn_tls
-	csrw	CSR_SSCRATCH, zero
+	la	t0, nn_scratch
+	csrw	CSR_SSCRATCH, t0
 	la	t0, nn_trap_vector
 	csrw	CSR_STVEC, t0
 	call	nn_main
@@ -56,16 +60,38 @@ nn_run_l2:
 	sd	s11, 15*REG(t0)
 	csrw	CSR_SEPC, a0
 	mv	a0, a1
-	/* sscratch != 0: the next trap comes from L2 */
+	/* the next trap comes from L2 */
+	la	t0, nn_scratch
 	li	t1, 1
-	csrw	CSR_SSCRATCH, t1
+	sd	t1, 1*REG(t0)
 	sret
 
 	/* stvec MODE=Direct needs 4-byte alignment */
 	.balign 4
 nn_trap_vector:
-	csrrw	t0, CSR_SSCRATCH, zero
-	beqz	t0, nn_trap_in_l1
+	csrrw	t0, CSR_SSCRATCH, t0	/* t0 = nn_scratch */
+	sd	t1, 0*REG(t0)
+	ld	t1, 1*REG(t0)
+	bnez	t1, nn_trap_from_l2
+	/* nestneg's own trap: only the VS software interrupt it leaves
+	 * undelegated on purpose (nn_main, case 4) is expected */
+	csrr	t1, CSR_SCAUSE
+	bgez	t1, nn_trap_in_l1		/* an exception */
+	slli	t1, t1, 1
+	addi	t1, t1, -(2 * IRQ_VS_SOFT)
+	bnez	t1, nn_trap_in_l1
+	li	t1, MIP_VSSIP
+	csrc	CSR_HVIP, t1
+	ld	t1, 2*REG(t0)
+	addi	t1, t1, 1
+	sd	t1, 2*REG(t0)
+	ld	t1, 0*REG(t0)
+	csrrw	t0, CSR_SSCRATCH, t0
+	sret
+
+nn_trap_from_l2:
+	sd	zero, 1*REG(t0)
+	csrrw	t0, CSR_SSCRATCH, t0
 	la	t0, nn_saved
 	ld	ra, 0*REG(t0)
 	ld	sp, 1*REG(t0)
@@ -87,7 +113,7 @@ nn_trap_vector:
 	ret
 
 nn_trap_in_l1:
-	/* a trap in nestneg itself: report it and stop */
+	/* any other trap in nestneg itself: report it and stop */
 	la	sp, nn_stack + NN_STACK_SIZE
 	call	nn_fatal_trap
 4:	wfi
@@ -106,6 +132,9 @@ nn_stack:
 	.space NN_STACK_SIZE
 nn_saved:
 	.space 16*REG
+	.globl nn_scratch
+nn_scratch:
+	.space 3*REG
 	.balign 64
 	.globl nn_tls
 nn_tls:

@@ -13,7 +13,9 @@
  *    guest-page fault instead; tests/hprobe/README.md);
  *  - an L2 page mapped onto memory outside L1's RAM (a hole, and the RAM
  *    just past L1's, which on L0 is host memory L1 was not given): the
- *    access fault of the load, delivered to L1.
+ *    access fault of the load, delivered to L1;
+ *  - a VS interrupt left undelegated in hideleg but pending in hvip and
+ *    enabled in hie: L1's own interrupt, taken in HS-mode.
  *
  * One `RVNEST probe id=nestneg.<case> ...` line per case, then `RVNEST
  * done status=0` if nestneg itself survived (harness/test_nested.py
@@ -50,6 +52,9 @@ void nn_main(unsigned long hartid, const void *dtb);
 void nn_fatal_trap(void);
 unsigned long nn_run_l2(unsigned long pc, unsigned long a0);
 extern char nn_l2_load[];
+/* entry.S: saved t1, in-L2 flag, VS software interrupts taken in HS */
+extern unsigned long nn_scratch[3];
+#define NN_VS_IRQS_TAKEN 2
 
 static unsigned failures;
 
@@ -179,6 +184,22 @@ void nn_main(unsigned long hartid, const void *dtb)
 	expect("l2_page_hole", cause == EXC_LOAD_ACCESS);
 	cause = run_load("l2_page_past_ram", good, ram_end + NN_OFFSET);
 	expect("l2_page_past_ram", cause == EXC_LOAD_ACCESS);
+
+	/* 4. a VS interrupt pending in hvip and enabled in hie but not
+	 * delegated in hideleg is nestneg's own (HS-mode) interrupt: taken,
+	 * with cause 2, once nestneg enables interrupts ("Hypervisor
+	 * Interrupt Registers"). The hvip read is where L0 can first see it
+	 * (it traps); on QEMU it is taken right after the csrs. */
+	csr_write(CSR_HIDELEG, 0);
+	csr_write(CSR_HIE, MIP_VSSIP);
+	csr_write(CSR_HVIP, MIP_VSSIP);
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+	(void)csr_read(CSR_HVIP);
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	csr_write(CSR_HIE, 0);
+	printf("RVNEST probe id=nestneg.vs_irq_in_l1 taken=%lu hvip=0x%lx\n",
+	       nn_scratch[NN_VS_IRQS_TAKEN], csr_read(CSR_HVIP));
+	expect("vs_irq_in_l1", nn_scratch[NN_VS_IRQS_TAKEN] == 1);
 
 	/* nestneg (L1) is still running, and so is whatever runs it */
 	cause = run_load("l2_ram_again", good, (unsigned long)nn_groot);
