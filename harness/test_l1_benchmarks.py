@@ -97,7 +97,9 @@ def test_two_icount_runs_identical(name):
     b, _ = l1_run(name, 2)
     for bench, ra in a.protocol.benches.items():
         rb = b.protocol.benches[bench]
-        for k in ("iters", "instret", "cycle", "exits", "exits_total"):
+        # instret, not cycle: cycle includes WFI idle time, which QEMU's
+        # icount warp does not reproduce exactly (benchmarks/results.py)
+        for k in ("iters", "instret", "exits", "exits_total"):
             assert ra[k] == rb[k], f"{name} {bench} {k}: {ra[k]} vs {rb[k]}"
 
 
