@@ -101,6 +101,18 @@ static enum l0_options_status opt_harts(const char *val, struct l0_options *o,
 	return L0_OPTIONS_OK;
 }
 
+static enum l0_options_status
+opt_benchwin(const char *val, struct l0_options *o, char *err, size_t errlen)
+{
+	if (!strcmp(val, "l1"))
+		o->benchwin = L0_BENCHWIN_L1;
+	else if (!strcmp(val, "l2"))
+		o->benchwin = L0_BENCHWIN_L2;
+	else
+		return bad(err, errlen, "l0.benchwin (l1 or l2)", val);
+	return L0_OPTIONS_OK;
+}
+
 static enum l0_options_status opt_h(const char *val, struct l0_options *o,
 				    char *err, size_t errlen)
 {
@@ -211,7 +223,7 @@ static const struct l0_opt_desc l0_opts[] = {
 	{"l1.mem", opt_mem},	   {"l1.harts", opt_harts},
 	{"l1.h", opt_h},	   {"l1.sstc", opt_sstc},
 	{"l1.gstage", opt_gstage}, {"l1.initrd", opt_initrd},
-	{"l0.nacl", opt_nacl},
+	{"l0.nacl", opt_nacl},	   {"l0.benchwin", opt_benchwin},
 };
 
 static enum l0_options_status parse_token(const char *tok, struct l0_options *o,

@@ -32,6 +32,11 @@ struct l0_options {
 	/* l0.nacl=: the SBI NACL features offered to L1, a mask of
 	 * 1 << SBI_NACL_FEAT_* (l0-hyp/nacl.h); 0 = NACL absent */
 	unsigned long nacl_features;
+	/* l0.benchwin=: whose SBI_EXT_RVNEST BENCH_BEGIN/END open and close
+	 * L0's l0bench window: L1's own calls (l1-guest-hyp passes them on),
+	 * or L2's, seen as L2 exits on their way to L1 (a hypervisor such as
+	 * Linux/KVM cannot make SBI calls for its user-space VMM) */
+	enum l0_benchwin { L0_BENCHWIN_L1, L0_BENCHWIN_L2 } benchwin;
 	bool has_l1_initrd;
 	uint64_t l1_initrd_addr, l1_initrd_size;
 	char l1_bootargs[L0_BOOTARGS_MAX];

@@ -240,6 +240,16 @@ static void glue_bench_mark(void *ctx, unsigned long id,
 			    const unsigned long args[5])
 {
 	struct l0_guest *g = guest_of(ctx);
+
+	/* With l0.benchwin=l2 the window follows L2's markers only, so an
+	 * L1 that also passes them on does not open a second one. */
+	if (g->opts->benchwin == L0_BENCHWIN_L1)
+		l0_bench_mark(g, id, phase == SBI_NESTED_BENCH_BEGIN, args[1]);
+}
+
+void l0_bench_mark(struct l0_guest *g, unsigned long id, bool begin,
+		   unsigned long iters)
+{
 	struct l0_vcpu *v = &g->vcpu[0];
 	const char *name = bench_name(id);
 	struct l0_stats now;
@@ -252,7 +262,7 @@ static void glue_bench_mark(void *ctx, unsigned long id,
 	}
 	/* the window counts the traps of every vCPU */
 	l0_stats_sum(g, &now);
-	if (phase == SBI_NESTED_BENCH_BEGIN) {
+	if (begin) {
 		v->bench_open = true;
 		v->bench_id = id;
 		v->bench_base = now;
@@ -269,7 +279,7 @@ static void glue_bench_mark(void *ctx, unsigned long id,
 	 * L0 delivered to L1 (l2_forwarded). */
 	printf("RVNEST l0bench name=%s iters=%lu traps=%llu causes=%s "
 	       "l2_exits=%llu l2_forwarded=%llu\n",
-	       name, args[1],
+	       name, iters,
 	       (unsigned long long)(now.traps - v->bench_base.traps), causes,
 	       (unsigned long long)(now.ev[L0_EV_L2_EXIT] -
 				    v->bench_base.ev[L0_EV_L2_EXIT]),

@@ -15,6 +15,10 @@ void __attribute__((noreturn)) l0_main_returned(void);
  * ecall_vs handler. */
 void l0_sbi_setup(struct l0_guest *g);
 enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v);
+/* Open (begin) or close L0's l0bench window for benchmark `id` (sbi_glue.c):
+ * from L1's SBI_EXT_RVNEST calls, or from L2's (l0.benchwin=l2). */
+void l0_bench_mark(struct l0_guest *g, unsigned long id, bool begin,
+		   unsigned long iters);
 /* Wait in L0 until the vCPU has an interrupt to take (retentive suspend).
  * Services L0's own interrupts while waiting. */
 void l0_wait_for_guest_interrupt(struct l0_vcpu *v);

@@ -12,6 +12,7 @@
 #include <rvnest/csr.h>
 #include <rvnest/encoding.h>
 #include <rvnest/insn.h>
+#include <rvnest/sbi.h>
 #include <rvnest/trap_names.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -1089,6 +1090,26 @@ static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
 	return L0_VHYP_L2_FATAL;
 }
 
+/*
+ * With l0.benchwin=l2, an L2 ecall of SBI_EXT_RVNEST BENCH_BEGIN/END opens
+ * or closes L0's l0bench window as it passes through L0 on its way to L1.
+ * This measures an L1 that cannot bracket benchmarks itself (Linux/KVM:
+ * its VMM runs in user space). L0 only observes the call; L1 still
+ * receives and answers it exactly as before.
+ */
+static void l2_bench_marker(struct l0_vcpu *v)
+{
+	unsigned long fid = v->gpr[L0_GPR_A6];
+
+	if (v->guest->opts->benchwin != L0_BENCHWIN_L2 ||
+	    v->gpr[L0_GPR_A7] != SBI_EXT_RVNEST ||
+	    (fid != SBI_RVNEST_BENCH_BEGIN && fid != SBI_RVNEST_BENCH_END))
+		return;
+	/* BENCH_END(id, iters, ...): a1 carries the iteration count */
+	l0_bench_mark(v->guest, v->gpr[L0_GPR_A0],
+		      fid == SBI_RVNEST_BENCH_BEGIN, v->gpr[L0_GPR_A1]);
+}
+
 enum l0_vhyp_l2_result l0_vhyp_l2_trap(struct l0_vcpu *v)
 {
 	const struct l0_trap_info *t = &v->trap;
@@ -1127,6 +1148,10 @@ enum l0_vhyp_l2_result l0_vhyp_l2_trap(struct l0_vcpu *v)
 			insn = (uint32_t)t->stval;
 		exit_to_l1(v, t->scause, insn, 0, 0, false);
 		break;
+	case EXC_ECALL_VS:
+		l2_bench_marker(v);
+		/* the call is L1's to answer, as below */
+		__attribute__((fallthrough));
 	default:
 		/* ecall, breakpoint, misaligned, access and page faults that
 		 * L1 did not delegate: L1's, with the values the hardware

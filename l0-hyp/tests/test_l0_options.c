@@ -90,3 +90,16 @@ TEST(options_errors)
 	CHECK_EQ(parse("console=ttyS0"), L0_OPTIONS_BAD);
 	CHECK(strstr(err, "unknown L0 option 'console=ttyS0'") != NULL);
 }
+
+TEST(benchwin_option)
+{
+	/* default: L1's SBI_EXT_RVNEST calls bracket L0's windows */
+	CHECK_EQ(parse(NULL), L0_OPTIONS_OK);
+	CHECK_EQ(o.benchwin, L0_BENCHWIN_L1);
+	CHECK_EQ(parse("l0.benchwin=l2 -- console=hvc0"), L0_OPTIONS_OK);
+	CHECK_EQ(o.benchwin, L0_BENCHWIN_L2);
+	CHECK_EQ(parse("l0.benchwin=l2 l0.benchwin=l1"), L0_OPTIONS_OK);
+	CHECK_EQ(o.benchwin, L0_BENCHWIN_L1);
+	CHECK_EQ(parse("l0.benchwin=l3"), L0_OPTIONS_BAD);
+	CHECK(strstr(err, "l0.benchwin") != NULL);
+}
