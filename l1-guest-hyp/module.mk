@@ -14,7 +14,7 @@ CFLAGS_l1-guest-hyp := -DRVNEST_VERSION=\"$(RVNEST_GIT_REV)\"
 
 L1_SRCS := main.c exit.c gstage.c testdev.c testdev_regs.c sbi.c vtimer.c \
 	   bench.c nacl.c
-L1_ASMS := switch.S nacl_entry.S
+L1_ASMS := switch.S
 L1_OBJS := $(BUILD)/bm/common/crt0.o \
 	   $(L1_SRCS:%.c=$(BUILD)/bm/l1-guest-hyp/%.o) \
 	   $(L1_ASMS:%.S=$(BUILD)/bm/l1-guest-hyp/%.o) \

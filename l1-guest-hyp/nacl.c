@@ -152,7 +152,7 @@ void l1_hfence_gvma_gpa(unsigned long gpa)
 	hfence_pending = true;
 }
 
-/* switch.S-style entry whose SRET is SBI NACL SYNC_SRET (nacl_entry.S):
+/* switch.S-style entry whose SRET is SBI NACL SYNC_SRET (l1_enter_guest_nacl, switch.S):
  * returns `v` after L2's next trap (through l1_trap_entry), or the SBI
  * error if the call came back. */
 long l1_enter_guest_nacl(struct l1_vcpu *v);

@@ -10,15 +10,19 @@
  * runs, which is how a trap in L1 itself is told apart.
  */
 #include <rvnest/encoding.h>
+#include <rvnest/sbi.h>
 
 #include "l1.h"
 
 #define GPR(n) ((n) * L1_REG_BYTES)
 #define HOST(n) (L1_VCPU_HOST + (n) * L1_REG_BYTES)
 
-	.text
-	.globl l1_enter_guest
-l1_enter_guest:
+/*
+ * The L2-entry prologue shared by both ways into L2: save L1's
+ * callee-saved registers in the vcpu (a0), arm sscratch so l1_trap_entry
+ * finds the vcpu when L2 traps, and set sepc to L2's pc.
+ */
+.macro	enter_prologue
 	sd	ra, HOST(0)(a0)
 	sd	sp, HOST(1)(a0)
 	sd	gp, HOST(2)(a0)
@@ -38,6 +42,12 @@ l1_enter_guest:
 	csrw	CSR_SSCRATCH, a0
 	ld	t0, L1_VCPU_SEPC(a0)
 	csrw	CSR_SEPC, t0
+.endm
+
+	.text
+	.globl l1_enter_guest
+l1_enter_guest:
+	enter_prologue
 	ld	x1, GPR(1)(a0)
 	ld	x2, GPR(2)(a0)
 	ld	x3, GPR(3)(a0)
@@ -134,3 +144,23 @@ l1_trap_entry:
 	 * report it; L1 never expects one, so there is no way back. */
 	csrrw	a0, CSR_SSCRATCH, a0
 	j	l1_self_trap
+
+/*
+ * l1_enter_guest_nacl(vcpu): l1_enter_guest with NACL. L2's GPRs are
+ * already in the NACL SRET context of the shared memory, and the SRET is
+ * the SBI call NACL SYNC_SRET, which the level below answers by restoring
+ * them and emulating SRET ("This function does not return upon success").
+ * L2's next trap comes to l1_trap_entry, which returns from here with
+ * a0 = vcpu, exactly as from l1_enter_guest. If the call does come back,
+ * it failed: a0 is its SBI error (SBI calls preserve every register but a0
+ * and a1, so L1's context is intact).
+ */
+	.globl l1_enter_guest_nacl
+l1_enter_guest_nacl:
+	enter_prologue
+	li	a7, SBI_EXT_NACL
+	li	a6, SBI_NACL_SYNC_SRET
+	ecall
+	/* came back: the call failed; L1 runs on, sscratch = 0 again */
+	csrw	CSR_SSCRATCH, zero
+	ret
