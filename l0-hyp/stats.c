@@ -62,17 +62,27 @@ static void append(char *buf, unsigned long len, const char *name, uint64_t n)
 		 (unsigned long long)n);
 }
 
+/* "cause:count,..." for the counts in now minus base (base may be NULL):
+ * exceptions then interrupts, zero counts left out, "none" when empty. */
+static void format_cause_counts(const uint64_t *exc, const uint64_t *base_exc,
+				const uint64_t *irq, const uint64_t *base_irq,
+				char *buf, unsigned long len)
+{
+	for (unsigned long i = 0; i < EXC_COUNT; i++)
+		append(buf, len, trap_cause_name(i),
+		       exc[i] - (base_exc ? base_exc[i] : 0));
+	for (unsigned long i = 0; i < L0_IRQ_COUNT; i++)
+		append(buf, len, trap_cause_name(CAUSE_INTERRUPT | i),
+		       irq[i] - (base_irq ? base_irq[i] : 0));
+}
+
 void l0_stats_format_causes(const struct l0_stats *now,
 			    const struct l0_stats *base, char *buf,
 			    unsigned long len)
 {
 	buf[0] = '\0';
-	for (unsigned long i = 0; i < EXC_COUNT; i++)
-		append(buf, len, trap_cause_name(i),
-		       now->exc[i] - (base ? base->exc[i] : 0));
-	for (unsigned long i = 0; i < L0_IRQ_COUNT; i++)
-		append(buf, len, trap_cause_name(CAUSE_INTERRUPT | i),
-		       now->irq[i] - (base ? base->irq[i] : 0));
+	format_cause_counts(now->exc, base ? base->exc : NULL, now->irq,
+			    base ? base->irq : NULL, buf, len);
 	append(buf, len, "other", now->other - (base ? base->other : 0));
 	if (!buf[0])
 		snprintf(buf, len, "none");
@@ -83,12 +93,8 @@ void l0_stats_format_l2_causes(const struct l0_stats *now,
 			       unsigned long len)
 {
 	buf[0] = '\0';
-	for (unsigned long i = 0; i < EXC_COUNT; i++)
-		append(buf, len, trap_cause_name(i),
-		       now->l2_exc[i] - (base ? base->l2_exc[i] : 0));
-	for (unsigned long i = 0; i < L0_IRQ_COUNT; i++)
-		append(buf, len, trap_cause_name(CAUSE_INTERRUPT | i),
-		       now->l2_irq[i] - (base ? base->l2_irq[i] : 0));
+	format_cause_counts(now->l2_exc, base ? base->l2_exc : NULL,
+			    now->l2_irq, base ? base->l2_irq : NULL, buf, len);
 	if (!buf[0])
 		snprintf(buf, len, "none");
 }
