@@ -88,6 +88,11 @@ def per_benchmark(doc, bench: str, path: Path) -> Path:
             a3.annotate("n/a" if v is None else f"{v:,.1f}", (i, v or 0), ha="center",
                         va="bottom", fontsize=8)
         a3.set_ylabel("traps into L0 / op")
+    for ax in axes:
+        # configuration labels are long (nested-nacl, kvm-qemu): slant them
+        # so neighbours do not overlap
+        ax.tick_params(axis="x", labelrotation=20)
+        plt.setp(ax.get_xticklabels(), ha="right")
     fig.suptitle(f"{bench}")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
