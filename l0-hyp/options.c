@@ -113,6 +113,32 @@ opt_benchwin(const char *val, struct l0_options *o, char *err, size_t errlen)
 	return L0_OPTIONS_OK;
 }
 
+static enum l0_options_status opt_profile(const char *val, struct l0_options *o,
+					  char *err, size_t errlen)
+{
+	if (!strcmp(val, "0"))
+		o->profile = false;
+	else if (!strcmp(val, "1"))
+		o->profile = true;
+	else
+		return bad(err, errlen, "l0.profile (0 or 1)", val);
+	o->profile_set = true;
+	return L0_OPTIONS_OK;
+}
+
+static enum l0_options_status opt_trace(const char *val, struct l0_options *o,
+					char *err, size_t errlen)
+{
+	uint64_t v;
+
+	/* the bound per vCPU; l0_options_parse checks it times l1.harts */
+	if (!parse_u64(val, strlen(val), &v) || v > L0_TRACE_POOL_RECORDS)
+		return bad(err, errlen,
+			   "l0.trace (records per vCPU, 0 to 16384)", val);
+	o->trace_len = (unsigned)v;
+	return L0_OPTIONS_OK;
+}
+
 static enum l0_options_status opt_h(const char *val, struct l0_options *o,
 				    char *err, size_t errlen)
 {
@@ -220,10 +246,16 @@ static enum l0_options_status opt_nacl(const char *val, struct l0_options *o,
 }
 
 static const struct l0_opt_desc l0_opts[] = {
-	{"l1.mem", opt_mem},	   {"l1.harts", opt_harts},
-	{"l1.h", opt_h},	   {"l1.sstc", opt_sstc},
-	{"l1.gstage", opt_gstage}, {"l1.initrd", opt_initrd},
-	{"l0.nacl", opt_nacl},	   {"l0.benchwin", opt_benchwin},
+	{"l1.mem", opt_mem},
+	{"l1.harts", opt_harts},
+	{"l1.h", opt_h},
+	{"l1.sstc", opt_sstc},
+	{"l1.gstage", opt_gstage},
+	{"l1.initrd", opt_initrd},
+	{"l0.nacl", opt_nacl},
+	{"l0.benchwin", opt_benchwin},
+	{"l0.profile", opt_profile},
+	{"l0.trace", opt_trace},
 };
 
 static enum l0_options_status parse_token(const char *tok, struct l0_options *o,
@@ -305,5 +337,23 @@ enum l0_options_status l0_options_parse(const char *bootargs,
 		if (parse_token(tok, o, err, errlen) != L0_OPTIONS_OK)
 			return L0_OPTIONS_BAD;
 	}
+	/* every vCPU's trace ring is a slice of one static pool */
+	if ((uint64_t)o->trace_len * o->l1_harts > L0_TRACE_POOL_RECORDS) {
+		snprintf(err, errlen,
+			 "l0.trace=%u with l1.harts=%u needs %llu records, "
+			 "more than L0's pool of %u",
+			 o->trace_len, o->l1_harts,
+			 (unsigned long long)o->trace_len * o->l1_harts,
+			 L0_TRACE_POOL_RECORDS);
+		return L0_OPTIONS_BAD;
+	}
+	if (o->trace_len && o->profile_set && !o->profile) {
+		snprintf(err, errlen,
+			 "l0.trace=%u needs the profiler, but l0.profile=0",
+			 o->trace_len);
+		return L0_OPTIONS_BAD;
+	}
+	if (o->trace_len)
+		o->profile = true;
 	return L0_OPTIONS_OK;
 }

@@ -15,6 +15,9 @@
 /* vCPUs L0 can run (each needs a host hart and two vPLIC contexts) */
 #define L0_MAX_VCPUS 4
 #define L0_BOOTARGS_MAX 1024
+/* l0.trace: records in L0's static trace pool, shared by the vCPUs
+ * (l0.trace=<n> takes n per vCPU); 24 bytes each (profile.h) */
+#define L0_TRACE_POOL_RECORDS 16384
 
 /* Whether L1 gets Sstc (vstimecmp through henvcfg.STCE). */
 enum l0_sstc_choice {
@@ -37,6 +40,15 @@ struct l0_options {
 	 * or L2's, seen as L2 exits on their way to L1 (a hypervisor such as
 	 * Linux/KVM cannot make SBI calls for its user-space VMM) */
 	enum l0_benchwin { L0_BENCHWIN_L1, L0_BENCHWIN_L2 } benchwin;
+	/* l0.profile=0|1: account every trap's instructions inside L0 by
+	 * cause and emulated CSR (profile.c). Off by default (it adds about
+	 * 90 instructions per trap, l0-hyp/README.md "Profiling"); l0.trace
+	 * turns it on unless l0.profile=0 says otherwise (an error) */
+	bool profile;
+	bool profile_set; /* l0.profile= was given */
+	/* l0.trace=<n>: keep the last n traps per vCPU and print them per
+	 * l0bench window and at shutdown (0 = off) */
+	unsigned trace_len;
 	bool has_l1_initrd;
 	uint64_t l1_initrd_addr, l1_initrd_size;
 	char l1_bootargs[L0_BOOTARGS_MAX];

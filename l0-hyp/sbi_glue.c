@@ -244,13 +244,16 @@ static void glue_bench_mark(void *ctx, unsigned long id,
 	/* With l0.benchwin=l2 the window follows L2's markers only, so an
 	 * L1 that also passes them on does not open a second one. */
 	if (g->opts->benchwin == L0_BENCHWIN_L1)
-		l0_bench_mark(g, id, phase == SBI_NESTED_BENCH_BEGIN, args[1]);
+		l0_bench_mark(caller_of(ctx), id,
+			      phase == SBI_NESTED_BENCH_BEGIN, args[1]);
 }
 
-void l0_bench_mark(struct l0_guest *g, unsigned long id, bool begin,
+void l0_bench_mark(struct l0_vcpu *self, unsigned long id, bool begin,
 		   unsigned long iters)
 {
+	struct l0_guest *g = self->guest;
 	struct l0_vcpu *v = &g->vcpu[0];
+	uint64_t paused;
 	const char *name = bench_name(id);
 	struct l0_stats now;
 	char causes[512];
@@ -266,6 +269,7 @@ void l0_bench_mark(struct l0_guest *g, unsigned long id, bool begin,
 		v->bench_open = true;
 		v->bench_id = id;
 		v->bench_base = now;
+		l0_prof_bench_edge(&self->prof, name, true);
 		return;
 	}
 	if (!v->bench_open || v->bench_id != id) {
@@ -273,6 +277,10 @@ void l0_bench_mark(struct l0_guest *g, unsigned long id, bool begin,
 		return;
 	}
 	v->bench_open = false;
+	l0_prof_bench_edge(&self->prof, name, false);
+	/* printing is measurement, not emulation: left out of this trap's
+	 * profile (counted as l0prof excluded=) */
+	paused = l0_prof_pause();
 	l0_stats_format_causes(&now, &v->bench_base, causes, sizeof(causes));
 	/* The window: every trap after BEGIN's own, up to and including
 	 * END's; of them, the traps taken while L2 ran (l2_exits) and those
@@ -285,6 +293,7 @@ void l0_bench_mark(struct l0_guest *g, unsigned long id, bool begin,
 				    v->bench_base.ev[L0_EV_L2_EXIT]),
 	       (unsigned long long)(now.ev[L0_EV_L2_FORWARD] -
 				    v->bench_base.ev[L0_EV_L2_FORWARD]));
+	l0_prof_resume(&self->prof, paused);
 }
 
 static const struct sbi_nested_ops l0_sbi_ops = {

@@ -280,6 +280,7 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 	struct l0_trap_info *t = &v->trap;
 	bool was_in_l2 = v->vh.in_l2;
 
+	l0_prof_trap_entry(&v->prof);
 	t->scause = csr_read(CSR_SCAUSE);
 	t->stval = csr_read(CSR_STVAL);
 	t->htval = csr_read(CSR_HTVAL);
@@ -298,6 +299,8 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 			l0_vhyp_check_l1_vs_irq(v);
 		/* NACL: L1's CSR space follows what this trap changed */
 		l0_nacl_trap_done(v, was_in_l2);
+		l0_prof_trap_exit(&v->prof, t->scause,
+				  was_in_l2 ? L0_PROF_L2 : L0_PROF_L1);
 		return v;
 	case L0_TRAP_SHUTDOWN:
 		l0_finish(v, v->guest->exit_status, "L1 powered off");

@@ -17,7 +17,7 @@ void l0_sbi_setup(struct l0_guest *g);
 enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v);
 /* Open (begin) or close L0's l0bench window for benchmark `id` (sbi_glue.c):
  * from L1's SBI_EXT_RVNEST calls, or from L2's (l0.benchwin=l2). */
-void l0_bench_mark(struct l0_guest *g, unsigned long id, bool begin,
+void l0_bench_mark(struct l0_vcpu *self, unsigned long id, bool begin,
 		   unsigned long iters);
 /* Wait in L0 until the vCPU has an interrupt to take (retentive suspend).
  * Services L0's own interrupts while waiting. */

@@ -100,6 +100,7 @@ void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
 	v->sepc = entry;
 	v->sbi_timer = ~0UL;
 	v->dev_gen_seen = ~0UL; /* compute the external-interrupt line */
+	l0_prof_init(v);
 	if (g->nested)
 		l0_vhyp_init(v);
 	/* OpenSBI's hand-over (SBI spec "Binary Encoding"/boot: a0 = hart
@@ -357,6 +358,7 @@ void l0_finish(struct l0_vcpu *v, int status, const char *why)
 		printf(" %s", shadow_stats);
 	}
 	printf("\n");
+	l0_prof_print_total(g);
 	console_flush();
 	if (g->reset_type == SBI_SRST_TYPE_COLD_REBOOT ||
 	    g->reset_type == SBI_SRST_TYPE_WARM_REBOOT) {

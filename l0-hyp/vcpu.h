@@ -17,6 +17,7 @@
 #include "lock.h"
 #include "mmio.h"
 #include "options.h"
+#include "profile.h"
 #include "stats.h"
 #include "vcpu_asm.h"
 #include "vhyp.h"
@@ -72,6 +73,7 @@ struct l0_vcpu {
 	struct l0_vhyp vh;
 
 	struct l0_stats stats;
+	struct l0_prof prof; /* the exit profiler (profile.h) */
 	/* SBI_EXT_RVNEST bench window */
 	bool bench_open;
 	unsigned long bench_id;

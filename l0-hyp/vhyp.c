@@ -1106,8 +1106,8 @@ static void l2_bench_marker(struct l0_vcpu *v)
 	    (fid != SBI_RVNEST_BENCH_BEGIN && fid != SBI_RVNEST_BENCH_END))
 		return;
 	/* BENCH_END(id, iters, ...): a1 carries the iteration count */
-	l0_bench_mark(v->guest, v->gpr[L0_GPR_A0],
-		      fid == SBI_RVNEST_BENCH_BEGIN, v->gpr[L0_GPR_A1]);
+	l0_bench_mark(v, v->gpr[L0_GPR_A0], fid == SBI_RVNEST_BENCH_BEGIN,
+		      v->gpr[L0_GPR_A1]);
 }
 
 enum l0_vhyp_l2_result l0_vhyp_l2_trap(struct l0_vcpu *v)
@@ -1371,8 +1371,10 @@ enum l0_vhyp_status l0_vhyp_virtual_inst(struct l0_vcpu *v)
 	enum l0_vhyp_status st = L0_VHYP_NOT_HYP;
 
 	if (l0_fetch_insn(v, v->sepc, &raw) == L0_FETCH_OK &&
-	    insn_decode(raw, &in))
+	    insn_decode(raw, &in)) {
+		l0_prof_note_insn(&v->prof, &in);
 		st = emulate(v, &in);
+	}
 	switch (st) {
 	case L0_VHYP_OK:
 		v->sepc += in.len;

@@ -103,3 +103,36 @@ TEST(benchwin_option)
 	CHECK_EQ(parse("l0.benchwin=l3"), L0_OPTIONS_BAD);
 	CHECK(strstr(err, "l0.benchwin") != NULL);
 }
+
+TEST(profile_and_trace_options)
+{
+	/* the profiler is off unless asked for */
+	CHECK_EQ(parse(NULL), L0_OPTIONS_OK);
+	CHECK(!o.profile);
+	CHECK_EQ(o.trace_len, 0);
+	CHECK_EQ(parse("l0.profile=1"), L0_OPTIONS_OK);
+	CHECK(o.profile);
+	CHECK_EQ(parse("l0.profile=1 l0.profile=0"), L0_OPTIONS_OK);
+	CHECK(!o.profile);
+	CHECK_EQ(parse("l0.profile=yes"), L0_OPTIONS_BAD);
+	CHECK(strstr(err, "l0.profile") != NULL);
+	/* a trace needs the profiler: it turns it on */
+	CHECK_EQ(parse("l0.trace=64"), L0_OPTIONS_OK);
+	CHECK(o.profile);
+	CHECK_EQ(o.trace_len, 64);
+	CHECK_EQ(parse("l0.trace=0"), L0_OPTIONS_OK);
+	CHECK(!o.profile);
+	/* ... unless told not to, in either order */
+	CHECK_EQ(parse("l0.profile=0 l0.trace=8"), L0_OPTIONS_BAD);
+	CHECK(strstr(err, "l0.profile=0") != NULL);
+	CHECK_EQ(parse("l0.trace=8 l0.profile=0"), L0_OPTIONS_BAD);
+	/* the pool bounds the rings of all vCPUs together */
+	CHECK_EQ(parse("l0.trace=16384"), L0_OPTIONS_OK);
+	CHECK_EQ(parse("l0.trace=16385"), L0_OPTIONS_BAD);
+	CHECK(strstr(err, "l0.trace") != NULL);
+	CHECK_EQ(parse("l0.trace=4096 l1.harts=4"), L0_OPTIONS_OK);
+	CHECK_EQ(parse("l1.harts=4 l0.trace=4097"), L0_OPTIONS_BAD);
+	CHECK(strstr(err, "more than L0's pool of 16384") != NULL);
+	CHECK_EQ(parse("l0.trace=-1"), L0_OPTIONS_BAD);
+	CHECK_EQ(parse("l0.trace="), L0_OPTIONS_BAD);
+}
