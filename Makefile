@@ -87,7 +87,7 @@ include $(sort $(wildcard */module.mk) $(wildcard tests/*/module.mk))
 
 # ---- user-facing targets ------------------------------------------------
 .PHONY: all deps build run test unit pytest bench coverage debug configs \
-	clean help format
+	clean help format profile
 
 all: $(IMAGES) $(HOST_TESTS)
 
@@ -144,6 +144,14 @@ bench: deps
 configs:
 	@$(PYTHON) -m harness.boot --list
 
+# make profile CONFIG=<name> [BENCH=<benchmark>] [TRACE=<records>]: L0's exit
+# profile under icount (benchmarks/profile.py, l0-hyp/README.md "Profiling")
+profile: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) -m benchmarks.profile $(or $(CONFIG),nested) \
+	  $(if $(BENCH),--bench $(BENCH)) $(if $(TRACE),--trace $(TRACE)) \
+	  $(BOOT_OVERRIDES)
+
 debug: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) -m harness.boot $(or $(CONFIG),single) --debug $(BOOT_OVERRIDES)
@@ -177,6 +185,10 @@ help:
 	@echo "  make configs     list the configurations"
 	@echo "  make test        host unit tests + every configuration in QEMU (pytest)"
 	@echo "  make bench       full benchmark matrix: results/*.json, report, plots"
+	@echo "  make profile [CONFIG=<name>] [BENCH=<benchmark>] [TRACE=<n>]"
+	@echo "                   L0's exit profile under icount (default nested): traps by"
+	@echo "                   cause and CSR with instructions inside L0, one L2 exit's"
+	@echo "                   chain of traps; results/profile/*.txt,md,json,png"
 	@echo "  make coverage    host unit tests with an lcov HTML report"
 	@echo "  make debug [CONFIG=<name>]  QEMU gdbstub + gdb-multiarch with symbols"
 	@echo "  make format      clang-format every C source"

@@ -127,6 +127,13 @@ REQUIRED_KEYS = {
     "l0bench": ("name", "traps"),
     "done": ("status",),
     "boot": ("component",),
+    # L0's exit profiler (benchmarks/profile.py reads these)
+    "l0prof": ("win", "traps", "instr"),
+    "l0prof_cause": ("win", "level", "cause", "n", "instr"),
+    "l0prof_insn": ("win", "insn", "n", "instr"),
+    "l0prof_csr": ("win", "csr", "access", "n", "instr"),
+    "l0trace": ("win", "vcpu", "at", "level", "cause", "insn", "csr", "pc", "instr"),
+    "l0trace_end": ("win", "vcpu", "records", "dropped"),
 }
 
 
