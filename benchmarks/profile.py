@@ -37,6 +37,7 @@ from harness import config, protocol, runner
 
 ROOT = Path(__file__).resolve().parent.parent
 ENCODING_H = ROOT / "common" / "include" / "rvnest" / "encoding.h"
+SBI_H = ROOT / "common" / "include" / "rvnest" / "sbi.h"
 # records per vCPU in L0's trace ring: several hundred hypercall chains
 DEFAULT_TRACE = 256
 TOTAL = "total"  # the window name of the whole run's profile
@@ -66,13 +67,17 @@ class TraceRec:
     csr: str  # "0x643" for a CSR access, "-" otherwise
     pc: int
     instr: int  # inside L0
+    sbi: str = "-"  # "0x4e41434c.4" for an SBI call L0 served, "-" otherwise
 
-    def event(self, names=None) -> str:
-        """'ecall_vs', 'virtual_inst csr_r htval', 'virtual_inst sret'."""
+    def event(self, names=None, sbi_names=None) -> str:
+        """'ecall_vs', 'virtual_inst csr_r htval', 'virtual_inst sret',
+        'ecall_vs nacl.sync_sret'."""
         if self.insn == "-":
             return self.cause
         if self.csr != "-":
             return f"{self.cause} {self.insn} {csr_label(self.csr, names)}"
+        if self.sbi != "-":
+            return f"{self.cause} {sbi_label(self.sbi, sbi_names)}"
         return f"{self.cause} {self.insn}"
 
 
@@ -86,6 +91,7 @@ class Window:
     causes: dict = field(default_factory=dict)  # (level, cause) -> Bucket
     insns: dict = field(default_factory=dict)  # insn -> Bucket
     csrs: dict = field(default_factory=dict)  # (csr, access) -> Bucket
+    sbis: dict = field(default_factory=dict)  # "0x4e41434c.4" / "other" -> Bucket
     trace: list = field(default_factory=list)  # TraceRec, oldest first
     trace_dropped: int = 0
 
@@ -101,6 +107,40 @@ def csr_names(path: Path = ENCODING_H) -> dict:
     for m in re.finditer(r"^#define\s+CSR_([A-Z0-9_]+)\s+(0x[0-9a-fA-F]+)\b", text, re.M):
         names.setdefault(int(m.group(2), 16), m.group(1).lower())
     return names
+
+
+# FID defines that are not function IDs (features, states, layout)
+_NOT_FID = re.compile(r"^(FEAT|STATE|HFENCE|SRET|SUSPEND|TYPE|REASON)_|"
+                      r"SHIFT|MASK|SIZE|ALIGN|OFFSET|COUNT|BYTES")
+
+
+def sbi_names(path: Path = SBI_H) -> dict:
+    """'0x4e41434c.4' -> 'nacl.sync_sret', from the SBI header: an
+    extension's functions are the SBI_<EXT>_<NAME> numbers."""
+    text = path.read_text()
+    exts = {}
+    for m in re.finditer(r"^#define\s+SBI_EXT_([A-Z0-9_]+)\s+(0x[0-9a-fA-F]+|\d+)\b", text, re.M):
+        if not m.group(1).endswith(("_START", "_END")):
+            exts.setdefault(int(m.group(2), 0), m.group(1).lower())
+    names = {}
+    for eid, ext in exts.items():
+        names[f"0x{eid:x}"] = ext
+        pat = rf"^#define\s+SBI_{ext.upper()}_([A-Z0-9_]+)\s+(\d+)\b"
+        for m in re.finditer(pat, text, re.M):
+            if not _NOT_FID.search(m.group(1)):
+                names.setdefault(f"0x{eid:x}.{m.group(2)}", f"{ext}.{m.group(1).lower()}")
+    return names
+
+
+def sbi_label(key: str, names=None) -> str:
+    """'0x4e41434c.4' -> 'nacl.sync_sret' ('nacl.fid9' for an unnamed
+    function, 'sbi 0x...' for an unknown extension, 'other')."""
+    if names is None or "." not in key:
+        return key if key == "other" else f"sbi {key}"
+    if key in names:
+        return names[key]
+    ext, fid = key.split(".", 1)
+    return f"{names[ext]}.fid{fid}" if ext in names else f"sbi {key}"
 
 
 def csr_label(csr: str, names=None) -> str:
@@ -156,11 +196,14 @@ def parse_windows(proto: protocol.Protocol) -> dict:
             win(r).insns[_str(r, "insn")] = _bucket(r)
         elif r.kind == "l0prof_csr":
             win(r).csrs[(_str(r, "csr"), _str(r, "access"))] = _bucket(r)
+        elif r.kind == "l0prof_sbi":
+            ext, fid = _str(r, "ext"), _str(r, "fid")
+            win(r).sbis["other" if ext == "other" else f"{ext}.{fid}"] = _bucket(r)
         elif r.kind == "l0trace":
             win(r).trace.append(TraceRec(
                 vcpu=_int(r, "vcpu"), at=_int(r, "at"), level=_str(r, "level"),
                 cause=_str(r, "cause"), insn=_str(r, "insn"), csr=_str(r, "csr"),
-                pc=_int(r, "pc"), instr=_int(r, "instr")))
+                pc=_int(r, "pc"), instr=_int(r, "instr"), sbi=str(r.get("sbi", "-"))))
         elif r.kind == "l0trace_end":
             win(r).trace_dropped += _int(r, "dropped")
     return wins
@@ -186,7 +229,15 @@ def consistency_errors(w: Window) -> list:
     ci = [w.insns.get(k, Bucket()) for k in ("csr_r", "csr_w")]
     if csr_n != sum(b.n for b in ci) or csr_i != sum(b.instr for b in ci):
         errs.append(f"window {w.name}: the CSR table does not add up to csr_r + csr_w")
-    for key, b in list(w.causes.items()) + list(w.insns.items()) + list(w.csrs.items()):
+    if w.sbis:
+        ec = w.causes.get(("l1", "ecall_vs"), Bucket())
+        sn = sum(b.n for b in w.sbis.values())
+        si = sum(b.instr for b in w.sbis.values())
+        if (sn, si) != (ec.n, ec.instr):
+            errs.append(f"window {w.name}: SBI calls add up to {sn} traps / {si} instructions, "
+                        f"L1's ecall_vs to {ec.n} / {ec.instr}")
+    for key, b in (list(w.causes.items()) + list(w.insns.items()) + list(w.csrs.items())
+                   + list(w.sbis.items())):
         if b.n <= 0 or b.instr <= 0:
             errs.append(f"window {w.name}: bucket {key} has n={b.n} instr={b.instr}")
     return errs
@@ -228,7 +279,7 @@ def typical_chain(trace: list):
     return same[len(same) // 2], n, len(cs)
 
 
-def chain_rows(chain: list, names=None) -> list:
+def chain_rows(chain: list, names=None, sbi_names_=None) -> list:
     """Per trap: its event, pc, instructions inside L0, and the
     instructions retired between its return and the next trap's entry
     (the guest's own, plus entry.S and the profiler's hooks outside the
@@ -238,7 +289,7 @@ def chain_rows(chain: list, names=None) -> list:
         gap = None
         if i + 1 < len(chain):
             gap = chain[i + 1].at - r.at - r.instr
-        rows.append({"level": r.level, "event": r.event(names), "pc": r.pc,
+        rows.append({"level": r.level, "event": r.event(names, sbi_names_), "pc": r.pc,
                      "instr": r.instr, "after": gap})
     return rows
 
@@ -287,7 +338,14 @@ def csr_rows(w: Window, names=None) -> list:
              _pct(b.instr, w.instr), f"{b.mean:,.1f}"] for (csr, acc), b in items]
 
 
-def report_lines(w: Window, title: str, names=None, iters=None) -> list:
+def sbi_rows(w: Window, sbi_names_=None) -> list:
+    ec = w.causes.get(("l1", "ecall_vs"), Bucket())
+    items = sorted(w.sbis.items(), key=lambda kv: (-kv[1].n, kv[0]))
+    return [[k, sbi_label(k, sbi_names_), b.n, _pct(b.n, ec.n), f"{b.instr:,}",
+             _pct(b.instr, w.instr), f"{b.mean:,.1f}"] for k, b in items]
+
+
+def report_lines(w: Window, title: str, names=None, iters=None, sbi_names_=None) -> list:
     """The text report: events, emulated instructions, CSRs, one chain."""
     out = [f"Analyze events for L0: {title}", ""]
     per_op = f", {w.traps / iters:.2f} traps per operation over {iters} iterations" if iters else ""
@@ -304,13 +362,17 @@ def report_lines(w: Window, title: str, names=None, iters=None) -> list:
         out += ["", "CSR accesses emulated for L1:", ""]
         out += _table(["csr", "name", "access", "samples", "samples%", "instr in L0",
                        "instr%", "mean instr"], csr_rows(w, names), "lllrrrrr")
+    if w.sbis:
+        out += ["", "SBI calls from L1 served by L0:", ""]
+        out += _table(["ext.fid", "call", "samples", "of ecall%", "instr in L0", "instr%",
+                       "mean instr"], sbi_rows(w, sbi_names_), "llrrrrr")
     tc = typical_chain(w.trace)
     out.append("")
     if tc is None:
         out.append("No complete L2 exit in the trace (no trap from L2, or l0.trace=0).")
     else:
         chain, n, total = tc
-        rows = chain_rows(chain, names)
+        rows = chain_rows(chain, names, sbi_names_)
         inside = sum(r["instr"] for r in rows)
         out.append(f"One L2 exit and the traps into L0 it caused (vCPU {chain[0].vcpu}; "
                    f"{n} of the {total} complete chains in the trace have this shape): "
@@ -343,11 +405,17 @@ def plot(w: Window, path: Path, title: str, names=None) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    snames = sbi_names()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
     # instructions inside L0 by event; CSR traps split by CSR
     labels, vals, counts = [], [], []
     for (level, cause), b in sorted(w.causes.items(), key=lambda kv: -kv[1].instr):
-        if (level, cause) == ("l1", "virtual_inst") and w.insns:
+        if (level, cause) == ("l1", "ecall_vs") and w.sbis:
+            for k, sb in sorted(w.sbis.items(), key=lambda kv: -kv[1].instr):
+                labels.append(f"l1 {sbi_label(k, snames)}")
+                vals.append(sb.instr)
+                counts.append(sb.n)
+        elif (level, cause) == ("l1", "virtual_inst") and w.insns:
             for k, ib in sorted(w.insns.items(), key=lambda kv: -kv[1].instr):
                 if k in ("csr_r", "csr_w"):
                     for (csr, acc), cb in sorted(w.csrs.items(), key=lambda kv: -kv[1].instr):
@@ -441,9 +509,10 @@ def run_profile(name: str, bench=None, trace=DEFAULT_TRACE, l1=None, initrd=None
 
 def write_outputs(p: Profile, out_dir: Path, revision: str, qemu_version: str) -> dict:
     names = csr_names()
+    snames = sbi_names()
     stem = f"{p.config}-{p.bench}"
     title = f"{p.config}, window {p.bench}, revision {revision}, {qemu_version}, icount"
-    text = report_lines(p.window, title, names, p.iters)
+    text = report_lines(p.window, title, names, p.iters, snames)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"text": out_dir / f"{stem}.txt", "markdown": out_dir / f"{stem}.md",
              "json": out_dir / f"{stem}.json", "png": out_dir / f"{stem}.png"}
@@ -466,7 +535,9 @@ def write_outputs(p: Profile, out_dir: Path, revision: str, qemu_version: str) -
         "insns": [{"insn": k, **asdict(b)} for k, b in w.insns.items()],
         "csrs": [{"csr": k[0], "name": csr_label(k[0], names), "access": k[1], **asdict(b)}
                  for k, b in w.csrs.items()],
-        "chain": chain_rows(tc[0], names) if tc else None,
+        "sbis": [{"call": k, "name": sbi_label(k, snames), **asdict(b)}
+                 for k, b in w.sbis.items()],
+        "chain": chain_rows(tc[0], names, snames) if tc else None,
         "trace": [asdict(r) for r in w.trace],
     }
     paths["json"].write_text(json.dumps(doc, indent=1) + "\n")

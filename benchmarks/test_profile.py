@@ -103,6 +103,38 @@ def test_no_chain_without_l2_traps():
     assert profile.typical_chain(t["hypercall"].trace) is None
 
 
+SBI_WINDOW = """\
+RVNEST l0prof win=hypercall traps=4 instr=9000 excluded=0 vcpus=1
+RVNEST l0prof_cause win=hypercall level=l1 cause=ecall_vs n=3 instr=7000
+RVNEST l0prof_cause win=hypercall level=l2 cause=ecall_vs n=1 instr=2000
+RVNEST l0prof_sbi win=hypercall ext=0x4e41434c fid=4 n=2 instr=5000
+RVNEST l0prof_sbi win=hypercall ext=0x852564e fid=2 n=1 instr=2000
+"""
+
+
+def test_sbi_calls():
+    w = parse(SBI_WINDOW + trace_line(1, "l2", "ecall_vs")
+              + "RVNEST l0trace win=hypercall vcpu=0 at=500 level=l1 cause=ecall_vs insn=sbi "
+                "csr=- sbi=0x4e41434c.4 pc=0x80201ad4 instr=2500\n"
+              + trace_line(9000, "l2", "ecall_vs"))["hypercall"]
+    assert w.sbis == {"0x4e41434c.4": profile.Bucket(2, 5000),
+                      "0x852564e.2": profile.Bucket(1, 2000)}
+    assert profile.consistency_errors(w) == []
+    names = profile.sbi_names()
+    assert names["0x4e41434c.4"] == "nacl.sync_sret"
+    assert names["0x852564e.2"] == "rvnest.bench_end"
+    assert profile.sbi_label("0x4e41434c.77", names) == "nacl.fid77"
+    assert profile.sbi_label("0x1234.0", names) == "sbi 0x1234.0"
+    chain, _, _ = profile.typical_chain(w.trace)
+    assert [r["event"] for r in profile.chain_rows(chain, None, names)] == [
+        "ecall_vs", "ecall_vs nacl.sync_sret"]
+    rows = profile.sbi_rows(w, names)
+    assert rows[0][:4] == ["0x4e41434c.4", "nacl.sync_sret", 2, "66.67%"]
+    # an SBI call missing from the table is noticed
+    w2 = parse(SBI_WINDOW.replace("fid=2 n=1 instr=2000", "fid=2 n=1 instr=1999"))["hypercall"]
+    assert profile.consistency_errors(w2)
+
+
 def test_report_and_tables():
     p = profile.profile_from_console(
         WINDOW + TRACE + "RVNEST l0bench name=hypercall iters=2 traps=8\n", "nested",

@@ -132,6 +132,7 @@ REQUIRED_KEYS = {
     "l0prof_cause": ("win", "level", "cause", "n", "instr"),
     "l0prof_insn": ("win", "insn", "n", "instr"),
     "l0prof_csr": ("win", "csr", "access", "n", "instr"),
+    "l0prof_sbi": ("win", "ext", "fid", "n", "instr"),
     "l0trace": ("win", "vcpu", "at", "level", "cause", "insn", "csr", "pc", "instr"),
     "l0trace_end": ("win", "vcpu", "records", "dropped"),
 }

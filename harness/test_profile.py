@@ -61,6 +61,8 @@ def test_hypercall_counts(prof):
         ("l2", "ecall_vs"): n, ("l1", "virtual_inst"): 4 * n, ("l1", "ecall_vs"): 1}
     assert {k: b.n for k, b in w.insns.items()} == {"csr_r": 3 * n, "sret": n}
     assert {k: b.n for k, b in w.csrs.items()} == {k: n for k in HYPERCALL_CSRS}
+    # L1's only SBI call into L0 in the window is BENCH_END
+    assert {k: b.n for k, b in w.sbis.items()} == {"0x852564e.2": 1}
 
 
 def test_chain_of_one_hypercall(prof):
@@ -100,3 +102,19 @@ def test_too_large_trace_is_a_boot_error():
     res = testing.run(cfg, icount=True)
     assert not res.ok
     assert "l0.trace" in res.console and "bad_L0_option" in res.console, res.last_line
+
+
+def test_nacl_hypercall_counts():
+    """nested-nacl: per hypercall the L2 exit and one NACL SYNC_SRET call,
+    nothing else (the floor of 2 traps, DESIGN.md §6)."""
+    testing.load_or_skip("nested-nacl")
+    p = profile.run_profile("nested-nacl", BENCH, trace=16)
+    w, n = p.window, p.iters + 1
+    assert profile.consistency_errors(w) == []
+    # L1's ecalls: one SYNC_SRET per exit, plus its BENCH_END call
+    assert {k: b.n for k, b in w.causes.items()} == {
+        ("l2", "ecall_vs"): n, ("l1", "ecall_vs"): n + 1}
+    names = profile.sbi_names()
+    assert {profile.sbi_label(k, names): b.n for k, b in w.sbis.items()} == {
+        "nacl.sync_sret": n, "rvnest.bench_end": 1}
+    assert not w.insns and not w.csrs

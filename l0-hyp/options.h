@@ -16,7 +16,7 @@
 #define L0_MAX_VCPUS 4
 #define L0_BOOTARGS_MAX 1024
 /* l0.trace: records in L0's static trace pool, shared by the vCPUs
- * (l0.trace=<n> takes n per vCPU); 24 bytes each (profile.h) */
+ * (l0.trace=<n> takes n per vCPU); 32 bytes each (profile.h) */
 #define L0_TRACE_POOL_RECORDS 16384
 
 /* Whether L1 gets Sstc (vstimecmp through henvcfg.STCE). */

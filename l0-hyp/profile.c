@@ -18,6 +18,8 @@
 /* The l0.trace pool: every vCPU's ring is a slice of it (options.c
  * refuses l0.trace * l1.harts > L0_TRACE_POOL_RECORDS at boot). */
 static struct l0_prof_rec l0_trace_pool[L0_TRACE_POOL_RECORDS];
+_Static_assert(sizeof(struct l0_prof_rec) == 32,
+	       "l0-hyp/README.md gives the pool as 16384 records of 32 bytes");
 
 /* Each vCPU's counters (its struct l0_prof points at `now`), the copy
  * taken when a window opened, and its CSR slots. */
@@ -27,6 +29,10 @@ struct l0_prof_data {
 	uint16_t slot_csr[L0_PROF_CSR_SLOTS];
 	unsigned nslots;
 	uint8_t csr_slot[4096]; /* CSR number -> slot + 1 (0: none yet) */
+	struct {
+		uint32_t ext, fid;
+		bool used;
+	} sbi_key[L0_PROF_SBI_SLOTS];
 };
 
 static struct l0_prof_data l0_prof_vcpu[L0_MAX_VCPUS];
@@ -49,6 +55,7 @@ static const char *const l0_prof_what_names[L0_PROF_WHAT_COUNT] = {
 	[L0_PROF_SRET] = "sret",
 	[L0_PROF_WFI] = "wfi",
 	[L0_PROF_OTHER_INSN] = "other_insn",
+	[L0_PROF_SBI] = "sbi",
 };
 
 static const char *const l0_prof_level_names[L0_PROF_LEVELS] = {
@@ -99,6 +106,24 @@ csr_slot_assign(struct l0_prof_data *pd, unsigned csr)
 	return s + 1;
 }
 
+/* The slot of SBI call (ext, fid): a hash of both picks one; the first
+ * call to land there keeps it, a different one later counts as other. */
+static unsigned sbi_slot(struct l0_prof_data *pd, uint32_t ext, uint32_t fid)
+{
+	unsigned h =
+		(ext ^ (ext >> 8) ^ (ext >> 16) ^ (ext >> 24) ^ (fid * 7)) %
+		L0_PROF_SBI_OTHER;
+
+	if (!pd->sbi_key[h].used) {
+		pd->sbi_key[h].used = true;
+		pd->sbi_key[h].ext = ext;
+		pd->sbi_key[h].fid = fid;
+	} else if (pd->sbi_key[h].ext != ext || pd->sbi_key[h].fid != fid) {
+		return L0_PROF_SBI_OTHER;
+	}
+	return h;
+}
+
 static void acc(struct l0_prof_acc *a, uint64_t d)
 {
 	a->n++;
@@ -139,7 +164,13 @@ void l0_prof_account(struct l0_prof *p, unsigned long scause,
 	/* the run's totals are the sums of the cause buckets (print time) */
 	ci = l0_prof_cause_index(scause);
 	acc(&p->now->cause[level & 1][ci], d);
-	if (p->what != L0_PROF_NONE) {
+	if (p->what == L0_PROF_SBI) {
+		struct l0_prof_data *pd = (struct l0_prof_data *)p->now;
+		unsigned s = sbi_slot(pd, p->sbi_ext, p->sbi_fid);
+
+		acc(&pd->now.sbi[s], d);
+		p->csr = (uint16_t)s; /* for the trace record */
+	} else if (p->what != L0_PROF_NONE) {
 		acc(&p->now->what[p->what % L0_PROF_WHAT_COUNT], d);
 		if (p->what <= L0_PROF_CSR_WRITE) {
 			/* struct l0_prof_counts is the first member of
@@ -185,6 +216,9 @@ static void add_delta(struct l0_prof_counts *out,
 	for (unsigned i = 0; i < L0_PROF_WHAT_COUNT; i++)
 		sub_acc(&out->what[i], &now->what[i],
 			base ? &base->what[i] : NULL);
+	for (unsigned i = 0; i < L0_PROF_SBI_SLOTS; i++)
+		sub_acc(&out->sbi[i], &now->sbi[i],
+			base ? &base->sbi[i] : NULL);
 	out->traps = 0;
 	out->instr = 0;
 	for (unsigned l = 0; l < L0_PROF_LEVELS; l++)
@@ -201,6 +235,56 @@ static void print_acc(const char *kind, const char *win, const char *what,
 		return;
 	printf("RVNEST %s win=%s %s n=%llu instr=%llu\n", kind, win, what,
 	       (unsigned long long)a->n, (unsigned long long)a->instr);
+}
+
+/* True when vCPU i's SBI slot h holds the same call as vCPU k's. */
+static bool same_sbi(unsigned i, unsigned k, unsigned h)
+{
+	const struct l0_prof_data *a = &l0_prof_vcpu[i], *b = &l0_prof_vcpu[k];
+
+	return a->sbi_key[h].used && b->sbi_key[h].used &&
+	       a->sbi_key[h].ext == b->sbi_key[h].ext &&
+	       a->sbi_key[h].fid == b->sbi_key[h].fid;
+}
+
+/* SBI calls by (extension, function), summed over the vCPUs that gave
+ * the call the same slot (a slot holds one call per vCPU). */
+static void print_sbi(const struct l0_guest *g, const char *win, bool window)
+{
+	char what[64];
+	struct l0_prof_acc other = {0, 0};
+
+	for (unsigned h = 0; h < L0_PROF_SBI_OTHER; h++)
+		for (unsigned k = 0; k < g->nvcpus; k++) {
+			struct l0_prof_acc a = {0, 0};
+			bool printed = false;
+
+			/* each call once: at the first vCPU that has it */
+			for (unsigned i = 0; i < k; i++)
+				printed |= same_sbi(i, k, h);
+			if (!l0_prof_vcpu[k].sbi_key[h].used || printed)
+				continue;
+			for (unsigned i = k; i < g->nvcpus; i++) {
+				const struct l0_prof_data *pd =
+					&l0_prof_vcpu[i];
+
+				if (same_sbi(i, k, h))
+					sub_acc(&a, &pd->now.sbi[h],
+						window ? &pd->base.sbi[h]
+						       : NULL);
+			}
+			snprintf(what, sizeof(what), "ext=0x%x fid=%u",
+				 (unsigned)l0_prof_vcpu[k].sbi_key[h].ext,
+				 (unsigned)l0_prof_vcpu[k].sbi_key[h].fid);
+			print_acc("l0prof_sbi", win, what, &a);
+		}
+	for (unsigned i = 0; i < g->nvcpus; i++) {
+		const struct l0_prof_data *pd = &l0_prof_vcpu[i];
+
+		sub_acc(&other, &pd->now.sbi[L0_PROF_SBI_OTHER],
+			window ? &pd->base.sbi[L0_PROF_SBI_OTHER] : NULL);
+	}
+	print_acc("l0prof_sbi", win, "ext=other fid=other", &other);
 }
 
 /* One window's (or the run's) l0prof lines: base NULL = since boot. */
@@ -225,7 +309,8 @@ static void print_profile(const struct l0_guest *g, const char *win,
 				 cause_name_of_index(i));
 			print_acc("l0prof_cause", win, what, &d->cause[l][i]);
 		}
-	for (unsigned i = L0_PROF_NONE + 1; i < L0_PROF_WHAT_COUNT; i++) {
+	/* instructions L1 trapped on (SBI calls are printed below) */
+	for (unsigned i = L0_PROF_NONE + 1; i < L0_PROF_SBI; i++) {
 		snprintf(what, sizeof(what), "insn=%s", l0_prof_what_names[i]);
 		print_acc("l0prof_insn", win, what, &d->what[i]);
 	}
@@ -262,6 +347,7 @@ static void print_profile(const struct l0_guest *g, const char *win,
 			 w ? "w" : "r");
 		print_acc("l0prof_csr", win, what, &a);
 	}
+	print_sbi(g, win, window);
 }
 
 /* The records of one vCPU's ring since its last dump, oldest first. */
@@ -269,21 +355,28 @@ static void print_trace(struct l0_prof *p, const char *win, unsigned vcpu)
 {
 	uint64_t n = p->trace_n;
 	uint64_t kept = n < p->trace_len ? n : p->trace_len;
+	const struct l0_prof_data *pd = &l0_prof_vcpu[vcpu];
 
 	if (!p->trace_len)
 		return;
 	for (uint64_t k = n - kept; k < n; k++) {
 		const struct l0_prof_rec *r = &p->trace[k % p->trace_len];
-		char csr[8] = "-";
+		char csr[8] = "-", sbi[24] = "-";
 
 		if (r->what == L0_PROF_CSR_READ || r->what == L0_PROF_CSR_WRITE)
 			snprintf(csr, sizeof(csr), "0x%03x", r->csr);
+		if (r->what == L0_PROF_SBI && r->csr < L0_PROF_SBI_OTHER)
+			snprintf(sbi, sizeof(sbi), "0x%x.%u",
+				 (unsigned)pd->sbi_key[r->csr].ext,
+				 (unsigned)pd->sbi_key[r->csr].fid);
+		else if (r->what == L0_PROF_SBI)
+			snprintf(sbi, sizeof(sbi), "other");
 		printf("RVNEST l0trace win=%s vcpu=%u at=%llu level=%s "
-		       "cause=%s insn=%s csr=%s pc=0x%llx instr=%u\n",
+		       "cause=%s insn=%s csr=%s sbi=%s pc=0x%llx instr=%u\n",
 		       win, vcpu, (unsigned long long)r->at,
 		       l0_prof_level_names[r->level],
 		       cause_name_of_index(r->cause),
-		       l0_prof_what_name(r->what), csr,
+		       l0_prof_what_name(r->what), csr, sbi,
 		       (unsigned long long)r->pc, r->instr);
 	}
 	printf("RVNEST l0trace_end win=%s vcpu=%u records=%llu dropped=%llu\n",

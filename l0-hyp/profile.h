@@ -43,6 +43,7 @@ enum l0_prof_what {
 	L0_PROF_SRET,
 	L0_PROF_WFI,
 	L0_PROF_OTHER_INSN, /* decoded, but not an H instruction */
+	L0_PROF_SBI,	    /* not an instruction: an SBI call L0 served */
 	L0_PROF_WHAT_COUNT,
 };
 
@@ -61,6 +62,10 @@ _Static_assert(EXC_COUNT <= 32 && L0_IRQ_COUNT <= 32,
  * printed as csr=other (l1-guest-hyp touches ~20, Linux/KVM ~40) */
 #define L0_PROF_CSR_SLOTS 64
 #define L0_PROF_CSR_OTHER (L0_PROF_CSR_SLOTS - 1)
+/* SBI calls of L1 by (extension, function), direct-mapped by a hash of
+ * both: a call whose slot another call took shares sbi=other */
+#define L0_PROF_SBI_SLOTS 64
+#define L0_PROF_SBI_OTHER (L0_PROF_SBI_SLOTS - 1)
 
 struct l0_prof_acc {
 	uint64_t n;	/* traps */
@@ -73,6 +78,7 @@ struct l0_prof_counts {
 	struct l0_prof_acc cause[L0_PROF_LEVELS][L0_PROF_CAUSES];
 	struct l0_prof_acc what[L0_PROF_WHAT_COUNT];
 	struct l0_prof_acc csr[L0_PROF_CSR_SLOTS][2]; /* [slot][write] */
+	struct l0_prof_acc sbi[L0_PROF_SBI_SLOTS];
 };
 
 /* One trap in the l0.trace ring. */
@@ -80,10 +86,10 @@ struct l0_prof_rec {
 	uint64_t at;	/* instret at entry */
 	uint64_t pc;	/* sepc: where the guest trapped */
 	uint32_t instr; /* inside L0 (saturated at 2^32-1) */
-	uint16_t csr;
-	uint8_t cause; /* cause slot (see L0_PROF_CAUSES) */
-	uint8_t level; /* enum l0_prof_level */
-	uint8_t what;  /* enum l0_prof_what */
+	uint16_t csr;	/* CSR number, or SBI slot for L0_PROF_SBI */
+	uint8_t cause;	/* cause slot (see L0_PROF_CAUSES) */
+	uint8_t level;	/* enum l0_prof_level */
+	uint8_t what;	/* enum l0_prof_what */
 };
 
 /* Per vCPU, kept small in struct l0_vcpu: the trap in progress and where
@@ -96,6 +102,7 @@ struct l0_prof {
 	bool on;
 	uint8_t what; /* enum l0_prof_what: what L1's instruction was */
 	uint16_t csr; /* its CSR number (CSR_READ / CSR_WRITE) */
+	uint32_t sbi_ext, sbi_fid; /* L0_PROF_SBI: the call */
 	/* l0bench window edge to take at this trap's return (0 = none, 1 =
 	 * open, 2 = close) and its benchmark's name */
 	uint8_t edge;
@@ -201,6 +208,17 @@ static inline void l0_prof_resume(struct l0_prof *p, uint64_t paused_at)
 	p->excl += d;
 	if (p->now)
 		p->now->excluded += d;
+}
+
+/* sbi_glue.c: L1's ecall is SBI call (ext, fid), served by L0. */
+static inline void l0_prof_note_sbi(struct l0_prof *p, unsigned long ext,
+				    unsigned long fid)
+{
+	if (!p->on)
+		return;
+	p->what = L0_PROF_SBI;
+	p->sbi_ext = (uint32_t)ext;
+	p->sbi_fid = (uint32_t)fid;
 }
 
 /* Shutdown: the whole run's profile and the rest of the trace rings. */

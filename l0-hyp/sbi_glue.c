@@ -362,6 +362,7 @@ enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)
 	for (unsigned i = 0; i < sizeof(req.args) / sizeof(req.args[0]); i++)
 		req.args[i] = v->gpr[L0_GPR_A0 + i]; /* a0..a5 */
 	v->stats.ev[L0_EV_SBI_CALL]++;
+	l0_prof_note_sbi(&v->prof, req.eid, req.fid);
 	sbi_nested_dispatch(&sn, &req, &res);
 	/* NACL SYNC_SRET: the call does not return; the nacl_sret service
 	 * already set the registers and the pc (sbi_nested.h) */
