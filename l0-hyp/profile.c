@@ -106,22 +106,29 @@ csr_slot_assign(struct l0_prof_data *pd, unsigned csr)
 	return s + 1;
 }
 
-/* The slot of SBI call (ext, fid): a hash of both picks one; the first
- * call to land there keeps it, a different one later counts as other. */
+/* The slot of SBI call (ext, fid): a hash of both, then at most
+ * L0_PROF_SBI_PROBES slots on; a call that finds none free counts as
+ * other. Runs after the trap's figure is taken. */
+#define L0_PROF_SBI_PROBES 8
 static unsigned sbi_slot(struct l0_prof_data *pd, uint32_t ext, uint32_t fid)
 {
-	unsigned h =
-		(ext ^ (ext >> 8) ^ (ext >> 16) ^ (ext >> 24) ^ (fid * 7)) %
-		L0_PROF_SBI_OTHER;
+	/* multiplicative hashing (Knuth): the top bits of the product mix
+	 * every bit of the extension ID and the function ID */
+	uint32_t x = ext * 0x9e3779b1u + fid * 0x85ebca6bu;
 
-	if (!pd->sbi_key[h].used) {
-		pd->sbi_key[h].used = true;
-		pd->sbi_key[h].ext = ext;
-		pd->sbi_key[h].fid = fid;
-	} else if (pd->sbi_key[h].ext != ext || pd->sbi_key[h].fid != fid) {
-		return L0_PROF_SBI_OTHER;
+	for (unsigned i = 0; i < L0_PROF_SBI_PROBES; i++) {
+		unsigned h = (unsigned)(((x >> 16) + i) % L0_PROF_SBI_OTHER);
+
+		if (!pd->sbi_key[h].used) {
+			pd->sbi_key[h].used = true;
+			pd->sbi_key[h].ext = ext;
+			pd->sbi_key[h].fid = fid;
+			return h;
+		}
+		if (pd->sbi_key[h].ext == ext && pd->sbi_key[h].fid == fid)
+			return h;
 	}
-	return h;
+	return L0_PROF_SBI_OTHER;
 }
 
 static void acc(struct l0_prof_acc *a, uint64_t d)

@@ -62,8 +62,8 @@ _Static_assert(EXC_COUNT <= 32 && L0_IRQ_COUNT <= 32,
  * printed as csr=other (l1-guest-hyp touches ~20, Linux/KVM ~40) */
 #define L0_PROF_CSR_SLOTS 64
 #define L0_PROF_CSR_OTHER (L0_PROF_CSR_SLOTS - 1)
-/* SBI calls of L1 by (extension, function), direct-mapped by a hash of
- * both: a call whose slot another call took shares sbi=other */
+/* SBI calls of L1 by (extension, function), in a small open-addressed
+ * table: a call that finds no free slot near its hash shares sbi=other */
 #define L0_PROF_SBI_SLOTS 64
 #define L0_PROF_SBI_OTHER (L0_PROF_SBI_SLOTS - 1)
 
