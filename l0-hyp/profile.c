@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The exit profiler (profile.h). The per-trap half (l0_prof_trap_exit) is
- * a fixed sequence: no loop, no search, one table slot per bucket, so its
- * cost is the same for every trap (measured in l0-hyp/README.md,
- * "Profiling"). Everything that loops (window snapshots, printing) runs
- * after the trap's instret is read, at a bench window's edges and at
- * shutdown.
+ * The exit profiler (profile.h). Inside a trap's figure it runs only the
+ * entry stores and l0_prof_note_*; l0_prof_account reads instret first
+ * and then finds the buckets: a cause slot by shifts, a CSR slot from a
+ * map, an SBI slot by a probe of at most 8 (measured cost per trap in
+ * l0-hyp/README.md, "Profiling"). What loops over everything (window
+ * snapshots, printing) runs at a bench window's edges, after the marker
+ * trap's figure is taken, and at shutdown.
  */
 #include "profile.h"
 
@@ -22,12 +23,11 @@ _Static_assert(sizeof(struct l0_prof_rec) == 32,
 	       "l0-hyp/README.md gives the pool as 16384 records of 32 bytes");
 
 /* Each vCPU's counters (its struct l0_prof points at `now`), the copy
- * taken when a window opened, and its CSR slots. */
+ * taken when a window opened, and its CSR and SBI slots. */
 struct l0_prof_data {
 	struct l0_prof_counts now;
 	struct l0_prof_counts base;
-	uint16_t slot_csr[L0_PROF_CSR_SLOTS];
-	unsigned nslots;
+	unsigned nslots;	/* CSR slots given out */
 	uint8_t csr_slot[4096]; /* CSR number -> slot + 1 (0: none yet) */
 	struct {
 		uint32_t ext, fid;
@@ -81,7 +81,8 @@ void l0_prof_init(struct l0_vcpu *v)
 	memset(p, 0, sizeof(*p));
 	/* l0_vcpu_init runs once per vCPU at boot (vhartid < L0_MAX_VCPUS) */
 	memset(&l0_prof_vcpu[v->vhartid], 0, sizeof(l0_prof_vcpu[0]));
-	p->now = &l0_prof_vcpu[v->vhartid].now;
+	p->data = &l0_prof_vcpu[v->vhartid];
+	p->now = &p->data->now;
 	p->vcpu = v;
 	p->on = o->profile;
 	/* options.c checked trace_len * l1_harts against the pool */
@@ -100,8 +101,6 @@ csr_slot_assign(struct l0_prof_data *pd, unsigned csr)
 	unsigned s = pd->nslots < L0_PROF_CSR_OTHER ? pd->nslots++
 						    : L0_PROF_CSR_OTHER;
 
-	if (s != L0_PROF_CSR_OTHER)
-		pd->slot_csr[s] = (uint16_t)csr;
 	pd->csr_slot[csr] = (uint8_t)(s + 1);
 	return s + 1;
 }
@@ -172,7 +171,7 @@ void l0_prof_account(struct l0_prof *p, unsigned long scause,
 	ci = l0_prof_cause_index(scause);
 	acc(&p->now->cause[level & 1][ci], d);
 	if (p->what == L0_PROF_SBI) {
-		struct l0_prof_data *pd = (struct l0_prof_data *)p->now;
+		struct l0_prof_data *pd = p->data;
 		unsigned s = sbi_slot(pd, p->sbi_ext, p->sbi_fid);
 
 		acc(&pd->now.sbi[s], d);
@@ -180,9 +179,7 @@ void l0_prof_account(struct l0_prof *p, unsigned long scause,
 	} else if (p->what != L0_PROF_NONE) {
 		acc(&p->now->what[p->what % L0_PROF_WHAT_COUNT], d);
 		if (p->what <= L0_PROF_CSR_WRITE) {
-			/* struct l0_prof_counts is the first member of
-			 * struct l0_prof_data */
-			struct l0_prof_data *pd = (struct l0_prof_data *)p->now;
+			struct l0_prof_data *pd = p->data;
 			unsigned s = pd->csr_slot[p->csr & 0xfff];
 
 			if (!s)
@@ -197,7 +194,7 @@ void l0_prof_account(struct l0_prof *p, unsigned long scause,
 
 void l0_prof_bench_edge(struct l0_prof *p, const char *name, bool begin)
 {
-	p->edge = begin ? 1 : 2;
+	p->edge = begin ? L0_PROF_EDGE_OPEN : L0_PROF_EDGE_CLOSE;
 	p->edge_name = name;
 }
 
@@ -397,7 +394,7 @@ static void window_edge(struct l0_vcpu *v)
 	struct l0_guest *g = v->guest;
 	struct l0_prof *self = &v->prof;
 
-	if (self->edge == 1) {
+	if (self->edge == L0_PROF_EDGE_OPEN) {
 		/* open: the window's figures are differences from here; the
 		 * trace rings start empty */
 		for (unsigned i = 0; i < g->nvcpus; i++) {
@@ -411,7 +408,7 @@ static void window_edge(struct l0_vcpu *v)
 			print_trace(&g->vcpu[i].prof, self->edge_name, i);
 		l0_unlock(&g->console_lock);
 	}
-	self->edge = 0;
+	self->edge = L0_PROF_EDGE_NONE;
 }
 
 void l0_prof_print_total(struct l0_guest *g)

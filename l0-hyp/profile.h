@@ -92,19 +92,29 @@ struct l0_prof_rec {
 	uint8_t what;	/* enum l0_prof_what */
 };
 
+/* A bench window edge, taken at the return of the marker's trap. */
+enum l0_prof_edge {
+	L0_PROF_EDGE_NONE,
+	L0_PROF_EDGE_OPEN, /* snapshot every vCPU's counters, empty the rings */
+	L0_PROF_EDGE_CLOSE, /* print the window's profile and trace */
+};
+
+struct l0_prof_data; /* profile.c: counters, base copy, CSR and SBI slots */
+
 /* Per vCPU, kept small in struct l0_vcpu: the trap in progress and where
  * its figures go; the counters themselves live in profile.c. */
 struct l0_prof {
-	uint64_t t0;   /* instret at entry */
-	uint64_t excl; /* instructions left out of this trap */
-	struct l0_prof_counts *now;
+	uint64_t t0;		    /* instret at entry */
+	uint64_t excl;		    /* instructions left out of this trap */
+	struct l0_prof_counts *now; /* = &data->now */
+	struct l0_prof_data *data;
 	struct l0_vcpu *vcpu; /* the vCPU this belongs to */
 	bool on;
 	uint8_t what; /* enum l0_prof_what: what L1's instruction was */
 	uint16_t csr; /* its CSR number (CSR_READ / CSR_WRITE) */
 	uint32_t sbi_ext, sbi_fid; /* L0_PROF_SBI: the call */
-	/* l0bench window edge to take at this trap's return (0 = none, 1 =
-	 * open, 2 = close) and its benchmark's name */
+	/* l0bench window edge to take at this trap's return (enum
+	 * l0_prof_edge) and its benchmark's name */
 	uint8_t edge;
 	const char *edge_name;
 	/* l0.trace ring (trace_len = 0: off); trace_n = records written
