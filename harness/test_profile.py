@@ -118,3 +118,36 @@ def test_nacl_hypercall_counts():
     assert {profile.sbi_label(k, names): b.n for k, b in w.sbis.items()} == {
         "nacl.sync_sret": n, "rvnest.bench_end": 1}
     assert not w.insns and not w.csrs
+
+
+def test_profile_repeats_exactly(prof):
+    """Under icount a second run gives the same profile, bucket for bucket
+    (instructions included)."""
+    again = profile.run_profile(NESTED, BENCH, trace=64)
+    a, b = prof.window, again.window
+    assert (a.causes, a.insns, a.csrs, a.sbis) == (b.causes, b.insns, b.csrs, b.sbis)
+    assert [(r.cause, r.insn, r.csr, r.instr) for r in a.trace] == \
+        [(r.cause, r.insn, r.csr, r.instr) for r in b.trace]
+
+
+def test_kvm_l0_profile():
+    """Linux/KVM as L1 (kvm-l0): L0 takes the window from L2's markers
+    (l0.benchwin=l2). Linux's timer ticks may fall in the window
+    (l0_exact = false in its configuration), so: the window is l0bench's,
+    the buckets add up, and the typical chain is one hypercall: L2's
+    ecall, then only L1 traps, the last of them the SRET into L2."""
+    cfg = testing.load_or_skip("kvm-l0")
+    p = profile.run_profile(cfg.name, BENCH, trace=128)
+    w = p.window
+    assert profile.consistency_errors(w) == []
+    l0b = protocol.parse(open(p.log).read()).l0benches[BENCH]
+    assert w.traps == l0b["traps"]
+    assert w.causes[("l2", "ecall_vs")].n >= p.iters
+    chain, same, total = profile.typical_chain(w.trace)
+    assert same * 2 > total, "most L2 exits in the window are hypercalls"
+    assert chain[0].level == "l2" and chain[0].cause == "ecall_vs"
+    assert all(r.level == "l1" for r in chain[1:])
+    assert chain[-1].insn == "sret"
+    # KVM's exit path reads and writes h*/vs* CSRs: far above the floor
+    assert len(chain) > 2
+    assert {r.insn for r in chain[1:-1]} <= {"csr_r", "csr_w"}
