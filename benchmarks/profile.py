@@ -406,38 +406,34 @@ def plot(w: Window, path: Path, title: str, names=None) -> Path:
     import matplotlib.pyplot as plt
 
     snames = sbi_names()
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
-    # instructions inside L0 by event; CSR traps split by CSR
-    labels, vals, counts = [], [], []
-    for (level, cause), b in sorted(w.causes.items(), key=lambda kv: -kv[1].instr):
+    # instructions inside L0 by event; L1's CSR traps split by CSR, its
+    # SBI calls by call
+    bars = []  # (label, total instr, samples)
+    for (level, cause), b in w.causes.items():
         if (level, cause) == ("l1", "ecall_vs") and w.sbis:
-            for k, sb in sorted(w.sbis.items(), key=lambda kv: -kv[1].instr):
-                labels.append(f"l1 {sbi_label(k, snames)}")
-                vals.append(sb.instr)
-                counts.append(sb.n)
+            bars += [(f"l1 {sbi_label(k, snames)}", sb.instr, sb.n) for k, sb in w.sbis.items()]
         elif (level, cause) == ("l1", "virtual_inst") and w.insns:
-            for k, ib in sorted(w.insns.items(), key=lambda kv: -kv[1].instr):
+            for k, ib in w.insns.items():
                 if k in ("csr_r", "csr_w"):
-                    for (csr, acc), cb in sorted(w.csrs.items(), key=lambda kv: -kv[1].instr):
-                        if acc == k[-1]:
-                            labels.append(f"l1 {csr_label(csr, names)} ({acc})")
-                            vals.append(cb.instr)
-                            counts.append(cb.n)
+                    bars += [(f"l1 {csr_label(csr, names)} ({acc})", cb.instr, cb.n)
+                             for (csr, acc), cb in w.csrs.items() if acc == k[-1]]
                 else:
-                    labels.append(f"l1 {k}")
-                    vals.append(ib.instr)
-                    counts.append(ib.n)
+                    bars.append((f"l1 {k}", ib.instr, ib.n))
         else:
-            labels.append(f"{level} {cause}")
-            vals.append(b.instr)
-            counts.append(b.n)
-    ax1.bar(range(len(vals)), vals, color="tab:blue")
-    for x, (v, c) in enumerate(zip(vals, counts)):
-        ax1.annotate(f"{c}x\n{v / c:,.0f}/trap", (x, v), ha="center", va="bottom", fontsize=7)
-    ax1.set_xticks(range(len(labels)))
-    ax1.set_xticklabels(labels, rotation=30, ha="right", fontsize=8)
-    ax1.set_ylabel("instructions inside L0 (total)")
+            bars.append((f"{level} {cause}", b.instr, b.n))
+    bars.sort(key=lambda t: t[1])  # largest at the top of a horizontal chart
+    height = max(4.8, 0.26 * len(bars) + 1.6)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, height),
+                                   gridspec_kw={"width_ratios": [1.3, 1]})
+    ys = range(len(bars))
+    ax1.barh(ys, [t[1] for t in bars], color="tab:blue")
+    for y, (_, v, c) in zip(ys, bars):
+        ax1.annotate(f" {c}x, {v / c:,.0f}/trap", (v, y), va="center", fontsize=7)
+    ax1.set_yticks(list(ys))
+    ax1.set_yticklabels([t[0] for t in bars], fontsize=8)
+    ax1.set_xlabel("instructions inside L0 (total in the window)")
     ax1.set_title("where L0's instructions go")
+    ax1.margins(x=0.25)
     # histogram of per-trap cost (trace)
     if w.trace:
         # stacked on shared bins, so neither level hides the other
