@@ -10,7 +10,7 @@ import math
 import sys
 from pathlib import Path
 
-from . import plots, results
+from . import frame, plots, results
 
 # NEVE (Lim et al., SOSP 2017), Table 7: traps into the host hypervisor for
 # one nested hypercall; DESIGN §6 gives the floor of 2 (the exit and L1's
@@ -186,6 +186,8 @@ def write(doc: dict, json_path: Path, out_dir: Path = None) -> tuple:
     pngs = plots.render_all(doc, fig_dir)
     md = out_dir / f"{stem}.md"
     md.write_text(render(doc, [str(p.relative_to(out_dir)) for p in pngs]))
+    # the same rows as benchmarks.results.load(), for a spreadsheet or pandas
+    frame.write_csv(doc, out_dir / f"{stem}.csv")
     return md, pngs
 
 
@@ -195,13 +197,14 @@ def main(argv=None) -> int:
     ap.add_argument("--out", help="directory for the report and figures (default: beside the JSON)")
     a = ap.parse_args(argv)
     try:
-        doc = results.load(a.results)
+        doc = results.load_doc(a.results)
     except results.ResultsError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     md, pngs = write(doc, Path(a.results), a.out and Path(a.out))
     print(table1(doc))
     print(f"report: {md}")
+    print(f"csv:    {md.with_suffix('.csv')}")
     for p in pngs:
         print(f"figure: {p}")
     return 0

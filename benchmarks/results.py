@@ -240,13 +240,22 @@ def save(doc: dict, out_dir: Path) -> Path:
     return p
 
 
-def load(path) -> dict:
+def load_doc(path) -> dict:
+    """The results file as validated JSON (a dict)."""
     try:
         doc = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError) as e:
         raise ResultsError(f"{path}: cannot read results: {e}") from None
     validate(doc, where=str(path))
     return doc
+
+
+def load(path):
+    """The rows of a results file as a pandas DataFrame: one row per
+    configuration and benchmark (benchmarks/frame.py names the columns)."""
+    from . import frame
+
+    return frame.rows(load_doc(path))
 
 
 def validate(doc: dict, where: str = "results") -> None:

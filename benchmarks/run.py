@@ -152,6 +152,7 @@ def main(argv=None) -> int:
     print(f"bench: {len(plan)} runs in {time.monotonic() - t0:.0f}s")
     print(f"results: {jp}")
     print(f"report:  {md}")
+    print(f"csv:     {md.with_suffix('.csv')}")
     for p in pngs:
         print(f"figure:  {p}")
     return 0 if ok else 1
