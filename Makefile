@@ -87,7 +87,7 @@ include $(sort $(wildcard */module.mk) $(wildcard tests/*/module.mk))
 
 # ---- user-facing targets ------------------------------------------------
 .PHONY: all deps build run test unit pytest bench coverage debug configs \
-	clean help format
+	clean help format compare
 
 all: $(IMAGES) $(HOST_TESTS)
 
@@ -141,6 +141,12 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) -m benchmarks.run
 
+# make compare A=<results.json> B=<results.json> [FAIL_ON=grew|changed|never]
+# status 0: no exact count grew; 1: one grew; 2: error (benchmarks/README.md)
+compare:
+	@[ -n "$(A)" ] && [ -n "$(B)" ] || { echo "error: make compare needs A=<results.json> B=<results.json>" >&2; exit 2; }
+	@$(PYTHON) -m benchmarks.compare "$(A)" "$(B)" $(if $(FAIL_ON),--fail-on $(FAIL_ON))
+
 configs:
 	@$(PYTHON) -m harness.boot --list
 
@@ -177,6 +183,8 @@ help:
 	@echo "  make configs     list the configurations"
 	@echo "  make test        host unit tests + every configuration in QEMU (pytest)"
 	@echo "  make bench       full benchmark matrix: results/*.json, report, plots"
+	@echo "  make compare A=<results.json> B=<results.json> [FAIL_ON=grew|changed|never]"
+	@echo "                   both figures, ratios, exact counts flagged; status 1 if one grew"
 	@echo "  make coverage    host unit tests with an lcov HTML report"
 	@echo "  make debug [CONFIG=<name>]  QEMU gdbstub + gdb-multiarch with symbols"
 	@echo "  make format      clang-format every C source"
