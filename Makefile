@@ -114,9 +114,15 @@ unit: $(HOST_TESTS)
 	done; \
 	echo "host unit tests: $$p passed, $$f failed"; exit $$rc
 
+# J=<n>: that many pytest-xdist workers, one test file each at a time
+# (runs cached per file stay shared); TX="<spec> ...": xdist --tx workers.
+XDIST_ARGS = $(if $(J),-n $(J)) $(foreach t,$(TX),--tx $(t)) $(if $(J)$(TX),--dist loadfile)
+# the same for the benchmark runner: icount runs in parallel, wall runs serial
+BENCH_PARALLEL = $(if $(J),--jobs $(J)) $(foreach t,$(TX),--tx $(t))
+
 # pytest exits 5 when it collects no tests: say so instead of a bare "Error 5".
 pytest: all
-	@rc=0; $(PYTHON) -m pytest -ra harness benchmarks $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; $(PYTHON) -m pytest -ra harness benchmarks $(XDIST_ARGS) $(PYTEST_ARGS) || rc=$$?; \
 	  if [ $$rc = 5 ]; then echo "pytest: error: no tests collected (exit 5)" >&2; fi; \
 	  exit $$rc
 
@@ -132,14 +138,14 @@ BOOT_OVERRIDES = $(if $(L1),--l1 $(L1)) $(if $(INITRD),--initrd $(INITRD)) \
 run: deps
 	@$(MAKE) --no-print-directory all
 ifeq ($(CONFIG),)
-	$(PYTHON) -m benchmarks.run --quick
+	$(PYTHON) -m benchmarks.run --quick $(BENCH_PARALLEL)
 else
 	$(PYTHON) -m harness.boot $(CONFIG) $(BOOT_OVERRIDES)
 endif
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) -m benchmarks.run
+	$(PYTHON) -m benchmarks.run $(BENCH_PARALLEL)
 
 # make compare A=<results.json> B=<results.json> [FAIL_ON=grew|changed|never]
 # status 0: no exact count grew; 1: one grew; 2: error (benchmarks/README.md)
@@ -181,8 +187,10 @@ help:
 	@echo "  make run CONFIG=<name> [L1=<image>] [INITRD=<file>] [BOOTARGS=...]"
 	@echo "                   boot one configuration and show its console"
 	@echo "  make configs     list the configurations"
-	@echo "  make test        host unit tests + every configuration in QEMU (pytest)"
-	@echo "  make bench       full benchmark matrix: results/*.json, report, plots"
+	@echo "  make test [J=<n>] host unit tests + every configuration in QEMU (pytest;"
+	@echo "                   J=<n>: n pytest-xdist workers, TX=\"<spec> ...\": xdist --tx)"
+	@echo "  make bench [J=<n>] full benchmark matrix: results/*.json, .csv, report, plots"
+	@echo "                   (J=<n>: icount runs on n workers; wall runs stay serial)"
 	@echo "  make compare A=<results.json> B=<results.json> [FAIL_ON=grew|changed|never]"
 	@echo "                   both figures, ratios, exact counts flagged; status 1 if one grew"
 	@echo "  make coverage    host unit tests with an lcov HTML report"
