@@ -87,7 +87,7 @@ include $(sort $(wildcard */module.mk) $(wildcard tests/*/module.mk))
 
 # ---- user-facing targets ------------------------------------------------
 .PHONY: all deps build run test unit pytest bench coverage debug configs \
-	clean help format compare
+	clean help format compare sweep
 
 all: $(IMAGES) $(HOST_TESTS)
 
@@ -153,6 +153,15 @@ compare:
 	@[ -n "$(A)" ] && [ -n "$(B)" ] || { echo "error: make compare needs A=<results.json> B=<results.json>" >&2; exit 2; }
 	@$(PYTHON) -m benchmarks.compare "$(A)" "$(B)" $(if $(FAIL_ON),--fail-on $(FAIL_ON))
 
+# make sweep CONFIG=<name> OPT=<option> VALUES=a,b,c [PARAMS="opt=a,b opt2=c,d"] [QUICK=1] [J=<n>]
+# one results file over the values (benchmarks/README.md, "Sweeps")
+SWEEP_PARAMS = $(if $(OPT),--param "$(OPT)=$(VALUES)") $(foreach p,$(PARAMS),--param "$(p)")
+sweep: deps
+	@[ -n "$(CONFIG)" ] && [ -n "$(strip $(SWEEP_PARAMS))" ] || { echo "error: make sweep needs CONFIG=<name> and OPT=<option> VALUES=a,b,... (or PARAMS=\"opt=a,b ...\")" >&2; exit 2; }
+	@[ -z "$(OPT)" ] || [ -n "$(VALUES)" ] || { echo "error: make sweep: OPT=$(OPT) needs VALUES=a,b,..." >&2; exit 2; }
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) -m benchmarks.sweep $(CONFIG) $(SWEEP_PARAMS) $(if $(QUICK),--quick) $(BENCH_PARALLEL)
+
 configs:
 	@$(PYTHON) -m harness.boot --list
 
@@ -193,6 +202,9 @@ help:
 	@echo "                   (J=<n>: icount runs on n workers; wall runs stay serial)"
 	@echo "  make compare A=<results.json> B=<results.json> [FAIL_ON=grew|changed|never]"
 	@echo "                   both figures, ratios, exact counts flagged; status 1 if one grew"
+	@echo "  make sweep CONFIG=<name> OPT=<option> VALUES=a,b,c [PARAMS=\"o=a,b o2=c,d\"] [QUICK=1] [J=<n>]"
+	@echo "                   one configuration over option values: one results file, a figure"
+	@echo "                   per benchmark (options: l0.*, l1.*, cmdline.*, cpu.*, l1, kernel, ...)"
 	@echo "  make coverage    host unit tests with an lcov HTML report"
 	@echo "  make debug [CONFIG=<name>]  QEMU gdbstub + gdb-multiarch with symbols"
 	@echo "  make format      clang-format every C source"

@@ -105,6 +105,7 @@ def split_append(append: str) -> tuple:
 def join_append(l0: str, l1) -> str:
     if l1 is None:
         return l0
+    l0 = l0.strip()
     return f"{l0} -- {l1}" if l0 else f"-- {l1}"
 
 

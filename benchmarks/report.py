@@ -184,8 +184,14 @@ def write(doc: dict, json_path: Path, out_dir: Path = None) -> tuple:
     stem = json_path.stem
     fig_dir = out_dir / stem
     pngs = plots.render_all(doc, fig_dir)
+    extra = ""
+    if doc.get("sweep"):
+        from . import sweep  # the sweep's tables and its figure per benchmark
+
+        pngs += sweep.render_figures(doc, fig_dir)
+        extra = sweep.section(doc)
     md = out_dir / f"{stem}.md"
-    md.write_text(render(doc, [str(p.relative_to(out_dir)) for p in pngs]))
+    md.write_text(render(doc, [str(p.relative_to(out_dir)) for p in pngs]) + extra)
     # the same rows as benchmarks.results.load(), for a spreadsheet or pandas
     frame.write_csv(doc, out_dir / f"{stem}.csv")
     return md, pngs
