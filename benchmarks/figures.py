@@ -3,6 +3,7 @@ paper's column or page, a footer stating the revision and whether each
 metric is exact (an icount count) or a wall-time median, and vector output
 (SVG) beside the PNG."""
 
+import math
 import textwrap
 from pathlib import Path
 
@@ -28,6 +29,16 @@ EXACT = "exact: icount count, identical between runs"
 WALL = "wall time: median of runs without icount (bars: min..max); never asserted"
 
 
+def short(x: float) -> str:
+    """A bar's value label: 2 decimals, 1 from 10 on, none from 100 on, and
+    the first significant digit below 0.01 (0.00006, not 0.00)."""
+    if x == 0:
+        return "0"
+    if abs(x) < 0.01:
+        return f"{x:.{-math.floor(math.log10(abs(x)))}f}"
+    return f"{x:,.0f}" if abs(x) >= 100 else (f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}")
+
+
 def revision_of(doc: dict) -> str:
     g = doc["provenance"]["git"]
     return g["short"][:7] + ("-dirty" if g["dirty"] else "")
@@ -42,13 +53,14 @@ def stamp(fig, text: str) -> int:
     return len(lines)
 
 
-def save(fig, path: Path, footer: str) -> Path:
-    """Stamp, lay out, write <path>.png and <path>.svg beside it; returns
-    the PNG's path."""
+def save(fig, path: Path, footer: str, top: float = 1.0) -> Path:
+    """Stamp, lay out (the axes below `top`, a fraction of the height, to
+    leave room for a legend above them), write <path>.png and <path>.svg
+    beside it; returns the PNG's path."""
     path = Path(path)
     n = stamp(fig, footer)
     # leave the footer its lines (7 pt with spacing: about 0.13 inch each)
-    fig.tight_layout(rect=(0, min(0.5, (0.05 + 0.13 * n) / fig.get_figheight()), 1, 1))
+    fig.tight_layout(rect=(0, min(0.5, (0.05 + 0.13 * n) / fig.get_figheight()), 1, top))
     fig.savefig(path, dpi=150)
     fig.savefig(path.with_suffix(".svg"))
     plt.close(fig)
