@@ -43,6 +43,13 @@ def _progress(out, k, n, item, rec):
           f"{state} ({rec['duration_s']:.1f}s{where}, log {rec['log']})", file=out, flush=True)
 
 
+def _why(report) -> str:
+    """A failed test report's cause, in one line."""
+    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+    msg = getattr(crash, "message", "") or (report.longreprtext.strip().splitlines() or [""])[-1]
+    return " ".join(msg.split())[:300]
+
+
 class _Collector:
     """pytest plugin in the controlling process: picks each run record off
     the workers' reports as they arrive."""
@@ -60,12 +67,11 @@ class _Collector:
     def pytest_runtest_logreport(self, report):
         if report.when != "call":
             if report.failed:
-                self.failed.append(f"{report.nodeid} ({report.when}): {report.longreprtext.strip()[-300:]}")
+                self.failed.append(f"{report.nodeid} ({report.when}): {_why(report)}")
             return
         got = [v for k, v in report.user_properties if k == "rvnest_run"]
         if not got:
-            self.failed.append(f"{report.nodeid}: no run record ({report.outcome}): "
-                               f"{report.longreprtext.strip()[-300:]}")
+            self.failed.append(f"{report.nodeid}: no run record ({report.outcome}): {_why(report)}")
             return
         data = json.loads(got[0])
         self.on_record(self.items[data["id"]], data["record"])

@@ -79,3 +79,22 @@ def test_plan_order():
         ("a", "icount", 1, 2), ("a", "icount", 2, 2), ("a", "wall", 1, 1),
         ("b[x=1]", "icount", 1, 2), ("b[x=1]", "icount", 2, 2), ("b[x=1]", "wall", 1, 1)]
     assert p[3]["params"] == {"x": "1"}
+
+
+def test_a_worker_that_fails_is_an_error_not_a_hole(tmp_path):
+    """A run that dies in its worker (here: a configuration that does not
+    exist) stops the runner with one line naming it, rather than leaving
+    a results file with a run missing."""
+    code = ("import sys\n"
+            "from benchmarks import execute, results\n"
+            "items = execute.plan([('no-such', 'no-such', {})], 1, 0)\n"
+            "try:\n"
+            "    execute.run_plan(items, jobs=2)\n"
+            "except results.ResultsError as e:\n"
+            "    print(f'error: {e}'); sys.exit(1)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       cwd=config.ROOT)
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    last = r.stdout.strip().splitlines()[-1]
+    assert last.startswith("error: parallel runs did not complete: ")
+    assert "no configuration 'no-such'" in last
