@@ -16,7 +16,6 @@ run records `jobs`, the most runs the runner had in flight while it ran."""
 import json
 import os
 import sys
-import time
 
 from harness import config, runner
 
@@ -154,7 +153,3 @@ def plan(entries: list, icount_runs: int, wall_runs: int) -> list:
             for key, name, params in entries
             for kind, n in (("icount", icount_runs), ("wall", wall_runs))
             for i in range(1, n + 1)]
-
-
-def elapsed(t0: float) -> str:
-    return f"{time.monotonic() - t0:.0f}s"

@@ -1,7 +1,6 @@
 """benchmarks.compare on fixture results cut from a real run: the exit
 status guards exact counts, wall time never fails, errors are one line."""
 
-import copy
 import json
 import subprocess
 import sys

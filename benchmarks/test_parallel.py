@@ -3,7 +3,6 @@ the icount counts equal a serial run's, the wall runs stay serial, and
 every run says how many runs were in flight with it. Local workers stand
 in for `--tx ssh=...` ones (same code path: --tx specs)."""
 
-import json
 import subprocess
 import sys
 

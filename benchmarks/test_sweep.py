@@ -1,7 +1,6 @@
 """Sweeps: how each kind of option changes a configuration (no QEMU), and
 real sweeps into one results file with its figures."""
 
-import json
 import subprocess
 import sys
 
