@@ -23,13 +23,14 @@ from . import params as P
 from . import results
 
 
-def run_item(item: dict, jobs: int = 1) -> dict:
-    """One QEMU run of a plan item, as stored in a results file."""
+def run_item(item: dict, jobs: int = 1, worker: str = "") -> dict:
+    """One QEMU run of a plan item, as stored in a results file; worker:
+    the xdist worker making it (given by benchmarks/xdist_runs.py, not read
+    from the environment, which a runner started inside a worker inherits)."""
     cfg = P.apply(item["config"], item["params"])
     res = runner.run(cfg, icount=(item["kind"] == "icount"), announce=False)
     rec = results.run_record(res, item["kind"], item["index"])
     rec["jobs"] = jobs
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         rec["worker"] = worker
     return rec

@@ -17,6 +17,6 @@ def pytest_generate_tests(metafunc):
                          ids=[f"{i['id']}-{i['config']}-{i['kind']}{i['index']}" for i in plan])
 
 
-def test_run(item, record_property):
-    rec = execute.run_item(item)
+def test_run(item, record_property, request):
+    rec = execute.run_item(item, worker=request.config.workerinput["workerid"])
     record_property("rvnest_run", json.dumps({"id": item["id"], "record": rec}))
