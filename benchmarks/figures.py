@@ -39,6 +39,16 @@ def short(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else (f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}")
 
 
+def tick_labels(labels: list) -> tuple:
+    """(labels, option): the configuration labels of a sweep over one option
+    all read `<option>=<value>`; the ticks then show the values and the
+    axis names the option once. Other labels are returned as they are."""
+    opts = {lab.split("=", 1)[0] for lab in labels if "=" in lab and " " not in lab}
+    if len(opts) == 1 and all("=" in lab and " " not in lab for lab in labels):
+        return [lab.split("=", 1)[1] for lab in labels], opts.pop()
+    return list(labels), ""
+
+
 def revision_of(doc: dict) -> str:
     g = doc["provenance"]["git"]
     return g["short"][:7] + ("-dirty" if g["dirty"] else "")

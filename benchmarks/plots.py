@@ -66,7 +66,7 @@ def per_benchmark(doc, bench: str, path: Path) -> Path:
     """One benchmark, configurations side by side: exact instructions per
     operation, and the wall-time median with the min..max of its samples."""
     cfgs = [c for c in doc["configs"].values() if bench in c["summary"]]
-    labels = [c["label"] for c in cfgs]
+    labels, option = figures.tick_labels([c["label"] for c in cfgs])
     l0 = [c["summary"][bench]["l0_traps_per_op"] for c in cfgs]
     with_l0 = any(v is not None for v in l0)
     fig, axes = plt.subplots(1, 3 if with_l0 else 2, figsize=(figures.PAGE_WIDTH_IN, 2.9))
@@ -101,6 +101,8 @@ def per_benchmark(doc, bench: str, path: Path) -> Path:
         ax.tick_params(axis="x", labelrotation=20)
         plt.setp(ax.get_xticklabels(), ha="right")
         ax.set_ylim(0, ax.get_ylim()[1] * 1.12)  # room for the value labels
+        if option:
+            ax.set_xlabel(option)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 100 else f"{v:g}"))
     fig.suptitle(f"{bench}")
     return figures.save(fig, path, f"revision {figures.revision_of(doc)} ({doc['created']}); "
@@ -121,11 +123,14 @@ def l0_causes(doc, path: Path):
     causes = sorted({k for c in cfgs for m in c["summary"].values()
                      for k in (m["l0_causes_per_op"] or {})})
     colors = {k: plt.get_cmap("tab10")(i % 10) for i, k in enumerate(causes)}
-    # the legend takes the first free facet, or a row above the facets
-    spare = len(benches) % 4 != 0
-    fig, axes = figures.subplots(len(benches) + spare, ncols=4, row_height=2.3)
+    # facets wide enough for their bars; the legend takes the first free
+    # facet, or a row above the facets
+    ncols = 4 if len(cfgs) <= 3 else (3 if len(cfgs) <= 6 else 2)
+    spare = len(benches) % ncols != 0
+    fig, axes = figures.subplots(len(benches) + spare, ncols=ncols, row_height=2.3)
+    labels, option = figures.tick_labels([c["label"] for c in cfgs])
+    crowded = len(cfgs) > 4
     for ax, bench in zip(axes, benches):
-        labels = [c["label"] for c in cfgs]
         bottom = [0.0] * len(cfgs)
         for cause in causes:
             vals = [((c["summary"].get(bench) or {}).get("l0_causes_per_op") or {}).get(cause, 0.0)
@@ -135,12 +140,14 @@ def l0_causes(doc, path: Path):
         for i, total in enumerate(bottom):
             ax.annotate(figures.short(total), (i, total),
                         textcoords="offset points", xytext=(0, 2), ha="center", va="bottom",
-                        fontsize=7)
-        ax.set_ylim(0, max(bottom + [1.0]) * 1.2)
+                        fontsize=6.5, rotation=90 if crowded else 0)
+        ax.set_ylim(0, max(bottom + [1.0]) * (1.4 if crowded else 1.2))
         ax.set_xticks(range(len(cfgs)))
         ax.set_xticklabels(labels, rotation=30, ha="right")
+        if option:
+            ax.set_xlabel(option)
         ax.set_title(bench)
-    for ax in axes[:len(benches):4]:
+    for ax in axes[:len(benches):ncols]:
         ax.set_ylabel("traps into L0 / op")
     handles = [plt.Rectangle((0, 0), 1, 1, color=colors[k]) for k in causes]
     if spare:

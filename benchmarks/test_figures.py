@@ -57,3 +57,11 @@ def test_dirty_revision_is_said():
 def test_short_labels():
     assert [figures.short(x) for x in (0, 0.00006, 2.003, 14.006, 3274.014)] == \
         ["0", "0.00006", "2.00", "14.0", "3,274"]
+
+
+def test_tick_labels_of_a_one_option_sweep():
+    assert figures.tick_labels(["l0.nacl=none", "l0.nacl=csr,sret"]) == (["none", "csr,sret"], "l0.nacl")
+    # two options, or ordinary configurations: kept as they are
+    assert figures.tick_labels(["a=1 b=2", "a=2 b=2"]) == (["a=1 b=2", "a=2 b=2"], "")
+    assert figures.tick_labels(["single", "nested"]) == (["single", "nested"], "")
+    assert figures.tick_labels(["x=1", "y=2"]) == (["x=1", "y=2"], "")
