@@ -17,7 +17,8 @@ Exact counts are those that repeat bit for bit under -icount (DESIGN.md
 section 6): instructions, L1's exits and L0's traps per operation, in
 total and by cause. L0's counts of a configuration with `l0_exact = false`
 (Linux/KVM as L1) are compared but never fail the comparison, nor are the
-counts of a file whose icount runs disagreed. Wall time is never a
+counts of a file whose icount runs disagreed, nor the instructions of a
+configuration with `instret_exact = false`. Wall time is never a
 failure: its verdict is `overlap` when the min..max ranges of A's and B's
 samples overlap, else `faster` or `slower`."""
 
@@ -87,6 +88,9 @@ def compare(da: dict, db: dict) -> dict:
             ea, eb = _exact_metrics(ma), _exact_metrics(mb)
             trusted = ma["deterministic_identical"] and mb["deterministic_identical"]
             l0_exact = ca.get("l0_exact", True) and cb.get("l0_exact", True)
+            # a configuration whose instructions are measured by its VMM
+            # within a tolerance, not exactly (`[bench] instret_exact = false`)
+            instret_exact = ca.get("instret_exact", True) and cb.get("instret_exact", True)
             exact = {}
             for metric in list(ea) + [k for k in eb if k not in ea]:
                 a, b = ea.get(metric), eb.get(metric)
@@ -94,7 +98,8 @@ def compare(da: dict, db: dict) -> dict:
                     # a cause absent on one side was counted and not seen
                     a = 0.0 if a is None and metric in eb and _side_counts(ma, metric) else a
                     b = 0.0 if b is None and metric in ea and _side_counts(mb, metric) else b
-                guarded = trusted and (l0_exact or not _is_l0(metric))
+                guarded = (trusted and (l0_exact or not _is_l0(metric))
+                           and (instret_exact or metric != "instret_per_op"))
                 exact[metric] = (a, b, _change(a, b), guarded)
             sa = frame.spread(ma["wall_ns_per_op_samples"])
             sb = frame.spread(mb["wall_ns_per_op_samples"])

@@ -153,3 +153,18 @@ def test_only_in_one_file_is_listed():
 def test_failures_api(fail_on, n):
     cmp = compare.compare(base(), grow_l0(base()))
     assert len(compare.failures(cmp, fail_on)) == n
+
+
+def test_not_exact_instructions_are_not_guarded(tmp_path):
+    """A configuration whose instructions per operation are measured within
+    a tolerance (`instret_exact = false`) never fails on them."""
+    a, b = base(), base()
+    for r in b["configs"]["nested"]["runs"]:
+        if r["kind"] == "icount":
+            r["benchmarks"]["mmio"]["instret"] += 5000
+    b["configs"]["nested"]["summary"] = results.summarize(b["configs"]["nested"]["runs"])
+    assert compare.failures(compare.compare(a, b), "grew") == [
+        ("nested/mmio", "instret_per_op", 11378.01, 11383.01, "grew")]
+    for d in (a, b):
+        d["configs"]["nested"]["instret_exact"] = False
+    assert compare.failures(compare.compare(a, b), "changed") == []
