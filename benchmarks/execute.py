@@ -28,7 +28,9 @@ def run_item(item: dict, jobs: int = 1, worker: str = "") -> dict:
     the xdist worker making it (given by benchmarks/xdist_runs.py, not read
     from the environment, which a runner started inside a worker inherits)."""
     cfg = P.apply(item["config"], item["params"])
-    res = runner.run(cfg, icount=(item["kind"] == "icount"), announce=False)
+    # jobs guests share the CPUs: a slowed one is not a hung one
+    res = runner.run(cfg, icount=(item["kind"] == "icount"), announce=False,
+                     timeout=cfg.timeout * jobs)
     rec = results.run_record(res, item["kind"], item["index"])
     rec["jobs"] = jobs
     if worker:

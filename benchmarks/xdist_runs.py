@@ -18,5 +18,6 @@ def pytest_generate_tests(metafunc):
 
 
 def test_run(item, record_property, request):
-    rec = execute.run_item(item, worker=request.config.workerinput["workerid"])
+    wi = request.config.workerinput
+    rec = execute.run_item(item, jobs=wi["workercount"], worker=wi["workerid"])
     record_property("rvnest_run", json.dumps({"id": item["id"], "record": rec}))
