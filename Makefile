@@ -87,7 +87,7 @@ include $(sort $(wildcard */module.mk) $(wildcard tests/*/module.mk))
 
 # ---- user-facing targets ------------------------------------------------
 .PHONY: all deps build run test unit pytest bench coverage debug configs \
-	clean help format profile
+	clean help format profile compare sweep
 
 all: $(IMAGES) $(HOST_TESTS)
 
@@ -114,9 +114,15 @@ unit: $(HOST_TESTS)
 	done; \
 	echo "host unit tests: $$p passed, $$f failed"; exit $$rc
 
+# J=<n>: that many pytest-xdist workers, one test file each at a time
+# (runs cached per file stay shared); TX="<spec> ...": xdist --tx workers.
+XDIST_ARGS = $(if $(J),-n $(J)) $(foreach t,$(TX),--tx $(t)) $(if $(J)$(TX),--dist loadfile)
+# the same for the benchmark runner: icount runs in parallel, wall runs serial
+BENCH_PARALLEL = $(if $(J),--jobs $(J)) $(foreach t,$(TX),--tx $(t))
+
 # pytest exits 5 when it collects no tests: say so instead of a bare "Error 5".
 pytest: all
-	@rc=0; $(PYTHON) -m pytest -ra harness benchmarks $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; $(PYTHON) -m pytest -ra harness benchmarks $(XDIST_ARGS) $(PYTEST_ARGS) || rc=$$?; \
 	  if [ $$rc = 5 ]; then echo "pytest: error: no tests collected (exit 5)" >&2; fi; \
 	  exit $$rc
 
@@ -132,14 +138,29 @@ BOOT_OVERRIDES = $(if $(L1),--l1 $(L1)) $(if $(INITRD),--initrd $(INITRD)) \
 run: deps
 	@$(MAKE) --no-print-directory all
 ifeq ($(CONFIG),)
-	$(PYTHON) -m benchmarks.run --quick
+	$(PYTHON) -m benchmarks.run --quick $(BENCH_PARALLEL)
 else
 	$(PYTHON) -m harness.boot $(CONFIG) $(BOOT_OVERRIDES)
 endif
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) -m benchmarks.run
+	$(PYTHON) -m benchmarks.run $(BENCH_PARALLEL)
+
+# make compare A=<results.json> B=<results.json> [FAIL_ON=grew|changed|never]
+# status 0: no exact count grew; 1: one grew; 2: error (benchmarks/README.md)
+compare:
+	@[ -n "$(A)" ] && [ -n "$(B)" ] || { echo "error: make compare needs A=<results.json> B=<results.json>" >&2; exit 2; }
+	@$(PYTHON) -m benchmarks.compare "$(A)" "$(B)" $(if $(FAIL_ON),--fail-on $(FAIL_ON))
+
+# make sweep CONFIG=<name> OPT=<option> VALUES=a,b,c [PARAMS="opt=a,b opt2=c,d"] [QUICK=1] [J=<n>]
+# one results file over the values (benchmarks/README.md, "Sweeps")
+SWEEP_PARAMS = $(if $(OPT),--param "$(OPT)=$(VALUES)") $(foreach p,$(PARAMS),--param "$(p)")
+sweep: deps
+	@[ -n "$(CONFIG)" ] && [ -n "$(strip $(SWEEP_PARAMS))" ] || { echo "error: make sweep needs CONFIG=<name> and OPT=<option> VALUES=a,b,... (or PARAMS=\"opt=a,b ...\")" >&2; exit 2; }
+	@[ -z "$(OPT)" ] || [ -n "$(VALUES)" ] || { echo "error: make sweep: OPT=$(OPT) needs VALUES=a,b,..." >&2; exit 2; }
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) -m benchmarks.sweep $(CONFIG) $(SWEEP_PARAMS) $(if $(QUICK),--quick) $(BENCH_PARALLEL)
 
 configs:
 	@$(PYTHON) -m harness.boot --list
@@ -183,8 +204,15 @@ help:
 	@echo "  make run CONFIG=<name> [L1=<image>] [INITRD=<file>] [BOOTARGS=...]"
 	@echo "                   boot one configuration and show its console"
 	@echo "  make configs     list the configurations"
-	@echo "  make test        host unit tests + every configuration in QEMU (pytest)"
-	@echo "  make bench       full benchmark matrix: results/*.json, report, plots"
+	@echo "  make test [J=<n>] host unit tests + every configuration in QEMU (pytest;"
+	@echo "                   J=<n>: n pytest-xdist workers, TX=\"<spec> ...\": xdist --tx)"
+	@echo "  make bench [J=<n>] full benchmark matrix: results/*.json, .csv, report, plots"
+	@echo "                   (J=<n>: icount runs on n workers; wall runs stay serial)"
+	@echo "  make compare A=<results.json> B=<results.json> [FAIL_ON=grew|changed|never]"
+	@echo "                   both figures, ratios, exact counts flagged; status 1 if one grew"
+	@echo "  make sweep CONFIG=<name> OPT=<option> VALUES=a,b,c [PARAMS=\"o=a,b o2=c,d\"] [QUICK=1] [J=<n>]"
+	@echo "                   one configuration over option values: one results file, a figure"
+	@echo "                   per benchmark (options: l0.*, l1.*, cmdline.*, cpu.*, l1, kernel, ...)"
 	@echo "  make profile [CONFIG=<name>] [BENCH=<benchmark>] [TRACE=<n>]"
 	@echo "                   L0's exit profile under icount (default nested): traps by"
 	@echo "                   cause and CSR with instructions inside L0, one L2 exit's"

@@ -10,7 +10,7 @@ import math
 import sys
 from pathlib import Path
 
-from . import plots, results
+from . import frame, plots, results
 
 # NEVE (Lim et al., SOSP 2017), Table 7: traps into the host hypervisor for
 # one nested hypercall; DESIGN §6 gives the floor of 2 (the exit and L1's
@@ -184,8 +184,16 @@ def write(doc: dict, json_path: Path, out_dir: Path = None) -> tuple:
     stem = json_path.stem
     fig_dir = out_dir / stem
     pngs = plots.render_all(doc, fig_dir)
+    extra = ""
+    if doc.get("sweep"):
+        from . import sweep  # the sweep's tables and its figure per benchmark
+
+        pngs += sweep.render_figures(doc, fig_dir)
+        extra = sweep.section(doc)
     md = out_dir / f"{stem}.md"
-    md.write_text(render(doc, [str(p.relative_to(out_dir)) for p in pngs]))
+    md.write_text(render(doc, [str(p.relative_to(out_dir)) for p in pngs]) + extra)
+    # the same rows as benchmarks.results.load(), for a spreadsheet or pandas
+    frame.write_csv(doc, out_dir / f"{stem}.csv")
     return md, pngs
 
 
@@ -195,13 +203,14 @@ def main(argv=None) -> int:
     ap.add_argument("--out", help="directory for the report and figures (default: beside the JSON)")
     a = ap.parse_args(argv)
     try:
-        doc = results.load(a.results)
+        doc = results.load_doc(a.results)
     except results.ResultsError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     md, pngs = write(doc, Path(a.results), a.out and Path(a.out))
     print(table1(doc))
     print(f"report: {md}")
+    print(f"csv:    {md.with_suffix('.csv')}")
     for p in pngs:
         print(f"figure: {p}")
     return 0

@@ -13,7 +13,11 @@ from pathlib import Path
 
 from harness import config, qemu
 
-SCHEMA_VERSION = 1
+# 2: optional `sweep` (top level), `params` (per configuration entry), and
+# `jobs`, `worker` (per run). Every version-1 file is a valid version-2
+# file; the number changed so that an older checkout, whose schema has no
+# such keys, refuses a newer file at its version rather than at a key.
+SCHEMA_VERSION = 2
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
 # Keys of a bench line that are deterministic under -icount shift=0,sleep=off
 # (DESIGN §6): instruction and cycle counts, and every exit/trap count.
@@ -240,13 +244,22 @@ def save(doc: dict, out_dir: Path) -> Path:
     return p
 
 
-def load(path) -> dict:
+def load_doc(path) -> dict:
+    """The results file as validated JSON (a dict)."""
     try:
         doc = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError) as e:
         raise ResultsError(f"{path}: cannot read results: {e}") from None
     validate(doc, where=str(path))
     return doc
+
+
+def load(path):
+    """The rows of a results file as a pandas DataFrame: one row per
+    configuration and benchmark (benchmarks/frame.py names the columns)."""
+    from . import frame
+
+    return frame.rows(load_doc(path))
 
 
 def validate(doc: dict, where: str = "results") -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from harness import config, qemu, runner
 
-from . import report, results
+from . import execute, report, results
 
 ICOUNT_RUNS = 2
 WALL_RUNS_FULL = 11
@@ -69,6 +69,15 @@ def select(names, out=sys.stdout):
     return chosen, skipped
 
 
+def add_parallel_args(ap):
+    ap.add_argument("--jobs", "-j", type=int, default=1,
+                    help="icount runs in parallel on this many local pytest-xdist workers "
+                         "(wall runs stay serial); make bench J=<n>")
+    ap.add_argument("--tx", action="append", metavar="SPEC",
+                    help="pytest-xdist worker spec, repeatable (e.g. popen, 2*popen, "
+                         "ssh=host//python=/usr/bin/python3//chdir=<checkout>); overrides --jobs")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m benchmarks.run", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true",
@@ -77,6 +86,7 @@ def main(argv=None) -> int:
     ap.add_argument("--icount-runs", type=int, default=ICOUNT_RUNS)
     ap.add_argument("--wall-runs", type=int)
     ap.add_argument("--out", default=str(DEFAULT_OUT), help="output directory (default results/)")
+    add_parallel_args(ap)
     a = ap.parse_args(argv)
     if a.icount_runs < 1:
         print("error: --icount-runs must be >= 1", file=sys.stderr)
@@ -84,6 +94,9 @@ def main(argv=None) -> int:
     wall_runs = a.wall_runs if a.wall_runs is not None else (WALL_RUNS_QUICK if a.quick else WALL_RUNS_FULL)
     if wall_runs < 0:
         print("error: --wall-runs must be >= 0", file=sys.stderr)
+        return 2
+    if a.jobs < 1:
+        print("error: --jobs must be >= 1", file=sys.stderr)
         return 2
 
     try:
@@ -104,21 +117,14 @@ def main(argv=None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     doc["skipped"] = skipped
-    plan = [(c, kind, i) for c in cfgs
-            for kind, n in (("icount", a.icount_runs), ("wall", wall_runs))
-            for i in range(1, n + 1)]
-    runs = {c.name: [] for c in cfgs}
-    ok = True
+    plan = execute.plan([(c.name, c.name, {}) for c in cfgs], a.icount_runs, wall_runs)
     t0 = time.monotonic()
-    for k, (c, kind, i) in enumerate(plan, 1):
-        total = a.icount_runs if kind == "icount" else wall_runs
-        res = runner.run(c, icount=(kind == "icount"), announce=False)
-        rec = results.run_record(res, kind, i)
-        runs[c.name].append(rec)
-        state = "passed" if res.ok else f"FAILED: {res.error}"
-        print(f"bench: [{k}/{len(plan)}] {c.name} {kind} {i}/{total}: {state} "
-              f"({res.duration:.1f}s, log {res.log_path})", flush=True)
-        ok &= res.ok
+    try:
+        runs = execute.run_plan(plan, jobs=a.jobs, tx=a.tx or ())
+    except results.ResultsError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    ok = all(r["outcome"] == "passed" for rs in runs.values() for r in rs)
     for c in cfgs:
         doc["configs"][c.name] = results.config_entry(c, runs[c.name])
         if not doc["configs"][c.name]["summary"]:
@@ -152,6 +158,7 @@ def main(argv=None) -> int:
     print(f"bench: {len(plan)} runs in {time.monotonic() - t0:.0f}s")
     print(f"results: {jp}")
     print(f"report:  {md}")
+    print(f"csv:     {md.with_suffix('.csv')}")
     for p in pngs:
         print(f"figure:  {p}")
     return 0 if ok else 1

@@ -46,7 +46,7 @@ def test_run_passed(stored):
 
 def test_results_file_validates(stored):
     _, path, _ = stored
-    doc = results.load(path)  # raises on any schema violation
+    doc = results.load_doc(path)  # raises on any schema violation
     for c in doc["configs"].values():
         for r in c["runs"]:
             # the full QEMU command line is recorded, with icount exactly when asked
@@ -100,7 +100,7 @@ def test_report_and_plots_render_from_file(stored, tmp_path):
                        capture_output=True, text=True, timeout=120, cwd=config.ROOT)
     assert r.returncode == 0, r.stderr
     md = (tmp_path / f"{path.stem}.md").read_text()
-    doc = results.load(path)
+    doc = results.load_doc(path)
     assert "Cost per operation (after NEVE, SOSP 2017, Table 1)" in md
     assert "| ARMv8.3 nested virtualization" in md and "126 |" in md
     if "single" in doc["configs"]:
@@ -162,7 +162,7 @@ def test_no_runnable_config_is_a_clear_error(tmp_path):
 
 def test_nested_against_single(stored, tmp_path):
     """With both built: the ratios, Table 7 and the L0 figure from real runs."""
-    doc = results.load(stored[1])
+    doc = results.load_doc(stored[1])
     cf = doc["configs"]
     if "nested" not in cf or "single" not in cf:
         pytest.skip("needs both the nested and the single configuration built")
@@ -179,3 +179,22 @@ def test_nested_against_single(stored, tmp_path):
     assert "nested/single instr" in md and "nested L0 traps/op" in md
     _, pngs = report.write(doc, tmp_path / "r.json")
     assert tmp_path / "r" / "l0-traps-by-cause.png" in pngs
+
+
+def test_load_as_dataframe_and_csv(stored):
+    """results.load() on a file a real run just wrote: one row per
+    configuration and benchmark, the same numbers as the summary, and the
+    runner wrote the same rows as CSV next to the JSON."""
+    _, path, _ = stored
+    doc = results.load_doc(path)
+    df = results.load(path)
+    assert len(df) == sum(len(c["summary"]) for c in doc["configs"].values())
+    for key, c in doc["configs"].items():
+        for b, m in c["summary"].items():
+            row = df[(df.config == key) & (df.benchmark == b)]
+            assert len(row) == 1, (key, b)
+            assert row.iloc[0].wall_ns_per_op_median == m["wall_ns_per_op_median"]
+            if m["instret_per_op"] is not None:
+                assert row.iloc[0].instret_per_op == m["instret_per_op"]
+    csv = path.with_suffix(".csv")
+    assert csv.read_text().splitlines()[0].split(",") == list(df.columns)

@@ -19,6 +19,8 @@ PKGS=(
   python3-pytest
   python3-matplotlib
   python3-jsonschema
+  python3-pandas
+  python3-pytest-xdist
   lcov
   gdb-multiarch
   flex

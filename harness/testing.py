@@ -2,6 +2,8 @@
 files): load a configuration or skip naming what is missing, and share runs
 between tests so one QEMU boot serves every assertion about it."""
 
+import os
+
 import pytest
 
 from . import config, runner
@@ -23,11 +25,27 @@ def load_or_skip(name: str, **kw) -> config.Config:
     return cfg
 
 
+def load_factor() -> int:
+    """How many QEMUs this test session runs at once: the number of
+    pytest-xdist workers under `make test J=<n>` (xdist sets
+    PYTEST_XDIST_WORKER_COUNT in each worker), else 1."""
+    try:
+        return max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    except ValueError:
+        return 1
+
+
 def run(cfg: config.Config, icount=None, timeout=None, cache_key=None) -> runner.RunResult:
     """runner.run, remembered for the session under cache_key (None = do
-    not remember). Tests that only read a run's output share it."""
+    not remember). Tests that only read a run's output share it. Under
+    `make test J=<n>` the run's timeout (the configuration's, or the one
+    given) is n times as long: n guests share the CPUs, and one slowed by
+    its neighbours must not pass for a hung one (seen: sbi-l0-smp2's 30 s
+    under J=2 on a loaded 2-core machine). Runs that test the timeout
+    itself call runner.run with theirs."""
     if cache_key is not None and cache_key in _cache:
         return _cache[cache_key]
+    timeout = (cfg.timeout if timeout is None else timeout) * load_factor()
     res = runner.run(cfg, icount=icount, timeout=timeout)
     if cache_key is not None:
         _cache[cache_key] = res
