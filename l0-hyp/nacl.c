@@ -85,6 +85,18 @@ void l0_nacl_trap_done(struct l0_vcpu *v, bool was_in_l2)
 		(void)sbi_nested_nacl_csr_changed(&sn, v->vhartid);
 }
 
+void l0_nacl_sret_trapped(struct l0_vcpu *v)
+{
+	struct sbi_nested sn = v->guest->sbi;
+
+	if (!sn.nacl)
+		return;
+	sn.ctx = v;
+	/* A failure means L1's shared memory stopped being L1 RAM, which L0
+	 * never does to a running L1 (as in l0_nacl_trap_done). */
+	(void)sbi_nested_nacl_sret_trapped(&sn, v->vhartid);
+}
+
 /*
  * The virtual CSRs that are plain registers of struct l0_vhyp (vhyp.h:
  * "L1's virtual h* CSRs (WARL already applied)"), read in place: NACL
