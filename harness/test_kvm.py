@@ -364,7 +364,9 @@ KVM_NACL_ALL = ("kvm [1]: using SBI nested acceleration with sync_csr, "
 # an extra L2 exit (L0 reports l2_exits) that KVM handles in the kernel and
 # ends with one more SYNC_SRET (ecall_vs, exact), and, when the tick makes
 # L1 schedule, a vcpu_put with its vstimecmp write (virtual_inst, 0 or 1;
-# measured: +1 with 1, 2 and 3 ticks).
+# measured: +1 with 1, 2 and 3 ticks, +0 with 2), and L0's own timer
+# interrupt when the tick is due while L2 runs (irq_s_timer, at most one
+# per tick).
 HYPERCALL_L0_CAUSES_PER_OP = {"ecall_vs": 2, "virtual_inst": 1}
 HYPERCALL_L0_WINDOW_FIXED = {"ecall_vs": 6, "virtual_inst": 5}
 HYPERCALL_L2_EXITS_FIXED = 5
@@ -393,9 +395,11 @@ def test_nested_traps_per_hypercall():
         base = {k: n * iters + HYPERCALL_L0_WINDOW_FIXED[k]
                 for k, n in HYPERCALL_L0_CAUSES_PER_OP.items()}
         got = h["causes"]
-        assert sorted(got) == sorted(base), h.line
+        assert set(got) <= set(base) | {"irq_s_timer"}, h.line
         assert got["ecall_vs"] == base["ecall_vs"] + ticks, h.line
         assert base["virtual_inst"] <= got["virtual_inst"] <= base["virtual_inst"] + ticks, h.line
+        # a tick L0 takes itself while L2 runs (its timer for L1's)
+        assert got.get("irq_s_timer", 0) <= ticks, h.line
         assert h["traps"] == sum(got.values()), h.line
     h = a.protocol.l0benches["hypercall"]
     per_op = (h["traps"] - sum(HYPERCALL_L0_WINDOW_FIXED.values())) / int(h["iters"])

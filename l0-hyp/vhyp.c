@@ -842,6 +842,7 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
 	v->sepc = pc;
 	csr_set(CSR_SSTATUS, SSTATUS_SPP); /* L1 runs in VS-mode */
 	vh->in_l2 = false;
+	vh->left_l2 = true;
 	sync_vtsr(v); /* after vscause: it records the cause */
 	l0_vhyp_program_timer(v);
 }
