@@ -169,14 +169,16 @@ clean:
 help:
 	@echo "rvnest: RISC-V nested-virtualization testbed"
 	@echo
-	@echo "  make deps        install every Debian package needed (idempotent)"
+	@echo "  make deps        install every Debian package needed and fetch Linux 7.3's"
+	@echo "                   source into ~/.cache/rvnest (idempotent)"
 	@echo "  make             build all images and host unit tests into $(BUILD)/"
 	@echo "  make run         build, boot the stack, print the exit-cost table"
 	@echo "  make run CONFIG=<name> [L1=<image>] [INITRD=<file>] [BOOTARGS=...]"
 	@echo "                   boot one configuration and show its console"
 	@echo "  make configs     list the configurations"
 	@echo "  make test        host unit tests + every configuration in QEMU (pytest)"
-	@echo "  make bench       full benchmark matrix: results/*.json, report, plots"
+	@echo "  make bench       full benchmark matrix (with the rows make run leaves out):"
+	@echo "                   results/*.json, report, plots"
 	@echo "  make coverage    host unit tests with an lcov HTML report"
 	@echo "  make debug [CONFIG=<name>]  QEMU gdbstub + gdb-multiarch with symbols"
 	@echo "  make format      clang-format every C source"
