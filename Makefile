@@ -198,7 +198,8 @@ clean:
 help:
 	@echo "rvnest: RISC-V nested-virtualization testbed"
 	@echo
-	@echo "  make deps        install every Debian package needed (idempotent)"
+	@echo "  make deps        install every Debian package needed and fetch Linux 7.3's"
+	@echo "                   source into ~/.cache/rvnest (idempotent)"
 	@echo "  make             build all images and host unit tests into $(BUILD)/"
 	@echo "  make run         build, boot the stack, print the exit-cost table"
 	@echo "  make run CONFIG=<name> [L1=<image>] [INITRD=<file>] [BOOTARGS=...]"
@@ -206,7 +207,8 @@ help:
 	@echo "  make configs     list the configurations"
 	@echo "  make test [J=<n>] host unit tests + every configuration in QEMU (pytest;"
 	@echo "                   J=<n>: n pytest-xdist workers, TX=\"<spec> ...\": xdist --tx)"
-	@echo "  make bench [J=<n>] full benchmark matrix: results/*.json, .csv, report, plots"
+	@echo "  make bench [J=<n>] full benchmark matrix (with the rows make run leaves out):"
+	@echo "                   results/*.json, .csv, report, plots"
 	@echo "                   (J=<n>: icount runs on n workers; wall runs stay serial)"
 	@echo "  make compare A=<results.json> B=<results.json> [FAIL_ON=grew|changed|never]"
 	@echo "                   both figures, ratios, exact counts flagged; status 1 if one grew"

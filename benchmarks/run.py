@@ -51,12 +51,14 @@ def matrix_order(cfgs):
     return out + sorted((c for c in cfgs if c not in out), key=lambda c: c.name)
 
 
-def select(names, out=sys.stdout):
-    """(configs to run, {skipped name: reason})."""
+def select(names, out=sys.stdout, quick=False):
+    """(configs to run, {skipped name: reason}). With quick and no names,
+    the matrix less its `[bench] quick = false` rows."""
     skipped = {}
     chosen = []
     try:
-        cfgs = [config.load(n) for n in names] if names else [c for c in config.load_all() if c.bench.matrix]
+        cfgs = [config.load(n) for n in names] if names else [
+            c for c in config.load_all() if c.bench.matrix and (c.bench.quick or not quick)]
     except config.ConfigError as e:
         raise SystemExit(f"error: {e}")
     for c in matrix_order(cfgs):
@@ -81,7 +83,8 @@ def add_parallel_args(ap):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m benchmarks.run", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true",
-                    help=f"{WALL_RUNS_QUICK} wall-time runs instead of {WALL_RUNS_FULL} (make run)")
+                    help=f"{WALL_RUNS_QUICK} wall-time runs instead of {WALL_RUNS_FULL}, and without the "
+                         "matrix rows marked [bench] quick = false (make run)")
     ap.add_argument("--configs", help="comma-separated configuration names (default: the matrix)")
     ap.add_argument("--icount-runs", type=int, default=ICOUNT_RUNS)
     ap.add_argument("--wall-runs", type=int)
@@ -105,7 +108,7 @@ def main(argv=None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     names = [n for n in a.configs.split(",") if n] if a.configs else None
-    cfgs, skipped = select(names)
+    cfgs, skipped = select(names, quick=a.quick)
     if not cfgs:
         why = "; ".join(f"{n}: {r}" for n, r in skipped.items()) or "no configuration has [bench] matrix = true"
         print(f"error: no benchmark configuration can run ({why})", file=sys.stderr)

@@ -57,33 +57,29 @@ if dpkg-query -W -f='${Version}' opensbi >/dev/null 2>&1; then
   dpkg --compare-versions "$(dpkg-query -W -f='${Version}' opensbi)" ge 1.5 || need_sbi_upgrade=1
 fi
 
-if [ ${#missing[@]} -eq 0 ] && [ $need_qemu_upgrade = 0 ] && [ $need_sbi_upgrade = 0 ]; then
+# debian-archive-keyring before 2023.3+deb12u2 has no trixie key, which
+# ci/linux-src.sh needs to verify trixie-backports.
+need_keyring_upgrade=0
+[ -f /usr/share/keyrings/debian-archive-trixie-automatic.gpg ] || need_keyring_upgrade=1
+
+# Linux 7.3 (the L1 and L2 kernel of the kvm-* and linux-* configurations)
+# comes from trixie-backports through a private apt configuration in the
+# cache, never installed and never added to the machine's apt sources; a
+# no-op when it is already there (ci/linux-src.sh).
+fetch_linux7() {
+  bash "$(dirname "$0")/linux-src.sh"
+}
+
+if [ ${#missing[@]} -eq 0 ] && [ $need_qemu_upgrade = 0 ] && [ $need_sbi_upgrade = 0 ] &&
+  [ $need_keyring_upgrade = 0 ]; then
+  fetch_linux7
   exit 0
 fi
-echo "deps: installing: ${missing[*]:-} $( [ $need_qemu_upgrade = 1 ] && echo '(qemu upgrade)') $( [ $need_sbi_upgrade = 1 ] && echo '(opensbi upgrade)')"
+echo "deps: installing: ${missing[*]:-} $( [ $need_qemu_upgrade = 1 ] && echo '(qemu upgrade)') $( [ $need_sbi_upgrade = 1 ] && echo '(opensbi upgrade)') $( [ $need_keyring_upgrade = 1 ] && echo '(debian-archive-keyring upgrade)')"
 
-# Find the archive URI the machine already uses for Debian's main suite.
-archive_uri() {
-  local f
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    # deb822: a stanza whose Suites has the plain release name
-    awk -v rel="$1" '
-      BEGIN { RS=""; FS="\n" }
-      {
-        uri=""; ok=0; deb=0
-        for (i=1;i<=NF;i++) {
-          if ($i ~ /^URIs:/)   { sub(/^URIs:[ \t]*/, "", $i); split($i, u, /[ \t]+/); uri=u[1] }
-          if ($i ~ /^Suites:/) { n=split($i, s, /[ \t]+/); for (j=2;j<=n;j++) if (s[j]==rel) ok=1 }
-          if ($i ~ /^Types:/ && $i ~ /(^|[ \t])deb([ \t]|$)/) deb=1
-        }
-        if (ok && deb && uri!="") { print uri; exit }
-      }' "$f"
-  done | head -n1
-  if [ -f /etc/apt/sources.list ]; then
-    awk -v rel="$1" '$1=="deb" { i=2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ } if ($(i+1)==rel) { print $i; exit } }' /etc/apt/sources.list
-  fi
-}
+# archive_uri: the URI the machine already uses for a suite (ci/apt-uri.sh).
+# shellcheck source=ci/apt-uri.sh
+. "$(dirname "$0")/apt-uri.sh"
 
 release=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 [ -n "$release" ] || die "cannot tell the Debian release from /etc/os-release"
@@ -129,9 +125,11 @@ install_or_die() { # suite-label, apt-get options..., -- packages...
   fi
   die "apt-get install from $label failed (see apt's message above); packages: $*"
 }
+[ $need_keyring_upgrade = 0 ] || rest+=(debian-archive-keyring)
 install_or_die "$release" -- "${rest[@]}"
 install_or_die "${release}-backports" -t "${release}-backports" -- "${bp[@]}"
 
 v=$(qemu-system-riscv64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
 [ "${v:-0}" -ge 10 ] || die "qemu-system-riscv64 is version $v after install; rvnest needs QEMU 10 (bookworm-backports)"
+fetch_linux7
 echo "deps: done"

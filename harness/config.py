@@ -51,6 +51,9 @@ BENCH_KEYS = {
     # (an L1 that idles in WFI, where QEMU's icount warp is not exact)
     "l0_exact": ((bool,), True),
     "baseline": ((str,), ""),
+    # false: only in `make bench`, not in `make run`'s quick table (rows
+    # that break a comparison down further, e.g. one NACL feature each)
+    "quick": ((bool,), True),
 }
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 PLACEHOLDER_RE = re.compile(r"\{([a-z0-9_]*)\}")
@@ -82,6 +85,7 @@ class Bench:
     l0_traps: str
     l0_exact: bool
     baseline: str
+    quick: bool = True
 
 
 @dataclass(frozen=True)
@@ -275,6 +279,7 @@ def load_file(path: Path, l1=None, initrd=None, bootargs=None) -> Config:
             l0_traps=bench["l0_traps"],
             l0_exact=bench["l0_exact"],
             baseline=bench["baseline"],
+            quick=bench["quick"],
         ),
         values=vals,
         raw=raw,

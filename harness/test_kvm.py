@@ -85,11 +85,24 @@ def probe(res, name):
     return found[0]
 
 
+# Extensions a Linux kernel lists in /proc/cpuinfo as implied by another
+# one it was given (7.x: A is the superset of Zaamo and Zalrsc,
+# arch/riscv/kernel/cpufeature.c riscv_a_exts); the VMM's device tree names
+# only what KVM's ISA registers say, which with the 6.12 uapi headers it is
+# built against does not include them.
+IMPLIED_EXTS = {"a": {"zaamo", "zalrsc"}}
+
+
 def isa_set(isa):
-    """rv64imac_zicsr_sstc -> {'i', 'm', 'a', 'c', 'zicsr', 'sstc'}"""
+    """rv64imac_zicsr_sstc -> {'i', 'm', 'a', 'c', 'zicsr', 'sstc'}, with
+    the extensions that those imply (IMPLIED_EXTS)."""
     assert isa.startswith("rv64"), isa
     base, *multi = isa[len("rv64"):].split("_")
-    return set(base) | set(multi)
+    exts = set(base) | set(multi)
+    for ext, implied in IMPLIED_EXTS.items():
+        if ext in exts:
+            exts |= implied
+    return exts
 
 
 def test_micro_every_benchmark_completed():
@@ -324,33 +337,99 @@ def test_nested_micro_same_results():
           f"KVM exits in the benchmark windows {kvm_exits}")
 
 
-def test_nested_traps_per_hypercall_repeatable():
+# KVM 7.3 reports the NACL features it found on L1's console
+# (arch/riscv/kvm/main.c); kvm-l0 and kvm-l0-linux run L0 with l0.nacl=all.
+KVM_NACL_ALL = ("kvm [1]: using SBI nested acceleration with sync_csr, "
+                "sync_hfence, sync_sret, autoswap_csr")
+
+# Traps into L0 in the hypercall window of kvm-l0 (Linux 7.3 KVM with every
+# NACL feature), by cause, measured under icount (the same in every run:
+# during the hypercall loop L1 never idles, so no WFI warp of QEMU's icount
+# moves a timer tick into or out of the window). Per L2 hypercall:
+# - ecall_vs 2: L2's ecall, which traps into L0 and is forwarded to KVM; and
+#   KVM's SBI NACL SYNC_SRET that enters L2 again (arch/riscv/kvm/vcpu.c,
+#   kvm_riscv_vcpu_enter_exit);
+# - virtual_inst 1: KVM's direct `csr_write(CSR_VSTIMECMP, -1UL)` in
+#   kvm_riscv_vcpu_timer_save (arch/riscv/kvm/vcpu_timer.c:367 in 7.3.4),
+#   run by kvm_arch_vcpu_put on every return of KVM_RUN to the VMM, i.e.
+#   once per hypercall (the VMM handles it). It is a plain CSR write, not
+#   ncsr_write, so NACL's shared memory does not carry it, and a VS-mode
+#   access to a hypervisor CSR always traps: L0 cannot remove it
+#   (kvm-vmm/README.md, "The third trap").
+# Plus the window's own fixed part, which is the whole of the compute
+# window: 5 L2 exits, 6 ecall_vs and 5 virtual_inst. The window lasts about
+# 16 ms of guest time, so a few of L1's 250 Hz timer ticks may land while
+# L2 runs (how many depends on where QEMU's icount warp across L1's idle
+# WFIs put the boot; none in four runs, one to three in others): each is
+# an extra L2 exit (L0 reports l2_exits) that KVM handles in the kernel and
+# ends with one more SYNC_SRET (ecall_vs, exact), and, when the tick makes
+# L1 schedule, a vcpu_put with its vstimecmp write (virtual_inst, 0 or 1;
+# measured: +1 with 1, 2 and 3 ticks, +0 with 2), and L0's own timer
+# interrupt when the tick is due while L2 runs (irq_s_timer, at most one
+# per tick).
+HYPERCALL_L0_CAUSES_PER_OP = {"ecall_vs": 2, "virtual_inst": 1}
+HYPERCALL_L0_WINDOW_FIXED = {"ecall_vs": 6, "virtual_inst": 5}
+HYPERCALL_L2_EXITS_FIXED = 5
+MAX_TICKS_IN_WINDOW = 4  # 16 ms at 250 Hz
+
+
+def test_nested_traps_per_hypercall():
     """L0 brackets each benchmark on L2's own BENCH_BEGIN/END (kvm-l0 runs
     L0 with l0.benchwin=l2), so it reports traps into L0 per L2 hypercall
-    with KVM as L1. The hypercalls' own traps are exact: one ecall_vs into
-    L0 per hypercall, and the same cost per hypercall in both runs. Linux,
-    unlike l1-guest-hyp, idles in WFI, and QEMU's icount warp across WFI is
-    not reproduced to the cycle, so a few of Linux's timer ticks may land
-    in or out of a 1000-call window: the whole-window count is compared to
-    the integer part of traps per hypercall, not to the last trap."""
-    a = nested_run(MICRO_L0).protocol.l0benches
+    with KVM 7.3 and NACL as L1: 3 per hypercall, exactly, in two runs
+    (the few L1 timer ticks in the window apart, counted separately)."""
+    a = nested_run(MICRO_L0)
+    assert KVM_NACL_ALL in a.console.splitlines(), "KVM 7.3 did not find L0's NACL"
     cfg = testing.load_or_skip(MICRO_L0)
     b = testing.run(cfg, icount=True, cache_key=(MICRO_L0, "second"))
     if not b.ok:
         pytest.fail(f"{b.error} (log: {b.log_path})", pytrace=False)
-    b = b.protocol.l0benches
-    assert sorted(a) == sorted(b) == BENCHMARKS, (sorted(a), sorted(b))
-    per_op = []
-    for run in (a, b):
+    for run in (a.protocol.l0benches, b.protocol.l0benches):
+        assert sorted(run) == BENCHMARKS, sorted(run)
         h = run["hypercall"]
         iters = int(h["iters"])
-        # BEGIN's own ecall opens the window; END's is inside it
-        assert h["causes"].get("ecall_vs") == iters + 1, h.line
-        assert h["traps"] >= L0_TRAPS_PER_L2_EXIT_FLOOR * iters, h.line
-        per_op.append(h["traps"] // iters)
-    assert per_op[0] == per_op[1], (a["hypercall"].line, b["hypercall"].line)
-    print(f"{MICRO_L0}: traps into L0 per L2 hypercall with KVM as L1: {per_op[0]} "
-          f"({a['hypercall']['traps']} and {b['hypercall']['traps']} per 1000)")
+        # L2 exits beyond the hypercalls and the window's own: L1's timer
+        # ticks that land while L2 runs (see above)
+        ticks = h["l2_exits"] - iters - HYPERCALL_L2_EXITS_FIXED
+        assert 0 <= ticks <= MAX_TICKS_IN_WINDOW, h.line
+        base = {k: n * iters + HYPERCALL_L0_WINDOW_FIXED[k]
+                for k, n in HYPERCALL_L0_CAUSES_PER_OP.items()}
+        got = h["causes"]
+        assert set(got) <= set(base) | {"irq_s_timer"}, h.line
+        assert got["ecall_vs"] == base["ecall_vs"] + ticks, h.line
+        assert base["virtual_inst"] <= got["virtual_inst"] <= base["virtual_inst"] + ticks, h.line
+        # a tick L0 takes itself while L2 runs (its timer for L1's)
+        assert got.get("irq_s_timer", 0) <= ticks, h.line
+        assert h["traps"] == sum(got.values()), h.line
+    h = a.protocol.l0benches["hypercall"]
+    per_op = (h["traps"] - sum(HYPERCALL_L0_WINDOW_FIXED.values())) / int(h["iters"])
+    print(f"{MICRO_L0}: traps into L0 per L2 hypercall with KVM 7.3 + NACL as L1: "
+          f"{per_op:.2f} ({h.line})")
+
+
+# Without NACL every h*/vs* CSR access and the SRET of KVM's world switch
+# trap into L0 one by one (virtual_inst); the only ecall_vs per hypercall is
+# L2's own. Traps per L2 hypercall, the window's fixed part (the compute
+# window) taken out, measured under icount: Linux 6.12's KVM 33.05 to 33.08,
+# Linux 7.3's KVM without NACL 22.01 to 22.04. Unlike kvm-l0's, these
+# windows are long enough (33 to 48 ms of guest time) that one to four of
+# L1's 250 Hz timer ticks land while L2 runs, each one an extra L2 exit of
+# 10 to 30 traps, so only the integer part repeats.
+NO_NACL_TRAPS_PER_HYPERCALL = {"kvm-l0-612": 33, "kvm-l0-nonacl": 22}
+
+
+@pytest.mark.parametrize("name", sorted(NO_NACL_TRAPS_PER_HYPERCALL))
+def test_nested_traps_per_hypercall_without_nacl(name):
+    res = nested_run(name)
+    assert "using SBI nested acceleration" not in res.console, "NACL in use"
+    run = res.protocol.l0benches
+    h, fixed = run["hypercall"], run["compute"]
+    iters = int(h["iters"])
+    # L2's ecall per hypercall, and END's
+    assert h["causes"].get("ecall_vs") == iters + 1, h.line
+    per_op = (h["traps"] - fixed["traps"]) / iters
+    assert int(per_op) == NO_NACL_TRAPS_PER_HYPERCALL[name], (h.line, fixed.line)
+    print(f"{name}: traps into L0 per L2 hypercall: {per_op:.2f} ({h.line})")
 
 
 def test_nested_linux_l2_boots_to_marker():
@@ -363,6 +442,12 @@ def test_nested_linux_l2_boots_to_marker():
     # the same ISA reaches L2 through L0 as on QEMU's own H extension
     vmm = p.boots[2]
     assert isa_set(probe(res, "l2-cpuinfo")["isa"]) == isa_set(vmm["isa"]), vmm.line
-    assert p.l0stats is not None, "no RVNEST l0stats line from L0"
-    print(f"{LINUX_L0}: Linux L2 marker through L0 in {res.duration:.1f}s wall time, "
-          f"L0 traps {p.l0stats['traps']} (log {res.log_path})")
+    assert KVM_NACL_ALL in res.console.splitlines(), "KVM 7.3 did not find L0's NACL"
+    st = p.l0stats
+    assert st is not None, "no RVNEST l0stats line from L0"
+    assert sum(st["causes"].values()) == st["traps"], st.line
+    # reported, not asserted: Linux's boot idles in WFI, where QEMU's
+    # icount warp is not exact, so the totals move by a few traps
+    print(f"{LINUX_L0}: Linux L2 marker through L0 (KVM 7.3 + NACL) in "
+          f"{res.duration:.1f}s wall time, L0 traps for the whole run {st['traps']} "
+          f"({st['causes']}) (log {res.log_path})")

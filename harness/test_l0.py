@@ -7,7 +7,7 @@
 - Bad input ends in one clear `RVNEST error` line, never a hang: a malformed
   host DT, a guest image too large for L1's RAM, an unknown option, an L1
   initrd overlapping L0.
-- linux-l0: Linux 6.12 boots to its /init on L0 and L0 prints l0stats.
+- linux-l0: Linux 7.3 boots to its /init on L0 and L0 prints l0stats.
 """
 
 import re

@@ -85,6 +85,18 @@ void l0_nacl_trap_done(struct l0_vcpu *v, bool was_in_l2)
 		(void)sbi_nested_nacl_csr_changed(&sn, v->vhartid);
 }
 
+void l0_nacl_sret_trapped(struct l0_vcpu *v)
+{
+	struct sbi_nested sn = v->guest->sbi;
+
+	if (!sn.nacl)
+		return;
+	sn.ctx = v;
+	/* A failure means L1's shared memory stopped being L1 RAM, which L0
+	 * never does to a running L1 (as in l0_nacl_trap_done). */
+	(void)sbi_nested_nacl_sret_trapped(&sn, v->vhartid);
+}
+
 /*
  * The virtual CSRs that are plain registers of struct l0_vhyp (vhyp.h:
  * "L1's virtual h* CSRs (WARL already applied)"), read in place: NACL
@@ -233,7 +245,6 @@ enum sbi_nested_status l0_nacl_sret(void *ctx, unsigned long hartid,
 				    const unsigned long gpr[32])
 {
 	struct l0_vcpu *v = ctx;
-	struct sbi_nested sn = v->guest->sbi;
 
 	(void)hartid;
 	/* SYNC_SRET serves L1's entry into L2 (virtual hstatus.SPV = 1); an
@@ -245,11 +256,9 @@ enum sbi_nested_status l0_nacl_sret(void *ctx, unsigned long hartid,
 	 * after L1's own loads and SRET. */
 	for (unsigned i = 1; i < 32; i++)
 		v->gpr[i] = gpr[i];
-	if (l0_vhyp_sret(v) == L0_VHYP_TRAPPED) {
-		/* An interrupt of L1 was pending: L2 was left at once
-		 * (virtualization ON -> OFF within this call). */
-		sn.ctx = v;
-		(void)sbi_nested_nacl_virt_off(&sn, v->vhartid);
-	}
+	/* An interrupt of L1 pending leaves L2 at once (virtualization ON ->
+	 * OFF within this call): the autoswap back and the write-back are
+	 * done once, at the end of the trap (l0_trap, vh.left_l2). */
+	(void)l0_vhyp_sret(v);
 	return SBI_NESTED_OK;
 }

@@ -36,6 +36,11 @@ void l0_nacl_setup(struct l0_guest *g, unsigned long features);
  * still runs: the write-back (its CSRs may have changed). */
 void l0_nacl_trap_done(struct l0_vcpu *v, bool was_in_l2);
 
+/* L1 executed a real SRET into L2 (virtual hstatus.SPV = 1): apply the
+ * CSRs it left dirty in the CSR space first (sbi_nested_nacl_sret_trapped
+ * says why). */
+void l0_nacl_sret_trapped(struct l0_vcpu *v);
+
 /* struct sbi_nested_ops services; ctx is the calling struct l0_vcpu. */
 enum sbi_nested_status l0_nacl_hcsr_read(void *ctx, unsigned long hartid,
 					 unsigned csr, unsigned long *val);

@@ -297,8 +297,14 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 		 * its undelegated VS interrupts as soon as it can */
 		if (!l0_vhyp_check_l1_irq(v))
 			l0_vhyp_check_l1_vs_irq(v);
-		/* NACL: L1's CSR space follows what this trap changed */
-		l0_nacl_trap_done(v, was_in_l2);
+		/* NACL: L1's CSR space follows what this trap changed. L2 may
+		 * have been entered and left within this trap (L1's SRET
+		 * found an interrupt of L1 pending, here or inside
+		 * l0_vhyp_sret): that is an ON -> OFF change too, and missing
+		 * its autoswap left L1 with L2's hstatus (KVM 7.3 with
+		 * l0.nacl=all crashed in wall-clock runs) */
+		l0_nacl_trap_done(v, was_in_l2 || v->vh.left_l2);
+		v->vh.left_l2 = false;
 		l0_prof_trap_exit(&v->prof, t->scause,
 				  was_in_l2 ? L0_PROF_L2 : L0_PROF_L1);
 		return v;

@@ -7,6 +7,7 @@
  * chapter "Hypervisor Extension" (section names quoted below).
  */
 #include "vhyp.h"
+#include "nacl.h"
 
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
@@ -841,6 +842,7 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
 	v->sepc = pc;
 	csr_set(CSR_SSTATUS, SSTATUS_SPP); /* L1 runs in VS-mode */
 	vh->in_l2 = false;
+	vh->left_l2 = true;
 	sync_vtsr(v); /* after vscause: it records the cause */
 	l0_vhyp_program_timer(v);
 }
@@ -1330,8 +1332,10 @@ static enum l0_vhyp_status emulate(struct l0_vcpu *v, const struct insn *in)
 			return L0_VHYP_ILLEGAL;
 		if ((v->vh.hstatus & HSTATUS_SPV) && l1_took_irq_since_spv(v))
 			l0_vhyp_l1_took_trap(v, 0, 0, false);
-		if (v->vh.hstatus & HSTATUS_SPV)
+		if (v->vh.hstatus & HSTATUS_SPV) {
+			l0_nacl_sret_trapped(v);
 			return l0_vhyp_sret(v);
+		}
 		v->stats.ev[L0_EV_L1_SRET]++;
 		sret_in_l1(v);
 		return L0_VHYP_TRAPPED;

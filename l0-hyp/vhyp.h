@@ -38,6 +38,12 @@ struct l0_vhyp_l1_state {
 
 struct l0_vhyp {
 	bool in_l2; /* virtual V: L2 is running on this vCPU */
+	/* L2 was left for L1 (virtualization ON -> OFF) since l0_trap last
+	 * looked: also when this very trap entered L2 and left it again (an
+	 * interrupt of L1 pending right after the SRET), which in_l2 before
+	 * and after the trap does not show. NACL's autoswap and write-back
+	 * follow it (l0_nacl_trap_done). */
+	bool left_l2;
 	/* L1's virtual h* CSRs (WARL already applied) */
 	unsigned long hstatus, hedeleg, hideleg, hie, hvip, hgeie, hcounteren;
 	unsigned long htval, htinst, htimedelta, henvcfg;

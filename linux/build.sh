@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Build the rvnest L1 Linux kernel (Debian's linux-source-6.12, tinyconfig +
-# linux/config-fragment) into a cache outside the build tree, then install
+# Build an rvnest Linux kernel (tinyconfig + linux/config-fragment) into a
+# cache outside the build tree, then install
 # Image, vmlinux (symbols for `make debug`), the final .config (as config) and
 # the kernel's usr/gen_init_cpio (to pack the initramfs) into OUT_DIR.
 #
@@ -10,10 +10,17 @@
 # a 4-minute kernel rebuild, and a `make` with an up-to-date cache costs one
 # hash and a few cmp.
 #
-# usage: linux/build.sh OUT_DIR
+# Two kernels: `7` (the default), Debian's linux-source-7.3 from
+# trixie-backports, fetched into the cache by ci/linux-src.sh (`make deps`);
+# `6.12`, Debian's linux-source-6.12 from bookworm-backports (installed in
+# /usr/src), kept as the KVM that predates the SBI nested-acceleration
+# consumer (Linux 6.13).
+#
+# usage: linux/build.sh OUT_DIR [7|6.12]
 #        linux/build.sh --check-config .config   (only the fragment check)
 # env:   RVNEST_CACHE          cache root (default ~/.cache/rvnest)
-#        LINUX_SOURCE_TARBALL  kernel source (default Debian's linux-source-6.12)
+#        LINUX_SOURCE_TARBALL  another source for the `7` kernel (default
+#                              Debian's linux-source-7.3, see ci/linux-src.sh)
 #        LINUX_JOBS            parallel jobs for the kernel build (default 2)
 #        RVNEST_KEEP_LINUX_SRC=1  keep the built source tree in the cache
 #
@@ -29,9 +36,9 @@ die() {
 
 setup() {
 	out=$1
+	kernel=$2
 	here=$(cd "$(dirname "$0")" && pwd)
 	fragment=$here/config-fragment
-	tarball=${LINUX_SOURCE_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 	cache_root=${RVNEST_CACHE:-${HOME:?HOME is not set}/.cache/rvnest}
 	jobs=${LINUX_JOBS:-2}
 	cross=riscv64-linux-gnu-
@@ -41,21 +48,39 @@ setup() {
 		KBUILD_BUILD_HOST=rvnest)
 
 	[ -f "$fragment" ] || die "$fragment not found"
+	# The source and its version: the Debian package version for the
+	# default tarballs, else a hash of the tarball itself (a researcher's
+	# source).
+	srcver=
+	case $kernel in
+	7)
+		if [ -n "${LINUX_SOURCE_TARBALL:-}" ]; then
+			tarball=$LINUX_SOURCE_TARBALL
+		else
+			local info=$cache_root/linux-source-7/info package=
+			[ -f "$info" ] ||
+				die "$info not found: run 'make deps' (ci/linux-src.sh fetches linux-source-7.3)"
+			tarball= version=
+			# shellcheck disable=SC1090
+			. "$info"
+			srcver="$package $version"
+		fi
+		;;
+	6.12)
+		tarball=/usr/src/linux-source-6.12.tar.xz
+		srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 \
+			2>/dev/null || true)
+		;;
+	*) die "unknown kernel '$kernel' (7 or 6.12)" ;;
+	esac
 	[ -f "$tarball" ] ||
-		die "$tarball not found: run 'make deps' (package linux-source-6.12)"
+		die "$tarball not found: run 'make deps' (kernel $kernel)"
 	local tool
 	for tool in ${cross}gcc flex bison bc tar xz sha256sum flock cmp; do
 		command -v "$tool" >/dev/null ||
 			die "'$tool' not found: run 'make deps'"
 	done
 
-	# The source version: the Debian package version for the default
-	# tarball, else a hash of the tarball itself (a researcher's source).
-	srcver=
-	if [ -z "${LINUX_SOURCE_TARBALL:-}" ]; then
-		srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 \
-			2>/dev/null || true)
-	fi
 	[ -n "$srcver" ] ||
 		srcver=sha256:$(sha256sum "$tarball" | cut -d' ' -f1)
 	ccver=$(${cross}gcc --version | head -n1)
@@ -219,7 +244,8 @@ main() {
 		echo "linux: every option of $fragment is in $2"
 		return
 	fi
-	setup "${1:?usage: linux/build.sh OUT_DIR | --check-config .config}"
+	setup "${1:?usage: linux/build.sh OUT_DIR [7|6.12] | --check-config .config}" \
+		"${2:-7}"
 	if entry_complete; then
 		install_entry
 		return

@@ -1,8 +1,12 @@
-# linux/: Linux 6.12 as L1 (Debian's linux-source-6.12, tinyconfig +
-# linux/config-fragment) and its initramfs with a static C /init.
+# linux/: Linux as L1 and L2 (tinyconfig + linux/config-fragment) and its
+# initramfs with a static C /init. Two kernels: 7.3 (Debian's
+# linux-source-7.3 from trixie-backports, fetched by ci/linux-src.sh), the
+# kernel of every kvm-* and linux-* configuration; and 6.12 (Debian's
+# linux-source-6.12), kept for kvm-l0-612, the KVM before NACL support.
 #
-# Contract with l0 and the harness: $(BUILD)/linux/Image and
-# $(BUILD)/linux/initramfs.cpio.gz. The kernel itself is built and cached
+# Contract with l0 and the harness: $(BUILD)/linux/Image (7.3),
+# $(BUILD)/linux-6.12/Image and $(BUILD)/linux/initramfs.cpio.gz. The
+# kernels themselves are built and cached
 # outside the build tree by linux/build.sh (see linux/README.md); when the
 # cache is up to date the check costs a hash and a cmp.
 
@@ -19,17 +23,23 @@ LINUX_INIT_CFLAGS := -static -O2 -Wall -Wextra -Werror -Wshadow \
 # Evaluated once per make (:=), so the stamp and /init always agree.
 LINUX_INIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-IMAGES += $(LINUX_IMAGE) $(LINUX_INITRAMFS)
+LINUX612_OUT := $(BUILD)/linux-6.12
+LINUX612_IMAGE := $(LINUX612_OUT)/Image
+
+IMAGES += $(LINUX_IMAGE) $(LINUX_INITRAMFS) $(LINUX612_IMAGE)
 
 .PHONY: linux linux-always
-linux: $(LINUX_IMAGE) $(LINUX_INITRAMFS)
+linux: $(LINUX_IMAGE) $(LINUX_INITRAMFS) $(LINUX612_IMAGE)
 linux-always:
 
 # Run on every make (a phony prerequisite), so the cache key is always
 # checked; build.sh rewrites its outputs only when their content changes, so
 # dependents are rebuilt only when the kernel really changed.
 $(LINUX_IMAGE) $(LINUX_GEN_INIT_CPIO) &: linux-always
-	@bash linux/build.sh $(LINUX_OUT)
+	@bash linux/build.sh $(LINUX_OUT) 7
+
+$(LINUX612_IMAGE): linux-always
+	@bash linux/build.sh $(LINUX612_OUT) 6.12
 
 # The version compiled into /init, rewritten only when it changes.
 $(LINUX_VERSION_STAMP): linux-always

@@ -712,6 +712,19 @@ enum sbi_nested_status sbi_nested_nacl_virt_off(const struct sbi_nested *sn,
 	return sbi_nested_nacl_csr_changed(sn, hartid);
 }
 
+enum sbi_nested_status sbi_nested_nacl_sret_trapped(const struct sbi_nested *sn,
+						    unsigned long hartid)
+{
+	if (!hart_has_shmem(sn, hartid) ||
+	    !feature_on(sn, SBI_NACL_FEAT_SYNC_CSR))
+		return SBI_NESTED_OK;
+	/* As step 1 of SYNC_SRET: the dirty CSRs, written then written
+	 * back; the rest is written back when L2 exits (virt_off). */
+	return sync_all(sn, hartid, NACL_PASS_SRET) == NACL_DONE
+		       ? SBI_NESTED_OK
+		       : SBI_NESTED_OUTSIDE;
+}
+
 const struct sbi_nested_ext sbi_nested_ext_nacl = {
 	.name = "nacl",
 	.id = SBI_NESTED_EXT_NACL,

@@ -360,11 +360,23 @@ const char *sbi_nested_ext_name(unsigned long eid);
  * "After supervisor (or L1) virtualization state changes from ON to
  * OFF"), then the CSR space write-back above.
  *
+ * sbi_nested_nacl_sret_trapped: L1 executed a real SRET that enters L2
+ * (virtual hstatus.SPV = 1) instead of calling SYNC_SRET, with SYNC_CSR
+ * offered: the dirty CSRs of the CSR space are synchronized first, as
+ * SYNC_SRET's step 1 would. The spec asks for this only on an explicit
+ * sync call, but Linux KVM 6.13 to 7.3 with SYNC_CSR and without
+ * SYNC_SRET writes h* CSRs into the CSR space and never calls SYNC_CSR
+ * (arch/riscv/kvm: ncsr_write, and no caller of nacl_sync_csr), so
+ * without this its L2 starts from stale CSRs and never runs. Nothing is
+ * lost for an L1 that does call SYNC_CSR: its dirty bits are clear.
+ *
  * SBI_NESTED_OUTSIDE if the shared memory could not be accessed.
  */
 enum sbi_nested_status sbi_nested_nacl_csr_changed(const struct sbi_nested *sn,
 						   unsigned long hartid);
 enum sbi_nested_status sbi_nested_nacl_virt_off(const struct sbi_nested *sn,
 						unsigned long hartid);
+enum sbi_nested_status sbi_nested_nacl_sret_trapped(const struct sbi_nested *sn,
+						    unsigned long hartid);
 
 #endif /* SBI_NESTED_H */

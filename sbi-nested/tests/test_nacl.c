@@ -1069,3 +1069,44 @@ TEST(nacl_direct_map_hfence_refused)
 	CHECK(shm_word(f, 0x800 + 5 * 32) & (1UL << 63));
 	CHECK_EQ(f->m.guest_read_calls, 0);
 }
+
+/* Linux KVM with SYNC_CSR and without SYNC_SRET writes h* CSRs into the
+ * CSR space and enters L2 with a real SRET, never calling SYNC_CSR: L0
+ * applies the dirty CSRs when that SRET traps (sbi_nested_nacl_sret_trapped).
+ */
+TEST(nacl_trapped_sret_applies_dirty_csrs)
+{
+	struct mock_fx *f =
+		nacl_setup(SBI_NESTED_NACL_BIT(SBI_NACL_FEAT_SYNC_CSR));
+
+	/* no shared memory yet: nothing to do, nothing read */
+	f->m.guest_read_calls = 0;
+	CHECK_EQ(sbi_nested_nacl_sret_trapped(&f->sn, 0), SBI_NESTED_OK);
+	CHECK_EQ(f->m.guest_read_calls, 0);
+	set_shmem(f);
+	l1_write_csr(f, CSR_HVIP, 0x4);
+	f->m.hcsr_writes = 0;
+	CHECK_EQ(sbi_nested_nacl_sret_trapped(&f->sn, 0), SBI_NESTED_OK);
+	CHECK_EQ(f->m.hcsr[CSR_HVIP], 0x4);
+	CHECK_EQ(write_pos(f, CSR_HVIP), 0);
+	CHECK(!dirty(f, CSR_HVIP));
+	/* nothing dirty: no CSR written */
+	f->m.hcsr_writes = 0;
+	CHECK_EQ(sbi_nested_nacl_sret_trapped(&f->sn, 0), SBI_NESTED_OK);
+	CHECK_EQ(f->m.hcsr_writes, 0);
+	/* the dirty bitmap unreadable */
+	l1_write_csr(f, CSR_HVIP, 0x0);
+	f->m.guest_read_calls = 0;
+	f->m.guest_read_fail_at = 1;
+	CHECK_EQ(sbi_nested_nacl_sret_trapped(&f->sn, 0), SBI_NESTED_OUTSIDE);
+	f->m.guest_read_fail_at = 0;
+
+	/* SYNC_CSR not offered: the CSR space is L1's scratch, not applied */
+	f = nacl_setup(SBI_NESTED_NACL_BIT(SBI_NACL_FEAT_SYNC_HFENCE));
+	set_shmem(f);
+	l1_write_csr(f, CSR_HVIP, 0x4);
+	f->m.hcsr_writes = 0;
+	CHECK_EQ(sbi_nested_nacl_sret_trapped(&f->sn, 0), SBI_NESTED_OK);
+	CHECK_EQ(f->m.hcsr_writes, 0);
+	CHECK(dirty(f, CSR_HVIP));
+}
