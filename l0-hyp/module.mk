@@ -66,3 +66,19 @@ $(L0_UNIT): $(L0_UNIT_OBJS) $(UNIT_MAIN_OBJ) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 HOST_TESTS += $(L0_UNIT)
+
+# Image chains for recursive stacks (common/include/rvnest/chain.h,
+# l0-hyp/mkchain.py): the outermost L0 gets one file holding every level
+# below its L1. recursive3: L0 -> [L0 -> L0 -> l1-guest-hyp];
+# recursive-kvm: L0 -> L0 -> [Linux Image, its KVM initramfs].
+MKCHAIN := /usr/bin/python3 l0-hyp/mkchain.py
+CHAIN_L0_L0_L1 := $(BUILD)/chains/l0-l0-l1-guest-hyp.chain
+CHAIN_LINUX_KVM := $(BUILD)/chains/linux-kvm.chain
+$(CHAIN_L0_L0_L1): $(L0_ELF) $$(L1_ELF) l0-hyp/mkchain.py
+	@mkdir -p $(dir $@)
+	$(MKCHAIN) -o $@ $(L0_ELF) $(L0_ELF) $(L1_ELF)
+$(CHAIN_LINUX_KVM): $$(LINUX_IMAGE) $$(KVM_INITRAMFS) l0-hyp/mkchain.py
+	@mkdir -p $(dir $@)
+	$(MKCHAIN) -o $@ $(LINUX_IMAGE) $(KVM_INITRAMFS)
+IMAGES += $(CHAIN_L0_L0_L1) $(CHAIN_LINUX_KVM)
+HELP_CONFIGS += recursive recursive3 recursive-kvm
