@@ -128,6 +128,33 @@ def l0_causes(doc, path: Path):
     return path
 
 
+def l0_levels(doc, path: Path):
+    """Recursive configurations: traps per operation into each L0 depth
+    (and L1's exits) per benchmark, log scale; None when no configuration
+    runs L0 on L0."""
+    cfgs = []
+    for c in doc["configs"].values():
+        depths = sorted({int(d) for m in c["summary"].values() for d in (m.get("l0_levels") or {})})
+        if len(depths) > 1:
+            cfgs.append((c, depths))
+    if not cfgs:
+        return None
+    fig, axes = plt.subplots(len(cfgs), 1, figsize=(9, 3.8 * len(cfgs)), squeeze=False)
+    for ax, (c, depths) in zip(axes[:, 0], cfgs):
+        names = list(c["summary"])
+        series = {"L1 exits": [c["summary"][b]["exits_total_per_op"] or None for b in names]}
+        for d in reversed(depths):
+            series[f"L0 depth {d}"] = [
+                ((c["summary"][b].get("l0_levels") or {}).get(str(d)) or {}).get("traps_per_op") or None
+                for b in names]
+        _bars(ax, names, series, "per operation (icount, log)", log=True)
+        ax.set_title(f"Exit multiplication per level: {c['label']}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def render_all(doc, out_dir: Path) -> list:
     out_dir.mkdir(parents=True, exist_ok=True)
     if not any(c["summary"] for c in doc["configs"].values()):
@@ -136,6 +163,9 @@ def render_all(doc, out_dir: Path) -> list:
     for b in _bench_names(doc):
         out.append(per_benchmark(doc, b, out_dir / f"bench-{b}.png"))
     p = l0_causes(doc, out_dir / "l0-traps-by-cause.png")
+    if p:
+        out.append(p)
+    p = l0_levels(doc, out_dir / "l0-levels.png")
     if p:
         out.append(p)
     return out

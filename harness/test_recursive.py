@@ -155,3 +155,44 @@ def test_chain_and_a_second_initrd_refused(tmp_path):
     assert res.outcome == Outcome.GUEST_ERROR, (res.outcome, res.error, res.log_path)
     assert [e["msg"] for e in res.protocol.errors] == ["two_L1_initrds"]
     assert "both chain and fw_cfg" in res.console
+
+
+# ---- recursive-kvm: Linux/KVM on the inner L0 ------------------------------
+
+# Traps into each L0 per L2 hypercall, integer part (Linux idles in WFI and
+# polls its SBI console, so a few traps fall in or out of a 1000-call window
+# from run to run: compared per operation, as harness/test_kvm.py does for
+# kvm-l0). Measured at the revision that added them (33,487 and 314,391 in
+# the window):
+#   depth 2 (hosts Linux/KVM): 33 = 1 ecall_vs (the L2 hypercall) + ~32
+#     virtual_inst (KVM's exit path: its h*/vs* CSR accesses and SRET);
+#     the same 33 per hypercall that kvm-l0's one L0 sees.
+#   depth 1: 314 = 33.5 forwarded exits (each trap into depth 2) x 9.4
+#     traps into depth 1 each (depth 2's own CSR accesses, world switch).
+KVM_HYPERCALL_TRAPS_PER_OP = {1: 314, 2: 33}
+
+
+def test_recursive_kvm_runs_every_benchmark():
+    p = recursive_run(RECURSIVE_KVM).protocol
+    comps = [(b["component"], b.depth if b["component"] == "l0" else None) for b in p.boots]
+    assert comps == [("l0", 1), ("l0", 2), ("kvm-init", None), ("kvm-vmm", None),
+                     ("l2-micro", None)], comps
+    assert p.done["status"] == 0
+    assert sorted(p.l0stats_by_depth) == [1, 2]
+    by = p.l0benches_by_depth
+    assert sorted(by) == [1, 2]
+    for bench in p.benches:
+        # every trap into the inner L0 is an exit the outer L0 forwarded
+        assert by[1][bench]["l2_forwarded"] == by[2][bench]["traps"], \
+            (by[1][bench].line, by[2][bench].line)
+
+
+def test_recursive_kvm_hypercall_traps_per_level():
+    p = recursive_run(RECURSIVE_KVM).protocol
+    by = p.l0benches_by_depth
+    iters = p.benches["hypercall"]["iters"]
+    # the L2 hypercalls reach the inner L0 as ecalls (plus BENCH_END and
+    # Linux's own SBI console calls)
+    assert by[2]["hypercall"]["causes"]["ecall_vs"] >= iters + 1, by[2]["hypercall"].line
+    got = {d: by[d]["hypercall"]["traps"] // iters for d in (1, 2)}
+    assert got == KVM_HYPERCALL_TRAPS_PER_OP, [by[d]["hypercall"].line for d in (1, 2)]
