@@ -50,7 +50,8 @@ HYPERCALL_TRAPS = {
 
 def recursive_run(name):
     cfg = testing.load_or_skip(name)
-    return testing.run_ok(cfg, icount=True, cache_key=(name, "icount", 1))
+    # the key test_l1_benchmarks.py and test_nested.py use: one boot each
+    return testing.run_ok(cfg, icount=True, cache_key=(name, "l1-icount", 1))
 
 
 @pytest.mark.parametrize("name,levels", [(RECURSIVE, 2), (RECURSIVE3, 3)])
@@ -159,17 +160,19 @@ def test_chain_and_a_second_initrd_refused(tmp_path):
 
 # ---- recursive-kvm: Linux/KVM on the inner L0 ------------------------------
 
-# Traps into each L0 per L2 hypercall, integer part (Linux idles in WFI and
-# polls its SBI console, so a few traps fall in or out of a 1000-call window
-# from run to run: compared per operation, as harness/test_kvm.py does for
-# kvm-l0). Measured at the revision that added them (33,487 and 314,391 in
-# the window):
-#   depth 2 (hosts Linux/KVM): 33 = 1 ecall_vs (the L2 hypercall) + ~32
-#     virtual_inst (KVM's exit path: its h*/vs* CSR accesses and SRET);
-#     the same 33 per hypercall that kvm-l0's one L0 sees.
-#   depth 1: 314 = 33.5 forwarded exits (each trap into depth 2) x 9.4
-#     traps into depth 1 each (depth 2's own CSR accesses, world switch).
-KVM_HYPERCALL_TRAPS_PER_OP = {1: 314, 2: 33}
+# Traps into the L0s per L2 hypercall. Linux idles in WFI and polls its
+# SBI console, so a few traps fall in or out of a 1000-call window from run
+# to run: compared per operation, as harness/test_kvm.py does for kvm-l0.
+# Measured at the revision that added them, two runs (windows of 33,487 and
+# 33,427 traps into depth 2; 314,391 and 313,702 into depth 1):
+#   depth 2 (hosts Linux/KVM): 33 per hypercall = 1 ecall_vs (the L2
+#     hypercall) + ~32 virtual_inst (KVM's exit path: its h*/vs* CSR
+#     accesses and SRET), as kvm-l0's one L0 sees;
+#   depth 1: 9.4 traps per trap into depth 2 (9.388 and 9.385), i.e. ~314
+#     per hypercall: depth 2's own CSR accesses, world switch and SRET for
+#     each of them.
+KVM_DEPTH2_TRAPS_PER_HYPERCALL = 33
+KVM_DEPTH1_PER_DEPTH2_TRAP = 9.4
 
 
 def test_recursive_kvm_runs_every_benchmark():
@@ -182,9 +185,16 @@ def test_recursive_kvm_runs_every_benchmark():
     by = p.l0benches_by_depth
     assert sorted(by) == [1, 2]
     for bench in p.benches:
-        # every trap into the inner L0 is an exit the outer L0 forwarded
-        assert by[1][bench]["l2_forwarded"] == by[2][bench]["traps"], \
-            (by[1][bench].line, by[2][bench].line)
+        # every trap into the inner L0 is an exit the outer L0 forwarded,
+        # except perhaps its interrupts: Linux idles, and an inner L0 timer
+        # interrupt reaches it either as a forwarded L2 interrupt or
+        # delivered by the outer L0 after serving its own (both seen: 16 of
+        # 16 not forwarded in one gstage_fault window, 2 of 2 forwarded in
+        # an mmio window of another run)
+        above = by[2][bench]
+        irqs = sum(n for c, n in above["causes"].items() if c.startswith("irq_"))
+        assert above["traps"] - irqs <= by[1][bench]["l2_forwarded"] <= above["traps"], \
+            (by[1][bench].line, above.line)
 
 
 def test_recursive_kvm_hypercall_traps_per_level():
@@ -194,5 +204,7 @@ def test_recursive_kvm_hypercall_traps_per_level():
     # the L2 hypercalls reach the inner L0 as ecalls (plus BENCH_END and
     # Linux's own SBI console calls)
     assert by[2]["hypercall"]["causes"]["ecall_vs"] >= iters + 1, by[2]["hypercall"].line
-    got = {d: by[d]["hypercall"]["traps"] // iters for d in (1, 2)}
-    assert got == KVM_HYPERCALL_TRAPS_PER_OP, [by[d]["hypercall"].line for d in (1, 2)]
+    lines = [by[d]["hypercall"].line for d in (1, 2)]
+    assert by[2]["hypercall"]["traps"] // iters == KVM_DEPTH2_TRAPS_PER_HYPERCALL, lines
+    ratio = by[1]["hypercall"]["traps"] / by[2]["hypercall"]["traps"]
+    assert round(ratio, 1) == KVM_DEPTH1_PER_DEPTH2_TRAP, (ratio, lines)
