@@ -141,7 +141,11 @@ def l0_levels(doc, path: Path):
         return None
     fig, axes = plt.subplots(len(cfgs), 1, figsize=(9, 3.8 * len(cfgs)), squeeze=False)
     for ax, (c, depths) in zip(axes[:, 0], cfgs):
-        names = list(c["summary"])
+        # an operation that traps less than once (compute: only the
+        # window's own bracketing calls) would only stretch the log axis
+        names = [b for b, m in c["summary"].items()
+                 if max((lv["traps_per_op"] for lv in (m.get("l0_levels") or {}).values()),
+                        default=0) >= 1]
         series = {"L1 exits": [c["summary"][b]["exits_total_per_op"] or None for b in names]}
         for d in reversed(depths):
             series[f"L0 depth {d}"] = [

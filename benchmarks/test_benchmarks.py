@@ -200,7 +200,8 @@ def test_recursive_levels(stored, tmp_path):
     for name, m in c["summary"].items():
         lv = m["l0_levels"]
         assert m["l0_traps_per_op"] == lv["1"]["traps_per_op"]
-        assert lv["1"]["traps_per_trap_above"] == lv["1"]["traps_per_op"] / lv["2"]["traps_per_op"]
+        assert lv["1"]["traps_per_trap_above"] == pytest.approx(
+            lv["1"]["traps_per_op"] / lv["2"]["traps_per_op"])
         assert lv["2"]["traps_per_trap_above"] is None
         if name != "compute":
             # each trap into the inner L0 costs the outer one more than one
