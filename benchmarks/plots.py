@@ -47,7 +47,11 @@ def overview(doc, path: Path) -> Path:
     series = {c["label"]: [c["summary"].get(b, {}).get("instret_per_op") for b in names]
               for c in doc["configs"].values()}
     fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(names)), 4))
-    _bars(ax, names, series, "instructions per operation (icount, log)", log=True)
+    # configurations whose guests cannot read instret (Linux/KVM) have no
+    # value at all: a log axis needs one positive value
+    log = any(v for vals in series.values() for v in vals if v)
+    _bars(ax, names, series, "instructions per operation (icount" + (", log)" if log else ")"),
+          log=log)
     ax.set_title("Cost per operation, all benchmarks")
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -181,7 +181,8 @@ def render(doc: dict, figures: list = ()) -> str:
             "With L0 running on L0, every trap into the upper L0 is an exit of the lower "
             "L0's guest, which the lower L0 handles with its own h* CSR accesses, world "
             "switch and SRET, each a trap into it in turn. Per operation of the top guest: "
-            "traps into each L0 by depth (`l0bench` lines, exact under icount), and the "
+            "traps into each L0 by depth (`l0bench` lines; exact under icount unless "
+            "the configuration sets `l0_exact = false`, as Linux/KVM ones do), and the "
             "traps into an L0 that one trap into the L0 above it costs.", "",
             levels_table(doc), ""]
     out += ["## Runs", ""]

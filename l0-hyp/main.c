@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "depth.h"
 #include "fwcfg.h"
 #include "gmem.h"
 #include "guestdt.h"
@@ -31,9 +32,6 @@
  * DTB high in RAM, 2 MiB aligned); the initrd goes just below it. */
 #define L1_DTB_AREA (2UL << 20)
 #define L1_DTB_MAX (64UL << 10)
-/* Deeper than this, an answer to SBI_EXT_RVNEST DEPTH is nonsense (each
- * level needs its own RAM below the one above: far fewer fit in QEMU). */
-#define L0_MAX_DEPTH 16
 
 extern char _l0_start[], _l0_end[];
 
@@ -112,25 +110,16 @@ static const char *const l0_initrd_source_names[] = {
  */
 static void find_depth(void)
 {
-	struct sbiret r;
+	long probe = sbi_probe(SBI_EXT_RVNEST);
+	struct sbiret r = {.error = SBI_ERR_NOT_SUPPORTED};
 
-	/* Base probe_extension: 0 when absent (SBI spec "Probe SBI
-	 * extension") */
-	if (sbi_probe(SBI_EXT_RVNEST) <= 0) {
-		guest.depth = 1;
-		return;
-	}
-	r = sbi_call0(SBI_EXT_RVNEST, SBI_RVNEST_DEPTH);
-	if (r.error != SBI_SUCCESS || r.value < 1 || r.value >= L0_MAX_DEPTH) {
-		snprintf(err, sizeof(err),
-			 "the SBI below has the rvnest extension but its "
-			 "DEPTH call answered error %ld value %ld (expected "
-			 "success and 1 to %d)",
-			 r.error, r.value, L0_MAX_DEPTH - 1);
+	if (probe > 0)
+		r = sbi_call0(SBI_EXT_RVNEST, SBI_RVNEST_DEPTH);
+	if (l0_depth_decide(probe, r.error, r.value, &guest.depth, err,
+			    sizeof(err)) != L0_DEPTH_OK) {
 		printf("RVNEST boot component=l0 version=%s\n", L0_VERSION);
 		fail("bad depth from the SBI below");
 	}
-	guest.depth = (unsigned)r.value + 1;
 }
 
 /* A second source of L1's initrd besides the one already chosen. */
