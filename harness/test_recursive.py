@@ -208,3 +208,21 @@ def test_recursive_kvm_hypercall_traps_per_level():
     assert by[2]["hypercall"]["traps"] // iters == KVM_DEPTH2_TRAPS_PER_HYPERCALL, lines
     ratio = by[1]["hypercall"]["traps"] / by[2]["hypercall"]["traps"]
     assert round(ratio, 1) == KVM_DEPTH1_PER_DEPTH2_TRAP, (ratio, lines)
+
+
+def test_malformed_initrd_chain_refused_at_the_first_level(tmp_path):
+    """A chain given as L1's initrd (fw_cfg) is handed on unopened, but an
+    L0 checks it first: a malformed one stops the outer L0 at once, not the
+    inner one after it has booted."""
+    nested = testing.load_or_skip(NESTED)
+    l1 = nested.values["l1"]
+    testing.load_or_skip(RECURSIVE)
+    data = _chain(tmp_path, l1, l1).read_bytes()
+    bad = tmp_path / "bad.chain"
+    bad.write_bytes(data[:12] + (9).to_bytes(4, "little") + data[16:])
+    res = testing.run(config.load(RECURSIVE, l1=str(bad)), icount=True, timeout=60)
+    assert res.outcome == Outcome.GUEST_ERROR, (res.outcome, res.error, res.log_path)
+    assert [(e["msg"], e.get("depth")) for e in res.protocol.errors] == \
+        [("malformed_L1_initrd_chain", 1)]
+    assert "chain count 9" in res.console
+    assert [b.depth for b in res.protocol.boots] == [1]
