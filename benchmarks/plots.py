@@ -56,7 +56,10 @@ def overview(doc, path: Path) -> Path:
     series = {c["label"]: [c["summary"].get(b, {}).get("instret_per_op") for b in names]
               for c in doc["configs"].values()}
     fig, ax = plt.subplots(figsize=(figures.PAGE_WIDTH_IN, 3.2))
-    _bars(ax, names, series, "instructions / op (exact, log)", log=True)
+    # configurations whose guests cannot read instret have no value at
+    # all: a log axis needs one positive value
+    log = any(v for vals in series.values() for v in vals if v)
+    _bars(ax, names, series, "instructions / op (exact" + (", log)" if log else ")"), log=log)
     ax.set_title("Cost per operation, all benchmarks")
     return figures.save(fig, path, f"revision {figures.revision_of(doc)} ({doc['created']}); "
                                    f"instructions: {figures.EXACT}")
@@ -165,6 +168,35 @@ def l0_causes(doc, path: Path):
                                       " (except configurations with l0_exact = false)"))
 
 
+def l0_levels(doc, path: Path):
+    """Recursive configurations: traps per operation into each L0 depth
+    (and L1's exits) per benchmark, log scale; None when no configuration
+    runs L0 on L0."""
+    cfgs = []
+    for c in doc["configs"].values():
+        depths = sorted({int(d) for m in c["summary"].values() for d in (m.get("l0_levels") or {})})
+        if len(depths) > 1:
+            cfgs.append((c, depths))
+    if not cfgs:
+        return None
+    fig, axes = plt.subplots(len(cfgs), 1, figsize=(9, 3.8 * len(cfgs)), squeeze=False)
+    for ax, (c, depths) in zip(axes[:, 0], cfgs):
+        # an operation that traps less than once (compute: only the
+        # window's own bracketing calls) would only stretch the log axis
+        names = [b for b, m in c["summary"].items()
+                 if max((lv["traps_per_op"] for lv in (m.get("l0_levels") or {}).values()),
+                        default=0) >= 1]
+        series = {"L1 exits": [c["summary"][b]["exits_total_per_op"] or None for b in names]}
+        for d in reversed(depths):
+            series[f"L0 depth {d}"] = [
+                ((c["summary"][b].get("l0_levels") or {}).get(str(d)) or {}).get("traps_per_op") or None
+                for b in names]
+        _bars(ax, names, series, "per operation (icount, log)", log=True)
+        ax.set_title(f"Exit multiplication per level: {c['label']}")
+    return figures.save(fig, path, f"revision {figures.revision_of(doc)} ({doc['created']}); "
+                                   f"traps into each L0: {figures.EXACT}")
+
+
 def render_all(doc, out_dir: Path) -> list:
     """Every figure as PNG (returned) with an SVG beside it."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -175,6 +207,9 @@ def render_all(doc, out_dir: Path) -> list:
         for b in _bench_names(doc):
             out.append(per_benchmark(doc, b, out_dir / f"bench-{b}.png"))
         p = l0_causes(doc, out_dir / "l0-traps-by-cause.png")
+        if p:
+            out.append(p)
+        p = l0_levels(doc, out_dir / "l0-levels.png")
         if p:
             out.append(p)
     return out

@@ -112,6 +112,32 @@ def table7(doc: dict) -> str:
     return out
 
 
+def levels_table(doc: dict) -> str:
+    """Recursive configurations (several L0s): for one operation of the
+    guest at the top, the traps into each L0 by depth, and how many traps
+    into the L0 below one trap into the L0 above costs (exit
+    multiplication, after Turtles, OSDI 2010, and NEVE, SOSP 2017)."""
+    parts = []
+    for n, c in doc["configs"].items():
+        depths = sorted({int(d) for m in c["summary"].values() for d in (m.get("l0_levels") or {})})
+        if len(depths) < 2:
+            continue
+        header = ["benchmark", "L1 exits/op"]
+        header += [f"traps into L0 depth {d} /op" for d in reversed(depths)]
+        header += [f"depth {d} traps per depth {d + 1} trap" for d in reversed(depths[:-1])]
+        rows = []
+        for b, m in c["summary"].items():
+            lv = m.get("l0_levels") or {}
+            row = [b, fmt(m["exits_total_per_op"], 2)]
+            row += [fmt((lv.get(str(d)) or {}).get("traps_per_op"), 2) for d in reversed(depths)]
+            row += [fmt((lv.get(str(d)) or {}).get("traps_per_trap_above"), 2)
+                    for d in reversed(depths[:-1])]
+            rows.append(row)
+        parts.append(f"`{c['label']}` ({len(depths)} L0s; depth 1 runs on the firmware, "
+                     f"depth {depths[-1]} hosts L1):\n\n" + table(header, rows))
+    return "\n\n".join(parts) if parts else "No configuration in this file runs L0 on L0."
+
+
 def exits_by_cause(doc: dict) -> str:
     """Exits L1 saw per operation, by cause, per configuration."""
     parts = []
@@ -150,7 +176,15 @@ def render(doc: dict, figures: list = ()) -> str:
             "", table1(doc), "",
             "### Exits L1 saw per operation, by cause", "", exits_by_cause(doc), "",
             "## Traps into L0 per operation (after NEVE, SOSP 2017, Table 7)", "", table7(doc), "",
-            "Published anchors for one nested hypercall:", "", anchors(), ""]
+            "Published anchors for one nested hypercall:", "", anchors(), "",
+            "## Exit multiplication per level (after Turtles, OSDI 2010, and NEVE)", "",
+            "With L0 running on L0, every trap into the upper L0 is an exit of the lower "
+            "L0's guest, which the lower L0 handles with its own h* CSR accesses, world "
+            "switch and SRET, each a trap into it in turn. Per operation of the top guest: "
+            "traps into each L0 by depth (`l0bench` lines; exact under icount unless "
+            "the configuration sets `l0_exact = false`, as Linux/KVM ones do), and the "
+            "traps into an L0 that one trap into the L0 above it costs.", "",
+            levels_table(doc), ""]
     out += ["## Runs", ""]
     rows = []
     for n, c in doc["configs"].items():

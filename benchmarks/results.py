@@ -93,12 +93,18 @@ def run_record(res, kind: str, index: int) -> dict:
     benches = {}
     if res.protocol is not None:
         l0 = res.protocol.l0benches
+        levels = res.protocol.l0benches_by_depth
         for name, b in res.protocol.benches.items():
             entry = {"iters": b["iters"], "instret": b["instret"], "cycle": b["cycle"],
                      "time": b["time"], "exits": b.get("exits"),
                      "exits_total": b.get("exits_total")}
             lb = l0.get(name)
             entry["l0"] = ({k: lb.get(k) for k in L0_KEYS} if lb is not None else None)
+            if len(levels) > 1:
+                # several L0s (recursive): every level's window, by depth
+                # ("1" = the L0 on the machine; "l0" above repeats it)
+                entry["l0_levels"] = {str(d): {k: lines[name].get(k) for k in L0_KEYS}
+                                      for d, lines in levels.items() if name in lines}
             benches[name] = entry
     return {
         "kind": kind,
@@ -119,8 +125,26 @@ def deterministic_view(run: dict, l0_exact: bool = True) -> dict:
     and L0's window counts unless the configuration says they are not
     exact (`[bench] l0_exact = false`: reported, compared per operation by
     the configuration's own test, not here)."""
-    return {name: {**{k: b[k] for k in DETERMINISTIC_KEYS}, **({"l0": b["l0"]} if l0_exact else {})}
+    return {name: {**{k: b[k] for k in DETERMINISTIC_KEYS},
+                   **({"l0": b["l0"], "l0_levels": b.get("l0_levels")} if l0_exact else {})}
             for name, b in run["benchmarks"].items()}
+
+
+def levels_summary(levels: dict, iters: int) -> dict:
+    """Per L0 depth: traps per operation, by cause, L2 exits per operation,
+    and the exit multiplication between levels (after Turtles, OSDI 2010):
+    traps into this L0 per trap into the L0 one level up (depth + 1), whose
+    every trap is an exit of this level's guest."""
+    out = {}
+    for d, l0 in levels.items():
+        up = levels.get(str(int(d) + 1))
+        out[d] = {
+            "traps_per_op": l0["traps"] / iters,
+            "causes_per_op": {c: n / iters for c, n in (l0["causes"] or {}).items()},
+            "l2_exits_per_op": _per_op(l0["l2_exits"], iters),
+            "traps_per_trap_above": (l0["traps"] / up["traps"]) if up and up["traps"] else None,
+        }
+    return out
 
 
 def _per_op(n, iters):
@@ -167,6 +191,8 @@ def summarize(runs: list, l0_exact: bool = True) -> dict:
             if b["exits_total"]:
                 # traps into L0 per L2 exit that L1 handled (DESIGN §6: floor 2)
                 m["exit_multiplication"] = l0["traps"] / b["exits_total"]
+        if b.get("l0_levels"):
+            m["l0_levels"] = levels_summary(b["l0_levels"], it)
         samples = []
         for w in wall:
             wb = w["benchmarks"].get(name)

@@ -158,6 +158,11 @@ def main(argv=None) -> int:
     print()
     print(report.table7(doc))
     print()
+    levels = report.levels_table(doc)
+    if not levels.startswith("No configuration"):
+        # recursive configurations: traps into each L0 per operation
+        print(levels)
+        print()
     print(f"bench: {len(plan)} runs in {time.monotonic() - t0:.0f}s")
     print(f"results: {jp}")
     print(f"report:  {md}")

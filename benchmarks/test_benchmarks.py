@@ -114,6 +114,9 @@ def test_report_and_plots_render_from_file(stored, tmp_path):
     expected = {"overview.png"} | {f"bench-{b}.png" for c in doc["configs"].values() for b in c["summary"]}
     if any(m["l0_causes_per_op"] for c in doc["configs"].values() for m in c["summary"].values()):
         expected.add("l0-traps-by-cause.png")
+    if any(len(m.get("l0_levels") or {}) > 1 for c in doc["configs"].values()
+           for m in c["summary"].values()):
+        expected.add("l0-levels.png")
     assert {p.name for p in pngs} == expected
     for p in pngs:
         assert p.read_bytes()[:8] == PNG_MAGIC and p.stat().st_size > 2000
@@ -201,3 +204,37 @@ def test_load_as_dataframe_and_csv(stored):
                 assert row.iloc[0].instret_per_op == m["instret_per_op"]
     csv = path.with_suffix(".csv")
     assert csv.read_text().splitlines()[0].split(",") == list(df.columns)
+
+
+def test_recursive_levels(stored, tmp_path):
+    """L0 on L0 (`recursive`): every run stores each level's window, the
+    summary gives traps per operation per depth and the multiplication
+    between levels, and the report and figure show them."""
+    doc = results.load_doc(stored[1])
+    if "recursive" not in doc["configs"]:
+        pytest.skip("needs the recursive configuration built")
+    c = doc["configs"]["recursive"]
+    for r in c["runs"]:
+        for name, b in r["benchmarks"].items():
+            assert sorted(b["l0_levels"]) == ["1", "2"], name
+            # the single-L0 view is depth 1's: the L0 on the machine
+            assert b["l0"] == b["l0_levels"]["1"], name
+    for name, m in c["summary"].items():
+        lv = m["l0_levels"]
+        assert m["l0_traps_per_op"] == lv["1"]["traps_per_op"]
+        assert lv["1"]["traps_per_trap_above"] == pytest.approx(
+            lv["1"]["traps_per_op"] / lv["2"]["traps_per_op"])
+        assert lv["2"]["traps_per_trap_above"] is None
+        if name != "compute":
+            # each trap into the inner L0 costs the outer one more than one
+            assert lv["1"]["traps_per_op"] > lv["2"]["traps_per_op"] >= 2 * m["exits_total_per_op"]
+    if "nested" in doc["configs"]:
+        # the L0 hosting l1-guest-hyp counts what nested's only L0 counts
+        n = doc["configs"]["nested"]["summary"]
+        for name, m in c["summary"].items():
+            assert m["l0_levels"]["2"]["traps_per_op"] == n[name]["l0_traps_per_op"], name
+    md = report.render(doc)
+    assert "Exit multiplication per level" in md
+    assert "traps into L0 depth 2 /op" in md and "depth 1 traps per depth 2 trap" in md
+    _, pngs = report.write(doc, tmp_path / "r.json")
+    assert tmp_path / "r" / "l0-levels.png" in pngs

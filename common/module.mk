@@ -32,3 +32,12 @@ $(TEST_FDT_UTIL): $(BUILD)/host/common/tests/test_fdt_util.o \
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 HOST_TESTS += $(TEST_FDT_UTIL)
 # ---- end l1 ---------------------------------------------------------------
+
+# ---- image chains (owner: recursion): several boot images in one file ----
+COMMON_BM_SRCS += common/chain.c
+TEST_CHAIN := $(BUILD)/host/tests/test_chain
+$(TEST_CHAIN): $(BUILD)/host/common/tests/test_chain.o \
+	       $(BUILD)/host/common/chain.o $(UNIT_MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+HOST_TESTS += $(TEST_CHAIN)

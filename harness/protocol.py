@@ -3,7 +3,15 @@
     RVNEST <kind> key=value key=value ...
 
 Values have no spaces; lists are `name:count,name:count`. Unknown keys are
-kept but never required, so a line may grow without breaking the parser."""
+kept but never required, so a line may grow without breaking the parser.
+
+Every L0 line (`boot component=l0`, `l0bench`, `l0stats`, L0's `error`)
+carries `depth=` (1 for the L0 on the firmware, 2 for an L0 running as its
+L1, ...). With several L0s in one run each L0 prints its own l0bench line
+per benchmark and its own l0stats: `l0benches_by_depth` and
+`l0stats_by_depth` keep them apart, while `l0benches` and `l0stats` are
+depth 1's (the L0 on the machine), which is the only one in a run with one
+L0. A line without `depth=` (an older L0) counts as depth 1."""
 
 import re
 from dataclasses import dataclass, field
@@ -15,8 +23,10 @@ LINE_RE = re.compile(r"RVNEST (?P<kind>[a-z0-9_]+)(?P<rest>(?: +\S+)*)\s*$")
 COUNT_LIST_KEYS = ("exits", "causes")
 INT_KEYS = (
     "iters", "instret", "cycle", "time", "exits_total", "traps",
-    "l2_exits", "l2_forwarded", "status", "hart",
+    "l2_exits", "l2_forwarded", "status", "hart", "depth",
 )
+# the depth of an L0 line that does not say (an L0 older than depth=)
+DEFAULT_DEPTH = 1
 
 
 class ProtocolError(Exception):
@@ -35,6 +45,10 @@ class Record:
 
     def get(self, k, default=None):
         return self.fields.get(k, default)
+
+    @property
+    def depth(self) -> int:
+        return self.fields.get("depth", DEFAULT_DEPTH)
 
 
 def parse_counts(value: str, where: str = "") -> dict:
@@ -100,13 +114,40 @@ class Protocol:
         return {r["name"]: r for r in self.records if r.kind == "bench"}
 
     @property
+    def l0benches_by_depth(self):
+        """{depth: {benchmark name: RVNEST l0bench record}}, one entry per
+        L0 that printed l0bench lines."""
+        out = {}
+        for r in self.records:
+            if r.kind == "l0bench":
+                out.setdefault(r.depth, {})[r["name"]] = r
+        return dict(sorted(out.items()))
+
+    @property
     def l0benches(self):
-        return {r["name"]: r for r in self.records if r.kind == "l0bench"}
+        """Depth 1's l0bench lines by benchmark name: the L0 on the
+        machine's firmware (the only L0 of a non-recursive run)."""
+        return self.l0benches_by_depth.get(DEFAULT_DEPTH, {})
+
+    @property
+    def l0stats_by_depth(self):
+        """{depth: the last RVNEST l0stats line of the L0 at that depth}."""
+        out = {}
+        for r in self.records:
+            if r.kind == "l0stats":
+                out[r.depth] = r
+        return dict(sorted(out.items()))
 
     @property
     def l0stats(self):
-        s = [r for r in self.records if r.kind == "l0stats"]
-        return s[-1] if s else None
+        """Depth 1's l0stats line (the L0 on the machine), or None."""
+        return self.l0stats_by_depth.get(DEFAULT_DEPTH)
+
+    @property
+    def l0_depths(self):
+        """The depths of the L0s that printed a boot line, ascending."""
+        return sorted({r.depth for r in self.records
+                       if r.kind == "boot" and r.get("component") == "l0"})
 
     @property
     def probes(self):
@@ -150,10 +191,12 @@ def parse(text: str) -> Protocol:
             if k not in r.fields:
                 raise ProtocolError(f"console line {i}: RVNEST {r.kind} without {k}=")
         if r.kind in ("bench", "l0bench"):
-            key = (r.kind, r["name"])
+            # one l0bench line per benchmark per L0 (depth=)
+            key = (r.kind, r["name"], r.depth if r.kind == "l0bench" else None)
             if key in seen:
+                at = f" depth={r.depth}" if r.kind == "l0bench" else ""
                 raise ProtocolError(
-                    f"console line {i}: second RVNEST {r.kind} name={r['name']} "
+                    f"console line {i}: second RVNEST {r.kind} name={r['name']}{at} "
                     f"(first on line {seen[key]})"
                 )
             seen[key] = i

@@ -5,6 +5,7 @@
  * `RVNEST error` line and a failing shutdown.
  */
 #include <libfdt.h>
+#include <rvnest/chain.h>
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
 #include <rvnest/encoding.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "depth.h"
 #include "fwcfg.h"
 #include "gmem.h"
 #include "guestdt.h"
@@ -40,6 +42,9 @@ static struct l0_options opts;
 static struct l0_guest guest;
 static uint8_t l1_dtb[L1_DTB_MAX] __attribute__((aligned(8)));
 static char err[256];
+/* an L1 image that is a chain (rvnest/chain.h), and the header of its rest */
+static struct rvnest_chain chain;
+static uint8_t chain_rest_hdr[RVNEST_CHAIN_ALIGN];
 
 static void __attribute__((noreturn)) fail(const char *what)
 {
@@ -50,7 +55,11 @@ static void __attribute__((noreturn)) fail(const char *what)
 	for (i = 0; what[i] && i < sizeof(msg) - 1; i++)
 		msg[i] = what[i] == ' ' ? '_' : what[i];
 	msg[i] = '\0';
-	printf("RVNEST error msg=%s\n", msg);
+	/* depth= once known (0: the SBI below answered nonsense) */
+	if (guest.depth)
+		printf("RVNEST error msg=%s depth=%u\n", msg, guest.depth);
+	else
+		printf("RVNEST error msg=%s\n", msg);
 	printf("[l0] error: %s: %s\n", what, err);
 	console_flush();
 	sbi_shutdown(1);
@@ -83,7 +92,62 @@ enum l0_initrd_source {
 	L0_INITRD_NONE,
 	L0_INITRD_HOST_MEMORY, /* l1.initrd=ADDR,SIZE: already in host RAM */
 	L0_INITRD_FWCFG,       /* QEMU -fw_cfg name=opt/rvnest/l1-initrd */
+	L0_INITRD_CHAIN,       /* the rest of the L1 image's chain */
 };
+
+static const char *const l0_initrd_source_names[] = {
+	[L0_INITRD_NONE] = "none",
+	[L0_INITRD_HOST_MEMORY] = "l1.initrd",
+	[L0_INITRD_FWCFG] = "fw_cfg",
+	[L0_INITRD_CHAIN] = "chain",
+};
+
+/*
+ * How deep this L0 runs. On the machine's firmware (OpenSBI: no rvnest
+ * extension) 1. On an L0 (it probes SBI_EXT_RVNEST) one more than the
+ * depth that L0 answers to SBI_RVNEST_DEPTH; an extension that does not
+ * answer, or answers a depth out of range, is an error, never a guess.
+ */
+static void find_depth(void)
+{
+	long probe = sbi_probe(SBI_EXT_RVNEST);
+	struct sbiret r = {.error = SBI_ERR_NOT_SUPPORTED};
+
+	if (probe > 0)
+		r = sbi_call0(SBI_EXT_RVNEST, SBI_RVNEST_DEPTH);
+	if (l0_depth_decide(probe, r.error, r.value, &guest.depth, err,
+			    sizeof(err)) != L0_DEPTH_OK) {
+		printf("RVNEST boot component=l0 version=%s\n", L0_VERSION);
+		fail("bad depth from the SBI below");
+	}
+}
+
+/* A second source of L1's initrd besides the one already chosen. */
+static void __attribute__((noreturn))
+two_initrds(enum l0_initrd_source a, enum l0_initrd_source b)
+{
+	snprintf(err, sizeof(err),
+		 "both %s and %s give L1 an initrd (with a chain, put the "
+		 "initrd in the chain as its last element)",
+		 l0_initrd_source_names[a], l0_initrd_source_names[b]);
+	fail("two L1 initrds");
+}
+
+/* An initrd L1 gets as it is (l1.initrd=, fw_cfg) may itself be a chain
+ * for an L0 running as L1: refuse a malformed one here, at the first
+ * level that sees it, with the same strictness as an L1 image chain. */
+static void check_initrd_chain(uint64_t gpa, uint64_t size)
+{
+	struct rvnest_chain c;
+	size_t n =
+		size < RVNEST_CHAIN_ALIGN ? (size_t)size : RVNEST_CHAIN_ALIGN;
+
+	if (!l0_gmem_read(&guest.gmem, gpa, chain_rest_hdr, n))
+		return; /* just written there: cannot happen */
+	if (rvnest_chain_parse(chain_rest_hdr, n, size, &c, err, sizeof(err)) ==
+	    RVNEST_CHAIN_BAD)
+		fail("malformed L1 initrd chain");
+}
 
 static void check_l1_initrd(const struct l0_range *busy)
 {
@@ -185,30 +249,36 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	enum l0_initrd_source initrd_src = L0_INITRD_NONE;
 	uint64_t initrd_size = 0;
 	struct l0_fwcfg_file fwfile;
+	const void *l1_image;
+	uint64_t l1_image_size;
 	uint64_t dtb_gpa, initrd_gpa = 0, ram_end;
 	struct l0_vcpu *v;
 
 	console_init_sbi();
+	find_depth();
 	if (l0_hostdt_parse(dtb_pa, hartid, &host, err, sizeof(err)) !=
 	    L0_HOSTDT_OK) {
-		printf("RVNEST boot component=l0 version=%s hart=%lu\n",
-		       L0_VERSION, hartid);
+		printf("RVNEST boot component=l0 version=%s hart=%lu "
+		       "depth=%u\n",
+		       L0_VERSION, hartid, guest.depth);
 		fail("bad host device tree");
 	}
 	if (l0_options_parse(host.bootargs, &opts, err, sizeof(err)) !=
 	    L0_OPTIONS_OK) {
-		printf("RVNEST boot component=l0 version=%s hart=%lu\n",
-		       L0_VERSION, hartid);
+		printf("RVNEST boot component=l0 version=%s hart=%lu "
+		       "depth=%u\n",
+		       L0_VERSION, hartid, guest.depth);
 		fail("bad L0 option");
 	}
-	/* nested=1: L0 emulates the H extension it advertises (vhyp.c) */
+	/* nested=1: L0 emulates the H extension it advertises (vhyp.c);
+	 * depth= last, so parsers of the keys before it keep working */
 	printf("RVNEST boot component=l0 version=%s mode=hs hart=%lu "
 	       "l1_mem=%llu l1_harts=%u h=%d nested=%d gstage=%s "
-	       "host_sstc=%d\n",
+	       "host_sstc=%d depth=%u\n",
 	       L0_VERSION, hartid, (unsigned long long)opts.l1_mem,
 	       opts.l1_harts, opts.l1_h ? 1 : 0, opts.l1_h ? 1 : 0,
 	       opts.gstage == PT_SV48X4 ? "sv48x4" : "sv39x4",
-	       host.isa[L0_ISA_SSTC] ? 1 : 0);
+	       host.isa[L0_ISA_SSTC] ? 1 : 0, guest.depth);
 	printf("[l0] host: %u cpu(s), timebase %u Hz, RAM 0x%llx+0x%llx, "
 	       "DTB 0x%lx (%llu bytes), uart %s, plic %s (S context %d)\n",
 	       host.ncpus, host.timebase, (unsigned long long)host.mem[0].base,
@@ -234,7 +304,32 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	busy[L0_BUSY_HOST_DTB].base = dtb_pa;
 	busy[L0_BUSY_HOST_DTB].size = host.fdt_size;
 	busy[L0_BUSY_L1_IMAGE] = host.initrd;
+	l1_image = (const void *)(uintptr_t)host.initrd.base;
+	l1_image_size = host.initrd.size;
+	/* A chain: element 0 is L1, the rest becomes L1's initrd */
+	switch (rvnest_chain_parse(l1_image,
+				   l1_image_size < RVNEST_CHAIN_ALIGN
+					   ? (size_t)l1_image_size
+					   : RVNEST_CHAIN_ALIGN,
+				   l1_image_size, &chain, err, sizeof(err))) {
+	case RVNEST_CHAIN_NOT_A_CHAIN:
+		break;
+	case RVNEST_CHAIN_BAD:
+		fail("malformed L1 image chain");
+	case RVNEST_CHAIN_OK:
+		initrd_src = L0_INITRD_CHAIN;
+		/* the rest: one element as it is, or a chain again */
+		initrd_size = chain.count == 2 ? chain.size[1]
+					       : rvnest_chain_rest_header(
+							 &chain, l1_image_size,
+							 chain_rest_hdr);
+		l1_image = (const uint8_t *)l1_image + chain.off[0];
+		l1_image_size = chain.size[0];
+		break;
+	}
 	if (opts.has_l1_initrd) {
+		if (initrd_src != L0_INITRD_NONE)
+			two_initrds(initrd_src, L0_INITRD_HOST_MEMORY);
 		initrd_src = L0_INITRD_HOST_MEMORY;
 		initrd_size = opts.l1_initrd_size;
 		busy[L0_BUSY_L1_INITRD].base = opts.l1_initrd_addr;
@@ -243,13 +338,8 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	}
 	if (host.has_fwcfg && l0_fwcfg_find(host.fwcfg.base, L0_FWCFG_L1_INITRD,
 					    &fwfile) == L0_FWCFG_OK) {
-		if (initrd_src != L0_INITRD_NONE) {
-			snprintf(err, sizeof(err),
-				 "both l1.initrd= and fw_cfg %s name an L1 "
-				 "initrd",
-				 L0_FWCFG_L1_INITRD);
-			fail("two L1 initrds");
-		}
+		if (initrd_src != L0_INITRD_NONE)
+			two_initrds(initrd_src, L0_INITRD_FWCFG);
 		initrd_src = L0_INITRD_FWCFG;
 		initrd_size = fwfile.size;
 	}
@@ -274,9 +364,8 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 						sizeof(err)) != L0_GMEM_OK)
 		fail("G-stage setup failed");
 
-	switch (l0_load_l1(&guest.gmem,
-			   (const void *)(uintptr_t)host.initrd.base,
-			   host.initrd.size, &img, err, sizeof(err))) {
+	switch (l0_load_l1(&guest.gmem, l1_image, l1_image_size, &img, err,
+			   sizeof(err))) {
 	case L0_LOAD_OK:
 		break;
 	case L0_LOAD_BAD:
@@ -311,7 +400,27 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 		l0_fwcfg_read_to_guest(host.fwcfg.base, &fwfile, &guest.gmem,
 				       initrd_gpa);
 		break;
+	case L0_INITRD_CHAIN: {
+		const uint8_t *c = (const uint8_t *)(uintptr_t)host.initrd.base;
+
+		if (chain.count == 2) {
+			l0_gmem_write(&guest.gmem, initrd_gpa, c + chain.off[1],
+				      chain.size[1]);
+			break;
+		}
+		/* a new header page, then the tail unchanged: its elements
+		 * stay page aligned (rvnest/chain.h) */
+		l0_gmem_write(&guest.gmem, initrd_gpa, chain_rest_hdr,
+			      RVNEST_CHAIN_ALIGN);
+		l0_gmem_write(&guest.gmem, initrd_gpa + RVNEST_CHAIN_ALIGN,
+			      c + chain.off[1],
+			      host.initrd.size - chain.off[1]);
+		break;
 	}
+	}
+	if (initrd_src == L0_INITRD_HOST_MEMORY ||
+	    initrd_src == L0_INITRD_FWCFG)
+		check_initrd_chain(initrd_gpa, initrd_size);
 
 	choose_l1_features();
 	guest.nested = opts.l1_h;
@@ -345,7 +454,7 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	       (unsigned long long)dtb_gpa, fdt_totalsize(l1_dtb));
 	if (initrd_src != L0_INITRD_NONE)
 		printf("; initrd (%s) at 0x%llx (%llu bytes)",
-		       initrd_src == L0_INITRD_FWCFG ? "fw_cfg" : "l1.initrd",
+		       l0_initrd_source_names[initrd_src],
 		       (unsigned long long)initrd_gpa,
 		       (unsigned long long)initrd_size);
 	printf("; h=%d sstc=%d\n", guest.l1_has[L0_ISA_H] ? 1 : 0,

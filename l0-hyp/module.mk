@@ -15,7 +15,7 @@ L0_SRCS := l0-hyp/main.c l0-hyp/options.c l0-hyp/hostdt.c l0-hyp/gmem.c \
 	l0-hyp/loader.c l0-hyp/guestdt.c l0-hyp/vcpu.c l0-hyp/trap.c \
 	l0-hyp/fetch.c l0-hyp/mmio.c l0-hyp/vplic.c l0-hyp/sbi_glue.c \
 	l0-hyp/stats.c l0-hyp/fwcfg.c l0-hyp/vhyp.c \
-	l0-hyp/nacl.c l0-hyp/profile.c
+	l0-hyp/nacl.c l0-hyp/profile.c l0-hyp/depth.c
 L0_ASM := l0-hyp/entry.S
 L0_OBJS := $(L0_SRCS:%.c=$(BUILD)/bm/%.o) $(L0_ASM:%.S=$(BUILD)/bm/%.o)
 L0_ELF := $(BUILD)/l0/l0.elf
@@ -60,9 +60,25 @@ L0_UNIT_OBJS := $(addprefix $(BUILD)/host/l0-hyp/,options.o vplic.o gmem.o \
 	hostdt.o guestdt.o loader.o tests/test_l0_options.o \
 	tests/test_l0_vplic.o tests/test_l0_loader.o \
 	tests/test_l0_gmem.o tests/test_l0_dt.o \
-	tests/test_l0_nacl_options.o) \
+	tests/test_l0_nacl_options.o depth.o tests/test_l0_depth.o) \
 	$(BUILD)/host/common/pt.o $(BUILD)/host/common/fdt_util.o
 $(L0_UNIT): $(L0_UNIT_OBJS) $(UNIT_MAIN_OBJ) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 HOST_TESTS += $(L0_UNIT)
+
+# Image chains for recursive stacks (common/include/rvnest/chain.h,
+# l0-hyp/mkchain.py): the outermost L0 gets one file holding every level
+# below its L1. recursive3: L0 -> [L0 -> L0 -> l1-guest-hyp];
+# recursive-kvm: L0 -> L0 -> [Linux Image, its KVM initramfs].
+MKCHAIN := /usr/bin/python3 l0-hyp/mkchain.py
+CHAIN_L0_L0_L1 := $(BUILD)/chains/l0-l0-l1-guest-hyp.chain
+CHAIN_LINUX_KVM := $(BUILD)/chains/linux-kvm.chain
+$(CHAIN_L0_L0_L1): $(L0_ELF) $$(L1_ELF) l0-hyp/mkchain.py
+	@mkdir -p $(dir $@)
+	$(MKCHAIN) -o $@ $(L0_ELF) $(L0_ELF) $(L1_ELF)
+$(CHAIN_LINUX_KVM): $$(LINUX_IMAGE) $$(KVM_INITRAMFS) l0-hyp/mkchain.py
+	@mkdir -p $(dir $@)
+	$(MKCHAIN) -o $@ $(LINUX_IMAGE) $(KVM_INITRAMFS)
+IMAGES += $(CHAIN_L0_L0_L1) $(CHAIN_LINUX_KVM)
+HELP_CONFIGS += recursive recursive3 recursive-kvm

@@ -248,6 +248,26 @@ static void glue_bench_mark(void *ctx, unsigned long id,
 			      phase == SBI_NESTED_BENCH_BEGIN, args[1]);
 }
 
+/*
+ * An L0 that runs on an L0 (depth > 1) passes every marker on to the L0
+ * below (SBI_EXT_RVNEST, which that one is known to answer: it told this
+ * one its depth), so each level prints its own l0bench line for the same
+ * window. BEGIN goes down after this level's snapshot and END before this
+ * level prints: the level below then counts this level's handling of the
+ * window's own markers, not its console output.
+ */
+static void bench_mark_below(const struct l0_guest *g, unsigned long id,
+			     bool begin, unsigned long iters)
+{
+	if (g->depth < 2)
+		return;
+	/* BENCH_END: a1 = iterations (docs/protocol.md); the counter deltas
+	 * in a2..a4 are the caller's business, not passed on */
+	sbi_ecall(SBI_EXT_RVNEST,
+		  begin ? SBI_RVNEST_BENCH_BEGIN : SBI_RVNEST_BENCH_END, id,
+		  iters, 0, 0, 0, 0);
+}
+
 void l0_bench_mark(struct l0_vcpu *self, unsigned long id, bool begin,
 		   unsigned long iters)
 {
@@ -270,6 +290,7 @@ void l0_bench_mark(struct l0_vcpu *self, unsigned long id, bool begin,
 		v->bench_id = id;
 		v->bench_base = now;
 		l0_prof_bench_edge(&self->prof, name, true);
+		bench_mark_below(g, id, true, iters);
 		return;
 	}
 	if (!v->bench_open || v->bench_id != id) {
@@ -280,19 +301,22 @@ void l0_bench_mark(struct l0_vcpu *self, unsigned long id, bool begin,
 	l0_prof_bench_edge(&self->prof, name, false);
 	/* printing is measurement, not emulation: left out of this trap's
 	 * profile (counted as l0prof excluded=) */
+	bench_mark_below(g, id, false, iters);
 	paused = l0_prof_pause();
 	l0_stats_format_causes(&now, &v->bench_base, causes, sizeof(causes));
 	/* The window: every trap after BEGIN's own, up to and including
 	 * END's; of them, the traps taken while L2 ran (l2_exits) and those
-	 * L0 delivered to L1 (l2_forwarded). */
+	 * L0 delivered to L1 (l2_forwarded). depth= last, so parsers that
+	 * read the keys before it keep working. */
 	printf("RVNEST l0bench name=%s iters=%lu traps=%llu causes=%s "
-	       "l2_exits=%llu l2_forwarded=%llu\n",
+	       "l2_exits=%llu l2_forwarded=%llu depth=%u\n",
 	       name, iters,
 	       (unsigned long long)(now.traps - v->bench_base.traps), causes,
 	       (unsigned long long)(now.ev[L0_EV_L2_EXIT] -
 				    v->bench_base.ev[L0_EV_L2_EXIT]),
 	       (unsigned long long)(now.ev[L0_EV_L2_FORWARD] -
-				    v->bench_base.ev[L0_EV_L2_FORWARD]));
+				    v->bench_base.ev[L0_EV_L2_FORWARD]),
+	       g->depth);
 	l0_prof_resume(&self->prof, paused);
 }
 
@@ -332,6 +356,8 @@ void l0_sbi_setup(struct l0_guest *g)
 	g->sbi_cfg.nharts = g->nvcpus;
 	g->sbi_cfg.guest_has_h = g->l1_has[L0_ISA_H];
 	g->sbi_cfg.ext_enabled = SBI_NESTED_EXT_ALL;
+	/* SBI_EXT_RVNEST DEPTH tells an L0 running as L1 how deep it is */
+	g->sbi_cfg.depth = g->depth;
 	/* L1 sees the real CPU's IDs, as reported by L0's own firmware */
 	g->sbi_cfg.mvendorid =
 		(unsigned long)sbi_call0(SBI_EXT_BASE, SBI_BASE_GET_MVENDORID)
@@ -390,7 +416,9 @@ enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)
 				 __ATOMIC_RELEASE);
 		if (l0_all_vcpus_stopped(g)) {
 			/* nothing can restart them: say so, never hang */
-			printf("RVNEST error msg=all_L1_harts_stopped\n");
+			printf("RVNEST error msg=all_L1_harts_stopped "
+			       "depth=%u\n",
+			       g->depth);
 			return L0_TRAP_FATAL;
 		}
 		l0_vcpu_park(v); /* until another vCPU starts this one */

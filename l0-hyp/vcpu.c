@@ -357,7 +357,8 @@ void l0_finish(struct l0_vcpu *v, int status, const char *why)
 		l0_vhyp_format_stats(g, shadow_stats, sizeof(shadow_stats));
 		printf(" %s", shadow_stats);
 	}
-	printf("\n");
+	/* last, so parsers that read the keys above keep working */
+	printf(" depth=%u\n", g->depth);
 	l0_prof_print_total(g);
 	console_flush();
 	if (g->reset_type == SBI_SRST_TYPE_COLD_REBOOT ||
@@ -366,7 +367,8 @@ void l0_finish(struct l0_vcpu *v, int status, const char *why)
 		 * firmware restarts L0, which boots L1 again */
 		sbi_ecall(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, g->reset_type,
 			  g->reset_reason, 0, 0, 0, 0);
-		printf("RVNEST error msg=firmware_refused_reset\n");
+		printf("RVNEST error msg=firmware_refused_reset depth=%u\n",
+		       g->depth);
 		status = 1;
 	}
 	sbi_shutdown(status);

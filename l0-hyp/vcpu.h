@@ -107,6 +107,10 @@ struct l0_guest {
 	unsigned long reset_type, reset_reason;
 	struct l0_vcpu vcpu[L0_MAX_VCPUS];
 	unsigned nvcpus;
+	/* how deep this L0 runs (1: on the machine's firmware; n + 1 on an
+	 * L0 of depth n, found at boot through SBI_EXT_RVNEST DEPTH). Every
+	 * protocol line of this L0 carries depth=. */
+	unsigned depth;
 };
 
 /* Named outcome of handling one trap. */

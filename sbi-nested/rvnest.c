@@ -3,7 +3,9 @@
  * rvnest experimental extension (SBI_EXT_RVNEST, experimental EID range;
  * docs/protocol.md): NOP is the null hypercall the "hypercall" benchmark
  * times; BENCH_BEGIN/BENCH_END bracket a benchmark so that L0 reports its
- * own counters (`RVNEST l0bench`) for the same window.
+ * own counters (`RVNEST l0bench`) for the same window. DEPTH tells the
+ * caller how deep the answering L0 runs (config.depth), so an L0 running
+ * on an L0 knows its own depth.
  */
 #include "sbi_nested_ext.h"
 
@@ -30,6 +32,13 @@ static void rvnest_handle(const struct sbi_nested *sn,
 		sn->ops->bench_mark(sn->ctx, req->args[0], SBI_NESTED_BENCH_END,
 				    req->args);
 		res->error = SBI_SUCCESS;
+		break;
+	case SBI_RVNEST_DEPTH:
+		/* 0: the embedder did not say; the FID is then absent */
+		if (!sn->cfg->depth)
+			break; /* SBI_ERR_NOT_SUPPORTED */
+		res->error = SBI_SUCCESS;
+		res->value = (long)sn->cfg->depth;
 		break;
 	default:
 		break; /* SBI_ERR_NOT_SUPPORTED */

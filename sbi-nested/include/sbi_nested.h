@@ -287,6 +287,9 @@ struct sbi_nested_config {
 	/* NACL features offered (SBI_NESTED_NACL_BIT() of the spec's feature
 	 * IDs). 0: NACL probes absent. L0's option l0.nacl= sets it. */
 	unsigned long nacl_features;
+	/* SBI_EXT_RVNEST DEPTH answers this: the depth of the L0 serving L1
+	 * (1 on the machine's firmware). 0: DEPTH is not supported. */
+	unsigned long depth;
 };
 
 #define SBI_NESTED_NACL_BIT(feat) (1UL << (feat))

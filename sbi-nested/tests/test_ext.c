@@ -405,7 +405,26 @@ TEST(rvnest_nop_and_bench)
 	CHECK_EQ(f->m.bench_args[2], 5000);
 	CHECK_EQ(f->m.bench_args[3], 6000);
 	CHECK_EQ(f->m.bench_args[4], 70);
-	CHECK_EQ(call(f, SBI_EXT_RVNEST, 3, 0, 0, 0, 0, 0).error,
+	CHECK_EQ(call(f, SBI_EXT_RVNEST, 4, 0, 0, 0, 0, 0).error,
 		 SBI_ERR_NOT_SUPPORTED);
 	CHECK_EQ(f->m.bench_calls, 2);
+}
+
+TEST(rvnest_depth)
+{
+	struct mock_fx *f = mock_setup();
+	struct sbi_nested_result r;
+
+	/* the embedder did not give a depth: the FID is absent */
+	r = call(f, SBI_EXT_RVNEST, SBI_RVNEST_DEPTH, 0, 0, 0, 0, 0);
+	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED);
+	f->cfg.depth = 1;
+	r = call(f, SBI_EXT_RVNEST, SBI_RVNEST_DEPTH, 0, 0, 0, 0, 0);
+	CHECK_EQ(r.error, SBI_SUCCESS);
+	CHECK_EQ(r.value, 1);
+	f->cfg.depth = 3;
+	r = call(f, SBI_EXT_RVNEST, SBI_RVNEST_DEPTH, 7, 7, 7, 7, 7);
+	CHECK_EQ(r.error, SBI_SUCCESS);
+	CHECK_EQ(r.value, 3);
+	CHECK_EQ(f->m.bench_calls, 0);
 }

@@ -194,11 +194,16 @@
  *   BENCH_BEGIN: a0 = benchmark id.
  *   BENCH_END:   a0 = id, a1 = iterations, a2 = instret delta,
  *                a3 = cycle delta, a4 = time delta (as measured by the caller).
+ *   DEPTH:       value = the depth of the L0 that answers (1 = an L0 on the
+ *                machine's firmware, 2 = an L0 running as that L0's L1, ...),
+ *                so an L0 knows how deep it runs: its depth is value + 1
+ *                (docs/protocol.md, "Recursion").
  */
 #define SBI_EXT_RVNEST 0x0852564e
 #define SBI_RVNEST_NOP 0
 #define SBI_RVNEST_BENCH_BEGIN 1
 #define SBI_RVNEST_BENCH_END 2
+#define SBI_RVNEST_DEPTH 3
 
 #ifndef __ASSEMBLER__
 
