@@ -16,6 +16,7 @@ COUNT_LIST_KEYS = ("exits", "causes")
 INT_KEYS = (
     "iters", "instret", "cycle", "time", "exits_total", "traps",
     "l2_exits", "l2_forwarded", "status", "hart",
+    "vmm_instret", "vmm_instret_empty",
 )
 
 

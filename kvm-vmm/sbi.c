@@ -14,10 +14,13 @@
 
 #include <inttypes.h>
 #include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rvnest/bench.h>
@@ -177,21 +180,126 @@ const char *vmm_exit_kind_name(enum vmm_exit_kind k)
 	return (unsigned)k < VEXIT_COUNT ? names[k] : "invalid";
 }
 
+/*
+ * instret in user space. Under KVM the guest's own reads of instret trap
+ * into KVM, which (hcounteren = TM only, arch/riscv/kvm/main.c) emulates
+ * them as 0 without the SBI PMU, so the VMM reads the counter itself, in
+ * run_once() right before and right after KVM_RUN. A U-mode read needs
+ * scounteren.IR: Linux without its PMU driver never writes scounteren
+ * (only drivers/perf/riscv_pmu_sbi.c does), so user space has what the
+ * firmware set (OpenSBI: CY|TM|IR); on L0, L1 also needs L0's hcounteren.IR
+ * (l0-hyp/vcpu.c sets CY|TM|IR for L1). If any level refuses, the read is
+ * an illegal instruction: caught once here, and the VMM then reports no
+ * instret (boot line counts_instret=0) instead of dying.
+ */
+static sigjmp_buf probe_jmp;
+
+static void probe_sigill(int sig)
+{
+	(void)sig;
+	siglongjmp(probe_jmp, 1);
+}
+
+void vmm_instret_probe(struct vmm *v)
+{
+	struct sigaction sa = {.sa_handler = probe_sigill}, old;
+
+	v->instret_ok = false;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGILL, &sa, &old))
+		return;
+	if (!sigsetjmp(probe_jmp, 1)) {
+		(void)vmm_rdinstret();
+		v->instret_ok = true;
+	}
+	sigaction(SIGILL, &old, NULL);
+}
+
+/*
+ * The benchmark window. The guest asks once whether the VMM counts instret
+ * (BENCH_HOST_INSTRET) and, if so, brackets an empty window (0 iterations,
+ * BENCH_EMPTY_BEGIN/END) before each benchmark's. Each window's instret
+ * runs from the entry of the KVM_RUN after its opening call (`arm`) to the
+ * return of the KVM_RUN that brings its closing call: the return to the
+ * guest, the guest's own counter reads, the body, the closing ecall through
+ * KVM. The two windows execute the same code apart from the body, so
+ * (window - empty) / iters is the body's instructions per iteration at
+ * every level, exact under icount; the bench line carries both raw figures
+ * (vmm_instret=, vmm_instret_empty=) and the runner divides.
+ */
+/*
+ * Called last before a window opens. L1's own interrupts inside a window
+ * count too (they are work done at L1 while the operations run), so they
+ * must fall on the same instructions in every run:
+ *  - the console is drained first, so no UART transmit interrupt of the
+ *    bench line just printed lands in the window (QEMU's serial backend
+ *    completes transmission on the host's timing, not icount's);
+ *  - then the VMM sleeps for 1 ns: with a periodic tick and no high-
+ *    resolution timers (linux/config-fragment leaves tinyconfig's
+ *    HZ_PERIODIC, HZ=250, !HIGH_RES_TIMERS), that wakes it on L1's next
+ *    timer tick, so every window starts the same number of instructions
+ *    after a tick and the ticks in it recur at the same points.
+ */
+static void window_align(void)
+{
+	struct timespec one_ns = {.tv_sec = 0, .tv_nsec = 1};
+
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO); /* fails harmlessly when not a tty */
+	nanosleep(&one_ns, NULL);
+}
+
+static bool bench_id_ok(struct kvm_run *run, unsigned long id)
+{
+	if (bench_name(id))
+		return true;
+	sbi_ret(run, SBI_ERR_INVALID_PARAM, 0);
+	return false;
+}
+
+static void bench_empty_begin(struct vmm *v, struct kvm_run *run)
+{
+	unsigned long id = run->riscv_sbi.args[0];
+
+	if (!bench_id_ok(run, id))
+		return;
+	v->bench.empty_open = true;
+	v->bench.empty_id = id;
+	v->bench.arm = true;
+	sbi_ret(run, SBI_SUCCESS, 0);
+	window_align();
+}
+
+static void bench_empty_end(struct vmm *v, struct kvm_run *run)
+{
+	unsigned long *a = run->riscv_sbi.args;
+
+	if (!v->bench.empty_open || a[0] != v->bench.empty_id || a[1]) {
+		sbi_ret(run, SBI_ERR_INVALID_PARAM, 0);
+		return;
+	}
+	v->bench.empty_open = false;
+	v->bench.empty_instret[a[0]] = v->instret_exit - v->bench.instret_start;
+	v->bench.have_empty[a[0]] = true;
+	sbi_ret(run, SBI_SUCCESS, 0);
+}
+
 static void bench_begin(struct vmm *v, struct kvm_run *run)
 {
 	unsigned long id = run->riscv_sbi.args[0];
 
-	if (!bench_name(id)) {
-		sbi_ret(run, SBI_ERR_INVALID_PARAM, 0);
+	if (!bench_id_ok(run, id))
 		return;
-	}
 	v->bench.open = true;
 	v->bench.id = id;
+	v->bench.arm = true;
 	/* This BEGIN exit is already counted: the window starts after it. */
 	memcpy(v->bench.exits, v->exits, sizeof(v->exits));
 	if (v->stats.count && vmm_stats_read(v, v->bench.kvm))
 		v->stats.count = 0;
 	sbi_ret(run, SBI_SUCCESS, 0);
+	if (v->instret_ok)
+		window_align();
 }
 
 /* The KVM counters that the BENCH_END call itself moved: the exit into
@@ -207,7 +315,8 @@ static void bench_end(struct vmm *v, struct kvm_run *run)
 {
 	unsigned long *a = run->riscv_sbi.args;
 	uint64_t d[VEXIT_COUNT], total = 0, now[VMM_MAX_STATS];
-	char exits[256] = "", kvm[1024] = "";
+	uint64_t instret = v->instret_exit - v->bench.instret_start;
+	char exits[256] = "", kvm[1024] = "", counted[96] = "";
 	size_t n = 0;
 
 	if (!v->bench.open || a[0] != v->bench.id) {
@@ -215,6 +324,10 @@ static void bench_end(struct vmm *v, struct kvm_run *run)
 		return;
 	}
 	v->bench.open = false;
+	if (v->instret_ok && v->bench.have_empty[a[0]])
+		snprintf(counted, sizeof(counted),
+			 " vmm_instret=%" PRIu64 " vmm_instret_empty=%" PRIu64,
+			 instret, v->bench.empty_instret[a[0]]);
 	for (int k = 0; k < VEXIT_COUNT; k++)
 		d[k] = v->exits[k] - v->bench.exits[k];
 	d[VEXIT_SBI]--; /* this END call */
@@ -242,9 +355,10 @@ static void bench_end(struct vmm *v, struct kvm_run *run)
 		}
 	}
 	printf("RVNEST bench name=%s iters=%lu instret=%lu cycle=%lu "
-	       "time=%lu exits=%s exits_total=%" PRIu64 " kvm_stats=%s\n",
+	       "time=%lu exits=%s exits_total=%" PRIu64 " kvm_stats=%s%s\n",
 	       bench_name(a[0]), a[1], a[2], a[3], a[4], exits, total,
-	       v->stats.count ? (kvm[0] ? kvm : "none") : "unavailable");
+	       v->stats.count ? (kvm[0] ? kvm : "none") : "unavailable",
+	       counted);
 	fflush(stdout);
 	sbi_ret(run, SBI_SUCCESS, 0);
 }
@@ -260,6 +374,19 @@ static enum vmm_step rvnest(struct vmm *v, struct kvm_run *run)
 		break;
 	case SBI_RVNEST_BENCH_END:
 		bench_end(v, run);
+		break;
+	case SBI_RVNEST_BENCH_HOST_INSTRET:
+		/* value 1: bracket an empty window before each benchmark */
+		if (v->instret_ok)
+			sbi_ret(run, SBI_SUCCESS, 1);
+		else
+			sbi_ret(run, SBI_ERR_NOT_SUPPORTED, 0);
+		break;
+	case SBI_RVNEST_BENCH_EMPTY_BEGIN:
+		bench_empty_begin(v, run);
+		break;
+	case SBI_RVNEST_BENCH_EMPTY_END:
+		bench_empty_end(v, run);
 		break;
 	default:
 		sbi_ret(run, SBI_ERR_NOT_SUPPORTED, 0);

@@ -18,6 +18,7 @@
 #undef _UL
 #undef _ULL
 #include "testdev.h" /* the device model shared with l1-guest-hyp */
+#include <rvnest/bench.h>
 
 /* Process exit status of the VMM (what kvm-init prints as RVNEST done). */
 enum vmm_status {
@@ -70,12 +71,22 @@ struct vmm_stats {
 	} desc[VMM_MAX_STATS];
 };
 
-/* A benchmark window opened by BENCH_BEGIN and closed by BENCH_END. */
+/* A benchmark window opened by BENCH_BEGIN and closed by BENCH_END, and
+ * the empty window (BENCH_EMPTY_BEGIN/END) the guest brackets before it
+ * when the VMM counts instret itself. */
 struct vmm_bench {
 	bool open;
 	unsigned long id;
 	uint64_t exits[VEXIT_COUNT];
 	uint64_t kvm[VMM_MAX_STATS];
+	bool empty_open;
+	unsigned long empty_id;
+	/* instret across the windows, read in run_once() around KVM_RUN:
+	 * `arm` makes the next KVM_RUN's entry the window's start */
+	bool arm;
+	uint64_t instret_start;
+	bool have_empty[BENCH_COUNT];
+	uint64_t empty_instret[BENCH_COUNT];
 };
 
 struct vmm {
@@ -92,7 +103,26 @@ struct vmm {
 	uint64_t exits[VEXIT_COUNT];
 	struct vmm_stats stats;
 	struct vmm_bench bench;
+	/* the VMM can read instret in user space (scounteren.IR, and
+	 * hcounteren.IR below it): vmm_instret_probe() */
+	bool instret_ok;
+	uint64_t instret_exit; /* read right after the last KVM_RUN */
 };
+
+/* ---- instret in user space (sbi.c) -------------------------------------
+ * The hart's instret counts at every privilege level, so the difference
+ * of two reads by the VMM is the work of L2, KVM, the VMM and any level
+ * below (DESIGN.md section 6). */
+static inline uint64_t vmm_rdinstret(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("rdinstret %0" : "=r"(v));
+	return v;
+}
+/* Sets v->instret_ok: whether rdinstret works here (a SIGILL when L1's
+ * kernel, or a level below, has not enabled it for user space). */
+void vmm_instret_probe(struct vmm *v);
 
 /* ---- errors ------------------------------------------------------------
  * Every fatal problem is one protocol line (docs/protocol.md):

@@ -194,11 +194,23 @@
  *   BENCH_BEGIN: a0 = benchmark id.
  *   BENCH_END:   a0 = id, a1 = iterations, a2 = instret delta,
  *                a3 = cycle delta, a4 = time delta (as measured by the caller).
+ *   BENCH_HOST_INSTRET: value = 1 when the host counts instret across each
+ *                window itself (kvm-vmm: its guest cannot read the counter
+ *                under KVM) and wants the guest to bracket an empty window
+ *                (BENCH_EMPTY_BEGIN/END, same id, 0 iterations) before each
+ *                benchmark, which it subtracts; hosts that count nothing
+ *                answer SBI_ERR_NOT_SUPPORTED.
+ *   BENCH_EMPTY_BEGIN, BENCH_EMPTY_END: as BENCH_BEGIN/END, for that empty
+ *                window. Other levels ignore them, so L0 (l0.benchwin=l2)
+ *                and l1-guest-hyp see one window per benchmark as before.
  */
 #define SBI_EXT_RVNEST 0x0852564e
 #define SBI_RVNEST_NOP 0
 #define SBI_RVNEST_BENCH_BEGIN 1
 #define SBI_RVNEST_BENCH_END 2
+#define SBI_RVNEST_BENCH_HOST_INSTRET 3
+#define SBI_RVNEST_BENCH_EMPTY_BEGIN 4
+#define SBI_RVNEST_BENCH_EMPTY_END 5
 
 #ifndef __ASSEMBLER__
 
