@@ -172,12 +172,14 @@ def render(doc: dict, figures: list = ()) -> str:
         out.append(f"- {cc}: {v}")
     out.append(f"- host: {p['host'].get('system')}, {p['host'].get('cpus')} CPUs")
     out += ["", "## Cost per operation (after NEVE, SOSP 2017, Table 1)", "",
-            "Instructions per operation are exact (`-icount shift=0,sleep=off`); ns/op is the "
+            "Instructions per operation are exact (`-icount shift=0,sleep=off`; the Linux/KVM "
+            "columns repeat between runs to 0.1%, see below); ns/op is the "
             "median of the wall-time runs (reported, never asserted: shared, noisy machines); "
             "L1 exits/op are the exits L1 saw from L2; under Linux/KVM (`kvm-*`) they are the "
             "exits KVM passed to the VMM in user space (SBI calls it forwards, MMIO), not the "
             "exits KVM handled in the kernel. `-` means not measured (an image "
-            "that cannot read `instret` at its level reports 0, which is no measurement).",
+            "that cannot read `instret` at its level reports 0, which is no measurement, "
+            "and no level above it counted instead).",
             "", table1(doc), "",
             "How each instr/op column was measured (every level's instructions count: "
             "the hart's `instret` runs in every mode):", "", instret_how(doc), "",

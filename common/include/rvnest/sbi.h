@@ -201,8 +201,10 @@
  *                benchmark, which it subtracts; hosts that count nothing
  *                answer SBI_ERR_NOT_SUPPORTED.
  *   BENCH_EMPTY_BEGIN, BENCH_EMPTY_END: as BENCH_BEGIN/END, for that empty
- *                window. Other levels ignore them, so L0 (l0.benchwin=l2)
- *                and l1-guest-hyp see one window per benchmark as before.
+ *                window. L0 (l0.benchwin=l2) opens no l0bench window for
+ *                it (at EMPTY_END it repeats END's snapshot, so the VMM's
+ *                difference holds none of L0's marker work); only kvm-vmm
+ *                asks for it, so l1-guest-hyp never sees it.
  */
 #define SBI_EXT_RVNEST 0x0852564e
 #define SBI_RVNEST_NOP 0
