@@ -14,8 +14,10 @@
 
 #include <inttypes.h>
 #include <poll.h>
+#include <linux/perf_event.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,16 +183,22 @@ const char *vmm_exit_kind_name(enum vmm_exit_kind k)
 }
 
 /*
- * instret in user space. Under KVM the guest's own reads of instret trap
- * into KVM, which (hcounteren = TM only, arch/riscv/kvm/main.c) emulates
- * them as 0 without the SBI PMU, so the VMM reads the counter itself, in
- * run_once() right before and right after KVM_RUN. A U-mode read needs
- * scounteren.IR: Linux without its PMU driver never writes scounteren
- * (only drivers/perf/riscv_pmu_sbi.c does), so user space has what the
- * firmware set (OpenSBI: CY|TM|IR); on L0, L1 also needs L0's hcounteren.IR
- * (l0-hyp/vcpu.c sets CY|TM|IR for L1). If any level refuses, the read is
- * an illegal instruction: caught once here, and the VMM then reports no
- * instret (boot line counts_instret=0) instead of dying.
+ * instret. Under KVM the guest's own reads of instret trap into KVM, which
+ * (hcounteren = TM only, arch/riscv/kvm/main.c) emulates them as 0 without
+ * the SBI PMU, so the VMM reads the counter itself (run_once() in main.c),
+ * in one of two ways:
+ *  - csr: rdinstret in user space. It needs scounteren.IR in L1: Linux
+ *    6.12 without a PMU driver never writes scounteren, so user space has
+ *    what the firmware set (OpenSBI: CY|TM|IR); Linux 7.x writes TM only
+ *    at boot (head.S). On L0, L1 also needs L0's hcounteren.IR, which
+ *    l0-hyp/vcpu.c sets. A refused read is an illegal instruction: caught
+ *    once here.
+ *  - perf: a CPU-wide perf event for instructions (linux/config-fragment's
+ *    legacy RISC-V PMU driver reads the same instret CSR in the kernel, in
+ *    every mode, PERF_PMU_CAP_NO_EXCLUDE), read with read(2); a CPU-wide
+ *    event counts whatever runs on the CPU, as the CSR does.
+ * The two differ only in what a read costs, which is the same at both ends
+ * of both windows and so cancels in (window - empty).
  */
 static sigjmp_buf probe_jmp;
 
@@ -200,19 +208,99 @@ static void probe_sigill(int sig)
 	siglongjmp(probe_jmp, 1);
 }
 
-void vmm_instret_probe(struct vmm *v)
+static inline uint64_t rdinstret(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+static bool csr_readable(void)
 {
 	struct sigaction sa = {.sa_handler = probe_sigill}, old;
+	volatile bool ok = false;
 
-	v->instret_ok = false;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGILL, &sa, &old))
-		return;
+		return false;
 	if (!sigsetjmp(probe_jmp, 1)) {
-		(void)vmm_rdinstret();
-		v->instret_ok = true;
+		(void)rdinstret();
+		ok = true;
 	}
 	sigaction(SIGILL, &old, NULL);
+	return ok;
+}
+
+static int perf_open(void)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_HARDWARE,
+		.size = sizeof(a),
+		.config = PERF_COUNT_HW_INSTRUCTIONS,
+	};
+
+	/* pid -1, cpu 0: every instruction on the VMM's (only) CPU, not
+	 * only the VMM's task; the VMM runs as root (CAP_PERFMON) */
+	return (int)syscall(SYS_perf_event_open, &a, -1, 0, -1,
+			    PERF_FLAG_FD_CLOEXEC);
+}
+
+const char *vmm_counter_name(enum vmm_counter c)
+{
+	switch (c) {
+	case COUNTER_CSR:
+		return "csr";
+	case COUNTER_PERF:
+		return "perf";
+	default:
+		return "none";
+	}
+}
+
+void vmm_instret_probe(struct vmm *v, enum vmm_counter want)
+{
+	v->counter = COUNTER_NONE;
+	v->perf_fd = -1;
+	if ((want == COUNTER_AUTO || want == COUNTER_CSR) && csr_readable()) {
+		v->counter = COUNTER_CSR;
+		return;
+	}
+	if (want == COUNTER_AUTO || want == COUNTER_PERF) {
+		v->perf_fd = perf_open();
+		if (v->perf_fd >= 0) {
+			v->counter = COUNTER_PERF;
+			return;
+		}
+	}
+	fprintf(stderr,
+		"vmm: cannot count instret (rdinstret refused%s): the bench "
+		"lines carry no vmm_instret\n",
+		want == COUNTER_CSR ? "" : ", no perf event for instructions");
+}
+
+uint64_t vmm_instret(struct vmm *v)
+{
+	uint64_t n = 0;
+
+	switch (v->counter) {
+	case COUNTER_CSR:
+		return rdinstret();
+	case COUNTER_PERF:
+		if (read(v->perf_fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+			n = 0; /* the window then shows as not counted */
+		return n;
+	default:
+		return 0;
+	}
+}
+
+bool vmm_closes_window(const struct kvm_run *run)
+{
+	return run->exit_reason == KVM_EXIT_RISCV_SBI &&
+	       run->riscv_sbi.extension_id == SBI_EXT_RVNEST &&
+	       (run->riscv_sbi.function_id == SBI_RVNEST_BENCH_END ||
+		run->riscv_sbi.function_id == SBI_RVNEST_BENCH_EMPTY_END);
 }
 
 /*
@@ -298,7 +386,7 @@ static void bench_begin(struct vmm *v, struct kvm_run *run)
 	if (v->stats.count && vmm_stats_read(v, v->bench.kvm))
 		v->stats.count = 0;
 	sbi_ret(run, SBI_SUCCESS, 0);
-	if (v->instret_ok)
+	if (v->counter != COUNTER_NONE)
 		window_align();
 }
 
@@ -324,7 +412,7 @@ static void bench_end(struct vmm *v, struct kvm_run *run)
 		return;
 	}
 	v->bench.open = false;
-	if (v->instret_ok && v->bench.have_empty[a[0]])
+	if (v->counter != COUNTER_NONE && v->bench.have_empty[a[0]])
 		snprintf(counted, sizeof(counted),
 			 " vmm_instret=%" PRIu64 " vmm_instret_empty=%" PRIu64,
 			 instret, v->bench.empty_instret[a[0]]);
@@ -377,7 +465,7 @@ static enum vmm_step rvnest(struct vmm *v, struct kvm_run *run)
 		break;
 	case SBI_RVNEST_BENCH_HOST_INSTRET:
 		/* value 1: bracket an empty window before each benchmark */
-		if (v->instret_ok)
+		if (v->counter != COUNTER_NONE)
 			sbi_ret(run, SBI_SUCCESS, 1);
 		else
 			sbi_ret(run, SBI_ERR_NOT_SUPPORTED, 0);

@@ -71,6 +71,15 @@ struct vmm_stats {
 	} desc[VMM_MAX_STATS];
 };
 
+/* Where the VMM reads instret (kvm-vmm/README.md, "Instructions per
+ * operation"). */
+enum vmm_counter {
+	COUNTER_NONE, /* neither works: the report shows no count */
+	COUNTER_CSR,  /* rdinstret in user space (scounteren.IR) */
+	COUNTER_PERF, /* a CPU-wide perf event for instructions */
+	COUNTER_AUTO, /* --instret auto: CSR if allowed, else perf */
+};
+
 /* A benchmark window opened by BENCH_BEGIN and closed by BENCH_END, and
  * the empty window (BENCH_EMPTY_BEGIN/END) the guest brackets before it
  * when the VMM counts instret itself. */
@@ -103,26 +112,22 @@ struct vmm {
 	uint64_t exits[VEXIT_COUNT];
 	struct vmm_stats stats;
 	struct vmm_bench bench;
-	/* the VMM can read instret in user space (scounteren.IR, and
-	 * hcounteren.IR below it): vmm_instret_probe() */
-	bool instret_ok;
-	uint64_t instret_exit; /* read right after the last KVM_RUN */
+	/* how the VMM reads the hart's instret (vmm_instret_probe) */
+	enum vmm_counter counter;
+	int perf_fd;
+	uint64_t instret_exit; /* read right after a window's closing exit */
 };
 
-/* ---- instret in user space (sbi.c) -------------------------------------
+/* ---- instret (sbi.c) ----------------------------------------------------
  * The hart's instret counts at every privilege level, so the difference
  * of two reads by the VMM is the work of L2, KVM, the VMM and any level
- * below (DESIGN.md section 6). */
-static inline uint64_t vmm_rdinstret(void)
-{
-	uint64_t v;
-
-	__asm__ __volatile__("rdinstret %0" : "=r"(v));
-	return v;
-}
-/* Sets v->instret_ok: whether rdinstret works here (a SIGILL when L1's
- * kernel, or a level below, has not enabled it for user space). */
-void vmm_instret_probe(struct vmm *v);
+ * below (DESIGN.md section 6). Chooses the source (--instret, default
+ * auto: rdinstret when L1 lets user space read it, else perf). */
+void vmm_instret_probe(struct vmm *v, enum vmm_counter want);
+uint64_t vmm_instret(struct vmm *v);
+const char *vmm_counter_name(enum vmm_counter c);
+/* An exit that closes a benchmark window (BENCH_END, BENCH_EMPTY_END). */
+bool vmm_closes_window(const struct kvm_run *run);
 
 /* ---- errors ------------------------------------------------------------
  * Every fatal problem is one protocol line (docs/protocol.md):
