@@ -83,6 +83,37 @@ def table1(doc: dict) -> str:
     return table(header, rows)
 
 
+# What each value of summary.<bench>.instret_source means (results.py).
+INSTRET_HOW = {
+    "guest": "read by the L2 guest around its loop (`instret` of the bench line)",
+    "vmm": ("read by kvm-vmm around KVM_RUN for the benchmark's window and for an empty "
+            "window (0 iterations, same code) just before it: (window - empty) / iterations "
+            "(`vmm_instret`, `vmm_instret_empty` of the bench line; the guest cannot read "
+            "`instret` under KVM)"),
+}
+
+
+def instret_how(doc: dict) -> str:
+    """One line per configuration: how its instr/op column was measured,
+    and how closely its icount runs agreed."""
+    lines = []
+    for _, c in doc["configs"].items():
+        srcs = sorted({m.get("instret_source") or "none" for m in c["summary"].values()})
+        how = "; ".join(INSTRET_HOW.get(s, "not measured (`-`)") for s in srcs)
+        spread = [max(v) - min(v) for m in c["summary"].values()
+                  for v in [[x for x in m.get("instret_per_op_runs") or [] if x is not None]] if v]
+        if c.get("instret_exact", True):
+            agree = "icount runs identical to the instruction"
+        else:
+            agree = (f"icount runs agree per operation to {results.INSTRET_REL_TOLERANCE:.1%} "
+                     "(L1's own timer ticks fall in the windows, at points that can move by a "
+                     "few instructions)")
+        if spread:
+            agree += f"; largest spread in this file {fmt(max(spread), 2)} instr/op"
+        lines.append(f"- `{c['label']} instr/op`: {how}; {agree}.")
+    return "\n".join(lines)
+
+
 def table7(doc: dict) -> str:
     """Traps into L0 per operation (the style of NEVE Table 7)."""
     with_l0 = [(n, c) for n, c in doc["configs"].items() if c["l0_traps"] == "l0bench"]
@@ -167,13 +198,17 @@ def render(doc: dict, figures: list = ()) -> str:
         out.append(f"- {cc}: {v}")
     out.append(f"- host: {p['host'].get('system')}, {p['host'].get('cpus')} CPUs")
     out += ["", "## Cost per operation (after NEVE, SOSP 2017, Table 1)", "",
-            "Instructions per operation are exact (`-icount shift=0,sleep=off`); ns/op is the "
+            "Instructions per operation are exact (`-icount shift=0,sleep=off`; the Linux/KVM "
+            "columns repeat between runs to 0.1%, see below); ns/op is the "
             "median of the wall-time runs (reported, never asserted: shared, noisy machines); "
             "L1 exits/op are the exits L1 saw from L2; under Linux/KVM (`kvm-*`) they are the "
             "exits KVM passed to the VMM in user space (SBI calls it forwards, MMIO), not the "
             "exits KVM handled in the kernel. `-` means not measured (an image "
-            "that cannot read `instret` at its level reports 0, which is no measurement).",
+            "that cannot read `instret` at its level reports 0, which is no measurement, "
+            "and no level above it counted instead).",
             "", table1(doc), "",
+            "How each instr/op column was measured (every level's instructions count: "
+            "the hart's `instret` runs in every mode):", "", instret_how(doc), "",
             "### Exits L1 saw per operation, by cause", "", exits_by_cause(doc), "",
             "## Traps into L0 per operation (after NEVE, SOSP 2017, Table 7)", "", table7(doc), "",
             "Published anchors for one nested hypercall:", "", anchors(), "",

@@ -81,9 +81,9 @@ def test_icount_runs_identical(stored):
     for name, c in doc["configs"].items():
         ic = [r for r in c["runs"] if r["kind"] == "icount"]
         assert len(ic) == 2, name
-        exact = c.get("l0_exact", True)
-        assert (results.deterministic_view(ic[0], exact)
-                == results.deterministic_view(ic[1], exact)), name
+        exact, iexact = c.get("l0_exact", True), c.get("instret_exact", True)
+        assert (results.deterministic_view(ic[0], exact, iexact)
+                == results.deterministic_view(ic[1], exact, iexact)), name
         assert ic[0]["benchmarks"], f"{name}: no benchmarks measured"
         for b, m in c["summary"].items():
             assert m["deterministic_identical"], (name, b)

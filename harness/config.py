@@ -50,6 +50,10 @@ BENCH_KEYS = {
     # false when L0's window counts move by a few traps between icount runs
     # (an L1 that idles in WFI, where QEMU's icount warp is not exact)
     "l0_exact": ((bool,), True),
+    # false when instructions per operation move by a few instructions
+    # between icount runs (an L1 whose timer ticks fall in the windows):
+    # compared to benchmarks.results.INSTRET_REL_TOLERANCE instead
+    "instret_exact": ((bool,), True),
     "baseline": ((str,), ""),
     # false: only in `make bench`, not in `make run`'s quick table (rows
     # that break a comparison down further, e.g. one NACL feature each)
@@ -84,6 +88,7 @@ class Bench:
     label: str
     l0_traps: str
     l0_exact: bool
+    instret_exact: bool
     baseline: str
     quick: bool = True
 
@@ -278,6 +283,7 @@ def load_file(path: Path, l1=None, initrd=None, bootargs=None) -> Config:
             label=bench["label"] or name,
             l0_traps=bench["l0_traps"],
             l0_exact=bench["l0_exact"],
+            instret_exact=bench["instret_exact"],
             baseline=bench["baseline"],
             quick=bench["quick"],
         ),

@@ -24,6 +24,7 @@ COUNT_LIST_KEYS = ("exits", "causes")
 INT_KEYS = (
     "iters", "instret", "cycle", "time", "exits_total", "traps",
     "l2_exits", "l2_forwarded", "status", "hart", "depth",
+    "vmm_instret", "vmm_instret_empty",
 )
 # the depth of an L0 line that does not say (an L0 older than depth=)
 DEFAULT_DEPTH = 1

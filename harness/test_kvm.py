@@ -16,6 +16,7 @@ import re
 
 import pytest
 
+from benchmarks import results
 from harness import protocol, testing
 from harness.runner import Outcome
 # One capability check and one skip reason for every nested test.
@@ -65,6 +66,14 @@ KVM_STATS_AT_LEAST = {
     "gstage_fault": {"exits": 1},
     "timer": {"wfi_exit_stat": 1, "exits": 1},
 }
+
+
+# Benchmarks whose operation makes L2 exit to L1's KVM: each costs more
+# instructions under KVM than under l1-guest-hyp, and more again on L0.
+# Not `compute` (no exit) and, for the comparison with L0, not `timer`:
+# with Linux 6.12 on QEMU's H extension, L1 does not halt while the vCPU
+# waits for its timer (kvm-vmm/README.md), so kvm-qemu counts that wait.
+EXITING = ("hypercall", "mmio", "ipi", "virq", "gstage_fault", "timer")
 
 
 def micro_run(name=MICRO, n=1):
@@ -205,6 +214,79 @@ def test_micro_two_icount_runs_identical():
         rb = b[name]
         for k in ("iters", "instret", "cycle", "exits", "exits_total"):
             assert ra[k] == rb[k], f"{name} {k}: {ra[k]} vs {rb[k]}"
+
+
+def vmm_instret_per_op(b):
+    """Instructions per operation at every level, as kvm-vmm counts them:
+    (benchmark window - empty window) / iterations (kvm-vmm/README.md)."""
+    assert "vmm_instret" in b.fields and "vmm_instret_empty" in b.fields, \
+        f"kvm-vmm counted no instructions: {b.line}"
+    assert b["vmm_instret"] > b["vmm_instret_empty"] > 0, b.line
+    return (b["vmm_instret"] - b["vmm_instret_empty"]) / b["iters"]
+
+
+def instret_check_runs(a, b):
+    """Two icount runs: the same benchmarks, each counted, and the same
+    instructions per operation to results.INSTRET_REL_TOLERANCE (L1's
+    ticks inside the windows may land a few instructions apart)."""
+    assert sorted(a) == sorted(b) == BENCHMARKS
+    per_op = {}
+    for name in BENCHMARKS:
+        x, y = vmm_instret_per_op(a[name]), vmm_instret_per_op(b[name])
+        assert results.instret_agree([x, y]), (a[name].line, b[name].line)
+        per_op[name] = x
+    return per_op
+
+
+def test_micro_vmm_counts_instructions():
+    """Under KVM the guest's own instret reads give 0, so kvm-vmm counts
+    instret around KVM_RUN; the empty window it subtracts leaves exactly
+    the loop: `compute` (no exit at all) costs what it costs under
+    l1-guest-hyp, to a few instructions per window, and every operation
+    that exits to KVM costs more than under l1-guest-hyp."""
+    p = micro_run().protocol
+    assert p.boots[1]["counts_instret"] in ("csr", "perf"), p.boots[1].line
+    per_op = instret_check_runs(p.benches, micro_run(n=2).protocol.benches)
+    for name, b in p.benches.items():
+        assert b["instret"] == 0, f"the guest read instret under KVM: {b.line}"
+    cfg = testing.load_or_skip(SINGLE)
+    single = testing.run_ok(cfg, icount=True, cache_key=(SINGLE, "l1-icount", 1)).protocol.benches
+    c = single["compute"]
+    assert abs(per_op["compute"] - c["instret"] / c["iters"]) * c["iters"] < 16, \
+        (p.benches["compute"].line, c.line)
+    for name in EXITING:
+        s = single[name]["instret"] / single[name]["iters"]
+        assert per_op[name] > s, f"{name}: {per_op[name]:.1f} under KVM, {s:.1f} single"
+    print(f"{MICRO}: instructions per operation " +
+          ", ".join(f"{n} {v:,.1f}" for n, v in per_op.items()))
+
+
+def test_micro_perf_count_agrees_with_csr():
+    """The VMM's other way to read instret, a CPU-wide perf event (what it
+    falls back to when L1 does not let user space read the counter, as
+    Linux 7.x does): forced with --instret perf, it gives the same
+    instructions per operation as rdinstret to the configuration's
+    tolerance, since a read's own cost is in both windows and cancels.
+    Whichever way the default run used, this run uses perf."""
+    cfg = testing.load_or_skip(
+        MICRO, bootargs="console=ttyS0 earlycon panic=-1 "
+                        "rvnest.vmm=--instret;perf;/guests/micro.bin")
+    res = testing.run_ok(cfg, icount=True, cache_key=(MICRO, "perf"))
+    assert res.protocol.boots[1]["counts_instret"] == "perf", res.protocol.boots[1].line
+    ref = micro_run().protocol.benches
+    for name, b in res.protocol.benches.items():
+        x, y = vmm_instret_per_op(b), vmm_instret_per_op(ref[name])
+        assert results.instret_agree([x, y]), (b.line, ref[name].line)
+
+
+def test_micro_without_host_count_guest_skips_empty_window():
+    """The empty window is the host's request: l1-guest-hyp answers
+    BENCH_HOST_INSTRET with NOT_SUPPORTED, so its L2 brackets one window
+    per benchmark, counts instret itself, and no VMM keys appear."""
+    cfg = testing.load_or_skip(SINGLE)
+    single = testing.run_ok(cfg, icount=True, cache_key=(SINGLE, "l1-icount", 1)).protocol.benches
+    for name, b in single.items():
+        assert b["instret"] > 0 and "vmm_instret" not in b.fields, b.line
 
 
 def test_linux_l2_boots_to_marker():
@@ -430,6 +512,31 @@ def test_nested_traps_per_hypercall_without_nacl(name):
     per_op = (h["traps"] - fixed["traps"]) / iters
     assert int(per_op) == NO_NACL_TRAPS_PER_HYPERCALL[name], (h.line, fixed.line)
     print(f"{name}: traps into L0 per L2 hypercall: {per_op:.2f} ({h.line})")
+
+
+def test_nested_vmm_counts_instructions():
+    """kvm-vmm counts instructions on L0 the same way (L0 gives L1 user
+    space instret through hcounteren.IR): two icount runs agree, and every
+    operation that exits to KVM costs more on L0 than on QEMU's H
+    extension, which costs more than l1-guest-hyp (hypercall: kvm-l0 >
+    kvm-qemu > single)."""
+    a = nested_run(MICRO_L0)
+    vmm = [r for r in a.protocol.boots if r["component"] == "kvm-vmm"]
+    assert len(vmm) == 1 and vmm[0]["counts_instret"] in ("csr", "perf"), a.protocol.boots
+    cfg = testing.load_or_skip(MICRO_L0)
+    b = testing.run(cfg, icount=True, cache_key=(MICRO_L0, "second"))
+    if not b.ok:
+        pytest.fail(f"{b.error} (log: {b.log_path})", pytrace=False)
+    on_l0 = instret_check_runs(a.protocol.benches, b.protocol.benches)
+    on_qemu = {n: vmm_instret_per_op(r) for n, r in micro_run().protocol.benches.items()}
+    for name in EXITING:
+        if name != "timer":
+            assert on_l0[name] > on_qemu[name], f"{name}: {on_l0[name]:.1f} on L0, {on_qemu[name]:.1f}"
+    single = testing.run_ok(testing.load_or_skip(SINGLE), icount=True,
+                            cache_key=(SINGLE, "l1-icount", 1)).protocol.benches["hypercall"]
+    assert on_l0["hypercall"] > on_qemu["hypercall"] > single["instret"] / single["iters"]
+    print(f"{MICRO_L0}: instructions per operation " +
+          ", ".join(f"{n} {v:,.1f}" for n, v in on_l0.items()))
 
 
 def test_nested_linux_l2_boots_to_marker():

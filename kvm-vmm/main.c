@@ -3,7 +3,7 @@
  * kvm-vmm: runs one L2 guest on Linux/KVM (L1).
  *
  *   vmm [--mem SIZE] [--initrd FILE] [--bootargs STRING] [--no-dbcn]
- *       [--fault no-irq] IMAGE
+ *       [--instret auto|csr|perf] [--fault no-irq] IMAGE
  *
  * Setup follows Linux Documentation/virt/kvm/api.rst: /dev/kvm, a VM, one
  * memslot of RAM at L2_RAM_BASE, one vCPU whose pc/a0/a1 are set through
@@ -48,8 +48,8 @@
 static enum vmm_status usage(const char *what)
 {
 	fprintf(stderr, "usage: vmm [--mem SIZE[K|M|G]] [--initrd FILE] "
-			"[--bootargs STRING] [--no-dbcn] [--fault no-irq] "
-			"IMAGE\n");
+			"[--bootargs STRING] [--no-dbcn] "
+			"[--instret auto|csr|perf] [--fault no-irq] IMAGE\n");
 	vmm_fail("bad_vmm_usage", "what=%s", what);
 	return VMM_STATUS_USAGE;
 }
@@ -391,7 +391,21 @@ static enum vmm_exit_kind exit_kind(const struct kvm_run *run)
 
 static enum vmm_step run_once(struct vmm *v)
 {
-	if (ioctl(v->vcpu_fd, KVM_RUN, 0)) {
+	int r;
+
+	/* The benchmark windows' instret is read here, right around KVM_RUN:
+	 * before the entry that follows a window's opening call (`arm`) and
+	 * after the exit that brings its closing call, so an empty window and
+	 * a benchmark's run the same VMM code between their reads (sbi.c,
+	 * "the benchmark window"). */
+	if (v->bench.arm) {
+		v->bench.instret_start = vmm_instret(v);
+		v->bench.arm = false;
+	}
+	r = ioctl(v->vcpu_fd, KVM_RUN, 0);
+	if (!r && vmm_closes_window(v->run))
+		v->instret_exit = vmm_instret(v);
+	if (r) {
 		if (errno == EINTR || errno == EAGAIN) {
 			v->exits[VEXIT_INTR]++;
 			return STEP_CONTINUE;
@@ -446,6 +460,7 @@ int main(int argc, char **argv)
 	static struct vmm v = {.kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1};
 	struct vmm_boot b = {0};
 	struct vmm_isa isa;
+	enum vmm_counter instret_want = COUNTER_AUTO;
 	enum vmm_status st;
 	int i;
 
@@ -462,6 +477,17 @@ int main(int argc, char **argv)
 			 * flat layout's halves 2 MiB aligned */
 			if (!v.ram_size || v.ram_size % L2_RAM_SIZE)
 				return usage("--mem_needs_a_multiple_of_4M");
+		} else if (!strcmp(argv[i], "--instret") && has_value) {
+			i++;
+			if (!strcmp(argv[i], "auto"))
+				instret_want = COUNTER_AUTO;
+			else if (!strcmp(argv[i], "csr"))
+				instret_want = COUNTER_CSR;
+			else if (!strcmp(argv[i], "perf"))
+				instret_want = COUNTER_PERF;
+			else
+				return usage(
+					"--instret_takes_auto_csr_or_perf");
 		} else if (!strcmp(argv[i], "--no-dbcn")) {
 			v.dbcn = false;
 		} else if (!strcmp(argv[i], "--fault") && has_value) {
@@ -493,14 +519,16 @@ int main(int argc, char **argv)
 	    vmm_build_dt(&v, &b, &isa) || set_entry(&v, &b))
 		return VMM_STATUS_ERROR;
 	vmm_stats_open(&v);
+	vmm_instret_probe(&v, instret_want);
 	printf("RVNEST boot component=kvm-vmm version=%s image=%s mem=0x%llx "
 	       "entry=0x%llx dtb=0x%llx initrd=0x%llx timebase=%llu isa=%s "
-	       "dbcn=%d kvm_stats=%u fault=%s\n",
+	       "dbcn=%d kvm_stats=%u counts_instret=%s fault=%s\n",
 	       RVNEST_VERSION, b.linux_image ? "linux" : "flat",
 	       (unsigned long long)v.ram_size, (unsigned long long)b.entry,
 	       (unsigned long long)b.dtb_gpa, (unsigned long long)b.initrd_gpa,
 	       (unsigned long long)v.timebase_hz, isa.isa, v.dbcn,
-	       v.stats.count, fault_names[v.fault]);
+	       v.stats.count, vmm_counter_name(v.counter),
+	       fault_names[v.fault]);
 	vmm_console_raw();
 	st = run_loop(&v);
 	print_totals(&v);

@@ -14,10 +14,15 @@
 
 #include <inttypes.h>
 #include <poll.h>
+#include <linux/perf_event.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rvnest/bench.h>
@@ -177,21 +182,212 @@ const char *vmm_exit_kind_name(enum vmm_exit_kind k)
 	return (unsigned)k < VEXIT_COUNT ? names[k] : "invalid";
 }
 
+/*
+ * instret. Under KVM the guest's own reads of instret trap into KVM, which
+ * (hcounteren = TM only, arch/riscv/kvm/main.c) emulates them as 0 without
+ * the SBI PMU, so the VMM reads the counter itself (run_once() in main.c),
+ * in one of two ways:
+ *  - csr: rdinstret in user space. It needs scounteren.IR in L1: Linux
+ *    6.12 without a PMU driver never writes scounteren, so user space has
+ *    what the firmware set (OpenSBI: CY|TM|IR); Linux 7.x writes TM only
+ *    at boot (head.S). On L0, L1 also needs L0's hcounteren.IR, which
+ *    l0-hyp/vcpu.c sets. A refused read is an illegal instruction: caught
+ *    once here.
+ *  - perf: a CPU-wide perf event for instructions (linux/config-fragment's
+ *    legacy RISC-V PMU driver reads the same instret CSR in the kernel, in
+ *    every mode, PERF_PMU_CAP_NO_EXCLUDE), read with read(2); a CPU-wide
+ *    event counts whatever runs on the CPU, as the CSR does.
+ * The two differ only in what a read costs, which is the same at both ends
+ * of both windows and so cancels in (window - empty).
+ */
+static sigjmp_buf probe_jmp;
+
+static void probe_sigill(int sig)
+{
+	(void)sig;
+	siglongjmp(probe_jmp, 1);
+}
+
+static inline uint64_t rdinstret(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+static bool csr_readable(void)
+{
+	struct sigaction sa = {.sa_handler = probe_sigill}, old;
+	volatile bool ok = false;
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGILL, &sa, &old))
+		return false;
+	if (!sigsetjmp(probe_jmp, 1)) {
+		(void)rdinstret();
+		ok = true;
+	}
+	sigaction(SIGILL, &old, NULL);
+	return ok;
+}
+
+static int perf_open(void)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_HARDWARE,
+		.size = sizeof(a),
+		.config = PERF_COUNT_HW_INSTRUCTIONS,
+	};
+
+	/* pid -1, cpu 0: every instruction on the VMM's (only) CPU, not
+	 * only the VMM's task; the VMM runs as root (CAP_PERFMON) */
+	return (int)syscall(SYS_perf_event_open, &a, -1, 0, -1,
+			    PERF_FLAG_FD_CLOEXEC);
+}
+
+const char *vmm_counter_name(enum vmm_counter c)
+{
+	switch (c) {
+	case COUNTER_CSR:
+		return "csr";
+	case COUNTER_PERF:
+		return "perf";
+	default:
+		return "none";
+	}
+}
+
+void vmm_instret_probe(struct vmm *v, enum vmm_counter want)
+{
+	v->counter = COUNTER_NONE;
+	v->perf_fd = -1;
+	if ((want == COUNTER_AUTO || want == COUNTER_CSR) && csr_readable()) {
+		v->counter = COUNTER_CSR;
+		return;
+	}
+	if (want == COUNTER_AUTO || want == COUNTER_PERF) {
+		v->perf_fd = perf_open();
+		if (v->perf_fd >= 0) {
+			v->counter = COUNTER_PERF;
+			return;
+		}
+	}
+	fprintf(stderr,
+		"vmm: cannot count instret (rdinstret refused%s): the bench "
+		"lines carry no vmm_instret\n",
+		want == COUNTER_CSR ? "" : ", no perf event for instructions");
+}
+
+uint64_t vmm_instret(struct vmm *v)
+{
+	uint64_t n = 0;
+
+	switch (v->counter) {
+	case COUNTER_CSR:
+		return rdinstret();
+	case COUNTER_PERF:
+		if (read(v->perf_fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+			n = 0; /* the window then shows as not counted */
+		return n;
+	default:
+		return 0;
+	}
+}
+
+bool vmm_closes_window(const struct kvm_run *run)
+{
+	return run->exit_reason == KVM_EXIT_RISCV_SBI &&
+	       run->riscv_sbi.extension_id == SBI_EXT_RVNEST &&
+	       (run->riscv_sbi.function_id == SBI_RVNEST_BENCH_END ||
+		run->riscv_sbi.function_id == SBI_RVNEST_BENCH_EMPTY_END);
+}
+
+/*
+ * The benchmark window. The guest asks once whether the VMM counts instret
+ * (BENCH_HOST_INSTRET) and, if so, brackets an empty window (0 iterations,
+ * BENCH_EMPTY_BEGIN/END) before each benchmark's. Each window's instret
+ * runs from the entry of the KVM_RUN after its opening call (`arm`) to the
+ * return of the KVM_RUN that brings its closing call: the return to the
+ * guest, the guest's own counter reads, the body, the closing ecall through
+ * KVM. The two windows execute the same code apart from the body, so
+ * (window - empty) / iters is the body's instructions per iteration at
+ * every level, exact under icount; the bench line carries both raw figures
+ * (vmm_instret=, vmm_instret_empty=) and the runner divides.
+ */
+/*
+ * Called last before a window opens. L1's own interrupts inside a window
+ * count too (they are work done at L1 while the operations run), so they
+ * must fall on the same instructions in every run:
+ *  - the console is drained first, so no UART transmit interrupt of the
+ *    bench line just printed lands in the window (QEMU's serial backend
+ *    completes transmission on the host's timing, not icount's);
+ *  - then the VMM sleeps for 1 ns: with a periodic tick and no high-
+ *    resolution timers (linux/config-fragment leaves tinyconfig's
+ *    HZ_PERIODIC, HZ=250, !HIGH_RES_TIMERS), that wakes it on L1's next
+ *    timer tick, so every window starts the same number of instructions
+ *    after a tick and the ticks in it recur at the same points.
+ */
+static void window_align(void)
+{
+	struct timespec one_ns = {.tv_sec = 0, .tv_nsec = 1};
+
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO); /* fails harmlessly when not a tty */
+	nanosleep(&one_ns, NULL);
+}
+
+static bool bench_id_ok(struct kvm_run *run, unsigned long id)
+{
+	if (bench_name(id))
+		return true;
+	sbi_ret(run, SBI_ERR_INVALID_PARAM, 0);
+	return false;
+}
+
+static void bench_empty_begin(struct vmm *v, struct kvm_run *run)
+{
+	unsigned long id = run->riscv_sbi.args[0];
+
+	if (!bench_id_ok(run, id))
+		return;
+	v->bench.empty_open = true;
+	v->bench.empty_id = id;
+	v->bench.arm = true;
+	sbi_ret(run, SBI_SUCCESS, 0);
+	window_align();
+}
+
+static void bench_empty_end(struct vmm *v, struct kvm_run *run)
+{
+	unsigned long *a = run->riscv_sbi.args;
+
+	if (!v->bench.empty_open || a[0] != v->bench.empty_id || a[1]) {
+		sbi_ret(run, SBI_ERR_INVALID_PARAM, 0);
+		return;
+	}
+	v->bench.empty_open = false;
+	v->bench.empty_instret[a[0]] = v->instret_exit - v->bench.instret_start;
+	v->bench.have_empty[a[0]] = true;
+	sbi_ret(run, SBI_SUCCESS, 0);
+}
+
 static void bench_begin(struct vmm *v, struct kvm_run *run)
 {
 	unsigned long id = run->riscv_sbi.args[0];
 
-	if (!bench_name(id)) {
-		sbi_ret(run, SBI_ERR_INVALID_PARAM, 0);
+	if (!bench_id_ok(run, id))
 		return;
-	}
 	v->bench.open = true;
 	v->bench.id = id;
+	v->bench.arm = true;
 	/* This BEGIN exit is already counted: the window starts after it. */
 	memcpy(v->bench.exits, v->exits, sizeof(v->exits));
 	if (v->stats.count && vmm_stats_read(v, v->bench.kvm))
 		v->stats.count = 0;
 	sbi_ret(run, SBI_SUCCESS, 0);
+	if (v->counter != COUNTER_NONE)
+		window_align();
 }
 
 /* The KVM counters that the BENCH_END call itself moved: the exit into
@@ -207,7 +403,8 @@ static void bench_end(struct vmm *v, struct kvm_run *run)
 {
 	unsigned long *a = run->riscv_sbi.args;
 	uint64_t d[VEXIT_COUNT], total = 0, now[VMM_MAX_STATS];
-	char exits[256] = "", kvm[1024] = "";
+	uint64_t instret = v->instret_exit - v->bench.instret_start;
+	char exits[256] = "", kvm[1024] = "", counted[96] = "";
 	size_t n = 0;
 
 	if (!v->bench.open || a[0] != v->bench.id) {
@@ -215,6 +412,10 @@ static void bench_end(struct vmm *v, struct kvm_run *run)
 		return;
 	}
 	v->bench.open = false;
+	if (v->counter != COUNTER_NONE && v->bench.have_empty[a[0]])
+		snprintf(counted, sizeof(counted),
+			 " vmm_instret=%" PRIu64 " vmm_instret_empty=%" PRIu64,
+			 instret, v->bench.empty_instret[a[0]]);
 	for (int k = 0; k < VEXIT_COUNT; k++)
 		d[k] = v->exits[k] - v->bench.exits[k];
 	d[VEXIT_SBI]--; /* this END call */
@@ -242,9 +443,10 @@ static void bench_end(struct vmm *v, struct kvm_run *run)
 		}
 	}
 	printf("RVNEST bench name=%s iters=%lu instret=%lu cycle=%lu "
-	       "time=%lu exits=%s exits_total=%" PRIu64 " kvm_stats=%s\n",
+	       "time=%lu exits=%s exits_total=%" PRIu64 " kvm_stats=%s%s\n",
 	       bench_name(a[0]), a[1], a[2], a[3], a[4], exits, total,
-	       v->stats.count ? (kvm[0] ? kvm : "none") : "unavailable");
+	       v->stats.count ? (kvm[0] ? kvm : "none") : "unavailable",
+	       counted);
 	fflush(stdout);
 	sbi_ret(run, SBI_SUCCESS, 0);
 }
@@ -260,6 +462,19 @@ static enum vmm_step rvnest(struct vmm *v, struct kvm_run *run)
 		break;
 	case SBI_RVNEST_BENCH_END:
 		bench_end(v, run);
+		break;
+	case SBI_RVNEST_BENCH_HOST_INSTRET:
+		/* value 1: bracket an empty window before each benchmark */
+		if (v->counter != COUNTER_NONE)
+			sbi_ret(run, SBI_SUCCESS, 1);
+		else
+			sbi_ret(run, SBI_ERR_NOT_SUPPORTED, 0);
+		break;
+	case SBI_RVNEST_BENCH_EMPTY_BEGIN:
+		bench_empty_begin(v, run);
+		break;
+	case SBI_RVNEST_BENCH_EMPTY_END:
+		bench_empty_end(v, run);
 		break;
 	default:
 		sbi_ret(run, SBI_ERR_NOT_SUPPORTED, 0);

@@ -18,6 +18,7 @@
 #undef _UL
 #undef _ULL
 #include "testdev.h" /* the device model shared with l1-guest-hyp */
+#include <rvnest/bench.h>
 
 /* Process exit status of the VMM (what kvm-init prints as RVNEST done). */
 enum vmm_status {
@@ -70,12 +71,31 @@ struct vmm_stats {
 	} desc[VMM_MAX_STATS];
 };
 
-/* A benchmark window opened by BENCH_BEGIN and closed by BENCH_END. */
+/* Where the VMM reads instret (kvm-vmm/README.md, "Instructions per
+ * operation"). */
+enum vmm_counter {
+	COUNTER_NONE, /* neither works: the report shows no count */
+	COUNTER_CSR,  /* rdinstret in user space (scounteren.IR) */
+	COUNTER_PERF, /* a CPU-wide perf event for instructions */
+	COUNTER_AUTO, /* --instret auto: CSR if allowed, else perf */
+};
+
+/* A benchmark window opened by BENCH_BEGIN and closed by BENCH_END, and
+ * the empty window (BENCH_EMPTY_BEGIN/END) the guest brackets before it
+ * when the VMM counts instret itself. */
 struct vmm_bench {
 	bool open;
 	unsigned long id;
 	uint64_t exits[VEXIT_COUNT];
 	uint64_t kvm[VMM_MAX_STATS];
+	bool empty_open;
+	unsigned long empty_id;
+	/* instret across the windows, read in run_once() around KVM_RUN:
+	 * `arm` makes the next KVM_RUN's entry the window's start */
+	bool arm;
+	uint64_t instret_start;
+	bool have_empty[BENCH_COUNT];
+	uint64_t empty_instret[BENCH_COUNT];
 };
 
 struct vmm {
@@ -92,7 +112,22 @@ struct vmm {
 	uint64_t exits[VEXIT_COUNT];
 	struct vmm_stats stats;
 	struct vmm_bench bench;
+	/* how the VMM reads the hart's instret (vmm_instret_probe) */
+	enum vmm_counter counter;
+	int perf_fd;
+	uint64_t instret_exit; /* read right after a window's closing exit */
 };
+
+/* ---- instret (sbi.c) ----------------------------------------------------
+ * The hart's instret counts at every privilege level, so the difference
+ * of two reads by the VMM is the work of L2, KVM, the VMM and any level
+ * below (DESIGN.md section 6). Chooses the source (--instret, default
+ * auto: rdinstret when L1 lets user space read it, else perf). */
+void vmm_instret_probe(struct vmm *v, enum vmm_counter want);
+uint64_t vmm_instret(struct vmm *v);
+const char *vmm_counter_name(enum vmm_counter c);
+/* An exit that closes a benchmark window (BENCH_END, BENCH_EMPTY_END). */
+bool vmm_closes_window(const struct kvm_run *run);
 
 /* ---- errors ------------------------------------------------------------
  * Every fatal problem is one protocol line (docs/protocol.md):

@@ -19,6 +19,13 @@ enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v);
  * from L1's SBI_EXT_RVNEST calls, or from L2's (l0.benchwin=l2). */
 void l0_bench_mark(struct l0_vcpu *self, unsigned long id, bool begin,
 		   unsigned long iters);
+/* L2's BENCH_EMPTY_END (l0.benchwin=l2): the snapshot BENCH_END takes,
+ * taken and dropped, so that kvm-vmm's empty window holds the same L0 work
+ * as its benchmark window and the difference does not (sbi_glue.c). */
+void l0_bench_mark_empty(struct l0_guest *g);
+/* Prints the l0bench line of the last window closed, if not yet printed:
+ * called when L2 is between windows, and at shutdown. */
+void l0_bench_flush(struct l0_vcpu *self);
 /* Wait in L0 until the vCPU has an interrupt to take (retentive suspend).
  * Services L0's own interrupts while waiting. */
 void l0_wait_for_guest_interrupt(struct l0_vcpu *v);

@@ -346,6 +346,7 @@ void l0_finish(struct l0_vcpu *v, int status, const char *why)
 	/* the counters of every vCPU (others may still be running: their
 	 * last few traps may or may not be in the sum) */
 	l0_stats_sum(g, &total);
+	l0_bench_flush(v); /* a last l0bench line kept back, if any */
 	l0_lock(&g->console_lock);
 	console_flush();
 	printf("[l0] %s (status %d) after %llu traps\n", why, status,

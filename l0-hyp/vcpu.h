@@ -78,6 +78,12 @@ struct l0_vcpu {
 	bool bench_open;
 	unsigned long bench_id;
 	struct l0_stats bench_base;
+	/* the closed window, printed by l0_bench_flush: with
+	 * l0.benchwin=l2 only once L2 is between windows */
+	bool bench_pending;
+	unsigned long bench_iters;
+	struct l0_stats bench_end;
+	struct l0_stats bench_scratch; /* l0_bench_mark_empty's snapshot */
 	/* diagnostic prints of access faults (rate-limited) */
 	unsigned access_fault_reports;
 };

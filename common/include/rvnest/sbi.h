@@ -198,12 +198,26 @@
  *                machine's firmware, 2 = an L0 running as that L0's L1, ...),
  *                so an L0 knows how deep it runs: its depth is value + 1
  *                (docs/protocol.md, "Recursion").
+ *   BENCH_HOST_INSTRET: value = 1 when the host counts instret across each
+ *                window itself (kvm-vmm: its guest cannot read the counter
+ *                under KVM) and wants the guest to bracket an empty window
+ *                (BENCH_EMPTY_BEGIN/END, same id, 0 iterations) before each
+ *                benchmark, which it subtracts; hosts that count nothing
+ *                answer SBI_ERR_NOT_SUPPORTED.
+ *   BENCH_EMPTY_BEGIN, BENCH_EMPTY_END: as BENCH_BEGIN/END, for that empty
+ *                window. L0 (l0.benchwin=l2) opens no l0bench window for
+ *                it (at EMPTY_END it repeats END's snapshot, so the VMM's
+ *                difference holds none of L0's marker work); only kvm-vmm
+ *                asks for it, so l1-guest-hyp never sees it.
  */
 #define SBI_EXT_RVNEST 0x0852564e
 #define SBI_RVNEST_NOP 0
 #define SBI_RVNEST_BENCH_BEGIN 1
 #define SBI_RVNEST_BENCH_END 2
 #define SBI_RVNEST_DEPTH 3
+#define SBI_RVNEST_BENCH_HOST_INSTRET 4
+#define SBI_RVNEST_BENCH_EMPTY_BEGIN 5
+#define SBI_RVNEST_BENCH_EMPTY_END 6
 
 #ifndef __ASSEMBLER__
 
