@@ -347,6 +347,25 @@ parse_chosen(const void *fdt, struct l0_platform *p, char *err, size_t errlen)
 	return L0_HOSTDT_OK;
 }
 
+/* Every property of `node` has a readable value and a name inside the
+ * strings block: 0, or libfdt's error. L1's tree is a copy of this one, so
+ * a property that cannot be read here would reach L1 unreadable (found by
+ * fuzz/fuzz_dt.c: a name offset past the strings block). */
+static int check_props(const void *fdt, int node)
+{
+	int prop, len;
+	const char *name;
+
+	fdt_for_each_property_offset(prop, fdt, node)
+	{
+		if (!fdt_getprop_by_offset(fdt, prop, &name, &len))
+			return len < 0 ? len : -FDT_ERR_BADSTRUCTURE;
+		if (!name)
+			return -FDT_ERR_BADSTRUCTURE;
+	}
+	return prop == -FDT_ERR_NOTFOUND ? 0 : prop;
+}
+
 enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 				      struct l0_platform *p, char *err,
 				      size_t errlen)
@@ -363,10 +382,17 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 		FAIL("host DT at 0x%llx: invalid header (%s)",
 		     (unsigned long long)fdt_pa, fdt_strerror(rc));
 	/* libfdt trusts the header's block offsets; a tree cut short with
-	 * a header claiming more is caught by walking every node once. */
+	 * a header claiming more is caught by walking every node and every
+	 * property once. */
 	for (rc = fdt_next_node(fdt, -1, NULL); rc >= 0;
-	     rc = fdt_next_node(fdt, rc, NULL))
-		;
+	     rc = fdt_next_node(fdt, rc, NULL)) {
+		int prc = check_props(fdt, rc);
+
+		if (prc < 0)
+			FAIL("host DT at 0x%llx: property of node at %d "
+			     "damaged (%s)",
+			     (unsigned long long)fdt_pa, rc, fdt_strerror(prc));
+	}
 	if (rc != -FDT_ERR_NOTFOUND)
 		FAIL("host DT at 0x%llx: structure block damaged (%s)",
 		     (unsigned long long)fdt_pa, fdt_strerror(rc));

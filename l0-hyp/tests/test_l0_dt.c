@@ -189,6 +189,29 @@ TEST(hostdt_rejects_bad_trees)
 	CHECK(strstr(err, "damaged") != NULL);
 }
 
+/* A property whose name offset points past the strings block (found by
+ * fuzz/fuzz_dt.c): the nodes all walk, but L1's tree, a copy, would carry
+ * an unreadable property. Refused at parse time. */
+TEST(hostdt_rejects_property_name_outside_strings)
+{
+	int node, prop;
+	struct fdt_property *pp;
+
+	build_host();
+	node = fdt_path_offset(host_buf, "/chosen");
+	CHECK(node > 0);
+	prop = fdt_first_property_offset(host_buf, node);
+	CHECK(prop > 0);
+	pp = (struct fdt_property *)(host_buf + fdt_off_dt_struct(host_buf) +
+				     prop);
+	pp->nameoff = cpu_to_fdt32(fdt_size_dt_strings(host_buf) + 0x1000);
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "property") != NULL);
+	CHECK(strstr(err, "damaged") != NULL);
+}
+
 static const fdt32_t *cells(const void *f, const char *path, const char *prop,
 			    int *len)
 {
