@@ -381,6 +381,16 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 	if (rc)
 		FAIL("host DT at 0x%llx: invalid header (%s)",
 		     (unsigned long long)fdt_pa, fdt_strerror(rc));
+	/* libfdt reads the blocks with aligned loads: a header placing them
+	 * off their alignment (Devicetree Specification, "Memory Reservation
+	 * Block": 8 bytes; "Structure Block": 4 bytes) is refused before
+	 * libfdt touches them (found by fuzz/fuzz_dt.c, a misaligned load
+	 * in fdt_next_tag). */
+	if (fdt_off_mem_rsvmap(fdt) % 8 || fdt_off_dt_struct(fdt) % 4)
+		FAIL("host DT at 0x%llx: misaligned block (memory reservation "
+		     "at %u, structure at %u)",
+		     (unsigned long long)fdt_pa, fdt_off_mem_rsvmap(fdt),
+		     fdt_off_dt_struct(fdt));
 	/* libfdt trusts the header's block offsets; a tree cut short with
 	 * a header claiming more is caught by walking every node and every
 	 * property once. */

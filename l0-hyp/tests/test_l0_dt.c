@@ -212,6 +212,28 @@ TEST(hostdt_rejects_property_name_outside_strings)
 	CHECK(strstr(err, "damaged") != NULL);
 }
 
+/* Blocks off their alignment (found by fuzz/fuzz_dt.c: libfdt then loads
+ * tags from misaligned addresses): refused before libfdt reads them. */
+TEST(hostdt_rejects_misaligned_blocks)
+{
+	build_host();
+	fdt_set_off_dt_struct(host_buf, fdt_off_dt_struct(host_buf) + 2);
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "misaligned") != NULL);
+	build_host();
+	fdt_set_off_mem_rsvmap(host_buf, fdt_off_mem_rsvmap(host_buf) + 4);
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "misaligned") != NULL);
+	build_host();
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_OK);
+}
+
 static const fdt32_t *cells(const void *f, const char *path, const char *prop,
 			    int *len)
 {
