@@ -371,7 +371,7 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 				      size_t errlen)
 {
 	const void *fdt = (const void *)(uintptr_t)fdt_pa;
-	int rc;
+	int rc, depth, nodes = 0;
 
 	memset(p, 0, sizeof(*p));
 	if (!fdt_pa || fdt_pa % 8)
@@ -393,19 +393,30 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 		     fdt_off_dt_struct(fdt));
 	/* libfdt trusts the header's block offsets; a tree cut short with
 	 * a header claiming more is caught by walking every node and every
-	 * property once. */
-	for (rc = fdt_next_node(fdt, -1, NULL); rc >= 0;
-	     rc = fdt_next_node(fdt, rc, NULL)) {
+	 * property once. The walk also checks the nesting, as libfdt's
+	 * fdt_check_full does: one root, every other node below it, no
+	 * END_NODE without its BEGIN_NODE (found by fuzz/fuzz_dt.c: an extra
+	 * END_NODE walks cleanly without depth tracking and reached L1's
+	 * tree). */
+	depth = 0;
+	for (rc = fdt_next_node(fdt, -1, &depth); rc >= 0;
+	     rc = fdt_next_node(fdt, rc, &depth)) {
 		int prc = check_props(fdt, rc);
 
+		if (nodes++ == 0 ? depth != 1 : depth < 2)
+			FAIL("host DT at 0x%llx: structure block damaged "
+			     "(node at %d nested at depth %d)",
+			     (unsigned long long)fdt_pa, rc, depth);
 		if (prc < 0)
 			FAIL("host DT at 0x%llx: property of node at %d "
 			     "damaged (%s)",
 			     (unsigned long long)fdt_pa, rc, fdt_strerror(prc));
 	}
-	if (rc != -FDT_ERR_NOTFOUND)
+	if (rc != -FDT_ERR_NOTFOUND || depth != 0)
 		FAIL("host DT at 0x%llx: structure block damaged (%s)",
-		     (unsigned long long)fdt_pa, fdt_strerror(rc));
+		     (unsigned long long)fdt_pa,
+		     rc != -FDT_ERR_NOTFOUND ? fdt_strerror(rc)
+					     : "unclosed node");
 	p->fdt = fdt;
 	p->fdt_pa = fdt_pa;
 	p->fdt_size = fdt_totalsize(fdt);

@@ -234,6 +234,28 @@ TEST(hostdt_rejects_misaligned_blocks)
 		 L0_HOSTDT_OK);
 }
 
+/* An END_NODE without its BEGIN_NODE (found by fuzz/fuzz_dt.c): /cpus
+ * closes early and the root's END_NODE is one too many. A walk that does
+ * not count depth sees nothing wrong; the nesting is checked. */
+TEST(hostdt_rejects_unbalanced_nesting)
+{
+	int node;
+	fdt32_t *tag;
+
+	build_host();
+	node = fdt_path_offset(host_buf, "/cpus/cpu-map");
+	CHECK(node > 0);
+	/* BEGIN_NODE "cpu-map\0" (12 bytes) becomes three NOPs; its
+	 * END_NODE stays */
+	tag = (fdt32_t *)(host_buf + fdt_off_dt_struct(host_buf) + node);
+	for (int i = 0; i < 3; i++)
+		tag[i] = cpu_to_fdt32(FDT_NOP);
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "damaged") != NULL);
+}
+
 static const fdt32_t *cells(const void *f, const char *path, const char *prop,
 			    int *len)
 {
