@@ -259,6 +259,13 @@ static void call(struct fuzz_in *in)
 	sbi_nested_dispatch(&fx.sn, &req, &res);
 	ncall_maps = 0;
 	repoison();
+	if (getenv("FUZZ_TRACE"))
+		fprintf(stderr,
+			"sbi: hart %lu eid %#lx fid %#lx a0 %#lx a1 %#lx a2 "
+			"%#lx -> error %ld value %#lx action %d\n",
+			req.hartid, req.eid, req.fid, req.args[0], req.args[1],
+			req.args[2], res.error, (unsigned long)res.value,
+			(int)res.action);
 
 	bool absent = ext < 0 ||
 		      (ext != SBI_NESTED_EXT_BASE &&
@@ -316,15 +323,16 @@ static void store(struct fuzz_in *in)
 	uint8_t k = fuzz_u8(in);
 	unsigned h = k % MOCK_NHARTS;
 	uint64_t v = fuzz_u64(in);
+	unsigned long page = (fuzz_u8(in) % 8) * PAGE_SIZE;
 	unsigned long base = fx.m.nacl[h].shmem_set
 				     ? fx.m.nacl[h].shmem - MOCK_MEM_BASE
-				     : (fuzz_u8(in) % 8) * PAGE_SIZE;
-	unsigned long off;
+				     : page;
+	unsigned long off, csr;
 
 	switch ((k >> 2) % 4) {
 	case 0: /* CSR space: one of the CSRs NACL knows, or any index */
-		off = SBI_NACL_CSR_SPACE_OFFSET +
-		      SBI_NACL_CSR_INDEX(fuzz_u16(in) % 0x1000) * 8;
+		csr = fuzz_u16(in) % 0x1000; /* the macro reads it twice */
+		off = SBI_NACL_CSR_SPACE_OFFSET + SBI_NACL_CSR_INDEX(csr) * 8;
 		break;
 	case 1: /* dirty bitmap */
 		off = SBI_NACL_DIRTY_OFFSET + (fuzz_u8(in) % 16) * 8;
@@ -369,6 +377,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int s = 0; s < MAX_STEPS && in.n; s++) {
 		uint8_t op = fuzz_u8(&in);
 		enum sbi_nested_status st;
+
+		if (getenv("FUZZ_TRACE"))
+			fprintf(stderr, "sbi: step %d op %#x at %zu\n", s, op,
+				size - in.n - 1);
 
 		switch (op % 8) {
 		case 0:

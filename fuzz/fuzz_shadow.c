@@ -43,7 +43,7 @@ static uint64_t region_gpa(struct fuzz_in *in)
 
 	if (k % 8 == 7)
 		return MMIO_GPA + ((uint64_t)off << 4);
-	const struct world_region *r = &w.reg[k % w.nreg];
+	const struct world_region *r = &w.reg[(k & 7) % w.nreg];
 	/* in the region (sometimes just past it), aligned to 4K .. 1G */
 	uint64_t a = r->gpa + ((uint64_t)off << 12) % (r->size + r->size / 4);
 	static const uint64_t align[] = {PAGE_SIZE, 2 * MIB, GIB, PAGE_SIZE};
@@ -196,13 +196,15 @@ static void gva_op(struct fuzz_in *in)
 					    ATP_MODE_SV48, ATP_MODE_SV57};
 	uint8_t k = fuzz_u8(in);
 	unsigned a = (k >> 2) % 3;
+	uint64_t root = make_gpa(in);
+	uint8_t ad = fuzz_u8(in);
 	struct shadow_vs vs = {
 		.vsatp = (vs_modes[k % 4] << ATP_MODE_SHIFT) |
-			 ((make_gpa(in) >> PAGE_SHIFT) & ATP_PPN),
+			 ((root >> PAGE_SHIFT) & ATP_PPN),
 		.user = k & 0x20,
 		.sum = k & 0x40,
 		.mxr = k & 0x80,
-		.adue = w.cfg.l1_adue && (fuzz_u8(in) & 1),
+		.adue = w.cfg.l1_adue && (ad & 1),
 	};
 	uint64_t gva = fuzz_u64(in);
 	struct shadow_gva_result g =
@@ -240,9 +242,12 @@ static void run(struct fuzz_in *in)
 		struct shadow_result r;
 		uint64_t gpa;
 
-		switch (k % 12) {
+		/* low 4 bits: the event; bits 4-5: the access; 5-7: a slot
+		 * of `recent` */
+		switch (k & 15) {
 		case 0:
-		case 1: { /* L1 writes a PTE (without fencing) */
+		case 1:
+		case 12: { /* L1 writes a PTE (without fencing) */
 			unsigned t = fuzz_u8(in) % (L1_TABLES + 1);
 			uint64_t idx = fuzz_u16(in) % (t ? 512 : 2048);
 			world_l1_set(&w, tables[t] + idx * 8, make_pte(in));
@@ -250,9 +255,18 @@ static void run(struct fuzz_in *in)
 			break;
 		}
 		case 2:
-		case 3: /* L2 guest-page fault */
+		case 3:
+		case 13:
+		case 14: /* L2 guest-page fault */
 			gpa = make_gpa(in);
 			r = shadow_fill(&w.s, gpa, accs[a], needs[a]);
+			if (getenv("FUZZ_TRACE"))
+				fprintf(stderr,
+					"shadow: fill gpa %#llx access %u -> "
+					"status %d host %#llx size %#llx\n",
+					(unsigned long long)gpa, a, r.status,
+					(unsigned long long)r.host_pa,
+					(unsigned long long)r.page_size);
 			check_result(&r, gpa, a, true);
 			if (r.status == SHADOW_FILLED)
 				recent[k >> 5] = gpa;
@@ -303,6 +317,10 @@ static void run(struct fuzz_in *in)
 			break;
 		case 10:
 			w.cas_fail = fuzz_u8(in) % 3;
+			break;
+		case 15:
+			shadow_invalidate_all(&w.s);
+			consistent = true;
 			break;
 		default: {
 			uint64_t h = shadow_hgatp(&w.s, &fence);
