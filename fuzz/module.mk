@@ -48,6 +48,9 @@ FUZZ_OBJS_dt := fuzz/fuzz_dt.o l0-hyp/hostdt.o l0-hyp/guestdt.o \
 FUZZ_EXTRA_dt := $(FUZZ_LIBFDT_OBJS)
 
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz_%)
+# The objects are reached through a pattern rule only: keep them, or make
+# deletes them as intermediates and rebuilds everything every time.
+.PRECIOUS: $(FUZZ_OUT)/obj/%.o
 
 .SECONDEXPANSION:
 $(FUZZ_OUT)/fuzz_%: $$(addprefix $(FUZZ_OUT)/obj/,$$(FUZZ_OBJS_$$*)) \
