@@ -366,6 +366,31 @@ static int check_props(const void *fdt, int node)
 	return prop == -FDT_ERR_NOTFOUND ? 0 : prop;
 }
 
+/* A child of `node` whose name an earlier sibling already has, or -1. L0
+ * and L1's tree name nodes by path (the UART, the PLIC, the harts L1 keeps),
+ * so two siblings of one name make a path mean two nodes: L1 got a host
+ * hart it does not own (found by fuzz/fuzz_dt.c: two /cpus/cpu@0). Node
+ * names are unique among siblings in a valid tree (Devicetree
+ * Specification, "Node Names"). */
+static int duplicate_child(const void *fdt, int node)
+{
+	int a, b;
+
+	fdt_for_each_subnode(a, fdt, node)
+	{
+		const char *na = fdt_get_name(fdt, a, NULL);
+
+		for (b = fdt_next_subnode(fdt, a); b >= 0;
+		     b = fdt_next_subnode(fdt, b)) {
+			const char *nb = fdt_get_name(fdt, b, NULL);
+
+			if (!na || !nb || !strcmp(na, nb))
+				return b;
+		}
+	}
+	return -1;
+}
+
 enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 				      struct l0_platform *p, char *err,
 				      size_t errlen)
@@ -417,6 +442,19 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 		     (unsigned long long)fdt_pa,
 		     rc != -FDT_ERR_NOTFOUND ? fdt_strerror(rc)
 					     : "unclosed node");
+	/* Only on a tree whose nesting is sound: sibling names. */
+	for (rc = fdt_next_node(fdt, -1, NULL); rc >= 0;
+	     rc = fdt_next_node(fdt, rc, NULL)) {
+		int dup = duplicate_child(fdt, rc);
+
+		if (dup >= 0) {
+			const char *name = fdt_get_name(fdt, dup, NULL);
+
+			FAIL("host DT at 0x%llx: two nodes named '%s' under "
+			     "one parent",
+			     (unsigned long long)fdt_pa, name ? name : "?");
+		}
+	}
 	p->fdt = fdt;
 	p->fdt_pa = fdt_pa;
 	p->fdt_size = fdt_totalsize(fdt);

@@ -256,6 +256,20 @@ TEST(hostdt_rejects_unbalanced_nesting)
 	CHECK(strstr(err, "damaged") != NULL);
 }
 
+/* Two siblings of one name (found by fuzz/fuzz_dt.c: hart 1's node renamed
+ * cpu@0): the path /cpus/cpu@0 that L1's tree keeps would keep both, and
+ * L1 would see a host hart that is not its own. Refused. */
+TEST(hostdt_rejects_duplicate_sibling_names)
+{
+	build_host();
+	OK(fdt_set_name(host_buf, fdt_path_offset(host_buf, "/cpus/cpu@1"),
+			"cpu@0"));
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "two nodes named 'cpu@0'") != NULL);
+}
+
 static const fdt32_t *cells(const void *f, const char *path, const char *prop,
 			    int *len)
 {
