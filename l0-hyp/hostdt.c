@@ -396,7 +396,7 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 				      size_t errlen)
 {
 	const void *fdt = (const void *)(uintptr_t)fdt_pa;
-	int rc, depth, nodes = 0;
+	int rc, depth, len, nodes = 0;
 
 	memset(p, 0, sizeof(*p));
 	if (!fdt_pa || fdt_pa % 8)
@@ -432,6 +432,13 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 			FAIL("host DT at 0x%llx: structure block damaged "
 			     "(node at %d nested at depth %d)",
 			     (unsigned long long)fdt_pa, rc, depth);
+		/* The root has no name ("/"): with one, every path
+		 * fdt_get_path makes (the UART's, the PLIC's, the cpus' that
+		 * L1's tree keeps) starts with it instead of "/" (found by
+		 * fuzz/fuzz_dt.c: a root named ")"). */
+		if (nodes == 1 && (!fdt_get_name(fdt, rc, &len) || len != 0))
+			FAIL("host DT at 0x%llx: the root node has a name",
+			     (unsigned long long)fdt_pa);
 		if (prc < 0)
 			FAIL("host DT at 0x%llx: property of node at %d "
 			     "damaged (%s)",

@@ -270,6 +270,20 @@ TEST(hostdt_rejects_duplicate_sibling_names)
 	CHECK(strstr(err, "two nodes named 'cpu@0'") != NULL);
 }
 
+/* A root node with a name (found by fuzz/fuzz_dt.c): every path made from
+ * the tree then starts with it, L0's UART and PLIC paths included.
+ * Refused. */
+TEST(hostdt_rejects_named_root)
+{
+	build_host();
+	OK(fdt_open_into(host_buf, host_buf, sizeof(host_buf)));
+	OK(fdt_set_name(host_buf, 0, ")"));
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "root node has a name") != NULL);
+}
+
 static const fdt32_t *cells(const void *f, const char *path, const char *prop,
 			    int *len)
 {
