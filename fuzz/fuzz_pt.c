@@ -32,7 +32,8 @@
 struct mem {
 	uint8_t *buf;
 	uint64_t size;
-	uint64_t next; /* map test: bump allocator */
+	bool read_only; /* write_pte refuses (an A/D update then faults) */
+	uint64_t next;	/* map test: bump allocator */
 	/* access trace of the current walk */
 	uint64_t reads[8];
 	unsigned nreads;
@@ -66,7 +67,7 @@ static bool m_write(void *ctx, uint64_t pa, uint64_t pte)
 	m->nwrites++;
 	m->write_pa = pa;
 	m->write_new = pte;
-	if (!inside(m, pa))
+	if (!inside(m, pa) || m->read_only)
 		return false;
 	memcpy(&m->write_old, m->buf + (pa - MEM_BASE), 8);
 	memcpy(m->buf + (pa - MEM_BASE), &pte, 8);
@@ -91,6 +92,7 @@ struct ref {
 	uint64_t pa, pte, pte_pa;
 	unsigned level;
 	bool ad_write; /* the walk must set A/D in the leaf */
+	bool ad_fault; /* ... and the memory refuses the write */
 	uint64_t new_pte;
 };
 
@@ -185,6 +187,11 @@ static struct ref ref_walk(enum pt_mode mode, struct mem *m, uint64_t root,
 			}
 			r.ad_write = true;
 			r.new_pte = pte | PTE_A | (store ? PTE_D : 0);
+			if (m->read_only) {
+				r.ad_fault = true;
+				r.status = PT_WALK_ACCESS_FAULT;
+				return r;
+			}
 		}
 		r.pa = base | (va & (ps - 1));
 		r.status = PT_WALK_OK;
@@ -196,13 +203,52 @@ static struct ref ref_walk(enum pt_mode mode, struct mem *m, uint64_t root,
 static const enum pt_mode modes[] = {PT_SV39,	PT_SV48,   PT_SV57,
 				     PT_SV39X4, PT_SV48X4, PT_SV57X4};
 
+/* The geometry pt.h reports, against the spec's: levels, address width,
+ * root size, and hgatp/satp MODE to mode. */
+static void check_geometry(enum pt_mode mode, uint64_t atp_mode)
+{
+	unsigned levels = ref_levels[mode];
+	enum pt_mode got;
+	bool x4 = is_x4(mode);
+	bool ok = pt_mode_from_atp(atp_mode, x4, &got);
+	bool known = atp_mode == ATP_MODE_BARE || atp_mode == ATP_MODE_SV39 ||
+		     atp_mode == ATP_MODE_SV48 || atp_mode == ATP_MODE_SV57;
+
+	FUZZ_CHECK(pt_levels(mode) == levels &&
+			   pt_va_bits(mode) == 12 + 9 * levels + (x4 ? 2 : 0) &&
+			   pt_root_size(mode) == (x4 ? 16384u : 4096u),
+		   "geometry of mode %d", mode);
+	FUZZ_CHECK(pt_levels(PT_BARE) == 0 && pt_root_size(PT_BARE) == 0,
+		   "Bare geometry");
+	FUZZ_CHECK(ok == known, "atp mode %llu", (unsigned long long)atp_mode);
+	if (ok && atp_mode != ATP_MODE_BARE)
+		FUZZ_CHECK(
+			got == modes[(atp_mode - ATP_MODE_SV39) + (x4 ? 3 : 0)],
+			"atp mode %llu -> %d", (unsigned long long)atp_mode,
+			got);
+	if (ok && atp_mode == ATP_MODE_BARE)
+		FUZZ_CHECK(got == PT_BARE, "Bare -> %d", got);
+}
+
 static void walk_test(struct fuzz_in *in)
 {
 	uint8_t sel = fuzz_u8(in), flags = fuzz_u8(in);
 	uint16_t root_page = fuzz_u16(in);
 	uint64_t va = fuzz_u64(in);
-	enum pt_mode mode = modes[sel % 6];
+	enum pt_mode mode = modes[(sel & 7) % 6];
 	enum pt_access acc = (enum pt_access)((sel >> 3) & 3);
+
+	check_geometry(mode, root_page >> 12);
+	if ((sel & 7) == 7) { /* Bare: no translation, no memory access */
+		struct mem none = {0};
+		struct pt_mem pm = {&none, m_read, m_write, m_alloc};
+		struct pt_walk_result r =
+			pt_walk(PT_BARE, &pm, 0, va, acc, NULL);
+		FUZZ_CHECK(r.status == PT_WALK_OK && r.pa == va &&
+				   none.nreads == 0 && none.nwrites == 0,
+			   "Bare walk of %#llx", (unsigned long long)va);
+		return;
+	}
 	struct pt_walk_opts o = {
 		.user = flags & 1,
 		.sum = flags & 2,
@@ -211,7 +257,7 @@ static void walk_test(struct fuzz_in *in)
 		.update_ad = flags & 16,
 		.svpbmt = flags & 32,
 	};
-	struct mem m = {.size = in->n};
+	struct mem m = {.size = in->n, .read_only = (sel & 0x20) != 0};
 	/* a copy the walk may write (A/D), exactly as long as the rest */
 	m.buf = malloc(in->n ? in->n : 1);
 	memcpy(m.buf, in->p, in->n);
@@ -271,7 +317,10 @@ static void walk_test(struct fuzz_in *in)
 				   (unsigned long long)m.write_new,
 				   (unsigned long long)m.write_pa);
 	} else {
-		FUZZ_CHECK(m.nwrites == 0, "write on a failed walk");
+		/* only the A/D update the memory refused */
+		FUZZ_CHECK(m.nwrites == want.ad_fault &&
+				   (!m.nwrites || m.write_pa == want.pte_pa),
+			   "%u writes on a failed walk", m.nwrites);
 	}
 	free(m.buf);
 	free(refm.buf);

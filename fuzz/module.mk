@@ -135,3 +135,49 @@ unit-sanitize: | $(LIBFDT_STAMP)
 	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) \
 	  LIBFDT_SRC=$(LIBFDT_SRC) 'HOST_CFLAGS=$(SAN_HOST_CFLAGS)' \
 	  'HOST_LDFLAGS=$(SAN_FLAGS)' 'UNIT_EXCLUDE=%_hw' unit
+
+# Line coverage of each component over its corpora (committed seeds,
+# regressions, and the working corpus make fuzz grew): the targets rebuilt
+# with clang's source-based coverage instead of the sanitizers, each input
+# run once (-runs=0), llvm-cov's report for the component's own files.
+FUZZ_COV_OUT := $(FUZZ_OUT)/cov
+FUZZ_COV_CFLAGS := -g -O0 -fprofile-instr-generate -fcoverage-mapping \
+	-fsanitize=fuzzer-no-link $(FUZZ_WARN) $(FUZZ_INC)
+FUZZ_COV_SRCS_insn := common/insn.c
+FUZZ_COV_SRCS_pt := common/pt.c
+FUZZ_COV_SRCS_shadow := shadow/shadow.c
+FUZZ_COV_SRCS_sbi = $(SBI_NESTED_SRCS)
+FUZZ_COV_SRCS_dt := l0-hyp/hostdt.c l0-hyp/guestdt.c
+.PRECIOUS: $(FUZZ_COV_OUT)/obj/%.o
+
+$(FUZZ_COV_OUT)/obj/%.o: %.c | $(LIBFDT_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_COV_CFLAGS) -c $< -o $@
+
+$(FUZZ_COV_OUT)/obj/libfdt/%.o: $(LIBFDT_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 $(LIBFDT_CFLAGS) -I$(LIBFDT_SRC) \
+	  -c $(LIBFDT_SRC)/$*.c -o $@
+FUZZ_COV_EXTRA_dt := $(LIBFDT_NAMES:%=$(FUZZ_COV_OUT)/obj/libfdt/%.o)
+
+$(FUZZ_COV_OUT)/fuzz_%: $$(addprefix $(FUZZ_COV_OUT)/obj/,$$(FUZZ_OBJS_$$*)) \
+			$$(FUZZ_COV_EXTRA_$$*)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -fprofile-instr-generate -fsanitize=fuzzer $^ -o $@
+
+.PHONY: fuzz-coverage
+fuzz-coverage: $(FUZZ_TARGETS:%=$(FUZZ_COV_OUT)/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	  rm -f $(FUZZ_COV_OUT)/$$t.profraw; \
+	  LLVM_PROFILE_FILE=$(FUZZ_COV_OUT)/$$t.profraw \
+	    $(FUZZ_COV_OUT)/fuzz_$$t -runs=0 fuzz/corpus/$$t \
+	    $$([ -d fuzz/regress/$$t ] && echo fuzz/regress/$$t) \
+	    $$([ -d $(FUZZ_OUT)/corpus/$$t ] && echo $(FUZZ_OUT)/corpus/$$t) \
+	    >$(FUZZ_COV_OUT)/$$t.log 2>&1 || { tail -n 20 $(FUZZ_COV_OUT)/$$t.log; exit 1; }; \
+	  llvm-profdata-14 merge -sparse $(FUZZ_COV_OUT)/$$t.profraw \
+	    -o $(FUZZ_COV_OUT)/$$t.profdata || exit 1; \
+	  srcs=; $(foreach x,$(FUZZ_TARGETS),[ $$t = $(x) ] && srcs="$(FUZZ_COV_SRCS_$(x))";) \
+	  echo "fuzz-coverage: $$t: $$(llvm-cov-14 report $(FUZZ_COV_OUT)/fuzz_$$t \
+	    -instr-profile=$(FUZZ_COV_OUT)/$$t.profdata $$srcs \
+	    | awk '$$1 == "TOTAL" { print "lines " $$10 " (" $$9 " of " $$8 " missed), branches " $$13 " (" $$12 " of " $$11 " missed)" }')"; \
+	done

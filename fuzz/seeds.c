@@ -124,44 +124,43 @@ static uint64_t ptr(uint64_t pa)
 
 static void seeds_pt(void)
 {
-	/* sel & 7 = mode index (Sv39, 48, 57, Sv39x4, 48x4, 57x4) */
+	/* sel & 7 = mode index (Sv39, 48, 57, Sv39x4, 48x4, 57x4). Every
+	 * level's table is the same page (the first of the memory): the VA
+	 * has a different index at each level (level i: i + 1), so the walk
+	 * reads a different entry of it each time and the memory is only a
+	 * few entries long. */
 	for (unsigned mode = 0; mode < 6; mode++) {
-		for (unsigned level = 0; level < 3; level++) {
+		/* level 0..2: the leaf's level; 3: no leaf, a pointer at
+		 * level 0 (invalid) */
+		for (unsigned level = 0; level < 4; level++) {
 			struct seed s = {0};
 			unsigned levels = 3 + mode % 3;
-			bool x4 = mode >= 3;
-			uint64_t va = 0x40201000ULL + 0x123;
-			static uint64_t mem[8 * 512];
-			unsigned first = x4 ? 4 : 1; /* page after the root */
-			uint64_t table = PT_MEM_BASE;
+			uint64_t mem[8] = {0}, va = 0x123;
+			int last = level == 3 ? 0 : (int)level;
 
-			memset(mem, 0, sizeof(mem));
-			/* one table per level, down to `level`, then a leaf */
-			for (int i = (int)levels - 1; i >= (int)level; i--) {
-				uint64_t idx =
-					(va >> (12 + 9 * i)) &
-					(x4 && i == (int)levels - 1 ? 0x7ff
-								    : 0x1ff);
-				uint64_t slot = (table - PT_MEM_BASE) / 8 + idx;
+			for (unsigned i = 0; i < levels; i++)
+				va |= (uint64_t)(i + 1) << (12 + 9 * i);
+			for (int i = (int)levels - 1; i >= last; i--) {
 				if (i == (int)level) {
-					uint64_t pa = 0x80000000ULL << level;
-					mem[slot] = ptr(pa) | PTE_R | PTE_W |
-						    PTE_X | PTE_U | PTE_A |
-						    PTE_D;
+					/* level 2: A/D clear, to be set in
+					 * memory that refuses the write */
+					mem[i + 1] =
+						ptr(0x80000000ULL << level) |
+						PTE_R | PTE_W | PTE_X | PTE_U |
+						(level == 2 ? 0
+							    : PTE_A | PTE_D);
 				} else {
-					uint64_t next = PT_MEM_BASE +
-							(first++) * 4096ULL;
-					mem[slot] = ptr(next);
-					table = next;
+					mem[i + 1] = ptr(PT_MEM_BASE);
 				}
 			}
-			put(&s, 0, 1);			 /* walk */
-			put(&s, mode | (level << 3), 1); /* sel: mode, READ+ */
+			put(&s, 0, 1); /* walk */
+			put(&s, mode | ((level & 1) << 3) | ((level >= 2) << 5),
+			    1); /* sel: mode, access, read-only memory */
 			put(&s, 16 | 8, 1); /* flags: update_ad, gstage */
 			put(&s, 0, 2);	    /* root page 0 */
 			put(&s, va, 8);
-			memcpy(s.b + s.n, mem, first * 4096);
-			s.n += first * 4096;
+			memcpy(s.b + s.n, mem, (levels + 1) * 8);
+			s.n += (levels + 1) * 8;
 			char name[32];
 			snprintf(name, sizeof(name), "walk-mode%u-level%u",
 				 mode, level);
