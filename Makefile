@@ -80,6 +80,9 @@ UNIT_MAIN_OBJ := $(BUILD)/host/common/test/unit_main.o
 IMAGES :=
 HOST_TESTS :=
 HELP_CONFIGS :=
+# `make unit` runs HOST_TESTS but those matching UNIT_EXCLUDE (patterns),
+# e.g. the QEMU-run *_hw ones in the sanitizer build (fuzz/module.mk).
+UNIT_EXCLUDE ?=
 
 include $(sort $(wildcard */module.mk) $(wildcard tests/*/module.mk))
 
@@ -100,9 +103,10 @@ build: deps
 # Each test binary closes with "unit: N passed, N failed"; the total over
 # all of them is the last line, and a binary that crashes before its own
 # summary counts as one failure.
-unit: $(HOST_TESTS)
+UNIT_TESTS = $(filter-out $(UNIT_EXCLUDE),$(HOST_TESTS))
+unit: $(UNIT_TESTS)
 	@rc=0; p=0; f=0; \
-	for t in $(HOST_TESTS); do \
+	for t in $(UNIT_TESTS); do \
 	  echo "== $$t"; \
 	  out=$$($$t 2>&1); trc=$$?; echo "$$out"; \
 	  line=$$(echo "$$out" | grep -E '^unit: [0-9]+ passed, [0-9]+ failed$$' | tail -n1); \
@@ -129,6 +133,8 @@ pytest: all
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-sanitize
+	@$(MAKE) --no-print-directory fuzz-test
 	@$(MAKE) --no-print-directory pytest
 
 # make run/debug CONFIG=<name> L1=<image> INITRD=<file> BOOTARGS="..."
@@ -205,8 +211,9 @@ help:
 	@echo "  make run CONFIG=<name> [L1=<image>] [INITRD=<file>] [BOOTARGS=...]"
 	@echo "                   boot one configuration and show its console"
 	@echo "  make configs     list the configurations"
-	@echo "  make test [J=<n>] host unit tests + every configuration in QEMU (pytest;"
-	@echo "                   J=<n>: n pytest-xdist workers, TX=\"<spec> ...\": xdist --tx)"
+	@echo "  make test [J=<n>] host unit tests (also under ASan+UBSan), a short fuzz run per"
+	@echo "                   target, every configuration in QEMU (pytest; J=<n>: n"
+	@echo "                   pytest-xdist workers, TX=\"<spec> ...\": xdist --tx)"
 	@echo "  make bench [J=<n>] full benchmark matrix (with the rows make run leaves out):"
 	@echo "                   results/*.json, .csv, report, plots"
 	@echo "                   (J=<n>: icount runs on n workers; wall runs stay serial)"
@@ -220,6 +227,12 @@ help:
 	@echo "                   cause and CSR with instructions inside L0, one L2 exit's"
 	@echo "                   chain of traps; results/profile/*.txt,md,json,png"
 	@echo "  make coverage    host unit tests with an lcov HTML report"
+	@echo "  make unit-sanitize  host unit tests built with ASan+UBSan"
+	@echo "  make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS=\"insn pt shadow sbi dt\"]"
+	@echo "                   libFuzzer+ASan+UBSan on each target (fuzz/README.md)"
+	@echo "  make fuzz-test   each fuzz target for FUZZ_TEST_RUNS inputs (in make test)"
+	@echo "  make fuzz-repro TARGET=<target> FILE=<input>  rerun one input"
+	@echo "  make fuzz-seeds  regenerate the committed seed corpora"
 	@echo "  make debug [CONFIG=<name>]  QEMU gdbstub + gdb-multiarch with symbols"
 	@echo "  make format      clang-format every C source"
 	@echo "  make clean       remove $(BUILD)/"

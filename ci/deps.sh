@@ -32,6 +32,10 @@ PKGS=(
   gcc
   xz-utils
   clang-format
+  # make fuzz: clang 14 with libFuzzer, ASan and UBSan (the runtimes,
+  # libFuzzer's included, are in libclang-rt-14-dev)
+  clang-14
+  libclang-rt-14-dev
 )
 BACKPORTS=(qemu-system-riscv opensbi linux-source-6.12)
 

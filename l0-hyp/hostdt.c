@@ -347,12 +347,56 @@ parse_chosen(const void *fdt, struct l0_platform *p, char *err, size_t errlen)
 	return L0_HOSTDT_OK;
 }
 
+/* Every property of `node` has a readable value and a name inside the
+ * strings block: 0, or libfdt's error. L1's tree is a copy of this one, so
+ * a property that cannot be read here would reach L1 unreadable (found by
+ * fuzz/fuzz_dt.c: a name offset past the strings block). */
+static int check_props(const void *fdt, int node)
+{
+	int prop, len;
+	const char *name;
+
+	fdt_for_each_property_offset(prop, fdt, node)
+	{
+		if (!fdt_getprop_by_offset(fdt, prop, &name, &len))
+			return len < 0 ? len : -FDT_ERR_BADSTRUCTURE;
+		if (!name)
+			return -FDT_ERR_BADSTRUCTURE;
+	}
+	return prop == -FDT_ERR_NOTFOUND ? 0 : prop;
+}
+
+/* A child of `node` whose name an earlier sibling already has, or -1. L0
+ * and L1's tree name nodes by path (the UART, the PLIC, the harts L1 keeps),
+ * so two siblings of one name make a path mean two nodes: L1 got a host
+ * hart it does not own (found by fuzz/fuzz_dt.c: two /cpus/cpu@0). Node
+ * names are unique among siblings in a valid tree (Devicetree
+ * Specification, "Node Names"). */
+static int duplicate_child(const void *fdt, int node)
+{
+	int a, b;
+
+	fdt_for_each_subnode(a, fdt, node)
+	{
+		const char *na = fdt_get_name(fdt, a, NULL);
+
+		for (b = fdt_next_subnode(fdt, a); b >= 0;
+		     b = fdt_next_subnode(fdt, b)) {
+			const char *nb = fdt_get_name(fdt, b, NULL);
+
+			if (!na || !nb || !strcmp(na, nb))
+				return b;
+		}
+	}
+	return -1;
+}
+
 enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 				      struct l0_platform *p, char *err,
 				      size_t errlen)
 {
 	const void *fdt = (const void *)(uintptr_t)fdt_pa;
-	int rc;
+	int rc, depth, len, nodes = 0;
 
 	memset(p, 0, sizeof(*p));
 	if (!fdt_pa || fdt_pa % 8)
@@ -362,14 +406,62 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 	if (rc)
 		FAIL("host DT at 0x%llx: invalid header (%s)",
 		     (unsigned long long)fdt_pa, fdt_strerror(rc));
+	/* libfdt reads the blocks with aligned loads: a header placing them
+	 * off their alignment (Devicetree Specification, "Memory Reservation
+	 * Block": 8 bytes; "Structure Block": 4 bytes) is refused before
+	 * libfdt touches them (found by fuzz/fuzz_dt.c, a misaligned load
+	 * in fdt_next_tag). */
+	if (fdt_off_mem_rsvmap(fdt) % 8 || fdt_off_dt_struct(fdt) % 4)
+		FAIL("host DT at 0x%llx: misaligned block (memory reservation "
+		     "at %u, structure at %u)",
+		     (unsigned long long)fdt_pa, fdt_off_mem_rsvmap(fdt),
+		     fdt_off_dt_struct(fdt));
 	/* libfdt trusts the header's block offsets; a tree cut short with
-	 * a header claiming more is caught by walking every node once. */
-	for (rc = fdt_next_node(fdt, -1, NULL); rc >= 0;
-	     rc = fdt_next_node(fdt, rc, NULL))
-		;
-	if (rc != -FDT_ERR_NOTFOUND)
+	 * a header claiming more is caught by walking every node and every
+	 * property once. The walk also checks the nesting, as libfdt's
+	 * fdt_check_full does: one root, every other node below it, no
+	 * END_NODE without its BEGIN_NODE (found by fuzz/fuzz_dt.c: an extra
+	 * END_NODE walks cleanly without depth tracking and reached L1's
+	 * tree). */
+	depth = 0;
+	for (rc = fdt_next_node(fdt, -1, &depth); rc >= 0;
+	     rc = fdt_next_node(fdt, rc, &depth)) {
+		int prc = check_props(fdt, rc);
+
+		if (nodes++ == 0 ? depth != 1 : depth < 2)
+			FAIL("host DT at 0x%llx: structure block damaged "
+			     "(node at %d nested at depth %d)",
+			     (unsigned long long)fdt_pa, rc, depth);
+		/* The root has no name ("/"): with one, every path
+		 * fdt_get_path makes (the UART's, the PLIC's, the cpus' that
+		 * L1's tree keeps) starts with it instead of "/" (found by
+		 * fuzz/fuzz_dt.c: a root named ")"). */
+		if (nodes == 1 && (!fdt_get_name(fdt, rc, &len) || len != 0))
+			FAIL("host DT at 0x%llx: the root node has a name",
+			     (unsigned long long)fdt_pa);
+		if (prc < 0)
+			FAIL("host DT at 0x%llx: property of node at %d "
+			     "damaged (%s)",
+			     (unsigned long long)fdt_pa, rc, fdt_strerror(prc));
+	}
+	if (rc != -FDT_ERR_NOTFOUND || depth != 0)
 		FAIL("host DT at 0x%llx: structure block damaged (%s)",
-		     (unsigned long long)fdt_pa, fdt_strerror(rc));
+		     (unsigned long long)fdt_pa,
+		     rc != -FDT_ERR_NOTFOUND ? fdt_strerror(rc)
+					     : "unclosed node");
+	/* Only on a tree whose nesting is sound: sibling names. */
+	for (rc = fdt_next_node(fdt, -1, NULL); rc >= 0;
+	     rc = fdt_next_node(fdt, rc, NULL)) {
+		int dup = duplicate_child(fdt, rc);
+
+		if (dup >= 0) {
+			const char *name = fdt_get_name(fdt, dup, NULL);
+
+			FAIL("host DT at 0x%llx: two nodes named '%s' under "
+			     "one parent",
+			     (unsigned long long)fdt_pa, name ? name : "?");
+		}
+	}
 	p->fdt = fdt;
 	p->fdt_pa = fdt_pa;
 	p->fdt_size = fdt_totalsize(fdt);

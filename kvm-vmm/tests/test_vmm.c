@@ -196,17 +196,16 @@ TEST(dt_describes_the_guest)
 	node = fdt_path_offset(buf, "/chosen");
 	CHECK(node >= 0);
 	p = fdt_getprop(buf, node, "linux,initrd-start", &len);
-	CHECK(p && len == 8 && fdt64_to_cpu(*p) == L2_RAM_BASE + 100 * MIB);
+	CHECK(p && len == 8 && fdt64_ld(p) == L2_RAM_BASE + 100 * MIB);
 	p = fdt_getprop(buf, node, "linux,initrd-end", &len);
-	CHECK(p && len == 8 &&
-	      fdt64_to_cpu(*p) == L2_RAM_BASE + 100 * MIB + 4096);
+	CHECK(p && len == 8 && fdt64_ld(p) == L2_RAM_BASE + 100 * MIB + 4096);
 
 	/* the test device, its interrupt on the hart's S external line */
 	node = fdt_node_offset_by_compatible(buf, -1, "rvnest,testdev");
 	CHECK(node >= 0);
 	p = fdt_getprop(buf, node, "reg", &len);
-	CHECK(p && len == 16 && fdt64_to_cpu(p[0]) == TESTDEV_BASE &&
-	      fdt64_to_cpu(p[1]) == TESTDEV_SIZE);
+	CHECK(p && len == 16 && fdt64_ld(&p[0]) == TESTDEV_BASE &&
+	      fdt64_ld(&p[1]) == TESTDEV_SIZE);
 	irq = fdt_getprop(buf, node, "interrupts-extended", &len);
 	CHECK(irq && len == 8 && fdt32_to_cpu(irq[1]) == IRQ_S_EXT);
 	CHECK_EQ(fdt_node_offset_by_phandle(buf, fdt32_to_cpu(irq[0])),

@@ -189,6 +189,101 @@ TEST(hostdt_rejects_bad_trees)
 	CHECK(strstr(err, "damaged") != NULL);
 }
 
+/* A property whose name offset points past the strings block (found by
+ * fuzz/fuzz_dt.c): the nodes all walk, but L1's tree, a copy, would carry
+ * an unreadable property. Refused at parse time. */
+TEST(hostdt_rejects_property_name_outside_strings)
+{
+	int node, prop;
+	struct fdt_property *pp;
+
+	build_host();
+	node = fdt_path_offset(host_buf, "/chosen");
+	CHECK(node > 0);
+	prop = fdt_first_property_offset(host_buf, node);
+	CHECK(prop > 0);
+	pp = (struct fdt_property *)(host_buf + fdt_off_dt_struct(host_buf) +
+				     prop);
+	pp->nameoff = cpu_to_fdt32(fdt_size_dt_strings(host_buf) + 0x1000);
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "property") != NULL);
+	CHECK(strstr(err, "damaged") != NULL);
+}
+
+/* Blocks off their alignment (found by fuzz/fuzz_dt.c: libfdt then loads
+ * tags from misaligned addresses): refused before libfdt reads them. */
+TEST(hostdt_rejects_misaligned_blocks)
+{
+	build_host();
+	fdt_set_off_dt_struct(host_buf, fdt_off_dt_struct(host_buf) + 2);
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "misaligned") != NULL);
+	build_host();
+	fdt_set_off_mem_rsvmap(host_buf, fdt_off_mem_rsvmap(host_buf) + 4);
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "misaligned") != NULL);
+	build_host();
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_OK);
+}
+
+/* An END_NODE without its BEGIN_NODE (found by fuzz/fuzz_dt.c): /cpus
+ * closes early and the root's END_NODE is one too many. A walk that does
+ * not count depth sees nothing wrong; the nesting is checked. */
+TEST(hostdt_rejects_unbalanced_nesting)
+{
+	int node;
+	fdt32_t *tag;
+
+	build_host();
+	node = fdt_path_offset(host_buf, "/cpus/cpu-map");
+	CHECK(node > 0);
+	/* BEGIN_NODE "cpu-map\0" (12 bytes) becomes three NOPs; its
+	 * END_NODE stays */
+	tag = (fdt32_t *)(host_buf + fdt_off_dt_struct(host_buf) + node);
+	for (int i = 0; i < 3; i++)
+		tag[i] = cpu_to_fdt32(FDT_NOP);
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "damaged") != NULL);
+}
+
+/* Two siblings of one name (found by fuzz/fuzz_dt.c: hart 1's node renamed
+ * cpu@0): the path /cpus/cpu@0 that L1's tree keeps would keep both, and
+ * L1 would see a host hart that is not its own. Refused. */
+TEST(hostdt_rejects_duplicate_sibling_names)
+{
+	build_host();
+	OK(fdt_set_name(host_buf, fdt_path_offset(host_buf, "/cpus/cpu@1"),
+			"cpu@0"));
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "two nodes named 'cpu@0'") != NULL);
+}
+
+/* A root node with a name (found by fuzz/fuzz_dt.c): every path made from
+ * the tree then starts with it, L0's UART and PLIC paths included.
+ * Refused. */
+TEST(hostdt_rejects_named_root)
+{
+	build_host();
+	OK(fdt_open_into(host_buf, host_buf, sizeof(host_buf)));
+	OK(fdt_set_name(host_buf, 0, ")"));
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "root node has a name") != NULL);
+}
+
 static const fdt32_t *cells(const void *f, const char *path, const char *prop,
 			    int *len)
 {

@@ -89,6 +89,8 @@ static bool cas_host(void *ctx, uint64_t h, uint64_t old, uint64_t new)
 bool world_init(struct world *w, uint64_t pool_size, enum pt_mode mode,
 		enum shadow_hgatp_warl warl)
 {
+	void *pool;
+
 	memset(w, 0, sizeof(*w));
 	memcpy(w->reg, standard, sizeof(standard));
 	w->nreg = WORLD_NREGIONS;
@@ -97,7 +99,11 @@ bool world_init(struct world *w, uint64_t pool_size, enum pt_mode mode,
 	w->tbuf = calloc(1, TBUF_SIZE);
 	w->pool_size = pool_size;
 	w->pool_pa = POOL_PA;
-	w->pool = aligned_alloc(16 * KIB, pool_size ? pool_size : 16 * KIB);
+	/* Exactly pool_size bytes, so that a sanitizer sees an access past
+	 * the pool: aligned_alloc would need a multiple of the alignment. */
+	if (posix_memalign(&pool, 16 * KIB, pool_size ? pool_size : 16 * KIB))
+		pool = NULL;
+	w->pool = pool;
 	w->cfg.l0.ctx = w;
 	w->cfg.l0.l1_gpa_to_host = to_host;
 	w->cfg.l0.read_host64 = read_host;

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Regenerate the committed seed corpora fuzz/corpus/<target>/ (make
+# fuzz-seeds): fuzz/seeds.c writes one small input per main path of each
+# target; the DT target also gets the trees QEMU's virt machine really
+# passes (1 and 2 harts, with and without the H extension), dumped with
+# QEMU's dumpdtb, each behind the 4 parameter bytes fuzz_dt.c expects.
+#   make-seeds.sh <seeds-binary> <corpus-dir>
+set -euo pipefail
+seeds=${1:?usage: make-seeds.sh SEEDS CORPUS}
+corpus=${2:?usage: make-seeds.sh SEEDS CORPUS}
+rm -rf "$corpus"
+mkdir -p "$corpus"
+"$seeds" "$corpus"
+qemu=$(command -v qemu-system-riscv64 || true)
+if [ -z "$qemu" ]; then
+  echo "make-seeds: no qemu-system-riscv64: dt gets only the built tree" >&2
+else
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  echo "rvnest" >"$tmp/initrd"
+  for smp in 1 2; do
+    for h in true false; do
+      dtb=$tmp/virt-smp$smp-h$h.dtb
+      "$qemu" -machine "virt,dumpdtb=$dtb" -cpu "rv64,h=$h" -smp $smp -m 256M \
+        -kernel "$tmp/initrd" -initrd "$tmp/initrd" \
+        -append "l1.mem=64M -- console=ttyS0" -nographic >/dev/null
+      # QEMU draws a new rng-seed each time: drop it and rewrite the blob
+      # with dtc (which leaves no trace of the deleted bytes), so the
+      # seeds only change when QEMU's tree does
+      if command -v fdtput >/dev/null && command -v dtc >/dev/null; then
+        fdtput -d "$dtb" /chosen rng-seed 2>/dev/null || true
+        dtc -q -I dtb -O dtb -o "$dtb.clean" "$dtb" && mv "$dtb.clean" "$dtb"
+      fi
+      # parameters: boot hart 0, vCPUs = smp, every feature, 64 KiB
+      # buffer, bootargs from the host tree
+      { printf '\x00'; printf "\\x0$((smp - 1))"; printf '\xff\x02'; cat "$dtb"; } \
+        >"$corpus/dt/qemu-virt-smp$smp-h$h"
+    done
+  done
+fi
+for d in "$corpus"/*/; do
+  echo "make-seeds: $(basename "$d"): $(ls "$d" | wc -l) seeds, $(cat "$d"/* | wc -c) bytes"
+done
