@@ -113,6 +113,18 @@ opt_benchwin(const char *val, struct l0_options *o, char *err, size_t errlen)
 	return L0_OPTIONS_OK;
 }
 
+static enum l0_options_status opt_decode(const char *val, struct l0_options *o,
+					 char *err, size_t errlen)
+{
+	if (!strcmp(val, "reported"))
+		o->decode = L0_DECODE_REPORTED;
+	else if (!strcmp(val, "fetch"))
+		o->decode = L0_DECODE_FETCH;
+	else
+		return bad(err, errlen, "l0.decode (reported or fetch)", val);
+	return L0_OPTIONS_OK;
+}
+
 static enum l0_options_status opt_h(const char *val, struct l0_options *o,
 				    char *err, size_t errlen)
 {
@@ -224,6 +236,7 @@ static const struct l0_opt_desc l0_opts[] = {
 	{"l1.h", opt_h},	   {"l1.sstc", opt_sstc},
 	{"l1.gstage", opt_gstage}, {"l1.initrd", opt_initrd},
 	{"l0.nacl", opt_nacl},	   {"l0.benchwin", opt_benchwin},
+	{"l0.decode", opt_decode},
 };
 
 static enum l0_options_status parse_token(const char *tok, struct l0_options *o,

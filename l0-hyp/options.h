@@ -37,6 +37,11 @@ struct l0_options {
 	 * or L2's, seen as L2 exits on their way to L1 (a hypervisor such as
 	 * Linux/KVM cannot make SBI calls for its user-space VMM) */
 	enum l0_benchwin { L0_BENCHWIN_L1, L0_BENCHWIN_L2 } benchwin;
+	/* l0.decode=: where the instruction behind a trap comes from: what
+	 * the hardware reported (stval, htinst) when it is not 0, else
+	 * fetched from guest memory; or always fetched (as on a hart that
+	 * reports 0, so the fallback stays tested) */
+	enum l0_decode { L0_DECODE_REPORTED, L0_DECODE_FETCH } decode;
 	bool has_l1_initrd;
 	uint64_t l1_initrd_addr, l1_initrd_size;
 	char l1_bootargs[L0_BOOTARGS_MAX];

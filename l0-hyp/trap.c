@@ -107,7 +107,8 @@ static enum l0_trap_outcome handle_guest_page_fault(struct l0_vcpu *v)
  * with the instruction bits in vstval. */
 static enum l0_trap_outcome handle_virtual_inst(struct l0_vcpu *v)
 {
-	uint32_t insn = 0;
+	uint32_t insn;
+	struct insn in;
 
 	if (v->guest->nested) {
 		/* l1.h=1: L1's h* and vs* CSRs, HFENCE, HLV/HSV and SRET
@@ -116,8 +117,8 @@ static enum l0_trap_outcome handle_virtual_inst(struct l0_vcpu *v)
 		return L0_TRAP_RESUME;
 	}
 
-	if (l0_fetch_insn(v, v->sepc, &insn) != L0_FETCH_OK)
-		insn = 0; /* stval may legally be 0 (spec: "stval") */
+	/* insn = 0 when it could not be had: stval may legally be 0 */
+	(void)l0_trap_insn(v, &insn, &in);
 	l0_vcpu_inject_exception(v, EXC_ILLEGAL_INST, insn);
 	return L0_TRAP_RESUME;
 }
