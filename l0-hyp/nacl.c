@@ -65,11 +65,12 @@ static bool l1_csrs_may_have_changed(struct l0_vcpu *v)
 
 void l0_nacl_trap_done(struct l0_vcpu *v, bool was_in_l2)
 {
-	struct sbi_nested sn = v->guest->sbi;
+	struct sbi_nested sn;
 	bool changed;
 
-	if (!sn.nacl)
+	if (!v->guest->sbi.nacl)
 		return;
+	sn = v->guest->sbi;
 	changed = l1_csrs_may_have_changed(v);
 	/* L2 running: L1 cannot look at its CSR space until L2 exits, and
 	 * that exit comes through here again. */

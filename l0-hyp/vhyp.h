@@ -18,6 +18,7 @@
 #ifndef L0_VHYP_H
 #define L0_VHYP_H
 
+#include <rvnest/encoding.h>
 #include <shadow.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -131,6 +132,13 @@ bool l0_vhyp_check_l1_irq(struct l0_vcpu *v);
  * pending and enabled, if L1 can take it now (called before every resume
  * of L1); true when it did. */
 bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v);
+/* The gate of l0_vhyp_check_l1_vs_irq: whether L1 enabled in hie a VS
+ * interrupt it does not delegate in hideleg; only then can one be L1's
+ * own (always false for an L1 without H: its state stays zero). */
+static inline bool l0_vhyp_l1_vs_irq_enabled(const struct l0_vhyp *vh)
+{
+	return vh->hie & ~vh->hideleg & HVIP_VS_MASK;
+}
 /* Program L0's timer for what L1 has armed (its SBI timer, and its own
  * Sstc timer while L2 runs). */
 void l0_vhyp_program_timer(struct l0_vcpu *v);
