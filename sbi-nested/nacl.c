@@ -111,8 +111,10 @@ static long nacl_probe(const struct sbi_nested *sn, unsigned long eid)
 	if (!sn->cfg->guest_has_h || !sn->nacl || !ops->hcsr_read ||
 	    !ops->guest_check || !ops->guest_read || !ops->guest_write)
 		return 0;
-	for (unsigned long f = 0; f < SBI_NACL_FEAT_COUNT; f++)
-		any = any || feature_on(sn, f);
+	/* every NACL call probes the extension first (dispatch): stop at
+	 * the first feature offered */
+	for (unsigned long f = 0; f < SBI_NACL_FEAT_COUNT && !any; f++)
+		any = feature_on(sn, f);
 	return any;
 }
 
@@ -189,6 +191,20 @@ static void dirty_clear(struct nacl_dirty *d, unsigned csr)
 	d->w[i / NACL_BITS_PER_WORD] &= ~(1UL << (i % NACL_BITS_PER_WORD));
 }
 
+/* The current value of nacl_csrs[k]: a load where L0 said where it keeps
+ * it (hcsr_addr), else its hcsr_read service. */
+static enum sbi_nested_status csr_now(const struct sbi_nested *sn,
+				      unsigned long hartid,
+				      const struct sbi_nested_nacl_hart *h,
+				      size_t k, unsigned long *val)
+{
+	if (h->csr_src[k]) {
+		*val = *h->csr_src[k];
+		return SBI_NESTED_OK;
+	}
+	return sn->ops->hcsr_read(sn->ctx, hartid, nacl_csrs[k], val);
+}
+
 /* ---- SYNC_CSR ------------------------------------------------------------ */
 
 /* How the latest value of a synchronized CSR reaches the CSR space. */
@@ -218,7 +234,7 @@ static enum nacl_outcome sync_one(const struct sbi_nested *sn,
 	unsigned csr = nacl_csrs[k];
 	unsigned long val, bit = 1UL << k;
 
-	if (ops->hcsr_read(sn->ctx, hartid, csr, &val) != SBI_NESTED_OK)
+	if (csr_now(sn, hartid, h, k, &val) != SBI_NESTED_OK)
 		return NACL_NO_CSR;
 	if (dirty_test(d, csr)) {
 		if (!shm_read(sn, h, csr_word_offset(csr), &val, sizeof(val)))
@@ -281,6 +297,18 @@ static enum nacl_outcome sync_all(const struct sbi_nested *sn,
 	struct nacl_dirty d, before;
 	enum nacl_outcome o = NACL_DONE;
 
+	if (pass == NACL_PASS_SRET && h->host) {
+		/* the usual SYNC_SRET finds nothing dirty: look at the
+		 * bitmap in place before copying it (16 loads) */
+		unsigned long any = 0;
+
+		for (size_t w = 0; w < NACL_DIRTY_WORDS; w++)
+			any |= h->host[SBI_NACL_DIRTY_OFFSET /
+					       sizeof(unsigned long) +
+				       w];
+		if (!any)
+			return NACL_DONE;
+	}
 	if (!shm_read(sn, h, SBI_NACL_DIRTY_OFFSET, &d, sizeof(d)))
 		return NACL_SHMEM_LOST;
 	before = d;
@@ -456,6 +484,20 @@ static enum nacl_outcome sync_hfences(const struct sbi_nested *sn,
 	unsigned long e[NACL_HFENCE_BLOCK][4];
 	enum nacl_outcome o = NACL_DONE;
 
+	if (h->host) {
+		/* SYNC_SRET looks at all 60 entries, usually none pending:
+		 * Pending is bit 63 of Config, so OR the Config words and
+		 * test the sign once (about 3 instructions an entry) */
+		unsigned long any = 0;
+
+#pragma GCC unroll 4
+		for (unsigned long i = first; i < first + count; i++)
+			any |= h->host[(SBI_NACL_HFENCE_OFFSET +
+					i * SBI_NACL_HFENCE_ENTRY_BYTES) /
+				       sizeof(e[0][0])];
+		if (!(any & SBI_NACL_HFENCE_PENDING))
+			return NACL_DONE;
+	}
 	for (unsigned long i = first; h->host && i < first + count; i++) {
 		unsigned long off = SBI_NACL_HFENCE_OFFSET +
 				    i * SBI_NACL_HFENCE_ENTRY_BYTES;
@@ -556,6 +598,7 @@ static void nacl_sync_sret(const struct sbi_nested *sn,
 {
 	const struct sbi_nested_nacl_hart *h = hart_of(sn, req->hartid);
 	unsigned long gpr[SBI_NACL_SRET_GPRS];
+	const unsigned long *src = gpr;
 	enum nacl_outcome o = NACL_DONE;
 
 	if (!feature_on(sn, SBI_NACL_FEAT_SYNC_SRET)) {
@@ -577,12 +620,17 @@ static void nacl_sync_sret(const struct sbi_nested *sn,
 		o = sync_hfence_all(sn, req->hartid);
 	if (o == NACL_DONE)
 		o = autoswap(sn, req->hartid);
-	if (o == NACL_DONE &&
-	    !shm_read(sn, h, SBI_NACL_SRET_OFFSET, gpr, sizeof(gpr)))
+	/* the SRET context: in place with L0's mapping (the service reads
+	 * gpr[1..31] only: "Reserved" x0 is not restored), else copied */
+	if (o == NACL_DONE && h->host)
+		src = (const unsigned long *)&h
+			      ->host[SBI_NACL_SRET_OFFSET / sizeof(gpr[0])];
+	else if (o == NACL_DONE &&
+		 !shm_read(sn, h, SBI_NACL_SRET_OFFSET, gpr, sizeof(gpr)))
 		o = NACL_SHMEM_LOST;
 	if (o == NACL_DONE) {
-		gpr[0] = 0; /* "Reserved": x0 is not restored */
-		if (sn->ops->nacl_sret(sn->ctx, req->hartid, gpr) !=
+		gpr[0] = 0;
+		if (sn->ops->nacl_sret(sn->ctx, req->hartid, src) !=
 		    SBI_NESTED_OK)
 			o = NACL_L0_REFUSED;
 	}
@@ -647,6 +695,12 @@ static void nacl_set_shmem(const struct sbi_nested *sn,
 			  ? sn->ops->guest_map(sn->ctx, lo, SBI_NACL_SHMEM_SIZE)
 			  : NULL;
 	h->shmem_set = true;
+	for (size_t k = 0; k < NACL_NCSRS; k++)
+		h->csr_src[k] =
+			sn->ops->hcsr_addr
+				? sn->ops->hcsr_addr(sn->ctx, req->hartid,
+						     nacl_csrs[k])
+				: NULL;
 	/* From now on the CSR space must hold the current values. */
 	h->published = 0; /* a new area: every word is written */
 	res->error = nacl_error(sync_all(sn, req->hartid, NACL_PASS_PUBLISH));
@@ -710,6 +764,71 @@ enum sbi_nested_status sbi_nested_nacl_virt_off(const struct sbi_nested *sn,
 	if (autoswap(sn, hartid) != NACL_DONE)
 		return SBI_NESTED_OUTSIDE;
 	return sbi_nested_nacl_csr_changed(sn, hartid);
+}
+
+unsigned long sbi_nested_nacl_csr_bit(unsigned csr)
+{
+	for (size_t k = 0; k < NACL_NCSRS; k++)
+		if (nacl_csrs[k] == csr)
+			return 1UL << k;
+	return 0;
+}
+
+/* Write back the CSRs in `changed` whose value differs from what was last
+ * written, leaving those L1 marked dirty (their words hold its pending
+ * values): the dirty bits are tested in place, one word each. Without
+ * L0's mapping, the full pass. */
+static enum nacl_outcome publish_changed(const struct sbi_nested *sn,
+					 unsigned long hartid,
+					 unsigned long changed)
+{
+	struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
+	const volatile unsigned long *dirty;
+
+	if (!h->host)
+		return sync_all(sn, hartid, NACL_PASS_PUBLISH);
+	dirty = &h->host[SBI_NACL_DIRTY_OFFSET / sizeof(unsigned long)];
+	for (size_t k = 0; changed >> k; k++) {
+		unsigned long bit = 1UL << k, i, val;
+
+		if (!(changed & bit))
+			continue;
+		i = SBI_NACL_CSR_INDEX(nacl_csrs[k]);
+		if ((dirty[i / NACL_BITS_PER_WORD] >>
+		     (i % NACL_BITS_PER_WORD)) &
+		    1)
+			continue;
+		if (csr_now(sn, hartid, h, k, &val) != SBI_NESTED_OK)
+			continue; /* not implemented by L0 */
+		if ((h->published & bit) && h->csr_value[k] == val)
+			continue;
+		h->host[csr_word_offset(nacl_csrs[k]) / sizeof(val)] = val;
+		h->csr_value[k] = val;
+		h->published |= bit;
+	}
+	return NACL_DONE;
+}
+
+enum sbi_nested_status sbi_nested_nacl_csrs_changed(const struct sbi_nested *sn,
+						    unsigned long hartid,
+						    unsigned long changed)
+{
+	if (!hart_has_shmem(sn, hartid))
+		return SBI_NESTED_OK;
+	return publish_changed(sn, hartid, changed) == NACL_DONE
+		       ? SBI_NESTED_OK
+		       : SBI_NESTED_OUTSIDE;
+}
+
+enum sbi_nested_status
+sbi_nested_nacl_virt_off_changed(const struct sbi_nested *sn,
+				 unsigned long hartid, unsigned long changed)
+{
+	if (!hart_has_shmem(sn, hartid))
+		return SBI_NESTED_OK;
+	if (autoswap(sn, hartid) != NACL_DONE)
+		return SBI_NESTED_OUTSIDE;
+	return sbi_nested_nacl_csrs_changed(sn, hartid, changed);
 }
 
 const struct sbi_nested_ext sbi_nested_ext_nacl = {
