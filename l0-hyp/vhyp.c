@@ -779,23 +779,38 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
 	struct l0_vhyp_l1_state *l1 = &vh->l1;
 	bool l2_supervisor = v->trap.sstatus & SSTATUS_SPP;
 	unsigned long deleg = vh->hideleg & HVIP_VS_MASK;
-	unsigned long s, tvec, pc;
+	unsigned long s, tvec, pc, chg = 0, x;
 
-	vh->vsstatus = csr_read(CSR_VSSTATUS);
-	vh->vstvec = csr_read(CSR_VSTVEC);
-	vh->vsscratch = csr_read(CSR_VSSCRATCH);
-	vh->vsepc = csr_read(CSR_VSEPC);
-	vh->vscause = csr_read(CSR_VSCAUSE);
-	vh->vstval = csr_read(CSR_VSTVAL);
-	vh->vsatp = csr_read(CSR_VSATP);
+/* L2's value of a vs* CSR into L1's virtual one, noting a change for
+ * NACL's write-back (about 4 instructions more than the plain copy; the
+ * write-back of an unchanged CSR cost 17 and more) */
+#define L0_VS_BACK(field, csr, bit)                              \
+	do {                                                     \
+		x = csr_read(csr);                               \
+		chg |= (unsigned long)(x != vh->field) << (bit); \
+		vh->field = x;                                   \
+	} while (0)
+	L0_VS_BACK(vsstatus, CSR_VSSTATUS, L0_VHYP_CHG_VSSTATUS);
+	L0_VS_BACK(vstvec, CSR_VSTVEC, L0_VHYP_CHG_VSTVEC);
+	L0_VS_BACK(vsscratch, CSR_VSSCRATCH, L0_VHYP_CHG_VSSCRATCH);
+	L0_VS_BACK(vsepc, CSR_VSEPC, L0_VHYP_CHG_VSEPC);
+	L0_VS_BACK(vscause, CSR_VSCAUSE, L0_VHYP_CHG_VSCAUSE);
+	L0_VS_BACK(vstval, CSR_VSTVAL, L0_VHYP_CHG_VSTVAL);
+	L0_VS_BACK(vsatp, CSR_VSATP, L0_VHYP_CHG_VSATP);
 	if (host_has_sstc(v) && l1_has_sstc(v))
-		vh->vstimecmp = csr_read(CSR_VSTIMECMP);
+		L0_VS_BACK(vstimecmp, CSR_VSTIMECMP, L0_VHYP_CHG_VSTIMECMP);
+#undef L0_VS_BACK
 	/* L2 wrote its sie (the delegated hie bits) and sip.SSIP (hvip.VSSIP)
 	 * directly ("Virtual Supervisor Interrupt Registers") */
-	vh->hie = (vh->hie & ~deleg) | (csr_read(CSR_HIE) & deleg);
-	if (deleg & MIP_VSSIP)
-		vh->hvip = (vh->hvip & ~MIP_VSSIP) |
-			   (csr_read(CSR_HVIP) & MIP_VSSIP);
+	x = (vh->hie & ~deleg) | (csr_read(CSR_HIE) & deleg);
+	chg |= (unsigned long)(x != vh->hie) << L0_VHYP_CHG_HIE;
+	vh->hie = x;
+	if (deleg & MIP_VSSIP) {
+		x = (vh->hvip & ~MIP_VSSIP) | (csr_read(CSR_HVIP) & MIP_VSSIP);
+		chg |= (unsigned long)(x != vh->hvip) << L0_VHYP_CHG_HVIP;
+		vh->hvip = x;
+	}
+	vh->exit_changed |= chg;
 
 	csr_write(CSR_HGATP, l1->hgatp);
 	csr_write(CSR_HEDELEG, l1->hedeleg);

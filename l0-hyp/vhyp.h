@@ -37,6 +37,23 @@ struct l0_vhyp_l1_state {
 	unsigned long hgatp, hstatus;
 };
 
+/* What an exit of L2 may change besides hstatus, htval and htinst (which
+ * it always writes): L2's supervisor CSRs, read back into L1's vs*, and
+ * the hie/hvip bits L2 wrote through its sie/sip. */
+enum l0_vhyp_exit_change {
+	L0_VHYP_CHG_VSSTATUS,
+	L0_VHYP_CHG_VSTVEC,
+	L0_VHYP_CHG_VSSCRATCH,
+	L0_VHYP_CHG_VSEPC,
+	L0_VHYP_CHG_VSCAUSE,
+	L0_VHYP_CHG_VSTVAL,
+	L0_VHYP_CHG_VSATP,
+	L0_VHYP_CHG_VSTIMECMP,
+	L0_VHYP_CHG_HIE,
+	L0_VHYP_CHG_HVIP,
+	L0_VHYP_CHG_COUNT,
+};
+
 struct l0_vhyp {
 	bool in_l2; /* virtual V: L2 is running on this vCPU */
 	/* L1's virtual h* CSRs (WARL already applied) */
@@ -48,6 +65,10 @@ struct l0_vhyp {
 	unsigned long vsstatus, vstvec, vsscratch, vsepc, vscause, vstval;
 	unsigned long vsatp, vstimecmp;
 	struct l0_vhyp_l1_state l1;
+	/* L1's virtual CSRs an exit of L2 changed (1 << enum
+	 * l0_vhyp_exit_change), for NACL's write-back: set by every exit,
+	 * cleared by whoever writes them back (l0-hyp/nacl.c) */
+	unsigned long exit_changed;
 	/* L1's scause when virtual SPV was last set (vhyp.c sync_vtsr) */
 	unsigned long spv_vscause;
 	/* L2's G-stage: L1's hgatp lives in shadow.hgatp */

@@ -41,6 +41,8 @@ static const unsigned nacl_csrs[] = {
 };
 
 #define NACL_NCSRS (sizeof(nacl_csrs) / sizeof(nacl_csrs[0]))
+/* hstatus's index in nacl_csrs[] (the autoswap reads it) */
+#define NACL_HSTATUS 0
 _Static_assert(NACL_NCSRS == SBI_NESTED_NACL_NCSRS,
 	       "struct sbi_nested_nacl_hart caches one value per CSR");
 #define NACL_BITS_PER_WORD (8 * sizeof(unsigned long))
@@ -579,8 +581,7 @@ static enum nacl_outcome autoswap(const struct sbi_nested *sn,
 	if (!shm_read(sn, h, SBI_NACL_AUTOSWAP_HSTATUS_OFFSET, &theirs,
 		      sizeof(theirs)))
 		return NACL_SHMEM_LOST;
-	if (sn->ops->hcsr_read(sn->ctx, hartid, CSR_HSTATUS, &mine) !=
-		    SBI_NESTED_OK ||
+	if (csr_now(sn, hartid, h, NACL_HSTATUS, &mine) != SBI_NESTED_OK ||
 	    sn->ops->hcsr_write(sn->ctx, hartid, CSR_HSTATUS, theirs) !=
 		    SBI_NESTED_OK)
 		return NACL_L0_REFUSED;
@@ -793,14 +794,15 @@ static enum nacl_outcome publish_changed(const struct sbi_nested *sn,
 
 		if (!(changed & bit))
 			continue;
+		/* usually unchanged: compare first, the dirty bit after */
+		if (csr_now(sn, hartid, h, k, &val) != SBI_NESTED_OK)
+			continue; /* not implemented by L0 */
+		if ((h->published & bit) && h->csr_value[k] == val)
+			continue;
 		i = SBI_NACL_CSR_INDEX(nacl_csrs[k]);
 		if ((dirty[i / NACL_BITS_PER_WORD] >>
 		     (i % NACL_BITS_PER_WORD)) &
 		    1)
-			continue;
-		if (csr_now(sn, hartid, h, k, &val) != SBI_NESTED_OK)
-			continue; /* not implemented by L0 */
-		if ((h->published & bit) && h->csr_value[k] == val)
 			continue;
 		h->host[csr_word_offset(nacl_csrs[k]) / sizeof(val)] = val;
 		h->csr_value[k] = val;
