@@ -126,6 +126,35 @@ def test_l0_counts_every_benchmark_window(name):
             assert sum(l0["causes"].values()) == l0["traps"], l0.line
 
 
+# Instructions per operation (L2's instret / iters, everything every level
+# ran) under -icount, where they are exact and repeat run to run: measured
+# with `make run` at revision 7a01cec (nested: hypercall 2,228, mmio 8,236,
+# ipi 3,019, virq 9,040, gstage_fault 7,373, timer 2,659, compute 4;
+# nested-nacl: 3,016, 9,286, 4,847, 12,146, 8,847, 4,450, 4). The bounds are
+# about 10% above, so that a slower trap path into L0 fails here; lower them
+# when the path gets faster. (timer: with Sstc, QEMU's default CPU.)
+INSTRET_PER_OP_BOUND = {
+    "nested": {"hypercall": 2450, "mmio": 9060, "ipi": 3320, "virq": 9940,
+               "gstage_fault": 8110, "timer": 2925, "compute": 5},
+    "nested-nacl": {"hypercall": 3320, "mmio": 10210, "ipi": 5330, "virq": 13360,
+                    "gstage_fault": 9730, "timer": 4895, "compute": 5},
+}
+
+
+@pytest.mark.parametrize("name", sorted(INSTRET_PER_OP_BOUND))
+def test_instructions_per_operation_within_bound(name):
+    res, boot = l1_run(name)
+    if boot.get("sstc") != "1":
+        pytest.skip(f"{name}: the bounds were measured with Sstc")
+    over = []
+    for bench, bound in INSTRET_PER_OP_BOUND[name].items():
+        b = res.protocol.benches[bench]
+        per_op = b["instret"] / b["iters"]
+        if per_op > bound:
+            over.append(f"{bench}: {per_op:.1f} instructions/op > {bound} ({b.line})")
+    assert not over, "\n".join(over)
+
+
 # ---- the failure modes, on the single-level configuration ----------------
 
 SINGLE = "single"
