@@ -305,9 +305,10 @@ enum sbi_nested_status l0_nacl_sret(void *ctx, unsigned long hartid,
 	 * SRET inside L1 needs no call into L0 at all. */
 	if (!(v->vh.hstatus & HSTATUS_SPV))
 		return SBI_NESTED_BAD_STATE;
-	/* "Restore GPR X<i> registers from the nested SRET context", then
-	 * "Emulate the SRET instruction": L2 starts with them, exactly as
-	 * after L1's own loads and SRET. */
+		/* "Restore GPR X<i> registers from the nested SRET context",
+		 * then "Emulate the SRET instruction": L2 starts with them,
+		 * exactly as after L1's own loads and SRET. */
+#pragma GCC unroll 31
 	for (unsigned i = 1; i < 32; i++)
 		v->gpr[i] = gpr[i];
 	if (l0_vhyp_sret(v) == L0_VHYP_TRAPPED) {

@@ -304,6 +304,7 @@ static enum nacl_outcome sync_all(const struct sbi_nested *sn,
 		 * bitmap in place before copying it (16 loads) */
 		unsigned long any = 0;
 
+#pragma GCC unroll 16
 		for (size_t w = 0; w < NACL_DIRTY_WORDS; w++)
 			any |= h->host[SBI_NACL_DIRTY_OFFSET /
 					       sizeof(unsigned long) +
@@ -475,6 +476,31 @@ static enum nacl_outcome sync_hfence_entry(const struct sbi_nested *sn,
 	return NACL_DONE;
 }
 
+/* Whether any of entries first .. first+count-1 is pending, looked at in
+ * L0's mapping: SYNC_SRET looks at all 60, usually none pending. Pending
+ * is bit 63 of Config, so the Config words are OR-ed and the sign tested
+ * once: for all 60, unrolled, a load and an OR each (the loop of one
+ * branch per entry cost 240 instructions per SYNC_SRET at 7a01cec). */
+static bool hfence_pending(const struct sbi_nested_nacl_hart *h,
+			   unsigned long first, unsigned long count)
+{
+	const volatile unsigned long *cfg =
+		&h->host[SBI_NACL_HFENCE_OFFSET / sizeof(unsigned long)];
+	const unsigned long stride =
+		SBI_NACL_HFENCE_ENTRY_BYTES / sizeof(unsigned long);
+	unsigned long any = 0;
+
+	if (first == 0 && count == SBI_NACL_HFENCE_COUNT) {
+#pragma GCC unroll 60
+		for (unsigned long i = 0; i < SBI_NACL_HFENCE_COUNT; i++)
+			any |= cfg[i * stride];
+	} else {
+		for (unsigned long i = first; i < first + count; i++)
+			any |= cfg[i * stride];
+	}
+	return any & SBI_NACL_HFENCE_PENDING;
+}
+
 /* Entries first .. first+count-1, in order: with L0's mapping, only the
  * Config word of an entry that is not pending is loaded; otherwise the
  * entries are copied a block at a time. */
@@ -490,14 +516,7 @@ static enum nacl_outcome sync_hfences(const struct sbi_nested *sn,
 		/* SYNC_SRET looks at all 60 entries, usually none pending:
 		 * Pending is bit 63 of Config, so OR the Config words and
 		 * test the sign once (about 3 instructions an entry) */
-		unsigned long any = 0;
-
-#pragma GCC unroll 4
-		for (unsigned long i = first; i < first + count; i++)
-			any |= h->host[(SBI_NACL_HFENCE_OFFSET +
-					i * SBI_NACL_HFENCE_ENTRY_BYTES) /
-				       sizeof(e[0][0])];
-		if (!(any & SBI_NACL_HFENCE_PENDING))
+		if (!hfence_pending(h, first, count))
 			return NACL_DONE;
 	}
 	for (unsigned long i = first; h->host && i < first + count; i++) {
@@ -581,9 +600,15 @@ static enum nacl_outcome autoswap(const struct sbi_nested *sn,
 	if (!shm_read(sn, h, SBI_NACL_AUTOSWAP_HSTATUS_OFFSET, &theirs,
 		      sizeof(theirs)))
 		return NACL_SHMEM_LOST;
-	if (csr_now(sn, hartid, h, NACL_HSTATUS, &mine) != SBI_NESTED_OK ||
-	    sn->ops->hcsr_write(sn->ctx, hartid, CSR_HSTATUS, theirs) !=
-		    SBI_NESTED_OK)
+	if (csr_now(sn, hartid, h, NACL_HSTATUS, &mine) != SBI_NESTED_OK)
+		return NACL_L0_REFUSED;
+	/* the usual case: L1 enters L2 with the hstatus an exit gives it
+	 * (SPV, SPVP set): both sides equal, a swap changes nothing (a write
+	 * of hstatus's own value leaves every field as it is) */
+	if (theirs == mine)
+		return NACL_DONE;
+	if (sn->ops->hcsr_write(sn->ctx, hartid, CSR_HSTATUS, theirs) !=
+	    SBI_NESTED_OK)
 		return NACL_L0_REFUSED;
 	if (!shm_write(sn, h, SBI_NACL_AUTOSWAP_HSTATUS_OFFSET, &mine,
 		       sizeof(mine)))
@@ -775,6 +800,21 @@ unsigned long sbi_nested_nacl_csr_bit(unsigned csr)
 	return 0;
 }
 
+/* The index of the single set bit of `bit` (a de Bruijn multiply: RV64IMAC
+ * has no count-trailing-zeros instruction), so the write-back visits only
+ * the CSRs named, not every position up to the highest. */
+static size_t lowest_bit_index(unsigned long bit)
+{
+	static const unsigned char index64[64] = {
+		0,  1,	2,  53, 3,  7,	54, 27, 4,  38, 41, 8,	34, 55, 48, 28,
+		62, 5,	39, 46, 44, 42, 22, 9,	24, 35, 59, 56, 49, 18, 29, 11,
+		63, 52, 6,  26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+		51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12,
+	};
+
+	return index64[(bit * 0x022fdd63cc95386dUL) >> 58];
+}
+
 /* Write back the CSRs in `changed` whose value differs from what was last
  * written, leaving those L1 marked dirty (their words hold its pending
  * values): the dirty bits are tested in place, one word each. Without
@@ -789,11 +829,10 @@ static enum nacl_outcome publish_changed(const struct sbi_nested *sn,
 	if (!h->host)
 		return sync_all(sn, hartid, NACL_PASS_PUBLISH);
 	dirty = &h->host[SBI_NACL_DIRTY_OFFSET / sizeof(unsigned long)];
-	for (size_t k = 0; changed >> k; k++) {
-		unsigned long bit = 1UL << k, i, val;
+	for (; changed; changed &= changed - 1) {
+		unsigned long bit = changed & -changed, i, val;
+		size_t k = lowest_bit_index(bit);
 
-		if (!(changed & bit))
-			continue;
 		/* usually unchanged: compare first, the dirty bit after */
 		if (csr_now(sn, hartid, h, k, &val) != SBI_NESTED_OK)
 			continue; /* not implemented by L0 */

@@ -819,11 +819,16 @@ TEST(nacl_autoswap_failures)
 	f->m.guest_write_fail_at = 1;
 	CHECK_EQ(sbi_nested_nacl_virt_off(&f->sn, 0), SBI_NESTED_OUTSIDE);
 	f->m.guest_write_fail_at = 0;
-	/* L0 refuses the hstatus write */
+	/* both sides equal (the failed write-back above left them so): the
+	 * swap changes nothing and asks L0 for nothing */
 	f->m.hcsr_write_fail_at = f->m.hcsr_writes + 1;
+	CHECK_EQ(sbi_nested_nacl_virt_off(&f->sn, 0), SBI_NESTED_OK);
+	/* L0 refuses the hstatus write (the sides differ) */
+	shm_set_word(f, 0x208, f->m.hcsr[CSR_HSTATUS] ^ 0x100);
 	CHECK_EQ(sbi_nested_nacl_virt_off(&f->sn, 0), SBI_NESTED_OUTSIDE);
 	CHECK_EQ(nacl(f, SBI_NACL_SYNC_SRET, 0, 0, 0).action,
 		 SBI_NESTED_NO_RETURN);
+	shm_set_word(f, 0x208, f->m.hcsr[CSR_HSTATUS] ^ 0x100);
 	f->m.hcsr_write_fail_at = f->m.hcsr_writes + 1;
 	CHECK_EQ(nacl(f, SBI_NACL_SYNC_SRET, 0, 0, 0).error, SBI_ERR_FAILED);
 }
