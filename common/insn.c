@@ -117,7 +117,7 @@ struct priv_form {
 #define PRIV_MASK_FENCE 0xfe007fffu /* funct7, rd, funct3, opcode */
 
 static const struct priv_form priv_forms[] = {
-	{PRIV_MASK_EXACT, 0x10200073u, INSN_SRET, false},
+	{PRIV_MASK_EXACT, INSN_SRET_BITS, INSN_SRET, false},
 	{PRIV_MASK_EXACT, 0x10500073u, INSN_WFI, false},
 	{PRIV_MASK_FENCE, 0x12000073u, INSN_SFENCE_VMA, true},
 	{PRIV_MASK_FENCE, 0x22000073u, INSN_HFENCE_VVMA, true},

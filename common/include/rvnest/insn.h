@@ -31,6 +31,8 @@
 #define INSN_OPCODE_SYSTEM 0x73
 #define INSN_LEN_MASK 0x3 /* low two bits: 0b11 = 32-bit instruction */
 #define INSN_LEN_32BIT 0x3
+/* SRET, a fixed encoding (Privileged ISA "Trap-Return Instructions") */
+#define INSN_SRET_BITS 0x10200073u
 
 enum insn_kind {
 	INSN_UNKNOWN, /* not one of the instructions below (or reserved) */
