@@ -5,6 +5,7 @@
  * hart's CSR space current. The extension itself (shared-memory layout,
  * errors, features) is sbi-nested/nacl.c.
  */
+#include <rvnest/csr.h>
 #include <rvnest/encoding.h>
 #include <stddef.h>
 #include <sbi_nested.h>
@@ -47,22 +48,58 @@ static const unsigned l0_nacl_exit_csrs[L0_VHYP_CHG_COUNT][3] = {
 	[L0_VHYP_CHG_HVIP] = {CSR_HVIP, CSR_HIP, CSR_VSIP},
 };
 
-/* sbi_nested_nacl_csr_bit() of the above, at setup; hip and vsip, whose
- * VSTIP follows time with henvcfg.STCE (vhyp.c vhip), on their own */
+/*
+ * The views: hip (of hvip, and of the Sstc comparison of vstimecmp with
+ * time + htimedelta when henvcfg.STCE), vsip (of hip through hideleg),
+ * vsie (of hie through hideleg). A write L0 makes for NACL (SYNC_CSR,
+ * SYNC_SRET) writes back the CSR written, not its views: those are
+ * written back at the next write-back (l0_nacl_views_due). And hip's VSTIP
+ * changes with time alone (0 to 1; back to 0 only when one of the CSRs it
+ * is a view of is written): the exit writes hip and vsip back when VSTIP
+ * is not what it was at the previous exit.
+ */
+static const struct {
+	unsigned csr;
+	unsigned views[2];
+} l0_nacl_views[] = {
+	{CSR_HVIP, {CSR_HIP, CSR_VSIP}},
+	{CSR_VSTIMECMP, {CSR_HIP, CSR_VSIP}},
+	{CSR_HTIMEDELTA, {CSR_HIP, CSR_VSIP}},
+	{CSR_HENVCFG, {CSR_HIP, CSR_VSIP}},
+	{CSR_HIDELEG, {CSR_VSIE, CSR_VSIP}},
+	{CSR_HIE, {CSR_VSIE}},
+	{CSR_HIP, {CSR_HVIP, CSR_VSIP}},
+	{CSR_VSIP, {CSR_HVIP, CSR_HIP}},
+	{CSR_VSIE, {CSR_HIE}},
+};
+
+#define L0_NACL_NVIEWS (sizeof(l0_nacl_views) / sizeof(l0_nacl_views[0]))
+
+/* sbi_nested_nacl_csr_bit() of the above, at setup */
 static unsigned long l0_nacl_always_mask, l0_nacl_time_mask;
 static unsigned long l0_nacl_chg_mask[L0_VHYP_CHG_COUNT];
+static unsigned long l0_nacl_view_mask[L0_NACL_NVIEWS];
+/* per vCPU: views due at the next write-back; VSTIP at the last exit */
+static unsigned long l0_nacl_views_due[L0_MAX_VCPUS];
+static bool l0_nacl_vstip_seen[L0_MAX_VCPUS];
 
 /* The CSRs to write back after an exit of L2; resets the record. */
 static unsigned long exit_changes(struct l0_vcpu *v)
 {
-	unsigned long m = l0_nacl_always_mask, chg = v->vh.exit_changed;
+	const struct l0_vhyp *vh = &v->vh;
+	unsigned long m = l0_nacl_always_mask | l0_nacl_views_due[v->vhartid];
+	unsigned long chg = vh->exit_changed;
+	bool vstip = (vh->henvcfg & ENVCFG_STCE) &&
+		     rd_time() + vh->htimedelta >= vh->vstimecmp;
 
 	v->vh.exit_changed = 0;
+	l0_nacl_views_due[v->vhartid] = 0;
 	for (unsigned i = 0; chg >> i; i++)
 		if ((chg >> i) & 1)
 			m |= l0_nacl_chg_mask[i];
-	if (v->vh.henvcfg & ENVCFG_STCE)
+	if (vstip != l0_nacl_vstip_seen[v->vhartid])
 		m |= l0_nacl_time_mask;
+	l0_nacl_vstip_seen[v->vhartid] = vstip;
 	return m;
 }
 
@@ -84,6 +121,10 @@ void l0_nacl_setup(struct l0_guest *g, unsigned long features)
 				l0_nacl_exit_csrs[i][j]);
 	l0_nacl_time_mask = sbi_nested_nacl_csr_bit(CSR_HIP) |
 			    sbi_nested_nacl_csr_bit(CSR_VSIP);
+	for (size_t i = 0; i < L0_NACL_NVIEWS; i++)
+		for (size_t j = 0; j < 2 && l0_nacl_views[i].views[j]; j++)
+			l0_nacl_view_mask[i] |= sbi_nested_nacl_csr_bit(
+				l0_nacl_views[i].views[j]);
 }
 
 /*
@@ -141,6 +182,12 @@ void l0_nacl_trap_done(struct l0_vcpu *v, bool was_in_l2)
 						       exit_changes(v));
 	else if (changed)
 		(void)sbi_nested_nacl_csr_changed(&sn, v->vhartid);
+	else if (l0_nacl_views_due[v->vhartid]) {
+		/* a SYNC_CSR call wrote CSRs others are views of */
+		(void)sbi_nested_nacl_csrs_changed(
+			&sn, v->vhartid, l0_nacl_views_due[v->vhartid]);
+		l0_nacl_views_due[v->vhartid] = 0;
+	}
 }
 
 /*
@@ -226,6 +273,11 @@ enum sbi_nested_status l0_nacl_hcsr_write(void *ctx, unsigned long hartid,
 	(void)hartid;
 	switch (l0_vhyp_csr_write(ctx, csr, val, NULL)) {
 	case L0_VHYP_OK:
+		for (size_t i = 0; i < L0_NACL_NVIEWS; i++)
+			if (l0_nacl_views[i].csr == csr)
+				l0_nacl_views_due[((struct l0_vcpu *)ctx)
+							  ->vhartid] |=
+					l0_nacl_view_mask[i];
 		return SBI_NESTED_OK;
 	case L0_VHYP_ILLEGAL:
 		/* A read-only CSR (hgeip): NACL's "emulate write" of it
