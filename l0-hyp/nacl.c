@@ -83,6 +83,29 @@ static unsigned long l0_nacl_view_mask[L0_NACL_NVIEWS];
 static unsigned long l0_nacl_views_due[L0_MAX_VCPUS];
 static bool l0_nacl_vstip_seen[L0_MAX_VCPUS];
 
+/* The write-back bits of the views of `csr` (0 for most CSRs). */
+static unsigned long views_of(unsigned csr)
+{
+	switch (csr) {
+	case CSR_HVIP:
+	case CSR_VSTIMECMP:
+	case CSR_HTIMEDELTA:
+	case CSR_HENVCFG:
+	case CSR_HIDELEG:
+	case CSR_HIE:
+	case CSR_HIP:
+	case CSR_VSIP:
+	case CSR_VSIE:
+		break;
+	default:
+		return 0;
+	}
+	for (size_t i = 0; i < L0_NACL_NVIEWS; i++)
+		if (l0_nacl_views[i].csr == csr)
+			return l0_nacl_view_mask[i];
+	return 0;
+}
+
 /* The CSRs to write back after an exit of L2; resets the record. */
 static unsigned long exit_changes(struct l0_vcpu *v)
 {
@@ -261,6 +284,11 @@ enum sbi_nested_status l0_nacl_hcsr_read(void *ctx, unsigned long hartid,
 		*val = *reg;
 		return SBI_NESTED_OK;
 	}
+	/* the views written back after exits, without the CSR table */
+	if (csr == CSR_HIP || csr == CSR_VSIP) {
+		*val = csr == CSR_HIP ? l0_vhyp_hip(v) : l0_vhyp_vsip(v);
+		return SBI_NESTED_OK;
+	}
 	return l0_vhyp_csr_read(v, csr, val) == L0_VHYP_OK ? SBI_NESTED_OK
 							   : SBI_NESTED_NO_CSR;
 }
@@ -271,13 +299,15 @@ enum sbi_nested_status l0_nacl_hcsr_write(void *ctx, unsigned long hartid,
 	unsigned long old;
 
 	(void)hartid;
+	if (csr == CSR_HSTATUS) {
+		/* the autoswap's, at entries and exits; no views */
+		l0_vhyp_write_hstatus(ctx, val);
+		return SBI_NESTED_OK;
+	}
 	switch (l0_vhyp_csr_write(ctx, csr, val, NULL)) {
 	case L0_VHYP_OK:
-		for (size_t i = 0; i < L0_NACL_NVIEWS; i++)
-			if (l0_nacl_views[i].csr == csr)
-				l0_nacl_views_due[((struct l0_vcpu *)ctx)
-							  ->vhartid] |=
-					l0_nacl_view_mask[i];
+		l0_nacl_views_due[((struct l0_vcpu *)ctx)->vhartid] |=
+			views_of(csr);
 		return SBI_NESTED_OK;
 	case L0_VHYP_ILLEGAL:
 		/* A read-only CSR (hgeip): NACL's "emulate write" of it

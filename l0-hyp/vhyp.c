@@ -431,7 +431,7 @@ static void vsie_write(struct l0_vcpu *v, const struct vcsr *c,
 static unsigned long vsip_read(struct l0_vcpu *v, const struct vcsr *c)
 {
 	(void)c;
-	return (vhip(v) & v->vh.hideleg & HVIP_VS_MASK) >> 1;
+	return l0_vhyp_vsip(v);
 }
 
 /* vsip: only SSIP is writable (the alias of hvip.VSSIP), when delegated */
@@ -598,6 +598,26 @@ enum l0_vhyp_status l0_vhyp_csr_read(struct l0_vcpu *v, unsigned csr,
 		return L0_VHYP_NOT_HYP;
 	*val = c->read(v, c);
 	return L0_VHYP_OK;
+}
+
+unsigned long l0_vhyp_hip(const struct l0_vcpu *v)
+{
+	return vhip(v);
+}
+
+unsigned long l0_vhyp_vsip(const struct l0_vcpu *v)
+{
+	return (vhip(v) & v->vh.hideleg & HVIP_VS_MASK) >> 1;
+}
+
+void l0_vhyp_write_hstatus(struct l0_vcpu *v, unsigned long val)
+{
+	/* as a CSRRW of hstatus (hstatus_write), without the table: NACL's
+	 * autoswap writes it at every entry into L2 and exit from it whose
+	 * hstatus differs (GVA after a guest-page fault) */
+	v->vh.hstatus =
+		merge(v->vh.hstatus, val, VHSTATUS_WRITABLE) | VHSTATUS_VSXL;
+	sync_vtsr(v);
 }
 
 enum l0_vhyp_status l0_vhyp_csr_write(struct l0_vcpu *v, unsigned csr,

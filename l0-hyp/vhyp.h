@@ -41,6 +41,8 @@ struct l0_vhyp_l1_state {
  * it always writes): L2's supervisor CSRs, read back into L1's vs*, and
  * the hie/hvip bits L2 wrote through its sie/sip. */
 enum l0_vhyp_exit_change {
+	L0_VHYP_CHG_HVIP, /* the usual ones first: a set bit ends the scan */
+	L0_VHYP_CHG_HIE,
 	L0_VHYP_CHG_VSSTATUS,
 	L0_VHYP_CHG_VSTVEC,
 	L0_VHYP_CHG_VSSCRATCH,
@@ -49,8 +51,6 @@ enum l0_vhyp_exit_change {
 	L0_VHYP_CHG_VSTVAL,
 	L0_VHYP_CHG_VSATP,
 	L0_VHYP_CHG_VSTIMECMP,
-	L0_VHYP_CHG_HIE,
-	L0_VHYP_CHG_HVIP,
 	L0_VHYP_CHG_COUNT,
 };
 
@@ -106,6 +106,12 @@ enum l0_vhyp_status l0_vhyp_csr_read(struct l0_vcpu *v, unsigned csr,
 				     unsigned long *val);
 enum l0_vhyp_status l0_vhyp_csr_write(struct l0_vcpu *v, unsigned csr,
 				      unsigned long val, unsigned long *now);
+
+/* l0_vhyp_csr_read(v, CSR_HIP, ...) and CSR_VSIP, directly. */
+unsigned long l0_vhyp_hip(const struct l0_vcpu *v);
+unsigned long l0_vhyp_vsip(const struct l0_vcpu *v);
+/* l0_vhyp_csr_write(v, CSR_HSTATUS, val, NULL), directly. */
+void l0_vhyp_write_hstatus(struct l0_vcpu *v, unsigned long val);
 
 /* HFENCE.GVMA / HFENCE.VVMA as L1 executed them: has_* false stands for
  * the x0 operand (all addresses / all VMIDs or ASIDs). gaddr is the
