@@ -1413,7 +1413,7 @@ enum l0_vhyp_status l0_vhyp_virtual_inst(struct l0_vcpu *v)
 	 * access traps), whose bits are in stval (QEMU 10): decoded in
 	 * place, with no call into the general decoder. The rest: from
 	 * stval or fetched through L1's page tables (the fetch was about
-	 * 170 of the ~690 instructions of a CSR read at b2a8400). */
+	 * 170 of the ~610 instructions of a CSR read at b2a8400). */
 	raw = (uint32_t)v->trap.stval;
 	if (reported && (v->trap.sstatus & SSTATUS_SPP) &&
 	    insn_decode_csr(raw, &in)) {
