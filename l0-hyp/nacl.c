@@ -191,7 +191,9 @@ void l0_nacl_trap_done(struct l0_vcpu *v, bool was_in_l2)
 	if (!v->guest->sbi.nacl)
 		return;
 	sn = v->guest->sbi;
-	changed = l1_csrs_may_have_changed(v);
+	/* an exit of L2 moves none of the counters (it is no trap of L1's
+	 * own): the exit's write-back below covers it */
+	changed = !was_in_l2 && l1_csrs_may_have_changed(v);
 	/* L2 running: L1 cannot look at its CSR space until L2 exits, and
 	 * that exit comes through here again. */
 	if (v->vh.in_l2)

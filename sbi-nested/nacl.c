@@ -211,6 +211,30 @@ static size_t lowest_bit_index(unsigned long bit)
 	return index64[(bit * 0x022fdd63cc95386dUL) >> 58];
 }
 
+/* One word of the shared memory: a load or store with L0's mapping (the
+ * hot paths: the autoswap's two words at every entry and exit). */
+static inline bool shm_get(const struct sbi_nested *sn,
+			   const struct sbi_nested_nacl_hart *h,
+			   unsigned long off, unsigned long *val)
+{
+	if (h->host) {
+		*val = h->host[off / sizeof(*val)];
+		return true;
+	}
+	return shm_read(sn, h, off, val, sizeof(*val));
+}
+
+static inline bool shm_put(const struct sbi_nested *sn,
+			   const struct sbi_nested_nacl_hart *h,
+			   unsigned long off, unsigned long val)
+{
+	if (h->host) {
+		h->host[off / sizeof(val)] = val;
+		return true;
+	}
+	return shm_write(sn, h, off, &val, sizeof(val));
+}
+
 static unsigned long csr_word_offset(unsigned csr)
 {
 	return SBI_NACL_CSR_SPACE_OFFSET +
@@ -696,13 +720,11 @@ static enum nacl_outcome autoswap(const struct sbi_nested *sn,
 
 	if (!feature_on(sn, SBI_NACL_FEAT_AUTOSWAP_CSR))
 		return NACL_DONE;
-	if (!shm_read(sn, h, SBI_NACL_AUTOSWAP_FLAGS_OFFSET, &flags,
-		      sizeof(flags)))
+	if (!shm_get(sn, h, SBI_NACL_AUTOSWAP_FLAGS_OFFSET, &flags))
 		return NACL_SHMEM_LOST;
 	if (!(flags & SBI_NACL_AUTOSWAP_FLAG_HSTATUS))
 		return NACL_DONE;
-	if (!shm_read(sn, h, SBI_NACL_AUTOSWAP_HSTATUS_OFFSET, &theirs,
-		      sizeof(theirs)))
+	if (!shm_get(sn, h, SBI_NACL_AUTOSWAP_HSTATUS_OFFSET, &theirs))
 		return NACL_SHMEM_LOST;
 	if (csr_now(sn, hartid, h, NACL_HSTATUS, &mine) != SBI_NESTED_OK)
 		return NACL_L0_REFUSED;
@@ -714,8 +736,7 @@ static enum nacl_outcome autoswap(const struct sbi_nested *sn,
 	if (sn->ops->hcsr_write(sn->ctx, hartid, CSR_HSTATUS, theirs) !=
 	    SBI_NESTED_OK)
 		return NACL_L0_REFUSED;
-	if (!shm_write(sn, h, SBI_NACL_AUTOSWAP_HSTATUS_OFFSET, &mine,
-		       sizeof(mine)))
+	if (!shm_put(sn, h, SBI_NACL_AUTOSWAP_HSTATUS_OFFSET, mine))
 		return NACL_SHMEM_LOST;
 	return NACL_DONE;
 }
