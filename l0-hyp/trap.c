@@ -286,7 +286,6 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 {
 	struct l0_trap_info *t = &v->trap;
 	bool was_in_l2 = v->vh.in_l2;
-
 	enum l0_trap_outcome o;
 
 	t->scause = csr_read(CSR_SCAUSE);
