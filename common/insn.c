@@ -117,7 +117,7 @@ struct priv_form {
 #define PRIV_MASK_FENCE 0xfe007fffu /* funct7, rd, funct3, opcode */
 
 static const struct priv_form priv_forms[] = {
-	{PRIV_MASK_EXACT, 0x10200073u, INSN_SRET, false},
+	{PRIV_MASK_EXACT, INSN_SRET_BITS, INSN_SRET, false},
 	{PRIV_MASK_EXACT, 0x10500073u, INSN_WFI, false},
 	{PRIV_MASK_FENCE, 0x12000073u, INSN_SFENCE_VMA, true},
 	{PRIV_MASK_FENCE, 0x22000073u, INSN_HFENCE_VVMA, true},
@@ -196,46 +196,19 @@ static bool decode_hlsv(uint32_t x, struct insn *in)
 	}
 }
 
-/* ---- SYSTEM, funct3 = 1..3, 5..7: Zicsr ------------------------------- */
-struct csr_form {
-	bool valid;
-	enum insn_csr_op op;
-	bool imm;
-};
-
-static const struct csr_form csr_forms[8] = {
-	[1] = {true, INSN_CSR_RW, false}, /* CSRRW */
-	[2] = {true, INSN_CSR_RS, false}, /* CSRRS */
-	[3] = {true, INSN_CSR_RC, false}, /* CSRRC */
-	[5] = {true, INSN_CSR_RW, true},  /* CSRRWI */
-	[6] = {true, INSN_CSR_RS, true},  /* CSRRSI */
-	[7] = {true, INSN_CSR_RC, true},  /* CSRRCI */
-};
-
+/* ---- SYSTEM, funct3 = 1..3, 5..7: Zicsr (insn_decode_csr, insn.h) ---- */
 #define SYSTEM_FUNCT3_PRIV 0
 #define SYSTEM_FUNCT3_HLSV 4
 
 static bool decode_system(uint32_t x, struct insn *in)
 {
 	unsigned f3 = FUNCT3(x);
-	const struct csr_form *f = &csr_forms[f3];
 
 	if (f3 == SYSTEM_FUNCT3_PRIV)
 		return decode_priv(x, in);
 	if (f3 == SYSTEM_FUNCT3_HLSV)
 		return decode_hlsv(x, in);
-	if (!f->valid)
-		return false;
-	in->kind = INSN_CSR;
-	in->csr = CSR_FIELD(x);
-	in->csr_op = f->op;
-	in->csr_imm = f->imm;
-	in->rd = RD(x);
-	if (f->imm)
-		in->uimm = RS1(x);
-	else
-		in->rs1 = RS1(x);
-	return true;
+	return insn_decode_csr(x, in);
 }
 
 /* ---- RVC loads and stores ----------------------------------------------
@@ -387,36 +360,6 @@ bool insn_decode(uint32_t raw, struct insn *out)
 			.kind = INSN_UNKNOWN, .len = l, .raw = raw};
 	}
 	return ok;
-}
-
-struct insn_csr_update insn_csr_update(const struct insn *in, unsigned long src)
-{
-	struct insn_csr_update u = {0};
-	/* "source is x0 / uimm is 0" is about the register number or the
-	 * immediate, not the register's value (Zicsr). */
-	bool src_zero = in->csr_imm ? in->uimm == 0 : in->rs1 == 0;
-
-	switch (in->csr_op) {
-	case INSN_CSR_RW:
-		u.read = in->rd != 0;
-		u.write = true;
-		u.value = src;
-		u.mask = ~0ul;
-		break;
-	case INSN_CSR_RS:
-		u.read = true;
-		u.write = !src_zero;
-		u.value = src;
-		u.mask = src;
-		break;
-	case INSN_CSR_RC:
-		u.read = true;
-		u.write = !src_zero;
-		u.value = 0;
-		u.mask = src;
-		break;
-	}
-	return u;
 }
 
 unsigned long insn_load_extend(const struct insn *in, unsigned long value)

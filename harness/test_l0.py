@@ -84,6 +84,19 @@ def test_smoke_payload_on_l0(smoke):
     assert causes["ecall_vs"] == int(s["sbi_calls"]) > 0
 
 
+def test_smoke_payload_with_fetched_instructions(smoke):
+    """l0.decode=fetch: L0 ignores htinst and stval and fetches the
+    instruction of every emulated PLIC access (and illegal instruction)
+    from L1's memory, as it must on a hart that reports 0 there: the same
+    checks pass with the same counts."""
+    res = testing.run_ok(config.load(SMOKE, bootargs="l0.decode=fetch"),
+                         cache_key=(SMOKE, "decode-fetch"))
+    assert checks(res) == {c: "ok" for c in PAYLOAD_CHECKS}
+    s, ref = stats(res), stats(testing.run_ok(smoke, cache_key=(SMOKE,)))
+    for k in ("mmio_writes", "mmio_reads", "l1_access_faults", "injected_exc"):
+        assert s[k] == ref[k], f"{k}: {s[k]} with l0.decode=fetch, {ref[k]} without"
+
+
 def test_bench_window(smoke):
     """BENCH_BEGIN, 10 NOP hypercalls, BENCH_END: L0's window holds exactly
     the 10 NOPs and the END call, all ecall_vs."""

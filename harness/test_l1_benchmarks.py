@@ -126,6 +126,35 @@ def test_l0_counts_every_benchmark_window(name):
             assert sum(l0["causes"].values()) == l0["traps"], l0.line
 
 
+# Instructions per operation (L2's instret / iters, everything every level
+# ran) under -icount, where they are exact and repeat run to run: measured
+# with `make run` at revision 6b08738 (nested: hypercall 1,967, mmio 7,642,
+# ipi 2,697, virq 8,314, gstage_fault 7,148, timer 2,326, compute 4;
+# nested-nacl: 2,081, 7,602, 3,073, 8,960, 7,763, 2,811, 4). The bounds are
+# about 10% above, so that a slower trap path into L0 fails here; lower them
+# when the path gets faster. (timer: with Sstc, QEMU's default CPU.)
+INSTRET_PER_OP_BOUND = {
+    "nested": {"hypercall": 2170, "mmio": 8410, "ipi": 2970, "virq": 9150,
+               "gstage_fault": 7870, "timer": 2560, "compute": 5},
+    "nested-nacl": {"hypercall": 2290, "mmio": 8360, "ipi": 3380, "virq": 9860,
+                    "gstage_fault": 8540, "timer": 3090, "compute": 5},
+}
+
+
+@pytest.mark.parametrize("name", sorted(INSTRET_PER_OP_BOUND))
+def test_instructions_per_operation_within_bound(name):
+    res, boot = l1_run(name)
+    if boot.get("sstc") != "1":
+        pytest.skip(f"{name}: the bounds were measured with Sstc")
+    over = []
+    for bench, bound in INSTRET_PER_OP_BOUND[name].items():
+        b = res.protocol.benches[bench]
+        per_op = b["instret"] / b["iters"]
+        if per_op > bound:
+            over.append(f"{bench}: {per_op:.1f} instructions/op > {bound} ({b.line})")
+    assert not over, "\n".join(over)
+
+
 # ---- the failure modes, on the single-level configuration ----------------
 
 SINGLE = "single"

@@ -103,6 +103,22 @@ def test_hprobe_on_sv48_gstage_matches_single():
     assert len(ref) == len(got)
 
 
+def test_hprobe_with_fetched_instructions_matches_single():
+    """l0.decode=fetch: L0 ignores stval and htinst and fetches every
+    instruction it emulates from L1's memory through L1's page tables, as
+    on a hart that reports 0 there (DESIGN.md section 3): the differential
+    suite must still equal hprobe-single line for line."""
+    single = testing.run_ok(testing.load_or_skip("hprobe-single"), cache_key=("hprobe-single", 1))
+    cfg = testing.load_or_skip("hprobe-nested", bootargs="l0.decode=fetch")
+    res = testing.run_ok(cfg, cache_key=("hprobe-nested", "decode-fetch"))
+    ref = [r.line.split("RVNEST probe", 1)[1] for r in single.protocol.probes]
+    got = [r.line.split("RVNEST probe", 1)[1] for r in res.protocol.probes]
+    assert len(ref) >= 600
+    for i, (a, b) in enumerate(zip(ref, got)):
+        assert a == b, f"line {i + 1}: expected {a!r}, got {b!r} ({res.log_path})"
+    assert len(ref) == len(got)
+
+
 # CPUs whose H extension differs in what hprobe sees (no Sstc: no
 # vstimecmp, L1's timer through SBI; Svade instead of Svadu: G-stage A=0
 # faults): L0 must follow the host, so hprobe on L0 equals hprobe on QEMU

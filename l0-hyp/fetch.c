@@ -5,6 +5,7 @@
 #include <rvnest/encoding.h>
 #include <rvnest/insn.h>
 
+#include "options.h"
 #include "vcpu.h"
 
 /* Host address of the instruction bytes at `pc` and how many bytes from
@@ -63,4 +64,46 @@ enum l0_fetch_status l0_fetch_insn(struct l0_vcpu *v, unsigned long pc,
 	default:
 		return L0_FETCH_UNSUPPORTED;
 	}
+}
+
+bool l0_trap_insn(struct l0_vcpu *v, uint32_t *raw, struct insn *in)
+{
+	/* "stval": on an illegal- or virtual-instruction trap stval is 0 or
+	 * holds the faulting instruction (its first min(ILEN, XLEN) bits);
+	 * QEMU 10 always writes it. Bits that do not decode (a stale stval,
+	 * as older QEMU leaves after some traps) are not trusted: fetch. */
+	if (v->guest->opts->decode == L0_DECODE_REPORTED && v->trap.stval) {
+		*raw = (uint32_t)v->trap.stval;
+		if (insn_decode(*raw, in))
+			return true;
+	}
+	*raw = 0;
+	if (l0_fetch_insn(v, v->sepc, raw) != L0_FETCH_OK) {
+		*raw = 0;
+		return false;
+	}
+	return insn_decode(*raw, in);
+}
+
+enum l0_fetch_status l0_fault_insn(struct l0_vcpu *v, struct insn *in)
+{
+	unsigned long ti = v->trap.htinst;
+	uint32_t raw;
+
+	/* htinst of a guest-page fault on an explicit load or store is its
+	 * transformed instruction ("Transformed Instruction or
+	 * Pseudoinstruction for htinst"): bit 0 = 1 (pseudoinstructions,
+	 * for implicit accesses, have it 0), bit 1 = 0 when the original was
+	 * compressed (the 32-bit equivalent is given), immediate zero and
+	 * rs1 the address offset, both unused here (the address is the
+	 * fault's). */
+	if (v->guest->opts->decode == L0_DECODE_REPORTED && (ti & 1) &&
+	    insn_decode((uint32_t)ti | INSN_LEN_32BIT, in) &&
+	    (in->kind == INSN_LOAD || in->kind == INSN_STORE)) {
+		in->len = (ti & 2) ? 4 : 2;
+		return L0_FETCH_OK;
+	}
+	if (l0_fetch_insn(v, v->sepc, &raw) != L0_FETCH_OK)
+		return L0_FETCH_FAULT;
+	return insn_decode(raw, in) ? L0_FETCH_OK : L0_FETCH_UNSUPPORTED;
 }

@@ -40,15 +40,19 @@ enum l0_mmio_result l0_mmio_emulate(struct l0_vcpu *v, uint64_t gpa,
 	const struct l0_mmio_device *d = l0_mmio_find(g->mmio, g->nmmio, gpa);
 	enum l0_mmio_status st;
 	struct insn in;
-	uint32_t raw;
 	uint64_t val;
 
 	if (!d)
 		return L0_MMIO_NO_DEVICE;
-	if (l0_fetch_insn(v, v->sepc, &raw) != L0_FETCH_OK)
+	switch (l0_fault_insn(v, &in)) {
+	case L0_FETCH_OK:
+		break;
+	case L0_FETCH_FAULT:
 		return L0_MMIO_FETCH_FAULT;
-	if (!insn_decode(raw, &in) ||
-	    in.kind != (is_store ? INSN_STORE : INSN_LOAD))
+	case L0_FETCH_UNSUPPORTED:
+		return L0_MMIO_BAD_INSN;
+	}
+	if (in.kind != (is_store ? INSN_STORE : INSN_LOAD))
 		return L0_MMIO_BAD_INSN;
 	if (in.kind == INSN_STORE) {
 		val = in.data_reg ? v->gpr[in.data_reg] : 0;

@@ -5,7 +5,9 @@
  * hart's CSR space current. The extension itself (shared-memory layout,
  * errors, features) is sbi-nested/nacl.c.
  */
+#include <rvnest/csr.h>
 #include <rvnest/encoding.h>
+#include <stddef.h>
 #include <sbi_nested.h>
 
 #include "nacl.h"
@@ -21,6 +23,109 @@ static struct sbi_nested_nacl_hart l0_nacl_harts[L0_MAX_VCPUS];
  * more than asked is allowed). */
 #define L0_NACL_MAX_PAGES 64UL
 
+/*
+ * What an exit of L2 to L1 changes in L1's virtual state (vhyp.c
+ * exit_to_l1, "Trap Entry"): hstatus (SPV, SPVP, GVA), htval and htinst
+ * always; of L2's supervisor CSRs, read back into L1's vs*, and of the
+ * hie/hvip bits L2 wrote through its sie/sip, those whose value moved
+ * (vh->exit_changed), with the CSRs that are views of them (vsie of hie;
+ * hip and vsip of hvip). Only these are written back, each only if its
+ * value differs from the word (the whole CSR space, 25 CSRs, cost 3,900
+ * instructions per exit at e4129ab; the 16 an exit may change, 760).
+ */
+static const unsigned l0_nacl_exit_always[] = {CSR_HSTATUS, CSR_HTVAL,
+					       CSR_HTINST};
+static const unsigned l0_nacl_exit_csrs[L0_VHYP_CHG_COUNT][3] = {
+	[L0_VHYP_CHG_VSSTATUS] = {CSR_VSSTATUS},
+	[L0_VHYP_CHG_VSTVEC] = {CSR_VSTVEC},
+	[L0_VHYP_CHG_VSSCRATCH] = {CSR_VSSCRATCH},
+	[L0_VHYP_CHG_VSEPC] = {CSR_VSEPC},
+	[L0_VHYP_CHG_VSCAUSE] = {CSR_VSCAUSE},
+	[L0_VHYP_CHG_VSTVAL] = {CSR_VSTVAL},
+	[L0_VHYP_CHG_VSATP] = {CSR_VSATP},
+	[L0_VHYP_CHG_VSTIMECMP] = {CSR_VSTIMECMP, CSR_HIP, CSR_VSIP},
+	[L0_VHYP_CHG_HIE] = {CSR_HIE, CSR_VSIE},
+	[L0_VHYP_CHG_HVIP] = {CSR_HVIP, CSR_HIP, CSR_VSIP},
+};
+
+/*
+ * The views: hip (of hvip, and of the Sstc comparison of vstimecmp with
+ * time + htimedelta when henvcfg.STCE), vsip (of hip through hideleg),
+ * vsie (of hie through hideleg). A write L0 makes for NACL (SYNC_CSR,
+ * SYNC_SRET) writes back the CSR written, not its views: those are
+ * written back at the next write-back (l0_nacl_views_due). And hip's VSTIP
+ * changes with time alone (0 to 1; back to 0 only when one of the CSRs it
+ * is a view of is written): the exit writes hip and vsip back when VSTIP
+ * is not what it was at the previous exit.
+ */
+static const struct {
+	unsigned csr;
+	unsigned views[2];
+} l0_nacl_views[] = {
+	{CSR_HVIP, {CSR_HIP, CSR_VSIP}},
+	{CSR_VSTIMECMP, {CSR_HIP, CSR_VSIP}},
+	{CSR_HTIMEDELTA, {CSR_HIP, CSR_VSIP}},
+	{CSR_HENVCFG, {CSR_HIP, CSR_VSIP}},
+	{CSR_HIDELEG, {CSR_VSIE, CSR_VSIP}},
+	{CSR_HIE, {CSR_VSIE}},
+	{CSR_HIP, {CSR_HVIP, CSR_VSIP}},
+	{CSR_VSIP, {CSR_HVIP, CSR_HIP}},
+	{CSR_VSIE, {CSR_HIE}},
+};
+
+#define L0_NACL_NVIEWS (sizeof(l0_nacl_views) / sizeof(l0_nacl_views[0]))
+
+/* sbi_nested_nacl_csr_bit() of the above, at setup */
+static unsigned long l0_nacl_always_mask, l0_nacl_time_mask;
+static unsigned long l0_nacl_chg_mask[L0_VHYP_CHG_COUNT];
+static unsigned long l0_nacl_view_mask[L0_NACL_NVIEWS];
+/* per vCPU: views due at the next write-back; VSTIP at the last exit */
+static unsigned long l0_nacl_views_due[L0_MAX_VCPUS];
+static bool l0_nacl_vstip_seen[L0_MAX_VCPUS];
+
+/* The write-back bits of the views of `csr` (0 for most CSRs). */
+static unsigned long views_of(unsigned csr)
+{
+	switch (csr) {
+	case CSR_HVIP:
+	case CSR_VSTIMECMP:
+	case CSR_HTIMEDELTA:
+	case CSR_HENVCFG:
+	case CSR_HIDELEG:
+	case CSR_HIE:
+	case CSR_HIP:
+	case CSR_VSIP:
+	case CSR_VSIE:
+		break;
+	default:
+		return 0;
+	}
+	for (size_t i = 0; i < L0_NACL_NVIEWS; i++)
+		if (l0_nacl_views[i].csr == csr)
+			return l0_nacl_view_mask[i];
+	return 0;
+}
+
+/* The CSRs to write back after an exit of L2; resets the record. */
+static unsigned long exit_changes(struct l0_vcpu *v)
+{
+	const struct l0_vhyp *vh = &v->vh;
+	unsigned long m = l0_nacl_always_mask | l0_nacl_views_due[v->vhartid];
+	unsigned long chg = vh->exit_changed;
+	bool vstip = (vh->henvcfg & ENVCFG_STCE) &&
+		     rd_time() + vh->htimedelta >= vh->vstimecmp;
+
+	v->vh.exit_changed = 0;
+	l0_nacl_views_due[v->vhartid] = 0;
+	for (unsigned i = 0; chg >> i; i++)
+		if ((chg >> i) & 1)
+			m |= l0_nacl_chg_mask[i];
+	if (vstip != l0_nacl_vstip_seen[v->vhartid])
+		m |= l0_nacl_time_mask;
+	l0_nacl_vstip_seen[v->vhartid] = vstip;
+	return m;
+}
+
 void l0_nacl_setup(struct l0_guest *g, unsigned long features)
 {
 	/* NACL accelerates the emulated H extension: without it, absent. */
@@ -28,6 +133,21 @@ void l0_nacl_setup(struct l0_guest *g, unsigned long features)
 		return;
 	g->sbi_cfg.nacl_features = features & SBI_NESTED_NACL_ALL;
 	g->sbi.nacl = l0_nacl_harts;
+	for (size_t i = 0;
+	     i < sizeof(l0_nacl_exit_always) / sizeof(l0_nacl_exit_always[0]);
+	     i++)
+		l0_nacl_always_mask |=
+			sbi_nested_nacl_csr_bit(l0_nacl_exit_always[i]);
+	for (size_t i = 0; i < L0_VHYP_CHG_COUNT; i++)
+		for (size_t j = 0; j < 3 && l0_nacl_exit_csrs[i][j]; j++)
+			l0_nacl_chg_mask[i] |= sbi_nested_nacl_csr_bit(
+				l0_nacl_exit_csrs[i][j]);
+	l0_nacl_time_mask = sbi_nested_nacl_csr_bit(CSR_HIP) |
+			    sbi_nested_nacl_csr_bit(CSR_VSIP);
+	for (size_t i = 0; i < L0_NACL_NVIEWS; i++)
+		for (size_t j = 0; j < 2 && l0_nacl_views[i].views[j]; j++)
+			l0_nacl_view_mask[i] |= sbi_nested_nacl_csr_bit(
+				l0_nacl_views[i].views[j]);
 }
 
 /*
@@ -65,12 +185,15 @@ static bool l1_csrs_may_have_changed(struct l0_vcpu *v)
 
 void l0_nacl_trap_done(struct l0_vcpu *v, bool was_in_l2)
 {
-	struct sbi_nested sn = v->guest->sbi;
+	struct sbi_nested sn;
 	bool changed;
 
-	if (!sn.nacl)
+	if (!v->guest->sbi.nacl)
 		return;
-	changed = l1_csrs_may_have_changed(v);
+	sn = v->guest->sbi;
+	/* an exit of L2 moves none of the counters (it is no trap of L1's
+	 * own): the exit's write-back below covers it */
+	changed = !was_in_l2 && l1_csrs_may_have_changed(v);
 	/* L2 running: L1 cannot look at its CSR space until L2 exits, and
 	 * that exit comes through here again. */
 	if (v->vh.in_l2)
@@ -80,9 +203,16 @@ void l0_nacl_trap_done(struct l0_vcpu *v, bool was_in_l2)
 	 * never does to a running L1: nothing to report to anyone. */
 	if (was_in_l2)
 		/* virtualization ON -> OFF: autoswap, then write-back */
-		(void)sbi_nested_nacl_virt_off(&sn, v->vhartid);
+		(void)sbi_nested_nacl_virt_off_changed(&sn, v->vhartid,
+						       exit_changes(v));
 	else if (changed)
 		(void)sbi_nested_nacl_csr_changed(&sn, v->vhartid);
+	else if (l0_nacl_views_due[v->vhartid]) {
+		/* a SYNC_CSR call wrote CSRs others are views of */
+		(void)sbi_nested_nacl_csrs_changed(
+			&sn, v->vhartid, l0_nacl_views_due[v->vhartid]);
+		l0_nacl_views_due[v->vhartid] = 0;
+	}
 }
 
 void l0_nacl_sret_trapped(struct l0_vcpu *v)
@@ -150,6 +280,13 @@ static const unsigned long *plain_vcsr(const struct l0_vhyp *vh, unsigned csr)
 	}
 }
 
+const unsigned long *l0_nacl_hcsr_addr(void *ctx, unsigned long hartid,
+				       unsigned csr)
+{
+	(void)hartid;
+	return plain_vcsr(&((struct l0_vcpu *)ctx)->vh, csr);
+}
+
 enum sbi_nested_status l0_nacl_hcsr_read(void *ctx, unsigned long hartid,
 					 unsigned csr, unsigned long *val)
 {
@@ -159,6 +296,11 @@ enum sbi_nested_status l0_nacl_hcsr_read(void *ctx, unsigned long hartid,
 	(void)hartid; /* always the caller, whose vCPU ctx is */
 	if (reg) {
 		*val = *reg;
+		return SBI_NESTED_OK;
+	}
+	/* the views written back after exits, without the CSR table */
+	if (csr == CSR_HIP || csr == CSR_VSIP) {
+		*val = csr == CSR_HIP ? l0_vhyp_hip(v) : l0_vhyp_vsip(v);
 		return SBI_NESTED_OK;
 	}
 	return l0_vhyp_csr_read(v, csr, val) == L0_VHYP_OK ? SBI_NESTED_OK
@@ -171,8 +313,15 @@ enum sbi_nested_status l0_nacl_hcsr_write(void *ctx, unsigned long hartid,
 	unsigned long old;
 
 	(void)hartid;
+	if (csr == CSR_HSTATUS) {
+		/* the autoswap's, at entries and exits; no views */
+		l0_vhyp_write_hstatus(ctx, val);
+		return SBI_NESTED_OK;
+	}
 	switch (l0_vhyp_csr_write(ctx, csr, val, NULL)) {
 	case L0_VHYP_OK:
+		l0_nacl_views_due[((struct l0_vcpu *)ctx)->vhartid] |=
+			views_of(csr);
 		return SBI_NESTED_OK;
 	case L0_VHYP_ILLEGAL:
 		/* A read-only CSR (hgeip): NACL's "emulate write" of it
@@ -251,9 +400,10 @@ enum sbi_nested_status l0_nacl_sret(void *ctx, unsigned long hartid,
 	 * SRET inside L1 needs no call into L0 at all. */
 	if (!(v->vh.hstatus & HSTATUS_SPV))
 		return SBI_NESTED_BAD_STATE;
-	/* "Restore GPR X<i> registers from the nested SRET context", then
-	 * "Emulate the SRET instruction": L2 starts with them, exactly as
-	 * after L1's own loads and SRET. */
+		/* "Restore GPR X<i> registers from the nested SRET context",
+		 * then "Emulate the SRET instruction": L2 starts with them,
+		 * exactly as after L1's own loads and SRET. */
+#pragma GCC unroll 31
 	for (unsigned i = 1; i < 32; i++)
 		v->gpr[i] = gpr[i];
 	/* An interrupt of L1 pending leaves L2 at once (virtualization ON ->

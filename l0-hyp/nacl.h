@@ -44,6 +44,8 @@ void l0_nacl_sret_trapped(struct l0_vcpu *v);
 /* struct sbi_nested_ops services; ctx is the calling struct l0_vcpu. */
 enum sbi_nested_status l0_nacl_hcsr_read(void *ctx, unsigned long hartid,
 					 unsigned csr, unsigned long *val);
+const unsigned long *l0_nacl_hcsr_addr(void *ctx, unsigned long hartid,
+				       unsigned csr);
 enum sbi_nested_status l0_nacl_hcsr_write(void *ctx, unsigned long hartid,
 					  unsigned csr, unsigned long val);
 enum sbi_nested_status l0_nacl_hfence(void *ctx, unsigned long hartid,

@@ -139,6 +139,18 @@ static enum l0_options_status opt_trace(const char *val, struct l0_options *o,
 	return L0_OPTIONS_OK;
 }
 
+static enum l0_options_status opt_decode(const char *val, struct l0_options *o,
+					 char *err, size_t errlen)
+{
+	if (!strcmp(val, "reported"))
+		o->decode = L0_DECODE_REPORTED;
+	else if (!strcmp(val, "fetch"))
+		o->decode = L0_DECODE_FETCH;
+	else
+		return bad(err, errlen, "l0.decode (reported or fetch)", val);
+	return L0_OPTIONS_OK;
+}
+
 static enum l0_options_status opt_h(const char *val, struct l0_options *o,
 				    char *err, size_t errlen)
 {
@@ -256,6 +268,7 @@ static const struct l0_opt_desc l0_opts[] = {
 	{"l0.benchwin", opt_benchwin},
 	{"l0.profile", opt_profile},
 	{"l0.trace", opt_trace},
+	{"l0.decode", opt_decode},
 };
 
 static enum l0_options_status parse_token(const char *tok, struct l0_options *o,

@@ -49,6 +49,11 @@ struct l0_options {
 	/* l0.trace=<n>: keep the last n traps per vCPU and print them per
 	 * l0bench window and at shutdown (0 = off) */
 	unsigned trace_len;
+	/* l0.decode=: where the instruction behind a trap comes from: what
+	 * the hardware reported (stval, htinst) when it is not 0, else
+	 * fetched from guest memory; or always fetched (as on a hart that
+	 * reports 0, so the fallback stays tested) */
+	enum l0_decode { L0_DECODE_REPORTED, L0_DECODE_FETCH } decode;
 	bool has_l1_initrd;
 	uint64_t l1_initrd_addr, l1_initrd_size;
 	char l1_bootargs[L0_BOOTARGS_MAX];

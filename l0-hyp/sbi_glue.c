@@ -364,6 +364,7 @@ static const struct sbi_nested_ops l0_sbi_ops = {
 	/* NACL (l0-hyp/nacl.c); offered only after l0_nacl_setup() */
 	.hcsr_read = l0_nacl_hcsr_read,
 	.hcsr_write = l0_nacl_hcsr_write,
+	.hcsr_addr = l0_nacl_hcsr_addr,
 	.hfence = l0_nacl_hfence,
 	.nacl_sret = l0_nacl_sret,
 };

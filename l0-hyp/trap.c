@@ -107,7 +107,8 @@ static enum l0_trap_outcome handle_guest_page_fault(struct l0_vcpu *v)
  * with the instruction bits in vstval. */
 static enum l0_trap_outcome handle_virtual_inst(struct l0_vcpu *v)
 {
-	uint32_t insn = 0;
+	uint32_t insn;
+	struct insn in;
 
 	if (v->guest->nested) {
 		/* l1.h=1: L1's h* and vs* CSRs, HFENCE, HLV/HSV and SRET
@@ -116,8 +117,8 @@ static enum l0_trap_outcome handle_virtual_inst(struct l0_vcpu *v)
 		return L0_TRAP_RESUME;
 	}
 
-	if (l0_fetch_insn(v, v->sepc, &insn) != L0_FETCH_OK)
-		insn = 0; /* stval may legally be 0 (spec: "stval") */
+	/* insn = 0 when it could not be had: stval may legally be 0 */
+	(void)l0_trap_insn(v, &insn, &in);
 	l0_vcpu_inject_exception(v, EXC_ILLEGAL_INST, insn);
 	return L0_TRAP_RESUME;
 }
@@ -172,15 +173,12 @@ static enum l0_trap_outcome handle_s_timer(struct l0_vcpu *v)
 	return L0_TRAP_RESUME;
 }
 
-static void update_vseip(struct l0_vcpu *v)
+static void __attribute__((noinline)) update_vseip_from_vplic(struct l0_vcpu *v)
 {
 	struct l0_guest *g = v->guest;
-	unsigned long gen = __atomic_load_n(&g->dev_gen, __ATOMIC_ACQUIRE);
+	unsigned long gen;
 	bool on;
 
-	/* nothing in the vPLIC changed since this vCPU's line was set */
-	if (gen == v->dev_gen_seen)
-		return;
 	l0_lock(&g->dev_lock);
 	gen = __atomic_load_n(&g->dev_gen, __ATOMIC_RELAXED);
 	on = l0_vplic_s_pending(&g->vplic, (unsigned)v->vhartid);
@@ -191,6 +189,15 @@ static void update_vseip(struct l0_vcpu *v)
 	else
 		l0_vhyp_l1_hvip_clear(v, MIP_VSEIP);
 	__atomic_store_n(&v->vseip, on, __ATOMIC_RELEASE);
+}
+
+/* L1's external-interrupt line, before every resume: the vPLIC is asked
+ * only when something in it changed since this vCPU's line was set. */
+static inline void update_vseip(struct l0_vcpu *v)
+{
+	if (__atomic_load_n(&v->guest->dev_gen, __ATOMIC_ACQUIRE) !=
+	    v->dev_gen_seen)
+		update_vseip_from_vplic(v);
 }
 
 static enum l0_trap_outcome handle_s_ext(struct l0_vcpu *v)
@@ -279,23 +286,42 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 {
 	struct l0_trap_info *t = &v->trap;
 	bool was_in_l2 = v->vh.in_l2;
+	enum l0_trap_outcome o;
 
 	l0_prof_trap_entry(&v->prof);
 	t->scause = csr_read(CSR_SCAUSE);
 	t->stval = csr_read(CSR_STVAL);
-	t->htval = csr_read(CSR_HTVAL);
-	t->htinst = csr_read(CSR_HTINST);
 	t->sstatus = csr_read(CSR_SSTATUS);
-	t->hstatus = csr_read(CSR_HSTATUS);
+	/* htval, htinst and hstatus.GVA describe guest-page faults and the
+	 * traps from V=1 that L0 may forward; L1's virtual-instruction
+	 * traps and SBI calls have nothing there ("Trap Entry": written as
+	 * 0, or a transformed instruction L0 does not use), so those, the
+	 * most frequent traps, do not read them. */
+	if (was_in_l2 ||
+	    (t->scause != EXC_VIRTUAL_INST && t->scause != EXC_ECALL_VS)) {
+		t->htval = csr_read(CSR_HTVAL);
+		t->htinst = csr_read(CSR_HTINST);
+		t->hstatus = csr_read(CSR_HSTATUS);
+	}
 	l0_stats_count_trap(&v->stats, t->scause);
 
-	switch (v->vh.in_l2 ? dispatch_l2(v) : dispatch(v)) {
+	if (was_in_l2)
+		o = dispatch_l2(v);
+	else if (t->scause == EXC_VIRTUAL_INST && v->guest->nested)
+		/* the emulated H extension's own trap, without the table */
+		o = (l0_vhyp_virtual_inst(v), L0_TRAP_RESUME);
+	else
+		o = dispatch(v);
+	switch (o) {
 	case L0_TRAP_RESUME:
 		/* The vPLIC may have changed (claim, complete, enable). */
 		update_vseip(v);
 		/* L2 only runs while L1 has no interrupt to take; L1 takes
-		 * its undelegated VS interrupts as soon as it can */
-		if (!l0_vhyp_check_l1_irq(v))
+		 * its undelegated VS interrupts as soon as it can (the
+		 * gates, inline, keep both calls off the usual path) */
+		if (v->vh.in_l2)
+			l0_vhyp_check_l1_irq(v);
+		else if (l0_vhyp_l1_vs_irq_enabled(&v->vh))
 			l0_vhyp_check_l1_vs_irq(v);
 		/* NACL: L1's CSR space follows what this trap changed. L2 may
 		 * have been entered and left within this trap (L1's SRET
@@ -303,7 +329,8 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 		 * l0_vhyp_sret): that is an ON -> OFF change too, and missing
 		 * its autoswap left L1 with L2's hstatus (KVM 7.3 with
 		 * l0.nacl=all crashed in wall-clock runs) */
-		l0_nacl_trap_done(v, was_in_l2 || v->vh.left_l2);
+		if (v->guest->sbi.nacl)
+			l0_nacl_trap_done(v, was_in_l2 || v->vh.left_l2);
 		v->vh.left_l2 = false;
 		l0_prof_trap_exit(&v->prof, t->scause,
 				  was_in_l2 ? L0_PROF_L2 : L0_PROF_L1);

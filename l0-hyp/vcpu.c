@@ -112,10 +112,13 @@ void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
 
 unsigned long l0_vcpu_hedeleg(void)
 {
-	unsigned long hedeleg = 0;
+	/* built once: every write of L1's hstatus asks for it (vhyp.c
+	 * sync_vtsr); it is never 0 */
+	static unsigned long hedeleg;
 
-	for (unsigned i = 0; i < sizeof(l0_hedeleg_causes); i++)
-		hedeleg |= BIT(l0_hedeleg_causes[i]);
+	if (!hedeleg)
+		for (unsigned i = 0; i < sizeof(l0_hedeleg_causes); i++)
+			hedeleg |= BIT(l0_hedeleg_causes[i]);
 	return hedeleg;
 }
 

@@ -18,6 +18,7 @@
 #ifndef L0_VHYP_H
 #define L0_VHYP_H
 
+#include <rvnest/encoding.h>
 #include <shadow.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,6 +35,23 @@ struct l0_vhyp_l1_state {
 	unsigned long hvip;
 	unsigned long hedeleg, hideleg, hie, hcounteren, henvcfg, htimedelta;
 	unsigned long hgatp, hstatus;
+};
+
+/* What an exit of L2 may change besides hstatus, htval and htinst (which
+ * it always writes): L2's supervisor CSRs, read back into L1's vs*, and
+ * the hie/hvip bits L2 wrote through its sie/sip. */
+enum l0_vhyp_exit_change {
+	L0_VHYP_CHG_HVIP, /* the usual ones first: a set bit ends the scan */
+	L0_VHYP_CHG_HIE,
+	L0_VHYP_CHG_VSSTATUS,
+	L0_VHYP_CHG_VSTVEC,
+	L0_VHYP_CHG_VSSCRATCH,
+	L0_VHYP_CHG_VSEPC,
+	L0_VHYP_CHG_VSCAUSE,
+	L0_VHYP_CHG_VSTVAL,
+	L0_VHYP_CHG_VSATP,
+	L0_VHYP_CHG_VSTIMECMP,
+	L0_VHYP_CHG_COUNT,
 };
 
 struct l0_vhyp {
@@ -53,6 +71,10 @@ struct l0_vhyp {
 	unsigned long vsstatus, vstvec, vsscratch, vsepc, vscause, vstval;
 	unsigned long vsatp, vstimecmp;
 	struct l0_vhyp_l1_state l1;
+	/* L1's virtual CSRs an exit of L2 changed (1 << enum
+	 * l0_vhyp_exit_change), for NACL's write-back: set by every exit,
+	 * cleared by whoever writes them back (l0-hyp/nacl.c) */
+	unsigned long exit_changed;
 	/* L1's scause when virtual SPV was last set (vhyp.c sync_vtsr) */
 	unsigned long spv_vscause;
 	/* L2's G-stage: L1's hgatp lives in shadow.hgatp */
@@ -90,6 +112,12 @@ enum l0_vhyp_status l0_vhyp_csr_read(struct l0_vcpu *v, unsigned csr,
 				     unsigned long *val);
 enum l0_vhyp_status l0_vhyp_csr_write(struct l0_vcpu *v, unsigned csr,
 				      unsigned long val, unsigned long *now);
+
+/* l0_vhyp_csr_read(v, CSR_HIP, ...) and CSR_VSIP, directly. */
+unsigned long l0_vhyp_hip(const struct l0_vcpu *v);
+unsigned long l0_vhyp_vsip(const struct l0_vcpu *v);
+/* l0_vhyp_csr_write(v, CSR_HSTATUS, val, NULL), directly. */
+void l0_vhyp_write_hstatus(struct l0_vcpu *v, unsigned long val);
 
 /* HFENCE.GVMA / HFENCE.VVMA as L1 executed them: has_* false stands for
  * the x0 operand (all addresses / all VMIDs or ASIDs). gaddr is the
@@ -137,6 +165,13 @@ bool l0_vhyp_check_l1_irq(struct l0_vcpu *v);
  * pending and enabled, if L1 can take it now (called before every resume
  * of L1); true when it did. */
 bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v);
+/* The gate of l0_vhyp_check_l1_vs_irq: whether L1 enabled in hie a VS
+ * interrupt it does not delegate in hideleg; only then can one be L1's
+ * own (always false for an L1 without H: its state stays zero). */
+static inline bool l0_vhyp_l1_vs_irq_enabled(const struct l0_vhyp *vh)
+{
+	return vh->hie & ~vh->hideleg & HVIP_VS_MASK;
+}
 /* Program L0's timer for what L1 has armed (its SBI timer, and its own
  * Sstc timer while L2 runs). */
 void l0_vhyp_program_timer(struct l0_vcpu *v);

@@ -152,9 +152,9 @@ void l1_hfence_gvma_gpa(unsigned long gpa)
 	hfence_pending = true;
 }
 
-/* switch.S-style entry whose SRET is SBI NACL SYNC_SRET (l1_enter_guest_nacl, switch.S):
- * returns `v` after L2's next trap (through l1_trap_entry), or the SBI
- * error if the call came back. */
+/* switch.S-style entry whose SRET is SBI NACL SYNC_SRET (l1_enter_guest_nacl,
+ * switch.S): returns `v` after L2's next trap (through l1_trap_entry), or the
+ * SBI error if the call came back. */
 long l1_enter_guest_nacl(struct l1_vcpu *v);
 
 /* The trap that ended L2's run: L1's own CSRs, and the h* CSRs as L0
@@ -189,10 +189,13 @@ void l1_nacl_enter_guest(struct l1_vcpu *v)
 		return;
 	}
 	/* "write the GPR X<i> values to be restored at offset
-	 * <i> * (XLEN / 8) of the nested SRET context" */
+	 * <i> * (XLEN / 8) of the nested SRET context": unrolled, a load
+	 * and a store each (the loop cost 5 instructions a register) */
+	volatile unsigned long *ctx = word(SBI_NACL_SRET_OFFSET);
+
+#pragma GCC unroll 31
 	for (unsigned i = 1; i < 32; i++)
-		*word(SBI_NACL_SRET_OFFSET + i * SBI_NACL_WORD_BYTES) =
-			v->gpr[i];
+		ctx[i] = v->gpr[i];
 	if (l1_nacl.autoswap) {
 		/* "Write the HSTATUS swap value ... Set
 		 * Autoswap_Flags.HSTATUS" */

@@ -6,12 +6,13 @@
  */
 #include "sbi_nested_ext.h"
 
-/* Every extension L0 can offer, in the order Base probe walks them. */
+/* Every extension L0 can offer, searched in this order: NACL first, since
+ * its SYNC_SRET is the call of every L2 entry when L1 uses it. */
 static const struct sbi_nested_ext *const sbi_nested_exts[] = {
-	&sbi_nested_ext_base, &sbi_nested_ext_legacy, &sbi_nested_ext_time,
-	&sbi_nested_ext_ipi,  &sbi_nested_ext_rfence, &sbi_nested_ext_hsm,
-	&sbi_nested_ext_srst, &sbi_nested_ext_dbcn,   &sbi_nested_ext_rvnest,
-	&sbi_nested_ext_nacl,
+	&sbi_nested_ext_nacl,	&sbi_nested_ext_base, &sbi_nested_ext_legacy,
+	&sbi_nested_ext_time,	&sbi_nested_ext_ipi,  &sbi_nested_ext_rfence,
+	&sbi_nested_ext_hsm,	&sbi_nested_ext_srst, &sbi_nested_ext_dbcn,
+	&sbi_nested_ext_rvnest,
 };
 
 #define SBI_NESTED_NEXTS (sizeof(sbi_nested_exts) / sizeof(sbi_nested_exts[0]))

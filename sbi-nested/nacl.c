@@ -30,17 +30,51 @@
  * (VSXL, STCE -> vstimecmp). Whether L0 implements each is its hcsr_read
  * answer.
  */
-static const unsigned nacl_csrs[] = {
-	CSR_HSTATUS,	CSR_HEDELEG,	CSR_HIDELEG, CSR_HVIP,
-	CSR_HIP,	CSR_HIE,	CSR_HGEIE,   CSR_HGEIP,
-	CSR_HCOUNTEREN, CSR_HTIMEDELTA, CSR_HENVCFG, CSR_HSTATEEN0,
-	CSR_HTVAL,	CSR_HTINST,	CSR_HGATP,   CSR_VSSTATUS,
-	CSR_VSIE,	CSR_VSIP,	CSR_VSTVEC,  CSR_VSSCRATCH,
-	CSR_VSEPC,	CSR_VSCAUSE,	CSR_VSTVAL,  CSR_VSATP,
-	CSR_VSTIMECMP,
-};
+#define NACL_CSR_LIST(X)  \
+	X(CSR_HSTATUS)    \
+	X(CSR_HEDELEG)    \
+	X(CSR_HIDELEG)    \
+	X(CSR_HVIP)       \
+	X(CSR_HIP)        \
+	X(CSR_HIE)        \
+	X(CSR_HGEIE)      \
+	X(CSR_HGEIP)      \
+	X(CSR_HCOUNTEREN) \
+	X(CSR_HTIMEDELTA) \
+	X(CSR_HENVCFG)    \
+	X(CSR_HSTATEEN0)  \
+	X(CSR_HTVAL)      \
+	X(CSR_HTINST)     \
+	X(CSR_HGATP)      \
+	X(CSR_VSSTATUS)   \
+	X(CSR_VSIE)       \
+	X(CSR_VSIP)       \
+	X(CSR_VSTVEC)     \
+	X(CSR_VSSCRATCH)  \
+	X(CSR_VSEPC)      \
+	X(CSR_VSCAUSE)    \
+	X(CSR_VSTVAL)     \
+	X(CSR_VSATP)      \
+	X(CSR_VSTIMECMP)
+
+#define NACL_CSR_NUMBER(csr) csr,
+static const unsigned nacl_csrs[] = {NACL_CSR_LIST(NACL_CSR_NUMBER)};
+#undef NACL_CSR_NUMBER
+
+/* k (the position in nacl_csrs[]) of each CSR, and from a CSR-space index
+ * back to 1 + k (0: no CSR NACL knows), so that a dirty bit leads to its
+ * CSR without a search */
+#define NACL_CSR_K(csr) NACL_K_##csr,
+enum nacl_csr_k { NACL_CSR_LIST(NACL_CSR_K) };
+#undef NACL_CSR_K
+#define NACL_CSR_SLOT(csr) [SBI_NACL_CSR_INDEX(csr)] = NACL_K_##csr + 1,
+static const unsigned char nacl_index_k[SBI_NACL_DIRTY_BYTES * 8] = {
+	NACL_CSR_LIST(NACL_CSR_SLOT)};
+#undef NACL_CSR_SLOT
 
 #define NACL_NCSRS (sizeof(nacl_csrs) / sizeof(nacl_csrs[0]))
+/* hstatus's index in nacl_csrs[] (the autoswap reads it) */
+#define NACL_HSTATUS NACL_K_CSR_HSTATUS
 _Static_assert(NACL_NCSRS == SBI_NESTED_NACL_NCSRS,
 	       "struct sbi_nested_nacl_hart caches one value per CSR");
 #define NACL_BITS_PER_WORD (8 * sizeof(unsigned long))
@@ -111,8 +145,10 @@ static long nacl_probe(const struct sbi_nested *sn, unsigned long eid)
 	if (!sn->cfg->guest_has_h || !sn->nacl || !ops->hcsr_read ||
 	    !ops->guest_check || !ops->guest_read || !ops->guest_write)
 		return 0;
-	for (unsigned long f = 0; f < SBI_NACL_FEAT_COUNT; f++)
-		any = any || feature_on(sn, f);
+	/* every NACL call probes the extension first (dispatch): stop at
+	 * the first feature offered */
+	for (unsigned long f = 0; f < SBI_NACL_FEAT_COUNT && !any; f++)
+		any = feature_on(sn, f);
 	return any;
 }
 
@@ -160,6 +196,45 @@ static bool shm_write(const struct sbi_nested *sn,
 	       SBI_NESTED_OK;
 }
 
+/* The index of the single set bit of `bit` (a de Bruijn multiply: RV64IMAC
+ * has no count-trailing-zeros instruction), so the write-back visits only
+ * the CSRs named, not every position up to the highest. */
+static size_t lowest_bit_index(unsigned long bit)
+{
+	static const unsigned char index64[64] = {
+		0,  1,	2,  53, 3,  7,	54, 27, 4,  38, 41, 8,	34, 55, 48, 28,
+		62, 5,	39, 46, 44, 42, 22, 9,	24, 35, 59, 56, 49, 18, 29, 11,
+		63, 52, 6,  26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+		51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12,
+	};
+
+	return index64[(bit * 0x022fdd63cc95386dUL) >> 58];
+}
+
+/* One word of the shared memory: a load or store with L0's mapping (the
+ * hot paths: the autoswap's two words at every entry and exit). */
+static inline bool shm_get(const struct sbi_nested *sn,
+			   const struct sbi_nested_nacl_hart *h,
+			   unsigned long off, unsigned long *val)
+{
+	if (h->host) {
+		*val = h->host[off / sizeof(*val)];
+		return true;
+	}
+	return shm_read(sn, h, off, val, sizeof(*val));
+}
+
+static inline bool shm_put(const struct sbi_nested *sn,
+			   const struct sbi_nested_nacl_hart *h,
+			   unsigned long off, unsigned long val)
+{
+	if (h->host) {
+		h->host[off / sizeof(val)] = val;
+		return true;
+	}
+	return shm_write(sn, h, off, &val, sizeof(val));
+}
+
 static unsigned long csr_word_offset(unsigned csr)
 {
 	return SBI_NACL_CSR_SPACE_OFFSET +
@@ -187,6 +262,20 @@ static void dirty_clear(struct nacl_dirty *d, unsigned csr)
 	unsigned long i = SBI_NACL_CSR_INDEX(csr);
 
 	d->w[i / NACL_BITS_PER_WORD] &= ~(1UL << (i % NACL_BITS_PER_WORD));
+}
+
+/* The current value of nacl_csrs[k]: a load where L0 said where it keeps
+ * it (hcsr_addr), else its hcsr_read service. */
+static enum sbi_nested_status csr_now(const struct sbi_nested *sn,
+				      unsigned long hartid,
+				      const struct sbi_nested_nacl_hart *h,
+				      size_t k, unsigned long *val)
+{
+	if (h->csr_src[k]) {
+		*val = *h->csr_src[k];
+		return SBI_NESTED_OK;
+	}
+	return sn->ops->hcsr_read(sn->ctx, hartid, nacl_csrs[k], val);
 }
 
 /* ---- SYNC_CSR ------------------------------------------------------------ */
@@ -218,7 +307,7 @@ static enum nacl_outcome sync_one(const struct sbi_nested *sn,
 	unsigned csr = nacl_csrs[k];
 	unsigned long val, bit = 1UL << k;
 
-	if (ops->hcsr_read(sn->ctx, hartid, csr, &val) != SBI_NESTED_OK)
+	if (csr_now(sn, hartid, h, k, &val) != SBI_NESTED_OK)
 		return NACL_NO_CSR;
 	if (dirty_test(d, csr)) {
 		if (!shm_read(sn, h, csr_word_offset(csr), &val, sizeof(val)))
@@ -260,6 +349,60 @@ static enum nacl_outcome dirty_store(const struct sbi_nested *sn,
 	return o;
 }
 
+/*
+ * SYNC_SRET's pass with L0's mapping: the dirty bits found in place (16
+ * loads; usually none), each led to its CSR through nacl_index_k, and
+ * those CSRs synchronized in nacl_csrs[] order as sync_one does, each
+ * dirty bit cleared in place. (Copying the bitmap and stepping through all
+ * 25 CSRs cost 1,330 instructions for one dirty CSR at f85a9aa.) Dirty
+ * bits of CSRs NACL does not know, or L0 does not implement, stay set, as
+ * in the full pass.
+ */
+static enum nacl_outcome sync_dirty_in_place(const struct sbi_nested *sn,
+					     unsigned long hartid,
+					     struct sbi_nested_nacl_hart *h)
+{
+	volatile unsigned long *dw =
+		&h->host[SBI_NACL_DIRTY_OFFSET / sizeof(unsigned long)];
+	unsigned long todo = 0, any = 0;
+
+	/* the usual SYNC_SRET: nothing dirty, 16 loads and ORs */
+#pragma GCC unroll 16
+	for (size_t w = 0; w < NACL_DIRTY_WORDS; w++)
+		any |= dw[w];
+	if (!any)
+		return NACL_DONE;
+	for (size_t w = 0; w < NACL_DIRTY_WORDS; w++) {
+		for (unsigned long bits = dw[w]; bits; bits &= bits - 1) {
+			size_t i = w * NACL_BITS_PER_WORD +
+				   lowest_bit_index(bits & -bits);
+
+			if (nacl_index_k[i])
+				todo |= 1UL << (nacl_index_k[i] - 1);
+		}
+	}
+	for (; todo; todo &= todo - 1) {
+		unsigned long bit = todo & -todo, val;
+		size_t k = lowest_bit_index(bit);
+		unsigned csr = nacl_csrs[k];
+		unsigned long i = SBI_NACL_CSR_INDEX(csr);
+		unsigned long word = csr_word_offset(csr) / sizeof(val);
+
+		if (csr_now(sn, hartid, h, k, &val) != SBI_NESTED_OK)
+			continue; /* "implemented by [L0]" only */
+		if (sn->ops->hcsr_write(sn->ctx, hartid, csr, h->host[word]) !=
+			    SBI_NESTED_OK ||
+		    csr_now(sn, hartid, h, k, &val) != SBI_NESTED_OK)
+			return NACL_L0_REFUSED;
+		dw[i / NACL_BITS_PER_WORD] &=
+			~(1UL << (i % NACL_BITS_PER_WORD));
+		h->host[word] = val;
+		h->csr_value[k] = val;
+		h->published |= bit;
+	}
+	return NACL_DONE;
+}
+
 /* The passes over the CSR space, each in nacl_csrs[] order. */
 enum nacl_pass {
 	/* sbi_nacl_sync_csr(-1): every implemented CSR, step by step */
@@ -281,6 +424,8 @@ static enum nacl_outcome sync_all(const struct sbi_nested *sn,
 	struct nacl_dirty d, before;
 	enum nacl_outcome o = NACL_DONE;
 
+	if (pass == NACL_PASS_SRET && h->host)
+		return sync_dirty_in_place(sn, hartid, h);
 	if (!shm_read(sn, h, SBI_NACL_DIRTY_OFFSET, &d, sizeof(d)))
 		return NACL_SHMEM_LOST;
 	before = d;
@@ -445,6 +590,31 @@ static enum nacl_outcome sync_hfence_entry(const struct sbi_nested *sn,
 	return NACL_DONE;
 }
 
+/* Whether any of entries first .. first+count-1 is pending, looked at in
+ * L0's mapping: SYNC_SRET looks at all 60, usually none pending. Pending
+ * is bit 63 of Config, so the Config words are OR-ed and the sign tested
+ * once: for all 60, unrolled, a load and an OR each (the loop of one
+ * branch per entry cost 240 instructions per SYNC_SRET at 7a01cec). */
+static bool hfence_pending(const struct sbi_nested_nacl_hart *h,
+			   unsigned long first, unsigned long count)
+{
+	const volatile unsigned long *cfg =
+		&h->host[SBI_NACL_HFENCE_OFFSET / sizeof(unsigned long)];
+	const unsigned long stride =
+		SBI_NACL_HFENCE_ENTRY_BYTES / sizeof(unsigned long);
+	unsigned long any = 0;
+
+	if (first == 0 && count == SBI_NACL_HFENCE_COUNT) {
+#pragma GCC unroll 60
+		for (unsigned long i = 0; i < SBI_NACL_HFENCE_COUNT; i++)
+			any |= cfg[i * stride];
+	} else {
+		for (unsigned long i = first; i < first + count; i++)
+			any |= cfg[i * stride];
+	}
+	return any & SBI_NACL_HFENCE_PENDING;
+}
+
 /* Entries first .. first+count-1, in order: with L0's mapping, only the
  * Config word of an entry that is not pending is loaded; otherwise the
  * entries are copied a block at a time. */
@@ -456,12 +626,27 @@ static enum nacl_outcome sync_hfences(const struct sbi_nested *sn,
 	unsigned long e[NACL_HFENCE_BLOCK][4];
 	enum nacl_outcome o = NACL_DONE;
 
+	if (h->host) {
+		/* SYNC_SRET looks at all 60 entries, usually none pending:
+		 * Pending is bit 63 of Config, so OR the Config words and
+		 * test the sign once (about 3 instructions an entry) */
+		if (!hfence_pending(h, first, count))
+			return NACL_DONE;
+	}
 	for (unsigned long i = first; h->host && i < first + count; i++) {
 		unsigned long off = SBI_NACL_HFENCE_OFFSET +
 				    i * SBI_NACL_HFENCE_ENTRY_BYTES;
 
-		if (!(h->host[off / sizeof(e[0][0])] & SBI_NACL_HFENCE_PENDING))
-			continue;
+		/* the usual entry: not pending, one load (kept apart from
+		 * the call below, whose argument set-up gcc otherwise
+		 * hoisted into every iteration: 10 instructions an entry) */
+		while (i < first + count && !(h->host[off / sizeof(e[0][0])] &
+					      SBI_NACL_HFENCE_PENDING)) {
+			i++;
+			off += SBI_NACL_HFENCE_ENTRY_BYTES;
+		}
+		if (i == first + count)
+			break;
 		(void)shm_read(sn, h, off, e[0], sizeof(e[0]));
 		o = sync_hfence_entry(sn, hartid, h, i, e[0]);
 		if (o != NACL_DONE)
@@ -488,6 +673,12 @@ static enum nacl_outcome sync_hfences(const struct sbi_nested *sn,
 static enum nacl_outcome sync_hfence_all(const struct sbi_nested *sn,
 					 unsigned long hartid)
 {
+	const struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
+
+	/* the usual SYNC_SRET: nothing pending, found before sync_hfences
+	 * sets up its 480-byte block of entries */
+	if (h->host && !hfence_pending(h, 0, SBI_NACL_HFENCE_COUNT))
+		return NACL_DONE;
 	return sync_hfences(sn, hartid, 0, SBI_NACL_HFENCE_COUNT);
 }
 
@@ -529,21 +720,23 @@ static enum nacl_outcome autoswap(const struct sbi_nested *sn,
 
 	if (!feature_on(sn, SBI_NACL_FEAT_AUTOSWAP_CSR))
 		return NACL_DONE;
-	if (!shm_read(sn, h, SBI_NACL_AUTOSWAP_FLAGS_OFFSET, &flags,
-		      sizeof(flags)))
+	if (!shm_get(sn, h, SBI_NACL_AUTOSWAP_FLAGS_OFFSET, &flags))
 		return NACL_SHMEM_LOST;
 	if (!(flags & SBI_NACL_AUTOSWAP_FLAG_HSTATUS))
 		return NACL_DONE;
-	if (!shm_read(sn, h, SBI_NACL_AUTOSWAP_HSTATUS_OFFSET, &theirs,
-		      sizeof(theirs)))
+	if (!shm_get(sn, h, SBI_NACL_AUTOSWAP_HSTATUS_OFFSET, &theirs))
 		return NACL_SHMEM_LOST;
-	if (sn->ops->hcsr_read(sn->ctx, hartid, CSR_HSTATUS, &mine) !=
-		    SBI_NESTED_OK ||
-	    sn->ops->hcsr_write(sn->ctx, hartid, CSR_HSTATUS, theirs) !=
-		    SBI_NESTED_OK)
+	if (csr_now(sn, hartid, h, NACL_HSTATUS, &mine) != SBI_NESTED_OK)
 		return NACL_L0_REFUSED;
-	if (!shm_write(sn, h, SBI_NACL_AUTOSWAP_HSTATUS_OFFSET, &mine,
-		       sizeof(mine)))
+	/* the usual case: L1 enters L2 with the hstatus an exit gives it
+	 * (SPV, SPVP set): both sides equal, a swap changes nothing (a write
+	 * of hstatus's own value leaves every field as it is) */
+	if (theirs == mine)
+		return NACL_DONE;
+	if (sn->ops->hcsr_write(sn->ctx, hartid, CSR_HSTATUS, theirs) !=
+	    SBI_NESTED_OK)
+		return NACL_L0_REFUSED;
+	if (!shm_put(sn, h, SBI_NACL_AUTOSWAP_HSTATUS_OFFSET, mine))
 		return NACL_SHMEM_LOST;
 	return NACL_DONE;
 }
@@ -556,6 +749,7 @@ static void nacl_sync_sret(const struct sbi_nested *sn,
 {
 	const struct sbi_nested_nacl_hart *h = hart_of(sn, req->hartid);
 	unsigned long gpr[SBI_NACL_SRET_GPRS];
+	const unsigned long *src = gpr;
 	enum nacl_outcome o = NACL_DONE;
 
 	if (!feature_on(sn, SBI_NACL_FEAT_SYNC_SRET)) {
@@ -577,12 +771,17 @@ static void nacl_sync_sret(const struct sbi_nested *sn,
 		o = sync_hfence_all(sn, req->hartid);
 	if (o == NACL_DONE)
 		o = autoswap(sn, req->hartid);
-	if (o == NACL_DONE &&
-	    !shm_read(sn, h, SBI_NACL_SRET_OFFSET, gpr, sizeof(gpr)))
+	/* the SRET context: in place with L0's mapping (the service reads
+	 * gpr[1..31] only: "Reserved" x0 is not restored), else copied */
+	if (o == NACL_DONE && h->host)
+		src = (const unsigned long *)&h
+			      ->host[SBI_NACL_SRET_OFFSET / sizeof(gpr[0])];
+	else if (o == NACL_DONE &&
+		 !shm_read(sn, h, SBI_NACL_SRET_OFFSET, gpr, sizeof(gpr)))
 		o = NACL_SHMEM_LOST;
 	if (o == NACL_DONE) {
-		gpr[0] = 0; /* "Reserved": x0 is not restored */
-		if (sn->ops->nacl_sret(sn->ctx, req->hartid, gpr) !=
+		gpr[0] = 0;
+		if (sn->ops->nacl_sret(sn->ctx, req->hartid, src) !=
 		    SBI_NESTED_OK)
 			o = NACL_L0_REFUSED;
 	}
@@ -647,6 +846,12 @@ static void nacl_set_shmem(const struct sbi_nested *sn,
 			  ? sn->ops->guest_map(sn->ctx, lo, SBI_NACL_SHMEM_SIZE)
 			  : NULL;
 	h->shmem_set = true;
+	for (size_t k = 0; k < NACL_NCSRS; k++)
+		h->csr_src[k] =
+			sn->ops->hcsr_addr
+				? sn->ops->hcsr_addr(sn->ctx, req->hartid,
+						     nacl_csrs[k])
+				: NULL;
 	/* From now on the CSR space must hold the current values. */
 	h->published = 0; /* a new area: every word is written */
 	res->error = nacl_error(sync_all(sn, req->hartid, NACL_PASS_PUBLISH));
@@ -723,6 +928,71 @@ enum sbi_nested_status sbi_nested_nacl_sret_trapped(const struct sbi_nested *sn,
 	return sync_all(sn, hartid, NACL_PASS_SRET) == NACL_DONE
 		       ? SBI_NESTED_OK
 		       : SBI_NESTED_OUTSIDE;
+}
+
+unsigned long sbi_nested_nacl_csr_bit(unsigned csr)
+{
+	for (size_t k = 0; k < NACL_NCSRS; k++)
+		if (nacl_csrs[k] == csr)
+			return 1UL << k;
+	return 0;
+}
+
+/* Write back the CSRs in `changed` whose value differs from what was last
+ * written, leaving those L1 marked dirty (their words hold its pending
+ * values): the dirty bits are tested in place, one word each. Without
+ * L0's mapping, the full pass. */
+static enum nacl_outcome publish_changed(const struct sbi_nested *sn,
+					 unsigned long hartid,
+					 unsigned long changed)
+{
+	struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
+	const volatile unsigned long *dirty;
+
+	if (!h->host)
+		return sync_all(sn, hartid, NACL_PASS_PUBLISH);
+	dirty = &h->host[SBI_NACL_DIRTY_OFFSET / sizeof(unsigned long)];
+	for (; changed; changed &= changed - 1) {
+		unsigned long bit = changed & -changed, i, val;
+		size_t k = lowest_bit_index(bit);
+
+		/* usually unchanged: compare first, the dirty bit after */
+		if (csr_now(sn, hartid, h, k, &val) != SBI_NESTED_OK)
+			continue; /* not implemented by L0 */
+		if ((h->published & bit) && h->csr_value[k] == val)
+			continue;
+		i = SBI_NACL_CSR_INDEX(nacl_csrs[k]);
+		if ((dirty[i / NACL_BITS_PER_WORD] >>
+		     (i % NACL_BITS_PER_WORD)) &
+		    1)
+			continue;
+		h->host[csr_word_offset(nacl_csrs[k]) / sizeof(val)] = val;
+		h->csr_value[k] = val;
+		h->published |= bit;
+	}
+	return NACL_DONE;
+}
+
+enum sbi_nested_status sbi_nested_nacl_csrs_changed(const struct sbi_nested *sn,
+						    unsigned long hartid,
+						    unsigned long changed)
+{
+	if (!hart_has_shmem(sn, hartid))
+		return SBI_NESTED_OK;
+	return publish_changed(sn, hartid, changed) == NACL_DONE
+		       ? SBI_NESTED_OK
+		       : SBI_NESTED_OUTSIDE;
+}
+
+enum sbi_nested_status
+sbi_nested_nacl_virt_off_changed(const struct sbi_nested *sn,
+				 unsigned long hartid, unsigned long changed)
+{
+	if (!hart_has_shmem(sn, hartid))
+		return SBI_NESTED_OK;
+	if (autoswap(sn, hartid) != NACL_DONE)
+		return SBI_NESTED_OUTSIDE;
+	return sbi_nested_nacl_csrs_changed(sn, hartid, changed);
 }
 
 const struct sbi_nested_ext sbi_nested_ext_nacl = {

@@ -136,3 +136,16 @@ TEST(profile_and_trace_options)
 	CHECK_EQ(parse("l0.trace=-1"), L0_OPTIONS_BAD);
 	CHECK_EQ(parse("l0.trace="), L0_OPTIONS_BAD);
 }
+
+TEST(decode_option)
+{
+	/* default: the instruction the hardware reported, fetched if 0 */
+	CHECK_EQ(parse(NULL), L0_OPTIONS_OK);
+	CHECK_EQ(o.decode, L0_DECODE_REPORTED);
+	CHECK_EQ(parse("l0.decode=fetch -- console=hvc0"), L0_OPTIONS_OK);
+	CHECK_EQ(o.decode, L0_DECODE_FETCH);
+	CHECK_EQ(parse("l0.decode=fetch l0.decode=reported"), L0_OPTIONS_OK);
+	CHECK_EQ(o.decode, L0_DECODE_REPORTED);
+	CHECK_EQ(parse("l0.decode=htinst"), L0_OPTIONS_BAD);
+	CHECK(strstr(err, "l0.decode") != NULL);
+}

@@ -135,6 +135,10 @@ struct sbi_nested_nacl_hart {
 	 * `published` says csr_value[k] is valid) */
 	unsigned long published;
 	unsigned long csr_value[SBI_NESTED_NACL_NCSRS];
+	/* sbi-nested's own: where L0 keeps each CSR's value (hcsr_addr at
+	 * set_shmem), so a write-back is a load, not a service call; NULL
+	 * for those L0 computes (hcsr_read) */
+	const unsigned long *csr_src[SBI_NESTED_NACL_NCSRS];
 };
 
 /* Phase of an SBI_EXT_RVNEST bench bracket. */
@@ -242,6 +246,11 @@ struct sbi_nested_ops {
 	 * AUTOSWAP_CSR. */
 	enum sbi_nested_status (*hcsr_write)(void *ctx, unsigned long hartid,
 					     unsigned csr, unsigned long val);
+	/* hcsr_addr (optional): where the caller's CSR `csr` is kept as a
+	 * plain word whose value is what hcsr_read answers, for as long as
+	 * the hart's shared memory is set; NULL when it is computed. */
+	const unsigned long *(*hcsr_addr)(void *ctx, unsigned long hartid,
+					  unsigned csr);
 	/* hfence: perform `f` for the caller as the matching HFENCE.GVMA /
 	 * HFENCE.VVMA executed by L1 would (a wider flush is allowed).
 	 * Needed for SYNC_HFENCE. */
@@ -381,5 +390,20 @@ enum sbi_nested_status sbi_nested_nacl_virt_off(const struct sbi_nested *sn,
 						unsigned long hartid);
 enum sbi_nested_status sbi_nested_nacl_sret_trapped(const struct sbi_nested *sn,
 						    unsigned long hartid);
+
+/*
+ * The same two hooks for an L0 that knows which CSRs it changed: only the
+ * CSRs in `changed` (an OR of sbi_nested_nacl_csr_bit()) are written
+ * back, each only if its value differs from what sbi-nested last wrote,
+ * so the cost scales with what changed, not with the CSR space.
+ * sbi_nested_nacl_csr_bit(csr) is 0 for a CSR NACL does not know.
+ */
+unsigned long sbi_nested_nacl_csr_bit(unsigned csr);
+enum sbi_nested_status sbi_nested_nacl_csrs_changed(const struct sbi_nested *sn,
+						    unsigned long hartid,
+						    unsigned long changed);
+enum sbi_nested_status
+sbi_nested_nacl_virt_off_changed(const struct sbi_nested *sn,
+				 unsigned long hartid, unsigned long changed);
 
 #endif /* SBI_NESTED_H */

@@ -819,11 +819,16 @@ TEST(nacl_autoswap_failures)
 	f->m.guest_write_fail_at = 1;
 	CHECK_EQ(sbi_nested_nacl_virt_off(&f->sn, 0), SBI_NESTED_OUTSIDE);
 	f->m.guest_write_fail_at = 0;
-	/* L0 refuses the hstatus write */
+	/* both sides equal (the failed write-back above left them so): the
+	 * swap changes nothing and asks L0 for nothing */
 	f->m.hcsr_write_fail_at = f->m.hcsr_writes + 1;
+	CHECK_EQ(sbi_nested_nacl_virt_off(&f->sn, 0), SBI_NESTED_OK);
+	/* L0 refuses the hstatus write (the sides differ) */
+	shm_set_word(f, 0x208, f->m.hcsr[CSR_HSTATUS] ^ 0x100);
 	CHECK_EQ(sbi_nested_nacl_virt_off(&f->sn, 0), SBI_NESTED_OUTSIDE);
 	CHECK_EQ(nacl(f, SBI_NACL_SYNC_SRET, 0, 0, 0).action,
 		 SBI_NESTED_NO_RETURN);
+	shm_set_word(f, 0x208, f->m.hcsr[CSR_HSTATUS] ^ 0x100);
 	f->m.hcsr_write_fail_at = f->m.hcsr_writes + 1;
 	CHECK_EQ(nacl(f, SBI_NACL_SYNC_SRET, 0, 0, 0).error, SBI_ERR_FAILED);
 }
@@ -1031,7 +1036,10 @@ TEST(nacl_direct_map_same_results)
 	CHECK(memcmp(mem_copied, f->m.mem, sizeof(mem_copied)) == 0);
 	CHECK_EQ(f->m.hfence_calls, nfences);
 	CHECK(memcmp(fences, f->m.hfences, sizeof(fences)) == 0);
-	CHECK(memcmp(gpr, f->m.sret_gpr, sizeof(gpr)) == 0);
+	/* x1..x31: the mapped SRET context is handed over in place, and
+	 * gpr[0] (the "Reserved" x0 slot) is unused by the service */
+	CHECK(memcmp(gpr + 1, f->m.sret_gpr + 1,
+		     sizeof(gpr) - sizeof(gpr[0])) == 0);
 	CHECK_EQ(f->m.hcsr_writes, nwrites);
 	/* disabling forgets the mapping */
 	CHECK_EQ(nacl(f, SBI_NACL_SET_SHMEM, ~0UL, ~0UL, 0).error, SBI_SUCCESS);
@@ -1109,4 +1117,81 @@ TEST(nacl_trapped_sret_applies_dirty_csrs)
 	CHECK_EQ(sbi_nested_nacl_sret_trapped(&f->sn, 0), SBI_NESTED_OK);
 	CHECK_EQ(f->m.hcsr_writes, 0);
 	CHECK(dirty(f, CSR_HVIP));
+}
+
+/* ---- write-back of what L0 changed ----------------------------------------
+ */
+
+/* L0 says where it keeps hstatus, htval and vsepc; hip it computes. */
+static const unsigned long *mock_hcsr_addr(void *ctx, unsigned long hartid,
+					   unsigned csr)
+{
+	struct mock *m = ctx;
+
+	(void)hartid;
+	return csr == CSR_HSTATUS || csr == CSR_HTVAL || csr == CSR_VSEPC
+		       ? &m->hcsr[csr]
+		       : NULL;
+}
+
+TEST(nacl_changed_writes_back_only_what_changed)
+{
+	struct mock_fx *f = nacl_setup(SBI_NESTED_NACL_ALL);
+	unsigned long mask = sbi_nested_nacl_csr_bit(CSR_HTVAL) |
+			     sbi_nested_nacl_csr_bit(CSR_HIP) |
+			     sbi_nested_nacl_csr_bit(CSR_VSEPC) |
+			     sbi_nested_nacl_csr_bit(CSR_HVIP);
+	int reads;
+
+	CHECK_EQ(sbi_nested_nacl_csr_bit(CSR_SSTATUS), 0);
+	CHECK(sbi_nested_nacl_csr_bit(CSR_HSTATUS) != 0);
+	/* no shared memory: nothing */
+	CHECK_EQ(sbi_nested_nacl_virt_off_changed(&f->sn, 0, mask),
+		 SBI_NESTED_OK);
+	f->ops.guest_map = mock_guest_map;
+	f->ops.hcsr_addr = mock_hcsr_addr;
+	set_shmem(f);
+	/* L2 exited: L0 changed htval, hip, vsepc; L1 has an hvip write
+	 * pending (its word stays), hedeleg changed but is not named */
+	f->m.hcsr[CSR_HTVAL] = 0x20000400;
+	f->m.hcsr[CSR_HIP] = 0x4;
+	f->m.hcsr[CSR_VSEPC] = 0x80001000;
+	f->m.hcsr[CSR_HEDELEG] = 0x100;
+	l1_write_csr(f, CSR_HVIP, 0x40);
+	reads = f->m.hcsr_reads;
+	CHECK_EQ(sbi_nested_nacl_virt_off_changed(&f->sn, 0, mask),
+		 SBI_NESTED_OK);
+	CHECK_EQ(csr_word(f, CSR_HTVAL), 0x20000400);
+	CHECK_EQ(csr_word(f, CSR_HIP), 0x4);
+	CHECK_EQ(csr_word(f, CSR_VSEPC), 0x80001000);
+	CHECK_EQ(csr_word(f, CSR_HVIP), 0x40);
+	CHECK(dirty(f, CSR_HVIP));
+	CHECK(csr_word(f, CSR_HEDELEG) != 0x100);
+	/* htval and vsepc were loads through hcsr_addr; hip and hvip service
+	 * calls (a value is compared before its dirty bit is looked at) */
+	CHECK_EQ(f->m.hcsr_reads, reads + 2);
+	CHECK_EQ(f->m.hcsr_writes, 0);
+	/* a word that already holds the value is not written again: L1's
+	 * own (bogus) write to a word it did not mark dirty survives */
+	shm_set_word(f, csr_off(CSR_HTVAL), 0x1234);
+	CHECK_EQ(sbi_nested_nacl_csrs_changed(&f->sn, 0, mask), SBI_NESTED_OK);
+	CHECK_EQ(csr_word(f, CSR_HTVAL), 0x1234);
+	f->m.hcsr[CSR_HTVAL] = 0x5678;
+	CHECK_EQ(sbi_nested_nacl_csrs_changed(&f->sn, 0, mask), SBI_NESTED_OK);
+	CHECK_EQ(csr_word(f, CSR_HTVAL), 0x5678);
+	/* a CSR L0 does not implement is skipped */
+	f->m.hcsr_exists[CSR_HIP] = false;
+	CHECK_EQ(sbi_nested_nacl_csrs_changed(&f->sn, 0, mask), SBI_NESTED_OK);
+	/* an autoswap that fails is reported */
+	shm_set_word(f, 0x200, 1);
+	f->m.hcsr_write_fail_at = f->m.hcsr_writes + 1;
+	CHECK_EQ(sbi_nested_nacl_virt_off_changed(&f->sn, 0, mask),
+		 SBI_NESTED_OUTSIDE);
+	f->m.hcsr_write_fail_at = 0;
+	/* without L0's mapping: the full pass (every CSR written back) */
+	f = nacl_setup(SBI_NESTED_NACL_ALL);
+	set_shmem(f);
+	f->m.hcsr[CSR_HEDELEG] = 0x100;
+	CHECK_EQ(sbi_nested_nacl_csrs_changed(&f->sn, 0, mask), SBI_NESTED_OK);
+	CHECK_EQ(csr_word(f, CSR_HEDELEG), 0x100);
 }

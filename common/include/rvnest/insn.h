@@ -31,6 +31,8 @@
 #define INSN_OPCODE_SYSTEM 0x73
 #define INSN_LEN_MASK 0x3 /* low two bits: 0b11 = 32-bit instruction */
 #define INSN_LEN_32BIT 0x3
+/* SRET, a fixed encoding (Privileged ISA "Trap-Return Instructions") */
+#define INSN_SRET_BITS 0x10200073u
 
 enum insn_kind {
 	INSN_UNKNOWN, /* not one of the instructions below (or reserved) */
@@ -91,12 +93,73 @@ unsigned insn_length(uint16_t lo);
  * out->kind = INSN_UNKNOWN, for anything not listed in enum insn_kind. */
 bool insn_decode(uint32_t raw, struct insn *out);
 
+/* The CSR instructions ("Zicsr"): opcode SYSTEM, funct3 1-3 for
+ * CSRRW/CSRRS/CSRRC and 5-7 for the immediate forms, whose 5-bit uimm
+ * sits in the rs1 field; the CSR number in bits 31:20. If `raw` is one,
+ * fill the fields of `out` that a CSR instruction has (kind, len, raw, rd,
+ * rs1 or uimm, csr, csr_op, csr_imm; the others are left alone) and
+ * return true. insn_decode decodes CSR instructions with it; a hypervisor
+ * whose every CSR trap is one may call it alone (inline: no call, no
+ * struct to clear). */
+#define INSN_FUNCT3_SHIFT 12
+#define INSN_FUNCT3_CSR_IMM 4 /* funct3 bit 2: the immediate forms */
+#define INSN_FUNCT3_CSR_OP 3  /* funct3 bits 1:0: 1 RW, 2 RS, 3 RC */
+static inline bool insn_decode_csr(uint32_t raw, struct insn *out)
+{
+	unsigned f3 = (raw >> INSN_FUNCT3_SHIFT) & 7;
+	unsigned reg1 = (raw >> 15) & 31;
+
+	if ((raw & INSN_OPCODE_MASK) != INSN_OPCODE_SYSTEM ||
+	    !(f3 & INSN_FUNCT3_CSR_OP))
+		return false;
+	out->kind = INSN_CSR;
+	out->len = 4;
+	out->raw = raw;
+	out->rd = (raw >> 7) & 31;
+	out->csr = raw >> 20;
+	/* enum insn_csr_op is RW, RS, RC: funct3 bits 1:0 minus one */
+	out->csr_op = (enum insn_csr_op)((f3 & INSN_FUNCT3_CSR_OP) - 1);
+	out->csr_imm = f3 & INSN_FUNCT3_CSR_IMM;
+	out->rs1 = out->csr_imm ? 0 : reg1;
+	out->uimm = out->csr_imm ? reg1 : 0;
+	return true;
+}
+
 /* For an INSN_CSR: the read/write effect given the source operand
  * (`src` = value of x[rs1], or the uimm for the immediate forms; the
  * caller passes either, insn.csr_imm says which). Zicsr: CSRRW with
- * rd=x0 does not read; CSRRS/CSRRC with rs1=x0 (uimm=0) do not write. */
-struct insn_csr_update insn_csr_update(const struct insn *in,
-				       unsigned long src);
+ * rd=x0 does not read; CSRRS/CSRRC with rs1=x0 (uimm=0) do not write.
+ * Inline, as insn_decode_csr. */
+static inline struct insn_csr_update insn_csr_update(const struct insn *in,
+						     unsigned long src)
+{
+	struct insn_csr_update u = {0};
+	/* "source is x0 / uimm is 0" is about the register number or the
+	 * immediate, not the register's value (Zicsr). */
+	bool src_zero = in->csr_imm ? in->uimm == 0 : in->rs1 == 0;
+
+	switch (in->csr_op) {
+	case INSN_CSR_RW:
+		u.read = in->rd != 0;
+		u.write = true;
+		u.value = src;
+		u.mask = ~0ul;
+		break;
+	case INSN_CSR_RS:
+		u.read = true;
+		u.write = !src_zero;
+		u.value = src;
+		u.mask = src;
+		break;
+	case INSN_CSR_RC:
+		u.read = true;
+		u.write = !src_zero;
+		u.value = 0;
+		u.mask = src;
+		break;
+	}
+	return u;
+}
 
 /* Apply a loaded value to the destination register as the load would:
  * truncate to the width, then sign- or zero-extend. */
