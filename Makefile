@@ -233,6 +233,7 @@ help:
 	@echo "  make fuzz-test   each fuzz target for FUZZ_TEST_RUNS inputs (in make test)"
 	@echo "  make fuzz-repro TARGET=<target> FILE=<input>  rerun one input"
 	@echo "  make fuzz-seeds  regenerate the committed seed corpora"
+	@echo "  make fuzz-coverage  line coverage of each component over its fuzz corpora"
 	@echo "  make debug [CONFIG=<name>]  QEMU gdbstub + gdb-multiarch with symbols"
 	@echo "  make format      clang-format every C source"
 	@echo "  make clean       remove $(BUILD)/"

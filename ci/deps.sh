@@ -36,6 +36,8 @@ PKGS=(
   # libFuzzer's included, are in libclang-rt-14-dev)
   clang-14
   libclang-rt-14-dev
+  # make fuzz-coverage: llvm-profdata-14, llvm-cov-14
+  llvm-14
 )
 BACKPORTS=(qemu-system-riscv opensbi linux-source-6.12)
 

@@ -15,7 +15,7 @@ FUZZ_INC := -DRVNEST_HOST -Icommon/include -Icommon/test -I$(LIBFDT_SRC) \
 	    -Isbi-nested/tests -Il0-hyp -Ifuzz
 # Code under test and the targets: instrumented for coverage
 # (fuzzer-no-link); the link adds libFuzzer's main (fuzzer).
-FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) \
+FUZZ_CFLAGS := -g -O1 -MMD -MP -fno-omit-frame-pointer $(FUZZ_SAN) \
 	       -fsanitize=fuzzer-no-link $(FUZZ_WARN) $(FUZZ_INC)
 FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
 FUZZ_TARGETS ?= insn pt shadow sbi dt
@@ -141,7 +141,7 @@ unit-sanitize: | $(LIBFDT_STAMP)
 # with clang's source-based coverage instead of the sanitizers, each input
 # run once (-runs=0), llvm-cov's report for the component's own files.
 FUZZ_COV_OUT := $(FUZZ_OUT)/cov
-FUZZ_COV_CFLAGS := -g -O0 -fprofile-instr-generate -fcoverage-mapping \
+FUZZ_COV_CFLAGS := -g -O0 -MMD -MP -fprofile-instr-generate -fcoverage-mapping \
 	-fsanitize=fuzzer-no-link $(FUZZ_WARN) $(FUZZ_INC)
 FUZZ_COV_SRCS_insn := common/insn.c
 FUZZ_COV_SRCS_pt := common/pt.c
