@@ -199,7 +199,7 @@ def render(doc: dict, figures: list = ()) -> str:
     out.append(f"- host: {p['host'].get('system')}, {p['host'].get('cpus')} CPUs")
     out += ["", "## Cost per operation (after NEVE, SOSP 2017, Table 1)", "",
             "Instructions per operation are exact (`-icount shift=0,sleep=off`; the Linux/KVM "
-            "columns repeat between runs to 0.1%, see below); ns/op is the "
+            "columns repeat between runs to 0.5%, see below); ns/op is the "
             "median of the wall-time runs (reported, never asserted: shared, noisy machines); "
             "L1 exits/op are the exits L1 saw from L2; under Linux/KVM (`kvm-*`) they are the "
             "exits KVM passed to the VMM in user space (SBI calls it forwards, MMIO), not the "

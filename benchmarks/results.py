@@ -36,9 +36,11 @@ INSTRET_SOURCES = ("guest", "vmm")
 # its icount runs must agree on instructions per operation to this
 # fraction. Its windows contain L1's own timer ticks; where one lands can
 # move by a few instructions between runs, which changes what it costs when
-# it moves across a switch between L1 and L2 (measured: at most 8e-5 of a
-# window, kvm-vmm/README.md).
-INSTRET_REL_TOLERANCE = 1e-3
+# it moves across a switch between L1 and L2 (measured with Linux 6.12: at
+# most 8e-5 of a window), and with Linux 7.3 a whole tick (about 9,000
+# instructions) was seen in one run's gstage_fault window and not in the
+# other's (2.5e-3 of it; kvm-vmm/README.md).
+INSTRET_REL_TOLERANCE = 5e-3
 L0_KEYS = ("traps", "causes", "l2_exits", "l2_forwarded")
 # OpenSBI's banner names the timer and its frequency; the timebase converts
 # `time=` deltas to seconds when the image does not print timebase= itself.
