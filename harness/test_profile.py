@@ -135,7 +135,9 @@ def test_kvm_l0_profile():
     (l0.benchwin=l2). Linux's timer ticks may fall in the window
     (l0_exact = false in its configuration), so: the window is l0bench's,
     the buckets add up, and the typical chain is one hypercall: L2's
-    ecall, then only L1 traps, the last of them the SRET into L2."""
+    ecall, then only L1 traps, the last of them the way back into L2: the
+    SRET, or with NACL (Linux 7.3's KVM uses it: kvm-l0 offers every
+    feature) its SYNC_SRET call."""
     cfg = testing.load_or_skip("kvm-l0")
     p = profile.run_profile(cfg.name, BENCH, trace=128)
     w = p.window
@@ -147,7 +149,11 @@ def test_kvm_l0_profile():
     assert same * 2 > total, "most L2 exits in the window are hypercalls"
     assert chain[0].level == "l2" and chain[0].cause == "ecall_vs"
     assert all(r.level == "l1" for r in chain[1:])
-    assert chain[-1].insn == "sret"
-    # KVM's exit path reads and writes h*/vs* CSRs: far above the floor
+    last = chain[-1]
+    assert last.insn == "sret" or (
+        last.cause == "ecall_vs"
+        and profile.sbi_label(last.sbi, profile.sbi_names()) == "nacl.sync_sret"), last
+    # KVM 7.3's exit path: with NACL its one plain vstimecmp write
+    # (kvm-vmm/README.md, "The third trap"), without it many h*/vs* CSRs
     assert len(chain) > 2
     assert {r.insn for r in chain[1:-1]} <= {"csr_r", "csr_w"}

@@ -34,17 +34,18 @@ MKCHAIN = config.ROOT / "l0-hyp" / "mkchain.py"
 #          htval, htinst, hstatus and SRETs back into L2)
 #        + 6 (BENCH_END's ecall and its emulation inside the window).
 # Every trap into an L0 is an exit of the guest of the L0 below it, which
-# it forwards (l2_forwarded) and then takes the upper L0's own h*/vs* CSR
-# accesses, world switch and SRET as virtual-instruction traps:
-#   96102  = 5006 forwarded exits + 91096 virtual_inst
-#          = 5006 upper traps x 19.2 (the inner L0's handling of an L2
-#            ecall, a CSR access or an SRET costs 18 to 19 traps below)
-#          + BEGIN/END passed down.
-#   1000101 = 96102 forwarded + 903999 virtual_inst (10.4 per upper trap:
-#             that L0's traps are mostly CSR emulation, cheaper below)
+# it forwards (l2_forwarded), plus the upper L0's own h*/vs* CSR accesses,
+# world switch and SRET as virtual-instruction traps (measured after the
+# fast path of issue 10, which made an L0 touch fewer CSRs per trap):
+#   80083  = 5006 forwarded exits + 75077 traps of the L0 above itself
+#            (virtual_inst 79080 in all, ecall_vs 1003: the L2 hypercalls'
+#            way down and BEGIN/END passed down)
+#          = 16.0 per trap into the L0 above (19.2 before the fast path);
+#   599676 = 80083 forwarded + 519593 (7.5 per upper trap: that L0's own
+#            traps are mostly CSR emulation, cheaper to handle below).
 HYPERCALL_TRAPS = {
-    RECURSIVE: {1: 96102, 2: 5006},
-    RECURSIVE3: {1: 1000101, 2: 96102, 3: 5006},
+    RECURSIVE: {1: 80083, 2: 5006},
+    RECURSIVE3: {1: 599676, 2: 80083, 3: 5006},
 }
 
 

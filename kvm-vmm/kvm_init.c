@@ -18,6 +18,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmdline.h"
@@ -61,8 +62,19 @@ static const struct l2 l2s[] = {
 	  "--bootargs", "console=hvc0 earlycon=sbi", "/guests/Image", NULL}},
 };
 
+/* Let the kernel's console thread print what is pending before a protocol
+ * line goes out, so a late kernel message cannot land inside one (as in
+ * linux/init.c's settle_console()). */
+static void settle_console(void)
+{
+	const struct timespec pause = {.tv_sec = 0, .tv_nsec = 50000000};
+
+	nanosleep(&pause, NULL);
+}
+
 static void __attribute__((noreturn)) finish(int status)
 {
+	settle_console();
 	printf("RVNEST done status=%d\n", status);
 	fflush(stdout);
 	sync();
@@ -115,6 +127,7 @@ int main(void)
 	pid_t pid;
 	int ws;
 
+	settle_console();
 	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
 		mkdir(mounts[i].dir, 0755);
 		if (mount(mounts[i].src, mounts[i].dir, mounts[i].type, 0,

@@ -21,6 +21,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef RVNEST_VERSION
@@ -113,6 +114,22 @@ static enum init_status mount_all(struct init_failure *f)
  * node (ours has). An initramfs without it leaves init with no console, so
  * reopen it from devtmpfs, which mount_all() has mounted by now.
  */
+/*
+ * Let the kernel's console catch up before a protocol line. Since Linux 7.x
+ * the serial console prints kernel messages from a printk thread, behind
+ * the messages themselves; init's own writes to the same UART go straight
+ * through the tty, so a late kernel line (measured: "Legacy PMU
+ * implementation is available", printed after init had started) could land
+ * in the middle of an RVNEST line. Sleeping lets that thread drain what is
+ * pending; under icount the pause costs no instructions of note.
+ */
+static void settle_console(void)
+{
+	const struct timespec pause = {.tv_sec = 0, .tv_nsec = 50000000};
+
+	nanosleep(&pause, NULL);
+}
+
 static void ensure_console(void)
 {
 	int fd;
@@ -388,6 +405,7 @@ int main(void)
 	status = mount_all(&failure);
 	ensure_console();
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	settle_console();
 	printf("RVNEST boot component=linux-init version=%s\n", RVNEST_VERSION);
 	if (status == INIT_OK)
 		printf("RVNEST linux-init marker=reached\n");
@@ -412,6 +430,7 @@ int main(void)
 		report_error(&failure);
 		status = INIT_FAILED;
 	}
+	settle_console();
 	printf("RVNEST done status=%d\n", status);
 	fflush(stdout);
 
