@@ -161,19 +161,22 @@ def test_chain_and_a_second_initrd_refused(tmp_path):
 
 # ---- recursive-kvm: Linux/KVM on the inner L0 ------------------------------
 
-# Traps into the L0s per L2 hypercall. Linux idles in WFI and polls its
-# SBI console, so a few traps fall in or out of a 1000-call window from run
-# to run: compared per operation, as harness/test_kvm.py does for kvm-l0.
-# Measured at the revision that added them, two runs (windows of 33,487 and
-# 33,427 traps into depth 2; 314,391 and 313,702 into depth 1):
-#   depth 2 (hosts Linux/KVM): 33 per hypercall = 1 ecall_vs (the L2
-#     hypercall) + ~32 virtual_inst (KVM's exit path: its h*/vs* CSR
-#     accesses and SRET), as kvm-l0's one L0 sees;
-#   depth 1: 9.4 traps per trap into depth 2 (9.388 and 9.385), i.e. ~314
-#     per hypercall: depth 2's own CSR accesses, world switch and SRET for
-#     each of them.
-KVM_DEPTH2_TRAPS_PER_HYPERCALL = 33
-KVM_DEPTH1_PER_DEPTH2_TRAP = 9.4
+# recursive-kvm's counts are not exact (Linux idles in WFI: its timer ticks
+# land in or out of a window from run to run), so they are compared per
+# operation, as harness/test_kvm.py does for kvm-l0. The inner L0 offers
+# NACL (l0.nacl=all, as kvm-l0) and KVM 7.3 uses it. Measured after the
+# fast path of issue 10, three runs (depth 2 / depth 1 traps in the
+# window): 3017 / 90776, 3323 / 108453, 3334 / 109749:
+#   depth 2 (hosts Linux/KVM): 3 per hypercall, as kvm-l0's one L0 sees
+#     (L2's ecall, KVM's SYNC_SRET, KVM's own vstimecmp write), plus up to
+#     a third of a trap of L1 timer ticks;
+#   depth 1: 30.1, 32.6 and 32.9 traps per trap into depth 2: the inner
+#     L0 runs on the outer one without NACL of its own (recursive NACL,
+#     issue 11 item 3, is not built yet), so each of its SBI calls and
+#     world switches costs some 30 CSR traps below. The bounds leave room
+#     for the ticks, not for a change of that cost.
+KVM_DEPTH2_TRAPS_PER_HYPERCALL = 3
+KVM_DEPTH1_PER_DEPTH2_TRAP = (27.0, 36.0)
 
 
 def test_recursive_kvm_runs_every_benchmark():
@@ -208,7 +211,8 @@ def test_recursive_kvm_hypercall_traps_per_level():
     lines = [by[d]["hypercall"].line for d in (1, 2)]
     assert by[2]["hypercall"]["traps"] // iters == KVM_DEPTH2_TRAPS_PER_HYPERCALL, lines
     ratio = by[1]["hypercall"]["traps"] / by[2]["hypercall"]["traps"]
-    assert round(ratio, 1) == KVM_DEPTH1_PER_DEPTH2_TRAP, (ratio, lines)
+    lo, hi = KVM_DEPTH1_PER_DEPTH2_TRAP
+    assert lo <= ratio <= hi, (ratio, lines)
 
 
 def test_malformed_initrd_chain_refused_at_the_first_level(tmp_path):
