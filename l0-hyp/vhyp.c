@@ -1159,8 +1159,7 @@ static void l2_bench_marker(struct l0_vcpu *v)
 		break;
 	case SBI_RVNEST_BENCH_END:
 		/* BENCH_END(id, iters, ...): a1 carries the iteration count */
-		l0_bench_mark(v, v->gpr[L0_GPR_A0], false,
-			      v->gpr[L0_GPR_A1]);
+		l0_bench_mark(v, v->gpr[L0_GPR_A0], false, v->gpr[L0_GPR_A1]);
 		break;
 	case SBI_RVNEST_BENCH_EMPTY_END:
 		l0_bench_mark_empty(v->guest);
