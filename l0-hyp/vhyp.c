@@ -226,6 +226,21 @@ static bool host_has_sstc(const struct l0_vcpu *v)
  * L0, which delivers them and clears SPV: trap.c forward_to_l1), and the
  * interrupts, which stay delegated, are recognised at the SRET by their
  * cause (l1_took_irq_since_spv). */
+/*
+ * The same holds for htval, htinst and hstatus.GVA: every trap into
+ * HS-mode writes them, as zero when it has nothing to report ("Hypervisor
+ * Trap Value Register", "Hypervisor Trap Instruction Register": an
+ * environment call leaves htinst 0). While any of them holds something
+ * (a guest-page fault L0 delivered, an HLV that faulted, a value L1 wrote)
+ * an exception hardware delivered to L1 directly would leave it in place,
+ * so nothing is delegated then either: the next exception passes through
+ * L0, which delivers it and writes them (l0_vhyp_l1_took_trap).
+ */
+static bool l1_trap_info_held(const struct l0_vhyp *vh)
+{
+	return vh->htval || vh->htinst || (vh->hstatus & HSTATUS_GVA);
+}
+
 static void sync_vtsr(struct l0_vcpu *v)
 {
 	if (v->vh.hstatus & HSTATUS_SPV) {
@@ -234,7 +249,9 @@ static void sync_vtsr(struct l0_vcpu *v)
 		v->vh.spv_vscause = csr_read(CSR_VSCAUSE);
 	} else {
 		csr_clear(CSR_HSTATUS, HSTATUS_VTSR);
-		csr_write(CSR_HEDELEG, l0_vcpu_hedeleg());
+		csr_write(CSR_HEDELEG, l1_trap_info_held(&v->vh)
+					       ? 0
+					       : l0_vcpu_hedeleg());
 	}
 }
 
@@ -369,6 +386,25 @@ static void hstatus_write(struct l0_vcpu *v, const struct vcsr *c,
 	reg_write(v, c, val, mask);
 	v->vh.hstatus |= VHSTATUS_VSXL;
 	/* keep the VTSR invariant on every write (DESIGN.md §3) */
+	sync_vtsr(v);
+}
+
+/* htval, htinst: an interrupt L1 took in hardware (delegated through
+ * hideleg, never seen by L0) wrote them as 0, and L1 never writes an
+ * interrupt cause into scause itself (as l1_took_irq_since_spv assumes);
+ * after an exception L0 holds what it wrote (sync_vtsr). */
+static unsigned long trap_info_read(struct l0_vcpu *v, const struct vcsr *c)
+{
+	if (csr_read(CSR_VSCAUSE) & CAUSE_INTERRUPT)
+		return 0;
+	return reg_read(v, c);
+}
+
+/* htval is writable: what L1 writes must also stay until its next trap */
+static void htval_write(struct l0_vcpu *v, const struct vcsr *c,
+			unsigned long val, unsigned long mask)
+{
+	reg_write(v, c, val, mask);
 	sync_vtsr(v);
 }
 
@@ -534,9 +570,9 @@ static const struct vcsr l0_vcsrs[] = {
 	 VCSR_READ_ONLY},
 	{CSR_HCOUNTEREN, "hcounteren", VH(hcounteren), reg_read, reg_write,
 	 VCSR_MASK_HCOUNTEREN, 0, 0},
-	{CSR_HTVAL, "htval", VH(htval), reg_read, reg_write, VCSR_MASK_FIXED,
-	 ~0UL, 0},
-	{CSR_HTINST, "htinst", VH(htinst), reg_read, ignore_write,
+	{CSR_HTVAL, "htval", VH(htval), trap_info_read, htval_write,
+	 VCSR_MASK_FIXED, ~0UL, 0},
+	{CSR_HTINST, "htinst", VH(htinst), trap_info_read, ignore_write,
 	 VCSR_MASK_FIXED, 0, 0},
 	{CSR_HGATP, "hgatp", 0, hgatp_read, hgatp_write, VCSR_MASK_FIXED, 0, 0},
 	{CSR_HTIMEDELTA, "htimedelta", VH(htimedelta), reg_read, reg_write,

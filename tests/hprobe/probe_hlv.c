@@ -210,6 +210,13 @@ static const struct hp_hlv_case hp_hlv_cases[] = {
 	 hp_b_hlv_d, HP_PG_DATA, 0, 0x18, RET},
 	{"hlv.sv39.s.d.ghole_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
 	 hp_b_hlv_d, NOPG, HP_GVA_GHOLE, 0x50, LGPF},
+	/* The trap just above left htinst (the transformed HLV), htval and
+	 * GVA set; the next trap, an ecall from U-mode, must write htinst
+	 * and htval as 0 and GVA as 0 ("Trap Entry"; htinst's table: zero
+	 * for an environment call), also when the hart delivers it without
+	 * an L0 in between. */
+	{"hlv.ecall_after_fault_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
+	 hp_b_ecall, HP_PG_DATA, 0, 0, HP_HS(EXC_ECALL_U)},
 	{"hsv.sv39.s.d.data_hu", HU, SPVP | HSTATUS_HU, 0, 0, SUP, GX4,
 	 hp_b_hsv_d, HP_PG_DATA, 0, 0x158, RET},
 	{"hlv.sv39.s.d.data_hu0", HU, SPVP, 0, 0, SUP, GX4, hp_b_hlv_d,
