@@ -395,9 +395,13 @@ static void hstatus_write(struct l0_vcpu *v, const struct vcsr *c,
  * after an exception L0 holds what it wrote (sync_vtsr). */
 static unsigned long trap_info_read(struct l0_vcpu *v, const struct vcsr *c)
 {
-	if (csr_read(CSR_VSCAUSE) & CAUSE_INTERRUPT)
+	unsigned long val = reg_read(v, c);
+
+	/* vscause only when it matters: under an L0 of its own, each read
+	 * of it is a trap into that L0 (recursive: 2 per nested hypercall) */
+	if (val && (csr_read(CSR_VSCAUSE) & CAUSE_INTERRUPT))
 		return 0;
-	return reg_read(v, c);
+	return val;
 }
 
 /* htval is writable: what L1 writes must also stay until its next trap */
