@@ -148,6 +148,17 @@ def run_plan(items: list, jobs: int = 1, tx=(), out=sys.stdout) -> dict:
     return grouped
 
 
+def run_all(items: list, jobs: int = 1, tx=()):
+    """run_plan for the runner and the sweep: (runs, whether every run
+    passed), or None after one `error:` line when the plan could not run."""
+    try:
+        runs = run_plan(items, jobs=jobs, tx=tx or ())
+    except results.ResultsError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return None
+    return runs, all(r["outcome"] == "passed" for rs in runs.values() for r in rs)
+
+
 def plan(entries: list, icount_runs: int, wall_runs: int) -> list:
     """entries: [(key, config name, params)] -> plan items, per entry its
     icount runs then its wall runs."""

@@ -9,6 +9,7 @@ import platform
 import re
 import statistics
 import subprocess
+import sys
 from pathlib import Path
 
 from harness import config, qemu
@@ -351,3 +352,15 @@ def validate(doc: dict, where: str = "results") -> None:
         e = errs[0]
         at = "/".join(str(x) for x in e.absolute_path) or "(top)"
         raise ResultsError(f"{where}: at {at}: {e.message}")
+
+
+def valid_for_writing(doc) -> bool:
+    """validate() before a results file is written: a violation is a bug in
+    the runner, not in the guest, so such a file is never written; one
+    `error:` line names it."""
+    try:
+        validate(doc)
+    except ResultsError as e:
+        print(f"error: results do not follow benchmarks/schema.json: {e}", file=sys.stderr)
+        return False
+    return True

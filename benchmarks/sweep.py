@@ -212,12 +212,10 @@ def main(argv=None) -> int:
           flush=True)
     plan = execute.plan([(k, a.config, p) for k, p in zip(keys, points)], a.icount_runs, wall_runs)
     t0 = time.monotonic()
-    try:
-        runs = execute.run_plan(plan, jobs=a.jobs, tx=a.tx or ())
-    except results.ResultsError as e:
-        print(f"error: {e}", file=sys.stderr)
+    done = execute.run_all(plan, jobs=a.jobs, tx=a.tx)
+    if done is None:
         return 1
-    ok = all(r["outcome"] == "passed" for rs in runs.values() for r in rs)
+    runs, ok = done
     for key, p, cfg in zip(keys, points, cfgs):
         entry = results.config_entry(cfg, runs[key])
         entry["label"] = P.point_label(p)
@@ -234,10 +232,7 @@ def main(argv=None) -> int:
                 print(f"sweep: error: {key}: the icount runs of {b} differ", file=sys.stderr)
                 ok = False
     doc["ratios"] = results.ratios(doc)
-    try:
-        results.validate(doc)
-    except results.ResultsError as e:
-        print(f"error: results do not follow benchmarks/schema.json: {e}", file=sys.stderr)
+    if not results.valid_for_writing(doc):
         return 1
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
