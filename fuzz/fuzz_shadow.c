@@ -3,14 +3,14 @@
  * Fuzz target: the shadow G-stage (shadow/shadow.c), fill and invalidation.
  *
  * The world is shadow/tests/world.c's: L0 gives L1 five RAM regions (one
- * read-only, one execute-only, one above an Sv48x4 shadow's reach) and an
- * MMIO hole; L1's G-stage tables live in a buffer. The input is a
- * configuration (shadow mode, pool size, hgatp WARL flavour, Svadu) and then
- * a program of L1 and L2 events: PTE writes (raw, or built: pointers to
- * L1's tables, leaves onto each region, MMIO, nothing, reserved bits), L2
- * guest-page faults (shadow_fill), translations, HFENCE.GVMA in all four
- * forms, hgatp writes, MXR changes, two-stage GVA translations and lost A/D
- * races.
+ * read-only, one execute-only, one above an Sv48x4 shadow's reach), three
+ * passed-through device regions and an MMIO hole; L1's G-stage tables live in a
+ * buffer. The input is a configuration (shadow mode, pool size, hgatp WARL
+ * flavour, Svadu) and then a program of L1 and L2 events: PTE writes (raw, or
+ * built: pointers to L1's tables, leaves onto each region, MMIO, nothing,
+ * reserved bits), L2 guest-page faults (shadow_fill), translations, HFENCE.GVMA
+ * in all four forms, hgatp writes, MXR changes, two-stage GVA translations and
+ * lost A/D races.
  *
  * After every event the whole shadow is checked (DESIGN.md section 4): each
  * installed leaf maps only host memory L0 gave L1, with no more permission
@@ -41,6 +41,14 @@ static uint64_t region_gpa(struct fuzz_in *in)
 	uint8_t k = fuzz_u8(in);
 	uint32_t off = fuzz_u32(in);
 
+	if (k % 8 == 7 && (k & 0x80)) {
+		/* a device L0 passes through to L1 (cfg.devices) */
+		const struct shadow_l0_device *d =
+			&w.cfg.devices[(k >> 3) % w.cfg.ndevices];
+		return (d->l1_gpa +
+			((uint64_t)off << 4) % (d->size + PAGE_SIZE)) &
+		       ~(PAGE_SIZE - 1);
+	}
 	if (k % 8 == 7)
 		return MMIO_GPA + ((uint64_t)off << 4);
 	const struct world_region *r = &w.reg[(k & 7) % w.nreg];
@@ -121,10 +129,10 @@ static void check_leaf(void *arg, unsigned slot, uint64_t gpa, uint64_t host,
 	uint64_t perm = pte & RWX;
 
 	(void)arg;
-	/* INVARIANT (DESIGN.md section 4) */
-	FUZZ_CHECK(world_host_is_l1_ram(&w, host, size, perm),
+	/* INVARIANT (DESIGN.md section 4): L1's memory and devices */
+	FUZZ_CHECK(world_host_is_l1_mem(&w, host, size, perm),
 		   "slot %u leaf gpa %#llx -> host %#llx size %#llx perm %#llx "
-		   "outside L1 RAM",
+		   "outside L1 RAM and devices",
 		   slot, (unsigned long long)gpa, (unsigned long long)host,
 		   (unsigned long long)size, (unsigned long long)perm);
 	FUZZ_CHECK((pte & PTE_U) && (pte & PTE_A) && (pte & PTE_D) &&
@@ -163,13 +171,15 @@ static void check_result(const struct shadow_result *r, uint64_t gpa,
 	switch (r->status) {
 	case SHADOW_FILLED:
 		FUZZ_CHECK(
-			world_host_is_l1_ram(&w, r->host_pa, 1, need_perm[k]) &&
-				(r->perm & need_perm[k]),
+			world_host_is_l1_mem(&w, r->host_pa, 1, need_perm[k]) &&
+				(r->perm & need_perm[k]) &&
+				r->device != world_host_is_l1_ram(
+						     &w, r->host_pa, 1, 0),
 			"filled gpa %#llx -> host %#llx perm %#llx",
 			(unsigned long long)gpa, (unsigned long long)r->host_pa,
 			(unsigned long long)r->perm);
 		FUZZ_CHECK(!installed ||
-				   world_host_is_l1_ram(
+				   world_host_is_l1_mem(
 					   &w, r->host_pa & ~(r->page_size - 1),
 					   r->page_size, r->perm & RWX),
 			   "installed page host %#llx size %#llx",

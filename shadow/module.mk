@@ -28,7 +28,14 @@ $(BUILD)/host/tests/test_shadow_fuzz: \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 
-HOST_TESTS += $(BUILD)/host/tests/test_shadow $(BUILD)/host/tests/test_shadow_fuzz
+$(BUILD)/host/tests/test_shadow_devices: \
+		$(BUILD)/host/shadow/tests/test_shadow_devices.o \
+		$(BUILD)/host/shadow/tests/world.o $(SHADOW_TEST_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+
+HOST_TESTS += $(BUILD)/host/tests/test_shadow $(BUILD)/host/tests/test_shadow_fuzz \
+	$(BUILD)/host/tests/test_shadow_devices
 
 # The shadow on QEMU's H extension: an HS-mode payload that builds an L1
 # G-stage, runs an L2 program on the shadow and fills it on every fault.

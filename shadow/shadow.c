@@ -91,6 +91,25 @@ static bool l0_lookup(const struct shadow *s, uint64_t l1_gpa,
 	       l1_gpa >= m->base && l1_gpa - m->base < m->size;
 }
 
+/* A device L0 passes through to L1, as an L0 map entry: the whole region
+ * is linear with one permission, so a fill may use superpages in it. */
+static bool device_lookup(const struct shadow *s, uint64_t l1_gpa,
+			  struct shadow_l0_map *m)
+{
+	for (unsigned i = 0; i < s->cfg.ndevices; i++) {
+		const struct shadow_l0_device *d = &s->cfg.devices[i];
+
+		if (l1_gpa >= d->l1_gpa && l1_gpa - d->l1_gpa < d->size) {
+			m->host_pa = d->host_pa + (l1_gpa - d->l1_gpa);
+			m->perm = d->perm;
+			m->base = d->l1_gpa;
+			m->size = d->size;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* An implicit G-stage table access: allowed only to L1 RAM that L0 lets
  * L1 read; anything else is an access fault ("Guest Physical Address
  * Translation": the walk's accesses are checked like any physical one). */
@@ -200,6 +219,32 @@ uint64_t shadow_pool_min_size(enum pt_mode mode)
 	return roots_size(mode) + (uint64_t)(levels - 1) * SHADOW_TABLE_SIZE;
 }
 
+/* A passed-through device region L0 describes: non-empty, page aligned,
+ * no wrap-around, R/W/X only, and clear of L1 RAM (checked at both ends
+ * through L0's callback) and of the regions before it. */
+static bool device_ok(const struct shadow_config *cfg, unsigned i)
+{
+	const struct shadow_l0_device *d = &cfg->devices[i];
+	uint64_t last = d->l1_gpa + d->size - 1;
+	struct shadow_l0_map m;
+
+	if (!d->size ||
+	    ((d->l1_gpa | d->host_pa | d->size) & (PAGE_SIZE - 1)) ||
+	    last < d->l1_gpa || d->host_pa + d->size - 1 < d->host_pa ||
+	    (d->perm & ~PTE_PERM))
+		return false;
+	if (cfg->l0.l1_gpa_to_host(cfg->l0.ctx, d->l1_gpa, &m) ||
+	    cfg->l0.l1_gpa_to_host(cfg->l0.ctx, last, &m))
+		return false;
+	for (unsigned j = 0; j < i; j++) {
+		const struct shadow_l0_device *o = &cfg->devices[j];
+
+		if (d->l1_gpa <= o->l1_gpa + o->size - 1 && o->l1_gpa <= last)
+			return false;
+	}
+	return true;
+}
+
 bool shadow_init(struct shadow *s, const struct shadow_config *cfg)
 {
 	uint64_t root = pt_root_size(cfg->mode);
@@ -222,6 +267,11 @@ bool shadow_init(struct shadow *s, const struct shadow_config *cfg)
 	if (cfg->warl != SHADOW_HGATP_WARL_QEMU &&
 	    cfg->warl != SHADOW_HGATP_WARL_SPEC)
 		return false;
+	if (cfg->ndevices > SHADOW_MAX_DEVICES)
+		return false;
+	for (unsigned i = 0; i < cfg->ndevices; i++)
+		if (!device_ok(cfg, i))
+			return false;
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
@@ -384,10 +434,13 @@ static unsigned size_level(uint64_t size)
 
 /* Walk L1's G-stage for gpa and L0's map for the result. On success fills
  * l1_gpa/host_pa/perm in r and the L1 leaf size and L0 region in the out
- * parameters; otherwise sets r->status and cause. */
+ * parameters; otherwise sets r->status and cause. With `devices`, an L1
+ * GPA in a passed-through device composes like RAM (r->device set); the
+ * VS-stage walk's implicit accesses pass false: no page-table walks in a
+ * device. */
 static bool compose(struct shadow *s, struct shadow_result *r,
 		    enum shadow_access orig, enum pt_access need,
-		    uint64_t *l1_size, struct shadow_l0_map *m0)
+		    uint64_t *l1_size, struct shadow_l0_map *m0, bool devices)
 {
 	const struct shadow_slot *sl = &s->slot[s->cur];
 	uint64_t l1_perm;
@@ -443,9 +496,14 @@ static bool compose(struct shadow *s, struct shadow_result *r,
 	}
 
 	if (!l0_lookup(s, r->l1_gpa, m0)) {
-		r->status = SHADOW_NOT_RAM;
-		r->cause = access_fault_cause[orig];
-		return false;
+		/* L1's device pages: the host device itself, with L1's
+		 * permissions intersected with L0's, as for RAM */
+		r->device = devices && device_lookup(s, r->l1_gpa, m0);
+		if (!r->device) {
+			r->status = SHADOW_NOT_RAM;
+			r->cause = access_fault_cause[orig];
+			return false;
+		}
 	}
 	r->perm = l1_perm & m0->perm & PTE_PERM;
 	/* W without R is a reserved PTE encoding. */
@@ -453,6 +511,11 @@ static bool compose(struct shadow *s, struct shadow_result *r,
 		r->perm &= ~PTE_W;
 	if (!(r->perm & perm_needed[need])) {
 		r->status = SHADOW_L0_DENIED;
+		/* a device L0 does not let L1 access that way (a fetch from
+		 * the UART): the access fault of the original access, as
+		 * L1's own access would get (PMA, "Physical Memory
+		 * Attributes") */
+		r->cause = r->device ? access_fault_cause[orig] : 0;
 		return false;
 	}
 	r->host_pa = m0->host_pa;
@@ -503,7 +566,7 @@ struct shadow_result shadow_translate(struct shadow *s, uint64_t gpa,
 	uint64_t l1_size;
 
 	s->stats.translates++;
-	compose(s, &r, orig, need, &l1_size, &m0);
+	compose(s, &r, orig, need, &l1_size, &m0, true);
 	count_result(s, &r);
 	return r;
 }
@@ -569,7 +632,7 @@ static bool gva_read_pte(void *ctx, uint64_t gpa, uint64_t *pte)
 	struct shadow_l0_map m0;
 	uint64_t l1_size;
 
-	if (!compose(w->s, &r, w->orig, PT_ACCESS_READ, &l1_size, &m0)) {
+	if (!compose(w->s, &r, w->orig, PT_ACCESS_READ, &l1_size, &m0, false)) {
 		gva_g_failure(w, &r, HTINST_PSEUDO_READ64);
 		return false;
 	}
@@ -588,7 +651,8 @@ static bool gva_write_pte(void *ctx, uint64_t gpa, uint64_t pte)
 	struct shadow_l0_map m0;
 	uint64_t l1_size;
 
-	if (!compose(w->s, &r, w->orig, PT_ACCESS_WRITE, &l1_size, &m0)) {
+	if (!compose(w->s, &r, w->orig, PT_ACCESS_WRITE, &l1_size, &m0,
+		     false)) {
 		gva_g_failure(w, &r, HTINST_PSEUDO_WRITE64);
 		return false;
 	}
@@ -647,7 +711,9 @@ shadow_gva_translate(struct shadow *s, const struct shadow_vs *vs, uint64_t gva,
 	/* The access itself: an explicit one (htinst is L0's to fill). */
 	r = result_init(s, gpa);
 	res.gpa = gpa;
-	if (compose(s, &r, orig, need, &l1_size, &m0)) {
+	/* devices excluded: L0's HLV/HSV emulation accesses host_pa as
+	 * memory (l0-hyp/README.md, limits) */
+	if (compose(s, &r, orig, need, &l1_size, &m0, false)) {
 		res.status = SHADOW_GVA_OK;
 		res.l1_gpa = r.l1_gpa;
 		res.host_pa = r.host_pa;
@@ -711,7 +777,7 @@ struct shadow_result shadow_fill(struct shadow *s, uint64_t gpa,
 	uint64_t l1_size, root;
 	unsigned max_level, level;
 
-	if (!compose(s, &r, orig, need, &l1_size, &m0)) {
+	if (!compose(s, &r, orig, need, &l1_size, &m0, true)) {
 		count_result(s, &r);
 		return r;
 	}
@@ -764,6 +830,8 @@ struct shadow_result shadow_fill(struct shadow *s, uint64_t gpa,
 			    size)) {
 			r.page_size = size;
 			s->stats.fills[level]++;
+			if (r.device)
+				s->stats.device_fills++;
 			if (size < l1_size && l1_size > sl->splinter &&
 			    sl->l1_mode != PT_BARE)
 				sl->splinter = l1_size;
@@ -907,6 +975,7 @@ static const struct stat_field event_fields[] = {
 	STAT(translates, "translates"),
 	STAT(gva_translates, "gva_translates"),
 	STAT(not_ram, "not_ram"),
+	STAT(device_fills, "device_fills"),
 	STAT(l0_denied, "l0_denied"),
 	STAT(refills, "refills"),
 	STAT(ad_updates, "ad_updates"),

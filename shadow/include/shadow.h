@@ -16,7 +16,8 @@
  * shadow/README.md.
  *
  * INVARIANT: no shadow leaf ever maps a host address outside the regions
- * that l1_gpa_to_host reports as L1 RAM.
+ * that l1_gpa_to_host reports as L1 RAM and the device pages L0 passes
+ * through to L1 (cfg.devices).
  */
 #ifndef SHADOW_H
 #define SHADOW_H
@@ -42,6 +43,20 @@ struct shadow_l0_map {
 	uint64_t base;
 	uint64_t size;
 };
+
+/* A device L0 passes through to L1 (L0's own G-stage maps it: the UART
+ * today, PCI BARs later): L1 GPA range [l1_gpa, l1_gpa + size) backed by
+ * the host device at host_pa with L0's permissions. An L2 page that L1
+ * maps onto it is mapped to the device itself. Page aligned; never L1's
+ * G-stage tables (implicit table walks read only L1 RAM). */
+struct shadow_l0_device {
+	uint64_t l1_gpa;
+	uint64_t host_pa;
+	uint64_t size;
+	uint64_t perm; /* PTE_R/W/X that L0's own map grants L1 */
+};
+
+#define SHADOW_MAX_DEVICES 4
 
 struct shadow_l0_ops {
 	void *ctx;
@@ -97,6 +112,10 @@ struct shadow_config {
 	 * hypervisor; QEMU's default): set A, and D on a store, in L1's PTEs
 	 * instead of forwarding a guest-page fault. false: Svade behaviour. */
 	bool l1_adue;
+	/* Devices L0 passes through to L1 (looked up when an L1 GPA is not
+	 * RAM); L0's emulated devices are not listed: they stay NOT_RAM. */
+	struct shadow_l0_device devices[SHADOW_MAX_DEVICES];
+	unsigned ndevices;
 };
 
 /* Result of shadow_fill / shadow_translate. */
@@ -111,12 +130,14 @@ enum shadow_status {
 	 * access fault of the original access type (the spec's rule for
 	 * implicit G-stage table accesses), cause below, htval 0. */
 	SHADOW_L1_TABLE_ACCESS_FAULT,
-	/* L1 maps the L2 GPA to l1_gpa, which is not L1 RAM: L0 emulates
-	 * the MMIO access for L1's device or forwards the access fault
-	 * (cause below). Never mapped. */
+	/* L1 maps the L2 GPA to l1_gpa, which is neither L1 RAM nor a
+	 * passed-through device: L0 emulates the MMIO access for L1's
+	 * device or forwards the access fault (cause below). Never mapped. */
 	SHADOW_NOT_RAM,
-	/* L1 allows the access but L0's own map of that L1 RAM does not
-	 * (perm): L0 handles it as the same access from L1 itself. */
+	/* L1 allows the access but L0's own map of that L1 RAM (or of the
+	 * passed-through device, `device` set) does not (perm): L0 handles
+	 * it as the same access from L1 itself. For a device, cause holds
+	 * the access fault of the original access (the device's PMA). */
 	SHADOW_L0_DENIED,
 	/* With l1_adue: L1's PTE changed between the walk's read and its A/D
 	 * update (another L1 hart). Nothing was installed: L0 resumes L2,
@@ -158,6 +179,7 @@ struct shadow_result {
 	unsigned long cause; /* FORWARD_*, L1_TABLE_ACCESS_FAULT, NOT_RAM */
 	uint64_t htval;	     /* FORWARD_GUEST_PAGE_FAULT: gpa >> 2; else 0 */
 	uint64_t hw_vmid;    /* hardware VMID of the current shadow */
+	bool device;	     /* l1_gpa is in a passed-through device */
 };
 
 /* Fill counts by page size (index = level: 4K, 2M, 1G, ...), forwards by
@@ -168,6 +190,7 @@ struct shadow_stats {
 	uint64_t gva_translates;
 	uint64_t forwards[EXC_COUNT];
 	uint64_t not_ram;
+	uint64_t device_fills; /* leaves onto a passed-through device */
 	uint64_t l0_denied;
 	uint64_t pool_too_small;
 	uint64_t ad_updates; /* L1 PTEs whose A/D the walk set (l1_adue) */
@@ -217,7 +240,9 @@ uint64_t shadow_pool_min_size(enum pt_mode mode);
 
 /* Set up s (L1's hgatp starts at 0, Bare). Returns false, with nothing
  * set up, on a bad configuration: mode not an x4 mode, pool too small or
- * not 16 KiB aligned, missing callback, VMIDs out of range. */
+ * not 16 KiB aligned, missing callback, VMIDs out of range, a device
+ * region that is empty, not page aligned, wraps, grants more than R/W/X,
+ * or overlaps L1 RAM or another device. */
 bool shadow_init(struct shadow *s, const struct shadow_config *cfg);
 
 /* L1 wrote val to its hgatp: apply the WARL rules of cfg.warl (MODE must

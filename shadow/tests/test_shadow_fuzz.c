@@ -42,15 +42,22 @@ static uint64_t below(uint64_t n)
 static struct world w;
 static uint64_t tables[L1_TABLES + 1]; /* [0] = the 16 KiB root */
 
-/* A random L1 GPA: mostly in or near L1 RAM, sometimes MMIO or anywhere. */
+/* A random L1 GPA: mostly in or near L1 RAM, sometimes MMIO, a device L0
+ * passes through, or anywhere. */
 static uint64_t random_l1_gpa(uint64_t align)
 {
 	uint64_t a;
 
-	switch (below(8)) {
+	switch (below(9)) {
 	case 0:
 		a = MMIO_GPA + below(MIB);
 		break;
+	case 8: {
+		const struct shadow_l0_device *d =
+			&w.cfg.devices[below(w.cfg.ndevices)];
+		a = d->l1_gpa + below(d->size + d->size / 4);
+		break;
+	}
 	case 1:
 		a = rnd() & ((1ULL << 56) - 1);
 		break;
@@ -185,6 +192,7 @@ static unsigned random_gva_translate(unsigned *seen)
 	seen[g.status]++;
 	switch (g.status) {
 	case SHADOW_GVA_OK:
+		/* devices are never HLV's memory (shadow.h) */
 		return !world_host_is_l1_ram(&w, g.host_pa, 1, need_perm[k]);
 	case SHADOW_GVA_GUEST_PAGE_FAULT:
 		/* implicit: one of the two pseudoinstructions; explicit: 0 */
@@ -213,11 +221,12 @@ static void check_leaf(void *arg, unsigned slot, uint64_t gpa, uint64_t host,
 	uint64_t perm = pte & RWX;
 
 	c->checked++;
-	/* INVARIANT: only memory L0 gave L1, within L0's permissions */
-	if (!world_host_is_l1_ram(&w, host, size, perm)) {
+	/* INVARIANT: only memory and devices L0 gave L1, within L0's
+	 * permissions */
+	if (!world_host_is_l1_mem(&w, host, size, perm)) {
 		c->bad++;
 		printf("  leaf slot %u gpa %#llx -> host %#llx size %#llx perm "
-		       "%#llx outside L1 RAM\n",
+		       "%#llx outside L1 RAM and devices\n",
 		       slot, (unsigned long long)gpa, (unsigned long long)host,
 		       (unsigned long long)size, (unsigned long long)perm);
 		return;
@@ -323,7 +332,13 @@ static void fuzz(bool adue)
 			if (r.status == SHADOW_FILLED)
 				recent[below(16)] = gpa;
 			if (r.status == SHADOW_FILLED &&
-			    !world_host_is_l1_ram(&w, r.host_pa, 1, r.perm))
+			    !world_host_is_l1_mem(&w, r.host_pa, 1, r.perm))
+				bad++;
+			/* a device result is exactly a device, and the
+			 * device is never reported as not mapped */
+			if (r.status == SHADOW_FILLED &&
+			    r.device != !world_host_is_l1_ram(&w, r.host_pa, 1,
+							      r.perm))
 				bad++;
 			if (r.status == SHADOW_FORWARD_GUEST_PAGE_FAULT &&
 			    r.htval != gpa >> 2)
@@ -358,19 +373,21 @@ static void fuzz(bool adue)
 	CHECK(gva_seen[SHADOW_GVA_GUEST_PAGE_FAULT] > 0);
 	CHECK(gva_seen[SHADOW_GVA_ACCESS_FAULT] > 0);
 	CHECK(w.s.stats.fills[0] > 0);
+	CHECK(w.s.stats.device_fills > 0);
 	CHECK(w.s.stats.fills[1] > 0);
 	CHECK(w.s.stats.fills[2] > 0);
 	CHECK(w.s.stats.pool_exhausted > 0);
 	CHECK(w.s.stats.refills > 0);
 	CHECK(checked > 0);
 	printf("  fuzz (%s): %u fills: %u mapped (4K %llu, 2M %llu, 1G %llu), "
-	       "%u forwarded, %u table access faults, %u not RAM, %u L0 "
-	       "denied; %u leaves checked; pool exhausted %llu times; "
-	       "gva: %u ok, %u page faults, %u guest-page faults\n",
+	       "%llu onto devices, %u forwarded, %u table access faults, %u "
+	       "not RAM, %u L0 denied; %u leaves checked; pool exhausted %llu "
+	       "times; gva: %u ok, %u page faults, %u guest-page faults\n",
 	       adue ? "Svadu" : "Svade", calls, status_seen[SHADOW_FILLED],
 	       (unsigned long long)w.s.stats.fills[0],
 	       (unsigned long long)w.s.stats.fills[1],
 	       (unsigned long long)w.s.stats.fills[2],
+	       (unsigned long long)w.s.stats.device_fills,
 	       status_seen[SHADOW_FORWARD_GUEST_PAGE_FAULT],
 	       status_seen[SHADOW_L1_TABLE_ACCESS_FAULT],
 	       status_seen[SHADOW_NOT_RAM], status_seen[SHADOW_L0_DENIED],

@@ -17,6 +17,12 @@ static const struct world_region standard[WORLD_NREGIONS] = {
 	[RAM_HIGH] = {1ULL << 50, 2 * MIB, 20 * GIB, PTE_R | PTE_W},
 };
 
+static const struct shadow_l0_device devices[WORLD_NDEVICES] = {
+	[DEV_UART] = {DEV_UART_GPA, 0x30000000ULL, 4 * KIB, PTE_R | PTE_W},
+	[DEV_ROM] = {DEV_ROM_GPA, 0x30005000ULL, 4 * KIB, PTE_R},
+	[DEV_BAR] = {DEV_BAR_GPA, 0x60000000ULL, 4 * MIB, PTE_R | PTE_W},
+};
+
 static const struct world_region *find(const struct world *w, uint64_t gpa)
 {
 	for (unsigned i = 0; i < w->nreg; i++)
@@ -114,6 +120,8 @@ bool world_init(struct world *w, uint64_t pool_size, enum pt_mode mode,
 	w->cfg.mode = mode;
 	w->cfg.hw_vmid_base = 100;
 	w->cfg.warl = warl;
+	memcpy(w->cfg.devices, devices, sizeof(devices));
+	w->cfg.ndevices = WORLD_NDEVICES;
 	return shadow_init(&w->s, &w->cfg);
 }
 
@@ -205,4 +213,19 @@ uint64_t pte_leaf(uint64_t pa, uint64_t flags)
 uint64_t pte_ptr(uint64_t pa)
 {
 	return ((pa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | PTE_V;
+}
+
+bool world_host_is_l1_mem(const struct world *w, uint64_t h, uint64_t len,
+			  uint64_t perm)
+{
+	if (world_host_is_l1_ram(w, h, len, perm))
+		return true;
+	for (unsigned i = 0; i < w->cfg.ndevices; i++) {
+		const struct shadow_l0_device *d = &w->cfg.devices[i];
+
+		if (h >= d->host_pa && len <= d->size &&
+		    h - d->host_pa <= d->size - len && (d->perm & perm) == perm)
+			return true;
+	}
+	return false;
 }

@@ -53,6 +53,17 @@ enum world_region_id {
 };
 
 #define MMIO_GPA 0x10000000ULL /* not L1 RAM */
+
+/* Devices L0 passes through to L1 (cfg.devices), in world_init's order. */
+enum world_device_id {
+	DEV_UART, /* one RW page at L1 GPA 0x20000000, host 0x30000000 */
+	DEV_ROM,  /* one read-only page at 0x20001000, host 0x30005000 */
+	DEV_BAR,  /* 4 MiB RW at 0x40000000, host 0x60000000 (2M-aligned) */
+	WORLD_NDEVICES,
+};
+#define DEV_UART_GPA 0x20000000ULL
+#define DEV_ROM_GPA 0x20001000ULL
+#define DEV_BAR_GPA 0x40000000ULL
 #define POOL_PA 0x900000000ULL
 
 /* Create the world with a pool of pool_size bytes and a shadow in `mode`.
@@ -74,6 +85,9 @@ void world_l1_reset(struct world *w);
 /* Host address h .. h+len-1 lies inside one region's backing with perms
  * that include `perm`. */
 bool world_host_is_l1_ram(const struct world *w, uint64_t h, uint64_t len,
+			  uint64_t perm);
+/* The same for L1 RAM or a device passed through to L1 (the invariant). */
+bool world_host_is_l1_mem(const struct world *w, uint64_t h, uint64_t len,
 			  uint64_t perm);
 
 uint64_t pte_leaf(uint64_t pa, uint64_t flags);
