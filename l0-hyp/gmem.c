@@ -204,10 +204,15 @@ enum l0_gmem_status l0_gmem_map_device(struct l0_gmem *g,
 	if (l0_ranges_overlap(base, size, g->gpa, g->size))
 		FAIL("device at 0x%llx overlaps L1 RAM",
 		     (unsigned long long)dev->base);
+	if (g->ndev == L0_GMEM_MAX_DEVICES)
+		FAIL("device at 0x%llx: more than %d passed-through devices",
+		     (unsigned long long)dev->base, L0_GMEM_MAX_DEVICES);
 	if (pt_map(g->mode, &gstage_mem, g->root, base, base, size,
 		   GSTAGE_DEV_FLAGS, PAGE_SIZE))
 		FAIL("G-stage: mapping device 0x%llx failed",
 		     (unsigned long long)dev->base);
+	g->dev[g->ndev++] = (struct l0_gmem_device){
+		.gpa = base, .hpa = base, .size = size, .perm = PTE_R | PTE_W};
 	return L0_GMEM_OK;
 }
 

@@ -23,16 +23,27 @@
 #define L0_GMEM_ALIGN (2UL << 20)
 
 #define L0_GMEM_MAX_CHUNKS 8
+/* Device page ranges passed through to L1 (the UART today). */
+#define L0_GMEM_MAX_DEVICES 4
 
 /* One host block backing [gpa, gpa+size) of L1 RAM. */
 struct l0_gmem_chunk {
 	uint64_t gpa, hpa, size;
 };
 
+/* A device range L0's G-stage passes through to L1: [gpa, gpa+size) onto
+ * the host device at hpa, with perm (PTE_R/W) as mapped. The shadow maps
+ * L2 pages L1 puts on it to the device itself (vhyp.c). */
+struct l0_gmem_device {
+	uint64_t gpa, hpa, size, perm;
+};
+
 struct l0_gmem {
 	uint64_t gpa, size; /* L1 RAM in guest-physical space */
 	struct l0_gmem_chunk chunk[L0_GMEM_MAX_CHUNKS];
 	unsigned nchunks;
+	struct l0_gmem_device dev[L0_GMEM_MAX_DEVICES];
+	unsigned ndev;
 	enum pt_mode mode; /* PT_SV39X4 or PT_SV48X4 */
 	uint64_t root;	   /* host PA of the G-stage root table */
 	unsigned long vmid;

@@ -37,12 +37,9 @@ enum l0_mmio_result l0_mmio_emulate(struct l0_vcpu *v, uint64_t gpa,
 				    bool is_store)
 {
 	struct l0_guest *g = v->guest;
-	const struct l0_mmio_device *d = l0_mmio_find(g->mmio, g->nmmio, gpa);
-	enum l0_mmio_status st;
 	struct insn in;
-	uint64_t val;
 
-	if (!d)
+	if (!l0_mmio_find(g->mmio, g->nmmio, gpa))
 		return L0_MMIO_NO_DEVICE;
 	switch (l0_fault_insn(v, &in)) {
 	case L0_FETCH_OK:
@@ -52,6 +49,20 @@ enum l0_mmio_result l0_mmio_emulate(struct l0_vcpu *v, uint64_t gpa,
 	case L0_FETCH_UNSUPPORTED:
 		return L0_MMIO_BAD_INSN;
 	}
+	return l0_mmio_perform(v, gpa, is_store, &in);
+}
+
+enum l0_mmio_result l0_mmio_perform(struct l0_vcpu *v, uint64_t gpa,
+				    bool is_store, const struct insn *ip)
+{
+	struct l0_guest *g = v->guest;
+	const struct l0_mmio_device *d = l0_mmio_find(g->mmio, g->nmmio, gpa);
+	const struct insn in = *ip;
+	enum l0_mmio_status st;
+	uint64_t val;
+
+	if (!d)
+		return L0_MMIO_NO_DEVICE;
 	if (in.kind != (is_store ? INSN_STORE : INSN_LOAD))
 		return L0_MMIO_BAD_INSN;
 	if (in.kind == INSN_STORE) {

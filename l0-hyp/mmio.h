@@ -42,6 +42,13 @@ const struct l0_mmio_device *l0_mmio_find(const struct l0_mmio_device *devs,
 					  unsigned n, uint64_t gpa);
 enum l0_mmio_result l0_mmio_emulate(struct l0_vcpu *v, uint64_t gpa,
 				    bool is_store);
+struct insn;
+/* The access `in` (already decoded: a load for !is_store, a store for
+ * is_store, else BAD_INSN) on L1's device at L1 GPA gpa, for the running
+ * level: its GPRs (v->gpr) and pc (v->sepc) move as the access says.
+ * l0_mmio_emulate for L1's own accesses, vhyp.c for L2's. */
+enum l0_mmio_result l0_mmio_perform(struct l0_vcpu *v, uint64_t gpa,
+				    bool is_store, const struct insn *in);
 const char *l0_mmio_result_name(enum l0_mmio_result r);
 
 #endif /* L0_MMIO_H */

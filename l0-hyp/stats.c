@@ -21,6 +21,7 @@ static const char *const l0_event_names[L0_EV_COUNT] = {
 	[L0_EV_L2_FORWARD] = "l2_forwarded",
 	[L0_EV_L2_SHADOW_FILL] = "l2_shadow_fills",
 	[L0_EV_L2_L0_IRQ] = "l2_l0_irqs",
+	[L0_EV_L2_DEVICE] = "l2_device",
 };
 
 const char *l0_event_name(enum l0_event e)

@@ -30,6 +30,7 @@ enum l0_event {
 	L0_EV_L2_FORWARD,     /* delivered to L1 as hardware would */
 	L0_EV_L2_SHADOW_FILL, /* guest-page fault filled in the shadow */
 	L0_EV_L2_L0_IRQ,      /* L0's own interrupt, L2 resumed */
+	L0_EV_L2_DEVICE,      /* L2 access to an L1 device L0 emulates */
 	L0_EV_COUNT,
 };
 

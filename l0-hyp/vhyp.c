@@ -188,6 +188,16 @@ void l0_vhyp_init(struct l0_vcpu *v)
 		.l1_adue = g->l1_has[L0_ISA_SVADU],
 	};
 
+	/* The devices L0's G-stage passes through to L1 (gmem.c): an L2 page
+	 * L1 maps onto one is mapped to the device itself */
+	for (unsigned i = 0; i < g->gmem.ndev && i < SHADOW_MAX_DEVICES; i++)
+		cfg.devices[cfg.ndevices++] = (struct shadow_l0_device){
+			.l1_gpa = g->gmem.dev[i].gpa,
+			.host_pa = g->gmem.dev[i].hpa,
+			.size = g->gmem.dev[i].size,
+			.perm = g->gmem.dev[i].perm,
+		};
+
 	memset(vh, 0, sizeof(*vh));
 	vh->hstatus = VHSTATUS_VSXL;
 	if (!shadow_init(&vh->shadow, &cfg))
@@ -249,9 +259,8 @@ static void sync_vtsr(struct l0_vcpu *v)
 		v->vh.spv_vscause = csr_read(CSR_VSCAUSE);
 	} else {
 		csr_clear(CSR_HSTATUS, HSTATUS_VTSR);
-		csr_write(CSR_HEDELEG, l1_trap_info_held(&v->vh)
-					       ? 0
-					       : l0_vcpu_hedeleg());
+		csr_write(CSR_HEDELEG,
+			  l1_trap_info_held(&v->vh) ? 0 : l0_vcpu_hedeleg());
 	}
 }
 
@@ -1109,6 +1118,40 @@ static bool l2_fault_is_implicit(struct l0_vcpu *v, enum shadow_access orig,
 	}
 }
 
+/* L2's load or store at an L2 GPA that L1 maps onto a device L0 emulates
+ * for L1 (the vPLIC): performed as L1's own access to l1_gpa would be, on
+ * the same device state, with L2's registers and pc; L1 is not involved.
+ * Its side effects on L1's interrupts (a claim, a completion) reach L1
+ * through the vPLIC as usual (l0_trap's update before resuming). The
+ * instruction is htinst's transformed one ("Transformed Instruction or
+ * Pseudoinstruction for htinst": bit 0 set, the length in bit 1), else
+ * fetched through L2's VS-stage and L1's G-stage. */
+static enum l0_mmio_result l2_device_access(struct l0_vcpu *v, uint64_t l1_gpa,
+					    bool store)
+{
+	unsigned long ti = v->trap.htinst;
+	enum l0_mmio_result r;
+	struct insn in;
+	uint32_t raw;
+
+	if (v->guest->opts->decode == L0_DECODE_REPORTED && (ti & 1) &&
+	    insn_decode((uint32_t)ti | INSN_LEN_32BIT, &in)) {
+		in.len = (ti & 2) ? 4 : 2;
+	} else if (!l2_fetch_insn(v, v->sepc, &raw)) {
+		return L0_MMIO_FETCH_FAULT;
+	} else if (!insn_decode(raw, &in)) {
+		return L0_MMIO_BAD_INSN;
+	}
+	r = l0_mmio_perform(v, l1_gpa, store, &in);
+	if (r == L0_MMIO_EMULATED) {
+		/* a claim, completion or enable may change another vCPU's
+		 * external-interrupt line */
+		l0_vcpu_kick_vseip(v);
+		v->stats.ev[L0_EV_L2_DEVICE]++;
+	}
+	return r;
+}
+
 /* An L2 guest-page fault: fill the shadow from L1's G-stage, or deliver
  * what L1's own G-stage gives (shadow/README.md "How L0 drives it"). */
 static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
@@ -1119,6 +1162,7 @@ static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
 	enum shadow_access orig = access_of(t->scause);
 	enum pt_access need = need_of(orig);
 	struct shadow_result r;
+	bool implicit = true;
 
 	/* A fault on the implicit VS-stage walk reads (or, for an A/D update,
 	 * writes) a page-table entry: the hardware says so with a
@@ -1139,6 +1183,8 @@ static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
 		 * is the fetch itself on QEMU 10, which reports the implicit
 		 * ones with a pseudoinstruction.) */
 		need = PT_ACCESS_READ;
+	else
+		implicit = false;
 	r = shadow_fill(&v->vh.shadow, gpa, orig, need);
 	do_hw_fence(r.fence, r.gpa, r.hw_vmid);
 	switch (r.status) {
@@ -1150,14 +1196,33 @@ static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
 		exit_to_l1(v, r.cause, t->stval, r.htval, t->htinst,
 			   gva_of_trap(v));
 		return L0_VHYP_L2_FORWARDED;
-	case SHADOW_L1_TABLE_ACCESS_FAULT:
 	case SHADOW_NOT_RAM:
-		/* L1's table, or the page L1 maps, is not L1 memory: the
-		 * access fault of the original access (PMA, "Virtual Address
+		/* L1 allowed the access (its walk checked the permission)
+		 * onto a device L0 emulates for it: done for L2 as L1's */
+		if (orig != SHADOW_ACCESS_FETCH && !implicit &&
+		    l0_mmio_find(v->guest->mmio, v->guest->nmmio, r.l1_gpa) &&
+		    l2_device_access(v, r.l1_gpa,
+				     orig == SHADOW_ACCESS_STORE) ==
+			    L0_MMIO_EMULATED)
+			return L0_VHYP_L2_HANDLED;
+		/* otherwise, as for a table outside L1's memory: */
+		__attribute__((fallthrough));
+	case SHADOW_L1_TABLE_ACCESS_FAULT:
+		/* L1's table, or the page L1 maps, is not L1 memory (or is a
+		 * device access the device does not support): the access
+		 * fault of the original access (PMA, "Virtual Address
 		 * Translation Process" step 2), htval 0, never mapped */
 		exit_to_l1(v, r.cause, t->stval, 0, 0, gva_of_trap(v));
 		return L0_VHYP_L2_FORWARDED;
 	case SHADOW_L0_DENIED:
+		/* L1 allows it, L0's map of the passed-through device does
+		 * not (a fetch from the UART): L1's own access there would be
+		 * the device's access fault (PMA), so that is L1's fault */
+		if (r.device) {
+			exit_to_l1(v, r.cause, t->stval, 0, 0, gva_of_trap(v));
+			return L0_VHYP_L2_FORWARDED;
+		}
+		break;
 	case SHADOW_POOL_TOO_SMALL:
 		break;
 	}

@@ -26,6 +26,8 @@ static const l1_exit_fn exc_handlers[EXC_COUNT] = {
 static const l1_exit_fn irq_handlers[L1_IRQ_SLOTS] = {
 	/* L1's own timer, armed on L2's behalf without Sstc. */
 	[IRQ_S_TIMER] = l1_vtimer_host_irq,
+	/* the PLIC context L2 was given (passdev.c) */
+	[IRQ_S_EXT] = l1_passdev_ext_irq,
 };
 
 void l1_count_exit(struct l1_exit_stats *s, unsigned long scause)
@@ -56,6 +58,8 @@ enum l1_exit l1_handle_exit(struct l1_vcpu *v)
 	 * records where the trap came from ("hstatus" SPV). */
 	if (!(v->trap.hstatus & HSTATUS_SPV))
 		return l1_fail(v, "exit_without_spv");
+	if (l1_plat.passdev)
+		l1_passdev_sync();
 	if (scause & CAUSE_INTERRUPT) {
 		if (code < L1_IRQ_SLOTS)
 			fn = irq_handlers[code];

@@ -153,6 +153,18 @@ const char *l1_gstage_init(const void *image, size_t image_size)
 	return NULL;
 }
 
+const char *l1_gstage_map_device(uint64_t gpa, uint64_t pa, uint64_t flags)
+{
+	/* G-stage leaves need U=1; A/D preset as for RAM (QEMU is Svade) */
+	if (pt_map(PT_SV39X4, &gstage_mem, gstage_root, gpa, pa, PAGE_SIZE,
+		   flags | PTE_U | PTE_A | PTE_D, PAGE_SIZE))
+		return "gstage_map_failed";
+	/* nothing of this GPA may be cached from before ("Hypervisor
+	 * Memory-Management Fence Instructions") */
+	l1_hfence_gvma_gpa(gpa);
+	return NULL;
+}
+
 static bool gpa_in_ram(uint64_t gpa)
 {
 	return gpa >= L2_RAM_BASE && gpa - L2_RAM_BASE < L2_RAM_SIZE;
@@ -235,6 +247,8 @@ enum l1_exit l1_guest_page_fault(struct l1_vcpu *v)
 		return l1_fail(v, "guest_page_fault_without_gpa");
 	if (gpa_in_ram(gpa))
 		return lazy_fill(v, gpa);
+	if (l1_plat.passdev && !l1_gpa_is_testdev(gpa))
+		return l1_passdev_fault(v, gpa);
 	if (l1_gpa_is_testdev(gpa)) {
 		if ((v->trap.scause & ~CAUSE_INTERRUPT) ==
 		    EXC_INST_GUEST_PAGE_FAULT)

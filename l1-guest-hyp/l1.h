@@ -86,6 +86,7 @@ struct l1_platform {
 	bool has_h;
 	bool sstc;
 	uint64_t timebase_hz;
+	bool passdev; /* rvnest.passdev=1: L2 is guests/passdev */
 };
 
 extern struct l1_platform l1_plat;
@@ -109,11 +110,19 @@ uint64_t l1_pool_free_bytes(void);
 const char *l1_gstage_init(const void *image, size_t image_size);
 /* Translate an L2 GPA through L1's G-stage; false if unmapped. */
 bool l1_gpa_to_pa(uint64_t gpa, enum pt_access access, uint64_t *pa);
+/* Map one L2 page onto L1 physical page pa (a device) with flags R/W. */
+const char *l1_gstage_map_device(uint64_t gpa, uint64_t pa, uint64_t flags);
 enum l1_exit l1_guest_page_fault(struct l1_vcpu *v);
 
 /* testdev.c: the emulated MMIO device */
 enum l1_exit l1_testdev_mmio(struct l1_vcpu *v, uint64_t gpa);
 bool l1_gpa_is_testdev(uint64_t gpa);
+
+/* passdev.c: rvnest.passdev=1, L2 gets L1's UART page and PLIC context */
+const char *l1_passdev_init(const void *fdt);
+void l1_passdev_sync(void);
+enum l1_exit l1_passdev_ext_irq(struct l1_vcpu *v);
+enum l1_exit l1_passdev_fault(struct l1_vcpu *v, uint64_t gpa);
 
 /* sbi.c: the SBI L1 offers L2 */
 enum l1_exit l1_sbi_call(struct l1_vcpu *v);

@@ -23,9 +23,12 @@
 
 #define L1_MAX_REGIONS 8
 #define L1_HANG_BOOTARG "rvnest.hang=1"
+/* L2 is guests/passdev, given L1's UART and a PLIC context (passdev.c) */
+#define L1_PASSDEV_BOOTARG "rvnest.passdev=1"
 
 extern char _start[], _end[];
 extern const char l2_image_start[], l2_image_end[];
+extern const char l2_passdev_start[], l2_passdev_end[];
 
 struct l1_platform l1_plat;
 static struct l1_vcpu vcpu;
@@ -274,7 +277,7 @@ void image_main(unsigned long hartid, unsigned long fdt_addr)
 {
 	void *fdt = (void *)fdt_addr;
 	bool has_h, sstc_dt;
-	const char *err;
+	const char *err, *l2 = l2_image_start, *l2_end = l2_image_end;
 
 	/* No interrupts in L1 itself: its own traps are fatal, and HS-level
 	 * interrupts still reach it from V=1 ("Interrupt ... when V=1").
@@ -314,8 +317,15 @@ void image_main(unsigned long hartid, unsigned long fdt_addr)
 
 	init_hypervisor_csrs();
 	l1_vtimer_init();
-	err = l1_gstage_init(l2_image_start,
-			     (size_t)(l2_image_end - l2_image_start));
+	l1_plat.passdev =
+		fdt_util_args_have(fdt_util_bootargs(fdt), L1_PASSDEV_BOOTARG);
+	if (l1_plat.passdev) {
+		l2 = l2_passdev_start;
+		l2_end = l2_passdev_end;
+	}
+	err = l1_gstage_init(l2, (size_t)(l2_end - l2));
+	if (!err && l1_plat.passdev)
+		err = l1_passdev_init(fdt);
 	if (err)
 		boot_error(err);
 	/* NACL (nacl.h) once the CSRs are set: they are its first values */
@@ -329,9 +339,8 @@ void image_main(unsigned long hartid, unsigned long fdt_addr)
 	vcpu.gpr[L1_REG_A1] = 0; /* no device tree: the L2 contract allows it */
 	printf("l1: L2 image %lu bytes at GPA 0x%lx, RAM 0x%lx bytes, "
 	       "testdev at 0x%lx, pool %llu KiB free\n",
-	       (unsigned long)(l2_image_end - l2_image_start), L2_RAM_BASE,
-	       L2_RAM_SIZE, TESTDEV_BASE,
-	       (unsigned long long)(l1_pool_free_bytes() / 1024));
+	       (unsigned long)(l2_end - l2), L2_RAM_BASE, L2_RAM_SIZE,
+	       TESTDEV_BASE, (unsigned long long)(l1_pool_free_bytes() / 1024));
 	console_flush();
 	run_l2();
 }

@@ -13,12 +13,13 @@ $(BUILD)/bm/l1-guest-hyp/main.o: $(L1_REV_STAMP)
 CFLAGS_l1-guest-hyp := -DRVNEST_VERSION=\"$(RVNEST_GIT_REV)\"
 
 L1_SRCS := main.c exit.c gstage.c testdev.c testdev_regs.c sbi.c vtimer.c \
-	   bench.c nacl.c
+	   bench.c nacl.c passdev.c
 L1_ASMS := switch.S
 L1_OBJS := $(BUILD)/bm/common/crt0.o \
 	   $(L1_SRCS:%.c=$(BUILD)/bm/l1-guest-hyp/%.o) \
 	   $(L1_ASMS:%.S=$(BUILD)/bm/l1-guest-hyp/%.o) \
-	   $(BUILD)/bm/l1-guest-hyp/l2_image.o
+	   $(BUILD)/bm/l1-guest-hyp/l2_image.o \
+	   $(BUILD)/bm/l1-guest-hyp/l2_passdev_image.o
 # The common code L1 uses, listed explicitly (see guests/micro/module.mk).
 L1_COMMON_OBJS := $(BUILD)/bm/common/console.o \
 		  $(BUILD)/bm/common/sbi_client.o \
@@ -41,6 +42,12 @@ $(L1_ELF): $(L1_OBJS) $(L1_COMMON_OBJS) $(LIBFDT_BM) common/ld/image.ld
 	$(BM_CC) $(BM_LDFLAGS) -Wl,--defsym=__stack_size=0x8000 \
 		-T common/ld/image.ld -o $@ \
 		$(filter %.o,$^) $(LIBFDT_BM)
+
+# The passdev L2 (guests/passdev), likewise.
+$(BUILD)/bm/l1-guest-hyp/l2_passdev_image.o: l1-guest-hyp/l2_passdev_image.S \
+					     $(PASSDEV_BIN)
+	@mkdir -p $(dir $@)
+	$(BM_CC) $(BM_ASFLAGS) -DL2_PASSDEV_PATH=\"$(PASSDEV_BIN)\" -c $< -o $@
 
 IMAGES += $(L1_ELF)
 

@@ -45,8 +45,18 @@ enum bench_id {
 	BENCH_GSTAGE_FAULT,
 	BENCH_TIMER,
 	BENCH_COMPUTE,
+	/* guests/passdev (rvnest/passdev.h): L2's accesses to a device page
+	 * L1 passes through (the UART) and to one L0 emulates on L1's
+	 * behalf when nested (the PLIC context) */
+	BENCH_DEV_PASSTHROUGH,
+	BENCH_DEV_EMULATED,
 	BENCH_COUNT,
 };
+
+/* The benchmarks each L2 guest runs (a host checks all were reported). */
+#define BENCH_MICRO_MASK ((1u << (BENCH_COMPUTE + 1)) - 1)
+#define BENCH_PASSDEV_MASK \
+	((1u << BENCH_DEV_PASSTHROUGH) | (1u << BENCH_DEV_EMULATED))
 
 /* docs/protocol.md names; NULL for an id that is not a benchmark. */
 static inline const char *bench_name(unsigned long id)
@@ -66,6 +76,10 @@ static inline const char *bench_name(unsigned long id)
 		return "timer";
 	case BENCH_COMPUTE:
 		return "compute";
+	case BENCH_DEV_PASSTHROUGH:
+		return "dev_passthrough";
+	case BENCH_DEV_EMULATED:
+		return "dev_emulated";
 	default:
 		return 0;
 	}
