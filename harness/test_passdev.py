@@ -1,0 +1,140 @@
+"""Devices through two levels (issue 19): l1-guest-hyp with rvnest.passdev=1
+hands its L2 (guests/passdev) L1's UART page and L1's PLIC context page, as
+a partitioning hypervisor would.
+
+On QEMU's H (`single-passdev`) both pages are real hardware. On L0
+(`nested-passdev`) the UART page is passed through by L0, so the shadow
+maps L2's page onto the host UART (no trap after the fill), and the PLIC is
+L0's vPLIC, so each L2 access to the context page traps into L0, which
+performs it as L1's access (one trap, L1 never sees it). Both must print the
+same lines, with the same faults reported by L1 (htval, htinst, stval, GVA)
+and the same interrupts taken."""
+
+import re
+
+from harness import testing
+
+SINGLE = "single-passdev"
+NESTED = "nested-passdev"
+# the console lines the two levels print themselves (L0's own and the
+# firmware's differ between the two stacks by design)
+SAME_RE = re.compile(r"^(l1: passdev: .*|l2-passdev: .*)$")
+ROUNDS = 3  # PASSDEV_IRQ_ROUNDS in common/include/rvnest/passdev.h
+GPF = ("load_guest_page_fault", "store_guest_page_fault")
+
+
+def single_run():
+    cfg = testing.load_or_skip(SINGLE)
+    return testing.run_ok(cfg, icount=True, cache_key=(SINGLE, 1))
+
+
+def nested_run(n=1, bootargs=None):
+    kw = {"bootargs": bootargs} if bootargs else {}
+    cfg = testing.load_or_skip(NESTED, **kw)
+    return testing.run_ok(cfg, icount=True, cache_key=(NESTED, bootargs, n))
+
+
+def same_lines(res):
+    return [ln.strip() for ln in res.console.splitlines()
+            if SAME_RE.match(ln.strip())]
+
+
+def test_single_l2_prints_through_uart_and_takes_its_interrupts():
+    res = single_run()
+    lines = same_lines(res)
+    assert "l2-passdev: this line went through the UART page L1 passed through" in lines
+    irqs = [ln for ln in lines if ln.startswith("l2-passdev: interrupt ")]
+    assert len(irqs) == ROUNDS, lines
+    for i, ln in enumerate(irqs, 1):
+        # QEMU virt's UART is PLIC source 10; its THR-empty interrupt
+        # (IIR 0x2) was the one claimed, and none is pending afterwards
+        assert ln.startswith(f"l2-passdev: interrupt {i}: PLIC source 10 claimed"), ln
+        assert "UART IIR 0xc2" in ln and ln.endswith("IIR now 0x1"), ln
+    # the three accesses L1 does not allow are L1's guest-page faults, with
+    # htval = GPA >> 2 and a transformed instruction in htinst
+    faults = [ln for ln in lines if ln.startswith("l1: passdev: ")
+              and "stepped over" in ln]
+    assert len(faults) == 3, lines
+    for ln in faults:
+        m = re.search(r"(\w+) at L2 GPA (0x[0-9a-f]+) .*htval=(0x[0-9a-f]+) "
+                      r"htinst=(0x[0-9a-f]+) stval=(0x[0-9a-f]+) gva=1", ln)
+        assert m and m.group(1) in GPF, ln
+        gpa = int(m.group(2), 16)
+        assert int(m.group(3), 16) == gpa >> 2, ln
+        assert int(m.group(4), 16) & 1, ln  # a transformed load/store
+        assert int(m.group(5), 16) == gpa, ln  # VS-stage bare: GVA = GPA
+    benches = res.protocol.benches
+    assert sorted(benches) == ["dev_emulated", "dev_passthrough"]
+    for b in benches.values():
+        assert b["exits_total"] == 0, b.line  # L1 handles no device access
+
+
+def test_nested_prints_the_same_lines_as_single():
+    """L0 is invisible: the UART output, the faults L1 reports (with the
+    same htval/htinst/stval/GVA) and the interrupts are line for line
+    those of QEMU's H extension."""
+    s, n = same_lines(single_run()), same_lines(nested_run())
+    assert len(s) >= 4 + 3 + ROUNDS
+    assert n == s
+    sb, nb = single_run().protocol.benches, nested_run().protocol.benches
+    for name in sb:
+        for k in ("iters", "exits", "exits_total"):
+            assert nb[name][k] == sb[name][k], (name, k)
+
+
+def test_nested_with_fetched_instructions_prints_the_same_lines():
+    """l0.decode=fetch: L0 decodes L2's vPLIC accesses from L2's memory
+    (through L2's VS-stage and L1's G-stage) instead of htinst."""
+    assert same_lines(nested_run(bootargs="l0.decode=fetch")) == same_lines(single_run())
+
+
+def window(p, name):
+    l0, l1 = p.l0benches[name], p.benches[name]
+    return l0, l1
+
+
+def test_traps_into_l0_per_l2_device_access():
+    """Passed-through UART: no trap into L0 per access (the shadow maps
+    the host UART). Emulated PLIC context: exactly one trap into L0 per
+    access, handled in L0 (not forwarded to L1). The window's own markers
+    (BENCH_BEGIN/END) cost both benchmarks the same."""
+    p = nested_run().protocol
+    pt, pt1 = window(p, "dev_passthrough")
+    em, em1 = window(p, "dev_emulated")
+    iters = pt1["iters"]
+    assert iters == em1["iters"] > 0
+    accesses = 2 * iters  # one store and one load per iteration
+    for c in GPF:
+        assert c not in pt["causes"], pt.line
+        assert em["causes"][c] == iters, em.line
+    assert em["traps"] - pt["traps"] == accesses, (pt.line, em.line)
+    # only BENCH_END reaches L1 from L2 in either window
+    assert int(pt["l2_forwarded"]) == int(em["l2_forwarded"]) == 1
+    assert int(em["l2_exits"]) - int(pt["l2_exits"]) == accesses
+
+
+def test_counts_repeat_exactly():
+    a, b = nested_run(1).protocol, nested_run(2).protocol
+    for name, la in a.l0benches.items():
+        lb = b.l0benches[name]
+        for k in ("traps", "causes", "l2_exits", "l2_forwarded"):
+            assert la[k] == lb[k], f"{name} {k}: {la[k]} vs {lb[k]}"
+        assert a.benches[name]["instret"] == b.benches[name]["instret"]
+
+
+def test_l0stats_account_for_device_accesses():
+    """Every L2 exit is forwarded, a shadow fill, L0's interrupt, or an
+    L2 access to L1's emulated device; the UART pages were filled as
+    device leaves; L1's 3 interrupts came from the host UART."""
+    st = nested_run().protocol.l0stats
+    f = st.fields
+    assert int(f["l2_exits"]) == (int(f["l2_forwarded"]) + int(f["l2_shadow_fills"])
+                                  + int(f["l2_l0_irqs"]) + int(f["l2_device"])), st.line
+    # the accesses of the dev_emulated window, plus the interrupt rounds'
+    # claims, completions and threshold writes
+    assert int(f["l2_device"]) >= 2 * nested_run().protocol.benches["dev_emulated"]["iters"]
+    events = dict(kv.split(":") for kv in f["shadow_events"].split(","))
+    # the read/write UART page and its read-only alias
+    assert int(events["device_fills"]) == 2, st.line
+    assert int(f["virqs"]) == ROUNDS, st.line
+    assert st["causes"].get("irq_s_ext") == ROUNDS, st.line
