@@ -56,6 +56,8 @@ def l1_run(name, n=1):
     boots = [b for b in res.protocol.boots if b.get("component") == L1_COMPONENT]
     if not boots:
         pytest.skip(f"config {name} does not boot {L1_COMPONENT}")
+    if any(b.get("component") == "l2-passdev" for b in res.protocol.boots):
+        pytest.skip(f"config {name} runs guests/passdev's benchmarks (test_passdev.py)")
     return res, boots[0]
 
 

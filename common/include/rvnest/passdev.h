@@ -46,8 +46,9 @@
 /* Entry: a0 = hart id, a1 = 0 (no device tree), a2 = the UART's PLIC
  * source number (L2 checks its claims against it). */
 
-/* Interrupt rounds L2 makes the UART raise, and accesses per benchmark. */
+/* Interrupt rounds L2 makes the UART raise, and device accesses (one per
+ * iteration) per benchmark. */
 #define PASSDEV_IRQ_ROUNDS 3
-#define PASSDEV_BENCH_ITERS 500
+#define PASSDEV_BENCH_ITERS 1000
 
 #endif /* RVNEST_PASSDEV_H */
