@@ -21,6 +21,8 @@ static const l1_exit_fn exc_handlers[EXC_COUNT] = {
 	[EXC_INST_GUEST_PAGE_FAULT] = l1_guest_page_fault,
 	[EXC_LOAD_GUEST_PAGE_FAULT] = l1_guest_page_fault,
 	[EXC_STORE_GUEST_PAGE_FAULT] = l1_guest_page_fault,
+	/* a fetch from a device page L2 was given (passdev.c) */
+	[EXC_INST_ACCESS] = l1_passdev_fetch_fault,
 };
 
 static const l1_exit_fn irq_handlers[L1_IRQ_SLOTS] = {

@@ -15,6 +15,7 @@
 
 /* x-register numbers of the calling convention's argument registers. */
 #define L1_REG_X0 0
+#define L1_REG_RA 1
 #define L1_REG_A0 10
 #define L1_REG_A1 11
 #define L1_REG_A6 16
@@ -123,6 +124,7 @@ const char *l1_passdev_init(const void *fdt);
 void l1_passdev_sync(void);
 enum l1_exit l1_passdev_ext_irq(struct l1_vcpu *v);
 enum l1_exit l1_passdev_fault(struct l1_vcpu *v, uint64_t gpa);
+enum l1_exit l1_passdev_fetch_fault(struct l1_vcpu *v);
 
 /* sbi.c: the SBI L1 offers L2 */
 enum l1_exit l1_sbi_call(struct l1_vcpu *v);

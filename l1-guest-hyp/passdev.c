@@ -124,6 +124,8 @@ const char *l1_passdev_init(const void *fdt)
 					PTE_R | PTE_W)) ||
 	    (err = l1_gstage_map_device(PASSDEV_UART_RO_GPA, uart_page,
 					PTE_R)) ||
+	    (err = l1_gstage_map_device(PASSDEV_UART_X_GPA, uart_page,
+					PTE_R | PTE_W | PTE_X)) ||
 	    (err = l1_gstage_map_device(PASSDEV_PLIC_CTX_GPA, ctx_page,
 					PTE_R | PTE_W)) ||
 	    (err = l1_gstage_map_device(PASSDEV_PLIC_CTX_RO_GPA, ctx_page,
@@ -170,6 +172,28 @@ void l1_passdev_sync(void)
 	L1_HCSR_CLEAR(CSR_HVIP, MIP_VSEIP);
 	csr_set(CSR_SIE, MIP_SEIP);
 	pd.holding = false;
+}
+
+enum l1_exit l1_passdev_fetch_fault(struct l1_vcpu *v)
+{
+	/* L2 called into the executable UART alias: L1's G-stage allows the
+	 * fetch, the device does not (PMA: not executable), so this is the
+	 * instruction access fault, taken by L1 (not delegated). stval is
+	 * the pc; return L2 to its caller (ra). */
+	if (!l1_plat.passdev ||
+	    (v->trap.stval & ~(PAGE_SIZE - 1)) != PASSDEV_UART_X_GPA ||
+	    v->sepc != v->trap.stval)
+		return L1_EXIT_UNEXPECTED;
+	/* htinst is not printed: for a fetch fault the spec's value is 0
+	 * ("Hypervisor Trap Instruction Register", the table of values per
+	 * exception), which L0 gives, while QEMU 10's H leaves the
+	 * transformed instruction of the last load/store trap there */
+	printf("l1: passdev: %s at L2 pc 0x%lx (executable UART alias): "
+	       "htval=0x%lx gva=%d, returned to 0x%lx\n",
+	       trap_cause_name(v->trap.scause), v->trap.stval, v->trap.htval,
+	       (v->trap.hstatus & HSTATUS_GVA) ? 1 : 0, v->gpr[L1_REG_RA]);
+	v->sepc = v->gpr[L1_REG_RA];
+	return L1_EXIT_RESUME;
 }
 
 enum l1_exit l1_passdev_fault(struct l1_vcpu *v, uint64_t gpa)

@@ -159,6 +159,10 @@ static void faults_are_l1s(void)
 		fail("plic_ro_store_was_not_stopped", v, old);
 	printf("l2-passdev: read-only PLIC context page: store stopped by L1, "
 	       "threshold unchanged\n");
+	/* the executable UART alias: a call there faults on the fetch (the
+	 * device is not executable), L1 returns L2 to after the call */
+	((void (*)(void))PASSDEV_UART_X_GPA)();
+	printf("l2-passdev: fetch from the UART page stopped by L1\n");
 }
 
 /* The UART raises its THR-empty interrupt as soon as it is enabled; it

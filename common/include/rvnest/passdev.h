@@ -18,6 +18,9 @@
 #define PASSDEV_UART_RO_GPA _UL(0x10001000)
 /* Mapped by nothing: every access is L1's guest-page fault. */
 #define PASSDEV_HOLE_GPA _UL(0x10002000)
+/* The UART page once more, with execute permission in L1's G-stage: a
+ * fetch there is the instruction access fault of the device (PMA), L1's. */
+#define PASSDEV_UART_X_GPA _UL(0x10003000)
 /* The threshold/claim page of L1's PLIC context for its hart, read/write
  * (PLIC spec "Memory Map": 0x200000 + context * 0x1000). */
 #define PASSDEV_PLIC_CTX_GPA _UL(0x0c000000)
