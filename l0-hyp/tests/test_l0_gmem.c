@@ -160,6 +160,27 @@ TEST(gmem_gstage_translates_every_block)
 			 PT_ACCESS_EXEC, &opts)
 			 .status,
 		 PT_WALK_DENIED);
+	/* and recorded, page-rounded and read/write, for the shadow (L2
+	 * pages L1 maps onto it are mapped to the device) */
+	CHECK_EQ(g.ndev, 1);
+	CHECK_EQ(g.dev[0].gpa, 0x10000000);
+	CHECK_EQ(g.dev[0].hpa, 0x10000000);
+	CHECK_EQ(g.dev[0].size, 4 * 1024);
+	CHECK_EQ(g.dev[0].perm, PTE_R | PTE_W);
+	/* at most L0_GMEM_MAX_DEVICES (the G-stage is built once per
+	 * process, so here): one more is an error naming it, never a
+	 * record written past the array */
+	for (unsigned i = 1; i < L0_GMEM_MAX_DEVICES; i++) {
+		struct l0_range more = {0x10000000 + i * 0x2000, 0x1001};
+
+		CHECK_EQ(l0_gmem_map_device(&g, &more, err, sizeof(err)),
+			 L0_GMEM_OK);
+		CHECK_EQ(g.dev[i].size, 8 * 1024); /* rounded up to pages */
+	}
+	dev.base = 0x10100000;
+	CHECK_EQ(l0_gmem_map_device(&g, &dev, err, sizeof(err)), L0_GMEM_BAD);
+	CHECK(strstr(err, "passed-through devices") != NULL);
+	CHECK_EQ(g.ndev, L0_GMEM_MAX_DEVICES);
 }
 
 TEST(gmem_copy_spans_blocks)
