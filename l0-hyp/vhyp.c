@@ -259,8 +259,9 @@ static void sync_vtsr(struct l0_vcpu *v)
 		v->vh.spv_vscause = csr_read(CSR_VSCAUSE);
 	} else {
 		csr_clear(CSR_HSTATUS, HSTATUS_VTSR);
-		csr_write(CSR_HEDELEG,
-			  l1_trap_info_held(&v->vh) ? 0 : l0_vcpu_hedeleg());
+		csr_write(CSR_HEDELEG, l1_trap_info_held(&v->vh)
+					       ? 0
+					       : l0_vcpu_hedeleg());
 	}
 }
 
