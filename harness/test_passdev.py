@@ -144,3 +144,15 @@ def test_l0stats_account_for_device_accesses():
     assert int(events["device_fills"]) == 2, st.line
     assert int(f["virqs"]) == ROUNDS, st.line
     assert st["causes"].get("irq_s_ext") == ROUNDS, st.line
+
+
+def test_nested_with_nacl_prints_the_same_lines_and_costs_the_same_per_access():
+    """L1 with NACL (SYNC_CSR for its hvip.VSEIP, SYNC_SRET to enter L2):
+    the same lines, and an L2 device access costs L0 what it did without
+    (the window's markers cost fewer traps)."""
+    res = nested_run(bootargs="l0.nacl=all -- rvnest.nacl=1")
+    assert any(ln.startswith("l1: nacl=on") for ln in res.console.splitlines())
+    assert same_lines(res) == same_lines(single_run())
+    p = res.protocol
+    pt, em = p.l0benches["dev_passthrough"], p.l0benches["dev_emulated"]
+    assert em["traps"] - pt["traps"] == p.benches["dev_emulated"]["iters"]
