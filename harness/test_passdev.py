@@ -156,3 +156,25 @@ def test_nested_with_nacl_prints_the_same_lines_and_costs_the_same_per_access():
     p = res.protocol
     pt, em = p.l0benches["dev_passthrough"], p.l0benches["dev_emulated"]
     assert em["traps"] - pt["traps"] == p.benches["dev_emulated"]["iters"]
+
+
+def test_recursive_l0_passes_the_devices_through_every_level():
+    """Two L0s (config `recursive`, depth 2) under the passdev L1: the
+    UART page reaches L2 through both shadows (no trap into either L0 per
+    access), the PLIC context page is the depth-2 L0's vPLIC, which
+    performs each access (one trap into it; its own emulation traps into
+    depth 1 in turn), and the lines are still QEMU's H extension's."""
+    cfg = testing.load_or_skip("recursive", bootargs="-- rvnest.passdev=1")
+    res = testing.run_ok(cfg, icount=True, cache_key=("recursive", "passdev"))
+    assert same_lines(res) == same_lines(single_run())
+    by_depth = res.protocol.l0benches_by_depth
+    assert sorted(by_depth) == [1, 2]
+    iters = res.protocol.benches["dev_emulated"]["iters"]
+    for depth, w in by_depth.items():
+        pt, em = w["dev_passthrough"], w["dev_emulated"]
+        for c in GPF:
+            assert c not in pt["causes"], (depth, pt.line)
+        assert em["traps"] - pt["traps"] >= iters, (depth, em.line)
+    two = by_depth[2]
+    assert two["dev_emulated"]["traps"] - two["dev_passthrough"]["traps"] == iters
+    assert int(two["dev_emulated"]["l2_forwarded"]) == 1
