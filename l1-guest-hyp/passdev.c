@@ -28,6 +28,7 @@
 
 #define PLIC_PRIORITY_STRIDE 4
 #define PLIC_SOURCES_PER_WORD 32
+#define PLIC_MAX_SOURCES 1024
 #define INSN_HALF_BITS 16
 
 static struct {
@@ -86,6 +87,9 @@ static const char *discover(const void *fdt)
 	if (!irq || len < 4)
 		return "passdev_uart_has_no_interrupt";
 	pd.source = fdt32_to_cpu(irq[0]);
+	/* PLIC sources are 1..1023 ("Interrupt Sources"; 0 is none) */
+	if (!pd.source || pd.source >= PLIC_MAX_SOURCES)
+		return "passdev_uart_plic_source_invalid";
 	if (plic < 0 || !reg_base(fdt, plic, &pd.plic))
 		return "passdev_no_plic";
 	intc = cpu < 0 ? -1
@@ -114,12 +118,13 @@ static volatile uint32_t *plic_reg(uint64_t off)
 const char *l1_passdev_init(const void *fdt)
 {
 	const char *err = discover(fdt);
-	uint64_t uart_page = pd.uart & ~(PAGE_SIZE - 1);
-	uint64_t ctx_page = pd.plic + PASSDEV_PLIC_CTX_BASE +
-			    (uint64_t)pd.context * PASSDEV_PLIC_CTX_STRIDE;
+	uint64_t uart_page, ctx_page;
 
 	if (err)
 		return err;
+	uart_page = pd.uart & ~(PAGE_SIZE - 1);
+	ctx_page = pd.plic + PASSDEV_PLIC_CTX_BASE +
+		   (uint64_t)pd.context * PASSDEV_PLIC_CTX_STRIDE;
 	if ((err = l1_gstage_map_device(PASSDEV_UART_GPA, uart_page,
 					PTE_R | PTE_W)) ||
 	    (err = l1_gstage_map_device(PASSDEV_UART_RO_GPA, uart_page,
