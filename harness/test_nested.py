@@ -93,7 +93,7 @@ def test_hprobe_on_sv48_gstage_matches_single():
     (l1.gstage=sv48): the shadow composes through either, so every probe
     line must still equal hprobe-single's."""
     single = testing.run_ok(testing.load_or_skip("hprobe-single"), cache_key=("hprobe-single", 1))
-    cfg = testing.load_or_skip("hprobe-nested", bootargs="l1.gstage=sv48")
+    cfg = testing.load_or_skip("hprobe-nested", l0args="l1.gstage=sv48")
     res = testing.run_ok(cfg, cache_key=("hprobe-nested", "sv48"))
     ref = [r.line.split("RVNEST probe", 1)[1] for r in single.protocol.probes]
     got = [r.line.split("RVNEST probe", 1)[1] for r in res.protocol.probes]
@@ -109,7 +109,7 @@ def test_hprobe_with_fetched_instructions_matches_single():
     on a hart that reports 0 there (DESIGN.md section 3): the differential
     suite must still equal hprobe-single line for line."""
     single = testing.run_ok(testing.load_or_skip("hprobe-single"), cache_key=("hprobe-single", 1))
-    cfg = testing.load_or_skip("hprobe-nested", bootargs="l0.decode=fetch")
+    cfg = testing.load_or_skip("hprobe-nested", l0args="l0.decode=fetch")
     res = testing.run_ok(cfg, cache_key=("hprobe-nested", "decode-fetch"))
     ref = [r.line.split("RVNEST probe", 1)[1] for r in single.protocol.probes]
     got = [r.line.split("RVNEST probe", 1)[1] for r in res.protocol.probes]
