@@ -13,8 +13,8 @@
 #include <rvnest/fdt_util.h>
 #include <rvnest/sbi.h>
 
-void __attribute__((noreturn)) image_main(unsigned long hartid,
-					  const void *fdt);
+void __attribute__((noreturn))
+image_main(unsigned long hartid, const void *fdt);
 
 void image_main(unsigned long hartid, const void *fdt)
 {
