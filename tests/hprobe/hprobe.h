@@ -238,6 +238,7 @@ void hp_group_irq(void);
 void hp_group_fence(void);
 void hp_group_guest(void);
 void hp_group_acc(void);
+void hp_group_vsirq(void);
 
 /* ---- assembly (entry.S, bodies.S) -----------------------------------------
  */
@@ -299,6 +300,7 @@ HP_BODY(hp_b_nop);
 HP_BODY(hp_b_sip_read);
 HP_BODY(hp_b_sie_read);
 HP_BODY(hp_b_enable_sie);
+HP_BODY(hp_b_sie_then_hvip);
 HP_BODY(hp_b_sie_write);
 HP_BODY(hp_b_sscratch_write);
 HP_BODY(hp_b_sip_clear_ssip);
