@@ -137,9 +137,13 @@ test: deps
 	@$(MAKE) --no-print-directory fuzz-test
 	@$(MAKE) --no-print-directory pytest
 
-# make run/debug CONFIG=<name> L1=<image> INITRD=<file> BOOTARGS="..."
+# make run/debug CONFIG=<name> L1=<image> INITRD=<file> L0ARGS="..." BOOTARGS="..."
+# L0ARGS and BOOTARGS reach the harness in single quotes (each ' as '\''),
+# so a command line with spaces and quotes (BOOTARGS='a="b c"') passes unchanged.
+shquote = '$(subst ','\'',$(1))'
 BOOT_OVERRIDES = $(if $(L1),--l1 $(L1)) $(if $(INITRD),--initrd $(INITRD)) \
-		 $(if $(BOOTARGS),--bootargs "$(BOOTARGS)")
+		 $(if $(L0ARGS),--l0args $(call shquote,$(L0ARGS))) \
+		 $(if $(BOOTARGS),--bootargs $(call shquote,$(BOOTARGS)))
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -208,8 +212,12 @@ help:
 	@echo "                   source into ~/.cache/rvnest (idempotent)"
 	@echo "  make             build all images and host unit tests into $(BUILD)/"
 	@echo "  make run         build, boot the stack, print the exit-cost table"
-	@echo "  make run CONFIG=<name> [L1=<image>] [INITRD=<file>] [BOOTARGS=...]"
-	@echo "                   boot one configuration and show its console"
+	@echo "  make run CONFIG=<name> [L1=<image>] [INITRD=<file>] [L0ARGS=...] [BOOTARGS=...]"
+	@echo "                   boot one configuration and show its console; L0ARGS: L0's"
+	@echo "                   options, BOOTARGS: L1's command line, passed unchanged"
+	@echo "                   (quotes and spaces too), the same in every configuration;"
+	@echo "                   with L1=, an L1 that powers off through SBI SRST ends the"
+	@echo "                   run with its status (0: success; else an error naming it)"
 	@echo "  make configs     list the configurations"
 	@echo "  make test [J=<n>] host unit tests (also under ASan+UBSan), a short fuzz run per"
 	@echo "                   target, every configuration in QEMU (pytest; J=<n>: n"

@@ -5,7 +5,7 @@
 | `l0.<name>`, `l1.<name>` | an L0 option (l0-hyp/README.md, "Options"), in QEMU's `-append` before ` -- `; the configuration must boot L0 | `l0.nacl=none,csr,all`, `l1.gstage=sv39,sv48` |
 | `cmdline.<word>` | `<word>=<value>` on L1's command line: after ` -- ` when L0 is below L1, else the whole `-append` | `cmdline.rvnest.nacl=0,1` |
 | `cpu.<property>` | a property of QEMU's `-cpu` | `cpu.sstc=on,off` |
-| `l1`, `initrd`, `bootargs` | the configuration's placeholder (harness/configs/README.md), e.g. another L1 kernel | `l1=build/linux/Image,/tmp/Image-7.3` |
+| `l1`, `initrd`, `bootargs`, `l0args` | the configuration's placeholder (harness/configs/README.md), e.g. another L1 kernel | `l1=build/linux/Image,/tmp/Image-7.3` |
 | `kernel`, `firmware`, `memory`, `smp`, `machine` | that key of the configuration (QEMU `-kernel`, `-bios`, `-m`, `-smp`, `-M`) | `memory=512M,1G` |
 
 An option already on the command line is replaced, not repeated, so the
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from harness import config
 
-PLACEHOLDERS = ("l1", "initrd", "bootargs")
+PLACEHOLDERS = ("l1", "initrd", "bootargs", "l0args")
 TOP = {"kernel": str, "firmware": str, "memory": str, "smp": int, "machine": str}
 L0_OPTIONS_C = config.ROOT / "l0-hyp" / "options.c"
 # {"l1.gstage", opt_gstage}: one entry of L0's option table
@@ -106,6 +106,10 @@ def join_append(l0: str, l1) -> str:
     if l1 is None:
         return l0
     l0 = l0.strip()
+    if not l1:
+        # an empty L1 part (`{l0args} -- {bootargs}` with no bootargs) is
+        # no L1 command line: L0 gives L1 none either way
+        return l0
     return f"{l0} -- {l1}" if l0 else f"-- {l1}"
 
 

@@ -495,8 +495,9 @@ def profile_from_console(console: str, cfg_name: str, bench=None, log: str = "")
 
 
 def run_profile(name: str, bench=None, trace=DEFAULT_TRACE, l1=None, initrd=None,
-                bootargs=None, echo=None) -> Profile:
-    cfg = profiled_config(config.load(name, l1=l1, initrd=initrd, bootargs=bootargs), trace)
+                bootargs=None, echo=None, l0args=None) -> Profile:
+    cfg = profiled_config(config.load(name, l1=l1, initrd=initrd, bootargs=bootargs,
+                                      l0args=l0args), trace)
     res = runner.run(cfg, icount=True, echo=echo)
     if not res.ok:
         raise ProfileError(res.error + (f" (log {res.log_path})" if res.log_path else ""))
@@ -550,6 +551,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(ROOT / "results" / "profile"))
     ap.add_argument("--log", default=None, help="read this console log instead of running QEMU")
     ap.add_argument("--l1"), ap.add_argument("--initrd"), ap.add_argument("--bootargs")
+    ap.add_argument("--l0args")
     a = ap.parse_args(argv)
     from benchmarks import results
     from harness import qemu
@@ -560,7 +562,8 @@ def main(argv=None) -> int:
                                      a.bench, a.log)
         else:
             runner.announce_qemu()
-            p = run_profile(a.config, a.bench, a.trace, a.l1, a.initrd, a.bootargs)
+            p = run_profile(a.config, a.bench, a.trace, a.l1, a.initrd, a.bootargs,
+                            l0args=a.l0args)
         errs = consistency_errors(p.window)
         if errs:
             raise ProfileError("; ".join(errs))

@@ -2,7 +2,7 @@
 configurations (make configs), or start it under gdb (make debug).
 
     /usr/bin/python3 -m harness.boot <config> [--l1 IMG] [--initrd FILE]
-        [--bootargs ARGS] [--no-icount] [--timeout S] [--debug]
+        [--bootargs ARGS] [--l0args ARGS] [--no-icount] [--timeout S] [--debug]
     /usr/bin/python3 -m harness.boot --list
     /usr/bin/python3 -m harness.boot --check
 
@@ -107,7 +107,8 @@ def main(argv=None) -> int:
     ap.add_argument("config", nargs="?", help="configuration name (harness/configs/<name>.toml)")
     ap.add_argument("--l1", help="L1 image (overrides the configuration's {l1})")
     ap.add_argument("--initrd", help="initrd (overrides {initrd})")
-    ap.add_argument("--bootargs", help="kernel command line (overrides {bootargs})")
+    ap.add_argument("--bootargs", help="L1's command line, passed unchanged (overrides {bootargs})")
+    ap.add_argument("--l0args", help="L0's options, in configurations that boot L0 (overrides {l0args})")
     ap.add_argument("--no-icount", action="store_true", help="run without -icount even if deterministic")
     ap.add_argument("--timeout", type=float, help="seconds (default: the configuration's)")
     ap.add_argument("--debug", action="store_true", help="QEMU -S with a gdbstub + gdb-multiarch")
@@ -123,7 +124,8 @@ def main(argv=None) -> int:
         print("error: name a configuration (make configs lists them)", file=sys.stderr)
         return 2
     try:
-        cfg = config.load(a.config, l1=a.l1, initrd=a.initrd, bootargs=a.bootargs)
+        cfg = config.load(a.config, l1=a.l1, initrd=a.initrd, bootargs=a.bootargs,
+                          l0args=a.l0args)
     except config.ConfigError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -36,7 +36,15 @@ TOP_KEYS = {
     "success": ((dict,), {}),
     "bench": ((dict,), {}),
 }
-DEFAULTS_KEYS = {"l1": ((str,), ""), "initrd": ((str,), ""), "bootargs": ((str,), "")}
+DEFAULTS_KEYS = {
+    "l1": ((str,), ""),
+    "initrd": ((str,), ""),
+    "bootargs": ((str,), ""),
+    "l0args": ((str,), ""),
+}
+# The placeholder of L0's own options; a configuration whose `append` has
+# it boots L0 below L1 (`{bootargs}` is then L1's part, after " -- ").
+L0ARGS_PLACEHOLDER = "{l0args}"
 SUCCESS_KEYS = {
     "done_status": ((int,), 0),
     "require_done": ((bool,), True),
@@ -117,8 +125,14 @@ class Config:
     requires: tuple
     success: Success
     bench: Bench
-    values: dict  # the placeholder values used: build, root, l1, initrd, bootargs
+    values: dict  # the placeholder values used: build, root, l1, initrd, bootargs, l0args
     raw: dict = field(repr=False, compare=False)
+    # the L1 image was given (--l1 / L1=) rather than the configuration's
+    # own: the run may be a foreign L1 that speaks no protocol
+    # (runner.judge then accepts its SBI SRST power-off)
+    l1_given: bool = False
+    # its `append` has {l0args}: L0 boots below L1 and prints its lines
+    boots_l0: bool = False
 
     def missing(self) -> list:
         """Paths from `requires` (and the firmware) that do not exist."""
@@ -201,7 +215,7 @@ def _abs(p: str) -> str:
     return str(p if Path(p).is_absolute() else ROOT / p)
 
 
-def load_file(path: Path, l1=None, initrd=None, bootargs=None) -> Config:
+def load_file(path: Path, l1=None, initrd=None, bootargs=None, l0args=None) -> Config:
     path = Path(path)
     name = path.stem
     where = f"config {name} ({path.name})"
@@ -240,15 +254,24 @@ def load_file(path: Path, l1=None, initrd=None, bootargs=None) -> Config:
 
     base = {"build": str(build_dir()), "root": str(ROOT)}
     vals = dict(base)
-    for k, override in (("l1", l1), ("initrd", initrd), ("bootargs", bootargs)):
+    boots_l0 = L0ARGS_PLACEHOLDER in top["append"]
+    if l0args and not boots_l0:
+        raise ConfigError(
+            f"{where}: L0 options ({l0args!r}) given, but this configuration boots "
+            f"no L0 (its 'append' has no {L0ARGS_PLACEHOLDER}); its whole command "
+            f"line is L1's: pass it as BOOTARGS / --bootargs"
+        )
+    for k, override in (("l1", l1), ("initrd", initrd), ("bootargs", bootargs),
+                        ("l0args", l0args)):
+        text = k in ("bootargs", "l0args")  # command lines, not paths
         if override is not None:
             v = override
             # a path given on the command line is relative to the caller's cwd
-            if k != "bootargs" and v and not Path(v).is_absolute():
+            if not text and v and not Path(v).is_absolute():
                 v = str(Path(v).resolve())
         else:
             v = _expand(where, f"defaults.{k}", defaults[k], base)
-            if k != "bootargs":
+            if not text:
                 v = _abs(v)
         vals[k] = v
 
@@ -289,15 +312,19 @@ def load_file(path: Path, l1=None, initrd=None, bootargs=None) -> Config:
         ),
         values=vals,
         raw=raw,
+        l1_given=bool(l1),
+        boots_l0=boots_l0,
     )
 
 
-def load(name: str, l1=None, initrd=None, bootargs=None) -> Config:
+def load(name: str, l1=None, initrd=None, bootargs=None, l0args=None) -> Config:
     """Load harness/configs/<name>.toml, expanding placeholders; l1, initrd,
-    bootargs override the configuration's [defaults] (None = keep)."""
+    bootargs (L1's command line), l0args (L0's options) override the
+    configuration's [defaults] (None = keep)."""
     if not NAME_RE.match(name or ""):
         raise ConfigError(f"bad configuration name {name!r}")
-    return load_file(CONFIG_DIR / f"{name}.toml", l1=l1, initrd=initrd, bootargs=bootargs)
+    return load_file(CONFIG_DIR / f"{name}.toml", l1=l1, initrd=initrd, bootargs=bootargs,
+                     l0args=l0args)
 
 
 def load_all() -> list:

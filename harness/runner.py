@@ -36,6 +36,7 @@ class Outcome(enum.Enum):
     DONE_STATUS = "done_status"            # RVNEST done with the wrong status
     MARKER_MISSING = "marker_missing"      # the success marker never appeared
     BAD_DEVICE_TREE = "bad_device_tree"    # a -dtb file the firmware would hang on
+    L1_STATUS = "l1_status"                # a foreign L1 powered off with a non-zero status
 
 
 # Guest error messages that mean a known platform problem, with the hint
@@ -44,6 +45,13 @@ GUEST_ERROR_HINTS = {
     "no_H_extension": "the CPU QEMU emulates has no H extension (-cpu {cpu}); "
                       "use -cpu rv64,h=true on QEMU >= 7",
 }
+
+
+# L0's last lines when L1 ends the run through SBI SRST (l0-hyp/vcpu.c
+# l0_finish): a shutdown with its status (0 for reason "no reason", 1 for
+# "system failure", sbi-nested/srst.c), or a reset.
+L0_POWEROFF_RE = re.compile(r"\[l0\] L1 powered off \(status (-?\d+)\)")
+L0_RESET_RE = re.compile(r"\[l0\] L1 asked for a reset \(status (-?\d+)\)")
 
 
 # QEMU refusing the CPU's `h` property (a CPU model that cannot have it, or
@@ -154,6 +162,43 @@ def _stop(proc):
         proc.wait(timeout=KILL_GRACE)
 
 
+def _judge_foreign(cfg: Config, res: RunResult) -> RunResult:
+    """A run of a configuration that boots L0, with an L1 given by --l1 /
+    L1= that printed no `RVNEST done`: an image that may know nothing of
+    the protocol, judged by how it ended: L0's power-off line (the SRST
+    status L1 asked for) and QEMU's exit status. Without L0 there is no
+    such judge: OpenSBI 1.5 ends QEMU with status 0 on every SRST
+    shutdown, whatever its reason (measured), so a failure would pass."""
+    name = cfg.name
+    first = lambda rx: next((m for m in map(rx.search, res.console.splitlines()) if m), None)
+    off, reset = first(L0_POWEROFF_RE), first(L0_RESET_RE)
+    if reset and not off:
+        res.outcome = Outcome.L1_STATUS
+        res.error = (f"config {name}: L1 asked for a reset (SBI SRST reboot) instead of "
+                     f"powering off: {reset.group(0)!r}")
+        return res
+    if off and int(off.group(1)) != 0:
+        res.outcome = Outcome.L1_STATUS
+        res.error = (f"config {name}: L1 powered off with status {off.group(1)} "
+                     f"(SBI SRST shutdown, reason system failure; QEMU exit status "
+                     f"{res.exit_code})")
+        return res
+    if not off:
+        res.outcome = Outcome.NO_DONE
+        res.error = (f"config {name}: L1 ended without powering off through SBI SRST "
+                     f"(no '[l0] L1 powered off' line) and printed no 'RVNEST done'; "
+                     f"last console line: {res.last_line or '(no output)'!r}")
+        return res
+    if res.exit_code != cfg.success.exit_code:
+        res.outcome = Outcome.BAD_EXIT
+        res.error = (f"config {name}: QEMU exited with status {res.exit_code} "
+                     f"(expected {cfg.success.exit_code}) after L1 powered off with "
+                     f"status 0")
+        return res
+    res.outcome, res.error = Outcome.PASSED, ""
+    return res
+
+
 def judge(cfg: Config, res: RunResult) -> RunResult:
     """Set outcome and error from the console, exit status and criterion."""
     name = cfg.name
@@ -178,6 +223,13 @@ def judge(cfg: Config, res: RunResult) -> RunResult:
             res.outcome = Outcome.GUEST_ERROR
             res.error = f"config {name}: guest reported: {e.line}"
         return res
+    # a foreign L1 (given with --l1) ends with neither `RVNEST done` nor
+    # the configuration's marker: judged by its power-off instead
+    marked = cfg.success.marker and any(
+        re.search(cfg.success.marker, line) for line in res.console.splitlines())
+    if cfg.l1_given and cfg.boots_l0 and p.done is None and not marked and \
+            res.console.strip():
+        return _judge_foreign(cfg, res)
     if res.exit_code != cfg.success.exit_code:
         res.outcome = Outcome.BAD_EXIT
         if not res.console.strip() and res.stderr.strip():
@@ -199,8 +251,13 @@ def judge(cfg: Config, res: RunResult) -> RunResult:
     if cfg.success.require_done:
         if p.done is None:
             res.outcome = Outcome.NO_DONE
+            hint = ""
+            if cfg.l1_given and not cfg.boots_l0:
+                hint = ("; this configuration boots no L0, which alone would report "
+                        "a foreign L1's SRST status (OpenSBI exits QEMU with 0 on any "
+                        "shutdown): run it in one that does, e.g. nested")
             res.error = (f"config {name}: no 'RVNEST done' line; last console line: "
-                         f"{res.last_line or '(no output)'!r}")
+                         f"{res.last_line or '(no output)'!r}{hint}")
             return res
         if p.done["status"] != cfg.success.done_status:
             res.outcome = Outcome.DONE_STATUS

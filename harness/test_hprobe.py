@@ -22,8 +22,32 @@ NESTED = "hprobe-nested"
 # Every group must be present, with at least this many lines in all: a run
 # that stopped early must not pass by having printed nothing wrong.
 GROUPS = ("dt.", "csr.", "hgatp.", "vsatp.", "hstatus.", "vinst.", "gpf.",
-          "hlv.", "hsv.", "irq.", "deleg.", "fence.", "guest.")
+          "hlv.", "hsv.", "irq.", "deleg.", "fence.", "guest.", "acc.", "vsirq.")
 MIN_PROBES = 600
+
+# Traps the single-level reference does not take from the hart alone:
+# OpenSBI 1.5 does not delegate illegal-instruction exceptions and access
+# faults, so QEMU takes them in M-mode and OpenSBI redirects them to
+# HS-mode without writing htinst and without clearing hstatus.GVA: its lines
+# show what the trap before left there (measured: `acc.*`, after an HLV or
+# load guest-page fault). The spec writes htinst = 0 for an illegal
+# instruction, 0 or the transformed instruction for an access fault, and
+# GVA = 1 exactly when stval holds a guest virtual address ("Trap Entry",
+# "Hypervisor Status Register", htinst's table). For these lines the
+# comparison leaves htinst and gva out and test_nested_follows_the_spec_
+# where_the_firmware_does_not holds L0 to the spec (htinst 0, its choice
+# for access faults; GVA 1 only for the V=1 access faults).
+FIRMWARE_REDIRECTED = re.compile(
+    r"^acc\.(?:illegal_after_fault|access_after_fault|nothing\.[a-z_]+|"
+    r"gleaf_nothing\.[a-z_]+)\.(hs|hu|vs|vu)$")
+FIRMWARE_FIELDS = re.compile(r"\b(htinst|gva)=(\S+)")
+
+
+def compared(lines):
+    """The probe lines as compared: htinst and gva masked where the
+    reference is the firmware's redirect (FIRMWARE_REDIRECTED)."""
+    return [(pid, FIRMWARE_FIELDS.sub(r"\1=<firmware>", rest)
+             if FIRMWARE_REDIRECTED.match(pid) else rest) for pid, rest in lines]
 
 
 
@@ -79,11 +103,39 @@ def test_nested_matches_single():
         res = testing.run(cfg, cache_key=NESTED)
     if not res.ok:
         pytest.fail(f"{res.error} (log: {res.log_path})", pytrace=False)
-    ref = probe_lines(single())
-    got = probe_lines(res)
+    ref = compared(probe_lines(single()))
+    got = compared(probe_lines(res))
     assert got == ref, (
         f"hprobe-nested differs from hprobe-single ({res.log_path}): "
         + first_difference(ref, got))
+
+
+def nested_run():
+    cfg = testing.load_or_skip(NESTED)
+    res = testing.run(cfg, timeout=CAPABILITY_TIMEOUT)
+    if res.protocol is None or not l0_emulates_h(res):
+        pytest.skip(NOT_NESTED)
+    return testing.run_ok(cfg, cache_key=NESTED)
+
+
+def test_nested_follows_the_spec_where_the_firmware_does_not():
+    """The FIRMWARE_REDIRECTED lines on L0: htinst 0 (illegal instruction:
+    the only value; access fault: zero, which the spec allows) and GVA 1
+    only for an access fault from V=1, whose stval is a guest virtual
+    address; after a trap that left htinst, htval and GVA set."""
+    lines = probe_lines(nested_run())
+    checked = 0
+    for pid, rest in lines:
+        m = FIRMWARE_REDIRECTED.match(pid)
+        if not m:
+            continue
+        fields = dict(FIRMWARE_FIELDS.findall(rest))
+        access = "cause=load_access_fault" in rest or "cause=store_access_fault" in rest
+        want_gva = "1" if access and m.group(1) in ("vs", "vu") else "0"
+        assert fields == {"htinst": "0x0", "gva": want_gva}, f"{pid}: {rest}"
+        assert "htval=0x0" in rest, f"{pid}: {rest}"
+        checked += 1
+    assert checked >= 30, f"only {checked} firmware-redirected lines"
 
 
 def test_single_without_h_fails_cleanly():

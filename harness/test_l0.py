@@ -89,7 +89,7 @@ def test_smoke_payload_with_fetched_instructions(smoke):
     instruction of every emulated PLIC access (and illegal instruction)
     from L1's memory, as it must on a hart that reports 0 there: the same
     checks pass with the same counts."""
-    res = testing.run_ok(config.load(SMOKE, bootargs="l0.decode=fetch"),
+    res = testing.run_ok(config.load(SMOKE, l0args="l0.decode=fetch"),
                          cache_key=(SMOKE, "decode-fetch"))
     assert checks(res) == {c: "ok" for c in PAYLOAD_CHECKS}
     s, ref = stats(res), stats(testing.run_ok(smoke, cache_key=(SMOKE,)))
@@ -136,7 +136,7 @@ def test_isa_without_h_by_default(smoke):
 
 def test_isa_with_h_when_asked(smoke):
     """l1.h=1 (for the nested configurations): "h" in both DT forms."""
-    cfg = config.load(SMOKE, bootargs="l1.h=1")
+    cfg = config.load(SMOKE, l0args="l1.h=1")
     res = testing.run_ok(cfg, cache_key=(SMOKE, "h1"))
     string, exts = isa_seen(res)
     assert "h" in string.split("_")[0][4:] and "h" in exts
@@ -147,7 +147,7 @@ def test_isa_with_h_when_asked(smoke):
 def test_timer_through_sbi_without_sstc(smoke):
     """l1.sstc=0: L1 is not given Sstc, so its timer is SBI TIME on L0's
     own timer, delivered as a virtual interrupt (counted as virqs)."""
-    cfg = config.load(SMOKE, bootargs="l1.sstc=0")
+    cfg = config.load(SMOKE, l0args="l1.sstc=0")
     res = testing.run_ok(cfg, cache_key=(SMOKE, "nosstc"))
     assert checks(res) == {c: "ok" for c in PAYLOAD_CHECKS}
     s = stats(res)
@@ -157,7 +157,7 @@ def test_timer_through_sbi_without_sstc(smoke):
 
 
 def test_sv48x4(smoke):
-    cfg = config.load(SMOKE, bootargs="l1.gstage=sv48")
+    cfg = config.load(SMOKE, l0args="l1.gstage=sv48")
     res = testing.run_ok(cfg, cache_key=(SMOKE, "sv48"))
     assert res.protocol.boots[0]["gstage"] == "sv48x4"
     assert checks(res) == {c: "ok" for c in PAYLOAD_CHECKS}
@@ -167,7 +167,7 @@ def test_image_too_large(smoke, tmp_path):
     """A flat image of 6 MiB cannot fit at 0x80200000 in 4 MiB of L1 RAM."""
     big = tmp_path / "big.bin"
     big.write_bytes(b"\x13\x00\x00\x00" * (6 << 18))  # nops, 6 MiB
-    cfg = config.load(SMOKE, l1=str(big), bootargs="l1.mem=4M")
+    cfg = config.load(SMOKE, l1=str(big), l0args="l1.mem=4M")
     res = testing.run(cfg.with_overrides(timeout=30))
     line = failed_with(res, "L1_image_too_large_for_its_region")
     assert "does not fit in L1 RAM" in line
@@ -176,7 +176,7 @@ def test_image_too_large(smoke, tmp_path):
 def test_image_too_large_elf(smoke):
     """The payload ELF is linked at 0x80200000: with 2 MiB of L1 RAM
     (0x80000000-0x80200000) its segment is outside the region."""
-    cfg = config.load(SMOKE, bootargs="l1.mem=2M")
+    cfg = config.load(SMOKE, l0args="l1.mem=2M")
     res = testing.run(cfg.with_overrides(timeout=30))
     line = failed_with(res, "L1_image_too_large_for_its_region")
     assert "too large for its region" in line
@@ -212,14 +212,14 @@ def test_fatal_guest_is_stopped_with_diagnostic(smoke, tmp_path):
 
 
 def test_unknown_option(smoke):
-    cfg = config.load(SMOKE, bootargs="l1.bogus=1")
+    cfg = config.load(SMOKE, l0args="l1.bogus=1")
     res = testing.run(cfg.with_overrides(timeout=30))
     line = failed_with(res, "bad_L0_option")
     assert "unknown L0 option 'l1.bogus=1'" in line
 
 
 def test_l1_initrd_overlapping_l0(smoke):
-    cfg = config.load(SMOKE, bootargs="l1.initrd=0x80200000,0x1000")
+    cfg = config.load(SMOKE, l0args="l1.initrd=0x80200000,0x1000")
     res = testing.run(cfg.with_overrides(timeout=30))
     line = failed_with(res, "l1.initrd_overlap")
     assert "overlaps L0 itself" in line
@@ -405,7 +405,7 @@ def test_sbi_secondary_hart_on_l0():
 
 
 def test_more_vcpus_than_host_harts(smoke):
-    cfg = config.load(SMOKE, bootargs="l1.harts=2")
+    cfg = config.load(SMOKE, l0args="l1.harts=2")
     res = testing.run(cfg.with_overrides(timeout=30))
     line = failed_with(res, "not_enough_host_harts")
     assert "l1.harts=2 but the host has 1 hart(s)" in line

@@ -97,7 +97,7 @@ def test_sync_sret_alone_still_saves_traps():
     hvip write per operation) costs one trap more than with every feature,
     and still fewer than without NACL."""
     nacl_run()  # skips when NACL is absent
-    cfg = testing.load_or_skip(NACL, bootargs="l0.nacl=sret")
+    cfg = testing.load_or_skip(NACL, l0args="l0.nacl=sret")
     res = testing.run_ok(cfg, icount=True, cache_key=(NACL, "sret-only"))
     m = L1_NACL_ON.search(res.console)
     assert m is not None and m.groups() == ("0", "0", "1", "0"), res.log_path

@@ -298,6 +298,7 @@ enum l0_options_status l0_options_parse(const char *bootargs,
 {
 	char tok[L0_BOOTARGS_MAX];
 	const char *p, *end;
+	size_t total;
 
 	memset(o, 0, sizeof(*o));
 	o->l1_mem = L0_DEFAULT_L1_MEM;
@@ -308,13 +309,20 @@ enum l0_options_status l0_options_parse(const char *bootargs,
 		return L0_OPTIONS_OK;
 
 	/* L1's part: everything after the first " -- " (or a leading
-	 * "-- "), as the kernel's own init-argument separator. */
+	 * "-- "), as the kernel's own init-argument separator. A "--" that
+	 * ends the line separates an empty L1 part (a command line built as
+	 * "<L0 options> -- <L1's>" and then trimmed). */
+	total = strlen(bootargs);
 	end = strstr(bootargs, L1_ARGS_SEPARATOR);
 	if (end) {
 		p = end + strlen(L1_ARGS_SEPARATOR);
 	} else if (!strncmp(bootargs, "-- ", 3)) {
 		end = bootargs;
 		p = bootargs + 3;
+	} else if (!strcmp(bootargs, "--") ||
+		   (total >= 3 && !strcmp(bootargs + total - 3, " --"))) {
+		end = bootargs + total - 2;
+		p = bootargs + total;
 	} else {
 		p = NULL;
 		end = bootargs + strlen(bootargs);

@@ -305,7 +305,10 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 	}
 	l0_stats_count_trap(&v->stats, t->scause);
 
-	if (was_in_l2)
+	if (v->vh.irq_armed && l0_vhyp_disarm_l1_vs_irq(v))
+		/* the moment L1 could take its undelegated VS interrupt */
+		o = L0_TRAP_RESUME;
+	else if (was_in_l2)
 		o = dispatch_l2(v);
 	else if (t->scause == EXC_VIRTUAL_INST && v->guest->nested)
 		/* the emulated H extension's own trap, without the table */
@@ -321,8 +324,9 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 		 * gates, inline, keep both calls off the usual path) */
 		if (v->vh.in_l2)
 			l0_vhyp_check_l1_irq(v);
-		else if (l0_vhyp_l1_vs_irq_enabled(&v->vh))
-			l0_vhyp_check_l1_vs_irq(v);
+		else if (l0_vhyp_l1_vs_irq_enabled(&v->vh) &&
+			 !l0_vhyp_check_l1_vs_irq(v))
+			l0_vhyp_arm_l1_vs_irq(v);
 		/* NACL: L1's CSR space follows what this trap changed. L2 may
 		 * have been entered and left within this trap (L1's SRET
 		 * found an interrupt of L1 pending, here or inside

@@ -259,9 +259,8 @@ static void sync_vtsr(struct l0_vcpu *v)
 		v->vh.spv_vscause = csr_read(CSR_VSCAUSE);
 	} else {
 		csr_clear(CSR_HSTATUS, HSTATUS_VTSR);
-		csr_write(CSR_HEDELEG, l1_trap_info_held(&v->vh)
-					       ? 0
-					       : l0_vcpu_hedeleg());
+		csr_write(CSR_HEDELEG,
+			  l1_trap_info_held(&v->vh) ? 0 : l0_vcpu_hedeleg());
 	}
 }
 
@@ -1006,6 +1005,126 @@ bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v)
 	pc = tvec & ~TVEC_MODE;
 	if ((tvec & TVEC_MODE) == TVEC_MODE_VECTORED)
 		pc += TVEC_VECTOR_BYTES * code;
+	v->sepc = pc;
+	csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	v->stats.ev[L0_EV_INJECT_EXC]++;
+	l0_vhyp_l1_took_trap(v, 0, 0, false);
+	return true;
+}
+
+/*
+ * Undelegated VS interrupts, armed. L1 makes a masked one takeable without
+ * trapping: `csrs sstatus, SIE` (its sstatus is the real vsstatus), or an
+ * SRET to its U-mode (VTSR is clear while SPV = 0). The one hardware event
+ * at exactly that moment is a delegated VS-level interrupt becoming
+ * takeable in VS-mode (vsstatus.SIE = 1, or VU-mode: "Trap Handling"), so
+ * while such an interrupt waits L0 pends one (VSSIP, enabled in the real
+ * hie; both delegated through the real hideleg) and points the real
+ * vstvec at L0_VHYP_ARM_VECTOR: the hart takes the interrupt into VS-mode,
+ * writing vsepc (the first instruction not run), vsstatus.SPP/SPIE/SIE and
+ * vscause exactly as L1's trap needs them, and its fetch at the vector
+ * faults into L0: non-canonical for Sv39/Sv48/Sv57 (instruction page
+ * fault, "Virtual Address Translation Process") and beyond every G-stage's
+ * guest physical width with vsatp Bare (instruction guest-page fault:
+ * "Guest Physical Address Translation"). So that the page fault reaches
+ * L0, nothing is delegated in hedeleg meanwhile (as in sync_vtsr). L0
+ * then gives the trap L1's cause and handler. Any other trap first undoes
+ * it all. What L1 could see meanwhile: stvec reading L0_VHYP_ARM_VECTOR,
+ * and sip.SSIP/sie.SSIE set if they were not (l0-hyp/README.md, Limits).
+ */
+#define L0_VHYP_ARM_VECTOR 0x4000000000000000UL
+#define L0_VHYP_ARM_BIT MIP_VSSIP
+
+void l0_vhyp_arm_l1_vs_irq(struct l0_vcpu *v)
+{
+	struct l0_vhyp *vh = &v->vh;
+	unsigned long tvec;
+
+	if (!v->guest->nested || vh->in_l2 || vh->irq_armed ||
+	    !(vhip(v) & vh->hie & ~vh->hideleg & HVIP_VS_MASK))
+		return;
+	tvec = csr_read(CSR_VSTVEC);
+	csr_write(CSR_VSTVEC, L0_VHYP_ARM_VECTOR);
+	if (csr_read(CSR_VSTVEC) != L0_VHYP_ARM_VECTOR) {
+		/* a hart whose vstvec cannot hold it (WARL): the interrupt
+		 * waits for L1's next trap into L0, as before */
+		csr_write(CSR_VSTVEC, tvec);
+		return;
+	}
+	vh->armed_vstvec = tvec;
+	vh->armed_hvip = L0_VHYP_ARM_BIT & ~csr_read(CSR_HVIP);
+	vh->armed_hie = L0_VHYP_ARM_BIT & ~csr_read(CSR_HIE);
+	csr_set(CSR_HVIP, vh->armed_hvip);
+	csr_set(CSR_HIE, vh->armed_hie);
+	csr_write(CSR_HEDELEG, 0);
+	vh->irq_armed = true;
+}
+
+bool l0_vhyp_disarm_l1_vs_irq(struct l0_vcpu *v)
+{
+	struct l0_vhyp *vh = &v->vh;
+	const struct l0_trap_info *t = &v->trap;
+	unsigned long own, pending, cause, tvec, pc;
+
+	/* L1 may have written its stvec meanwhile: that value stays */
+	if (csr_read(CSR_VSTVEC) == L0_VHYP_ARM_VECTOR)
+		csr_write(CSR_VSTVEC, vh->armed_vstvec);
+	csr_clear(CSR_HVIP, vh->armed_hvip);
+	csr_clear(CSR_HIE, vh->armed_hie);
+	vh->irq_armed = false;
+	/* hedeleg as sync_vtsr leaves it (not sync_vtsr itself: with SPV = 1
+	 * it would record a new spv_vscause) */
+	csr_write(CSR_HEDELEG,
+		  (vh->hstatus & HSTATUS_SPV) || l1_trap_info_held(vh)
+			  ? 0
+			  : l0_vcpu_hedeleg());
+	if (v->sepc != L0_VHYP_ARM_VECTOR ||
+	    (t->scause != EXC_INST_PAGE_FAULT &&
+	     t->scause != EXC_INST_GUEST_PAGE_FAULT))
+		return false;
+	/* The hart took a VS-level interrupt into L1 at the moment L1 could
+	 * take one. Which one L1 takes, by HS priority (SEI, SSI, STI, SGEI,
+	 * VSEI, VSSI, VSTI: "Hypervisor Interrupt Registers"): its own
+	 * S-level ones, pending and enabled in hardware, before the
+	 * undelegated VS ones. */
+	own = csr_read(CSR_VSIP) & csr_read(CSR_VSIE);
+	pending = vhip(v) & vh->hie & ~vh->hideleg & HVIP_VS_MASK;
+	if (own & MIP_SEIP)
+		cause = IRQ_S_EXT;
+	else if (own & MIP_SSIP)
+		cause = IRQ_S_SOFT;
+	else if (own & MIP_STIP)
+		cause = IRQ_S_TIMER;
+	else if (pending & MIP_VSEIP)
+		cause = IRQ_VS_EXT;
+	else if (pending & MIP_VSSIP)
+		cause = IRQ_VS_SOFT;
+	else if (pending & MIP_VSTIP)
+		cause = IRQ_VS_TIMER;
+	else
+		/* gone meanwhile (an Sstc comparison moved): nothing to
+		 * take; L1 resumes where the hart stopped it, with the
+		 * trap entry undone */
+		cause = 0;
+	if (!cause) {
+		unsigned long s = csr_read(CSR_VSSTATUS);
+
+		v->sepc = csr_read(CSR_VSEPC);
+		if (!(s & SSTATUS_SPP))
+			csr_clear(CSR_SSTATUS, SSTATUS_SPP);
+		if (s & SSTATUS_SPIE)
+			s |= SSTATUS_SIE;
+		csr_write(CSR_VSSTATUS, s);
+		return true;
+	}
+	/* vsepc and vsstatus are the hart's ("Trap Entry"); the cause, and
+	 * the handler for it (vectored: BASE + 4 * cause), are L1's */
+	csr_write(CSR_VSCAUSE, CAUSE_INTERRUPT | cause);
+	csr_write(CSR_VSTVAL, 0);
+	tvec = csr_read(CSR_VSTVEC);
+	pc = tvec & ~TVEC_MODE;
+	if ((tvec & TVEC_MODE) == TVEC_MODE_VECTORED)
+		pc += TVEC_VECTOR_BYTES * cause;
 	v->sepc = pc;
 	csr_set(CSR_SSTATUS, SSTATUS_SPP);
 	v->stats.ev[L0_EV_INJECT_EXC]++;

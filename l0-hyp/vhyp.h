@@ -77,6 +77,12 @@ struct l0_vhyp {
 	unsigned long exit_changed;
 	/* L1's scause when virtual SPV was last set (vhyp.c sync_vtsr) */
 	unsigned long spv_vscause;
+	/* An undelegated VS interrupt of L1 waits for L1 to enable it
+	 * (vhyp.c, "Undelegated VS interrupts, armed"): the real vstvec is
+	 * L0_VHYP_ARM_VECTOR, L1's own is kept here, and the real hvip/hie
+	 * bits L0 added to make the hart stop L1 at that moment. */
+	bool irq_armed;
+	unsigned long armed_vstvec, armed_hvip, armed_hie;
 	/* L2's G-stage: L1's hgatp lives in shadow.hgatp */
 	struct shadow shadow;
 };
@@ -165,6 +171,13 @@ bool l0_vhyp_check_l1_irq(struct l0_vcpu *v);
  * pending and enabled, if L1 can take it now (called before every resume
  * of L1); true when it did. */
 bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v);
+/* When l0_vhyp_check_l1_vs_irq could not deliver one (L1 masks it, or one
+ * of L1's S-level interrupts goes first): make the hart stop L1 the moment
+ * L1 can take it, without a trap of L1's own (before a resume of L1). */
+void l0_vhyp_arm_l1_vs_irq(struct l0_vcpu *v);
+/* First thing on every trap while armed: undo the arming; true when this
+ * trap is the armed moment itself, which it then delivers to L1. */
+bool l0_vhyp_disarm_l1_vs_irq(struct l0_vcpu *v);
 /* The gate of l0_vhyp_check_l1_vs_irq: whether L1 enabled in hie a VS
  * interrupt it does not delegate in hideleg; only then can one be L1's
  * own (always false for an L1 without H: its state stays zero). */

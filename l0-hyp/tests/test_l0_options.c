@@ -52,6 +52,24 @@ TEST(options_leading_separator)
 	CHECK_EQ(o.l1_mem, 256UL << 20);
 }
 
+TEST(options_trailing_separator)
+{
+	/* "<L0 options> -- <L1's>" with L1's empty, then trimmed */
+	CHECK_EQ(parse("l1.h=1 l1.mem=128M --"), L0_OPTIONS_OK);
+	CHECK(o.l1_h);
+	CHECK_EQ(o.l1_mem, 128UL << 20);
+	CHECK_EQ(strlen(o.l1_bootargs), 0);
+	CHECK_EQ(parse("--"), L0_OPTIONS_OK);
+	CHECK_EQ(strlen(o.l1_bootargs), 0);
+	CHECK_EQ(parse(" -- "), L0_OPTIONS_OK);
+	CHECK_EQ(strlen(o.l1_bootargs), 0);
+	/* L1's part keeps its own trailing "--" */
+	CHECK_EQ(parse("l1.h=1 -- a --"), L0_OPTIONS_OK);
+	CHECK(!strcmp(o.l1_bootargs, "a --"));
+	/* "--x" is no separator */
+	CHECK_EQ(parse("l1.h=1 --x"), L0_OPTIONS_BAD);
+}
+
 TEST(options_sizes)
 {
 	CHECK_EQ(parse("l1.mem=1G"), L0_OPTIONS_OK);

@@ -228,6 +228,20 @@ BODY hp_b_enable_sie
 	.endr
 	li	a0, 0
 	ret
+/* From HS-mode: interrupts enabled first, then hvip |= a0 (the vsirq
+ * probes: an interrupt that becomes pending by that write is taken right
+ * after it). */
+	.option push
+	.option arch, +h
+BODY hp_b_sie_then_hvip
+	csrsi	CSR_SSTATUS, SSTATUS_SIE
+	csrs	CSR_HVIP, a0
+	.rept 16
+	nop
+	.endr
+	li	a0, 0
+	ret
+	.option pop
 
 	.option pop
 

@@ -204,6 +204,13 @@ enum hp_page {
 /* A G-stage root where no memory or device is: far above any RAM and the
  * QEMU virt devices (64 TiB), and above any L1 RAM on L0. */
 #define HP_PA_FAR (1UL << 46)
+/* A physical address with nothing behind it on QEMU virt (between the
+ * test/RTC devices at 0x100000-0x102000 and the CLINT at 0x2000000), and
+ * in what L0 gives L1: a load or store there is an access fault. */
+#define HP_PA_NOTHING 0x00200000UL
+/* A guest physical address the G-stage maps onto HP_PA_NOTHING: a guest
+ * access there passes both stages and then finds no memory. */
+#define HP_GPA_TO_NOTHING (HP_GPA_HOLE + 3 * PAGE_SIZE)
 
 unsigned long hp_page(enum hp_page pg);
 /* Which table hp_mem_remap() changes. */
@@ -230,6 +237,8 @@ void hp_group_hlv(void);
 void hp_group_irq(void);
 void hp_group_fence(void);
 void hp_group_guest(void);
+void hp_group_acc(void);
+void hp_group_vsirq(void);
 
 /* ---- assembly (entry.S, bodies.S) -----------------------------------------
  */
@@ -291,6 +300,7 @@ HP_BODY(hp_b_nop);
 HP_BODY(hp_b_sip_read);
 HP_BODY(hp_b_sie_read);
 HP_BODY(hp_b_enable_sie);
+HP_BODY(hp_b_sie_then_hvip);
 HP_BODY(hp_b_sie_write);
 HP_BODY(hp_b_sscratch_write);
 HP_BODY(hp_b_sip_clear_ssip);

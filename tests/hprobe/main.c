@@ -78,6 +78,8 @@ void image_main(unsigned long hartid, unsigned long fdt)
 	hp_group_irq();
 	hp_group_fence();
 	hp_group_guest();
+	hp_group_acc();
+	hp_group_vsirq();
 
 	printf("RVNEST done status=%u\n", hp_errors ? 1 : 0);
 	console_flush();

@@ -179,7 +179,10 @@ static bool hp_build_gstage(enum pt_mode mode, uint64_t root)
 		if (pt_map(mode, &hp_mem, root, hp_page(pg), hp_page(pg),
 			   PAGE_SIZE, hp_gstage_perm[pg], PAGE_SIZE))
 			return false;
-	return true;
+	/* the "acc" group: a valid G-stage leaf onto no memory */
+	return !pt_map(mode, &hp_mem, root, HP_GPA_TO_NOTHING, HP_PA_NOTHING,
+		       PAGE_SIZE, PTE_R | PTE_W | PTE_X | PTE_U | G_AD,
+		       PAGE_SIZE);
 }
 
 bool hp_mem_init(void)

@@ -188,8 +188,9 @@ void nn_main(unsigned long hartid, const void *dtb)
 	/* 4. a VS interrupt pending in hvip and enabled in hie but not
 	 * delegated in hideleg is nestneg's own (HS-mode) interrupt: taken,
 	 * with cause 2, once nestneg enables interrupts ("Hypervisor
-	 * Interrupt Registers"). The hvip read is where L0 can first see it
-	 * (it traps); on QEMU it is taken right after the csrs. */
+	 * Interrupt Registers"): right after the csrs, on QEMU and on L0
+	 * (which arms the hart for it, l0-hyp/README.md; hprobe's vsirq.*
+	 * measure the epc). */
 	csr_write(CSR_HIDELEG, 0);
 	csr_write(CSR_HIE, MIP_VSSIP);
 	csr_write(CSR_HVIP, MIP_VSSIP);
