@@ -28,10 +28,11 @@ def single_run():
     return testing.run_ok(cfg, icount=True, cache_key=(SINGLE, 1))
 
 
-def nested_run(n=1, bootargs=None):
-    kw = {"bootargs": bootargs} if bootargs else {}
+def nested_run(n=1, l0args=None, bootargs=None):
+    kw = {k: v for k, v in (("l0args", l0args), ("bootargs", bootargs)) if v}
     cfg = testing.load_or_skip(NESTED, **kw)
-    return testing.run_ok(cfg, icount=True, cache_key=(NESTED, bootargs, n))
+    return testing.run_ok(cfg, icount=True,
+                          cache_key=(NESTED, l0args, bootargs, n))
 
 
 def same_lines(res):
@@ -91,7 +92,7 @@ def test_nested_prints_the_same_lines_as_single():
 def test_nested_with_fetched_instructions_prints_the_same_lines():
     """l0.decode=fetch: L0 decodes L2's vPLIC accesses from L2's memory
     (through L2's VS-stage and L1's G-stage) instead of htinst."""
-    assert same_lines(nested_run(bootargs="l0.decode=fetch")) == same_lines(single_run())
+    assert same_lines(nested_run(l0args="l0.decode=fetch")) == same_lines(single_run())
 
 
 def window(p, name):
@@ -150,7 +151,7 @@ def test_nested_with_nacl_prints_the_same_lines_and_costs_the_same_per_access():
     """L1 with NACL (SYNC_CSR for its hvip.VSEIP, SYNC_SRET to enter L2):
     the same lines, and an L2 device access costs L0 what it did without
     (the window's markers cost fewer traps)."""
-    res = nested_run(bootargs="l0.nacl=all -- rvnest.nacl=1")
+    res = nested_run(l0args="l0.nacl=all", bootargs="rvnest.nacl=1")
     assert any(ln.startswith("l1: nacl=on") for ln in res.console.splitlines())
     assert same_lines(res) == same_lines(single_run())
     p = res.protocol
