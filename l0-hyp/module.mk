@@ -26,7 +26,8 @@ L0_SBI_OBJS = $(SBI_NESTED_BM_SRCS:%.c=$(BUILD)/bm/%.o)
 
 .SECONDEXPANSION:
 $(L0_ELF): $(L0_OBJS) $$(COMMON_BM_OBJS) $$(FDT_UTIL_BM_OBJS) \
-	   $$(L0_SBI_OBJS) $$(SHADOW_BM_OBJS) $(LIBFDT_BM) l0-hyp/l0.ld
+	   $$(L0_SBI_OBJS) $$(SHADOW_BM_OBJS) $$(GCOV_BM_OBJS) $(LIBFDT_BM) \
+	   l0-hyp/l0.ld
 	@mkdir -p $(dir $@)
 	$(BM_CC) $(BM_LDFLAGS) -T l0-hyp/l0.ld -o $@ $(filter %.o,$^) \
 	  $(LIBFDT_BM)

@@ -4,6 +4,7 @@
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
 #include <rvnest/encoding.h>
+#include <rvnest/gcov.h>
 #include <rvnest/sbi.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -365,6 +366,8 @@ void l0_finish(struct l0_vcpu *v, int status, const char *why)
 	printf(" depth=%u\n", g->depth);
 	l0_prof_print_total(g);
 	console_flush();
+	/* RVNEST_GCOV=1 images: L0's coverage counters, after its verdict */
+	rvnest_gcov_dump();
 	if (g->reset_type == SBI_SRST_TYPE_COLD_REBOOT ||
 	    g->reset_type == SBI_SRST_TYPE_WARM_REBOOT) {
 		/* a reset of L1's "machine" is a reset of the real one: the
