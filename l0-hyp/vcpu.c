@@ -182,6 +182,8 @@ void l0_vcpu_reset_vs(struct l0_vcpu *v)
 	v->dev_gen_seen = ~0UL; /* VSEIP was just cleared: apply it again */
 	hfence_vvma_all();
 	csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	/* L1 starts here: the watchdog starts with it */
+	l0_contain_start(v);
 }
 
 void l0_vcpu_kick(struct l0_vcpu *t)
