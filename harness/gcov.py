@@ -34,7 +34,7 @@ from .config import ROOT
 GCDA_MAGIC = 0x67636461
 TAG_FUNCTION = 0x01000000
 TAG_ARCS = 0x01A10000  # GCOV_TAG_FOR_COUNTER(GCOV_COUNTER_ARCS)
-TAG_COUNTER_MASK = 0xFFFE0000  # counter tags: 0x01a10000 + (kind << 17)
+COUNTER_KINDS = 16  # counter tags: TAG_ARCS + (kind << 17)
 TAG_OBJECT_SUMMARY = 0xA1000000
 
 LINE_RE = re.compile(r"^RVNEST gcov_(begin|data|end|error)\b(.*)$")
@@ -60,7 +60,8 @@ def parse_gcda(data: bytes):
             raise GcdaError(f"record header cut at byte {off}")
         tag, length = struct.unpack_from("<Ii", data, off)
         off += 8
-        if (tag & TAG_COUNTER_MASK) == TAG_ARCS and tag != TAG_ARCS:
+        if TAG_ARCS < tag < TAG_ARCS + (COUNTER_KINDS << 17) and \
+                (tag - TAG_ARCS) % (1 << 17) == 0:
             raise GcdaError(f"counter kind 0x{tag:08x}: only arcs (-fprofile-arcs) are merged")
         if tag == TAG_ARCS and length < 0:
             recs.append((tag, [0] * (-length // 8)))
