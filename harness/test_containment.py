@@ -148,3 +148,16 @@ def test_bad_containment_options_are_boot_errors():
 
 def test_config_parses():
     assert config.load(NAME).append.startswith("l1.h=1 ")
+
+
+def test_l2_spinning_with_interrupts_off_is_l1s_business():
+    """L2 spins with its interrupts off for 2.5 watchdog periods until the
+    payload's (L1's) own timer takes the hart back through L0: L0's
+    watchdog sees L2 running, not L1 stuck, and stays out of it."""
+    res = run_case("l2-spin")
+    assert res.ok, f"{res.error} (log: {res.log_path})"
+    probe = [p for p in res.protocol.probes if p["id"] == "contain.l2_spin"]
+    assert len(probe) == 1 and probe[0]["ok"] == "1", probe
+    st = res.protocol.l0stats
+    # the watchdog's ticks came while L2 ran, and L2 went on after each
+    assert int(st["l2_l0_irqs"]) >= 2, st.line

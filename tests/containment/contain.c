@@ -16,6 +16,9 @@
  *                   shadow tables than L0's pool holds; must complete
  *   pool-pair       (needs H) one L2 load whose page and fetch page need
  *                   more shadow tables than the pool holds together
+ *   l2-spin         (needs H) L2 spins with its interrupts off; the
+ *                   payload's own timer (125 ms) takes the hart back:
+ *                   L2's misbehaviour is L1's business, L0 stays out
  *
  * The first four never end by themselves: L0 must stop them with its
  * RVNEST error line. pool-stream ends with a probe line and `RVNEST done`.
@@ -66,7 +69,7 @@ void ct_main(unsigned long hartid, const void *dtb);
 void ct_fatal_trap(void);
 unsigned long ct_run_l2(unsigned long pc, unsigned long a0, unsigned long a1,
 			unsigned long a2);
-extern char ct_retry_vector[], ct_l2_sweep[], ct_l2_load[];
+extern char ct_retry_vector[], ct_l2_sweep[], ct_l2_load[], ct_l2_spin[];
 /* entry.S: saved t1, in-L2 flag, L2's a0 at its trap */
 extern unsigned long ct_scratch[3];
 #define CT_L2_A0 2
@@ -159,6 +162,29 @@ static void __attribute__((noreturn)) case_pool(bool stream)
 	finish(cause == EXC_ECALL_VS && got == want ? 0 : 1);
 }
 
+/* L2 spins with its interrupts off; L1's timer interrupt (an HS-level
+ * interrupt of L1, always enabled while V=1: "Supervisor Interrupt
+ * Registers" with the H extension) ends it. */
+static void __attribute__((noreturn))
+case_l2_spin(unsigned long hartid, const void *dtb)
+{
+	unsigned long hgatp = build_gstage(), cause;
+	uint64_t hz = 0;
+
+	if (fdt_util_timebase(dtb, hartid, &hz) != FDT_UTIL_OK || !hz) {
+		printf("RVNEST error msg=no_timebase\n");
+		finish(1);
+	}
+	sbi_set_timer(rd_time() + hz / 8); /* 125 ms */
+	csr_set(CSR_SIE, MIP_STIP);
+	cause = run_l2(hgatp, ct_l2_spin, 0, 0, 0);
+	csr_clear(CSR_SIE, MIP_STIP);
+	printf("RVNEST probe id=contain.l2_spin cause=%s ok=%d\n",
+	       trap_cause_name(cause),
+	       cause == (CAUSE_INTERRUPT | IRQ_S_TIMER));
+	finish(cause == (CAUSE_INTERRUPT | IRQ_S_TIMER) ? 0 : 1);
+}
+
 void ct_main(unsigned long hartid, const void *dtb)
 {
 	const char *args;
@@ -200,11 +226,14 @@ void ct_main(unsigned long hartid, const void *dtb)
 		__asm__ volatile("ebreak" ::: "memory");
 	}
 	if (fdt_util_args_have(args, "case=pool-stream") ||
-	    fdt_util_args_have(args, "case=pool-pair")) {
+	    fdt_util_args_have(args, "case=pool-pair") ||
+	    fdt_util_args_have(args, "case=l2-spin")) {
 		if (!fdt_util_hart_has_ext(dtb, hartid, "h")) {
 			printf("RVNEST error msg=no_H_extension\n");
 			finish(1);
 		}
+		if (fdt_util_args_have(args, "case=l2-spin"))
+			case_l2_spin(hartid, dtb);
 		case_pool(fdt_util_args_have(args, "case=pool-stream"));
 	}
 	printf("RVNEST error msg=unknown_case args='%s'\n", args);

@@ -111,6 +111,13 @@ ct_l2_sweep:
 	mv	a0, t2
 	ecall
 
+/* L2: interrupts off, then a loop with no trap */
+	.balign 4
+	.globl ct_l2_spin
+ct_l2_spin:
+	csrci	CSR_SSTATUS, SSTATUS_SIE
+7:	j	7b
+
 /* L2: one load from a0, then an ecall with what it read */
 	.balign 4
 	.globl ct_l2_load
