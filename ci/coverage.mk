@@ -45,8 +45,9 @@ gcov-images: $(IMAGES)
 coverage-qemu: deps
 	@$(MAKE) --no-print-directory BUILD=$(GCOV_BUILD) RVNEST_GCOV=1 gcov-images
 	@find $(GCOV_BUILD)/bm -name '*.gcda' -delete
-	@rc=0; RVNEST_BUILD=$(GCOV_BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider \
+	@rc=0; RVNEST_BUILD=$(GCOV_BUILD) $(PYTHON) -m pytest -q -ra -p no:cacheprovider \
 	  $(XDIST_ARGS) $(COV_TESTS) $(PYTEST_ARGS) >$(GCOV_BUILD)/pytest.log 2>&1 || rc=$$?; \
+	  grep -E '^FAILED|^ERROR' $(GCOV_BUILD)/pytest.log | sort -u; \
 	  tail -n 1 $(GCOV_BUILD)/pytest.log; \
 	  echo "coverage-qemu: pytest status $$rc (exact instruction counts differ on instrumented images; log: $(GCOV_BUILD)/pytest.log)"
 	@n=$$(find $(GCOV_BUILD)/bm -name '*.gcda' | wc -l); \
