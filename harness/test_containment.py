@@ -144,6 +144,24 @@ def test_bad_containment_options_are_boot_errors():
         res = run_case("pool-stream", opt, key=False)
         assert not res.timed_out and res.outcome is runner.Outcome.GUEST_ERROR, res.log_path
         assert what in res.console and "bad value" in res.console, res.log_path
+    # a pool L0 accepts but smaller than every root plus one walk
+    res = run_case("pool-stream", "l0.shadowpool=64K", key=False)
+    assert not res.timed_out and res.outcome is runner.Outcome.GUEST_ERROR, res.log_path
+    assert "l0.shadowpool=64K is below the 80K the shadow needs" in res.console, res.log_path
+
+
+def test_h_csr_without_h_is_an_illegal_instruction_for_l1():
+    """With l1.h=0 (the last option wins), reading hstatus is what it is
+    on a hart without H: an illegal-instruction trap into L1's own
+    vector with the instruction in stval, not an L0 error."""
+    res = run_case("hcsr", f"{WATCHDOG} l1.h=0")
+    assert not res.timed_out, res.log_path
+    assert [e["msg"] for e in res.protocol.errors] == ["trap_in_containment_payload"], res.log_path
+    e = res.protocol.errors[0]
+    assert e["cause"] == "illegal_inst", e.line
+    # CSRRS rd, hstatus (0x600), x0: csr field, funct3 = 2, SYSTEM opcode
+    assert int(e["stval"], 0) & 0xFFFFF07F == 0x60002073, e.line
+    assert int(res.protocol.l0stats["injected_exc"]) == 1
 
 
 def test_config_parses():

@@ -16,6 +16,9 @@
  *                   shadow tables than L0's pool holds; must complete
  *   pool-pair       (needs H) one L2 load whose page and fetch page need
  *                   more shadow tables than the pool holds together
+ *   hcsr            (run with l1.h=0) reads hstatus, which a hart
+ *                   without H does not have: the illegal-instruction
+ *                   trap reaches the payload's vector, which reports it
  *   l2-spin         (needs H) L2 spins with its interrupts off; the
  *                   payload's own timer (125 ms) takes the hart back:
  *                   L2's misbehaviour is L1's business, L0 stays out
@@ -217,6 +220,12 @@ void ct_main(unsigned long hartid, const void *dtb)
 		 * defined illegal (Unprivileged spec "Compressed" chapter) */
 		csr_write(CSR_STVEC, (unsigned long)ct_bad_vector);
 		__asm__ volatile(".word 0" ::: "memory");
+	}
+	if (fdt_util_args_have(args, "case=hcsr")) {
+		/* without H: an illegal instruction, stval = its bits
+		 * (ct_fatal_trap reports it) */
+		printf("[contain] hstatus=0x%lx\n", csr_read(CSR_HSTATUS));
+		finish(1);
 	}
 	if (fdt_util_args_have(args, "case=vector-ebreak")) {
 		for (unsigned i = 0; i < 16; i++)
