@@ -62,7 +62,7 @@ $(LIBFDT_HOST): $(LIBFDT_STAMP)
 # Every bare-metal object depends on libfdt being extracted (headers).
 $(BUILD)/bm/%.o: %.c | $(LIBFDT_STAMP)
 	@mkdir -p $(dir $@)
-	$(BM_CC) $(BM_CFLAGS) $(CFLAGS_$(firstword $(subst /, ,$<))) -c $< -o $@
+	$(BM_CC) $(BM_CFLAGS) $(CFLAGS_$(firstword $(subst /, ,$<))) $(BM_GCOV_FOR) -c $< -o $@
 
 $(BUILD)/bm/%.o: %.S
 	@mkdir -p $(dir $@)
@@ -85,6 +85,8 @@ HELP_CONFIGS :=
 UNIT_EXCLUDE ?=
 
 include $(sort $(wildcard */module.mk) $(wildcard tests/*/module.mk))
+# in-QEMU coverage: RVNEST_GCOV=1 builds, make coverage-qemu
+include ci/coverage.mk
 
 .DEFAULT_GOAL := all
 
@@ -189,14 +191,17 @@ debug: deps
 
 coverage: deps
 	@$(MAKE) --no-print-directory $(HOST_TESTS)
+	$(if $(QEMU),@$(MAKE) --no-print-directory coverage-qemu)
 	@find $(BUILD)/host -name '*.gcda' -delete
 	@for t in $(HOST_TESTS); do $$t >/dev/null || exit 1; done
 	@mkdir -p $(BUILD)/coverage
 	lcov -q --capture --directory $(BUILD)/host --output-file $(BUILD)/coverage/all.info
+	@$(GCOV_QEMU_MERGE)
 	lcov -q --remove $(BUILD)/coverage/all.info '*/libfdt-src/*' '*/common/test/*' '/usr/*' \
 	  '*/tests/*' --output-file $(BUILD)/coverage/rvnest.info
 	genhtml -q $(BUILD)/coverage/rvnest.info --output-directory $(BUILD)/coverage/html
 	@lcov --summary $(BUILD)/coverage/rvnest.info 2>&1 | grep -E 'lines|functions'
+	@$(PYTHON) -m harness.gcov report $(BUILD)/coverage/rvnest.info l0-hyp sbi-nested shadow
 	@echo "coverage report: $(BUILD)/coverage/html/index.html"
 
 format:
@@ -234,7 +239,11 @@ help:
 	@echo "                   L0's exit profile under icount (default nested): traps by"
 	@echo "                   cause and CSR with instructions inside L0, one L2 exit's"
 	@echo "                   chain of traps; results/profile/*.txt,md,json,png"
-	@echo "  make coverage    host unit tests with an lcov HTML report"
+	@echo "  make coverage [QEMU=1]  host unit tests with an lcov HTML report, merged with"
+	@echo "                   the in-QEMU coverage of L0 and l1-guest-hyp when there is"
+	@echo "                   some (QEMU=1: make coverage-qemu first); per-file table"
+	@echo "  make coverage-qemu [COV_TESTS=<pytest args>] [J=<n>]  instrumented images in"
+	@echo "                   $(BUILD)/cov, run the QEMU tests on them, collect .gcda"
 	@echo "  make unit-sanitize  host unit tests built with ASan+UBSan"
 	@echo "  make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS=\"insn pt shadow sbi dt\"]"
 	@echo "                   libFuzzer+ASan+UBSan on each target (fuzz/README.md)"

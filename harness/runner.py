@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fdtcheck, protocol, qemu
+from . import fdtcheck, gcov, protocol, qemu
 from .config import ROOT, Config, build_dir
 
 # After SIGTERM, how long QEMU gets before SIGKILL, and how long the console
@@ -317,7 +317,8 @@ def run(cfg: Config, icount=None, echo=None, timeout=None, announce=True) -> Run
         for t in threads:
             t.join(timeout=DRAIN_TIMEOUT)
         res.duration = time.monotonic() - t0
-        res.console = "".join(out_chunks)
+        # RVNEST_GCOV=1 images print their coverage last: to .gcda files
+        res.console = gcov.collect("".join(out_chunks))
         res.stderr = "".join(err_chunks)
         if res.stderr:
             log.write("# qemu stderr:\n" + res.stderr)

@@ -9,6 +9,7 @@
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
 #include <rvnest/encoding.h>
+#include <rvnest/gcov.h>
 #include <rvnest/sbi.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +63,7 @@ static void __attribute__((noreturn)) fail(const char *what)
 		printf("RVNEST error msg=%s\n", msg);
 	printf("[l0] error: %s: %s\n", what, err);
 	console_flush();
+	rvnest_gcov_dump(); /* RVNEST_GCOV=1 images: boot errors count too */
 	sbi_shutdown(1);
 }
 

@@ -139,6 +139,40 @@ static enum l0_options_status opt_trace(const char *val, struct l0_options *o,
 	return L0_OPTIONS_OK;
 }
 
+static enum l0_options_status
+opt_watchdog(const char *val, struct l0_options *o, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (!parse_u64(val, strlen(val), &v) || v > L0_WATCHDOG_MAX_MS)
+		return bad(err, errlen,
+			   "l0.watchdog (milliseconds, 0 = off, at most "
+			   "3600000)",
+			   val);
+	o->watchdog_ms = v;
+	return L0_OPTIONS_OK;
+}
+
+static enum l0_options_status
+opt_shadowpool(const char *val, struct l0_options *o, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (!strcmp(val, "min")) {
+		o->shadow_pool = L0_SHADOW_POOL_MIN;
+		return L0_OPTIONS_OK;
+	}
+	/* whole 4 KiB table pages, at most what L0 reserved */
+	if (!parse_size(val, strlen(val), &v) || !v || v % 4096 ||
+	    v > L0_SHADOW_POOL_MAX)
+		return bad(err, errlen,
+			   "l0.shadowpool (a multiple of 4K, at most 512K, "
+			   "or min)",
+			   val);
+	o->shadow_pool = v;
+	return L0_OPTIONS_OK;
+}
+
 static enum l0_options_status opt_decode(const char *val, struct l0_options *o,
 					 char *err, size_t errlen)
 {
@@ -269,6 +303,8 @@ static const struct l0_opt_desc l0_opts[] = {
 	{"l0.profile", opt_profile},
 	{"l0.trace", opt_trace},
 	{"l0.decode", opt_decode},
+	{"l0.watchdog", opt_watchdog},
+	{"l0.shadowpool", opt_shadowpool},
 };
 
 static enum l0_options_status parse_token(const char *tok, struct l0_options *o,
@@ -305,6 +341,7 @@ enum l0_options_status l0_options_parse(const char *bootargs,
 	o->l1_harts = 1;
 	o->gstage = PT_SV39X4;
 	o->l1_sstc = L0_SSTC_AUTO;
+	o->watchdog_ms = L0_WATCHDOG_DEFAULT_MS;
 	if (!bootargs)
 		return L0_OPTIONS_OK;
 

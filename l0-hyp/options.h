@@ -18,6 +18,14 @@
 /* l0.trace: records in L0's static trace pool, shared by the vCPUs
  * (l0.trace=<n> takes n per vCPU); 32 bytes each (profile.h) */
 #define L0_TRACE_POOL_RECORDS 16384
+/* the shadow pool L0 reserves per vCPU (vhyp.c), l0.shadowpool's bound */
+#define L0_SHADOW_POOL_MAX (512UL << 10)
+/* l0.shadowpool=min, resolved by vhyp.c once the shadow's mode is known */
+#define L0_SHADOW_POOL_MIN UINT64_MAX
+/* l0.watchdog: default and bound, milliseconds of the timebase
+ * (contain.h) */
+#define L0_WATCHDOG_DEFAULT_MS 10000UL
+#define L0_WATCHDOG_MAX_MS 3600000UL
 
 /* Whether L1 gets Sstc (vstimecmp through henvcfg.STCE). */
 enum l0_sstc_choice {
@@ -54,6 +62,13 @@ struct l0_options {
 	 * fetched from guest memory; or always fetched (as on a hart that
 	 * reports 0, so the fallback stays tested) */
 	enum l0_decode { L0_DECODE_REPORTED, L0_DECODE_FETCH } decode;
+	/* l0.watchdog=<ms>: the period of L0's watchdog (contain.h); 0 =
+	 * off */
+	uint64_t watchdog_ms;
+	/* l0.shadowpool=<size>: bytes of shadow G-stage pool per vCPU (0 =
+	 * all L0_SHADOW_POOL_MAX; L0_SHADOW_POOL_MIN: the least the shadow
+	 * accepts in its mode); vhyp.c checks the shadow's minimum */
+	uint64_t shadow_pool;
 	bool has_l1_initrd;
 	uint64_t l1_initrd_addr, l1_initrd_size;
 	char l1_bootargs[L0_BOOTARGS_MAX];

@@ -12,6 +12,7 @@
 #include <rvnest/trap_names.h>
 #include <stdio.h>
 
+#include "contain.h"
 #include "fetch.h"
 #include "mmio.h"
 #include "nacl.h"
@@ -97,6 +98,8 @@ static enum l0_trap_outcome handle_guest_page_fault(struct l0_vcpu *v)
 	}
 	/* stval of a guest-page fault is the guest virtual address, which
 	 * is what L1's own access fault reports in (v)stval. */
+	if (l0_contain_inject(v, fault) == L0_CONTAIN_STOP)
+		return L0_TRAP_FATAL;
 	l0_vcpu_inject_exception(v, fault, t->stval);
 	return L0_TRAP_RESUME;
 }
@@ -119,6 +122,8 @@ static enum l0_trap_outcome handle_virtual_inst(struct l0_vcpu *v)
 
 	/* insn = 0 when it could not be had: stval may legally be 0 */
 	(void)l0_trap_insn(v, &insn, &in);
+	if (l0_contain_inject(v, EXC_ILLEGAL_INST) == L0_CONTAIN_STOP)
+		return L0_TRAP_FATAL;
 	l0_vcpu_inject_exception(v, EXC_ILLEGAL_INST, insn);
 	return L0_TRAP_RESUME;
 }
@@ -128,6 +133,8 @@ static enum l0_trap_outcome handle_virtual_inst(struct l0_vcpu *v)
  * forward unchanged. */
 static enum l0_trap_outcome forward_to_l1(struct l0_vcpu *v)
 {
+	if (l0_contain_inject(v, v->trap.scause) == L0_CONTAIN_STOP)
+		return L0_TRAP_FATAL;
 	l0_vcpu_inject_exception(v, v->trap.scause, v->trap.stval);
 	return L0_TRAP_RESUME;
 }
@@ -169,6 +176,9 @@ static enum l0_trap_outcome handle_s_timer(struct l0_vcpu *v)
 		l0_vhyp_l1_hvip_set(v, MIP_VSTIP);
 		v->stats.ev[L0_EV_VIRQ]++;
 	}
+	/* L0's timer is also the watchdog's (contain.h) */
+	if (l0_contain_timer(v) == L0_CONTAIN_STOP)
+		return L0_TRAP_FATAL;
 	l0_vhyp_program_timer(v);
 	return L0_TRAP_RESUME;
 }
@@ -363,6 +373,8 @@ void l0_wait_for_guest_interrupt(struct l0_vcpu *v)
 		if (csr_read(CSR_VSIP) & csr_read(CSR_VSIE))
 			return;
 		wfi();
+		/* L1 waits for an interrupt: progress for the watchdog */
+		l0_contain_waiting(&v->contain);
 		sip = csr_read(CSR_SIP) & csr_read(CSR_SIE);
 		if (sip & MIP_STIP)
 			handle_s_timer(v);

@@ -4,6 +4,7 @@
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
 #include <rvnest/encoding.h>
+#include <rvnest/gcov.h>
 #include <rvnest/sbi.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -181,6 +182,8 @@ void l0_vcpu_reset_vs(struct l0_vcpu *v)
 	v->dev_gen_seen = ~0UL; /* VSEIP was just cleared: apply it again */
 	hfence_vvma_all();
 	csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	/* L1 starts here: the watchdog starts with it */
+	l0_contain_start(v);
 }
 
 void l0_vcpu_kick(struct l0_vcpu *t)
@@ -365,6 +368,8 @@ void l0_finish(struct l0_vcpu *v, int status, const char *why)
 	printf(" depth=%u\n", g->depth);
 	l0_prof_print_total(g);
 	console_flush();
+	/* RVNEST_GCOV=1 images: L0's coverage counters, after its verdict */
+	rvnest_gcov_dump();
 	if (g->reset_type == SBI_SRST_TYPE_COLD_REBOOT ||
 	    g->reset_type == SBI_SRST_TYPE_WARM_REBOOT) {
 		/* a reset of L1's "machine" is a reset of the real one: the

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "contain.h"
 #include "gmem.h"
 #include "hostdt.h"
 #include "lock.h"
@@ -86,6 +87,8 @@ struct l0_vcpu {
 	struct l0_stats bench_scratch; /* l0_bench_mark_empty's snapshot */
 	/* diagnostic prints of access faults (rate-limited) */
 	unsigned access_fault_reports;
+	/* the watchdog and the loop checks (contain.h) */
+	struct l0_contain contain;
 };
 
 struct l0_guest {

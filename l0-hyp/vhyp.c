@@ -42,6 +42,8 @@
 /* Shadow G-stage table pool per vCPU (shadow/README.md "Pool"): roots of
  * every slot plus tables; 512 KiB holds well over 100 4 KiB tables. */
 #define L0_SHADOW_POOL_SIZE (512UL << 10)
+_Static_assert(L0_SHADOW_POOL_SIZE == L0_SHADOW_POOL_MAX,
+	       "l0.shadowpool's bound (options.h)");
 /* the shadow pool's alignment (an x4 root is 16 KiB, "hgatp") */
 #define L0_SHADOW_POOL_ALIGN (16UL << 10)
 static uint8_t l0_shadow_pool[L0_MAX_VCPUS][L0_SHADOW_POOL_SIZE]
@@ -164,6 +166,16 @@ void l0_vhyp_measure_host(struct l0_guest *g, struct l0_vhyp_caps *caps)
 	hfence_gvma_all();
 }
 
+/* l0.shadowpool: the part of its reserved pool each vCPU's shadow uses
+ * (options.c bounds the value; 0 = all of it) */
+static uint64_t shadow_pool_size(const struct l0_guest *g)
+{
+	if (g->opts->shadow_pool == L0_SHADOW_POOL_MIN)
+		return shadow_pool_min_size(g->vcaps.shadow_mode);
+	return g->opts->shadow_pool ? g->opts->shadow_pool
+				    : L0_SHADOW_POOL_SIZE;
+}
+
 void l0_vhyp_init(struct l0_vcpu *v)
 {
 	struct l0_guest *g = v->guest;
@@ -177,7 +189,7 @@ void l0_vhyp_init(struct l0_vcpu *v)
 				.cas_host64 = shadow_cas_host64,
 			},
 		.pool_pa = (uint64_t)(uintptr_t)l0_shadow_pool[v->vhartid],
-		.pool_size = L0_SHADOW_POOL_SIZE,
+		.pool_size = shadow_pool_size(g),
 		.pool_va = l0_shadow_pool[v->vhartid],
 		.mode = g->vcaps.shadow_mode,
 		.hw_vmid_base = L0_SHADOW_VMID_BASE + v->vhartid * SHADOW_SLOTS,
@@ -200,6 +212,11 @@ void l0_vhyp_init(struct l0_vcpu *v)
 
 	memset(vh, 0, sizeof(*vh));
 	vh->hstatus = VHSTATUS_VSXL;
+	if (cfg.pool_size < shadow_pool_min_size(cfg.mode))
+		panic("[l0] l0.shadowpool=%lluK is below the %lluK the shadow "
+		      "needs in its mode (every root and one walk)",
+		      (unsigned long long)cfg.pool_size >> 10,
+		      (unsigned long long)shadow_pool_min_size(cfg.mode) >> 10);
 	if (!shadow_init(&vh->shadow, &cfg))
 		panic("[l0] shadow_init refused L0's configuration");
 }
@@ -743,6 +760,8 @@ void l0_vhyp_program_timer(struct l0_vcpu *v)
 	if (vh->in_l2 && l1_has_sstc(v) && (vh->l1.vsie & MIP_STIP) &&
 	    vh->l1.vstimecmp < t)
 		t = vh->l1.vstimecmp;
+	if (l0_contain_deadline(&v->contain) < t)
+		t = l0_contain_deadline(&v->contain);
 	l0_host_timer_program(v->guest, t);
 }
 
@@ -1311,6 +1330,12 @@ static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
 	case SHADOW_FILLED:
 	case SHADOW_RETRY:
 		v->stats.ev[L0_EV_L2_SHADOW_FILL]++;
+		/* the pool ran out and was flushed (only then a fill fences
+		 * everything): can this instruction still complete? */
+		if (r.fence == SHADOW_HW_FENCE_ALL &&
+		    v->vh.shadow.stats.pool_exhausted != v->contain.pool_seen &&
+		    l0_contain_pool_exhausted(v, gpa) == L0_CONTAIN_STOP)
+			return L0_VHYP_L2_FATAL;
 		return L0_VHYP_L2_HANDLED;
 	case SHADOW_FORWARD_GUEST_PAGE_FAULT:
 		exit_to_l1(v, r.cause, t->stval, r.htval, t->htinst,

@@ -12,6 +12,7 @@
 #include <rvnest/csr.h>
 #include <rvnest/image.h>
 #include <rvnest/fdt_util.h>
+#include <rvnest/gcov.h>
 #include <rvnest/sbi.h>
 #include <rvnest/trap_names.h>
 #include <libfdt.h>
@@ -53,6 +54,7 @@ finish(unsigned status, const char *reason)
 	else
 		printf("RVNEST done status=0\n");
 	console_flush();
+	rvnest_gcov_dump(); /* RVNEST_GCOV=1 images only */
 	sbi_shutdown(status != 0);
 }
 

@@ -37,7 +37,8 @@ $(BUILD)/bm/l1-guest-hyp/l2_image.o: l1-guest-hyp/l2_image.S $(MICRO_BIN)
 # The standard image layout at 0x80200000 (OpenSBI's next stage, and where
 # L0 loads an L1 ELF); free RAM for L1's page pool starts at _end. 32 KiB of
 # stack: the exit path nests the decoder and printf.
-$(L1_ELF): $(L1_OBJS) $(L1_COMMON_OBJS) $(LIBFDT_BM) common/ld/image.ld
+$(L1_ELF): $(L1_OBJS) $(L1_COMMON_OBJS) $$(GCOV_BM_OBJS) $(LIBFDT_BM) \
+	   common/ld/image.ld
 	@mkdir -p $(dir $@)
 	$(BM_CC) $(BM_LDFLAGS) -Wl,--defsym=__stack_size=0x8000 \
 		-T common/ld/image.ld -o $@ \

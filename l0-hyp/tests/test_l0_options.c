@@ -167,3 +167,36 @@ TEST(decode_option)
 	CHECK_EQ(parse("l0.decode=htinst"), L0_OPTIONS_BAD);
 	CHECK(strstr(err, "l0.decode") != NULL);
 }
+
+TEST(watchdog_option)
+{
+	/* on by default (contain.h), off with 0, bounded by an hour */
+	CHECK_EQ(parse(NULL), L0_OPTIONS_OK);
+	CHECK_EQ(o.watchdog_ms, L0_WATCHDOG_DEFAULT_MS);
+	CHECK_EQ(parse("l0.watchdog=50"), L0_OPTIONS_OK);
+	CHECK_EQ(o.watchdog_ms, 50);
+	CHECK_EQ(parse("l0.watchdog=0"), L0_OPTIONS_OK);
+	CHECK_EQ(o.watchdog_ms, 0);
+	CHECK_EQ(parse("l0.watchdog=3600000"), L0_OPTIONS_OK);
+	CHECK_EQ(parse("l0.watchdog=3600001"), L0_OPTIONS_BAD);
+	CHECK(strstr(err, "l0.watchdog") != NULL);
+	CHECK_EQ(parse("l0.watchdog=10s"), L0_OPTIONS_BAD);
+	CHECK_EQ(parse("l0.watchdog="), L0_OPTIONS_BAD);
+}
+
+TEST(shadowpool_option)
+{
+	/* 0 = the whole reserved pool; whole 4 KiB pages up to it; min */
+	CHECK_EQ(parse(NULL), L0_OPTIONS_OK);
+	CHECK_EQ(o.shadow_pool, 0);
+	CHECK_EQ(parse("l0.shadowpool=128K"), L0_OPTIONS_OK);
+	CHECK_EQ(o.shadow_pool, 128 << 10);
+	CHECK_EQ(parse("l0.shadowpool=512K"), L0_OPTIONS_OK);
+	CHECK_EQ(o.shadow_pool, L0_SHADOW_POOL_MAX);
+	CHECK_EQ(parse("l0.shadowpool=min"), L0_OPTIONS_OK);
+	CHECK_EQ(o.shadow_pool, L0_SHADOW_POOL_MIN);
+	CHECK_EQ(parse("l0.shadowpool=1M"), L0_OPTIONS_BAD);
+	CHECK(strstr(err, "l0.shadowpool") != NULL);
+	CHECK_EQ(parse("l0.shadowpool=5000"), L0_OPTIONS_BAD);
+	CHECK_EQ(parse("l0.shadowpool=0"), L0_OPTIONS_BAD);
+}
