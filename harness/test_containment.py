@@ -18,7 +18,7 @@ WATCHDOG = "l0.watchdog=50"
 
 
 def run_case(case, l0_opts=WATCHDOG, icount=True, key=True):
-    cfg = testing.load_or_skip(NAME, bootargs=f"{l0_opts} -- case={case}")
+    cfg = testing.load_or_skip(NAME, l0args=l0_opts, bootargs=f"case={case}")
     return testing.run(cfg, icount=icount, timeout=60,
                        cache_key=(NAME, case, l0_opts, icount) if key else None)
 
@@ -131,7 +131,7 @@ def test_watchdog_leaves_working_l1s_alone():
     smoke payload (waits for its timer in WFI) and l1-guest-hyp with its
     L2 benchmarks run to completion."""
     for name in ("l0-smoke", "nested"):
-        cfg = testing.load_or_skip(name, bootargs="l0.watchdog=1")
+        cfg = testing.load_or_skip(name, l0args="l0.watchdog=1")
         res = testing.run(cfg, icount=True)
         assert res.ok, f"{res.error} (log: {res.log_path})"
         assert causes(res.protocol.l0stats).get("irq_s_timer", 0) >= 1
