@@ -248,12 +248,28 @@ static void sync_vtsr(struct l0_vcpu *v)
 		csr_write(CSR_HEDELEG, 0);
 		v->vh.spv_vscause = csr_read(CSR_VSCAUSE);
 	} else {
-		csr_clear(CSR_HSTATUS, HSTATUS_VTSR);
+		/* With a VS interrupt enabled in hie and not delegated (one
+		 * of L1's own HS-level interrupts), L1's SRET into its
+		 * U-mode traps too: a pending one must be taken before the
+		 * first U-mode instruction ("Trap Handling": a higher
+		 * privilege's interrupts are always enabled in a lower
+		 * one); sret_in_l1 emulates the SRET and
+		 * l0_vhyp_check_l1_vs_irq delivers it (chaos seed 2). */
+		if (l0_vhyp_l1_vs_irq_enabled(&v->vh))
+			csr_set(CSR_HSTATUS, HSTATUS_VTSR);
+		else
+			csr_clear(CSR_HSTATUS, HSTATUS_VTSR);
 		csr_write(CSR_HEDELEG, l1_trap_info_held(&v->vh)
 					       ? 0
 					       : l0_vcpu_hedeleg());
 	}
 }
+
+struct vcsr;
+/* hie, hideleg (and vsie, a view of hie): whether L1 has VS interrupts of
+ * its own decides VTSR while SPV = 0 (sync_vtsr). */
+static void irq_enable_write(struct l0_vcpu *v, const struct vcsr *c,
+			     unsigned long val, unsigned long mask);
 
 /* L1's SRET found virtual SPV = 1, but L1's scause holds an interrupt it
  * did not hold when SPV was last set: L1 took that interrupt in hardware
@@ -404,7 +420,17 @@ static unsigned long trap_info_read(struct l0_vcpu *v, const struct vcsr *c)
 	return val;
 }
 
+static void irq_enable_write(struct l0_vcpu *v, const struct vcsr *c,
+			     unsigned long val, unsigned long mask)
+{
+	reg_write(v, c, val, mask);
+	/* with SPV = 1, sync_vtsr keeps VTSR set anyway */
+	if (!(v->vh.hstatus & HSTATUS_SPV))
+		sync_vtsr(v);
+}
+
 /* htval is writable: what L1 writes must also stay until its next trap */
+
 static void htval_write(struct l0_vcpu *v, const struct vcsr *c,
 			unsigned long val, unsigned long mask)
 {
@@ -467,6 +493,8 @@ static void vsie_write(struct l0_vcpu *v, const struct vcsr *c,
 
 	(void)c;
 	v->vh.hie = merge(v->vh.hie, qemu_vs_bits(val), qemu_vs_bits(mask) & d);
+	if (!(v->vh.hstatus & HSTATUS_SPV))
+		sync_vtsr(v);
 }
 
 static unsigned long vsip_read(struct l0_vcpu *v, const struct vcsr *c)
@@ -560,9 +588,9 @@ static const struct vcsr l0_vcsrs[] = {
 	{CSR_HEDELEG, "hedeleg", VH(hedeleg), reg_read, reg_write,
 	 VCSR_MASK_HEDELEG, 0, 0},
 	/* hideleg: the VS interrupts (LCOFI is not given to L1) */
-	{CSR_HIDELEG, "hideleg", VH(hideleg), reg_read, reg_write,
+	{CSR_HIDELEG, "hideleg", VH(hideleg), reg_read, irq_enable_write,
 	 VCSR_MASK_FIXED, HVIP_VS_MASK, 0},
-	{CSR_HIE, "hie", VH(hie), reg_read, reg_write, VCSR_MASK_FIXED,
+	{CSR_HIE, "hie", VH(hie), reg_read, irq_enable_write, VCSR_MASK_FIXED,
 	 VHIE_WRITABLE, 0},
 	{CSR_HIP, "hip", 0, hip_read, hip_write, VCSR_MASK_FIXED, MIP_VSSIP, 0},
 	{CSR_HVIP, "hvip", VH(hvip), reg_read, reg_write, VCSR_MASK_FIXED,
@@ -1154,7 +1182,14 @@ static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
 	case SHADOW_NOT_RAM:
 		/* L1's table, or the page L1 maps, is not L1 memory: the
 		 * access fault of the original access (PMA, "Virtual Address
-		 * Translation Process" step 2), htval 0, never mapped */
+		 * Translation Process" step 2), htval 0, never mapped. An
+		 * access fault L1 delegated in hedeleg goes to L2's own
+		 * VS-mode handler, as the hart would send it ("Trap
+		 * Delegation Registers"; chaos seed 10) */
+		if (v->vh.hedeleg & BIT(r.cause)) {
+			l0_vcpu_inject_exception(v, r.cause, t->stval);
+			return L0_VHYP_L2_HANDLED;
+		}
 		exit_to_l1(v, r.cause, t->stval, 0, 0, gva_of_trap(v));
 		return L0_VHYP_L2_FORWARDED;
 	case SHADOW_L0_DENIED:
