@@ -983,10 +983,12 @@ static void ch_step_sbi(void)
 		ch_add(" err=ok|inval v=%lx dev=sbi_hartmask",
 		       (unsigned long)r.value);
 	else if (wide_hartid &&
-		 (r.error == SBI_SUCCESS || r.error == SBI_ERR_INVALID_PARAM))
+		 (r.error == SBI_SUCCESS || r.error == SBI_ERR_INVALID_PARAM ||
+		  r.error == SBI_ERR_ALREADY_AVAILABLE))
 		/* OpenSBI 1.5 truncates an HSM hart ID to 32 bits (hart
-		 * 1 << 32 is hart 0 to it); no hart has such an ID. */
-		ch_add(" err=ok|inval dev=sbi_hartid32");
+		 * 1 << 32 is hart 0 to it: started, or already available
+		 * to hart_start); no hart has such an ID (INVALID_PARAM). */
+		ch_add(" err=hart0|inval dev=sbi_hartid32");
 	else
 		ch_add(" err=%ld v=%lx", r.error, (unsigned long)r.value);
 }
