@@ -239,8 +239,12 @@ static unsigned ch_normalize(struct hp_obs *o, bool hlvx)
 	}
 	if (!ch_is_memory_fault(o->scause))
 		dev |= CH_DEV_NONMEM_HTINST;
-	if (ch_is_access_fault(o->scause))
+	if (ch_is_access_fault(o->scause)) {
 		dev |= CH_DEV_ACCESS_FAULT;
+		/* and clear the GVA the platforms disagree on, so it does
+		 * not carry into later hstatus read-backs */
+		csr_clear(CSR_HSTATUS, HSTATUS_GVA);
+	}
 	return dev;
 }
 
@@ -673,6 +677,7 @@ static void ch_step_hlv(void)
 	/* HS-level sstatus.MXR also applies to HLV (spec "Hypervisor
 	 * Virtual-Machine Load and Store Instructions"). */
 	unsigned long mxr = ch_below(2) ? SSTATUS_MXR : 0;
+	unsigned long hstatus;
 	struct hp_obs obs;
 
 	ch_add(" k=hlv m=%s op=%s a=%lx mxr=%u", hu ? "hu" : "hs", b->name, a,
@@ -686,6 +691,7 @@ static void ch_step_hlv(void)
 			(csr_read(CSR_VSSTATUS) & SSTATUS_SUM) &&
 			!ch_atp_bare(csr_read(CSR_VSATP));
 
+	hstatus = csr_read(CSR_HSTATUS);
 	ch_pre();
 	if (hu) {
 		struct hp_env env = ch_env(HP_MODE_HU, mxr);
@@ -697,9 +703,12 @@ static void ch_step_hlv(void)
 		hp_run(NULL, b->fn, a, &obs);
 		csr_clear(CSR_SSTATUS, SSTATUS_MXR);
 	}
-	if (hlvx_sum)
+	if (hlvx_sum) {
 		ch_add(" o=dev dev=hlvx_sum");
-	else
+		/* a trap on one platform only wrote hstatus.GVA/SPV/SPVP:
+		 * back to the state before the step */
+		csr_write(CSR_HSTATUS, hstatus);
+	} else
 		ch_add_obs_dev(&obs, b->use != CH_USE_STORE,
 			       b->use == CH_USE_FETCH);
 }
