@@ -8,7 +8,8 @@ high-water mark does not grow after the first interval, the pool is never
 exhausted, the trace ring never exceeds its size); and per-exit counts do
 not drift: traps into L0 per L2 exit (in total and by cause) and
 instructions retired per exit in the last interval equal the first full
-interval's, under icount.
+interval's, under icount (traps to 0.1%, instructions to 1%: Linux's own
+ticks fall in one interval or the next).
 
 `make test` runs the short run (soak-kvm-l0's default: 5 intervals of 2000
 exits); `make soak [EXITS=n] [DURATION=s] [EVERY=n]` runs test_long_soak
@@ -26,6 +27,13 @@ L1_ARGS = "console=ttyS0 earlycon panic=-1 rvnest.vmm=/guests/soak.bin"
 # Instructions per exit may move by timer ticks landing in one interval or
 # the next (Linux as L1 keeps its tick under icount): 1%.
 INSTRET_TOLERANCE = 0.01
+# Traps per interval, in total and by cause: Linux's ticks and the odd
+# L1 CSR access fall in one interval or the next. Measured over 10
+# intervals of 10^5 exits: 199,944 to 199,955 traps (README "Soak"), i.e.
+# within 0.006%; a leak or a slow path growing with time shows far above
+# this bound (0.1% of the interval's traps, at least 2).
+def trap_tolerance(traps):
+    return max(2, traps // 1000)
 
 
 def soak_lines(res):
@@ -68,11 +76,14 @@ def check(res, every, exits):
     iv = intervals(lines)
     a, b = iv[0], iv[-1]
     assert a["l2_exits"] == b["l2_exits"] == every
-    assert a["traps"] == b["traps"], (
+    tol = trap_tolerance(a["traps"])
+    assert abs(a["traps"] - b["traps"]) <= tol, (
         f"traps per {every} exits: first {a['traps']}, last {b['traps']} "
         f"({res.log_path})")
-    assert a["causes"] == b["causes"], (
-        f"causes per {every} exits: first {a['causes']}, last {b['causes']}")
+    for c in set(a["causes"]) | set(b["causes"]):
+        na, nb = a["causes"].get(c, 0), b["causes"].get(c, 0)
+        assert abs(na - nb) <= tol, (
+            f"{c} per {every} exits: first {na}, last {nb} ({res.log_path})")
     drift = abs(b["instret"] - a["instret"]) / a["instret"]
     assert drift <= INSTRET_TOLERANCE, (
         f"instructions per {every} exits: first {a['instret']}, last "
