@@ -291,6 +291,28 @@ static enum l0_options_status opt_nacl(const char *val, struct l0_options *o,
 	return L0_OPTIONS_OK;
 }
 
+/* l0.soak=<every>,<exits>[,<seconds>] (soak.c, l0-hyp/README.md "Soak") */
+static enum l0_options_status opt_soak(const char *val, struct l0_options *o,
+				       char *err, size_t errlen)
+{
+	const char *what = "l0.soak (<every>,<exits>[,<seconds>] L2 exits, "
+			   "every >= 1, exits or seconds >= 1)";
+	const char *c1 = strchr(val, ','), *c2;
+	uint64_t secs = 0;
+
+	if (!c1)
+		return bad(err, errlen, what, val);
+	c2 = strchr(c1 + 1, ',');
+	if (!parse_u64(val, (size_t)(c1 - val), &o->soak_every) ||
+	    !parse_u64(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1),
+		       &o->soak_exits) ||
+	    (c2 && !parse_u64(c2 + 1, strlen(c2 + 1), &secs)) ||
+	    !o->soak_every || (!o->soak_exits && !secs))
+		return bad(err, errlen, what, val);
+	o->soak_secs = secs;
+	return L0_OPTIONS_OK;
+}
+
 static const struct l0_opt_desc l0_opts[] = {
 	{"l1.mem", opt_mem},
 	{"l1.harts", opt_harts},
@@ -305,6 +327,7 @@ static const struct l0_opt_desc l0_opts[] = {
 	{"l0.decode", opt_decode},
 	{"l0.watchdog", opt_watchdog},
 	{"l0.shadowpool", opt_shadowpool},
+	{"l0.soak", opt_soak},
 };
 
 static enum l0_options_status parse_token(const char *tok, struct l0_options *o,

@@ -69,6 +69,11 @@ struct l0_options {
 	 * all L0_SHADOW_POOL_MAX; L0_SHADOW_POOL_MIN: the least the shadow
 	 * accepts in its mode); vhyp.c checks the shadow's minimum */
 	uint64_t shadow_pool;
+	/* l0.soak=<every>,<exits>[,<seconds>]: a soak run (soak.c): an
+	 * l0soak line every <every> L2 exits; the run ends after <exits>
+	 * L2 exits, or at the first line after <seconds> (0 = no limit).
+	 * soak_every = 0: off */
+	uint64_t soak_every, soak_exits, soak_secs;
 	bool has_l1_initrd;
 	uint64_t l1_initrd_addr, l1_initrd_size;
 	char l1_bootargs[L0_BOOTARGS_MAX];

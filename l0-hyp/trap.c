@@ -16,6 +16,7 @@
 #include "fetch.h"
 #include "mmio.h"
 #include "nacl.h"
+#include "soak.h"
 
 typedef enum l0_trap_outcome (*l0_trap_fn)(struct l0_vcpu *v);
 
@@ -274,6 +275,8 @@ static enum l0_trap_outcome dispatch_l2(struct l0_vcpu *v)
 	enum l0_trap_outcome o;
 
 	l0_stats_count_l2_trap(&v->stats, v->trap.scause);
+	if (v->guest->opts->soak_every)
+		l0_soak_l2_exit(v);
 	switch (l0_vhyp_l2_trap(v)) {
 	case L0_VHYP_L2_HANDLED:
 	case L0_VHYP_L2_FORWARDED:

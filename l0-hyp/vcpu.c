@@ -339,8 +339,9 @@ void l0_vcpu_inject_exception(struct l0_vcpu *v, unsigned long cause,
 	csr_set(CSR_SSTATUS, SSTATUS_SPP);
 	v->stats.ev[L0_EV_INJECT_EXC]++;
 	/* with the H extension, a trap into L1 from L1 also writes its
-	 * hstatus, htval and htinst (vhyp.c) */
-	if (v->guest->nested)
+	 * hstatus, htval and htinst (vhyp.c); one into L2's VS-mode (an
+	 * exception L1 delegated, raised by L0 while L2 runs) does not */
+	if (v->guest->nested && !v->vh.in_l2)
 		l0_vhyp_l1_took_trap(v, 0, 0, false);
 }
 

@@ -1356,7 +1356,14 @@ static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
 		/* L1's table, or the page L1 maps, is not L1 memory (or is a
 		 * device access the device does not support): the access
 		 * fault of the original access (PMA, "Virtual Address
-		 * Translation Process" step 2), htval 0, never mapped */
+		 * Translation Process" step 2), htval 0, never mapped. An
+		 * access fault L1 delegated in hedeleg goes to L2's own
+		 * VS-mode handler, as the hart would send it ("Trap
+		 * Delegation Registers"; chaos seed 10) */
+		if (v->vh.hedeleg & BIT(r.cause)) {
+			l0_vcpu_inject_exception(v, r.cause, t->stval);
+			return L0_VHYP_L2_HANDLED;
+		}
 		exit_to_l1(v, r.cause, t->stval, 0, 0, gva_of_trap(v));
 		return L0_VHYP_L2_FORWARDED;
 	case SHADOW_L0_DENIED:

@@ -200,3 +200,24 @@ TEST(shadowpool_option)
 	CHECK_EQ(parse("l0.shadowpool=5000"), L0_OPTIONS_BAD);
 	CHECK_EQ(parse("l0.shadowpool=0"), L0_OPTIONS_BAD);
 }
+
+TEST(options_soak)
+{
+	CHECK_EQ(parse(NULL), L0_OPTIONS_OK);
+	CHECK_EQ(o.soak_every, 0);
+	CHECK_EQ(parse("l0.soak=2000,10000"), L0_OPTIONS_OK);
+	CHECK_EQ(o.soak_every, 2000);
+	CHECK_EQ(o.soak_exits, 10000);
+	CHECK_EQ(o.soak_secs, 0);
+	CHECK_EQ(parse("l0.soak=100000,0,600"), L0_OPTIONS_OK);
+	CHECK_EQ(o.soak_exits, 0);
+	CHECK_EQ(o.soak_secs, 600);
+	/* no interval, no end, missing or extra fields: refused */
+	CHECK_EQ(parse("l0.soak=0,10000"), L0_OPTIONS_BAD);
+	CHECK(strstr(err, "l0.soak") != NULL);
+	CHECK_EQ(parse("l0.soak=1000,0"), L0_OPTIONS_BAD);
+	CHECK_EQ(parse("l0.soak=1000"), L0_OPTIONS_BAD);
+	CHECK_EQ(parse("l0.soak=1000,,5"), L0_OPTIONS_BAD);
+	CHECK_EQ(parse("l0.soak=1000,5,x"), L0_OPTIONS_BAD);
+	CHECK_EQ(parse("l0.soak=1000,5,6,7"), L0_OPTIONS_BAD);
+}
