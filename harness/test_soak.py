@@ -23,7 +23,6 @@ import pytest
 from harness import runner, testing
 
 NAME = "soak-kvm-l0"
-L1_ARGS = "console=ttyS0 earlycon panic=-1 rvnest.vmm=/guests/soak.bin"
 # Instructions per exit may move by timer ticks landing in one interval or
 # the next (Linux as L1 keeps its tick under icount): 1%.
 INSTRET_TOLERANCE = 0.01
@@ -99,7 +98,7 @@ def test_short_soak():
 
 def test_soak_option_refused():
     """A malformed l0.soak: L0 says so in one line, no run."""
-    cfg = testing.load_or_skip(NAME, bootargs=f"l0.soak=0,5 -- {L1_ARGS}")
+    cfg = testing.load_or_skip(NAME, l0args="l0.soak=0,5")
     res = testing.run(cfg, timeout=60)
     assert res.outcome is runner.Outcome.GUEST_ERROR, res.error
     assert "bad_L0_option" in res.error
@@ -114,7 +113,7 @@ def test_long_soak():
     parts = [int(x) for x in SOAK.split(",")]
     every, exits = parts[0], parts[1]
     secs = parts[2] if len(parts) > 2 else 0
-    cfg = testing.load_or_skip(NAME, bootargs=f"l0.soak={SOAK} -- {L1_ARGS}")
+    cfg = testing.load_or_skip(NAME, l0args=f"l0.soak={SOAK}")
     # generous but finite: about 0.3 ms of wall time per exit measured
     budget = max(600, int((exits or 0) * 0.002), secs * 3)
     res = testing.run(cfg, timeout=budget)
