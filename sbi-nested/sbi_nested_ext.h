@@ -34,6 +34,7 @@ extern const struct sbi_nested_ext sbi_nested_ext_srst;
 extern const struct sbi_nested_ext sbi_nested_ext_dbcn;
 extern const struct sbi_nested_ext sbi_nested_ext_rvnest;
 extern const struct sbi_nested_ext sbi_nested_ext_nacl;
+extern const struct sbi_nested_ext sbi_nested_ext_fwft;
 
 /* The enabled, available extension that owns `eid`, or NULL. */
 const struct sbi_nested_ext *sbi_nested_find_ext(const struct sbi_nested *sn,

@@ -54,6 +54,10 @@ enum sbi_nested_status {
 	SBI_NESTED_IO_ERROR,
 	/* NACL: L0 does not implement this H-extension CSR for L1 */
 	SBI_NESTED_NO_CSR,
+	/* FWFT/PMU: the host lacks what the feature or event needs */
+	SBI_NESTED_UNSUPPORTED,
+	/* FWFT: a value the feature cannot take */
+	SBI_NESTED_BAD_VALUE,
 };
 
 /* Access kinds for sbi_nested_ops.guest_check. */
@@ -139,6 +143,14 @@ struct sbi_nested_nacl_hart {
 	 * set_shmem), so a write-back is a load, not a service call; NULL
 	 * for those L0 computes (hcsr_read) */
 	const unsigned long *csr_src[SBI_NESTED_NACL_NCSRS];
+};
+
+/* Per-hart FWFT state (every defined feature is local: "FWFT Feature
+ * Attribute Values"). L0 owns the storage, config.nharts entries, zeroed
+ * at boot, in sbi_nested.fwft. The values themselves live in L1's
+ * hardware (sbi_nested_ops.fwft_get). */
+struct sbi_nested_fwft_hart {
+	unsigned long locked; /* bit f: feature f was set with LOCK */
 };
 
 /* Phase of an SBI_EXT_RVNEST bench bracket. */
@@ -264,6 +276,24 @@ struct sbi_nested_ops {
 	 * SYNC_SRET. */
 	enum sbi_nested_status (*nacl_sret)(void *ctx, unsigned long hartid,
 					    const unsigned long gpr[32]);
+
+	/*
+	 * FWFT (SBI spec "Firmware Features Extension"): one of the defined
+	 * local features (SBI_FWFT_*, 0 .. SBI_FWFT_COUNT-1) of the calling
+	 * vCPU, as L1's hardware sees it. fwft_get: SBI_NESTED_OK with the
+	 * value, or SBI_NESTED_UNSUPPORTED when the host cannot provide the
+	 * feature. fwft_set: SBI_NESTED_OK once L1's hardware behaves as
+	 * `value` says, SBI_NESTED_UNSUPPORTED, SBI_NESTED_BAD_VALUE (a
+	 * value the feature does not take; nothing changed) or
+	 * SBI_NESTED_IO_ERROR (the firmware below refused). Flags and the
+	 * lock are sbi-nested's business. Both or neither.
+	 */
+	enum sbi_nested_status (*fwft_get)(void *ctx, unsigned long hartid,
+					   unsigned long feature,
+					   unsigned long *value);
+	enum sbi_nested_status (*fwft_set)(void *ctx, unsigned long hartid,
+					   unsigned long feature,
+					   unsigned long value);
 };
 
 /* Extensions that can be switched on or off (config.ext_enabled bits). */
@@ -278,6 +308,7 @@ enum sbi_nested_ext_id {
 	SBI_NESTED_EXT_DBCN,
 	SBI_NESTED_EXT_RVNEST,
 	SBI_NESTED_EXT_NACL,
+	SBI_NESTED_EXT_FWFT,
 	SBI_NESTED_EXT_COUNT,
 };
 
@@ -310,6 +341,8 @@ struct sbi_nested {
 	void *ctx;
 	/* NACL per-hart state, cfg->nharts entries (NULL: NACL absent) */
 	struct sbi_nested_nacl_hart *nacl;
+	/* FWFT per-hart state, cfg->nharts entries (NULL: FWFT absent) */
+	struct sbi_nested_fwft_hart *fwft;
 };
 
 struct sbi_nested_request {
@@ -405,5 +438,13 @@ enum sbi_nested_status sbi_nested_nacl_csrs_changed(const struct sbi_nested *sn,
 enum sbi_nested_status
 sbi_nested_nacl_virt_off_changed(const struct sbi_nested *sn,
 				 unsigned long hartid, unsigned long changed);
+
+/*
+ * FWFT: `hartid` was reset (HSM start after a stop): its locks are gone
+ * ("until hart reset"). L0 puts the values back to their reset values
+ * itself, on that hart.
+ */
+void sbi_nested_fwft_hart_reset(const struct sbi_nested *sn,
+				unsigned long hartid);
 
 #endif /* SBI_NESTED_H */

@@ -242,6 +242,48 @@ static enum sbi_nested_status m_sret(void *ctx, unsigned long hartid,
 	return m->sret_fail ? SBI_NESTED_BAD_STATE : SBI_NESTED_OK;
 }
 
+static enum sbi_nested_status m_fwft_get(void *ctx, unsigned long hartid,
+					 unsigned long feature,
+					 unsigned long *value)
+{
+	struct mock *m = ctx;
+
+	if (hartid >= MOCK_NHARTS || feature >= SBI_FWFT_COUNT) {
+		m->bad_hart_calls++; /* sbi-nested sorted these out */
+		return SBI_NESTED_IO_ERROR;
+	}
+	if (!(m->fwft_supported & (1UL << feature)))
+		return SBI_NESTED_UNSUPPORTED;
+	if (m->fwft_get_fail)
+		return SBI_NESTED_IO_ERROR;
+	*value = m->fwft_value[hartid][feature];
+	return SBI_NESTED_OK;
+}
+
+static enum sbi_nested_status m_fwft_set(void *ctx, unsigned long hartid,
+					 unsigned long feature,
+					 unsigned long value)
+{
+	struct mock *m = ctx;
+
+	m->fwft_set_calls++;
+	if (hartid >= MOCK_NHARTS || feature >= SBI_FWFT_COUNT) {
+		m->bad_hart_calls++;
+		return SBI_NESTED_IO_ERROR;
+	}
+	if (!(m->fwft_supported & (1UL << feature)))
+		return SBI_NESTED_UNSUPPORTED;
+	if (m->fwft_set_status != SBI_NESTED_OK)
+		return m->fwft_set_status;
+	if (feature == SBI_FWFT_POINTER_MASKING_PMLEN) {
+		if (value > 16)
+			return SBI_NESTED_BAD_VALUE;
+		value = value == 0 ? 0 : value <= 7 ? 7 : 16;
+	}
+	m->fwft_value[hartid][feature] = value;
+	return SBI_NESTED_OK;
+}
+
 void *mock_guest_map(void *ctx, unsigned long gpa, unsigned long len)
 {
 	struct mock *m = ctx;
@@ -282,6 +324,8 @@ static const struct sbi_nested_ops mock_ops = {
 	.hcsr_write = m_hcsr_write,
 	.hfence = m_hfence,
 	.nacl_sret = m_sret,
+	.fwft_get = m_fwft_get,
+	.fwft_set = m_fwft_set,
 };
 
 void mock_init(struct mock *m, struct sbi_nested *sn,
@@ -314,8 +358,29 @@ void mock_init(struct mock *m, struct sbi_nested *sn,
 		.ext_enabled = SBI_NESTED_EXT_ALL,
 	};
 	/* nacl_features 0: NACL absent unless a test offers it */
-	*sn = (struct sbi_nested){
-		.ops = ops, .cfg = cfg, .ctx = m, .nacl = m->nacl};
+	*sn = (struct sbi_nested){.ops = ops,
+				  .cfg = cfg,
+				  .ctx = m,
+				  .nacl = m->nacl,
+				  .fwft = m->fwft};
+}
+
+struct sbi_nested_result mock_call_on(const struct sbi_nested *sn,
+				      unsigned long hartid, unsigned long eid,
+				      unsigned long fid, unsigned long a0,
+				      unsigned long a1, unsigned long a2)
+{
+	struct sbi_nested_request req = {
+		.eid = eid,
+		.fid = fid,
+		.args = {a0, a1, a2, 0, 0, 0},
+		.hartid = hartid,
+	};
+	struct sbi_nested_result res;
+
+	memset(&res, 0x5a, sizeof(res));
+	sbi_nested_dispatch(sn, &req, &res);
+	return res;
 }
 
 struct sbi_nested_result mock_call(const struct sbi_nested *sn,
