@@ -32,6 +32,15 @@ SBI_REQUIRED = (
     "dbcn.write", "dbcn.write_mmode_device", "dbcn.read_mmode_device",
     "dbcn.write_addr_hi", "legacy.putchar", "legacy.send_ipi",
     "legacy.clear_ipi", "impl.impl_id",
+    # FWFT (issue 16): every defined feature, the denied IDs, the lock
+    "probe.fwft", "fwft.get_misaligned_exc_deleg", "fwft.get_landing_pad",
+    "fwft.get_shadow_stack", "fwft.get_double_trap",
+    "fwft.get_pte_ad_hw_updating", "impl.fwft_pointer_masking",
+    "fwft.reserved_local_first", "fwft.platform_global_last",
+    "fwft.unknown_fid", "fwft.misaligned_not_delegated",
+    "fwft.misaligned_delegated", "fwft.pte_ad_toggle",
+    "fwft.pte_ad_hardware_on", "fwft.pte_ad_hardware_off", "fwft.lock",
+    "fwft.locked_set", "fwft.locked_get",
 )
 ISOLATION_REQUIRED = tuple(
     f"iso.{where}.{kind}"

@@ -11,6 +11,7 @@
  * has the H extension is a configuration choice of L0.
  */
 #include "payload.h"
+#include "sbi_conformance.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -763,5 +764,6 @@ unsigned payload_run(const struct payload_info *info)
 	check_srst();
 	check_dbcn();
 	check_legacy();
+	check_fwft(impl_id);
 	return probe_failures();
 }
