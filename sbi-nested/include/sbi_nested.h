@@ -153,6 +153,20 @@ struct sbi_nested_fwft_hart {
 	unsigned long locked; /* bit f: feature f was set with LOCK */
 };
 
+/* Per-hart PMU state: the firmware counters (sbi-nested counts their
+ * events itself) and the snapshot shared memory. L0 owns the storage,
+ * config.nharts entries, zeroed at boot, in sbi_nested.pmu. fw_started and
+ * fw_value are also touched by other harts (an IPI or fence they send
+ * counts as received here): atomics. */
+#define SBI_NESTED_PMU_FW_COUNTERS 16
+struct sbi_nested_pmu_hart {
+	unsigned long fw_configured, fw_started; /* bit i: counter nhw + i */
+	unsigned long fw_event[SBI_NESTED_PMU_FW_COUNTERS]; /* event code */
+	unsigned long fw_value[SBI_NESTED_PMU_FW_COUNTERS];
+	bool snapshot_set;
+	unsigned long snapshot; /* guest-physical, page aligned */
+};
+
 /* Phase of an SBI_EXT_RVNEST bench bracket. */
 enum sbi_nested_bench_phase {
 	SBI_NESTED_BENCH_BEGIN,
@@ -294,6 +308,23 @@ struct sbi_nested_ops {
 	enum sbi_nested_status (*fwft_set)(void *ctx, unsigned long hartid,
 					   unsigned long feature,
 					   unsigned long value);
+
+	/*
+	 * PMU (SBI spec "Performance Monitoring Unit Extension"): the
+	 * caller's hardware counters, indices 0 .. config.pmu_hw_counters-1,
+	 * are the SBI PMU below on the caller's host hart, same indices
+	 * (one vCPU per host hart). pmu_hw: that PMU's answer to function
+	 * `fid` with a0..a4 = args, which sbi-nested has already restricted
+	 * to hardware counters. pmu_hw_read: the current value of hardware
+	 * counter `idx` (for the snapshot shared memory), SBI_NESTED_OK or
+	 * SBI_NESTED_UNSUPPORTED. Firmware counters are sbi-nested's own.
+	 * Both or neither.
+	 */
+	struct sbiret (*pmu_hw)(void *ctx, unsigned long hartid,
+				unsigned long fid, const unsigned long args[5]);
+	enum sbi_nested_status (*pmu_hw_read)(void *ctx, unsigned long hartid,
+					      unsigned long idx,
+					      unsigned long *value);
 };
 
 /* Extensions that can be switched on or off (config.ext_enabled bits). */
@@ -309,6 +340,7 @@ enum sbi_nested_ext_id {
 	SBI_NESTED_EXT_RVNEST,
 	SBI_NESTED_EXT_NACL,
 	SBI_NESTED_EXT_FWFT,
+	SBI_NESTED_EXT_PMU,
 	SBI_NESTED_EXT_COUNT,
 };
 
@@ -330,6 +362,9 @@ struct sbi_nested_config {
 	/* SBI_EXT_RVNEST DEPTH answers this: the depth of the L0 serving L1
 	 * (1 on the machine's firmware). 0: DEPTH is not supported. */
 	unsigned long depth;
+	/* PMU: hardware counter indices 0 .. pmu_hw_counters-1 (the SBI PMU
+	 * below's); the firmware counters follow them */
+	unsigned long pmu_hw_counters;
 };
 
 #define SBI_NESTED_NACL_BIT(feat) (1UL << (feat))
@@ -343,6 +378,8 @@ struct sbi_nested {
 	struct sbi_nested_nacl_hart *nacl;
 	/* FWFT per-hart state, cfg->nharts entries (NULL: FWFT absent) */
 	struct sbi_nested_fwft_hart *fwft;
+	/* PMU per-hart state, cfg->nharts entries (NULL: PMU absent) */
+	struct sbi_nested_pmu_hart *pmu;
 };
 
 struct sbi_nested_request {
@@ -446,5 +483,16 @@ sbi_nested_nacl_virt_off_changed(const struct sbi_nested *sn,
  */
 void sbi_nested_fwft_hart_reset(const struct sbi_nested *sn,
 				unsigned long hartid);
+
+/*
+ * PMU: a firmware event (SBI_PMU_FW_*) happened for L1 hart `hartid`:
+ * every started firmware counter of that hart configured for it counts
+ * one. sbi-nested calls it for the SBI calls it serves (set_timer, IPIs
+ * and fences sent and received); L0 for the traps of L1's it handles
+ * (misaligned and access faults forwarded, illegal instructions). Safe
+ * from any hart; nothing without the PMU.
+ */
+void sbi_nested_pmu_fw_event(const struct sbi_nested *sn, unsigned long hartid,
+			     unsigned long event);
 
 #endif /* SBI_NESTED_H */

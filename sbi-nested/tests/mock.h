@@ -99,7 +99,20 @@ struct mock {
 	/* not OK: what every fwft_set answers */
 	enum sbi_nested_status fwft_set_status;
 	struct sbi_nested_fwft_hart fwft[MOCK_NHARTS];
+
+	/* PMU: the hardware counters below (MOCK_PMU_HW of them; index 1 is
+	 * invalid, as the time CSR is for OpenSBI), every call recorded */
+	int pmu_hw_calls;
+	unsigned long pmu_hw_fid, pmu_hw_args[5];
+	unsigned long pmu_hw_masks[MOCK_MAX_CALLS]; /* a1 of each call */
+	long pmu_hw_error; /* what the calls answer (0: success) */
+	bool pmu_hw_read_fail;
+	struct sbi_nested_pmu_hart pmu[MOCK_NHARTS];
 };
+
+#define MOCK_PMU_HW 4
+/* pmu_hw_read: counter idx holds this */
+#define MOCK_PMU_HW_VALUE(idx) (1000UL + (idx))
 
 /* Everything one test needs, reset by mock_setup(). */
 struct mock_fx {
