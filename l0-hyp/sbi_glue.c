@@ -14,6 +14,7 @@
 
 #include "nacl.h"
 #include "sbi_fwft.h"
+#include "sbi_pmu.h"
 #include "trap.h"
 #include "vcpu.h"
 
@@ -371,6 +372,9 @@ static const struct sbi_nested_ops l0_sbi_ops = {
 	/* FWFT (sbi_fwft.c); offered only after l0_fwft_setup() */
 	.fwft_get = l0_fwft_get,
 	.fwft_set = l0_fwft_set,
+	/* PMU (sbi_pmu.c); offered only after l0_pmu_setup() */
+	.pmu_hw = l0_pmu_hw,
+	.pmu_hw_read = l0_pmu_hw_read,
 };
 
 static bool l0_all_vcpus_stopped(const struct l0_guest *g)
@@ -403,6 +407,7 @@ void l0_sbi_setup(struct l0_guest *g)
 	g->sbi.cfg = &g->sbi_cfg;
 	g->sbi.ctx = NULL; /* per call: the calling vCPU (l0_sbi_ecall) */
 	l0_fwft_setup(g);
+	l0_pmu_setup(g);
 }
 
 enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)

@@ -765,5 +765,6 @@ unsigned payload_run(const struct payload_info *info)
 	check_dbcn();
 	check_legacy();
 	check_fwft(impl_id);
+	check_pmu(mi->hartid, impl_id);
 	return probe_failures();
 }

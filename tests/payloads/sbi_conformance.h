@@ -14,5 +14,7 @@
 
 /* FWFT (sbi_fwft.c); impl_id: Base get_sbi_impl_id */
 void check_fwft(long impl_id);
+/* PMU (sbi_pmu.c); hartid: this hart's */
+void check_pmu(unsigned long hartid, long impl_id);
 
 #endif /* SBI_CONFORMANCE_H */
