@@ -162,7 +162,7 @@ SBI_SECONDARY_REQUIRED = (
     "hsm.secondary_stopped", "hsm.secondary_start_badaddr", "hsm.secondary_start",
     "hsm.secondary_started", "hsm.secondary_start_again", "ipi.other_hart",
     "rfence.other_hart", "hsm.secondary_stop", "hsm.secondary_restart",
-    "hsm.secondary_stop_again",
+    "hsm.secondary_stop_again", "fwft.hart_reset_value", "impl.fwft_hart_reset_lock",
 )
 
 
