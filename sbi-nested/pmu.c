@@ -239,7 +239,6 @@ static void pmu_start(const struct sbi_nested *sn,
 	unsigned long flags = req->args[2], base = req->args[0];
 	struct counter_set set;
 	unsigned long val;
-	long err;
 
 	res->error = split_set(sn, base, req->args[1], &set);
 	if (res->error != SBI_SUCCESS)
@@ -254,28 +253,28 @@ static void pmu_start(const struct sbi_nested *sn,
 		res->error = SBI_ERR_NO_SHMEM;
 		return;
 	}
-	/* a firmware counter already started: nothing is started */
-	if (__atomic_load_n(&h->fw_started, __ATOMIC_ACQUIRE) & set.fw) {
-		res->error = SBI_ERR_ALREADY_STARTED;
-		return;
-	}
-	if (set.hw) {
-		err = start_hw(sn, req, h, set.hw);
-		if (err != SBI_SUCCESS) {
-			res->error = err;
-			return;
-		}
-	}
+	/* Each counter of the set is started unless it already runs; the
+	 * answer is the first error met (ALREADY_STARTED: "at least one
+	 * counter ... is already started"). The same as OpenSBI, which
+	 * also goes on past a counter it cannot start. */
+	if (set.hw)
+		res->error = start_hw(sn, req, h, set.hw);
 	for (unsigned long i = 0; i < FW_N; i++) {
 		if (!(set.fw & (1UL << i)))
 			continue;
+		if (__atomic_load_n(&h->fw_started, __ATOMIC_ACQUIRE) &
+		    (1UL << i)) {
+			if (res->error == SBI_SUCCESS)
+				res->error = SBI_ERR_ALREADY_STARTED;
+			continue;
+		}
 		if (flags & SBI_PMU_START_SET_INIT_VALUE)
 			__atomic_store_n(&h->fw_value[i], req->args[3],
 					 __ATOMIC_RELAXED);
 		if (flags & SBI_PMU_START_INIT_SNAPSHOT) {
 			if (!snap_read(sn, h, fw_rel(sn, base, i), &val)) {
 				res->error = SBI_ERR_FAILED;
-				return;
+				continue;
 			}
 			__atomic_store_n(&h->fw_value[i], val,
 					 __ATOMIC_RELAXED);
@@ -333,25 +332,28 @@ static void pmu_stop(const struct sbi_nested *sn,
 		res->error = SBI_ERR_NO_SHMEM;
 		return;
 	}
-	/* a firmware counter already stopped: nothing is stopped */
-	if (~__atomic_load_n(&h->fw_started, __ATOMIC_ACQUIRE) & set.fw) {
-		res->error = SBI_ERR_ALREADY_STOPPED;
-		return;
-	}
+	/* Every counter of the set is stopped; one already stopped makes
+	 * the answer ALREADY_STOPPED ("at least one counter"), the others
+	 * are stopped all the same (as OpenSBI does: Linux stops every
+	 * counter with RESET at boot). */
 	if (set.hw) {
 		/* the snapshot is sbi-nested's to take, from the counters
 		 * once stopped */
 		hwreq.args[2] = flags & ~SBI_PMU_STOP_TAKE_SNAPSHOT;
 		res->error = hw_call(sn, &hwreq, set.hw).error;
-		if (res->error != SBI_SUCCESS)
-			return;
 	}
+	if ((~__atomic_load_n(&h->fw_started, __ATOMIC_ACQUIRE) & set.fw) &&
+	    res->error == SBI_SUCCESS)
+		res->error = SBI_ERR_ALREADY_STOPPED;
 	__atomic_and_fetch(&h->fw_started, ~set.fw, __ATOMIC_RELEASE);
-	/* RESET: "Reset the counter to event mapping" */
+	/* RESET: "Reset the counter to event mapping", for a counter
+	 * already stopped too (how a caller releases one it configured
+	 * and never started) */
 	if (flags & SBI_PMU_STOP_RESET)
 		h->fw_configured &= ~set.fw;
-	if (flags & SBI_PMU_STOP_TAKE_SNAPSHOT)
-		res->error = take_snapshot(sn, req, h, &set);
+	if ((flags & SBI_PMU_STOP_TAKE_SNAPSHOT) &&
+	    take_snapshot(sn, req, h, &set) != SBI_SUCCESS)
+		res->error = SBI_ERR_FAILED;
 }
 
 static void pmu_fw_read(const struct sbi_nested *sn,

@@ -340,3 +340,42 @@ TEST(pmu_snapshot)
 	CHECK_EQ(shmem(f, ~0UL, ~0UL, 0), SBI_SUCCESS);
 	CHECK_EQ(stop(f, 0, 1, STOP_SNAP), SBI_ERR_NO_SHMEM);
 }
+
+TEST(pmu_sets_act_on_every_counter)
+{
+	struct mock_fx *f = mock_setup();
+	unsigned long a, b;
+
+	a = (unsigned long)cfg(f, 0, FW0, 3, 0, FWEV(SBI_PMU_FW_SET_TIMER))
+		    .value;
+	b = (unsigned long)cfg(f, 0, FW0, 3, 0, FWEV(SBI_PMU_FW_SET_TIMER))
+		    .value;
+	CHECK_EQ(b, a + 1);
+	/* a started, b not: starting both starts b and says a was */
+	CHECK_EQ(start(f, a, 1, 0, 0), SBI_SUCCESS);
+	CHECK_EQ(start(f, a, 3, 0, 0), SBI_ERR_ALREADY_STARTED);
+	set_timer(f, 0);
+	CHECK_EQ(rd(f, 0, b), 1);
+	/* b stopped, a running: stopping both stops a and says b was */
+	CHECK_EQ(stop(f, b, 1, 0), SBI_SUCCESS);
+	CHECK_EQ(stop(f, a, 3, 0), SBI_ERR_ALREADY_STOPPED);
+	set_timer(f, 0);
+	CHECK_EQ(rd(f, 0, a), 1); /* stopped: the timer did not count */
+	/* RESET frees counters already stopped; every counter of a set
+	 * with hardware ones (Linux's stop of all at boot) */
+	CHECK_EQ(stop(f, 0, (1UL << NCOUNTERS) - 1, SBI_PMU_STOP_RESET),
+		 SBI_ERR_ALREADY_STOPPED);
+	CHECK_EQ(f->m.pmu_hw_masks[f->m.pmu_hw_calls - 1],
+		 (1UL << MOCK_PMU_HW) - 1);
+	CHECK_EQ(cfg(f, 0, FW0, 3, 0, FWEV(SBI_PMU_FW_IPI_SENT)).value, a);
+	/* a hardware error comes first, the firmware part still acts */
+	f->m.pmu_hw_error = SBI_ERR_ALREADY_STARTED;
+	CHECK_EQ(start(f, 0, 1UL | (1UL << a), 0, 0), SBI_ERR_ALREADY_STARTED);
+	f->m.pmu_hw_error = 0;
+	CHECK_EQ(start(f, a, 1, 0, 0), SBI_ERR_ALREADY_STARTED);
+	/* a snapshot that cannot be read: FAILED, that counter not started */
+	CHECK_EQ(shmem(f, SNAP, 0, 0), SBI_SUCCESS);
+	f->m.guest_read_fail_at = f->m.guest_read_calls + 1;
+	CHECK_EQ(start(f, b, 1, START_SNAP, 0), SBI_ERR_FAILED);
+	CHECK_EQ(start(f, b, 1, 0, 0), SBI_SUCCESS);
+}
