@@ -308,9 +308,9 @@ static long take_snapshot(const struct sbi_nested *sn,
 
 		if (!(set->fw & (1UL << i)))
 			continue;
+		/* rel < 64: a bit of the mask */
 		val = __atomic_load_n(&h->fw_value[i], __ATOMIC_RELAXED);
-		if (rel >= SNAP_NVALUES ||
-		    !snap_write(sn, h, SNAP_VALUES + rel * 8, val))
+		if (!snap_write(sn, h, SNAP_VALUES + rel * 8, val))
 			return SBI_ERR_FAILED;
 	}
 	return SBI_SUCCESS;

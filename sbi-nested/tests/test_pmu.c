@@ -379,3 +379,24 @@ TEST(pmu_sets_act_on_every_counter)
 	CHECK_EQ(start(f, b, 1, START_SNAP, 0), SBI_ERR_FAILED);
 	CHECK_EQ(start(f, b, 1, 0, 0), SBI_SUCCESS);
 }
+
+TEST(pmu_snapshot_memory_failures)
+{
+	struct mock_fx *f = mock_setup();
+	unsigned long idx;
+
+	CHECK_EQ(shmem(f, SNAP, 0, 0), SBI_SUCCESS);
+	idx = (unsigned long)cfg(f, 0, FW0, 1, SBI_PMU_CFG_AUTO_START,
+				 FWEV(SBI_PMU_FW_SET_TIMER))
+		      .value;
+	/* the overflow bitmap, then a firmware value, cannot be written */
+	f->m.guest_write_fail_at = f->m.guest_write_calls + 1;
+	CHECK_EQ(stop(f, idx, 1, STOP_SNAP), SBI_ERR_FAILED);
+	CHECK_EQ(start(f, idx, 1, 0, 0), SBI_SUCCESS);
+	f->m.guest_write_fail_at = f->m.guest_write_calls + 2;
+	CHECK_EQ(stop(f, idx, 1, STOP_SNAP), SBI_ERR_FAILED);
+	/* a hardware counter's snapshot value cannot be read */
+	f->m.guest_read_fail_at = f->m.guest_read_calls + 1;
+	CHECK_EQ(start(f, 0, 1, START_SNAP, 0), SBI_ERR_FAILED);
+	CHECK_EQ(f->m.pmu_hw_calls, 0);
+}
