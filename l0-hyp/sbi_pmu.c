@@ -130,6 +130,26 @@ enum sbi_nested_status l0_pmu_hw_read(void *ctx, unsigned long hartid,
 	return SBI_NESTED_OK;
 }
 
+/* cycle (0) and instret (2): running from boot on every hart */
+#define PMU_BOOT_RUNNING ((1UL << 0) | (1UL << 2))
+
+void l0_pmu_hart_reset(struct l0_vcpu *v)
+{
+	unsigned long nhw = v->guest->sbi_cfg.pmu_hw_counters;
+	unsigned long mask = nhw >= sizeof(mask) * 8 ? ~0UL : (1UL << nhw) - 1;
+
+	sbi_nested_pmu_hart_reset(&v->guest->sbi, v->vhartid);
+	mask &= ~PMU_BOOT_RUNNING;
+	/* ALREADY_STOPPED for those never started: RESET frees their
+	 * event mapping all the same */
+	if (mask)
+		(void)sbi_ecall(SBI_EXT_PMU, SBI_PMU_COUNTER_STOP, 0, mask,
+				SBI_PMU_STOP_RESET, 0, 0, 0);
+	/* and the two that run from boot run again */
+	(void)sbi_ecall(SBI_EXT_PMU, SBI_PMU_COUNTER_START, 0,
+			PMU_BOOT_RUNNING & ((1UL << nhw) - 1), 0, 0, 0, 0);
+}
+
 void l0_pmu_trap_event(struct l0_vcpu *v, unsigned long cause)
 {
 	/* SBI spec "Event: Firmware": the traps of S-mode the firmware

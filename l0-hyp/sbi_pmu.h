@@ -19,6 +19,12 @@ struct l0_vcpu;
  * and give sbi-nested its per-hart state. */
 void l0_pmu_setup(struct l0_guest *g);
 
+/* vCPU v is being started (HSM start after a stop), on its own host
+ * hart: its firmware counters and snapshot memory are reset, and the
+ * hardware counters it may have configured are stopped and freed at
+ * OpenSBI (cycle and instret keep running, as at boot). */
+void l0_pmu_hart_reset(struct l0_vcpu *v);
+
 /* L0 delivers exception `cause` to L1 (it handled the trap): count the
  * matching firmware event (misaligned, access fault, illegal insn). */
 void l0_pmu_trap_event(struct l0_vcpu *v, unsigned long cause);

@@ -271,6 +271,7 @@ void l0_vcpu_park(struct l0_vcpu *v)
 	 * satp = 0, sstatus.SIE = 0, S-mode, at start_addr */
 	l0_vcpu_reset_vs(v);
 	l0_fwft_hart_reset(v); /* FWFT: "Upon hart reset" */
+	l0_pmu_hart_reset(v);
 	__atomic_store_n(&v->ipi_pending, 0, __ATOMIC_RELAXED);
 	v->sepc = v->start_addr;
 	v->gpr[L0_GPR_A0] = v->vhartid;

@@ -466,6 +466,22 @@ void sbi_nested_pmu_fw_event(const struct sbi_nested *sn, unsigned long hartid,
 					   __ATOMIC_RELAXED);
 }
 
+void sbi_nested_pmu_hart_reset(const struct sbi_nested *sn,
+			       unsigned long hartid)
+{
+	struct sbi_nested_pmu_hart *h;
+
+	if (!sn->pmu || hartid >= sn->cfg->nharts)
+		return;
+	h = &sn->pmu[hartid];
+	/* stopped first, so another hart's event no longer counts here */
+	__atomic_store_n(&h->fw_started, 0, __ATOMIC_RELEASE);
+	h->fw_configured = 0;
+	for (unsigned long i = 0; i < FW_N; i++)
+		__atomic_store_n(&h->fw_value[i], 0, __ATOMIC_RELAXED);
+	h->snapshot_set = false;
+}
+
 const struct sbi_nested_ext sbi_nested_ext_pmu = {
 	.name = "pmu",
 	.id = SBI_NESTED_EXT_PMU,

@@ -495,4 +495,10 @@ void sbi_nested_fwft_hart_reset(const struct sbi_nested *sn,
 void sbi_nested_pmu_fw_event(const struct sbi_nested *sn, unsigned long hartid,
 			     unsigned long event);
 
+/* PMU: `hartid` was reset (HSM start after a stop): its firmware counters
+ * are free and stopped, its snapshot shared memory unset. L0 resets the
+ * hardware counters below itself. */
+void sbi_nested_pmu_hart_reset(const struct sbi_nested *sn,
+			       unsigned long hartid);
+
 #endif /* SBI_NESTED_H */

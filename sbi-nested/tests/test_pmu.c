@@ -400,3 +400,26 @@ TEST(pmu_snapshot_memory_failures)
 	CHECK_EQ(start(f, 0, 1, START_SNAP, 0), SBI_ERR_FAILED);
 	CHECK_EQ(f->m.pmu_hw_calls, 0);
 }
+
+TEST(pmu_hart_reset)
+{
+	struct mock_fx *f = mock_setup();
+	unsigned long idx;
+
+	CHECK_EQ(shmem(f, SNAP, 0, 0), SBI_SUCCESS);
+	idx = (unsigned long)cfg(f, 0, FW0, 1, SBI_PMU_CFG_AUTO_START,
+				 FWEV(SBI_PMU_FW_SET_TIMER))
+		      .value;
+	set_timer(f, 0);
+	CHECK_EQ(rd(f, 0, idx), 1);
+	sbi_nested_pmu_hart_reset(&f->sn, 0);
+	/* stopped, zero, free; no snapshot memory */
+	set_timer(f, 0);
+	CHECK_EQ(rd(f, 0, idx), 0);
+	CHECK_EQ(cfg(f, 0, FW0, 1, 0, FWEV(SBI_PMU_FW_IPI_SENT)).value, idx);
+	CHECK_EQ(stop(f, idx, 1, STOP_SNAP), SBI_ERR_NO_SHMEM);
+	/* other harts, absent state: nothing */
+	sbi_nested_pmu_hart_reset(&f->sn, MOCK_NHARTS);
+	f->sn.pmu = NULL;
+	sbi_nested_pmu_hart_reset(&f->sn, 0);
+}
