@@ -235,6 +235,8 @@ help:
 	@echo "  make fuzz-seeds  regenerate the committed seed corpora"
 	@echo "  make fuzz-coverage  line coverage of each component over its fuzz corpora"
 	@echo "  make debug [CONFIG=<name>]  QEMU gdbstub + gdb-multiarch with symbols"
+	@echo "  make linux-pmu   Linux 7.3 with the SBI PMU driver (its own kernel build, not"
+	@echo "                   part of make): perf through L0's SBI PMU, harness/test_linux_pmu.py"
 	@echo "  make format      clang-format every C source"
 	@echo "  make clean       remove $(BUILD)/"
 
