@@ -460,6 +460,9 @@ void sbi_nested_pmu_fw_event(const struct sbi_nested *sn, unsigned long hartid,
 		return;
 	h = &sn->pmu[hartid];
 	started = __atomic_load_n(&h->fw_started, __ATOMIC_ACQUIRE);
+	/* the usual case, on every exception L0 delivers: nothing runs */
+	if (!started)
+		return;
 	for (unsigned long i = 0; i < FW_N; i++)
 		if ((started & (1UL << i)) && h->fw_event[i] == event)
 			__atomic_add_fetch(&h->fw_value[i], 1,
