@@ -80,7 +80,7 @@ void l0_fwft_setup(struct l0_guest *g)
 	fwft_host.pmlen7 = envcfg_takes(ENVCFG_PMM, ENVCFG_PMM_PMLEN7);
 	fwft_host.pmlen16 = envcfg_takes(ENVCFG_PMM, ENVCFG_PMM_PMLEN16);
 	fwft_host.envcfg_reset = g->henvcfg;
-	g->sbi.fwft = fwft_harts;
+	g->sbi_cfg.fwft = fwft_harts;
 }
 
 static unsigned long envcfg_bit(unsigned long feature)

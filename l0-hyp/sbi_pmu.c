@@ -42,7 +42,7 @@ void l0_pmu_setup(struct l0_guest *g)
 	if (nhw > PMU_CSR_COUNTERS)
 		nhw = PMU_CSR_COUNTERS;
 	g->sbi_cfg.pmu_hw_counters = nhw;
-	g->sbi.pmu = pmu_harts;
+	g->sbi_cfg.pmu = pmu_harts;
 }
 
 /* hcounteren bits of the hardware counters in (base, mask). */

@@ -15,6 +15,7 @@
 #include "fetch.h"
 #include "mmio.h"
 #include "nacl.h"
+#include "sbi_pmu.h"
 
 typedef enum l0_trap_outcome (*l0_trap_fn)(struct l0_vcpu *v);
 
@@ -97,6 +98,7 @@ static enum l0_trap_outcome handle_guest_page_fault(struct l0_vcpu *v)
 	}
 	/* stval of a guest-page fault is the guest virtual address, which
 	 * is what L1's own access fault reports in (v)stval. */
+	l0_pmu_trap_event(v, fault); /* SBI PMU firmware event */
 	l0_vcpu_inject_exception(v, fault, t->stval);
 	return L0_TRAP_RESUME;
 }
@@ -119,6 +121,7 @@ static enum l0_trap_outcome handle_virtual_inst(struct l0_vcpu *v)
 
 	/* insn = 0 when it could not be had: stval may legally be 0 */
 	(void)l0_trap_insn(v, &insn, &in);
+	l0_pmu_trap_event(v, EXC_ILLEGAL_INST); /* SBI PMU firmware event */
 	l0_vcpu_inject_exception(v, EXC_ILLEGAL_INST, insn);
 	return L0_TRAP_RESUME;
 }
@@ -128,6 +131,7 @@ static enum l0_trap_outcome handle_virtual_inst(struct l0_vcpu *v)
  * forward unchanged. */
 static enum l0_trap_outcome forward_to_l1(struct l0_vcpu *v)
 {
+	l0_pmu_trap_event(v, v->trap.scause); /* SBI PMU firmware event */
 	l0_vcpu_inject_exception(v, v->trap.scause, v->trap.stval);
 	return L0_TRAP_RESUME;
 }

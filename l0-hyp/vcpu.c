@@ -318,7 +318,6 @@ void l0_vcpu_inject_exception(struct l0_vcpu *v, unsigned long cause,
 {
 	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
 
-	l0_pmu_trap_event(v, cause); /* SBI PMU firmware events */
 	/* What a trap into VS-mode does (Privileged spec "Supervisor Trap
 	 * Handling", applied to the vs* CSRs): SPP = previous privilege
 	 * (VS if the trap came from V=1 S, else VU), SPIE = SIE, SIE = 0,

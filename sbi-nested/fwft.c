@@ -37,7 +37,7 @@ static bool fwft_boolean(unsigned long feature)
 static long fwft_probe(const struct sbi_nested *sn, unsigned long eid)
 {
 	(void)eid;
-	return sn->fwft && sn->ops->fwft_get && sn->ops->fwft_set;
+	return sn->cfg->fwft && sn->ops->fwft_get && sn->ops->fwft_set;
 }
 
 /* The error of a call naming a feature that is not one of the defined
@@ -68,7 +68,7 @@ static void fwft_set(const struct sbi_nested *sn,
 	/* uint32_t feature: only the low 32 bits count ("Binary Encoding") */
 	unsigned long feature = req->args[0] & 0xffffffffUL;
 	unsigned long value = req->args[1], flags = req->args[2];
-	struct sbi_nested_fwft_hart *h = &sn->fwft[req->hartid];
+	struct sbi_nested_fwft_hart *h = &sn->cfg->fwft[req->hartid];
 	unsigned long now;
 	enum sbi_nested_status st;
 
@@ -145,8 +145,8 @@ void sbi_nested_fwft_hart_reset(const struct sbi_nested *sn,
 {
 	/* "Upon hart reset, local feature values are not retained": the
 	 * locks go with them (every defined feature is local) */
-	if (sn->fwft && hartid < sn->cfg->nharts)
-		sn->fwft[hartid].locked = 0;
+	if (sn->cfg->fwft && hartid < sn->cfg->nharts)
+		sn->cfg->fwft[hartid].locked = 0;
 }
 
 const struct sbi_nested_ext sbi_nested_ext_fwft = {

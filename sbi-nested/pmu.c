@@ -38,7 +38,7 @@ static unsigned long ncounters(const struct sbi_nested *sn)
 static long pmu_probe(const struct sbi_nested *sn, unsigned long eid)
 {
 	(void)eid;
-	return sn->pmu && sn->ops->pmu_hw && sn->ops->pmu_hw_read;
+	return sn->cfg->pmu && sn->ops->pmu_hw && sn->ops->pmu_hw_read;
 }
 
 /* The set (counter_idx_base, counter_idx_mask), split: hw = the mask
@@ -117,7 +117,7 @@ static void config_fw(const struct sbi_nested *sn,
 		      const struct counter_set *set,
 		      struct sbi_nested_result *res)
 {
-	struct sbi_nested_pmu_hart *h = &sn->pmu[req->hartid];
+	struct sbi_nested_pmu_hart *h = &sn->cfg->pmu[req->hartid];
 	unsigned long flags = req->args[2], code = EVENT_CODE(req->args[3]);
 	unsigned long base = req->args[0], mask = req->args[1];
 	unsigned long first = 0;
@@ -235,7 +235,7 @@ static void pmu_start(const struct sbi_nested *sn,
 		      const struct sbi_nested_request *req,
 		      struct sbi_nested_result *res)
 {
-	struct sbi_nested_pmu_hart *h = &sn->pmu[req->hartid];
+	struct sbi_nested_pmu_hart *h = &sn->cfg->pmu[req->hartid];
 	unsigned long flags = req->args[2], base = req->args[0];
 	struct counter_set set;
 	unsigned long val;
@@ -320,7 +320,7 @@ static void pmu_stop(const struct sbi_nested *sn,
 		     const struct sbi_nested_request *req,
 		     struct sbi_nested_result *res)
 {
-	struct sbi_nested_pmu_hart *h = &sn->pmu[req->hartid];
+	struct sbi_nested_pmu_hart *h = &sn->cfg->pmu[req->hartid];
 	unsigned long flags = req->args[2];
 	struct sbi_nested_request hwreq = *req;
 	struct counter_set set;
@@ -370,17 +370,18 @@ static void pmu_fw_read(const struct sbi_nested *sn,
 	}
 	res->error = SBI_SUCCESS;
 	/* fw_read_hi "always returns zero in sbiret.value for RV64" */
-	res->value = hi ? 0
-			: (long)__atomic_load_n(
-				  &sn->pmu[req->hartid].fw_value[idx - nhw(sn)],
-				  __ATOMIC_RELAXED);
+	res->value =
+		hi ? 0
+		   : (long)__atomic_load_n(
+			     &sn->cfg->pmu[req->hartid].fw_value[idx - nhw(sn)],
+			     __ATOMIC_RELAXED);
 }
 
 static void pmu_set_shmem(const struct sbi_nested *sn,
 			  const struct sbi_nested_request *req,
 			  struct sbi_nested_result *res)
 {
-	struct sbi_nested_pmu_hart *h = &sn->pmu[req->hartid];
+	struct sbi_nested_pmu_hart *h = &sn->cfg->pmu[req->hartid];
 	unsigned long lo = req->args[0], hi = req->args[1];
 
 	/* "The flags parameter is reserved for future use and must be
@@ -456,9 +457,9 @@ void sbi_nested_pmu_fw_event(const struct sbi_nested *sn, unsigned long hartid,
 	struct sbi_nested_pmu_hart *h;
 	unsigned long started;
 
-	if (!sn->pmu || hartid >= sn->cfg->nharts)
+	if (!sn->cfg->pmu || hartid >= sn->cfg->nharts)
 		return;
-	h = &sn->pmu[hartid];
+	h = &sn->cfg->pmu[hartid];
 	started = __atomic_load_n(&h->fw_started, __ATOMIC_ACQUIRE);
 	/* the usual case, on every exception L0 delivers: nothing runs */
 	if (!started)
@@ -474,9 +475,9 @@ void sbi_nested_pmu_hart_reset(const struct sbi_nested *sn,
 {
 	struct sbi_nested_pmu_hart *h;
 
-	if (!sn->pmu || hartid >= sn->cfg->nharts)
+	if (!sn->cfg->pmu || hartid >= sn->cfg->nharts)
 		return;
-	h = &sn->pmu[hartid];
+	h = &sn->cfg->pmu[hartid];
 	/* stopped first, so another hart's event no longer counts here */
 	__atomic_store_n(&h->fw_started, 0, __ATOMIC_RELEASE);
 	h->fw_configured = 0;

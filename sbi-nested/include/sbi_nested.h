@@ -147,7 +147,7 @@ struct sbi_nested_nacl_hart {
 
 /* Per-hart FWFT state (every defined feature is local: "FWFT Feature
  * Attribute Values"). L0 owns the storage, config.nharts entries, zeroed
- * at boot, in sbi_nested.fwft. The values themselves live in L1's
+ * at boot, in config.fwft. The values themselves live in L1's
  * hardware (sbi_nested_ops.fwft_get). */
 struct sbi_nested_fwft_hart {
 	unsigned long locked; /* bit f: feature f was set with LOCK */
@@ -155,7 +155,7 @@ struct sbi_nested_fwft_hart {
 
 /* Per-hart PMU state: the firmware counters (sbi-nested counts their
  * events itself) and the snapshot shared memory. L0 owns the storage,
- * config.nharts entries, zeroed at boot, in sbi_nested.pmu. fw_started and
+ * config.nharts entries, zeroed at boot, in config.pmu. fw_started and
  * fw_value are also touched by other harts (an IPI or fence they send
  * counts as received here): atomics. */
 #define SBI_NESTED_PMU_FW_COUNTERS 16
@@ -365,6 +365,12 @@ struct sbi_nested_config {
 	/* PMU: hardware counter indices 0 .. pmu_hw_counters-1 (the SBI PMU
 	 * below's); the firmware counters follow them */
 	unsigned long pmu_hw_counters;
+	/* Per-hart state of FWFT and PMU, nharts entries each, L0's storage
+	 * (NULL: that extension is absent). Here rather than in struct
+	 * sbi_nested, which L0 copies on every SBI call and NACL hook: the
+	 * configuration is fixed, what these point at is not. */
+	struct sbi_nested_fwft_hart *fwft;
+	struct sbi_nested_pmu_hart *pmu;
 };
 
 #define SBI_NESTED_NACL_BIT(feat) (1UL << (feat))
@@ -376,10 +382,6 @@ struct sbi_nested {
 	void *ctx;
 	/* NACL per-hart state, cfg->nharts entries (NULL: NACL absent) */
 	struct sbi_nested_nacl_hart *nacl;
-	/* FWFT per-hart state, cfg->nharts entries (NULL: FWFT absent) */
-	struct sbi_nested_fwft_hart *fwft;
-	/* PMU per-hart state, cfg->nharts entries (NULL: PMU absent) */
-	struct sbi_nested_pmu_hart *pmu;
 };
 
 struct sbi_nested_request {

@@ -414,14 +414,16 @@ void mock_init(struct mock *m, struct sbi_nested *sn,
 		.guest_has_h = true,
 		.ext_enabled = SBI_NESTED_EXT_ALL,
 		.pmu_hw_counters = MOCK_PMU_HW,
+		.fwft = m->fwft,
+		.pmu = m->pmu,
 	};
 	/* nacl_features 0: NACL absent unless a test offers it */
-	*sn = (struct sbi_nested){.ops = ops,
-				  .cfg = cfg,
-				  .ctx = m,
-				  .nacl = m->nacl,
-				  .fwft = m->fwft,
-				  .pmu = m->pmu};
+	*sn = (struct sbi_nested){
+		.ops = ops,
+		.cfg = cfg,
+		.ctx = m,
+		.nacl = m->nacl,
+	};
 }
 
 struct sbi_nested_result mock_call_on(const struct sbi_nested *sn,

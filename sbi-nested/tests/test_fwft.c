@@ -41,7 +41,7 @@ TEST(fwft_probe_needs_ops_and_state)
 			   SBI_EXT_FWFT, 0, 0, 0, 0)
 			 .value,
 		 1);
-	f->sn.fwft = NULL;
+	f->cfg.fwft = NULL;
 	CHECK_EQ(mock_call(&f->sn, SBI_EXT_BASE, SBI_BASE_PROBE_EXT,
 			   SBI_EXT_FWFT, 0, 0, 0, 0)
 			 .value,
@@ -123,7 +123,7 @@ TEST(fwft_bad_flags_and_values)
 		 SBI_ERR_INVALID_PARAM);
 	/* nothing was set, nothing locked */
 	CHECK_EQ(f->m.fwft_set_calls, 0);
-	CHECK_EQ(f->sn.fwft[0].locked, 0);
+	CHECK_EQ(f->cfg.fwft[0].locked, 0);
 	/* PMLEN: a length; L0 rounds up to what the hart has, or refuses */
 	CHECK_EQ(set(f, 0, SBI_FWFT_POINTER_MASKING_PMLEN, 17, 0).error,
 		 SBI_ERR_INVALID_PARAM);
@@ -176,7 +176,7 @@ TEST(fwft_lock_per_hart_until_reset)
 		 SBI_ERR_DENIED);
 	/* out-of-range harts and absent state are ignored */
 	sbi_nested_fwft_hart_reset(&f->sn, MOCK_NHARTS);
-	f->sn.fwft = NULL;
+	f->cfg.fwft = NULL;
 	sbi_nested_fwft_hart_reset(&f->sn, 0);
 }
 

@@ -111,7 +111,7 @@ TEST(pmu_probe_and_counters)
 	CHECK_EQ(r.error, SBI_ERR_INVALID_PARAM);
 	CHECK_EQ(f->m.pmu_hw_calls, 2);
 	/* without the ops or the storage: absent */
-	f->sn.pmu = NULL;
+	f->cfg.pmu = NULL;
 	r = pmu(f, 0, SBI_PMU_NUM_COUNTERS, 0, 0, 0, 0);
 	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED);
 	f = mock_setup();
@@ -263,7 +263,7 @@ TEST(pmu_ipi_and_fence_events_sent_and_received)
 	sbi_nested_pmu_fw_event(&f->sn, 2, SBI_PMU_FW_IPI_RECEIVED);
 	sbi_nested_pmu_fw_event(&f->sn, MOCK_NHARTS, SBI_PMU_FW_IPI_RECEIVED);
 	CHECK_EQ(rd(f, 2, rcvd), 3);
-	f->sn.pmu = NULL;
+	f->cfg.pmu = NULL;
 	sbi_nested_pmu_fw_event(&f->sn, 0, SBI_PMU_FW_IPI_SENT);
 }
 
@@ -420,6 +420,6 @@ TEST(pmu_hart_reset)
 	CHECK_EQ(stop(f, idx, 1, STOP_SNAP), SBI_ERR_NO_SHMEM);
 	/* other harts, absent state: nothing */
 	sbi_nested_pmu_hart_reset(&f->sn, MOCK_NHARTS);
-	f->sn.pmu = NULL;
+	f->cfg.pmu = NULL;
 	sbi_nested_pmu_hart_reset(&f->sn, 0);
 }
