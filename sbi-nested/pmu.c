@@ -461,7 +461,8 @@ void sbi_nested_pmu_fw_event(const struct sbi_nested *sn, unsigned long hartid,
 		return;
 	h = &sn->cfg->pmu[hartid];
 	started = __atomic_load_n(&h->fw_started, __ATOMIC_ACQUIRE);
-	/* the usual case, on every exception L0 delivers: nothing runs */
+	/* the usual case (L0 asks on every trap of L1's it forwards):
+	 * nothing runs */
 	if (!started)
 		return;
 	for (unsigned long i = 0; i < FW_N; i++)
