@@ -256,6 +256,8 @@ help:
 	@echo "  make soak [EXITS=1000000|DURATION=<s>] [EVERY=100000]  Linux/KVM on L0 with"
 	@echo "                   an L2 exiting forever: L0's memory bounded, no drift per exit"
 	@echo "  make debug [CONFIG=<name>]  QEMU gdbstub + gdb-multiarch with symbols"
+	@echo "  make linux-pmu   Linux 7.3 with the SBI PMU driver (its own kernel build, not"
+	@echo "                   part of make): perf through L0's SBI PMU, harness/test_linux_pmu.py"
 	@echo "  make format      clang-format every C source"
 	@echo "  make clean       remove $(BUILD)/"
 

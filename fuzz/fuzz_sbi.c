@@ -203,6 +203,9 @@ static const unsigned long eids[] = {
 	SBI_EXT_NACL,
 	SBI_EXT_NACL,
 	SBI_EXT_PMU,
+	SBI_EXT_PMU,
+	SBI_EXT_FWFT,
+	SBI_EXT_DBTR,
 	SBI_EXT_SUSP,
 	SBI_EXT_STA,
 };
@@ -231,6 +234,10 @@ static int ext_of(unsigned long eid)
 		return SBI_NESTED_EXT_RVNEST;
 	case SBI_EXT_NACL:
 		return SBI_NESTED_EXT_NACL;
+	case SBI_EXT_FWFT:
+		return SBI_NESTED_EXT_FWFT;
+	case SBI_EXT_PMU:
+		return SBI_NESTED_EXT_PMU;
 	default:
 		return -1;
 	}
@@ -371,6 +378,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fx.cfg.ext_enabled =
 		(c & 0x80) ? (c >> 7) & SBI_NESTED_EXT_ALL : SBI_NESTED_EXT_ALL;
 	fx.cfg.guest_has_h = !(c & 0x8000);
+	/* FWFT: the mock host has every feature */
+	fx.m.fwft_supported = (1UL << SBI_FWFT_COUNT) - 1;
 	ncall_maps = 0;
 	repoison();
 

@@ -13,6 +13,8 @@
 #include <stdio.h>
 
 #include "nacl.h"
+#include "sbi_fwft.h"
+#include "sbi_pmu.h"
 #include "trap.h"
 #include "vcpu.h"
 
@@ -367,6 +369,12 @@ static const struct sbi_nested_ops l0_sbi_ops = {
 	.hcsr_addr = l0_nacl_hcsr_addr,
 	.hfence = l0_nacl_hfence,
 	.nacl_sret = l0_nacl_sret,
+	/* FWFT (sbi_fwft.c); offered only after l0_fwft_setup() */
+	.fwft_get = l0_fwft_get,
+	.fwft_set = l0_fwft_set,
+	/* PMU (sbi_pmu.c); offered only after l0_pmu_setup() */
+	.pmu_hw = l0_pmu_hw,
+	.pmu_hw_read = l0_pmu_hw_read,
 };
 
 static bool l0_all_vcpus_stopped(const struct l0_guest *g)
@@ -398,6 +406,8 @@ void l0_sbi_setup(struct l0_guest *g)
 	g->sbi.ops = &l0_sbi_ops;
 	g->sbi.cfg = &g->sbi_cfg;
 	g->sbi.ctx = NULL; /* per call: the calling vCPU (l0_sbi_ecall) */
+	l0_fwft_setup(g);
+	l0_pmu_setup(g);
 }
 
 enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)

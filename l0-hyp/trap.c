@@ -17,6 +17,7 @@
 #include "mmio.h"
 #include "nacl.h"
 #include "soak.h"
+#include "sbi_pmu.h"
 
 typedef enum l0_trap_outcome (*l0_trap_fn)(struct l0_vcpu *v);
 
@@ -101,6 +102,7 @@ static enum l0_trap_outcome handle_guest_page_fault(struct l0_vcpu *v)
 	 * is what L1's own access fault reports in (v)stval. */
 	if (l0_contain_inject(v, fault) == L0_CONTAIN_STOP)
 		return L0_TRAP_FATAL;
+	l0_pmu_trap_event(v, fault); /* SBI PMU firmware event */
 	l0_vcpu_inject_exception(v, fault, t->stval);
 	return L0_TRAP_RESUME;
 }
@@ -125,6 +127,7 @@ static enum l0_trap_outcome handle_virtual_inst(struct l0_vcpu *v)
 	(void)l0_trap_insn(v, &insn, &in);
 	if (l0_contain_inject(v, EXC_ILLEGAL_INST) == L0_CONTAIN_STOP)
 		return L0_TRAP_FATAL;
+	l0_pmu_trap_event(v, EXC_ILLEGAL_INST); /* SBI PMU firmware event */
 	l0_vcpu_inject_exception(v, EXC_ILLEGAL_INST, insn);
 	return L0_TRAP_RESUME;
 }
@@ -136,6 +139,7 @@ static enum l0_trap_outcome forward_to_l1(struct l0_vcpu *v)
 {
 	if (l0_contain_inject(v, v->trap.scause) == L0_CONTAIN_STOP)
 		return L0_TRAP_FATAL;
+	l0_pmu_trap_event(v, v->trap.scause); /* SBI PMU firmware event */
 	l0_vcpu_inject_exception(v, v->trap.scause, v->trap.stval);
 	return L0_TRAP_RESUME;
 }

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sbi_fwft.h"
+#include "sbi_pmu.h"
 #include "trap.h"
 
 _Static_assert(offsetof(struct l0_vcpu, gpr) == VCPU_GPR(0), "gpr offset");
@@ -271,6 +273,8 @@ void l0_vcpu_park(struct l0_vcpu *v)
 	/* SBI spec HSM "sbi_hart_start": a0 = hartid, a1 = opaque,
 	 * satp = 0, sstatus.SIE = 0, S-mode, at start_addr */
 	l0_vcpu_reset_vs(v);
+	l0_fwft_hart_reset(v); /* FWFT: "Upon hart reset" */
+	l0_pmu_hart_reset(v);
 	__atomic_store_n(&v->ipi_pending, 0, __ATOMIC_RELAXED);
 	v->sepc = v->start_addr;
 	v->gpr[L0_GPR_A0] = v->vhartid;

@@ -23,6 +23,8 @@
 #                              Debian's linux-source-7.3, see ci/linux-src.sh)
 #        LINUX_JOBS            parallel jobs for the kernel build (default 2)
 #        RVNEST_KEEP_LINUX_SRC=1  keep the built source tree in the cache
+#        LINUX_FRAGMENT        another fragment (a kernel variant; it is
+#                              part of the cache key like the default one)
 #
 # Everything is in functions and the last line runs main and exits: bash
 # reads a script while it runs it, and every `make` of every build tree runs
@@ -38,7 +40,9 @@ setup() {
 	out=$1
 	kernel=$2
 	here=$(cd "$(dirname "$0")" && pwd)
-	fragment=$here/config-fragment
+	# LINUX_FRAGMENT: a variant's fragment instead (linux/module.mk
+	# builds the PMU variant's from config-fragment and its delta)
+	fragment=${LINUX_FRAGMENT:-$here/config-fragment}
 	cache_root=${RVNEST_CACHE:-${HOME:?HOME is not set}/.cache/rvnest}
 	jobs=${LINUX_JOBS:-2}
 	cross=riscv64-linux-gnu-

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -363,6 +365,90 @@ static enum init_status select_sbi_power_off(struct init_failure *f)
 	return INIT_OK;
 }
 
+/*
+ * rvnest_perf=1 on the kernel command line (an environment variable for
+ * init, like rvnest_init_fail below): count cycles and instructions of a
+ * loop with perf_event_open, as `perf stat -e cycles,instructions` would,
+ * and fail unless both counted (the instructions at least one per
+ * iteration). Off by default, so other runs print and execute nothing
+ * more. harness/test_linux_pmu.py runs it on the PMU kernel variant,
+ * whose perf counts through the SBI PMU of whatever runs below Linux.
+ */
+#define PERF_ENV "rvnest_perf"
+#define PERF_LOOP 100000
+
+static int perf_open(unsigned long long config)
+{
+	struct perf_event_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_HARDWARE;
+	attr.config = config;
+	attr.disabled = 1;
+	/* this task, any CPU (perf_event_open(2)) */
+	return (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1,
+			    PERF_FLAG_FD_CLOEXEC);
+}
+
+static enum init_status check_perf(struct init_failure *f)
+{
+	static const struct {
+		const char *name;
+		unsigned long long config;
+	} events[] = {
+		{"cycles", PERF_COUNT_HW_CPU_CYCLES},
+		{"instructions", PERF_COUNT_HW_INSTRUCTIONS},
+	};
+	unsigned long long count[ARRAY_SIZE(events)] = {0};
+	int fd[ARRAY_SIZE(events)];
+	enum init_status status = INIT_OK;
+	volatile unsigned long sink = 0;
+	size_t i, opened = 0;
+
+	if (!getenv(PERF_ENV))
+		return INIT_OK;
+	for (; opened < ARRAY_SIZE(events); opened++) {
+		fd[opened] = perf_open(events[opened].config);
+		if (fd[opened] < 0) {
+			fail(f, "perf_event_open_failed", events[opened].name,
+			     errno);
+			status = INIT_FAILED;
+			goto out;
+		}
+	}
+	for (i = 0; i < opened; i++)
+		if (ioctl(fd[i], PERF_EVENT_IOC_RESET, 0) != 0 ||
+		    ioctl(fd[i], PERF_EVENT_IOC_ENABLE, 0) != 0) {
+			fail(f, "perf_enable_failed", events[i].name, errno);
+			status = INIT_FAILED;
+			goto out;
+		}
+	for (i = 0; i < PERF_LOOP; i++)
+		sink += i;
+	for (i = 0; i < opened; i++) {
+		if (ioctl(fd[i], PERF_EVENT_IOC_DISABLE, 0) != 0 ||
+		    read(fd[i], &count[i], sizeof(count[i])) !=
+			    (ssize_t)sizeof(count[i])) {
+			fail(f, "perf_read_failed", events[i].name, errno);
+			status = INIT_FAILED;
+			goto out;
+		}
+	}
+	settle_console();
+	printf("RVNEST probe id=perf loop=%d cycles=%llu instructions=%llu\n",
+	       PERF_LOOP, count[0], count[1]);
+	if (count[0] == 0 || count[1] < PERF_LOOP) {
+		fail(f, "perf_counted_too_little", "cycles,instructions",
+		     ERANGE);
+		status = INIT_FAILED;
+	}
+out:
+	for (i = 0; i < opened; i++)
+		close(fd[i]);
+	return status;
+}
+
 /* The checks, in order; the first failure ends the sequence. */
 struct init_step {
 	const char *name;
@@ -374,6 +460,7 @@ static const struct init_step init_steps[] = {
 	{"cpuinfo", show_cpuinfo},
 	{"kvm", check_kvm},
 	{"uptime", show_uptime},
+	{"perf", check_perf},
 };
 
 /*

@@ -57,3 +57,26 @@ $(LINUX_INITRAMFS): linux/initramfs.list $(LINUX_INIT) $(LINUX_GEN_INIT_CPIO)
 	  >$(LINUX_OUT)/initramfs.cpio
 	gzip -n -9 <$(LINUX_OUT)/initramfs.cpio >$@.tmp
 	@mv $@.tmp $@
+
+# The PMU variant (linux/config-fragment-pmu): Linux 7.3 with the SBI PMU
+# driver, for the perf check of harness/test_linux_pmu.py. Its own cache
+# entry (the fragment is part of the key); built only when asked for
+# (`make linux-pmu`), never by `make`. Its /init is the usual initramfs's,
+# whose perf step the command line switches on (rvnest_perf=1).
+LINUX_PMU_OUT := $(BUILD)/linux-pmu
+LINUX_PMU_IMAGE := $(LINUX_PMU_OUT)/Image
+LINUX_PMU_FRAGMENT := $(LINUX_PMU_OUT)/config-fragment
+
+.PHONY: linux-pmu
+linux-pmu: $(LINUX_PMU_IMAGE) $(LINUX_INITRAMFS)
+
+# the base fragment without its "SBI PMU off" line, then the variant's
+$(LINUX_PMU_FRAGMENT): linux/config-fragment linux/config-fragment-pmu
+	@mkdir -p $(dir $@)
+	grep -vx '# CONFIG_RISCV_PMU_SBI is not set' linux/config-fragment \
+	  | cat - linux/config-fragment-pmu >$@.tmp
+	@mv $@.tmp $@
+
+$(LINUX_PMU_IMAGE): $(LINUX_PMU_FRAGMENT) linux-always
+	@LINUX_FRAGMENT=$(abspath $(LINUX_PMU_FRAGMENT)) \
+	  bash linux/build.sh $(LINUX_PMU_OUT) 7

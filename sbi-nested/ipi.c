@@ -5,8 +5,16 @@
 enum sbi_nested_status sbi_nested_ipi_one(const struct sbi_nested *sn,
 					  unsigned long hartid, const void *arg)
 {
-	(void)arg;
-	return sn->ops->send_ipi(sn->ctx, hartid);
+	const unsigned long *caller = arg;
+	enum sbi_nested_status st = sn->ops->send_ipi(sn->ctx, hartid);
+
+	/* PMU firmware events: one sent by the caller, one received by
+	 * the target, per target hart */
+	if (st == SBI_NESTED_OK) {
+		sbi_nested_pmu_fw_event(sn, *caller, SBI_PMU_FW_IPI_SENT);
+		sbi_nested_pmu_fw_event(sn, hartid, SBI_PMU_FW_IPI_RECEIVED);
+	}
+	return st;
 }
 
 static long ipi_probe(const struct sbi_nested *sn, unsigned long eid)
@@ -24,7 +32,7 @@ static void ipi_handle(const struct sbi_nested *sn,
 	/* a0 = hart_mask, a1 = hart_mask_base; the IPI is a supervisor
 	 * software interrupt on each target (SBI spec "Send IPI"). */
 	res->error = sbi_nested_for_each_hart(sn, req->args[0], req->args[1],
-					      sbi_nested_ipi_one, NULL);
+					      sbi_nested_ipi_one, &req->hartid);
 }
 
 const struct sbi_nested_ext sbi_nested_ext_ipi = {

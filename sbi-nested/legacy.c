@@ -92,6 +92,7 @@ static void legacy_handle(const struct sbi_nested *sn,
 	switch (req->eid) {
 	case SBI_EXT_LEGACY_SET_TIMER:
 		sn->ops->set_timer(sn->ctx, req->hartid, req->args[0]);
+		sbi_nested_pmu_fw_event(sn, req->hartid, SBI_PMU_FW_SET_TIMER);
 		res->error = SBI_SUCCESS;
 		break;
 	case SBI_EXT_LEGACY_CONSOLE_PUTCHAR:
@@ -116,7 +117,8 @@ static void legacy_handle(const struct sbi_nested *sn,
 		res->error = legacy_hart_mask(sn, req, &mask, &base);
 		if (res->error == SBI_SUCCESS)
 			res->error = sbi_nested_for_each_hart(
-				sn, mask, base, sbi_nested_ipi_one, NULL);
+				sn, mask, base, sbi_nested_ipi_one,
+				&req->hartid);
 		break;
 	case SBI_EXT_LEGACY_REMOTE_FENCE_I:
 		res->error = legacy_fence(sn, req, SBI_NESTED_FENCE_I);

@@ -51,11 +51,33 @@ long sbi_nested_fence_range(struct sbi_nested_fence *f, unsigned long start,
 	return SBI_SUCCESS;
 }
 
+/* PMU firmware event counted as sent by the caller, per fence kind (SBI
+ * spec "Event: Firmware"); the matching "received" event is the next
+ * code. */
+static const unsigned long fence_sent_event[] = {
+	[SBI_NESTED_FENCE_I] = SBI_PMU_FW_FENCE_I_SENT,
+	[SBI_NESTED_FENCE_SFENCE_VMA] = SBI_PMU_FW_SFENCE_VMA_SENT,
+	[SBI_NESTED_FENCE_SFENCE_VMA_ASID] = SBI_PMU_FW_SFENCE_VMA_ASID_SENT,
+	[SBI_NESTED_FENCE_HFENCE_GVMA] = SBI_PMU_FW_HFENCE_GVMA_SENT,
+	[SBI_NESTED_FENCE_HFENCE_GVMA_VMID] = SBI_PMU_FW_HFENCE_GVMA_VMID_SENT,
+	[SBI_NESTED_FENCE_HFENCE_VVMA] = SBI_PMU_FW_HFENCE_VVMA_SENT,
+	[SBI_NESTED_FENCE_HFENCE_VVMA_ASID] = SBI_PMU_FW_HFENCE_VVMA_ASID_SENT,
+};
+
 enum sbi_nested_status sbi_nested_fence_one(const struct sbi_nested *sn,
 					    unsigned long hartid,
 					    const void *arg)
 {
-	return sn->ops->remote_fence(sn->ctx, hartid, arg);
+	const struct sbi_nested_fence *f = arg;
+	enum sbi_nested_status st = sn->ops->remote_fence(sn->ctx, hartid, f);
+
+	if (st == SBI_NESTED_OK) {
+		sbi_nested_pmu_fw_event(sn, f->source_hartid,
+					fence_sent_event[f->kind]);
+		sbi_nested_pmu_fw_event(sn, hartid,
+					fence_sent_event[f->kind] + 1);
+	}
+	return st;
 }
 
 static long rfence_probe(const struct sbi_nested *sn, unsigned long eid)

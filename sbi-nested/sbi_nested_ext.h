@@ -34,6 +34,8 @@ extern const struct sbi_nested_ext sbi_nested_ext_srst;
 extern const struct sbi_nested_ext sbi_nested_ext_dbcn;
 extern const struct sbi_nested_ext sbi_nested_ext_rvnest;
 extern const struct sbi_nested_ext sbi_nested_ext_nacl;
+extern const struct sbi_nested_ext sbi_nested_ext_fwft;
+extern const struct sbi_nested_ext sbi_nested_ext_pmu;
 
 /* The enabled, available extension that owns `eid`, or NULL. */
 const struct sbi_nested_ext *sbi_nested_find_ext(const struct sbi_nested *sn,
@@ -71,7 +73,8 @@ enum sbi_nested_status sbi_nested_fence_one(const struct sbi_nested *sn,
 					    unsigned long hartid,
 					    const void *arg);
 
-/* Per-hart IPI callback (arg unused). */
+/* Per-hart IPI callback: arg is a const unsigned long *, the caller's
+ * hart ID (PMU firmware events). */
 enum sbi_nested_status sbi_nested_ipi_one(const struct sbi_nested *sn,
 					  unsigned long hartid,
 					  const void *arg);

@@ -18,6 +18,7 @@ static void time_handle(const struct sbi_nested *sn,
 	 * is "never". Programming it also clears the pending supervisor timer
 	 * interrupt: L0's set_timer does both (SBI spec "Set Timer"). */
 	sn->ops->set_timer(sn->ctx, req->hartid, req->args[0]);
+	sbi_nested_pmu_fw_event(sn, req->hartid, SBI_PMU_FW_SET_TIMER);
 	res->error = SBI_SUCCESS;
 }
 

@@ -54,6 +54,10 @@ enum sbi_nested_status {
 	SBI_NESTED_IO_ERROR,
 	/* NACL: L0 does not implement this H-extension CSR for L1 */
 	SBI_NESTED_NO_CSR,
+	/* FWFT/PMU: the host lacks what the feature or event needs */
+	SBI_NESTED_UNSUPPORTED,
+	/* FWFT: a value the feature cannot take */
+	SBI_NESTED_BAD_VALUE,
 };
 
 /* Access kinds for sbi_nested_ops.guest_check. */
@@ -139,6 +143,28 @@ struct sbi_nested_nacl_hart {
 	 * set_shmem), so a write-back is a load, not a service call; NULL
 	 * for those L0 computes (hcsr_read) */
 	const unsigned long *csr_src[SBI_NESTED_NACL_NCSRS];
+};
+
+/* Per-hart FWFT state (every defined feature is local: "FWFT Feature
+ * Attribute Values"). L0 owns the storage, config.nharts entries, zeroed
+ * at boot, in config.fwft. The values themselves live in L1's
+ * hardware (sbi_nested_ops.fwft_get). */
+struct sbi_nested_fwft_hart {
+	unsigned long locked; /* bit f: feature f was set with LOCK */
+};
+
+/* Per-hart PMU state: the firmware counters (sbi-nested counts their
+ * events itself) and the snapshot shared memory. L0 owns the storage,
+ * config.nharts entries, zeroed at boot, in config.pmu. fw_started and
+ * fw_value are also touched by other harts (an IPI or fence they send
+ * counts as received here): atomics. */
+#define SBI_NESTED_PMU_FW_COUNTERS 16
+struct sbi_nested_pmu_hart {
+	unsigned long fw_configured, fw_started; /* bit i: counter nhw + i */
+	unsigned long fw_event[SBI_NESTED_PMU_FW_COUNTERS]; /* event code */
+	unsigned long fw_value[SBI_NESTED_PMU_FW_COUNTERS];
+	bool snapshot_set;
+	unsigned long snapshot; /* guest-physical, page aligned */
 };
 
 /* Phase of an SBI_EXT_RVNEST bench bracket. */
@@ -264,6 +290,41 @@ struct sbi_nested_ops {
 	 * SYNC_SRET. */
 	enum sbi_nested_status (*nacl_sret)(void *ctx, unsigned long hartid,
 					    const unsigned long gpr[32]);
+
+	/*
+	 * FWFT (SBI spec "Firmware Features Extension"): one of the defined
+	 * local features (SBI_FWFT_*, 0 .. SBI_FWFT_COUNT-1) of the calling
+	 * vCPU, as L1's hardware sees it. fwft_get: SBI_NESTED_OK with the
+	 * value, or SBI_NESTED_UNSUPPORTED when the host cannot provide the
+	 * feature. fwft_set: SBI_NESTED_OK once L1's hardware behaves as
+	 * `value` says, SBI_NESTED_UNSUPPORTED, SBI_NESTED_BAD_VALUE (a
+	 * value the feature does not take; nothing changed) or
+	 * SBI_NESTED_IO_ERROR (the firmware below refused). Flags and the
+	 * lock are sbi-nested's business. Both or neither.
+	 */
+	enum sbi_nested_status (*fwft_get)(void *ctx, unsigned long hartid,
+					   unsigned long feature,
+					   unsigned long *value);
+	enum sbi_nested_status (*fwft_set)(void *ctx, unsigned long hartid,
+					   unsigned long feature,
+					   unsigned long value);
+
+	/*
+	 * PMU (SBI spec "Performance Monitoring Unit Extension"): the
+	 * caller's hardware counters, indices 0 .. config.pmu_hw_counters-1,
+	 * are the SBI PMU below on the caller's host hart, same indices
+	 * (one vCPU per host hart). pmu_hw: that PMU's answer to function
+	 * `fid` with a0..a4 = args, which sbi-nested has already restricted
+	 * to hardware counters. pmu_hw_read: the current value of hardware
+	 * counter `idx` (for the snapshot shared memory), SBI_NESTED_OK or
+	 * SBI_NESTED_UNSUPPORTED. Firmware counters are sbi-nested's own.
+	 * Both or neither.
+	 */
+	struct sbiret (*pmu_hw)(void *ctx, unsigned long hartid,
+				unsigned long fid, const unsigned long args[5]);
+	enum sbi_nested_status (*pmu_hw_read)(void *ctx, unsigned long hartid,
+					      unsigned long idx,
+					      unsigned long *value);
 };
 
 /* Extensions that can be switched on or off (config.ext_enabled bits). */
@@ -278,6 +339,8 @@ enum sbi_nested_ext_id {
 	SBI_NESTED_EXT_DBCN,
 	SBI_NESTED_EXT_RVNEST,
 	SBI_NESTED_EXT_NACL,
+	SBI_NESTED_EXT_FWFT,
+	SBI_NESTED_EXT_PMU,
 	SBI_NESTED_EXT_COUNT,
 };
 
@@ -299,6 +362,15 @@ struct sbi_nested_config {
 	/* SBI_EXT_RVNEST DEPTH answers this: the depth of the L0 serving L1
 	 * (1 on the machine's firmware). 0: DEPTH is not supported. */
 	unsigned long depth;
+	/* PMU: hardware counter indices 0 .. pmu_hw_counters-1 (the SBI PMU
+	 * below's); the firmware counters follow them */
+	unsigned long pmu_hw_counters;
+	/* Per-hart state of FWFT and PMU, nharts entries each, L0's storage
+	 * (NULL: that extension is absent). Here rather than in struct
+	 * sbi_nested, which L0 copies on every SBI call and NACL hook: the
+	 * configuration is fixed, what these point at is not. */
+	struct sbi_nested_fwft_hart *fwft;
+	struct sbi_nested_pmu_hart *pmu;
 };
 
 #define SBI_NESTED_NACL_BIT(feat) (1UL << (feat))
@@ -405,5 +477,30 @@ enum sbi_nested_status sbi_nested_nacl_csrs_changed(const struct sbi_nested *sn,
 enum sbi_nested_status
 sbi_nested_nacl_virt_off_changed(const struct sbi_nested *sn,
 				 unsigned long hartid, unsigned long changed);
+
+/*
+ * FWFT: `hartid` was reset (HSM start after a stop): its locks are gone
+ * ("until hart reset"). L0 puts the values back to their reset values
+ * itself, on that hart.
+ */
+void sbi_nested_fwft_hart_reset(const struct sbi_nested *sn,
+				unsigned long hartid);
+
+/*
+ * PMU: a firmware event (SBI_PMU_FW_*) happened for L1 hart `hartid`:
+ * every started firmware counter of that hart configured for it counts
+ * one. sbi-nested calls it for the SBI calls it serves (set_timer, IPIs
+ * and fences sent and received); L0 for the traps of L1's it handles
+ * (misaligned and access faults forwarded, illegal instructions). Safe
+ * from any hart; nothing without the PMU.
+ */
+void sbi_nested_pmu_fw_event(const struct sbi_nested *sn, unsigned long hartid,
+			     unsigned long event);
+
+/* PMU: `hartid` was reset (HSM start after a stop): its firmware counters
+ * are free and stopped, its snapshot shared memory unset. L0 resets the
+ * hardware counters below itself. */
+void sbi_nested_pmu_hart_reset(const struct sbi_nested *sn,
+			       unsigned long hartid);
 
 #endif /* SBI_NESTED_H */

@@ -242,6 +242,103 @@ static enum sbi_nested_status m_sret(void *ctx, unsigned long hartid,
 	return m->sret_fail ? SBI_NESTED_BAD_STATE : SBI_NESTED_OK;
 }
 
+static enum sbi_nested_status m_fwft_get(void *ctx, unsigned long hartid,
+					 unsigned long feature,
+					 unsigned long *value)
+{
+	struct mock *m = ctx;
+
+	if (hartid >= MOCK_NHARTS || feature >= SBI_FWFT_COUNT) {
+		m->bad_hart_calls++; /* sbi-nested sorted these out */
+		return SBI_NESTED_IO_ERROR;
+	}
+	if (!(m->fwft_supported & (1UL << feature)))
+		return SBI_NESTED_UNSUPPORTED;
+	if (m->fwft_get_fail)
+		return SBI_NESTED_IO_ERROR;
+	*value = m->fwft_value[hartid][feature];
+	return SBI_NESTED_OK;
+}
+
+static enum sbi_nested_status m_fwft_set(void *ctx, unsigned long hartid,
+					 unsigned long feature,
+					 unsigned long value)
+{
+	struct mock *m = ctx;
+
+	m->fwft_set_calls++;
+	if (hartid >= MOCK_NHARTS || feature >= SBI_FWFT_COUNT) {
+		m->bad_hart_calls++;
+		return SBI_NESTED_IO_ERROR;
+	}
+	if (!(m->fwft_supported & (1UL << feature)))
+		return SBI_NESTED_UNSUPPORTED;
+	if (m->fwft_set_status != SBI_NESTED_OK)
+		return m->fwft_set_status;
+	if (feature == SBI_FWFT_POINTER_MASKING_PMLEN) {
+		if (value > 16)
+			return SBI_NESTED_BAD_VALUE;
+		value = value == 0 ? 0 : value <= 7 ? 7 : 16;
+	}
+	m->fwft_value[hartid][feature] = value;
+	return SBI_NESTED_OK;
+}
+
+static struct sbiret m_pmu_hw(void *ctx, unsigned long hartid,
+			      unsigned long fid, const unsigned long args[5])
+{
+	struct mock *m = ctx;
+	struct sbiret r = {.error = m->pmu_hw_error, .value = 0};
+
+	if (hartid >= MOCK_NHARTS)
+		m->bad_hart_calls++;
+	if (m->pmu_hw_calls < MOCK_MAX_CALLS)
+		m->pmu_hw_masks[m->pmu_hw_calls] = args[1];
+	m->pmu_hw_calls++;
+	m->pmu_hw_fid = fid;
+	memcpy(m->pmu_hw_args, args, sizeof(m->pmu_hw_args));
+	/* only hardware counters may reach the PMU below */
+	if (fid != SBI_PMU_COUNTER_GET_INFO &&
+	    (args[0] >= MOCK_PMU_HW || (args[1] >> (MOCK_PMU_HW - args[0]))))
+		m->copies_outside++;
+	if (r.error)
+		return r;
+	switch (fid) {
+	case SBI_PMU_COUNTER_GET_INFO:
+		if (args[0] == 1 || args[0] >= MOCK_PMU_HW)
+			r.error = SBI_ERR_INVALID_PARAM;
+		else
+			r.value = (long)((63UL << SBI_PMU_INFO_WIDTH_SHIFT) |
+					 (0xc00 + args[0]));
+		break;
+	case SBI_PMU_COUNTER_CFG_MATCHING:
+		/* the first counter of the set */
+		for (unsigned long i = 0; i < 64; i++)
+			if (args[1] & (1UL << i)) {
+				r.value = (long)(args[0] + i);
+				break;
+			}
+		break;
+	default:
+		break;
+	}
+	return r;
+}
+
+static enum sbi_nested_status m_pmu_hw_read(void *ctx, unsigned long hartid,
+					    unsigned long idx,
+					    unsigned long *value)
+{
+	struct mock *m = ctx;
+
+	if (hartid >= MOCK_NHARTS || idx >= MOCK_PMU_HW)
+		m->bad_hart_calls++;
+	if (m->pmu_hw_read_fail)
+		return SBI_NESTED_UNSUPPORTED;
+	*value = MOCK_PMU_HW_VALUE(idx);
+	return SBI_NESTED_OK;
+}
+
 void *mock_guest_map(void *ctx, unsigned long gpa, unsigned long len)
 {
 	struct mock *m = ctx;
@@ -282,6 +379,10 @@ static const struct sbi_nested_ops mock_ops = {
 	.hcsr_write = m_hcsr_write,
 	.hfence = m_hfence,
 	.nacl_sret = m_sret,
+	.fwft_get = m_fwft_get,
+	.fwft_set = m_fwft_set,
+	.pmu_hw = m_pmu_hw,
+	.pmu_hw_read = m_pmu_hw_read,
 };
 
 void mock_init(struct mock *m, struct sbi_nested *sn,
@@ -312,10 +413,35 @@ void mock_init(struct mock *m, struct sbi_nested *sn,
 		.mimpid = 0x333,
 		.guest_has_h = true,
 		.ext_enabled = SBI_NESTED_EXT_ALL,
+		.pmu_hw_counters = MOCK_PMU_HW,
+		.fwft = m->fwft,
+		.pmu = m->pmu,
 	};
 	/* nacl_features 0: NACL absent unless a test offers it */
 	*sn = (struct sbi_nested){
-		.ops = ops, .cfg = cfg, .ctx = m, .nacl = m->nacl};
+		.ops = ops,
+		.cfg = cfg,
+		.ctx = m,
+		.nacl = m->nacl,
+	};
+}
+
+struct sbi_nested_result mock_call_on(const struct sbi_nested *sn,
+				      unsigned long hartid, unsigned long eid,
+				      unsigned long fid, unsigned long a0,
+				      unsigned long a1, unsigned long a2)
+{
+	struct sbi_nested_request req = {
+		.eid = eid,
+		.fid = fid,
+		.args = {a0, a1, a2, 0, 0, 0},
+		.hartid = hartid,
+	};
+	struct sbi_nested_result res;
+
+	memset(&res, 0x5a, sizeof(res));
+	sbi_nested_dispatch(sn, &req, &res);
+	return res;
 }
 
 struct sbi_nested_result mock_call(const struct sbi_nested *sn,

@@ -89,7 +89,30 @@ struct mock {
 	struct sbi_nested_nacl_hart nacl[MOCK_NHARTS];
 	int map_calls;
 	bool map_refuse; /* guest_map answers NULL (not contiguous) */
+
+	/* FWFT: the features the mock host supports (bit f), each hart's
+	 * values; PMLEN takes 0, 7 and 16 (rounded up, as Ssnpm's PMM) */
+	unsigned long fwft_supported;
+	unsigned long fwft_value[MOCK_NHARTS][SBI_FWFT_COUNT];
+	int fwft_set_calls;
+	bool fwft_get_fail;
+	/* not OK: what every fwft_set answers */
+	enum sbi_nested_status fwft_set_status;
+	struct sbi_nested_fwft_hart fwft[MOCK_NHARTS];
+
+	/* PMU: the hardware counters below (MOCK_PMU_HW of them; index 1 is
+	 * invalid, as the time CSR is for OpenSBI), every call recorded */
+	int pmu_hw_calls;
+	unsigned long pmu_hw_fid, pmu_hw_args[5];
+	unsigned long pmu_hw_masks[MOCK_MAX_CALLS]; /* a1 of each call */
+	long pmu_hw_error; /* what the calls answer (0: success) */
+	bool pmu_hw_read_fail;
+	struct sbi_nested_pmu_hart pmu[MOCK_NHARTS];
 };
+
+#define MOCK_PMU_HW 4
+/* pmu_hw_read: counter idx holds this */
+#define MOCK_PMU_HW_VALUE(idx) (1000UL + (idx))
 
 /* Everything one test needs, reset by mock_setup(). */
 struct mock_fx {
@@ -108,6 +131,12 @@ void *mock_guest_map(void *ctx, unsigned long gpa, unsigned long len);
 /* Reset `m` and build an sbi_nested with every op and extension enabled. */
 void mock_init(struct mock *m, struct sbi_nested *sn,
 	       struct sbi_nested_config *cfg, struct sbi_nested_ops *ops);
+
+/* The same call from hart `hartid`. */
+struct sbi_nested_result mock_call_on(const struct sbi_nested *sn,
+				      unsigned long hartid, unsigned long eid,
+				      unsigned long fid, unsigned long a0,
+				      unsigned long a1, unsigned long a2);
 
 /* One SBI call from hart 0 (args beyond those given are 0). */
 struct sbi_nested_result mock_call(const struct sbi_nested *sn,

@@ -47,8 +47,9 @@ TEST(base_probe_every_extension)
 	unsigned long present[] = {
 		SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI,  SBI_EXT_RFENCE,
 		SBI_EXT_HSM,  SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_RVNEST,
+		SBI_EXT_FWFT, SBI_EXT_PMU,
 	};
-	unsigned long absent[] = {SBI_EXT_PMU,	SBI_EXT_SUSP, SBI_EXT_CPPC,
+	unsigned long absent[] = {SBI_EXT_DBTR, SBI_EXT_SUSP, SBI_EXT_CPPC,
 				  SBI_EXT_NACL, SBI_EXT_STA,  0x09,
 				  0x0f};
 

@@ -40,6 +40,8 @@ static const unsigned long fuzz_eids[] = {
 	SBI_EXT_DBCN,
 	SBI_EXT_RVNEST,
 	SBI_EXT_NACL,
+	SBI_EXT_FWFT,
+	SBI_EXT_PMU,
 };
 
 /* Argument values that sit on the edges the code distinguishes. */
@@ -88,6 +90,9 @@ TEST(fuzz_invariants)
 {
 	struct mock_fx *f = mock_setup();
 	unsigned long stops = 0;
+
+	/* FWFT with every feature the mock host can have */
+	f->m.fwft_supported = (1UL << SBI_FWFT_COUNT) - 1;
 
 	for (long n = 0; n < FUZZ_CALLS; n++) {
 		struct sbi_nested_request req = {

@@ -11,6 +11,7 @@
  * has the H extension is a configuration choice of L0.
  */
 #include "payload.h"
+#include "sbi_conformance.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -401,6 +402,10 @@ static struct {
 	unsigned long saw_ipi;
 	unsigned long release; /* set by the boot hart: stop now */
 	long stop_error;       /* hart_stop returned: its error */
+	/* FWFT at each arrival: misaligned delegation's value as found,
+	 * then the error of setting it to 1 with LOCK ("until hart reset":
+	 * the restart must find it reset and unlocked) */
+	long fwft_value[2], fwft_lock_error[2];
 } sec;
 static unsigned char sec_stack[4096] __attribute__((aligned(16)));
 
@@ -417,6 +422,18 @@ void payload_secondary(unsigned long a0, unsigned long a1)
 	sec.a1 = a1;
 	sec.satp = csr_read(CSR_SATP);
 	sec.sstatus = csr_read(CSR_SSTATUS);
+	if (LOAD(sec.arrivals) < 2) {
+		unsigned long n = LOAD(sec.arrivals);
+
+		r = sbi_ecall(SBI_EXT_FWFT, SBI_FWFT_GET,
+			      SBI_FWFT_MISALIGNED_EXC_DELEG, 0, 0, 0, 0, 0);
+		sec.fwft_value[n] = r.error ? r.error : r.value;
+		sec.fwft_lock_error[n] =
+			sbi_ecall(SBI_EXT_FWFT, SBI_FWFT_SET,
+				  SBI_FWFT_MISALIGNED_EXC_DELEG, 1,
+				  SBI_FWFT_SET_FLAG_LOCK, 0, 0, 0)
+				.error;
+	}
 	STORE(sec.arrivals, LOAD(sec.arrivals) + 1);
 	/* wait (bounded) for the boot hart; note an IPI meanwhile */
 	while (!LOAD(sec.release) && rd_time() - t0 < ticks) {
@@ -539,6 +556,23 @@ static void check_hsm_secondary(void)
 	STORE(sec.release, 1);
 	ok = wait_status(target, SBI_HSM_STATE_STOPPED, 1000);
 	probe_line("hsm.secondary_stop_again", ok, "stopped=%d", ok);
+	/* FWFT is per hart and a hart start resets it ("Upon hart reset,
+	 * local feature values are not retained"): the restarted hart found
+	 * the value it first had ... */
+	probe_line("fwft.hart_reset_value",
+		   sec.fwft_lock_error[0] == 0 &&
+			   sec.fwft_value[1] == sec.fwft_value[0] &&
+			   sec.fwft_value[0] >= 0,
+		   "first=%ld lock=%ld restart=%ld", sec.fwft_value[0],
+		   sec.fwft_lock_error[0], sec.fwft_value[1]);
+	/* ... and no lock ("until hart reset"): L0 drops it, OpenSBI 1.5.1
+	 * keeps it across an HSM stop and start (DENIED) though it resets
+	 * the value (sbi-nested/README.md) */
+	probe_line("impl.fwft_hart_reset_lock",
+		   sec.fwft_lock_error[1] == 0 ||
+			   (impl_id == SBI_IMPL_ID_OPENSBI &&
+			    sec.fwft_lock_error[1] == SBI_ERR_DENIED),
+		   "err=%ld", sec.fwft_lock_error[1]);
 }
 
 /* ---- SRST -------------------------------------------------------------------
@@ -747,6 +781,22 @@ static void check_legacy(void)
 		   r.error);
 }
 
+/* DBTR (SBI spec "Debug Triggers Extension"): OpenSBI 1.5.1 offers it
+ * (QEMU 10's hart has Sdtrig: 2 triggers), L0 does not yet
+ * (sbi-nested/README.md); the line shows which. */
+static void check_dbtr_probe(void)
+{
+	struct sbiret r =
+		call(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SBI_EXT_DBTR, 0, 0);
+	struct sbiret n = {.error = SBI_ERR_NOT_SUPPORTED};
+
+	if (r.error == 0 && r.value != 0)
+		n = call(SBI_EXT_DBTR, 0, 0, 0, 0);
+	probe_line("impl.probe_dbtr", r.error == 0,
+		   "value=%ld num_triggers_err=%ld num_triggers=%ld", r.value,
+		   n.error, n.error ? 0 : n.value);
+}
+
 unsigned payload_run(const struct payload_info *info)
 {
 	mi = info;
@@ -763,5 +813,8 @@ unsigned payload_run(const struct payload_info *info)
 	check_srst();
 	check_dbcn();
 	check_legacy();
+	check_fwft(impl_id);
+	check_pmu(mi->hartid, impl_id);
+	check_dbtr_probe();
 	return probe_failures();
 }

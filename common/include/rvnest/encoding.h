@@ -181,9 +181,17 @@
 
 /* ---- henvcfg / senvcfg --------------------------------------------------- */
 #define ENVCFG_FIOM BIT(0)
+#define ENVCFG_LPE BIT(2) /* Zicfilp landing pads */
+#define ENVCFG_SSE BIT(3) /* Zicfiss shadow stacks */
 #define ENVCFG_CBIE (_UL(3) << 4)
 #define ENVCFG_CBCFE BIT(6)
 #define ENVCFG_CBZE BIT(7)
+/* Ssnpm pointer masking: PMM [33:32], 00 off, 10 PMLEN=7, 11 PMLEN=16 */
+#define ENVCFG_PMM_SHIFT 32
+#define ENVCFG_PMM (_UL(3) << ENVCFG_PMM_SHIFT)
+#define ENVCFG_PMM_PMLEN7 (_UL(2) << ENVCFG_PMM_SHIFT)
+#define ENVCFG_PMM_PMLEN16 (_UL(3) << ENVCFG_PMM_SHIFT)
+#define ENVCFG_DTE BIT(59) /* Ssdbltrp double trap */
 #define ENVCFG_ADUE BIT(61)
 #define ENVCFG_PBMTE BIT(62)
 #define ENVCFG_STCE BIT(63)
