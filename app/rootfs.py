@@ -201,10 +201,13 @@ def l2_image(args):
         except subprocess.CalledProcessError as e:
             raise RootfsError(f"{' '.join(cmd)}: {e.stderr.strip()}") from None
         # mke2fs -d copies each file's ctime, which no one can set on the
-        # staging tree: set it in the image (debugfs' set_inode_field)
+        # staging tree, and its atime, which reading the file for the copy
+        # may just have moved (relatime): set both in the image (debugfs'
+        # set_inode_field)
         paths = sorted("/" + os.path.relpath(os.path.join(root, n), stage)
                        for root, ds, fs in os.walk(stage) for n in ds + fs)
-        script = "".join(f"set_inode_field {p} ctime {EPOCH_DEBUGFS}\n" for p in paths)
+        script = "".join(f"set_inode_field {p} {t} {EPOCH_DEBUGFS}\n"
+                         for p in paths for t in ("ctime", "atime"))
         cmd = ["debugfs", "-w", "-f", "-", tmp]
         try:
             r = subprocess.run(cmd, input=script, env=env, capture_output=True, text=True)
