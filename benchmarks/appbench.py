@@ -15,7 +15,8 @@ to run; its ratio to native is the overhead (NEVE's "normalized to
 native"). The host seconds a run took are reported too, never compared.
 For the nested configuration L0's l0stats of the whole run (boot and
 workload: L0 has no window around a workload in L2's user space) gives its
-traps by cause. Writes results/app/<stamp>.json and .md.
+traps by cause. Writes results/app/<stamp>.json and .md, and the figures
+results/app/<stamp>/overhead.png and l0-causes.png.
 
 usage: /usr/bin/python3 -m benchmarks.appbench [--runs N] [--out DIR]
                                                [--hackbench ARGS]
@@ -115,6 +116,51 @@ def markdown(doc: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+LABELS = {"native": "native", "vm": "VM (single level)", "nested": "nested VM"}
+
+
+def figures(doc: dict, out_dir: Path) -> list:
+    """overhead.png: each workload's time normalized to native per
+    configuration; l0-causes.png: L0's traps by cause in the nested runs
+    (median over runs). Returns the paths written."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    ws = list(doc["workloads"])
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    width = 0.8 / len(CONFIGS)
+    for i, (label, _) in enumerate(CONFIGS):
+        ys = [doc["workloads"][w]["normalized_to_native"].get(label) or 0 for w in ws]
+        ax.bar([x + i * width for x in range(len(ws))], ys, width, label=LABELS[label])
+    ax.set_xticks([x + width for x in range(len(ws))], ws)
+    ax.axhline(1.0, color="gray", linewidth=0.8)
+    ax.set_ylabel("time normalized to native (icount)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    written.append(out_dir / "overhead.png")
+    fig.savefig(written[-1], dpi=100)
+    plt.close(fig)
+    causes = {}
+    for w in ws:
+        for r in doc["workloads"][w]["runs"].get("nested", []):
+            for c, n in (r.get("l0") or {}).get("causes", {}).items():
+                causes.setdefault((w, c), []).append(n)
+    if causes:
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+        items = sorted(((f"{c} ({w})", statistics.median(v)) for (w, c), v in causes.items()),
+                       key=lambda kv: kv[1])
+        ax.barh([k for k, _ in items], [v for _, v in items])
+        ax.set_xlabel("traps into L0 over the nested run (median)")
+        fig.tight_layout()
+        written.append(out_dir / "l0-causes.png")
+        fig.savefig(written[-1], dpi=100)
+        plt.close(fig)
+    return written
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="application benchmarks (NEVE Table 4 shape)")
     ap.add_argument("--runs", type=int, default=3, help="runs per configuration (default 3)")
@@ -152,8 +198,9 @@ def main(argv=None) -> int:
     stem = time.strftime("%Y%m%d-%H%M%S") + f"-{git['short']}" + ("-dirty" if git["dirty"] else "")
     (out / f"{stem}.json").write_text(json.dumps(doc, indent=1) + "\n")
     (out / f"{stem}.md").write_text(markdown(doc))
+    pngs = figures(doc, out / stem)
     print(markdown(doc))
-    print(f"appbench: wrote {out / stem}.json and .md")
+    print(f"appbench: wrote {out / stem}.json, .md and {', '.join(str(p) for p in pngs)}")
     return 1 if failed else 0
 
 

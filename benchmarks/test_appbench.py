@@ -34,3 +34,15 @@ def test_table_has_one_row_per_workload_and_l0_causes():
     assert "| hackbench (-g,1) | 1.00 | 1.25 | 1.50 | 2.00 | 2.50 | 3.00 |" in md
     # causes by count, largest first
     assert "| hackbench | 1 | 10 | 6 | 4 | 1.0 | store_guest_page_fault 7, ecall_vs 3 |" in md
+
+
+def test_figures_are_pngs(tmp_path):
+    l0 = {"traps": 10, "causes": {"ecall_vs": 3, "store_guest_page_fault": 7},
+          "l2_exits": 6, "l2_forwarded": 4, "l2_causes": {}}
+    d = doc({"native": [run(True, 2.0)], "vm": [run(True, 2.5)],
+             "nested": [run(True, 3.0, l0=l0)]})
+    appbench.summarize(d)
+    paths = appbench.figures(d, tmp_path / "fig")
+    assert [p.name for p in paths] == ["overhead.png", "l0-causes.png"]
+    for p in paths:
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
