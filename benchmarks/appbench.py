@@ -1,5 +1,5 @@
 """make appbench: application benchmarks after NEVE (SOSP 2017) Table 4
-(issue 13, app/README.md). A first skeleton: hackbench only.
+(issue 13, app/README.md). A first part: hackbench in three modes.
 
 Each workload runs in three configurations, all on the same Linux Image,
 initramfs and hackbench arguments:
@@ -19,7 +19,7 @@ traps by cause. Writes results/app/<stamp>.json and .md, and the figures
 results/app/<stamp>/overhead.png and l0-causes.png.
 
 usage: /usr/bin/python3 -m benchmarks.appbench [--runs N] [--out DIR]
-                                               [--hackbench ARGS]
+                                               [--workloads a,b]
 """
 
 import argparse
@@ -34,16 +34,23 @@ from harness import config, runner
 from harness.config import ROOT
 
 CONFIGS = (("native", "app-native"), ("vm", "app-kvm-qemu"), ("nested", "app-kvm-l0"))
-# hackbench's arguments (',' for ' '): 2 groups of 10 senders and 10 receivers,
-# 100 messages each over UNIX sockets; sized so every run fits in
-# make appbench's budget (app/README.md has the measured costs)
+# workload -> (the rvnest.app= of app/l1-init.sh and l2-init.sh, its
+# arguments, ',' for ' '). hackbench: 2 groups of 10 senders and 10
+# receivers, 100 messages each, as processes over UNIX sockets; -pipe: over
+# pipes; -thread: as threads (futex wake-ups instead of process switches).
+# Sized so the whole set fits in make appbench's budget (app/README.md has
+# the measured costs).
 HACKBENCH = "-g,2,-f,10,-l,100"
-WORKLOADS = ("hackbench",)
+WORKLOADS = {
+    "hackbench": ("hackbench", HACKBENCH),
+    "hackbench-pipe": ("hackbench", "-p," + HACKBENCH),
+    "hackbench-thread": ("hackbench", "-T," + HACKBENCH),
+}
 
 
-def run_one(name: str, workload: str, args: str) -> dict:
+def run_one(name: str, app: str, args: str) -> dict:
     base = config.load(name)
-    bootargs = f"{base.values['bootargs']} rvnest.app={workload} rvnest.hackbench={args}"
+    bootargs = f"{base.values['bootargs']} rvnest.app={app} rvnest.hackbench={args}"
     cfg = config.load(name, bootargs=bootargs)
     start = time.monotonic()
     res = runner.run(cfg, icount=True)
@@ -52,7 +59,7 @@ def run_one(name: str, workload: str, args: str) -> dict:
            "log": str(res.log_path), "command": res.command}
     if res.protocol is None:
         return rec
-    apps = [r for r in res.protocol.records if r.kind == "app" and r.get("name") == workload]
+    apps = [r for r in res.protocol.records if r.kind == "app" and r.get("name") == app]
     if apps:
         t = apps[-1].get("time_s", "none")
         rec["guest_seconds"] = None if t == "none" else float(t)
@@ -165,10 +172,16 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="application benchmarks (NEVE Table 4 shape)")
     ap.add_argument("--runs", type=int, default=3, help="runs per configuration (default 3)")
     ap.add_argument("--out", default=str(ROOT / "results" / "app"))
-    ap.add_argument("--hackbench", default=HACKBENCH, help="hackbench's arguments, ',' for ' '")
+    ap.add_argument("--workloads", default=",".join(WORKLOADS),
+                    help=f"a comma-separated subset of {','.join(WORKLOADS)}")
     args = ap.parse_args(argv)
     if args.runs < 1:
         ap.error("--runs must be at least 1")
+    chosen = [w for w in args.workloads.split(",") if w]
+    unknown = [w for w in chosen if w not in WORKLOADS]
+    if unknown or not chosen:
+        ap.error(f"unknown workload(s) {','.join(unknown) or '(none given)'}; "
+                 f"known: {','.join(WORKLOADS)}")
     first = config.load(CONFIGS[0][1])
     missing = sorted({p for _, n in CONFIGS for p in config.load(n).missing()})
     if missing:
@@ -180,12 +193,13 @@ def main(argv=None) -> int:
            "debian_manifest": (config.build_dir() / "app" / "manifest.tsv").read_text().splitlines(),
            "workloads": {}}
     failed = 0
-    for w in WORKLOADS:
-        entry = {"args": args.hackbench, "runs": {}}
+    for w in chosen:
+        app, app_args = WORKLOADS[w]
+        entry = {"app": app, "args": app_args, "runs": {}}
         for label, name in CONFIGS:
             for i in range(args.runs):
                 print(f"appbench: {w} on {name} ({label}), run {i + 1}/{args.runs}", flush=True)
-                r = run_one(name, w, args.hackbench)
+                r = run_one(name, app, app_args)
                 print(f"appbench:   ok={r['ok']} guest_s={r.get('guest_seconds')} "
                       f"host_s={r['host_seconds']} {r['error']}", flush=True)
                 failed += not r["ok"]
