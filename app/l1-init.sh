@@ -75,6 +75,8 @@ echo "app-l1: $(qemu-system-riscv64 --version | head -n1)"
 # -nodefaults: only the devices named here; virtio over MMIO (the virt
 # machine's transports, so L2 needs no PCI); the disk and the NIC as a user
 # would give them. No firmware: under KVM, L1's KVM is L2's SBI.
+# QEMU's status, not tee's: busybox's ash has pipefail
+# shellcheck disable=SC3040
 set -o pipefail
 qemu-system-riscv64 -M virt -accel kvm -cpu host -smp 1 -m "$l2mem" \
 	-nodefaults -no-user-config -display none -monitor none -no-reboot \
