@@ -38,6 +38,10 @@ PKGS=(
   libclang-rt-14-dev
   # make fuzz-coverage: llvm-profdata-14, llvm-cov-14
   llvm-14
+  # the app-* configurations (app/README.md): L2's ext4 disk (mke2fs -d,
+  # debugfs) and the ELF closure of Debian's QEMU (readelf)
+  e2fsprogs
+  binutils
 )
 BACKPORTS=(qemu-system-riscv opensbi linux-source-6.12)
 
@@ -74,6 +78,9 @@ need_keyring_upgrade=0
 # no-op when it is already there (ci/linux-src.sh).
 fetch_linux7() {
   bash "$(dirname "$0")/linux-src.sh"
+  # and the Debian riscv64 user space of the app-* configurations, into
+  # the same cache (a no-op when it is there)
+  bash "$(dirname "$0")/debian-userspace.sh" >/dev/null
 }
 
 if [ ${#missing[@]} -eq 0 ] && [ $need_qemu_upgrade = 0 ] && [ $need_sbi_upgrade = 0 ] &&

@@ -14,9 +14,11 @@
 # trixie-backports, fetched into the cache by ci/linux-src.sh (`make deps`);
 # `6.12`, Debian's linux-source-6.12 from bookworm-backports (installed in
 # /usr/src), kept as the KVM that predates the SBI nested-acceleration
-# consumer (Linux 6.13).
+# consumer (Linux 6.13); `7-app`, the `7` source with linux/config-fragment-app
+# on top of the fragment (virtio, ext4, net and what Debian's QEMU needs: the
+# app-* configurations), a separate cache entry so `7` is unchanged.
 #
-# usage: linux/build.sh OUT_DIR [7|6.12]
+# usage: linux/build.sh OUT_DIR [7|6.12|7-app]
 #        linux/build.sh --check-config .config   (only the fragment check)
 # env:   RVNEST_CACHE          cache root (default ~/.cache/rvnest)
 #        LINUX_SOURCE_TARBALL  another source for the `7` kernel (default
@@ -43,6 +45,9 @@ setup() {
 	# LINUX_FRAGMENT: a variant's fragment instead (linux/module.mk
 	# builds the PMU variant's from config-fragment and its delta)
 	fragment=${LINUX_FRAGMENT:-$here/config-fragment}
+	# 7-app: a second fragment applied after the first (both checked)
+	app_fragment=
+	[ "$kernel" != 7-app ] || app_fragment=$here/config-fragment-app
 	cache_root=${RVNEST_CACHE:-${HOME:?HOME is not set}/.cache/rvnest}
 	jobs=${LINUX_JOBS:-2}
 	cross=riscv64-linux-gnu-
@@ -57,7 +62,7 @@ setup() {
 	# source).
 	srcver=
 	case $kernel in
-	7)
+	7 | 7-app)
 		if [ -n "${LINUX_SOURCE_TARBALL:-}" ]; then
 			tarball=$LINUX_SOURCE_TARBALL
 		else
@@ -75,7 +80,7 @@ setup() {
 		srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 \
 			2>/dev/null || true)
 		;;
-	*) die "unknown kernel '$kernel' (7 or 6.12)" ;;
+	*) die "unknown kernel '$kernel' (7, 6.12 or 7-app)" ;;
 	esac
 	[ -f "$tarball" ] ||
 		die "$tarball not found: run 'make deps' (kernel $kernel)"
@@ -89,7 +94,7 @@ setup() {
 		srcver=sha256:$(sha256sum "$tarball" | cut -d' ' -f1)
 	ccver=$(${cross}gcc --version | head -n1)
 	key=$({
-		cat "$fragment"
+		cat "$fragment" ${app_fragment:+"$app_fragment"}
 		echo "source=$srcver"
 		echo "cc=$ccver"
 		echo "make=${kmake[*]}"
@@ -149,7 +154,7 @@ check_config() {
 			fi
 			;;
 		esac
-	done <"$fragment"
+	done < <(cat "$fragment" ${app_fragment:+"$app_fragment"})
 	if [ ${#missing[@]} -ne 0 ]; then
 		echo "linux: error: ${#missing[@]} option(s) of $fragment" \
 			"did not take effect in $config:" >&2
@@ -194,7 +199,8 @@ configure() {
 		"${kmake[@]}" tinyconfig
 		# -m: merge only; olddefconfig then resolves dependencies and
 		# defaults, dropping what it cannot satisfy (checked below).
-		scripts/kconfig/merge_config.sh -m .config "$fragment"
+		scripts/kconfig/merge_config.sh -m .config "$fragment" \
+			${app_fragment:+"$app_fragment"}
 		"${kmake[@]}" olddefconfig
 	) >"$log" 2>&1 || die "configuration failed; see $log"
 	check_config "$src/.config" || die "fix $fragment (see the list above)"
@@ -248,7 +254,7 @@ main() {
 		echo "linux: every option of $fragment is in $2"
 		return
 	fi
-	setup "${1:?usage: linux/build.sh OUT_DIR [7|6.12] | --check-config .config}" \
+	setup "${1:?usage: linux/build.sh OUT_DIR [7|6.12|7-app] | --check-config .config}" \
 		"${2:-7}"
 	if entry_complete; then
 		install_entry

@@ -1,0 +1,281 @@
+"""Assemble the application configurations' file systems (app/README.md)
+from the Debian riscv64 tree that ci/debian-userspace.sh unpacked:
+
+  l2   L2's root file system, an ext4 image built by e2fsprogs'
+       `mke2fs -d` (no root needed): busybox (static), hackbench with its
+       shared-library closure, /init = app/l2-init.sh
+  l1   L1's initramfs, a newc cpio list for the kernel's usr/gen_init_cpio
+       (which writes root ownership and device nodes without root): busybox,
+       Debian's qemu-system-riscv64 with its shared-library closure,
+       /init = app/l1-init.sh, L2's kernel and the l2 image
+
+Reproducible: entries are sorted, every mtime is fixed (gen_init_cpio -t 0;
+mke2fs from a staging tree whose mtimes are set to SOURCE_DATE_EPOCH, with
+E2FSPROGS_FAKE_TIME, a fixed UUID and hash seed), and only the files named
+here are taken from the Debian tree, so the same packages give the same
+bytes. The libraries a program needs are read from its ELF dynamic section
+(DT_NEEDED and PT_INTERP, by binutils' readelf), recursively.
+
+usage: python3 app/rootfs.py l2 --debian DIR --init FILE --out IMG
+       python3 app/rootfs.py l1 --debian DIR --init FILE --image IMAGE
+                                --l2-root IMG --out LIST
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# Fixed mtime of every file in the images (1 Jan 2000 UTC: e2fsprogs
+# treats 0 as "not set").
+EPOCH = 946684800
+EPOCH_DEBUGFS = "20000101000000"  # the same instant as debugfs writes it
+# Debian's multiarch library directories for riscv64, searched in this order
+LIB_DIRS = ("usr/lib/riscv64-linux-gnu", "lib/riscv64-linux-gnu", "usr/lib", "lib")
+# Every library lands here in the images; the usrmerge symlinks below make
+# /lib/... (PT_INTERP) resolve to it as on a Debian system.
+IMAGE_LIB_DIR = "usr/lib/riscv64-linux-gnu"
+USRMERGE = {"bin": "usr/bin", "sbin": "usr/sbin", "lib": "usr/lib"}
+# The busybox applets the two /init scripts use, as links to /usr/bin/busybox
+APPLETS = ("sh", "mount", "umount", "mkdir", "cat", "echo", "grep", "sed",
+           "poweroff", "sleep", "ip", "ping", "tee", "uname", "head", "tail",
+           "tr", "cut", "wc", "date", "sync", "ls", "rm", "test", "[", "awk")
+BUSYBOX = "usr/bin/busybox"
+HACKBENCH = "usr/bin/hackbench"
+QEMU = "usr/bin/qemu-system-riscv64"
+# L2's ext4 image: this much free space over its contents, and a fixed
+# identity so the image is the same bytes every time
+EXT4_SLACK_MIB = 8
+EXT4_UUID = "6d1c7d2a-5d6e-4b1f-9a51-7276e6573102"
+NEEDED_RE = re.compile(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]")
+INTERP_RE = re.compile(r"\[Requesting program interpreter: ([^\]]+)\]")
+
+
+class RootfsError(Exception):
+    pass
+
+
+def readelf(path, flag):
+    try:
+        return subprocess.run(["readelf", flag, "-W", path], check=True,
+                              capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        raise RootfsError("readelf not found: install binutils") from None
+    except subprocess.CalledProcessError as e:
+        raise RootfsError(f"readelf {flag} {path}: {e.stderr.strip()}") from None
+
+
+def find_lib(debian, name):
+    for d in LIB_DIRS:
+        p = os.path.join(debian, d, name)
+        if os.path.lexists(p):
+            return p
+    raise RootfsError(f"shared library {name} is not in {debian} ({', '.join(LIB_DIRS)}): "
+                      "is the package that has it among the fetched ones?")
+
+
+def resolve(debian, path):
+    """A path inside the Debian tree with its symlinks followed inside the
+    tree (absolute link targets are relative to the tree's root)."""
+    for _ in range(40):
+        if not os.path.islink(path):
+            return path
+        target = os.readlink(path)
+        path = (os.path.join(debian, target.lstrip("/")) if target.startswith("/")
+                else os.path.normpath(os.path.join(os.path.dirname(path), target)))
+    raise RootfsError(f"symlink loop at {path}")
+
+
+def elf_closure(debian, programs):
+    """({image path: file in the Debian tree}, {image link: target}) for
+    the programs and every library they need (by its DT_NEEDED name),
+    recursively; the links make each PT_INTERP path resolve."""
+    out = {}
+    links = {}
+    seen = set()
+    todo = []
+    for p in programs:
+        src = resolve(debian, os.path.join(debian, p))
+        if not os.path.isfile(src):
+            raise RootfsError(f"{p} is not in {debian}")
+        todo.append((p, src))
+    while todo:
+        dest, src = todo.pop()
+        out.setdefault(dest, src)
+        if src in seen:
+            continue
+        seen.add(src)
+        needed = NEEDED_RE.findall(readelf(src, "-d"))
+        m = INTERP_RE.search(readelf(src, "-l"))
+        if m:
+            # PT_INTERP is /lib/ld-linux-...: /lib links to usr/lib (the
+            # usrmerge links), where Debian's libc6 has a link of the same
+            # name into IMAGE_LIB_DIR; make the same one
+            interp = m.group(1)
+            needed.append(os.path.basename(interp))
+            at = interp.lstrip("/")
+            top = at.split("/")[0]
+            if top in USRMERGE:
+                at = USRMERGE[top] + at[len(top):]
+            if os.path.dirname(at) != IMAGE_LIB_DIR:
+                links[at] = os.path.relpath(os.path.join(IMAGE_LIB_DIR, os.path.basename(at)),
+                                            os.path.dirname(at))
+        for lib in needed:
+            todo.append((os.path.join(IMAGE_LIB_DIR, lib),
+                         resolve(debian, find_lib(debian, lib))))
+    return out, links
+
+
+def base_entries(debian, init):
+    """What both images share: the usrmerge links, the mount points, busybox
+    and its applet links, /init. Returns (files {dest: src}, links
+    {dest: target}, dirs)."""
+    files = {"init": init}
+    busybox = resolve(debian, os.path.join(debian, BUSYBOX))
+    if not os.path.isfile(busybox):
+        raise RootfsError(f"{BUSYBOX} is not in {debian} (busybox-static)")
+    if NEEDED_RE.search(readelf(busybox, "-d")):
+        raise RootfsError(f"{BUSYBOX} is not static: take busybox-static, not busybox")
+    files[BUSYBOX] = busybox
+    links = dict(USRMERGE)
+    for a in APPLETS:
+        links[f"usr/bin/{a}"] = "busybox"
+    dirs = {"dev", "proc", "sys", "tmp", "etc", "usr", "usr/bin", "usr/sbin",
+            "usr/lib", IMAGE_LIB_DIR}
+    return files, links, dirs
+
+
+def parents(path):
+    out = []
+    d = os.path.dirname(path)
+    while d:
+        out.append(d)
+        d = os.path.dirname(d)
+    return out
+
+
+def l2_image(args):
+    files, links, dirs = base_entries(args.debian, args.init)
+    closure, interp_links = elf_closure(args.debian, [HACKBENCH])
+    files.update(closure)
+    links.update(interp_links)
+    for f in files:
+        dirs.update(parents(f))
+    with tempfile.TemporaryDirectory(prefix="rvnest-l2root-") as stage:
+        for d in sorted(dirs):
+            os.makedirs(os.path.join(stage, d), exist_ok=True)
+        for dest, src in sorted(files.items()):
+            shutil.copyfile(src, os.path.join(stage, dest))
+            os.chmod(os.path.join(stage, dest),
+                     0o755 if dest == "init" or os.access(src, os.X_OK) else 0o644)
+        for dest, target in sorted(links.items()):
+            os.symlink(target, os.path.join(stage, dest))
+        os.chmod(stage, 0o755)
+        size = 0
+        for root, ds, fs in os.walk(stage):
+            for n in ds + fs:
+                p = os.path.join(root, n)
+                size += os.lstat(p).st_size
+                os.utime(p, (EPOCH, EPOCH), follow_symlinks=False)
+        os.utime(stage, (EPOCH, EPOCH))
+        mib = size // (1 << 20) + EXT4_SLACK_MIB
+        env = dict(os.environ, TZ="UTC", E2FSPROGS_FAKE_TIME=str(EPOCH),
+                   SOURCE_DATE_EPOCH=str(EPOCH))
+        tmp = args.out + ".tmp"
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        # no journal (L2 powers off after a sync); root-owned files whoever
+        # builds it (root_owner for /, and -d copies the others' owners:
+        # see app/README.md); fixed UUID and directory hash seed
+        cmd = ["mke2fs", "-q", "-F", "-t", "ext4", "-O", "^has_journal",
+               "-L", "rvnest-l2", "-U", EXT4_UUID,
+               "-E", f"root_owner=0:0,hash_seed={EXT4_UUID}",
+               "-d", stage, tmp, f"{mib}M"]
+        try:
+            subprocess.run(cmd, check=True, env=env, capture_output=True, text=True)
+        except FileNotFoundError:
+            raise RootfsError("mke2fs not found: run 'make deps' (e2fsprogs)") from None
+        except subprocess.CalledProcessError as e:
+            raise RootfsError(f"{' '.join(cmd)}: {e.stderr.strip()}") from None
+        # mke2fs -d copies each file's ctime, which no one can set on the
+        # staging tree, and its atime, which reading the file for the copy
+        # may just have moved (relatime): set both in the image (debugfs'
+        # set_inode_field)
+        paths = sorted("/" + os.path.relpath(os.path.join(root, n), stage)
+                       for root, ds, fs in os.walk(stage) for n in ds + fs)
+        script = "".join(f"set_inode_field {p} {t} {EPOCH_DEBUGFS}\n"
+                         for p in paths for t in ("ctime", "atime"))
+        cmd = ["debugfs", "-w", "-f", "-", tmp]
+        try:
+            r = subprocess.run(cmd, input=script, env=env, capture_output=True, text=True)
+        except FileNotFoundError:
+            raise RootfsError("debugfs not found: run 'make deps' (e2fsprogs)") from None
+        # debugfs reports a failed request on stderr but exits 0
+        bad = [l for l in r.stderr.splitlines() if l.strip() and not l.startswith("debugfs ")]
+        if r.returncode or bad:
+            raise RootfsError(f"debugfs on {tmp}: {' '.join(bad) or r.returncode}")
+        os.replace(tmp, args.out)
+    print(f"rootfs: {args.out}: {mib} MiB ext4, {len(files)} files")
+
+
+def l1_list(args):
+    files, links, dirs = base_entries(args.debian, args.init)
+    # hackbench too, for the native baseline (rvnest.where=l1)
+    closure, interp_links = elf_closure(args.debian, [QEMU, HACKBENCH])
+    files.update(closure)
+    links.update(interp_links)
+    files["guests/Image"] = args.image
+    files["guests/l2-root.ext4"] = args.l2_root
+    dirs.add("guests")
+    for f in files:
+        dirs.update(parents(f))
+    lines = ["# L1's initramfs of the app-* configurations, generated by",
+             "# app/rootfs.py from Debian's riscv64 packages (manifest.tsv)."]
+    # /dev/console: character device 5:1, which the kernel opens as init's
+    # stdin/stdout/stderr before /init mounts devtmpfs
+    entries = [("dev/console", "nod /dev/console 0600 0 0 c 5 1")]
+    entries += [(d, f"dir /{d} 0755 0 0") for d in dirs]
+    for dest, src in files.items():
+        mode = "0755" if dest == "init" or os.access(src, os.X_OK) else "0644"
+        entries.append((dest, f"file /{dest} {os.path.abspath(src)} {mode} 0 0"))
+    for dest, target in links.items():
+        entries.append((dest, f"slink /{dest} {target} 0777 0 0"))
+    # parents before children: sort by path
+    lines += [e for _, e in sorted(entries)]
+    tmp = args.out + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    os.replace(tmp, args.out)
+    total = sum(os.path.getsize(s) for s in files.values())
+    print(f"rootfs: {args.out}: {len(files)} files, {total // (1 << 20)} MiB")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("what", choices=("l1", "l2"))
+    ap.add_argument("--debian", required=True, help="the unpacked Debian tree")
+    ap.add_argument("--init", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--image", help="l1: L2's kernel")
+    ap.add_argument("--l2-root", help="l1: L2's ext4 image")
+    args = ap.parse_args(argv)
+    try:
+        if not os.path.isdir(os.path.join(args.debian, "usr")):
+            raise RootfsError(f"{args.debian} is not an unpacked Debian tree")
+        if args.what == "l2":
+            l2_image(args)
+        else:
+            if not (args.image and args.l2_root):
+                raise RootfsError("l1 needs --image and --l2-root")
+            l1_list(args)
+    except RootfsError as e:
+        print(f"rootfs: error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
