@@ -134,6 +134,8 @@ pytest: all
 
 test: deps
 	@$(MAKE) --no-print-directory all
+	@# the PMU kernel variant: harness/test_linux_pmu.py's perf check
+	@$(MAKE) --no-print-directory linux-pmu
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-sanitize
 	@$(MAKE) --no-print-directory fuzz-test
@@ -261,7 +263,7 @@ help:
 	@echo "                   an L2 exiting forever: L0's memory bounded, no drift per exit"
 	@echo "  make debug [CONFIG=<name>]  QEMU gdbstub + gdb-multiarch with symbols"
 	@echo "  make linux-pmu   Linux 7.3 with the SBI PMU driver (its own kernel build, not"
-	@echo "                   part of make): perf through L0's SBI PMU, harness/test_linux_pmu.py"
+	@echo "                   part of make; make test builds it): perf through L0's SBI PMU"
 	@echo "  make format      clang-format every C source"
 	@echo "  make clean       remove $(BUILD)/"
 

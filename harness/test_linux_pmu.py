@@ -9,8 +9,9 @@ must be non-zero, the instructions at least one per iteration, and the
 kernel must have found the SBI PMU below it (not fallen back to the legacy
 driver); the same kernel on OpenSBI (linux-qemu) is the reference.
 
-Skips, naming the missing Image, until `make linux-pmu` has built it (a
-kernel build of its own: about 7 minutes on 2 cores).
+`make test` builds that Image first; a bare pytest skips, naming the
+missing Image, until `make linux-pmu` has built it (a kernel build of its
+own: about 7 minutes on 2 cores).
 """
 
 import re
