@@ -205,6 +205,8 @@ void l0_vcpu_serve_requests(struct l0_vcpu *v)
 		l0_vcpu_fence_local(v, &v->fence_arg[i]);
 		__atomic_and_fetch(&v->fence_mask, ~(1UL << i),
 				   __ATOMIC_RELEASE);
+		/* the asker waits in WFI (l0_vcpu_request_fence) */
+		l0_vcpu_kick(&v->guest->vcpu[i]);
 	}
 }
 
@@ -226,9 +228,19 @@ void l0_vcpu_request_fence(struct l0_vcpu *self, struct l0_vcpu *t,
 	__atomic_or_fetch(&t->fence_mask, bit, __ATOMIC_RELEASE);
 	l0_vcpu_kick(t);
 	/* Serve our own requests while waiting: the target may be waiting
-	 * for a fence from us at the same time. */
-	while (__atomic_load_n(&t->fence_mask, __ATOMIC_ACQUIRE) & bit)
+	 * for a fence from us at the same time. Wait in WFI for the
+	 * target's kick, not in a spin: under -icount QEMU runs the harts
+	 * round-robin and moves on only when the running one waits in WFI
+	 * (or its time slice ends). L0 runs with sstatus.SIE = 0: WFI wakes
+	 * on the pending kick, which is cleared and served here, as
+	 * l0_vcpu_park does (VSEIP is recomputed before the resume). */
+	for (;;) {
 		l0_vcpu_serve_requests(self);
+		if (!(__atomic_load_n(&t->fence_mask, __ATOMIC_ACQUIRE) & bit))
+			break;
+		wfi();
+		csr_clear(CSR_SIP, MIP_SSIP);
+	}
 }
 
 void l0_vcpu_kick_vseip(struct l0_vcpu *self)

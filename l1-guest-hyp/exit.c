@@ -26,6 +26,8 @@ static const l1_exit_fn exc_handlers[EXC_COUNT] = {
 static const l1_exit_fn irq_handlers[L1_IRQ_SLOTS] = {
 	/* L1's own timer, armed on L2's behalf without Sstc. */
 	[IRQ_S_TIMER] = l1_vtimer_host_irq,
+	/* another L1 hart's IPI: one for this vCPU (smp.c) */
+	[IRQ_S_SOFT] = l1_smp_soft_irq,
 };
 
 void l1_count_exit(struct l1_exit_stats *s, unsigned long scause)

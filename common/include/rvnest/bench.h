@@ -45,8 +45,16 @@ enum bench_id {
 	BENCH_GSTAGE_FAULT,
 	BENCH_TIMER,
 	BENCH_COMPUTE,
+	/* With a second vCPU only (the guest asks SBI HSM whether hart 1
+	 * exists): an IPI to the other vCPU, idle in WFI, until its
+	 * handler's IPI back has arrived; an SBI remote SFENCE.VMA of one
+	 * page on the other vCPU, idle in WFI. */
+	BENCH_IPI_REMOTE,
+	BENCH_RFENCE_REMOTE,
 	BENCH_COUNT,
 };
+/* The benchmarks from here on need two vCPUs. */
+#define BENCH_SMP_FIRST BENCH_IPI_REMOTE
 
 /* docs/protocol.md names; NULL for an id that is not a benchmark. */
 static inline const char *bench_name(unsigned long id)
@@ -66,6 +74,10 @@ static inline const char *bench_name(unsigned long id)
 		return "timer";
 	case BENCH_COMPUTE:
 		return "compute";
+	case BENCH_IPI_REMOTE:
+		return "ipi_remote";
+	case BENCH_RFENCE_REMOTE:
+		return "rfence_remote";
 	default:
 		return 0;
 	}

@@ -1,0 +1,114 @@
+"""SMP through the levels (issue 15): l1-guest-hyp runs one L2 vCPU per L1
+hart, on QEMU's H extension (single-smp2) and on L0 with two vCPUs
+(nested-smp2, nested-nacl-smp2), and the micro-guest measures the
+cross-vCPU benchmarks:
+
+- ipi_remote: vCPU 0 sends an IPI to vCPU 1 (idle in WFI, on the other
+  hart) and waits in WFI until vCPU 1's handler has sent one back;
+- rfence_remote: vCPU 0 asks SBI for a remote SFENCE.VMA of one page on
+  vCPU 1 (idle in WFI), which returns once vCPU 1 has fenced.
+
+Under -icount QEMU runs the harts round-robin in one thread, so every
+count here repeats exactly; test_l1_benchmarks.py also holds these
+configurations to the same exits as single for the one-vCPU benchmarks and
+to identical counts over two runs."""
+
+import pytest
+
+from harness import testing
+
+L1_COMPONENT = "l1-guest-hyp"
+SMP_CONFIGS = ["single-smp2", "nested-smp2", "nested-nacl-smp2"]
+L0_CONFIGS = ["nested-smp2", "nested-nacl-smp2"]
+
+# Exits L1 sees per operation, by cause, whatever runs below it.
+#  ipi_remote: vCPU 0's send (ecall_vs), the IPI reaching vCPU 1's hart
+#  (irq_s_soft: L1 injects VSSIP), vCPU 1's send back (ecall_vs), and it
+#  reaching vCPU 0's hart (irq_s_soft)
+#  rfence_remote: vCPU 0's ecall only; L1 passes the fence to the SBI below
+#  as a remote HFENCE.VVMA on vCPU 1's hart, which L2 never sees
+EXPECTED_EXITS = {
+    "ipi_remote": {"ecall_vs": 2, "irq_s_soft": 2},
+    "rfence_remote": {"ecall_vs": 1},
+}
+
+# Traps into L0 per operation, by cause (l0bench, both vCPUs), over those
+# of the compute window (no operation: the BEGIN/END marks alone), as
+# measured at this revision; exact under -icount. Without NACL every h*
+# CSR access of L1's exit path is a virtual-instruction trap; with NACL
+# (all features) only the ecalls and the IPIs remain:
+#  ipi_remote, nested: per side the L2 ecall, L1's SBI send_ipi, the
+#  irq_s_soft that L0 turns into L1's SSIP, and 9 CSR traps
+#  rfence_remote, nested: the L2 ecall, L1's SBI remote HFENCE.VVMA, the
+#  host IPI that makes vCPU 1's hart do it, and 4 CSR traps
+L0_TRAPS_PER_OP = {
+    "nested-smp2": {
+        "ipi_remote": {"ecall_vs": 4, "virtual_inst": 18, "irq_s_soft": 2},
+        "rfence_remote": {"ecall_vs": 2, "virtual_inst": 4, "irq_s_soft": 1},
+    },
+    "nested-nacl-smp2": {
+        "ipi_remote": {"ecall_vs": 8, "irq_s_soft": 2},
+        "rfence_remote": {"ecall_vs": 3, "irq_s_soft": 1},
+    },
+}
+
+
+def smp_run(name, n=1):
+    # the same cache key as test_l1_benchmarks.l1_run: one run serves both
+    cfg = testing.load_or_skip(name)
+    return testing.run_ok(cfg, icount=True, cache_key=(name, "l1-icount", n))
+
+
+@pytest.mark.parametrize("name", SMP_CONFIGS)
+def test_l1_runs_one_vcpu_per_hart(name):
+    res = smp_run(name)
+    assert "l1: 2 L2 vCPUs, one per L1 hart" in res.console, res.log_path
+    assert res.protocol.done["status"] == 0
+    for bench in EXPECTED_EXITS:
+        assert bench in res.protocol.benches, f"{name}: no {bench} line ({res.log_path})"
+
+
+@pytest.mark.parametrize("name", SMP_CONFIGS)
+def test_cross_vcpu_exits_equal_operations(name):
+    res = smp_run(name)
+    wrong = []
+    for bench, per_op in EXPECTED_EXITS.items():
+        b = res.protocol.benches[bench]
+        want = {cause: k * b["iters"] for cause, k in per_op.items()}
+        if b["exits"] != want or b["exits_total"] != sum(want.values()):
+            wrong.append(f"{bench}: got exits={b['exits']} total={b['exits_total']}, "
+                         f"expected {want} for iters={b['iters']}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", L0_CONFIGS)
+def test_l0_traps_per_cross_vcpu_operation(name):
+    res = smp_run(name)
+    p = res.protocol
+    base = p.l0benches["compute"]
+    wrong = []
+    for bench, per_op in L0_TRAPS_PER_OP[name].items():
+        l0 = p.l0benches[bench]
+        n = p.benches[bench]["iters"]
+        got = {c: k - base["causes"].get(c, 0) for c, k in l0["causes"].items()}
+        got = {c: k for c, k in got.items() if k}
+        want = {c: k * n for c, k in per_op.items()}
+        if got != want or l0["traps"] - base["traps"] != sum(want.values()):
+            wrong.append(f"{bench}: traps over compute's {got} (total "
+                         f"{l0['traps'] - base['traps']}), expected {want} for iters={n}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", L0_CONFIGS)
+def test_l0_runs_two_vcpus(name):
+    res = smp_run(name)
+    stats = res.protocol.l0stats
+    assert int(stats["vcpus"]) == 2, stats.line
+
+
+def test_nacl_removes_the_csr_traps_of_cross_vcpu_operations():
+    plain = smp_run("nested-smp2").protocol.l0benches
+    nacl = smp_run("nested-nacl-smp2").protocol.l0benches
+    for bench in EXPECTED_EXITS:
+        assert nacl[bench]["traps"] < plain[bench]["traps"], (plain[bench].line, nacl[bench].line)
+        assert "virtual_inst" not in nacl[bench]["causes"], nacl[bench].line
