@@ -73,6 +73,12 @@ struct l1_vcpu {
 	unsigned long start_addr, start_opaque;
 	/* an IPI from another vCPU waits to be injected (smp.c) */
 	int ipi_pending;
+	/* remote fences asked of this vCPU, one slot per asking vCPU: bit i
+	 * of fence_mask set = fence[i] from vCPU i waits (smp.c) */
+	unsigned long fence_mask;
+	struct l1_fence {
+		unsigned long fid, start, size, asid;
+	} fence[L1_MAX_VCPUS];
 
 	/* Set by a handler that returns L1_EXIT_FAILED / SHUTDOWN. */
 	const char *fail_msg;

@@ -12,10 +12,15 @@
  *    below; that hart takes it as irq_s_soft (an HS interrupt, taken
  *    while L2 runs even with L1's sstatus.SIE = 0: "Interrupt ... when
  *    V=1"), and injects hvip.VSSIP into its vCPU;
- *  - remote SFENCE.VMA (SBI "RFENCE Extension"): L2's VS-stage on another
- *    vCPU is that L1 hart's, under the same VMID, so L1 asks the SBI below
- *    for a remote HFENCE.VVMA of the same range on that hart, which
- *    returns once it is done.
+ *  - remote FENCE.I / SFENCE.VMA (SBI "RFENCE Extension"): L2's VS-stage
+ *    on another vCPU is that L1 hart's, under the same VMID. The asking
+ *    hart puts the fence in the target's slot for it and sends an IPI;
+ *    the target does it with HFENCE.VVMA (or FENCE.I) on its own hart and
+ *    sends an IPI back; the asker waits in WFI, serving what is asked of
+ *    its own vCPU meanwhile, as KVM does for its vCPUs (requests and a
+ *    kick). Waiting in WFI matters under -icount, where QEMU runs the
+ *    harts round-robin and moves on only at a WFI (or at the end of a
+ *    long time slice): the SBI below would spin until the target is done.
  */
 #include "l1.h"
 #include "nacl.h"
@@ -170,13 +175,31 @@ void l1_stats_sum(struct l1_exit_stats *out)
 	}
 }
 
-enum l1_exit l1_smp_soft_irq(struct l1_vcpu *v)
+static void local_fence(const struct l1_fence *f);
+
+/* What other vCPUs asked of v, on v's hart, after SSIP was cleared (a
+ * request that comes after its check raises SSIP again: none is lost). */
+static void serve_requests(struct l1_vcpu *v)
 {
-	/* Clear first: a request that comes after the exchange below
-	 * raises SSIP again, so none is lost. */
-	csr_clear(CSR_SIP, MIP_SSIP);
+	unsigned long pend = __atomic_load_n(&v->fence_mask, __ATOMIC_ACQUIRE);
+
 	if (__atomic_exchange_n(&v->ipi_pending, 0, __ATOMIC_ACQ_REL))
 		l1_inject_ipi();
+	for (unsigned i = 0; pend; i++, pend >>= 1) {
+		if (!(pend & 1))
+			continue;
+		local_fence(&v->fence[i]);
+		__atomic_and_fetch(&v->fence_mask, ~(1ul << i),
+				   __ATOMIC_RELEASE);
+		/* the asker waits in WFI for this */
+		sbi_send_ipi(1ul, l1_vcpus[i].l1_hartid);
+	}
+}
+
+enum l1_exit l1_smp_soft_irq(struct l1_vcpu *v)
+{
+	csr_clear(CSR_SIP, MIP_SSIP);
+	serve_requests(v);
 	return L1_EXIT_RESUME;
 }
 
@@ -235,13 +258,17 @@ void l1_smp_send_ipi(struct l1_vcpu *self, unsigned long target)
  * is L2's (Privileged spec "Hypervisor Memory-Management Fence
  * Instructions"). An SBI range of size 0 with start 0, or of size
  * 2^XLEN-1, is the whole address space (SBI spec RFENCE). */
-static void local_hfence_vvma(unsigned long fid, unsigned long start,
-			      unsigned long size, unsigned long asid)
+static void local_fence(const struct l1_fence *f)
 {
-	bool asid_form = fid == SBI_RFENCE_REMOTE_SFENCE_VMA_ASID;
+	unsigned long start = f->start, size = f->size, asid = f->asid;
+	bool asid_form = f->fid == SBI_RFENCE_REMOTE_SFENCE_VMA_ASID;
 	bool all = (start == 0 && size == 0) || size == ~0ul ||
 		   size > L1_FENCE_PAGES_MAX * PAGE_SIZE;
 
+	if (f->fid == SBI_RFENCE_REMOTE_FENCE_I) {
+		fence_i();
+		return;
+	}
 	if (all) {
 		if (asid_form)
 			hfence_vvma_asid(asid);
@@ -263,33 +290,27 @@ long l1_smp_remote_sfence(struct l1_vcpu *self, unsigned long target,
 			  unsigned long size, unsigned long asid)
 {
 	struct l1_vcpu *t = &l1_vcpus[target];
-	struct sbiret r;
+	struct l1_fence f = {fid, start, size, asid};
+	unsigned long bit = 1ul << self->hartid;
 
 	if (t == self) {
-		if (fid == SBI_RFENCE_REMOTE_FENCE_I)
-			fence_i();
-		else
-			local_hfence_vvma(fid, start, size, asid);
+		local_fence(&f);
 		return SBI_SUCCESS;
 	}
-	/* the same fence on the target's L1 hart, by the SBI below: FENCE.I
-	 * as is, SFENCE.VMA of L2 as HFENCE.VVMA of L1 (SBI spec "Remote
-	 * HFENCE.VVMA": "for the current VMID of the calling hart", which
-	 * is L2's on every L1 hart) */
-	switch (fid) {
-	case SBI_RFENCE_REMOTE_FENCE_I:
-		r = sbi_ecall(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_FENCE_I, 1ul,
-			      t->l1_hartid, 0, 0, 0, 0);
-		break;
-	case SBI_RFENCE_REMOTE_SFENCE_VMA_ASID:
-		r = sbi_ecall(SBI_EXT_RFENCE,
-			      SBI_RFENCE_REMOTE_HFENCE_VVMA_ASID, 1ul,
-			      t->l1_hartid, start, size, asid, 0);
-		break;
-	default:
-		r = sbi_ecall(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_HFENCE_VVMA,
-			      1ul, t->l1_hartid, start, size, 0, 0);
-		break;
+	/* our slot in t is free: we waited for our last request below */
+	t->fence[self->hartid] = f;
+	__atomic_or_fetch(&t->fence_mask, bit, __ATOMIC_RELEASE);
+	if (sbi_send_ipi(1ul, t->l1_hartid))
+		return SBI_ERR_FAILED;
+	/* until t has done it; t may be asking us at the same time */
+	for (;;) {
+		serve_requests(self);
+		if (!(__atomic_load_n(&t->fence_mask, __ATOMIC_ACQUIRE) & bit))
+			break;
+		/* L1 runs with sstatus.SIE = 0: WFI wakes on the pending
+		 * SSIP, which is cleared and served here */
+		wfi();
+		csr_clear(CSR_SIP, MIP_SSIP);
 	}
-	return r.error ? SBI_ERR_FAILED : SBI_SUCCESS;
+	return SBI_SUCCESS;
 }
