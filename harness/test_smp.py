@@ -43,9 +43,10 @@ EXPECTED_EXITS = {
 #  ipi_remote, nested: per side the L2 ecall, L1's SBI send_ipi, the
 #  irq_s_soft that L0 turns into L1's SSIP, and 9 CSR traps
 #  rfence_remote, nested: the L2 ecall, L1's two SBI send_ipi (there and
-#  back), the two irq_s_soft, L1's WFI while it waits (a virtual-instruction
-#  trap, also with NACL) and 8 CSR traps; with NACL, the two SYNC_SRETs
-#  are ecalls
+#  back), the two irq_s_soft, the target's HFENCE.VVMA (a virtual-
+#  instruction trap, also with NACL: L1 executes it, it does not queue it
+#  through SYNC_HFENCE) and 8 CSR traps; with NACL, the two SYNC_SRETs are
+#  ecalls. L1's WFI while it waits does not trap (l1_wfi=0).
 L0_TRAPS_PER_OP = {
     "nested-smp2": {
         "ipi_remote": {"ecall_vs": 4, "virtual_inst": 18, "irq_s_soft": 2},
