@@ -119,3 +119,28 @@ def test_nacl_removes_the_csr_traps_of_cross_vcpu_operations():
         assert nacl[bench]["traps"] < plain[bench]["traps"], (plain[bench].line, nacl[bench].line)
     # no CSR traps at all: an IPI round trip is ecalls and interrupts only
     assert "virtual_inst" not in nacl["ipi_remote"]["causes"], nacl["ipi_remote"].line
+
+
+# Instructions per operation under -icount (both harts' instructions: QEMU's
+# icount counter is global), measured with `make run` at the revision that
+# added this table: ipi_remote single-smp2 9,389, nested-smp2 19,975,
+# nested-nacl-smp2 20,891; rfence_remote 8,473, 15,412, 15,716. The bounds
+# are about 10% above, so that a slower cross-vCPU path fails here; lower
+# them when it gets faster.
+INSTRET_PER_OP_BOUND = {
+    "single-smp2": {"ipi_remote": 10300, "rfence_remote": 9300},
+    "nested-smp2": {"ipi_remote": 22000, "rfence_remote": 17000},
+    "nested-nacl-smp2": {"ipi_remote": 23000, "rfence_remote": 17300},
+}
+
+
+@pytest.mark.parametrize("name", SMP_CONFIGS)
+def test_cross_vcpu_instructions_within_bound(name):
+    res = smp_run(name)
+    over = []
+    for bench, bound in INSTRET_PER_OP_BOUND[name].items():
+        b = res.protocol.benches[bench]
+        per_op = b["instret"] / b["iters"]
+        if per_op > bound:
+            over.append(f"{bench}: {per_op:.1f} instructions/op > {bound} ({b.line})")
+    assert not over, "\n".join(over)
