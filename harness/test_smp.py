@@ -144,3 +144,34 @@ def test_cross_vcpu_instructions_within_bound(name):
         if per_op > bound:
             over.append(f"{bench}: {per_op:.1f} instructions/op > {bound} ({b.line})")
     assert not over, "\n".join(over)
+
+
+# ---- Linux/KVM as L1: kvm-vmm --vcpus 2 ------------------------------------
+# The same micro-guest with two vCPUs under KVM, on QEMU's H extension
+# (kvm-qemu-smp2) and on L0 with two vCPUs (kvm-l0-smp2). KVM handles SBI
+# HSM, IPI and RFENCE in the kernel, so the cross-vCPU benchmarks make no
+# user-space exits at all.
+KVM_SMP_CONFIGS = ["kvm-qemu-smp2", "kvm-l0-smp2"]
+
+
+@pytest.mark.parametrize("name", KVM_SMP_CONFIGS)
+def test_kvm_runs_two_vcpus_in_kernel(name):
+    res = smp_run(name)
+    p = res.protocol
+    assert "vmm: 2 vCPUs, one thread each" in res.console, res.log_path
+    assert p.done["status"] == 0
+    for bench in EXPECTED_EXITS:
+        b = p.benches[bench]
+        assert b["iters"] > 0 and b["exits_total"] == 0, b.line
+
+
+def test_kvm_l0_counts_cross_vcpu_traps():
+    res = smp_run("kvm-l0-smp2")
+    p = res.protocol
+    assert int(p.l0stats["vcpus"]) == 2, p.l0stats.line
+    for bench in EXPECTED_EXITS:
+        l0 = p.l0benches[bench]
+        # every operation is at least L2's ecall into L0 (forwarded to
+        # KVM) and L1's return to L2
+        assert l0["traps"] >= 2 * p.benches[bench]["iters"], l0.line
+        assert sum(l0["causes"].values()) == l0["traps"], l0.line
