@@ -429,8 +429,16 @@ static void start_second(void)
 	r = sbi_call1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, SECOND_HART);
 	if (r.error)
 		return; /* SBI_ERR_INVALID_PARAM: no such hart */
-	if (r.value != SBI_HSM_STATE_STOPPED)
-		fail("second_vcpu_not_stopped", r.value, SBI_HSM_STATE_STOPPED);
+	if (r.value != SBI_HSM_STATE_STOPPED) {
+		/* Only this hart starts hart 1, so at boot a real one is
+		 * STOPPED. Linux 6.12's KVM answers success and STARTED (0)
+		 * for a hart the VM does not have (kvm-l0-612): no vCPU to
+		 * start. */
+		printf("l2-micro: SBI HSM says hart %lu has state %lu, not "
+		       "STOPPED: one vCPU\n",
+		       SECOND_HART, r.value);
+		return;
+	}
 	if (tls > sizeof(second_tls))
 		fail("second_tls_too_small", tls, sizeof(second_tls));
 	/* its own TLS block, as crt0 seeds the boot hart's */
