@@ -359,8 +359,6 @@ def test_guest_failure_path():
      "msg=initrd_needs_a_linux_image component=kvm-vmm", 2),
     ("--vcpus;5;/guests/micro.bin",
      "msg=bad_vmm_usage component=kvm-vmm what=--vcpus_takes_1_to_4", 3),
-    ("--vcpus;2;--mem;128M;/guests/Image",
-     "msg=bad_vmm_usage component=kvm-vmm what=--vcpus_needs_a_flat_image", 3),
 ])
 def test_vmm_refuses_bad_input(vmm_args, line, status):
     cfg = testing.load_or_skip(

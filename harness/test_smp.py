@@ -175,3 +175,21 @@ def test_kvm_l0_counts_cross_vcpu_traps():
         # KVM) and L1's return to L2
         assert l0["traps"] >= 2 * p.benches[bench]["iters"], l0.line
         assert sum(l0["causes"].values()) == l0["traps"], l0.line
+
+
+# A 2-vCPU Linux L2 under a 2-CPU Linux/KVM L1, on QEMU's H extension and
+# on L0 with two vCPUs: kvm-vmm puts both harts in L2's device tree and L2
+# brings the second up through SBI HSM (KVM's).
+LINUX_SMP_CONFIGS = ["kvm-qemu-linux-smp2", "kvm-l0-linux-smp2"]
+
+
+@pytest.mark.parametrize("name", LINUX_SMP_CONFIGS)
+def test_two_vcpu_linux_l2_boots(name):
+    cfg = testing.load_or_skip(name)
+    res = testing.run_ok(cfg, cache_key=(name,))
+    assert "RVNEST l2-linux marker=reached" in res.console
+    assert "vmm: 2 vCPUs, one thread each" in res.console, res.log_path
+    # L1's kernel and L2's each bring up two CPUs
+    assert res.console.count("smp: Brought up 1 node, 2 CPUs") == 2, res.log_path
+    if res.protocol.l0stats is not None:
+        assert int(res.protocol.l0stats["vcpus"]) == 2, res.protocol.l0stats.line

@@ -527,6 +527,7 @@ int main(int argc, char **argv)
 	}
 	if (!b.image_path)
 		return usage("no_image");
+	v.nvcpus = vcpus; /* every hart goes into the device tree */
 	if (read_host_timebase(&v.timebase_hz)) {
 		vmm_fail("no_host_timebase", "what=%s", HOST_TIMEBASE);
 		return VMM_STATUS_ERROR;
@@ -547,9 +548,6 @@ int main(int argc, char **argv)
 	       v.stats.count, vmm_counter_name(v.counter),
 	       fault_names[v.fault]);
 	vmm_console_raw();
-	/* a Linux L2 would need a device tree with every hart (not done) */
-	if (vcpus > 1 && b.linux_image)
-		return usage("--vcpus_needs_a_flat_image");
 	if (vmm_start_vcpus(&v, vcpus))
 		return VMM_STATUS_ERROR;
 	st = vmm_run_loop(&v);

@@ -105,6 +105,7 @@ struct vmm {
 	/* a vCPU other than 0: a copy of vCPU 0's struct with its own
 	 * vcpu_fd/run, run by its own thread (vcpus.c) */
 	bool secondary;
+	unsigned nvcpus; /* --vcpus */
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct kvm_run *run;
 	size_t run_size;
