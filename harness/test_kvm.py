@@ -357,6 +357,8 @@ def test_guest_failure_path():
      "msg=image_does_not_fit_guest_ram component=kvm-vmm image=/guests/Image kind=linux", 2),
     ("--initrd;/guests/l2-initramfs.cpio.gz;/guests/micro.bin",
      "msg=initrd_needs_a_linux_image component=kvm-vmm", 2),
+    ("--vcpus;5;/guests/micro.bin",
+     "msg=bad_vmm_usage component=kvm-vmm what=--vcpus_takes_1_to_4", 3),
 ])
 def test_vmm_refuses_bad_input(vmm_args, line, status):
     cfg = testing.load_or_skip(

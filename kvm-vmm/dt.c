@@ -6,9 +6,10 @@
  * interrupt-controller/riscv,cpu-intc.yaml, and the devicetree
  * specification's /memory and /chosen.
  *
- * One hart, RAM, /chosen (bootargs, initrd) and the micro-guest's test
- * device, whose interrupt is the hart's supervisor external interrupt
- * (rvnest/bench.h): there is no interrupt controller but the hart's own.
+ * Its harts (one per vCPU, hart ids 0 .. n-1, the same ISA), RAM, /chosen
+ * (bootargs, initrd) and the micro-guest's test device, whose interrupt is
+ * hart 0's supervisor external interrupt (rvnest/bench.h): there is no
+ * interrupt controller but the harts' own.
  */
 #include "dt.h"
 
@@ -22,8 +23,8 @@
 #define DT_ADDR_CELLS 2 /* 64-bit addresses and sizes under / */
 #define DT_SIZE_CELLS 2
 #define DT_INTC_CELLS 1 /* riscv,cpu-intc: the cause number */
+/* hart i's riscv,cpu-intc has phandle DT_INTC_PHANDLE + i */
 #define DT_INTC_PHANDLE 1
-#define DT_HART_ID 0
 
 static int dt_reg(void *fdt, uint64_t base, uint64_t size)
 {
@@ -32,25 +33,18 @@ static int dt_reg(void *fdt, uint64_t base, uint64_t size)
 	return fdt_property(fdt, "reg", reg, sizeof(reg));
 }
 
-static int dt_cpus(void *fdt, const struct dt_input *in)
+static int dt_cpu(void *fdt, const struct dt_input *in, unsigned hart)
 {
+	char name[32];
 	int err = 0;
 
+	snprintf(name, sizeof(name), "cpu@%u", hart);
 	if (!err)
-		err = fdt_begin_node(fdt, "cpus");
-	if (!err)
-		err = fdt_property_u32(fdt, "#address-cells", 1);
-	if (!err)
-		err = fdt_property_u32(fdt, "#size-cells", 0);
-	if (!err)
-		err = fdt_property_u32(fdt, "timebase-frequency",
-				       (uint32_t)in->timebase_hz);
-	if (!err)
-		err = fdt_begin_node(fdt, "cpu@0");
+		err = fdt_begin_node(fdt, name);
 	if (!err)
 		err = fdt_property_string(fdt, "device_type", "cpu");
 	if (!err)
-		err = fdt_property_u32(fdt, "reg", DT_HART_ID);
+		err = fdt_property_u32(fdt, "reg", hart);
 	if (!err)
 		err = fdt_property_string(fdt, "compatible", "riscv");
 	if (!err)
@@ -79,11 +73,29 @@ static int dt_cpus(void *fdt, const struct dt_input *in)
 	if (!err)
 		err = fdt_property(fdt, "interrupt-controller", NULL, 0);
 	if (!err)
-		err = fdt_property_u32(fdt, "phandle", DT_INTC_PHANDLE);
+		err = fdt_property_u32(fdt, "phandle", DT_INTC_PHANDLE + hart);
 	if (!err)
 		err = fdt_end_node(fdt); /* interrupt-controller */
 	if (!err)
-		err = fdt_end_node(fdt); /* cpu@0 */
+		err = fdt_end_node(fdt); /* cpu@<hart> */
+	return err;
+}
+
+static int dt_cpus(void *fdt, const struct dt_input *in)
+{
+	int err = 0;
+
+	if (!err)
+		err = fdt_begin_node(fdt, "cpus");
+	if (!err)
+		err = fdt_property_u32(fdt, "#address-cells", 1);
+	if (!err)
+		err = fdt_property_u32(fdt, "#size-cells", 0);
+	if (!err)
+		err = fdt_property_u32(fdt, "timebase-frequency",
+				       (uint32_t)in->timebase_hz);
+	for (unsigned h = 0; h < (in->nharts ? in->nharts : 1) && !err; h++)
+		err = dt_cpu(fdt, in, h);
 	if (!err)
 		err = fdt_end_node(fdt); /* cpus */
 	return err;

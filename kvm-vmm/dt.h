@@ -19,6 +19,7 @@ struct dt_input {
 	uint64_t cbom_block, cboz_block;  /* 0: property omitted */
 	const char *bootargs;		  /* NULL: none */
 	uint64_t initrd_gpa, initrd_size; /* size 0: no initrd */
+	unsigned nharts;		  /* cpu@0 .. cpu@nharts-1 */
 };
 
 /* Writes the tree into buf[size]: 0, or a negative libfdt error. */

@@ -136,6 +136,7 @@ int vmm_build_dt(struct vmm *v, const struct vmm_boot *b,
 		.bootargs = b->bootargs,
 		.initrd_gpa = b->initrd_gpa,
 		.initrd_size = b->initrd_size,
+		.nharts = v->nvcpus,
 	};
 	int err = dt_build(buf, sizeof(buf), &in);
 	void *dst;

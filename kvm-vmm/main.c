@@ -193,10 +193,15 @@ static int add_ram(struct vmm *v)
 
 static int create_vcpu(struct vmm *v)
 {
+	return vmm_create_vcpu(v, VMM_HART_ID);
+}
+
+int vmm_create_vcpu(struct vmm *v, unsigned long id)
+{
 	int size;
 	int err;
 
-	v->vcpu_fd = ioctl(v->vm_fd, KVM_CREATE_VCPU, VMM_HART_ID);
+	v->vcpu_fd = ioctl(v->vm_fd, KVM_CREATE_VCPU, id);
 	if (v->vcpu_fd < 0) {
 		vmm_fail("kvm_create_vcpu_failed", "errno=%s",
 			 vmm_errno_name(errno));
@@ -414,6 +419,10 @@ static enum vmm_step run_once(struct vmm *v)
 				vmm_errno_name(errno));
 	}
 	v->exits[exit_kind(v->run)]++;
+	/* the test device's state is vCPU 0's (vcpus.c) */
+	if (v->secondary && v->run->exit_reason == KVM_EXIT_MMIO)
+		return vmm_fail("mmio_from_secondary_vcpu", "gpa=0x%llx",
+				(unsigned long long)v->run->mmio.phys_addr);
 	for (size_t i = 0; i < sizeof(exit_handlers) / sizeof(exit_handlers[0]);
 	     i++)
 		if (exit_handlers[i].reason == v->run->exit_reason)
@@ -428,7 +437,7 @@ static enum vmm_step run_once(struct vmm *v)
 			exit_name(v->run->exit_reason), v->run->exit_reason);
 }
 
-static enum vmm_status run_loop(struct vmm *v)
+enum vmm_status vmm_run_loop(struct vmm *v)
 {
 	for (;;) {
 		switch (run_once(v)) {
@@ -462,6 +471,7 @@ int main(int argc, char **argv)
 	struct vmm_isa isa;
 	enum vmm_counter instret_want = COUNTER_AUTO;
 	enum vmm_status st;
+	unsigned vcpus = 1;
 	int i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -488,6 +498,13 @@ int main(int argc, char **argv)
 			else
 				return usage(
 					"--instret_takes_auto_csr_or_perf");
+		} else if (!strcmp(argv[i], "--vcpus") && has_value) {
+			char *end;
+			unsigned long n = strtoul(argv[++i], &end, 10);
+
+			if (*end || n < 1 || n > VMM_MAX_VCPUS)
+				return usage("--vcpus_takes_1_to_4");
+			vcpus = (unsigned)n;
 		} else if (!strcmp(argv[i], "--no-dbcn")) {
 			v.dbcn = false;
 		} else if (!strcmp(argv[i], "--fault") && has_value) {
@@ -510,6 +527,7 @@ int main(int argc, char **argv)
 	}
 	if (!b.image_path)
 		return usage("no_image");
+	v.nvcpus = vcpus; /* every hart goes into the device tree */
 	if (read_host_timebase(&v.timebase_hz)) {
 		vmm_fail("no_host_timebase", "what=%s", HOST_TIMEBASE);
 		return VMM_STATUS_ERROR;
@@ -530,7 +548,9 @@ int main(int argc, char **argv)
 	       v.stats.count, vmm_counter_name(v.counter),
 	       fault_names[v.fault]);
 	vmm_console_raw();
-	st = run_loop(&v);
+	if (vmm_start_vcpus(&v, vcpus))
+		return VMM_STATUS_ERROR;
+	st = vmm_run_loop(&v);
 	print_totals(&v);
 	return st;
 }

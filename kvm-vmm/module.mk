@@ -27,7 +27,7 @@ KVM_MICRO_BIN := $(BUILD)/guests/micro/micro.bin
 KVM_L2_IMAGE := $(BUILD)/linux/Image
 KVM_GEN_INIT_CPIO := $(BUILD)/linux/gen_init_cpio
 
-KVM_VMM_SRCS := kvm-vmm/main.c kvm-vmm/kvm.c kvm-vmm/load.c kvm-vmm/layout.c \
+KVM_VMM_SRCS := kvm-vmm/main.c kvm-vmm/vcpus.c kvm-vmm/kvm.c kvm-vmm/load.c kvm-vmm/layout.c \
 		kvm-vmm/dt.c kvm-vmm/sbi.c kvm-vmm/mmio.c \
 		l1-guest-hyp/testdev_regs.c
 KVM_VMM_OBJS := $(KVM_VMM_SRCS:%.c=$(KVM_OUT)/obj/%.o)
@@ -67,7 +67,7 @@ $(KVM_OUT)/obj/%.o: %.c $(KVM_UAPI_STAMP) $(KVM_VERSION_STAMP) | $(LIBFDT_STAMP)
 	$(KVM_CC) $(KVM_CFLAGS) -DRVNEST_VERSION='"$(KVM_VERSION)"' -c $< -o $@
 
 $(KVM_VMM): $(KVM_VMM_OBJS) $(KVM_LIBFDT)
-	$(KVM_CC) -static -o $@ $^
+	$(KVM_CC) -static -pthread -o $@ $^
 
 $(KVM_INIT): $(KVM_OUT)/obj/kvm-vmm/kvm_init.o $(KVM_OUT)/obj/kvm-vmm/cmdline.o
 	$(KVM_CC) -static -o $@ $^

@@ -98,7 +98,14 @@ struct vmm_bench {
 	uint64_t empty_instret[BENCH_COUNT];
 };
 
+/* vCPUs the VMM can run (--vcpus): one thread each (vcpus.c). */
+#define VMM_MAX_VCPUS 4
+
 struct vmm {
+	/* a vCPU other than 0: a copy of vCPU 0's struct with its own
+	 * vcpu_fd/run, run by its own thread (vcpus.c) */
+	bool secondary;
+	unsigned nvcpus; /* --vcpus */
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct kvm_run *run;
 	size_t run_size;
@@ -117,6 +124,16 @@ struct vmm {
 	int perf_fd;
 	uint64_t instret_exit; /* read right after a window's closing exit */
 };
+
+/* KVM_CREATE_VCPU with hart id `id`, its kvm_run mapped, DBCN as v->dbcn
+ * (main.c). 0, or -1 after an error line. */
+int vmm_create_vcpu(struct vmm *v, unsigned long id);
+/* KVM_RUN and the exits until the guest ends (main.c). */
+enum vmm_status vmm_run_loop(struct vmm *v);
+/* vCPUs 1 .. n-1 (vcpus.c): created STOPPED (the guest starts them with
+ * SBI HSM, which KVM handles), one thread each running vmm_run_loop. 0, or
+ * -1 after an error line. */
+int vmm_start_vcpus(struct vmm *v, unsigned n);
 
 /* ---- instret (sbi.c) ----------------------------------------------------
  * The hart's instret counts at every privilege level, so the difference

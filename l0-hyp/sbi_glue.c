@@ -154,31 +154,27 @@ static bool glue_clear_ipi(void *ctx, unsigned long hartid)
 	return was;
 }
 
-static enum sbi_nested_status
-glue_remote_fence(void *ctx, unsigned long hartid,
-		  const struct sbi_nested_fence *f)
+void l0_vcpu_fence_local(struct l0_vcpu *self, const struct sbi_nested_fence *f)
 {
-	struct l0_vcpu *self = caller_of(ctx), *t = vcpu_of(ctx, hartid);
+	unsigned long hw;
 
-	if (t != self) {
-		/* A hart that is not running L1 has no translations to
-		 * flush (it flushes when it starts); a running one does a
-		 * full flush on its own hart before the call returns. */
-		if (__atomic_load_n(&t->hsm, __ATOMIC_ACQUIRE) ==
-		    SBI_NESTED_HART_STARTED)
-			l0_vcpu_request_fence(self, t);
-		return SBI_NESTED_OK;
-	}
 	/* Flushing more than asked is always allowed (the fences only
-	 * promise at least the given range). HFENCE.VVMA from V=0 acts on
-	 * the VMID in hgatp, which is L1's: exactly L1's sfence.vma. */
+	 * promise at least the given range). */
 	switch (f->kind) {
 	case SBI_NESTED_FENCE_I:
 		fence_i();
 		break;
 	case SBI_NESTED_FENCE_SFENCE_VMA:
 	case SBI_NESTED_FENCE_SFENCE_VMA_ASID:
-		hfence_vvma_all();
+		/* HFENCE.VVMA acts on the VMID in hgatp, which must be L1's
+		 * own G-stage: a fence asked by another hart may arrive
+		 * while L2 runs here on the shadow's */
+		hw = csr_swap(CSR_HGATP, l0_gmem_hgatp(&self->guest->gmem));
+		if (f->kind == SBI_NESTED_FENCE_SFENCE_VMA_ASID)
+			hfence_vvma_asid(f->id);
+		else
+			hfence_vvma_all();
+		csr_write(CSR_HGATP, hw);
 		break;
 	case SBI_NESTED_FENCE_HFENCE_VVMA:
 	case SBI_NESTED_FENCE_HFENCE_VVMA_ASID:
@@ -194,18 +190,42 @@ glue_remote_fence(void *ctx, unsigned long hartid,
 		break;
 	case SBI_NESTED_FENCE_HFENCE_GVMA:
 	case SBI_NESTED_FENCE_HFENCE_GVMA_VMID:
-		/* L1's G-stage is shadowed (l1.h=1): drop the shadow of the
-		 * VMID, or all of it (every address: more than a range asks,
-		 * which is allowed) */
-		if (self->guest->nested)
+		/* L1's G-stage is shadowed (l1.h=1): drop the shadow of
+		 * that range (SBI spec RFENCE: start and size are guest
+		 * physical) in the VMID's slots, or in every slot */
+		if (!self->guest->nested)
+			hfence_gvma_all();
+		else if (f->all)
 			l0_vhyp_hfence_gvma(
 				self, false, 0,
 				f->kind == SBI_NESTED_FENCE_HFENCE_GVMA_VMID,
 				f->id);
 		else
-			hfence_gvma_all();
+			l0_vhyp_hfence_gvma_range(
+				self, f->start, f->size,
+				f->kind == SBI_NESTED_FENCE_HFENCE_GVMA_VMID,
+				f->id);
 		break;
 	}
+}
+
+static enum sbi_nested_status
+glue_remote_fence(void *ctx, unsigned long hartid,
+		  const struct sbi_nested_fence *f)
+{
+	struct l0_vcpu *self = caller_of(ctx), *t = vcpu_of(ctx, hartid);
+
+	if (t != self) {
+		/* A hart that is not running L1 has no translations to
+		 * flush (it flushes when it starts); a running one does
+		 * the same fence on its own hart, in its own shadow, before
+		 * the call returns. */
+		if (__atomic_load_n(&t->hsm, __ATOMIC_ACQUIRE) ==
+		    SBI_NESTED_HART_STARTED)
+			l0_vcpu_request_fence(self, t, f);
+		return SBI_NESTED_OK;
+	}
+	l0_vcpu_fence_local(self, f);
 	return SBI_NESTED_OK;
 }
 

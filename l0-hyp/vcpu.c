@@ -198,22 +198,20 @@ void l0_vcpu_kick(struct l0_vcpu *t)
 
 void l0_vcpu_serve_requests(struct l0_vcpu *v)
 {
-	unsigned long req = __atomic_load_n(&v->fence_req, __ATOMIC_ACQUIRE);
+	unsigned long pend = __atomic_load_n(&v->fence_mask, __ATOMIC_ACQUIRE);
 
 	if (__atomic_exchange_n(&v->ipi_pending, 0, __ATOMIC_ACQ_REL))
 		l0_vhyp_l1_hvip_set(v, MIP_VSSIP);
-	if (req != __atomic_load_n(&v->fence_done, __ATOMIC_RELAXED)) {
-		/* one full flush covers every fence asked up to `req`:
-		 * flushing more than asked is always allowed */
-		fence_i();
-		/* an SBI remote HFENCE.GVMA from another L1 hart drops this
-		 * vCPU's shadow too (DESIGN.md §4); the flush below fences
-		 * the shadow's VMIDs in hardware */
-		if (v->guest->nested)
-			shadow_invalidate_all(&v->vh.shadow);
-		hfence_vvma_all();
-		hfence_gvma_all();
-		__atomic_store_n(&v->fence_done, req, __ATOMIC_RELEASE);
+	/* each asked fence as asked: an SBI remote HFENCE.GVMA with a range
+	 * drops only that range of this vCPU's shadow (DESIGN.md §4) */
+	for (unsigned i = 0; pend; i++, pend >>= 1) {
+		if (!(pend & 1))
+			continue;
+		l0_vcpu_fence_local(v, &v->fence_arg[i]);
+		__atomic_and_fetch(&v->fence_mask, ~(1UL << i),
+				   __ATOMIC_RELEASE);
+		/* the asker waits in WFI (l0_vcpu_request_fence) */
+		l0_vcpu_kick(&v->guest->vcpu[i]);
 	}
 }
 
@@ -224,17 +222,30 @@ void l0_vcpu_request_ipi(struct l0_vcpu *self, struct l0_vcpu *t)
 	l0_vcpu_kick(t);
 }
 
-void l0_vcpu_request_fence(struct l0_vcpu *self, struct l0_vcpu *t)
+void l0_vcpu_request_fence(struct l0_vcpu *self, struct l0_vcpu *t,
+			   const struct sbi_nested_fence *f)
 {
-	unsigned long seq =
-		__atomic_add_fetch(&t->fence_req, 1, __ATOMIC_ACQ_REL);
+	unsigned i = (unsigned)(self - self->guest->vcpu);
+	unsigned long bit = 1UL << i;
 
+	/* our slot is free: we waited for our last request below */
+	t->fence_arg[i] = *f;
+	__atomic_or_fetch(&t->fence_mask, bit, __ATOMIC_RELEASE);
 	l0_vcpu_kick(t);
 	/* Serve our own requests while waiting: the target may be waiting
-	 * for a fence from us at the same time. */
-	while ((long)(__atomic_load_n(&t->fence_done, __ATOMIC_ACQUIRE) - seq) <
-	       0)
+	 * for a fence from us at the same time. Wait in WFI for the
+	 * target's kick, not in a spin: under -icount QEMU runs the harts
+	 * round-robin and moves on only when the running one waits in WFI
+	 * (or its time slice ends). L0 runs with sstatus.SIE = 0: WFI wakes
+	 * on the pending kick, which is cleared and served here, as
+	 * l0_vcpu_park does (VSEIP is recomputed before the resume). */
+	for (;;) {
 		l0_vcpu_serve_requests(self);
+		if (!(__atomic_load_n(&t->fence_mask, __ATOMIC_ACQUIRE) & bit))
+			break;
+		wfi();
+		csr_clear(CSR_SIP, MIP_SSIP);
+	}
 }
 
 void l0_vcpu_kick_vseip(struct l0_vcpu *self)

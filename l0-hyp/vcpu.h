@@ -59,10 +59,12 @@ struct l0_vcpu {
 
 	/* Requests from other vCPUs, served on this vCPU's host hart when
 	 * the host IPI arrives (l0_vcpu_serve_requests): a VS software
-	 * interrupt to raise, and remote fences by sequence number (every
-	 * request up to fence_req is done once fence_done reaches it). */
+	 * interrupt to raise, and remote fences, one slot per asking vCPU
+	 * (bit i of fence_mask: fence_arg[i] from vCPU i waits; vCPU i
+	 * waits for its bit to clear before it asks again). */
 	int ipi_pending;
-	unsigned long fence_req, fence_done;
+	unsigned long fence_mask;
+	struct sbi_nested_fence fence_arg[L0_MAX_VCPUS];
 	/* hvip.VSEIP as last set on this hart (others compare with it) */
 	int vseip;
 	/* guest->dev_gen when vseip was computed (~0: compute again) */
@@ -150,10 +152,14 @@ void l0_vcpu_reset_vs(struct l0_vcpu *v);
 void __attribute__((noreturn)) l0_vcpu_park(struct l0_vcpu *v);
 /* Serve what other vCPUs asked of this one (called on its own hart). */
 void l0_vcpu_serve_requests(struct l0_vcpu *v);
-/* Ask `t` (another vCPU) for a VS software interrupt / a full fence, and
- * wait for the fence to be done. */
+/* Ask `t` (another vCPU) for a VS software interrupt / the fence `f` on
+ * its hart, and wait for the fence to be done. */
 void l0_vcpu_request_ipi(struct l0_vcpu *self, struct l0_vcpu *t);
-void l0_vcpu_request_fence(struct l0_vcpu *self, struct l0_vcpu *t);
+void l0_vcpu_request_fence(struct l0_vcpu *self, struct l0_vcpu *t,
+			   const struct sbi_nested_fence *f);
+/* An SBI RFENCE fence on the calling vCPU's own hart (sbi_glue.c). */
+void l0_vcpu_fence_local(struct l0_vcpu *self,
+			 const struct sbi_nested_fence *f);
 /* Tell the other vCPUs whose external-interrupt line the vPLIC changed. */
 void l0_vcpu_kick_vseip(struct l0_vcpu *self);
 /* Send the host IPI that makes t's host hart trap into L0. */

@@ -1505,6 +1505,17 @@ void l0_vhyp_hfence_gvma(struct l0_vcpu *v, bool has_gaddr, unsigned long gaddr,
 	do_hw_fence(f, 0, 0);
 }
 
+void l0_vhyp_hfence_gvma_range(struct l0_vcpu *v, unsigned long start,
+			       unsigned long size, bool has_vmid,
+			       unsigned long vmid)
+{
+	/* only the shadow leaves of that range (and VMID); the hardware
+	 * fence then covers the shadow's VMIDs */
+	do_hw_fence(shadow_invalidate_range(&v->vh.shadow, start, size,
+					    has_vmid, vmid),
+		    0, 0);
+}
+
 void l0_vhyp_hfence_vvma(struct l0_vcpu *v, bool has_va, unsigned long va,
 			 bool has_asid, unsigned long asid)
 {

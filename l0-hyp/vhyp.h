@@ -132,6 +132,12 @@ void l0_vhyp_hfence_gvma(struct l0_vcpu *v, bool has_gaddr, unsigned long gaddr,
 			 bool has_vmid, unsigned long vmid);
 void l0_vhyp_hfence_vvma(struct l0_vcpu *v, bool has_va, unsigned long va,
 			 bool has_asid, unsigned long asid);
+/* An SBI remote HFENCE.GVMA[_VMID] for the guest physical range [start,
+ * start + size) (bytes, not shifted) in v's own shadow; has_vmid false:
+ * every VMID. Call it on v's host hart. */
+void l0_vhyp_hfence_gvma_range(struct l0_vcpu *v, unsigned long start,
+			       unsigned long size, bool has_vmid,
+			       unsigned long vmid);
 
 /* L1's SRET with virtual hstatus.SPV = 1: enter L2 at L1's sepc, with the
  * privilege in L1's sstatus.SPP. Returns L0_VHYP_ENTERED_L2, or

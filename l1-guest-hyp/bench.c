@@ -50,7 +50,7 @@ long l1_bench_begin(struct l1_vcpu *v, unsigned long id)
 	v->bench_id = id;
 	/* The BEGIN exit itself is already counted: it is in the snapshot,
 	 * so it is not in the window. */
-	v->bench_start = v->stats;
+	l1_stats_sum(&v->bench_start);
 	/* Last, so the level below opens its window as late as possible. */
 	sbi_call1(SBI_EXT_RVNEST, SBI_RVNEST_BENCH_BEGIN, id);
 	return SBI_SUCCESS;
@@ -83,7 +83,7 @@ static void print_exits(const struct l1_exit_stats *d)
 
 long l1_bench_end(struct l1_vcpu *v, const unsigned long *a)
 {
-	struct l1_exit_stats d;
+	struct l1_exit_stats d, now;
 	unsigned long id = a[END_ID];
 
 	if (!v->bench_active || id != v->bench_id)
@@ -93,11 +93,14 @@ long l1_bench_end(struct l1_vcpu *v, const unsigned long *a)
 		  a[END_INSTRET], a[END_CYCLE], a[END_TIME], 0);
 	v->bench_active = false;
 
+	/* every vCPU's exits: a cross-vCPU benchmark's receiver exits on
+	 * its own hart */
+	l1_stats_sum(&now);
 	for (unsigned i = 0; i <= EXC_COUNT; i++)
-		d.exc[i] = v->stats.exc[i] - v->bench_start.exc[i];
+		d.exc[i] = now.exc[i] - v->bench_start.exc[i];
 	for (unsigned i = 0; i <= L1_IRQ_SLOTS; i++)
-		d.irq[i] = v->stats.irq[i] - v->bench_start.irq[i];
-	d.total = v->stats.total - v->bench_start.total;
+		d.irq[i] = now.irq[i] - v->bench_start.irq[i];
+	d.total = now.total - v->bench_start.total;
 	/* The END call was counted on entry: it is not part of the window. */
 	d.exc[EXC_ECALL_VS]--;
 	d.total--;
@@ -118,6 +121,10 @@ long l1_bench_end(struct l1_vcpu *v, const unsigned long *a)
 
 bool l1_bench_all_done(const struct l1_vcpu *v)
 {
+	/* guests/passdev's two, or guests/micro's (the SMP ones when L2 has
+	 * a second vCPU) */
+	if (l1_plat.passdev)
+		return v->bench_done_mask == BENCH_PASSDEV_MASK;
 	return v->bench_done_mask ==
-	       (l1_plat.passdev ? BENCH_PASSDEV_MASK : BENCH_MICRO_MASK);
+	       (BENCH_MICRO_MASK | (l1_nvcpus > 1 ? BENCH_SMP_MASK : 0));
 }

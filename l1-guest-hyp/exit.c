@@ -30,6 +30,8 @@ static const l1_exit_fn irq_handlers[L1_IRQ_SLOTS] = {
 	[IRQ_S_TIMER] = l1_vtimer_host_irq,
 	/* the PLIC context L2 was given (passdev.c) */
 	[IRQ_S_EXT] = l1_passdev_ext_irq,
+	/* another L1 hart's IPI: one for this vCPU (smp.c) */
+	[IRQ_S_SOFT] = l1_smp_soft_irq,
 };
 
 void l1_count_exit(struct l1_exit_stats *s, unsigned long scause)

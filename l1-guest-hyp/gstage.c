@@ -124,8 +124,6 @@ static const struct pt_walk_opts gstage_opts = {.gstage = true};
 
 const char *l1_gstage_init(const void *image, size_t image_size)
 {
-	unsigned long hgatp;
-
 	if (image_size == 0 || image_size > L1_EAGER_SIZE)
 		return "l2_image_size_invalid";
 	/* The x4 root is 16 KiB, 16 KiB aligned ("Guest Physical Address
@@ -139,10 +137,14 @@ const char *l1_gstage_init(const void *image, size_t image_size)
 	if (pt_map(PT_SV39X4, &gstage_mem, gstage_root, L2_RAM_BASE, eager_pa,
 		   L1_EAGER_SIZE, L1_GSTAGE_RAM_FLAGS, 0))
 		return "gstage_map_failed";
+	return l1_gstage_hart_init();
+}
 
-	hgatp = ((unsigned long)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
-		((unsigned long)L1_VMID << HGATP_VMID_SHIFT) |
-		(gstage_root >> PAGE_SHIFT);
+const char *l1_gstage_hart_init(void)
+{
+	unsigned long hgatp = ((unsigned long)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
+			      ((unsigned long)L1_VMID << HGATP_VMID_SHIFT) |
+			      (gstage_root >> PAGE_SHIFT);
 	csr_write(CSR_HGATP, hgatp);
 	/* hgatp.MODE is WARL: an unsupported mode reads back as another. */
 	if ((csr_read(CSR_HGATP) & ATP_MODE) >> ATP_MODE_SHIFT != ATP_MODE_SV39)
@@ -190,18 +192,24 @@ static bool fault_gpa(const struct l1_vcpu *v, uint64_t *gpa)
 
 /* Back the RAM page holding `gpa` with a fresh zeroed page: demand
  * paging of L2's RAM. NULL, or why it could not be done. */
-static const char *fill_page(uint64_t gpa)
+static const char *fill_page_locked(uint64_t page)
 {
-	uint64_t page = gpa & ~(PAGE_SIZE - 1);
 	struct pt_walk_result r;
 	uint64_t pa;
 
 	r = pt_walk(PT_SV39X4, &gstage_mem, gstage_root, page, PT_ACCESS_READ,
 		    &gstage_opts);
-	if (r.status != PT_WALK_INVALID)
-		/* Mapped (and L1 maps RAM with every permission): a fault
-		 * here means the hardware and the table disagree. */
-		return "gstage_fault_on_mapped_page";
+	if (r.status != PT_WALK_INVALID) {
+		/* Mapped (and L1 maps RAM with every permission). With one
+		 * vCPU the hardware and the table disagree. With several,
+		 * another vCPU's hart mapped it and this hart may still
+		 * hold the invalid entry (an implementation may cache
+		 * invalid entries): fence it here and let L2 retry. */
+		if (l1_nvcpus < 2)
+			return "gstage_fault_on_mapped_page";
+		l1_hfence_gvma_gpa(page);
+		return NULL;
+	}
 	pa = l1_pool_alloc(PAGE_SIZE, PAGE_SIZE);
 	if (!pa)
 		return "pool_exhausted";
@@ -212,6 +220,20 @@ static const char *fill_page(uint64_t gpa)
 	 * ("Hypervisor Memory-Management Fence Instructions"). */
 	l1_hfence_gvma_gpa(page);
 	return NULL;
+}
+
+/* The G-stage and the pool are shared by every vCPU's hart. */
+static int fill_lock;
+
+static const char *fill_page(uint64_t gpa)
+{
+	const char *err;
+
+	while (__atomic_exchange_n(&fill_lock, 1, __ATOMIC_ACQUIRE))
+		;
+	err = fill_page_locked(gpa & ~(PAGE_SIZE - 1));
+	__atomic_store_n(&fill_lock, 0, __ATOMIC_RELEASE);
+	return err;
 }
 
 static enum l1_exit lazy_fill(struct l1_vcpu *v, uint64_t gpa)

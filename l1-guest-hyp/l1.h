@@ -6,6 +6,13 @@
 #ifndef L1_H
 #define L1_H
 
+/* L2 vCPUs, one per L1 hart (QEMU virt has up to 8 harts; L0 up to 4). */
+#define L1_MAX_VCPUS 4
+
+/* struct l1_hart_boot layout for switch.S: sp, tp */
+#define L1_BOOT_SP 0
+#define L1_BOOT_TP 8
+
 /* struct l1_vcpu layout for switch.S: gpr[32] (slot 0 unused), sepc, then
  * L1's own callee-saved context (ra, sp, gp, tp, s0..s11). */
 #define L1_REG_BYTES 8
@@ -59,7 +66,20 @@ struct l1_vcpu {
 	unsigned bench_done_mask; /* bit per enum bench_id reported */
 
 	struct l1_testdev dev;
-	unsigned long hartid; /* the L2 hart id (virtual) */
+	unsigned long hartid;	 /* the L2 hart id (virtual): its index */
+	unsigned long l1_hartid; /* the L1 hart that runs it */
+	/* L2's SBI HSM state of this vCPU (SBI_HSM_STATE_*), and where a
+	 * START_PENDING one starts; written by another vCPU's hart */
+	int hsm;
+	unsigned long start_addr, start_opaque;
+	/* an IPI from another vCPU waits to be injected (smp.c) */
+	int ipi_pending;
+	/* remote fences asked of this vCPU, one slot per asking vCPU: bit i
+	 * of fence_mask set = fence[i] from vCPU i waits (smp.c) */
+	unsigned long fence_mask;
+	struct l1_fence {
+		unsigned long fid, start, size, asid;
+	} fence[L1_MAX_VCPUS];
 
 	/* Set by a handler that returns L1_EXIT_FAILED / SHUTDOWN. */
 	const char *fail_msg;
@@ -92,8 +112,40 @@ struct l1_platform {
 
 extern struct l1_platform l1_plat;
 
+/* smp.c: the vCPUs, their harts, HSM/IPI/RFENCE across them */
+extern struct l1_vcpu l1_vcpus[L1_MAX_VCPUS];
+extern unsigned l1_nvcpus;
+struct l1_hart_boot {
+	unsigned long sp, tp;
+};
+/* Boot hart: find the other harts in the device tree, give each a vCPU
+ * (STOPPED), a stack and a TLS block, start them and wait until each has
+ * set up its hypervisor CSRs and waits for L2 to start its vCPU. NULL, or
+ * why not. */
+const char *l1_smp_init(const void *fdt);
+/* Every vCPU's exit counters added up. */
+void l1_stats_sum(struct l1_exit_stats *out);
+/* irq_s_soft: another hart asked for something (an IPI for L2). */
+enum l1_exit l1_smp_soft_irq(struct l1_vcpu *v);
+/* SBI for L2: the HSM, IPI and RFENCE extensions' handlers report through
+ * these (sbi.c calls them for vCPUs other than the caller). */
+long l1_smp_hart_start(unsigned long hartid, unsigned long addr,
+		       unsigned long opaque);
+long l1_smp_hart_status(unsigned long hartid, unsigned long *state);
+void l1_smp_send_ipi(struct l1_vcpu *self, unsigned long target);
+long l1_smp_remote_sfence(struct l1_vcpu *self, unsigned long target,
+			  unsigned long fid, unsigned long start,
+			  unsigned long size, unsigned long asid);
+/* main.c: per-hart setup shared by the boot hart and the others, and the
+ * run loop of one vCPU */
+void l1_hart_setup(void);
+void __attribute__((noreturn)) l1_run_vcpu(struct l1_vcpu *v);
+void l1_console_lock(void);
+void l1_console_unlock(void);
+
 /* switch.S */
 void l1_enter_guest(struct l1_vcpu *v);
+void l1_secondary_entry(void);
 void l1_trap_entry(void);
 void __attribute__((noreturn)) l1_self_trap(void);
 
@@ -109,6 +161,8 @@ uint64_t l1_pool_free_bytes(void);
 /* Build L2's G-stage, copy the image in, program hgatp. Returns NULL or a
  * failure message. */
 const char *l1_gstage_init(const void *image, size_t image_size);
+/* Program this hart's hgatp for the (already built) G-stage. */
+const char *l1_gstage_hart_init(void);
 /* Translate an L2 GPA through L1's G-stage; false if unmapped. */
 bool l1_gpa_to_pa(uint64_t gpa, enum pt_access access, uint64_t *pa);
 /* Map one L2 page onto L1 physical page pa (a device) with flags R/W. */

@@ -32,7 +32,20 @@ extern const char l2_image_start[], l2_image_end[];
 extern const char l2_passdev_start[], l2_passdev_end[];
 
 struct l1_platform l1_plat;
-static struct l1_vcpu vcpu;
+/* found on the boot hart, applied on every hart (l1_hart_setup) */
+static bool sstc_in_dt, nacl_wanted;
+static int console_lock_word;
+
+void l1_console_lock(void)
+{
+	while (__atomic_exchange_n(&console_lock_word, 1, __ATOMIC_ACQUIRE))
+		;
+}
+
+void l1_console_unlock(void)
+{
+	__atomic_store_n(&console_lock_word, 0, __ATOMIC_RELEASE);
+}
 
 /* Exceptions L2 handles itself, as KVM delegates them: they arise from
  * L2's own VS-stage and ecalls from its U-mode, which are L2's business
@@ -228,34 +241,41 @@ static bool enable_sstc(bool in_dt)
 	return (csr_read(CSR_HENVCFG) & ENVCFG_STCE) != 0;
 }
 
-static void __attribute__((noreturn)) run_l2(void)
+void l1_run_vcpu(struct l1_vcpu *v)
 {
+	/* the benchmarks run on vCPU 0: its window accounting decides */
+	const struct l1_vcpu *v0 = &l1_vcpus[0];
+
 	for (;;) {
 		enum l1_exit e;
 
 		if (l1_nacl.shmem) {
 			/* h* CSRs from NACL's shared memory (nacl.h) */
-			l1_nacl_enter_guest(&vcpu);
+			l1_nacl_enter_guest(v);
 		} else {
-			l1_enter_guest(&vcpu);
-			vcpu.trap.scause = csr_read(CSR_SCAUSE);
-			vcpu.trap.stval = csr_read(CSR_STVAL);
-			vcpu.trap.htval = csr_read(CSR_HTVAL);
-			vcpu.trap.htinst = csr_read(CSR_HTINST);
-			vcpu.trap.hstatus = csr_read(CSR_HSTATUS);
+			l1_enter_guest(v);
+			v->trap.scause = csr_read(CSR_SCAUSE);
+			v->trap.stval = csr_read(CSR_STVAL);
+			v->trap.htval = csr_read(CSR_HTVAL);
+			v->trap.htinst = csr_read(CSR_HTINST);
+			v->trap.hstatus = csr_read(CSR_HSTATUS);
 		}
-		e = l1_handle_exit(&vcpu);
+		e = l1_handle_exit(v);
 
+		if (e == L1_EXIT_RESUME)
+			continue;
+		/* the run ends: this hart has the console from here on */
+		l1_console_lock();
 		switch (e) {
 		case L1_EXIT_RESUME:
-			continue;
+			break;
 		case L1_EXIT_SHUTDOWN:
-			if (vcpu.shutdown_reason != SBI_SRST_REASON_NONE)
+			if (v->shutdown_reason != SBI_SRST_REASON_NONE)
 				finish(1, "l2_reported_failure");
-			if (!l1_bench_all_done(&vcpu)) {
+			if (!l1_bench_all_done(v0)) {
 				printf("RVNEST error msg=benchmarks_incomplete "
 				       "done_mask=0x%x\n",
-				       vcpu.bench_done_mask);
+				       v0->bench_done_mask);
 				finish(1, "benchmarks_incomplete");
 			}
 			finish(0, NULL);
@@ -264,21 +284,40 @@ static void __attribute__((noreturn)) run_l2(void)
 			break;
 		}
 		printf("RVNEST error msg=%s cause=%s scause=0x%lx sepc=0x%lx "
-		       "stval=0x%lx htval=0x%lx htinst=0x%lx\n",
+		       "stval=0x%lx htval=0x%lx htinst=0x%lx vcpu=%lu\n",
 		       e == L1_EXIT_UNEXPECTED ? "unexpected_l2_exit"
-					       : vcpu.fail_msg,
-		       trap_cause_name(vcpu.trap.scause), vcpu.trap.scause,
-		       vcpu.sepc, vcpu.trap.stval, vcpu.trap.htval,
-		       vcpu.trap.htinst);
+					       : v->fail_msg,
+		       trap_cause_name(v->trap.scause), v->trap.scause, v->sepc,
+		       v->trap.stval, v->trap.htval, v->trap.htinst, v->hartid);
 		finish(1, e == L1_EXIT_UNEXPECTED ? "unexpected_l2_exit"
-						  : vcpu.fail_msg);
+						  : v->fail_msg);
 	}
+}
+
+void l1_hart_setup(void)
+{
+	const char *err;
+
+	/* every hart as the boot hart: the same Sstc, CSRs, G-stage root,
+	 * and NACL shared memory of its own (nacl.h) */
+	if (enable_sstc(sstc_in_dt) != l1_plat.sstc)
+		boot_error("sstc_differs_between_harts");
+	init_hypervisor_csrs();
+	l1_vtimer_init();
+	err = l1_gstage_hart_init();
+	if (err)
+		boot_error(err);
+	l1_nacl_init(nacl_wanted);
+	/* IPIs from the other harts (smp.c): HS interrupts, taken while L2
+	 * runs even with sstatus.SIE = 0 */
+	csr_set(CSR_SIE, MIP_SSIP);
 }
 
 void image_main(unsigned long hartid, unsigned long fdt_addr)
 {
 	void *fdt = (void *)fdt_addr;
-	bool has_h, sstc_dt;
+	bool has_h;
+	struct l1_vcpu *v0 = &l1_vcpus[0];
 	const char *err, *l2 = l2_image_start, *l2_end = l2_image_end;
 
 	/* No interrupts in L1 itself: its own traps are fatal, and HS-level
@@ -295,8 +334,8 @@ void image_main(unsigned long hartid, unsigned long fdt_addr)
 	 * H extension (and so every h* CSR below) exists. */
 	has_h = fdt_util_hart_has_ext(fdt, hartid, "h");
 	l1_plat.has_h = has_h;
-	sstc_dt = fdt_util_hart_has_ext(fdt, hartid, "sstc");
-	l1_plat.sstc = has_h && enable_sstc(sstc_dt);
+	sstc_in_dt = fdt_util_hart_has_ext(fdt, hartid, "sstc");
+	l1_plat.sstc = has_h && enable_sstc(sstc_in_dt);
 
 	printf("RVNEST boot component=l1-guest-hyp version=%s mode=hs hart=%lu "
 	       "mem=0x%llx:0x%llx sstc=%d\n",
@@ -331,18 +370,22 @@ void image_main(unsigned long hartid, unsigned long fdt_addr)
 	if (err)
 		boot_error(err);
 	/* NACL (nacl.h) once the CSRs are set: they are its first values */
-	l1_nacl_init(
-		fdt_util_args_have(fdt_util_bootargs(fdt), L1_NACL_BOOTARG));
+	nacl_wanted =
+		fdt_util_args_have(fdt_util_bootargs(fdt), L1_NACL_BOOTARG);
+	l1_nacl_init(nacl_wanted);
+	csr_set(CSR_SIE, MIP_SSIP); /* as l1_hart_setup */
+	/* the other harts, each with its vCPU (smp.c) */
+	err = l1_smp_init(fdt);
+	if (err)
+		boot_error(err);
 
-	memset(&vcpu, 0, sizeof(vcpu));
-	vcpu.sepc = L2_RAM_BASE;
-	vcpu.hartid = 0;
-	vcpu.gpr[L1_REG_A0] = vcpu.hartid;
-	vcpu.gpr[L1_REG_A1] = 0; /* no device tree: the L2 contract allows it */
+	v0->sepc = L2_RAM_BASE;
+	v0->gpr[L1_REG_A0] = v0->hartid;
+	v0->gpr[L1_REG_A1] = 0; /* no device tree: the L2 contract allows it */
 	printf("l1: L2 image %lu bytes at GPA 0x%lx, RAM 0x%lx bytes, "
 	       "testdev at 0x%lx, pool %llu KiB free\n",
 	       (unsigned long)(l2_end - l2), L2_RAM_BASE, L2_RAM_SIZE,
 	       TESTDEV_BASE, (unsigned long long)(l1_pool_free_bytes() / 1024));
 	console_flush();
-	run_l2();
+	l1_run_vcpu(v0);
 }

@@ -13,7 +13,7 @@ $(BUILD)/bm/l1-guest-hyp/main.o: $(L1_REV_STAMP)
 CFLAGS_l1-guest-hyp := -DRVNEST_VERSION=\"$(RVNEST_GIT_REV)\"
 
 L1_SRCS := main.c exit.c gstage.c testdev.c testdev_regs.c sbi.c vtimer.c \
-	   bench.c nacl.c passdev.c
+	   bench.c nacl.c passdev.c smp.c
 L1_ASMS := switch.S
 L1_OBJS := $(BUILD)/bm/common/crt0.o \
 	   $(L1_SRCS:%.c=$(BUILD)/bm/l1-guest-hyp/%.o) \

@@ -12,7 +12,7 @@
 
 #include "l1.h"
 
-struct l1_nacl l1_nacl;
+__thread struct l1_nacl l1_nacl;
 
 /* Where the next HFENCE entry is looked for (entries are used in turn). */
 static unsigned long hfence_next;

@@ -31,7 +31,8 @@ struct l1_nacl {
 	unsigned long l2_hstatus;
 };
 
-extern struct l1_nacl l1_nacl;
+/* per L1 hart (thread-local: each hart has its own shared memory) */
+extern __thread struct l1_nacl l1_nacl;
 
 /* At boot, after the hypervisor CSRs are set up: if `wanted`, probe NACL
  * and its features, set up the shared memory, and print what is used. */

@@ -81,31 +81,102 @@ static struct l1_sbi_ret time_ext(struct l1_vcpu *v, unsigned long fid,
 	return ok(0);
 }
 
-/* ---- IPI: L2 has one hart, id v->hartid ------------------------------ */
+/* ---- IPI: L2's harts are its vCPUs, ids 0 .. l1_nvcpus - 1 ---------- */
 #define SBI_HART_MASK_BASE_ALL (~0ul) /* "hart_mask_base = -1": all harts */
+
+/* The L2 harts a hart mask names (SBI spec "Hart list parameter"), as a
+ * bit per vCPU; false if it names one that does not exist. */
+static bool hart_mask_vcpus(unsigned long mask, unsigned long base_id,
+			    unsigned long *vcpus)
+{
+	*vcpus = 0;
+	if (base_id == SBI_HART_MASK_BASE_ALL) {
+		*vcpus = (1ul << l1_nvcpus) - 1;
+		return true;
+	}
+	for (unsigned i = 0; i < HART_MASK_BITS; i++) {
+		if (!(mask & (1ul << i)))
+			continue;
+		/* any hart that is not one of L2's is invalid */
+		if (base_id + i < base_id || base_id + i >= l1_nvcpus)
+			return false;
+		*vcpus |= 1ul << (base_id + i);
+	}
+	return true;
+}
 
 static struct l1_sbi_ret ipi(struct l1_vcpu *v, unsigned long fid,
 			     const unsigned long *a)
 {
-	unsigned long mask = a[0], base_id = a[1];
-	bool self = false;
+	unsigned long vcpus;
 
 	if (fid != SBI_IPI_SEND_IPI)
 		return err(SBI_ERR_NOT_SUPPORTED);
-	if (base_id == SBI_HART_MASK_BASE_ALL) {
-		self = true;
-	} else {
-		for (unsigned i = 0; i < HART_MASK_BITS; i++) {
-			if (!(mask & (1ul << i)))
-				continue;
-			/* Any hart but ours is invalid ("Send IPI"). */
-			if (base_id + i != v->hartid)
-				return err(SBI_ERR_INVALID_PARAM);
-			self = true;
-		}
+	if (!hart_mask_vcpus(a[0], a[1], &vcpus))
+		return err(SBI_ERR_INVALID_PARAM);
+	for (unsigned i = 0; i < l1_nvcpus; i++) {
+		if (!(vcpus & (1ul << i)))
+			continue;
+		if (i == v->hartid)
+			l1_inject_ipi();
+		else
+			l1_smp_send_ipi(v, i);
 	}
-	if (self)
-		l1_inject_ipi();
+	return ok(0);
+}
+
+/* ---- HSM: start and status of L2's vCPUs (smp.c) --------------------- */
+static struct l1_sbi_ret hsm(struct l1_vcpu *v, unsigned long fid,
+			     const unsigned long *a)
+{
+	unsigned long state;
+	long e;
+
+	(void)v;
+	switch (fid) {
+	case SBI_HSM_HART_START:
+		e = l1_smp_hart_start(a[0], a[1], a[2]);
+		return e ? err(e) : ok(0);
+	case SBI_HSM_HART_GET_STATUS:
+		e = l1_smp_hart_status(a[0], &state);
+		return e ? err(e) : ok(state);
+	default:
+		/* stop and suspend: L2's vCPUs run until the run ends */
+		return err(SBI_ERR_NOT_SUPPORTED);
+	}
+}
+
+/* ---- RFENCE: FENCE.I and SFENCE.VMA on L2's vCPUs (smp.c) ------------ */
+static struct l1_sbi_ret rfence(struct l1_vcpu *v, unsigned long fid,
+				const unsigned long *a)
+{
+	unsigned long vcpus, start = a[2], size = a[3];
+
+	switch (fid) {
+	case SBI_RFENCE_REMOTE_FENCE_I:
+	case SBI_RFENCE_REMOTE_SFENCE_VMA:
+	case SBI_RFENCE_REMOTE_SFENCE_VMA_ASID:
+		break;
+	default:
+		/* the HFENCE calls: "only valid for harts implementing the
+		 * hypervisor extension", which L2's do not */
+		return err(SBI_ERR_NOT_SUPPORTED);
+	}
+	if (!hart_mask_vcpus(a[0], a[1], &vcpus))
+		return err(SBI_ERR_INVALID_PARAM);
+	/* a range that wraps names no addresses (SBI spec RFENCE) */
+	if (fid != SBI_RFENCE_REMOTE_FENCE_I && size && size != ~0ul &&
+	    size - 1 > ~0ul - start)
+		return err(SBI_ERR_INVALID_ADDRESS);
+	for (unsigned i = 0; i < l1_nvcpus; i++) {
+		long e;
+
+		if (!(vcpus & (1ul << i)))
+			continue;
+		e = l1_smp_remote_sfence(v, i, fid, start, size, a[4]);
+		if (e)
+			return err(e);
+	}
 	return ok(0);
 }
 
@@ -152,15 +223,25 @@ static bool dbcn_write_gpa(uint64_t gpa, unsigned long len)
 static struct l1_sbi_ret dbcn(struct l1_vcpu *v, unsigned long fid,
 			      const unsigned long *a)
 {
+	bool okay;
+
 	(void)v;
 	switch (fid) {
 	case SBI_DBCN_CONSOLE_WRITE:
 		/* a1/a2 = low/high address bits; high must be 0 on RV64. */
-		if (a[2] != 0 || !dbcn_write_gpa(a[1], a[0]))
+		if (a[2] != 0)
+			return err(SBI_ERR_INVALID_PARAM);
+		/* one vCPU at a time on L1's console buffer */
+		l1_console_lock();
+		okay = dbcn_write_gpa(a[1], a[0]);
+		l1_console_unlock();
+		if (!okay)
 			return err(SBI_ERR_INVALID_PARAM);
 		return ok(a[0]);
 	case SBI_DBCN_CONSOLE_WRITE_BYTE:
+		l1_console_lock();
 		putchar((unsigned char)a[0]);
+		l1_console_unlock();
 		return ok(0);
 	default:
 		return err(SBI_ERR_NOT_SUPPORTED);
@@ -173,7 +254,9 @@ static struct l1_sbi_ret legacy_putchar(struct l1_vcpu *v, unsigned long fid,
 {
 	(void)v;
 	(void)fid;
+	l1_console_lock();
 	putchar((unsigned char)a[0]);
+	l1_console_unlock();
 	return ok(0);
 }
 
@@ -206,6 +289,8 @@ static const struct l1_sbi_ext extensions[] = {
 	{"base", SBI_EXT_BASE, SBI_EXT_BASE, base},
 	{"time", SBI_EXT_TIME, SBI_EXT_TIME, time_ext},
 	{"ipi", SBI_EXT_IPI, SBI_EXT_IPI, ipi},
+	{"hsm", SBI_EXT_HSM, SBI_EXT_HSM, hsm},
+	{"rfence", SBI_EXT_RFENCE, SBI_EXT_RFENCE, rfence},
 	{"srst", SBI_EXT_SRST, SBI_EXT_SRST, srst},
 	{"dbcn", SBI_EXT_DBCN, SBI_EXT_DBCN, dbcn},
 	{"legacy_putchar", SBI_EXT_LEGACY_CONSOLE_PUTCHAR,

@@ -164,3 +164,19 @@ l1_enter_guest_nacl:
 	/* came back: the call failed; L1 runs on, sscratch = 0 again */
 	csrw	CSR_SSCRATCH, zero
 	ret
+
+/*
+ * l1_secondary_entry: a secondary L1 hart, started by the boot hart
+ * through the SBI below (HSM hart_start: a0 = hart id, a1 = opaque, here
+ * its struct l1_hart_boot with its own stack and TLS block; smp.c).
+ */
+	.globl l1_secondary_entry
+l1_secondary_entry:
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	ld	sp, L1_BOOT_SP(a1)
+	ld	tp, L1_BOOT_TP(a1)
+	call	l1_secondary_main
+	unimp

@@ -923,6 +923,58 @@ enum shadow_hw_fence shadow_invalidate_gpa_vmid(struct shadow *s, uint64_t gpa,
 	return any ? SHADOW_HW_FENCE_ALL : SHADOW_HW_FENCE_NONE;
 }
 
+/* Drop every leaf of one slot that overlaps [first, last] (inclusive, so a
+ * range reaching the top of the address space needs no wrapping sum),
+ * widened to the largest L1 leaf installed in pieces: a fence for any
+ * address in a page covers the whole page. */
+static bool slot_unmap_range(struct shadow *s, struct shadow_slot *sl,
+			     uint64_t first, uint64_t last)
+{
+	uint64_t align = sl->splinter > PAGE_SIZE ? sl->splinter : PAGE_SIZE;
+	/* one past the highest GPA the shadow's mode translates (the x4
+	 * modes' GPA width); nothing above it is ever mapped */
+	uint64_t reach = 1ULL << pt_va_bits(s->cfg.mode);
+	struct pt_mem pm = pool_mem(s);
+
+	if (!sl->populated)
+		return false;
+	first &= ~(align - 1);
+	last |= align - 1;
+	if (first >= reach)
+		return false;
+	if (last >= reach)
+		last = reach - 1;
+	/* the whole reach: clearing the root is the same and cheaper */
+	if (first == 0 && last == reach - 1)
+		return slot_clear(s, sl);
+	pt_unmap(s->cfg.mode, &pm, sl->root_pa, first, last - first + 1);
+	return true;
+}
+
+enum shadow_hw_fence shadow_invalidate_range(struct shadow *s, uint64_t gpa,
+					     uint64_t size, bool has_vmid,
+					     uint64_t vmid)
+{
+	uint64_t last;
+	bool any = false;
+
+	s->stats.flush_gpa++;
+	/* an empty range names no address: nothing to fence */
+	if (!size)
+		return SHADOW_HW_FENCE_NONE;
+	/* a range that would wrap ends at the top of the address space */
+	last = size - 1 > ~0ULL - gpa ? ~0ULL : gpa + (size - 1);
+	vmid = vmid_bits(vmid);
+	for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
+		struct shadow_slot *sl = &s->slot[i];
+		/* SBI RFENCE "Remote HFENCE.GVMA with VMID": only the
+		 * G-stage of that VMID; without one, every VMID */
+		if (sl->valid && (!has_vmid || hgatp_vmid(sl->hgatp) == vmid))
+			any |= slot_unmap_range(s, sl, gpa, last);
+	}
+	return any ? SHADOW_HW_FENCE_ALL : SHADOW_HW_FENCE_NONE;
+}
+
 /* ---- enumeration ------------------------------------------------------ */
 
 static void walk_table(const struct shadow *s, unsigned slot, uint64_t table,

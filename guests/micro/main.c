@@ -16,6 +16,7 @@
 #include <rvnest/trap_names.h>
 
 #include <stdint.h>
+#include <string.h>
 
 #ifndef RVNEST_VERSION
 #define RVNEST_VERSION "unknown"
@@ -30,6 +31,8 @@
 #define ITERS_GSTAGE_FAULT (L2_FRESH_SIZE / PAGE_SIZE)
 #define ITERS_TIMER 200
 #define ITERS_COMPUTE 100000
+#define ITERS_IPI_REMOTE 200
+#define ITERS_RFENCE_REMOTE 200
 /* Timer deadline distance in timebase ticks (10 MHz on QEMU virt: 10 us). */
 #define TIMER_DELTA_TICKS 100
 
@@ -39,6 +42,35 @@ static unsigned long hartid;
 
 /* Interrupts taken, by kind (written by the trap handler). */
 static volatile unsigned long soft_irqs, timer_irqs, ext_irqs;
+
+/* ---- the second vCPU ----------------------------------------------------
+ * vCPU 1 (hart id SECOND_HART) exists when SBI HSM says so. It is the
+ * receiver of the cross-vCPU benchmarks: it idles in WFI, and its IPI
+ * handler answers each IPI with an IPI back to vCPU 0, which waits for it
+ * in WFI. Every wait is a WFI woken by an interrupt, never a spin on
+ * memory: under -icount QEMU runs the harts round-robin in one thread and
+ * moves to the next hart only when the running one waits in WFI or its
+ * time slice (10^8 instructions) ends; an interrupt raised for another
+ * hart does not preempt the running one. So a vCPU that spins holds the
+ * machine for a whole slice, and an IPI to a *running* receiver cannot be
+ * measured there (README.md). sscratch holds each hart's vCPU index, so
+ * the one trap handler knows which one it runs on. */
+#define BOOT_HART 0ul
+#define SECOND_HART 1ul
+#define SECOND_STACK_SIZE 8192
+#define SECOND_TLS_SIZE 256
+
+static volatile unsigned long second_started, second_irqs;
+static int have_second;
+
+struct micro_hart_boot {
+	unsigned long sp, tp; /* layout fixed by start.S */
+};
+static struct micro_hart_boot second_boot;
+static uint8_t second_stack[SECOND_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t second_tls[SECOND_TLS_SIZE] __attribute__((aligned(16)));
+extern char __tdata_start[], __tdata_end[], __tls_size[];
+extern void micro_secondary_entry(void);
 
 static volatile uint64_t *testdev_reg(unsigned long off)
 {
@@ -66,6 +98,14 @@ void micro_trap(unsigned long scause, unsigned long sepc, unsigned long stval)
 		/* The IPI is complete once SSIP is clear (for L1 this clears
 		 * hvip.VSSIP, which it checks at the end of the benchmark). */
 		csr_clear(CSR_SIP, MIP_SSIP);
+		if (csr_read(CSR_SSCRATCH) == SECOND_HART) {
+			/* the receiver: answer with an IPI back, after the
+			 * clear (the sender waits for it) */
+			second_irqs++;
+			if (sbi_send_ipi(1ul, BOOT_HART))
+				fail("send_ipi_back_failed", 0, 0);
+			return;
+		}
 		soft_irqs++;
 		return;
 	case CAUSE_INTERRUPT | IRQ_S_TIMER:
@@ -158,6 +198,50 @@ static void body_timer(unsigned long n)
 	csr_set(CSR_SSTATUS, SSTATUS_SIE);
 }
 
+/* Wait with SIE clear until the handler has counted one more interrupt in
+ * *count (WFI wakes on a pending interrupt even when sstatus.SIE=0: "Wait
+ * for Interrupt"); then open SIE for one instruction to take it. */
+static void wait_irq(volatile unsigned long *count, unsigned long seen)
+{
+	while (*count == seen) {
+		wfi();
+		csr_set(CSR_SSTATUS, SSTATUS_SIE);
+		csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	}
+}
+
+/* One IPI to vCPU 1 until its handler's IPI back has arrived: the cost to
+ * the receiver's handler and back. */
+static void ipi_round_trip(unsigned long i, unsigned long n)
+{
+	unsigned long seen = soft_irqs;
+
+	if (sbi_send_ipi(1ul, SECOND_HART))
+		fail("send_ipi_remote_failed", i, n);
+	wait_irq(&soft_irqs, seen);
+}
+
+static void body_ipi_remote(unsigned long n)
+{
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	for (unsigned long i = 0; i < n; i++)
+		ipi_round_trip(i, n);
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+}
+
+static void body_rfence_remote(unsigned long n)
+{
+	/* One page of vCPU 1's VS-stage; the call returns once vCPU 1 has
+	 * fenced (SBI "Remote SFENCE.VMA"). */
+	for (unsigned long i = 0; i < n; i++) {
+		struct sbiret r = sbi_ecall(
+			SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA, 1ul,
+			SECOND_HART, L2_RAM_BASE, PAGE_SIZE, 0, 0);
+		if (r.error)
+			fail("remote_sfence_vma_failed", i, n);
+	}
+}
+
 static unsigned long compute_sink;
 
 static void body_compute(unsigned long n)
@@ -213,6 +297,11 @@ static void check_timer(unsigned long n)
 {
 	if (timer_irqs != n)
 		fail("timer_count_mismatch", timer_irqs, n);
+	/* Disarm the timer (outside the window): its last deadline has
+	 * passed, and a host that keeps it pending (KVM with Sstc) would
+	 * otherwise end every later WFI at once. */
+	if (sbi_set_timer(~0ul))
+		fail("set_timer_failed", 0, 0);
 }
 
 static void setup_mmio(void)
@@ -223,6 +312,20 @@ static void setup_mmio(void)
 static void setup_ipi(void)
 {
 	soft_irqs = 0;
+}
+
+static void setup_round_trips(void)
+{
+	soft_irqs = 0;
+	second_irqs = 0;
+}
+
+static void check_round_trips(unsigned long n)
+{
+	if (second_irqs != n)
+		fail("ipi_remote_receiver_count_mismatch", second_irqs, n);
+	if (soft_irqs != n)
+		fail("ipi_remote_back_count_mismatch", soft_irqs, n);
 }
 
 struct bench {
@@ -245,6 +348,11 @@ static const struct bench benches[] = {
 	 check_gstage_fault},
 	{BENCH_TIMER, ITERS_TIMER, NULL, body_timer, check_timer},
 	{BENCH_COMPUTE, ITERS_COMPUTE, NULL, body_compute, NULL},
+	/* from BENCH_SMP_FIRST on: only with a second vCPU */
+	{BENCH_IPI_REMOTE, ITERS_IPI_REMOTE, setup_round_trips, body_ipi_remote,
+	 check_round_trips},
+	{BENCH_RFENCE_REMOTE, ITERS_RFENCE_REMOTE, setup_round_trips,
+	 body_rfence_remote, NULL},
 };
 
 /* Set at boot when the host counts instret across each window itself
@@ -284,8 +392,10 @@ static void run(const struct bench *b)
 		i1 = rd_instret();
 		c1 = rd_cycle();
 		t1 = rd_time();
-		r = sbi_ecall(SBI_EXT_RVNEST, close, b->id, n, i1 - i0, c1 - c0,
-			      t1 - t0, 0);
+		i1 -= i0;
+		c1 -= c0;
+		t1 -= t0;
+		r = sbi_ecall(SBI_EXT_RVNEST, close, b->id, n, i1, c1, t1, 0);
 		if (r.error)
 			fail("bench_end_failed", (unsigned long)-r.error, 0);
 	}
@@ -293,14 +403,75 @@ static void run(const struct bench *b)
 		b->check(b->iters);
 }
 
+/* vCPU 1: receive IPIs until the run ends (vCPU 0's SRST). */
+void __attribute__((noreturn)) micro_secondary_main(unsigned long hart);
+void micro_secondary_main(unsigned long hart)
+{
+	csr_write(CSR_STVEC, (unsigned long)micro_trap_entry);
+	csr_write(CSR_SSCRATCH, hart);
+	csr_set(CSR_SIE, MIP_SSIP);
+	__atomic_store_n(&second_started, 1, __ATOMIC_RELEASE);
+	if (sbi_send_ipi(1ul, BOOT_HART))
+		fail("send_ipi_started_failed", 0, 0);
+	/* idle: WFI with SIE clear, then take what woke it */
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	for (;;) {
+		wfi();
+		csr_set(CSR_SSTATUS, SSTATUS_SIE);
+		csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	}
+}
+
+/* Start vCPU 1 if the host has one (SBI HSM hart_get_status answers for
+ * it) and wait until it runs (it says so with an IPI). */
+static void start_second(void)
+{
+	unsigned long tls = (unsigned long)__tls_size, seen = soft_irqs;
+	struct sbiret r;
+
+	if (sbi_probe(SBI_EXT_HSM) <= 0)
+		return;
+	r = sbi_call1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, SECOND_HART);
+	if (r.error)
+		return; /* SBI_ERR_INVALID_PARAM: no such hart */
+	if (r.value != SBI_HSM_STATE_STOPPED) {
+		/* Only this hart starts hart 1, so at boot a real one is
+		 * STOPPED. Linux 6.12's KVM answers success and STARTED (0)
+		 * for a hart the VM does not have (kvm-l0-612): no vCPU to
+		 * start. */
+		printf("l2-micro: SBI HSM says hart %lu has state %lu, not "
+		       "STOPPED: one vCPU\n",
+		       SECOND_HART, r.value);
+		return;
+	}
+	if (tls > sizeof(second_tls))
+		fail("second_tls_too_small", tls, sizeof(second_tls));
+	/* its own TLS block, as crt0 seeds the boot hart's */
+	memcpy(second_tls, __tdata_start,
+	       (unsigned long)(__tdata_end - __tdata_start));
+	second_boot.sp = (unsigned long)second_stack + sizeof(second_stack);
+	second_boot.tp = (unsigned long)second_tls;
+	r = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_START, SECOND_HART,
+		      (unsigned long)micro_secondary_entry,
+		      (unsigned long)&second_boot, 0, 0, 0);
+	if (r.error)
+		fail("second_vcpu_start_failed", (unsigned long)-r.error, 0);
+	wait_irq(&soft_irqs, seen);
+	if (!__atomic_load_n(&second_started, __ATOMIC_ACQUIRE))
+		fail("second_vcpu_ipi_before_start", 0, 1);
+	have_second = 1;
+}
+
 void image_main(unsigned long hart, unsigned long dtb)
 {
+	unsigned nbench;
 	struct sbiret host;
 	uint64_t id;
 
 	/* The one trap entry (start.S); direct mode, so its address is
 	 * 4-byte aligned ("Supervisor Trap Vector Base Address"). */
 	csr_write(CSR_STVEC, (unsigned long)micro_trap_entry);
+	csr_write(CSR_SSCRATCH, hart);
 	hartid = hart;
 	console_init_sbi();
 	printf("RVNEST boot component=l2-micro version=%s hart=%lu dtb=0x%lx\n",
@@ -317,11 +488,15 @@ void image_main(unsigned long hart, unsigned long dtb)
 	csr_set(CSR_SIE, MIP_SSIP | MIP_SEIP);
 	csr_set(CSR_SSTATUS, SSTATUS_SIE);
 
-	for (unsigned i = 0; i < sizeof(benches) / sizeof(benches[0]); i++)
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	start_second();
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+	nbench = have_second ? sizeof(benches) / sizeof(benches[0])
+			     : BENCH_SMP_FIRST;
+	for (unsigned i = 0; i < nbench; i++)
 		run(&benches[i]);
 
-	printf("l2-micro: all %u benchmarks done\n",
-	       (unsigned)(sizeof(benches) / sizeof(benches[0])));
+	printf("l2-micro: all %u benchmarks done\n", nbench);
 	console_flush();
 	sbi_shutdown(0);
 }

@@ -54,3 +54,20 @@ micro_trap_entry:
 	ld	t6, 15 * 8(sp)
 	addi	sp, sp, 16 * 8
 	sret
+
+/*
+ * A secondary hart (vCPU 1 and up), started by the boot hart through SBI
+ * HSM hart_start (SBI spec "Hart Start Register State": a0 = hart id,
+ * a1 = opaque, satp = 0, sstatus.SIE = 0). opaque points at its
+ * struct micro_hart_boot {sp, tp}: its own stack and TLS block.
+ */
+	.globl micro_secondary_entry
+micro_secondary_entry:
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	ld	sp, 0(a1)
+	ld	tp, 8(a1)
+	call	micro_secondary_main
+	unimp

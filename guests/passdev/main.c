@@ -249,6 +249,15 @@ static void bench(enum bench_id id, void (*body)(unsigned long))
 		fail("bench_end_failed", (unsigned long)r.error, 0);
 }
 
+/* guests/micro's start.S, which this guest shares, has the entry of a
+ * secondary vCPU; passdev never starts one (one vCPU: rvnest/passdev.h), so
+ * a hart that arrives here was started by someone else: an error. */
+void __attribute__((noreturn)) micro_secondary_main(unsigned long hart);
+void micro_secondary_main(unsigned long hart)
+{
+	fail("passdev_runs_on_one_vcpu", hart, 0);
+}
+
 void image_main(unsigned long hart, unsigned long dtb)
 {
 	csr_write(CSR_STVEC, (unsigned long)micro_trap_entry);

@@ -340,6 +340,16 @@ enum shadow_hw_fence shadow_invalidate_vmid(struct shadow *s, uint64_t vmid);
 enum shadow_hw_fence shadow_invalidate_gpa(struct shadow *s, uint64_t gpa);
 enum shadow_hw_fence shadow_invalidate_gpa_vmid(struct shadow *s, uint64_t gpa,
 						uint64_t vmid);
+/* A fence for every guest physical address in [gpa, gpa + size) (an SBI
+ * remote HFENCE.GVMA or HFENCE.GVMA_VMID with a range; the SBI spec gives
+ * start and size in bytes, not shifted): of every slot, or only of the
+ * slots of L1 VMID `vmid` when has_vmid. Leaves partly inside the range go
+ * whole, and an L1 leaf installed in pieces goes whole; a range that would
+ * wrap ends at the top of the address space; size 0 fences nothing.
+ * Counted as an address fence (flush_gpa). */
+enum shadow_hw_fence shadow_invalidate_range(struct shadow *s, uint64_t gpa,
+					     uint64_t size, bool has_vmid,
+					     uint64_t vmid);
 
 /* The counters as `key=value` fields for L0's `RVNEST l0stats` line
  * (docs/protocol.md), no spaces inside a value:

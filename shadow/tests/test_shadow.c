@@ -557,6 +557,88 @@ TEST(shadow_invalidation)
 	CHECK_EQ(w.s.stats.flush_gpa, 4);
 }
 
+/* SBI remote HFENCE.GVMA[_VMID] with a range: only the leaves that overlap
+ * it go, in the slots of the VMID asked (or all). */
+TEST(shadow_invalidate_range)
+{
+	uint64_t root = setup(PT_SV48X4, ATP_MODE_SV39, 512 * KIB);
+	struct shadow_result r;
+
+	/* nothing cached yet: nothing to fence */
+	CHECK_EQ(shadow_invalidate_range(&w.s, 0, 4 * KIB, false, 0),
+		 SHADOW_HW_FENCE_NONE);
+	l1_map(PT_SV39X4, root, 0, 2 * GIB, 64 * KIB, RWX | L1_LEAF);
+	l1_map(PT_SV39X4, root, GIB, 2 * GIB + 2 * MIB, 2 * MIB, RWX | L1_LEAF);
+	for (uint64_t a = 0; a < 16 * 4 * KIB; a += 4 * KIB) {
+		r = shadow_fill(&w.s, a, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+		CHECK_EQ(r.page_size, 4 * KIB);
+	}
+	r = shadow_fill(&w.s, GIB, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.page_size, 2 * MIB);
+
+	/* pages 3 and 4 exactly */
+	CHECK_EQ(shadow_invalidate_range(&w.s, 0x3000, 0x2000, false, 0),
+		 SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(shadow_leaf(0x2000).status, PT_WALK_OK);
+	CHECK_EQ(shadow_leaf(0x3000).status, PT_WALK_INVALID);
+	CHECK_EQ(shadow_leaf(0x4fff).status, PT_WALK_INVALID);
+	CHECK_EQ(shadow_leaf(0x5000).status, PT_WALK_OK);
+	/* two bytes across a page boundary fence both pages */
+	CHECK_EQ(shadow_invalidate_range(&w.s, 0x5fff, 2, false, 0),
+		 SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(shadow_leaf(0x5000).status, PT_WALK_INVALID);
+	CHECK_EQ(shadow_leaf(0x6000).status, PT_WALK_INVALID);
+	CHECK_EQ(shadow_leaf(0x7000).status, PT_WALK_OK);
+	/* size 0 names no address */
+	CHECK_EQ(shadow_invalidate_range(&w.s, 0x7000, 0, false, 0),
+		 SHADOW_HW_FENCE_NONE);
+	CHECK_EQ(shadow_leaf(0x7000).status, PT_WALK_OK);
+
+	/* one byte inside a superpage drops the whole leaf; another VMID's
+	 * fence leaves it, bits above VMIDMAX are ignored */
+	CHECK_EQ(shadow_invalidate_range(&w.s, GIB + MIB, 1, true, 2),
+		 SHADOW_HW_FENCE_NONE);
+	CHECK_EQ(shadow_leaf(GIB).status, PT_WALK_OK);
+	CHECK_EQ(shadow_invalidate_range(&w.s, GIB + MIB, 1, true,
+					 1 | (1ULL << 14)),
+		 SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(shadow_leaf(GIB).status, PT_WALK_INVALID);
+	CHECK_EQ(shadow_leaf(0x7000).status, PT_WALK_OK);
+
+	/* a range that would wrap runs to the top: keeps what is below */
+	CHECK_EQ(shadow_invalidate_range(&w.s, 0x8000, ~0ULL, false, 0),
+		 SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(shadow_leaf(0x7000).status, PT_WALK_OK);
+	CHECK_EQ(shadow_leaf(0x8000).status, PT_WALK_INVALID);
+	CHECK_EQ(shadow_leaf(0xf000).status, PT_WALK_INVALID);
+	/* above the shadow's reach (Sv48x4: 2^50) there is nothing */
+	CHECK_EQ(shadow_invalidate_range(&w.s, 1ULL << 50, GIB, false, 0),
+		 SHADOW_HW_FENCE_NONE);
+	CHECK_EQ(shadow_leaf(0x7000).status, PT_WALK_OK);
+	/* the whole reach clears the slot */
+	CHECK_EQ(shadow_invalidate_range(&w.s, 0, 1ULL << 50, false, 0),
+		 SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(shadow_leaf(0x7000).status, PT_WALK_INVALID);
+	CHECK(!w.s.slot[w.s.cur].populated);
+	CHECK_EQ(w.s.stats.flush_gpa, 9);
+	CHECK_EQ(w.s.stats.flush_all + w.s.stats.flush_vmid, 0);
+
+	/* an L1 leaf installed in pieces goes whole: 1 GiB over RAM_B */
+	l1_map(PT_SV39X4, root, 2 * GIB, 4 * GIB, GIB, RWX | L1_LEAF);
+	r = shadow_fill(&w.s, 2 * GIB, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(r.page_size, 4 * KIB);
+	r = shadow_fill(&w.s, 2 * GIB + 3 * MIB, SHADOW_ACCESS_LOAD,
+			PT_ACCESS_READ);
+	CHECK_EQ(r.page_size, 4 * KIB);
+	r = shadow_fill(&w.s, 0, SHADOW_ACCESS_LOAD, PT_ACCESS_READ);
+	CHECK_EQ(shadow_invalidate_range(&w.s, 2 * GIB + 3 * MIB, 4 * KIB,
+					 false, 0),
+		 SHADOW_HW_FENCE_ALL);
+	CHECK_EQ(shadow_leaf(2 * GIB).status, PT_WALK_INVALID);
+	CHECK_EQ(shadow_leaf(2 * GIB + 3 * MIB).status, PT_WALK_INVALID);
+	CHECK_EQ(shadow_leaf(0).status, PT_WALK_OK);
+}
+
 static unsigned leaves;
 static void count_leaf(void *arg, unsigned slot, uint64_t gpa, uint64_t host,
 		       uint64_t size, uint64_t pte)

@@ -345,6 +345,13 @@ static void fuzz(bool adue)
 				bad++;
 			if (!below(16))
 				shadow_invalidate_gpa(&w.s, random_gpa());
+			/* an SBI remote HFENCE.GVMA[_VMID] range: any
+			 * start, a size up to 4 GiB or one that wraps */
+			if (!below(32))
+				shadow_invalidate_range(
+					&w.s, random_gpa(),
+					below(8) ? below(4 * GIB) : ~0ULL,
+					below(2), below(4));
 			bad += random_gva_translate(gva_seen);
 		}
 

@@ -45,6 +45,13 @@ enum bench_id {
 	BENCH_GSTAGE_FAULT,
 	BENCH_TIMER,
 	BENCH_COMPUTE,
+	/* With a second vCPU only (the guest asks SBI HSM whether hart 1
+	 * exists): an IPI to the other vCPU, idle in WFI, until its
+	 * handler's IPI back has arrived; an SBI remote SFENCE.VMA of one
+	 * page on the other vCPU, idle in WFI. guests/micro runs its
+	 * benchmarks in id order: these two follow the single-vCPU ones. */
+	BENCH_IPI_REMOTE,
+	BENCH_RFENCE_REMOTE,
 	/* guests/passdev (rvnest/passdev.h): L2's accesses to a device page
 	 * L1 passes through (the UART) and to one L0 emulates on L1's
 	 * behalf when nested (the PLIC context) */
@@ -52,9 +59,13 @@ enum bench_id {
 	BENCH_DEV_EMULATED,
 	BENCH_COUNT,
 };
+/* The micro-guest benchmarks from here on need two vCPUs. */
+#define BENCH_SMP_FIRST BENCH_IPI_REMOTE
 
-/* The benchmarks each L2 guest runs (a host checks all were reported). */
-#define BENCH_MICRO_MASK ((1u << (BENCH_COMPUTE + 1)) - 1)
+/* The benchmarks each L2 guest runs (a host checks all were reported):
+ * guests/micro's on one vCPU, the two more it runs on two, guests/passdev's */
+#define BENCH_MICRO_MASK ((1u << BENCH_SMP_FIRST) - 1)
+#define BENCH_SMP_MASK ((1u << BENCH_IPI_REMOTE) | (1u << BENCH_RFENCE_REMOTE))
 #define BENCH_PASSDEV_MASK \
 	((1u << BENCH_DEV_PASSTHROUGH) | (1u << BENCH_DEV_EMULATED))
 
@@ -80,6 +91,10 @@ static inline const char *bench_name(unsigned long id)
 		return "dev_passthrough";
 	case BENCH_DEV_EMULATED:
 		return "dev_emulated";
+	case BENCH_IPI_REMOTE:
+		return "ipi_remote";
+	case BENCH_RFENCE_REMOTE:
+		return "rfence_remote";
 	default:
 		return 0;
 	}

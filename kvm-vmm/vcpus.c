@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * More than one vCPU (--vcpus N): vCPU 0 is the one main.c sets up and
+ * runs; each further vCPU is created with KVM_CREATE_VCPU (hart id i),
+ * put in the STOPPED state (KVM_SET_MP_STATE), and run by a thread of its
+ * own. The guest starts it with SBI HSM hart_start, which KVM handles in
+ * the kernel, as it does the IPIs and remote fences between the vCPUs
+ * (KVM's SBI HSM, IPI and RFENCE extensions): a KVM_RUN of a stopped vCPU
+ * waits in the kernel until then.
+ *
+ * A secondary vCPU's thread handles the same exits as vCPU 0 (console,
+ * shutdown), with a copy of the VMM state holding its own vcpu_fd and
+ * kvm_run; the test device and the benchmark windows stay vCPU 0's, and
+ * an MMIO exit from another vCPU is an error (main.c, run_once). When
+ * one thread's guest ends the run (SRST, an error), the process exits
+ * with that status.
+ */
+#include "vmm.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+
+static struct vmm secondary[VMM_MAX_VCPUS];
+
+static void *vcpu_thread(void *arg)
+{
+	struct vmm *s = arg;
+	enum vmm_status st = vmm_run_loop(s);
+
+	fflush(stdout);
+	/* the guest ended the run from this vCPU: end the VMM with it */
+	exit((int)st);
+}
+
+int vmm_start_vcpus(struct vmm *v, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++) {
+		struct vmm *s = &secondary[i];
+		struct kvm_mp_state mp = {.mp_state = KVM_MP_STATE_STOPPED};
+		pthread_t t;
+		int err;
+
+		*s = *v;
+		s->secondary = true;
+		for (int k = 0; k < VEXIT_COUNT; k++)
+			s->exits[k] = 0;
+		s->stats.fd = -1;
+		if (vmm_create_vcpu(s, i))
+			return -1;
+		/* SBI HSM: a hart other than the boot hart starts STOPPED */
+		if (ioctl(s->vcpu_fd, KVM_SET_MP_STATE, &mp)) {
+			vmm_fail("kvm_set_mp_state_failed", "vcpu=%u errno=%s",
+				 i, vmm_errno_name(errno));
+			return -1;
+		}
+		err = pthread_create(&t, NULL, vcpu_thread, s);
+		if (err) {
+			vmm_fail("cannot_start_vcpu_thread", "vcpu=%u errno=%s",
+				 i, vmm_errno_name(err));
+			return -1;
+		}
+	}
+	if (n > 1)
+		printf("vmm: %u vCPUs, one thread each\n", n);
+	return 0;
+}
