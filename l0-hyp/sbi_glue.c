@@ -12,6 +12,7 @@
 #include <sbi_nested.h>
 #include <stdio.h>
 
+#include "hcsr.h"
 #include "nacl.h"
 #include "trap.h"
 #include "vcpu.h"
@@ -80,7 +81,8 @@ static enum sbi_nested_status glue_guest_read_ulong_virt(void *ctx,
 							 unsigned long *val)
 {
 	struct l0_guest *g = guest_of(ctx);
-	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
+	struct l0_vcpu *v = caller_of(ctx);
+	unsigned long vsstatus = l0_hcsr_read(v, CSR_VSSTATUS);
 	/* an S-mode load of the caller (SBI spec "Legacy Extensions":
 	 * hart_mask is a virtual address) */
 	struct pt_walk_opts opts = {
@@ -90,7 +92,7 @@ static enum sbi_nested_status glue_guest_read_ulong_virt(void *ctx,
 	uint64_t gpa;
 
 	(void)hartid; /* the caller, whose vsatp is live on this hart */
-	if (l0_gmem_gva_to_gpa(&g->gmem, csr_read(CSR_VSATP), gva,
+	if (l0_gmem_gva_to_gpa(&g->gmem, l0_hcsr_read(v, CSR_VSATP), gva,
 			       PT_ACCESS_READ, &opts, &gpa) != PT_WALK_OK)
 		return SBI_NESTED_FAULT;
 	return l0_gmem_read(&g->gmem, gpa, val, sizeof(*val))
@@ -135,7 +137,7 @@ static enum sbi_nested_status glue_send_ipi(void *ctx, unsigned long hartid)
 	struct l0_vcpu *self = caller_of(ctx), *t = vcpu_of(ctx, hartid);
 
 	if (t == self)
-		csr_set(CSR_HVIP, MIP_VSSIP);
+		l0_hcsr_set(self, CSR_HVIP, MIP_VSSIP);
 	else
 		l0_vcpu_request_ipi(self, t);
 	return SBI_NESTED_OK;
@@ -143,12 +145,12 @@ static enum sbi_nested_status glue_send_ipi(void *ctx, unsigned long hartid)
 
 static bool glue_clear_ipi(void *ctx, unsigned long hartid)
 {
-	bool was = csr_read(CSR_HVIP) & MIP_VSSIP;
+	struct l0_vcpu *self = caller_of(ctx);
+	bool was = l0_hcsr_read(self, CSR_HVIP) & MIP_VSSIP;
 
 	/* legacy clear_ipi acts on the caller */
-	(void)ctx;
 	(void)hartid;
-	csr_clear(CSR_HVIP, MIP_VSSIP);
+	l0_hcsr_clear(self, CSR_HVIP, MIP_VSSIP);
 	return was;
 }
 
@@ -176,7 +178,8 @@ glue_remote_fence(void *ctx, unsigned long hartid,
 		break;
 	case SBI_NESTED_FENCE_SFENCE_VMA:
 	case SBI_NESTED_FENCE_SFENCE_VMA_ASID:
-		hfence_vvma_all();
+		l0_hfence_vvma(self->vhartid, L0_HGATP_CURRENT,
+			       false, 0, false, 0);
 		break;
 	case SBI_NESTED_FENCE_HFENCE_VVMA:
 	case SBI_NESTED_FENCE_HFENCE_VVMA_ASID:
@@ -188,7 +191,9 @@ glue_remote_fence(void *ctx, unsigned long hartid,
 				f->kind == SBI_NESTED_FENCE_HFENCE_VVMA_ASID,
 				f->id);
 		else
-			hfence_vvma_all();
+			l0_hfence_vvma(self->vhartid,
+				       L0_HGATP_CURRENT, false, 0,
+				       false, 0);
 		break;
 	case SBI_NESTED_FENCE_HFENCE_GVMA:
 	case SBI_NESTED_FENCE_HFENCE_GVMA_VMID:
@@ -201,7 +206,7 @@ glue_remote_fence(void *ctx, unsigned long hartid,
 				f->kind == SBI_NESTED_FENCE_HFENCE_GVMA_VMID,
 				f->id);
 		else
-			hfence_gvma_all();
+			l0_hfence_gvma(self->vhartid, false, 0, false, 0);
 		break;
 	}
 	return SBI_NESTED_OK;
@@ -462,8 +467,8 @@ enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)
 			v->sepc = res.resume_addr;
 			v->gpr[L0_GPR_A0] = v->vhartid;
 			v->gpr[L0_GPR_A1] = res.opaque;
-			csr_write(CSR_VSATP, 0);
-			csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
+			l0_hcsr_write(v, CSR_VSATP, 0);
+			l0_hcsr_clear(v, CSR_VSSTATUS, SSTATUS_SIE);
 			csr_set(CSR_SSTATUS, SSTATUS_SPP);
 		}
 		return L0_TRAP_RESUME;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "fetch.h"
+#include "hcsr.h"
 #include "mmio.h"
 #include "nacl.h"
 
@@ -65,7 +66,7 @@ static enum l0_trap_outcome handle_guest_page_fault(struct l0_vcpu *v)
 		return L0_TRAP_FATAL;
 	}
 	if (t->scause == EXC_INST_GUEST_PAGE_FAULT &&
-	    v->sepc == (csr_read(CSR_VSTVEC) & ~3UL)) {
+	    v->sepc == (l0_hcsr_read(v, CSR_VSTVEC) & ~3UL)) {
 		/* L1's own trap vector is not memory: the access fault L0
 		 * would inject lands on the same address again. Hardware
 		 * would loop forever; L0 stops with a diagnostic instead. */
@@ -289,6 +290,8 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 	enum l0_trap_outcome o;
 
 	l0_prof_trap_entry(&v->prof);
+	if (l0_nacl_client.autoswap)
+		l0_nacl_client_trap_entry(v->vhartid);
 	t->scause = csr_read(CSR_SCAUSE);
 	t->stval = csr_read(CSR_STVAL);
 	t->sstatus = csr_read(CSR_SSTATUS);
@@ -299,9 +302,9 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 	 * most frequent traps, do not read them. */
 	if (was_in_l2 ||
 	    (t->scause != EXC_VIRTUAL_INST && t->scause != EXC_ECALL_VS)) {
-		t->htval = csr_read(CSR_HTVAL);
-		t->htinst = csr_read(CSR_HTINST);
-		t->hstatus = csr_read(CSR_HSTATUS);
+		t->htval = l0_hcsr_read(v, CSR_HTVAL);
+		t->htinst = l0_hcsr_read(v, CSR_HTINST);
+		t->hstatus = l0_hcsr_read(v, CSR_HSTATUS);
 	}
 	l0_stats_count_trap(&v->stats, t->scause);
 
@@ -356,7 +359,7 @@ void l0_wait_for_guest_interrupt(struct l0_vcpu *v)
 		/* vsip/vsie are L1's sip/sie: the VS interrupts L0 delegated
 		 * through hideleg, shifted to the S positions */
 		update_vseip(v);
-		if (csr_read(CSR_VSIP) & csr_read(CSR_VSIE))
+		if (l0_hcsr_read(v, CSR_VSIP) & l0_hcsr_read(v, CSR_VSIE))
 			return;
 		wfi();
 		sip = csr_read(CSR_SIP) & csr_read(CSR_SIE);
