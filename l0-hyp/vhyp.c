@@ -852,7 +852,7 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
  * write-back of an unchanged CSR cost 17 and more) */
 #define L0_VS_BACK(field, csr, bit)                              \
 	do {                                                     \
-		x = csr_read(csr);                               \
+		x = l0_hcsr_read(v, csr);                              \
 		chg |= (unsigned long)(x != vh->field) << (bit); \
 		vh->field = x;                                   \
 	} while (0)
