@@ -139,10 +139,24 @@ static inline void l0_nacl_client_put(unsigned long vhartid, unsigned csr,
 		}                                                       \
 	} while (0)
 
-#define l0_hcsr_set(v, csr, bits) \
-	l0_hcsr_write(v, csr, l0_hcsr_read(v, csr) | (bits))
-#define l0_hcsr_clear(v, csr, bits) \
-	l0_hcsr_write(v, csr, l0_hcsr_read(v, csr) & ~(bits))
+/* read-modify-write in the shared memory; one CSR instruction otherwise
+ * (each one is a trap into an L0 below without NACL) */
+#define l0_hcsr_set(v, csr, bits)                                       \
+	do {                                                            \
+		if (l0_nacl_client.sync_csr)                            \
+			l0_hcsr_write(v, csr,                           \
+				      l0_hcsr_read(v, csr) | (bits));   \
+		else                                                    \
+			csr_set(csr, bits);                             \
+	} while (0)
+#define l0_hcsr_clear(v, csr, bits)                                     \
+	do {                                                            \
+		if (l0_nacl_client.sync_csr)                            \
+			l0_hcsr_write(v, csr,                           \
+				      l0_hcsr_read(v, csr) & ~(bits));  \
+		else                                                    \
+			csr_clear(csr, bits);                           \
+	} while (0)
 
 /* Before a real h* / vs* access that must stay one (a WARL round trip
  * through the hardware, hgatp swapped for HFENCE.VVMA). */
