@@ -546,14 +546,75 @@ static unsigned long vs_legalize(unsigned csr, unsigned long old,
 	}
 }
 
+/*
+ * The last two values the hardware returned for each vs* CSR, per vCPU: a
+ * value read back from the register is legal, and writing a legal value
+ * to a WARL field keeps it, so writing one of them again needs no round
+ * trip. A guest hypervisor's world switch writes each vs* CSR with two
+ * values in turn (its own and its guest's, through NACL SYNC_SRET); on an
+ * L0 that runs on another L0 every round trip is five traps into that one
+ * (recursive3-nacl: 80 per hypercall).
+ */
+#define L0_VS_LEGAL_CSRS 8
+#define L0_VS_LEGAL_KEEP 2
+static struct {
+	unsigned long val[L0_VS_LEGAL_CSRS][L0_VS_LEGAL_KEEP];
+	unsigned char nkept[L0_VS_LEGAL_CSRS];
+	unsigned char next[L0_VS_LEGAL_CSRS];
+} l0_vs_legal[L0_MAX_VCPUS];
+
+static int vs_legal_slot(unsigned csr)
+{
+	switch (csr) {
+	case CSR_VSSTATUS:
+		return 0;
+	case CSR_VSTVEC:
+		return 1;
+	case CSR_VSSCRATCH:
+		return 2;
+	case CSR_VSEPC:
+		return 3;
+	case CSR_VSCAUSE:
+		return 4;
+	case CSR_VSTVAL:
+		return 5;
+	case CSR_VSATP:
+		return 6;
+	case CSR_VSTIMECMP:
+		return 7;
+	default:
+		return -1;
+	}
+}
+
 static void vs_write(struct l0_vcpu *v, const struct vcsr *c, unsigned long val,
 		     unsigned long mask)
 {
 	unsigned long *f = field_of(v, c);
+	unsigned long want = merge(*f, val, mask);
+	int k = vs_legal_slot(c->csr);
 
+	if (k >= 0) {
+		unsigned char n = l0_vs_legal[v->vhartid].nkept[k];
+
+		for (unsigned char i = 0; i < n; i++)
+			if (l0_vs_legal[v->vhartid].val[k][i] == want) {
+				*f = want;
+				return;
+			}
+	}
 	/* the round trip is real accesses: nothing may wait in NACL */
 	l0_hcsr_flush(v);
-	*f = vs_legalize(c->csr, *f, merge(*f, val, mask));
+	*f = vs_legalize(c->csr, *f, want);
+	if (k >= 0) {
+		unsigned char i = l0_vs_legal[v->vhartid].next[k];
+
+		l0_vs_legal[v->vhartid].val[k][i] = *f;
+		l0_vs_legal[v->vhartid].next[k] =
+			(unsigned char)((i + 1) % L0_VS_LEGAL_KEEP);
+		if (l0_vs_legal[v->vhartid].nkept[k] < L0_VS_LEGAL_KEEP)
+			l0_vs_legal[v->vhartid].nkept[k]++;
+	}
 }
 
 #define VH(f) offsetof(struct l0_vhyp, f)
