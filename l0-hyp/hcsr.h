@@ -79,8 +79,8 @@ void l0_nacl_client_flush(unsigned long vhartid);
 
 /* The CSR-space word of `csr` (SBI spec "Nested CSR space": index
  * ((csr & 0xc00) >> 2) | (csr & 0xff)). */
-static inline volatile unsigned long *
-l0_nacl_client_slot(unsigned long vhartid, unsigned csr)
+static inline volatile unsigned long *l0_nacl_client_slot(unsigned long vhartid,
+							  unsigned csr)
 {
 	return l0_nacl_client.hart[vhartid].shmem +
 	       SBI_NACL_CSR_SPACE_OFFSET / SBI_NACL_WORD_BYTES +
@@ -118,44 +118,41 @@ static inline void l0_nacl_client_put(unsigned long vhartid, unsigned csr,
  * hideleg) that change with time: read live, after a flush. */
 #define L0_HCSR_IS_VIEW(csr) ((csr) == CSR_HIP || (csr) == CSR_VSIP)
 
-#define l0_hcsr_read(v, csr)                                           \
-	(!l0_nacl_client.sync_csr ? csr_read(csr)                           \
-	 : L0_HCSR_IS_VIEW(csr)                                        \
-		 ? ({                                                  \
-			   l0_nacl_client_flush((v)->vhartid);         \
-			   csr_read(csr);                              \
-		   })                                                  \
-		 : l0_nacl_client_get((v)->vhartid, csr))
+#define l0_hcsr_read(v, csr)                             \
+	(!l0_nacl_client.sync_csr ? csr_read(csr)        \
+	 : L0_HCSR_IS_VIEW(csr)	  ? ({                   \
+		     l0_nacl_client_flush((v)->vhartid); \
+		     csr_read(csr);                      \
+	     })                                          \
+				  : l0_nacl_client_get((v)->vhartid, csr))
 
-#define l0_hcsr_write(v, csr, val)                                      \
-	do {                                                            \
-		unsigned long __hv = (val);                             \
-		if (l0_nacl_client.sync_csr && !L0_HCSR_IS_VIEW(csr))        \
-			l0_nacl_client_put((v)->vhartid, csr, __hv);    \
-		else {                                                  \
-			if (l0_nacl_client.sync_csr)                         \
-				l0_nacl_client_flush((v)->vhartid);     \
-			csr_write(csr, __hv);                           \
-		}                                                       \
+#define l0_hcsr_write(v, csr, val)                                    \
+	do {                                                          \
+		unsigned long __hv = (val);                           \
+		if (l0_nacl_client.sync_csr && !L0_HCSR_IS_VIEW(csr)) \
+			l0_nacl_client_put((v)->vhartid, csr, __hv);  \
+		else {                                                \
+			if (l0_nacl_client.sync_csr)                  \
+				l0_nacl_client_flush((v)->vhartid);   \
+			csr_write(csr, __hv);                         \
+		}                                                     \
 	} while (0)
 
 /* read-modify-write in the shared memory; one CSR instruction otherwise
  * (each one is a trap into an L0 below without NACL) */
-#define l0_hcsr_set(v, csr, bits)                                       \
-	do {                                                            \
-		if (l0_nacl_client.sync_csr)                            \
-			l0_hcsr_write(v, csr,                           \
-				      l0_hcsr_read(v, csr) | (bits));   \
-		else                                                    \
-			csr_set(csr, bits);                             \
+#define l0_hcsr_set(v, csr, bits)                                             \
+	do {                                                                  \
+		if (l0_nacl_client.sync_csr)                                  \
+			l0_hcsr_write(v, csr, l0_hcsr_read(v, csr) | (bits)); \
+		else                                                          \
+			csr_set(csr, bits);                                   \
 	} while (0)
-#define l0_hcsr_clear(v, csr, bits)                                     \
-	do {                                                            \
-		if (l0_nacl_client.sync_csr)                            \
-			l0_hcsr_write(v, csr,                           \
-				      l0_hcsr_read(v, csr) & ~(bits));  \
-		else                                                    \
-			csr_clear(csr, bits);                           \
+#define l0_hcsr_clear(v, csr, bits)                                            \
+	do {                                                                   \
+		if (l0_nacl_client.sync_csr)                                   \
+			l0_hcsr_write(v, csr, l0_hcsr_read(v, csr) & ~(bits)); \
+		else                                                           \
+			csr_clear(csr, bits);                                  \
 	} while (0)
 
 /* Before a real h* / vs* access that must stay one (a WARL round trip

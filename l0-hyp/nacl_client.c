@@ -24,9 +24,8 @@ static unsigned l0_nacl_client_depth; /* for the error lines */
  * 4096 bytes (i.e. page) aligned and the size ... 4096 + (1024 * (XLEN /
  * 8)) bytes" (SET_SHMEM). L0 runs with translation off: its address is
  * the physical address the SBI below sees. */
-static unsigned long l0_nacl_client_mem[L0_MAX_VCPUS]
-				       [SBI_NACL_SHMEM_SIZE /
-					sizeof(unsigned long)]
+static unsigned long l0_nacl_client_mem[L0_MAX_VCPUS][SBI_NACL_SHMEM_SIZE /
+						      sizeof(unsigned long)]
 	__attribute__((aligned(SBI_NACL_SHMEM_ALIGN)));
 
 static void __attribute__((noreturn)) client_fail(const char *what, long err)
@@ -65,14 +64,15 @@ void l0_nacl_client_setup(unsigned long wanted, unsigned depth)
 		return;
 	}
 	c->sync_csr = want(wanted, SBI_NACL_FEAT_SYNC_CSR) &&
-		 below_has(SBI_NACL_FEAT_SYNC_CSR);
+		      below_has(SBI_NACL_FEAT_SYNC_CSR);
 	c->sync_hfence = want(wanted, SBI_NACL_FEAT_SYNC_HFENCE) &&
-		    below_has(SBI_NACL_FEAT_SYNC_HFENCE);
+			 below_has(SBI_NACL_FEAT_SYNC_HFENCE);
 	c->sync_sret = want(wanted, SBI_NACL_FEAT_SYNC_SRET) &&
-		  below_has(SBI_NACL_FEAT_SYNC_SRET);
+		       below_has(SBI_NACL_FEAT_SYNC_SRET);
 	/* "should use the autoswap CSR feature in conjunction with the
 	 * synchronize SRET feature": the swaps happen around SYNC_SRET */
-	c->autoswap = c->sync_sret && want(wanted, SBI_NACL_FEAT_AUTOSWAP_CSR) &&
+	c->autoswap = c->sync_sret &&
+		      want(wanted, SBI_NACL_FEAT_AUTOSWAP_CSR) &&
 		      below_has(SBI_NACL_FEAT_AUTOSWAP_CSR);
 	l0_nacl_client_on = c->sync_csr || c->sync_hfence || c->sync_sret;
 	printf("[l0] nacl client: csr=%d hfence=%d sret=%d autoswap=%d "
@@ -108,10 +108,10 @@ void l0_nacl_client_trap_entry(unsigned long vhartid)
 		return;
 	/* An entry by a real SRET (the first one, at boot) swapped nothing:
 	 * the trap's hstatus is in the CSR space, written back at the exit */
-	h->guest_hstatus =
-		h->swapped ? h->shmem[SBI_NACL_AUTOSWAP_HSTATUS_OFFSET /
-				      SBI_NACL_WORD_BYTES]
-			   : *l0_nacl_client_slot(vhartid, CSR_HSTATUS);
+	h->guest_hstatus = h->swapped
+				   ? h->shmem[SBI_NACL_AUTOSWAP_HSTATUS_OFFSET /
+					      SBI_NACL_WORD_BYTES]
+				   : *l0_nacl_client_slot(vhartid, CSR_HSTATUS);
 	h->swapped = false;
 }
 
@@ -150,10 +150,9 @@ static volatile unsigned long *hfence_entry(unsigned long vhartid)
 	for (unsigned n = 0; n < SBI_NACL_HFENCE_COUNT; n++) {
 		unsigned idx = (h->hfence_next + n) % SBI_NACL_HFENCE_COUNT;
 		volatile unsigned long *e =
-			h->shmem +
-			(SBI_NACL_HFENCE_OFFSET +
-			 idx * SBI_NACL_HFENCE_ENTRY_BYTES) /
-				SBI_NACL_WORD_BYTES;
+			h->shmem + (SBI_NACL_HFENCE_OFFSET +
+				    idx * SBI_NACL_HFENCE_ENTRY_BYTES) /
+					   SBI_NACL_WORD_BYTES;
 
 		if (!(e[SBI_NACL_HFENCE_WORD_CONFIG] &
 		      SBI_NACL_HFENCE_PENDING)) {
@@ -178,12 +177,11 @@ static void hfence_queue(unsigned long vhartid, unsigned long type,
 	e[SBI_NACL_HFENCE_WORD_PNUM] = addr >> SBI_NACL_HFENCE_ORDER_BASE;
 	e[2] = 0; /* "Reserved ... must be zero" */
 	e[SBI_NACL_HFENCE_WORD_PCOUNT] = 1;
-	e[SBI_NACL_HFENCE_WORD_CONFIG] =
-		SBI_NACL_HFENCE_PENDING |
-		(type << SBI_NACL_HFENCE_TYPE_SHIFT) |
-		((vmid & SBI_NACL_HFENCE_VMID_MASK)
-		 << SBI_NACL_HFENCE_VMID_SHIFT) |
-		(asid & SBI_NACL_HFENCE_ASID_MASK);
+	e[SBI_NACL_HFENCE_WORD_CONFIG] = SBI_NACL_HFENCE_PENDING |
+					 (type << SBI_NACL_HFENCE_TYPE_SHIFT) |
+					 ((vmid & SBI_NACL_HFENCE_VMID_MASK)
+					  << SBI_NACL_HFENCE_VMID_SHIFT) |
+					 (asid & SBI_NACL_HFENCE_ASID_MASK);
 	l0_nacl_client.hart[vhartid].hfence_pending = true;
 }
 

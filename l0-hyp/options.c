@@ -267,13 +267,13 @@ static enum l0_options_status nacl_mask(const char *val, const char *what,
 static enum l0_options_status opt_nacl(const char *val, struct l0_options *o,
 				       char *err, size_t errlen)
 {
-	return nacl_mask(val, "l0.nacl (none, all, or csr,hfence,sret,autoswap)",
+	return nacl_mask(val,
+			 "l0.nacl (none, all, or csr,hfence,sret,autoswap)",
 			 &o->nacl_features, err, errlen);
 }
 
-static enum l0_options_status opt_nacl_client(const char *val,
-					      struct l0_options *o, char *err,
-					      size_t errlen)
+static enum l0_options_status
+opt_nacl_client(const char *val, struct l0_options *o, char *err, size_t errlen)
 {
 	return nacl_mask(val,
 			 "l0.nacl.client (none, all, or "

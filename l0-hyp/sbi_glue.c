@@ -178,8 +178,8 @@ glue_remote_fence(void *ctx, unsigned long hartid,
 		break;
 	case SBI_NESTED_FENCE_SFENCE_VMA:
 	case SBI_NESTED_FENCE_SFENCE_VMA_ASID:
-		l0_hfence_vvma(self->vhartid, L0_HGATP_CURRENT,
-			       false, 0, false, 0);
+		l0_hfence_vvma(self->vhartid, L0_HGATP_CURRENT, false, 0, false,
+			       0);
 		break;
 	case SBI_NESTED_FENCE_HFENCE_VVMA:
 	case SBI_NESTED_FENCE_HFENCE_VVMA_ASID:
@@ -191,9 +191,8 @@ glue_remote_fence(void *ctx, unsigned long hartid,
 				f->kind == SBI_NESTED_FENCE_HFENCE_VVMA_ASID,
 				f->id);
 		else
-			l0_hfence_vvma(self->vhartid,
-				       L0_HGATP_CURRENT, false, 0,
-				       false, 0);
+			l0_hfence_vvma(self->vhartid, L0_HGATP_CURRENT, false,
+				       0, false, 0);
 		break;
 	case SBI_NESTED_FENCE_HFENCE_GVMA:
 	case SBI_NESTED_FENCE_HFENCE_GVMA_VMID:

@@ -183,8 +183,7 @@ void l0_vcpu_reset_vs(struct l0_vcpu *v)
 	l0_hcsr_write(v, CSR_VSATP, 0);
 	l0_hcsr_write(v, CSR_HVIP, 0);
 	v->dev_gen_seen = ~0UL; /* VSEIP was just cleared: apply it again */
-	l0_hfence_vvma(v->vhartid, L0_HGATP_CURRENT, false, 0, false,
-		       0);
+	l0_hfence_vvma(v->vhartid, L0_HGATP_CURRENT, false, 0, false, 0);
 	csr_set(CSR_SSTATUS, SSTATUS_SPP);
 }
 
@@ -211,8 +210,8 @@ void l0_vcpu_serve_requests(struct l0_vcpu *v)
 		 * the shadow's VMIDs in hardware */
 		if (v->guest->nested)
 			shadow_invalidate_all(&v->vh.shadow);
-		l0_hfence_vvma(v->vhartid, L0_HGATP_CURRENT, false,
-			       0, false, 0);
+		l0_hfence_vvma(v->vhartid, L0_HGATP_CURRENT, false, 0, false,
+			       0);
 		l0_hfence_gvma(v->vhartid, false, 0, false, 0);
 		__atomic_store_n(&v->fence_done, req, __ATOMIC_RELEASE);
 	}

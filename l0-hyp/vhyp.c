@@ -252,9 +252,9 @@ static void sync_vtsr(struct l0_vcpu *v)
 		v->vh.spv_vscause = l0_hcsr_read(v, CSR_VSCAUSE);
 	} else {
 		l0_hcsr_clear(v, CSR_HSTATUS, HSTATUS_VTSR);
-		l0_hcsr_write(v, CSR_HEDELEG, l1_trap_info_held(&v->vh)
-					       ? 0
-					       : l0_vcpu_hedeleg());
+		l0_hcsr_write(v, CSR_HEDELEG,
+			      l1_trap_info_held(&v->vh) ? 0
+							: l0_vcpu_hedeleg());
 	}
 }
 
@@ -853,7 +853,8 @@ enum l0_vhyp_status l0_vhyp_sret(struct l0_vcpu *v)
 	l0_hcsr_write(v, CSR_VSTVAL, vh->vstval);
 	l0_hcsr_write(v, CSR_VSATP, vh->vsatp);
 	if (host_has_sstc(v))
-		l0_hcsr_write(v, CSR_VSTIMECMP, l1_has_sstc(v) ? vh->vstimecmp : ~0UL);
+		l0_hcsr_write(v, CSR_VSTIMECMP,
+			      l1_has_sstc(v) ? vh->vstimecmp : ~0UL);
 
 	/* What L1 set up for L2 goes to the hardware: its delegations (so
 	 * those traps reach L2 with no L0 involvement), its injected
@@ -913,7 +914,7 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
  * write-back of an unchanged CSR cost 17 and more) */
 #define L0_VS_BACK(field, csr, bit)                              \
 	do {                                                     \
-		x = l0_hcsr_read(v, csr);                              \
+		x = l0_hcsr_read(v, csr);                        \
 		chg |= (unsigned long)(x != vh->field) << (bit); \
 		vh->field = x;                                   \
 	} while (0)
@@ -933,7 +934,8 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
 	chg |= (unsigned long)(x != vh->hie) << L0_VHYP_CHG_HIE;
 	vh->hie = x;
 	if (deleg & MIP_VSSIP) {
-		x = (vh->hvip & ~MIP_VSSIP) | (l0_hcsr_read(v, CSR_HVIP) & MIP_VSSIP);
+		x = (vh->hvip & ~MIP_VSSIP) |
+		    (l0_hcsr_read(v, CSR_HVIP) & MIP_VSSIP);
 		chg |= (unsigned long)(x != vh->hvip) << L0_VHYP_CHG_HVIP;
 		vh->hvip = x;
 	}
