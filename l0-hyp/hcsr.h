@@ -106,6 +106,11 @@ static inline void l0_nacl_client_put(unsigned long vhartid, unsigned csr,
 		h->guest_hstatus = val;
 		return;
 	}
+	/* The word holds the CSR's value, or the one written and not yet
+	 * synchronized: writing it again changes nothing (no h* / vs* CSR has
+	 * a side effect on write), so it is not made dirty. */
+	if (*l0_nacl_client_slot(vhartid, csr) == val)
+		return;
 	/* "Write a new CSR value at word with index <i> in the CSR space;
 	 * set the <i> bit in the nested CSR dirty bitmap" (SYNC_CSR) */
 	*l0_nacl_client_slot(vhartid, csr) = val;
