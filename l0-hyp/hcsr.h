@@ -17,10 +17,11 @@
  *   - sret:     the return into the guest is SBI SYNC_SRET (entry.S calls
  *               l0_nacl_client_enter after l0_trap), which applies both
  *               first, so one trap does the whole world switch;
- *   - autoswap: hstatus is L0's guest's hstatus only (L0 itself runs with
- *               V=0, where hstatus governs nothing of its own): it lives
- *               in the autoswap context, swapped in by SYNC_SRET and out
- *               by the guest's next trap ("Nested autoswap context").
+ *   - autoswap: hstatus is L0's guest's hstatus only (to the L0 below,
+ *               this one runs in VS-mode, where hstatus governs nothing of
+ *               its own): it lives in the autoswap context, swapped in by
+ *               SYNC_SRET and out by the guest's next trap ("Nested
+ *               autoswap context").
  *
  * The rule that keeps the two paths coherent: a real h* / vs* access or
  * H instruction happens only with nothing dirty in the shared memory
@@ -48,9 +49,16 @@ struct l0_nacl_client_hart {
 	volatile unsigned long *shmem; /* NULL: no NACL on this hart */
 	unsigned long guest_hstatus;   /* autoswap: the guest's hstatus */
 	bool csr_dirty;		       /* a dirty bit was set */
-	bool swapped;		       /* the guest entered with autoswap */
-	bool hfence_pending;	       /* an HFENCE entry was queued */
-	unsigned hfence_next;	       /* the entry to try first */
+	/* where the guest's hstatus is under autoswap (its last trap wrote
+	 * it: in the autoswap context after a SYNC_SRET entry, in the CSR
+	 * space after a real SRET, the first entry) */
+	enum l0_nacl_hstatus_at {
+		L0_NACL_HSTATUS_HERE, /* guest_hstatus */
+		L0_NACL_HSTATUS_AUTOSWAP,
+		L0_NACL_HSTATUS_CSR_SPACE,
+	} hstatus_at;
+	bool hfence_pending;  /* an HFENCE entry was queued */
+	unsigned hfence_next; /* the entry to try first */
 };
 
 /* What this L0 uses of the NACL below: l0.nacl.client= and what the SBI
@@ -71,11 +79,16 @@ void l0_nacl_client_setup(unsigned long wanted, unsigned depth);
 /* Boot of each host hart, after its hypervisor CSRs are set up: the
  * hart's shared memory (SET_SHMEM); a failure stops the boot. */
 void l0_nacl_client_hart_init(unsigned long vhartid);
-/* At the start of every trap: with autoswap, the guest's hstatus as its
- * trap left it (in the autoswap context since the swap back). */
-void l0_nacl_client_trap_entry(unsigned long vhartid);
+/* With autoswap: the guest's hstatus, as its last trap left it (in the
+ * autoswap context since the swap back) unless L0 wrote it since. */
+unsigned long l0_nacl_client_guest_hstatus(unsigned long vhartid);
 /* SYNC_CSR / SYNC_HFENCE of whatever is pending (nothing: no call). */
 void l0_nacl_client_flush(unsigned long vhartid);
+
+/* The test the accessors make: one load and a branch. The world switch,
+ * where most accesses are, is compiled once per value, with it redefined
+ * to a constant (vhyp.c). */
+#define L0_HCSR_NACL_CSR() (l0_nacl_client.sync_csr)
 
 /* The CSR-space word of `csr` (SBI spec "Nested CSR space": index
  * ((csr & 0xc00) >> 2) | (csr & 0xff)). */
@@ -91,7 +104,7 @@ static inline unsigned long l0_nacl_client_get(unsigned long vhartid,
 					       unsigned csr)
 {
 	if (csr == CSR_HSTATUS && l0_nacl_client.autoswap)
-		return l0_nacl_client.hart[vhartid].guest_hstatus;
+		return l0_nacl_client_guest_hstatus(vhartid);
 	return *l0_nacl_client_slot(vhartid, csr);
 }
 
@@ -104,6 +117,8 @@ static inline void l0_nacl_client_put(unsigned long vhartid, unsigned csr,
 
 	if (csr == CSR_HSTATUS && l0_nacl_client.autoswap) {
 		h->guest_hstatus = val;
+		h->hstatus_at =
+			L0_NACL_HSTATUS_HERE; /* newer than the trap's */
 		return;
 	}
 	/* The word holds the CSR's value, or the one written and not yet
@@ -123,38 +138,38 @@ static inline void l0_nacl_client_put(unsigned long vhartid, unsigned csr,
  * hideleg) that change with time: read live, after a flush. */
 #define L0_HCSR_IS_VIEW(csr) ((csr) == CSR_HIP || (csr) == CSR_VSIP)
 
-#define l0_hcsr_read(v, csr)                             \
-	(!l0_nacl_client.sync_csr ? csr_read(csr)        \
-	 : L0_HCSR_IS_VIEW(csr)	  ? ({                   \
-		     l0_nacl_client_flush((v)->vhartid); \
-		     csr_read(csr);                      \
-	     })                                          \
-				  : l0_nacl_client_get((v)->vhartid, csr))
+#define l0_hcsr_read(v, csr)                           \
+	(!L0_HCSR_NACL_CSR()	? csr_read(csr)        \
+	 : L0_HCSR_IS_VIEW(csr) ? ({                   \
+		   l0_nacl_client_flush((v)->vhartid); \
+		   csr_read(csr);                      \
+	   })                                          \
+				: l0_nacl_client_get((v)->vhartid, csr))
 
-#define l0_hcsr_write(v, csr, val)                                    \
-	do {                                                          \
-		unsigned long __hv = (val);                           \
-		if (l0_nacl_client.sync_csr && !L0_HCSR_IS_VIEW(csr)) \
-			l0_nacl_client_put((v)->vhartid, csr, __hv);  \
-		else {                                                \
-			if (l0_nacl_client.sync_csr)                  \
-				l0_nacl_client_flush((v)->vhartid);   \
-			csr_write(csr, __hv);                         \
-		}                                                     \
+#define l0_hcsr_write(v, csr, val)                                   \
+	do {                                                         \
+		unsigned long __hv = (val);                          \
+		if (L0_HCSR_NACL_CSR() && !L0_HCSR_IS_VIEW(csr))     \
+			l0_nacl_client_put((v)->vhartid, csr, __hv); \
+		else {                                               \
+			if (L0_HCSR_NACL_CSR())                      \
+				l0_nacl_client_flush((v)->vhartid);  \
+			csr_write(csr, __hv);                        \
+		}                                                    \
 	} while (0)
 
 /* read-modify-write in the shared memory; one CSR instruction otherwise
  * (each one is a trap into an L0 below without NACL) */
 #define l0_hcsr_set(v, csr, bits)                                             \
 	do {                                                                  \
-		if (l0_nacl_client.sync_csr)                                  \
+		if (L0_HCSR_NACL_CSR())                                       \
 			l0_hcsr_write(v, csr, l0_hcsr_read(v, csr) | (bits)); \
 		else                                                          \
 			csr_set(csr, bits);                                   \
 	} while (0)
 #define l0_hcsr_clear(v, csr, bits)                                            \
 	do {                                                                   \
-		if (l0_nacl_client.sync_csr)                                   \
+		if (L0_HCSR_NACL_CSR())                                        \
 			l0_hcsr_write(v, csr, l0_hcsr_read(v, csr) & ~(bits)); \
 		else                                                           \
 			csr_clear(csr, bits);                                  \

@@ -93,26 +93,28 @@ void l0_nacl_client_hart_init(unsigned long vhartid)
 		client_fail("set_shmem", r.error);
 	/* set_shmem filled the CSR space: current from here on */
 	h->shmem = (volatile unsigned long *)shm;
-	h->guest_hstatus = *l0_nacl_client_slot(vhartid, CSR_HSTATUS);
+	/* the first entry is a real SRET: its guest's first trap leaves
+	 * hstatus in the CSR space */
+	h->hstatus_at = L0_NACL_HSTATUS_CSR_SPACE;
 }
 
-void l0_nacl_client_trap_entry(unsigned long vhartid)
+unsigned long l0_nacl_client_guest_hstatus(unsigned long vhartid)
 {
 	struct l0_nacl_client_hart *h = &l0_nacl_client.hart[vhartid];
 
 	/* "After ... virtualization state changes from ON to OFF, the SBI
 	 * implementation [swaps] the supervisor HSTATUS CSR value with the
-	 * HSTATUS value in the nested autoswap context": the word now holds
-	 * the guest's hstatus as its trap left it (SPV, SPVP, GVA). */
-	if (!h->shmem)
-		return;
-	/* An entry by a real SRET (the first one, at boot) swapped nothing:
-	 * the trap's hstatus is in the CSR space, written back at the exit */
-	h->guest_hstatus = h->swapped
-				   ? h->shmem[SBI_NACL_AUTOSWAP_HSTATUS_OFFSET /
-					      SBI_NACL_WORD_BYTES]
-				   : *l0_nacl_client_slot(vhartid, CSR_HSTATUS);
-	h->swapped = false;
+	 * HSTATUS value in the nested autoswap context": since the guest's
+	 * trap the word holds its hstatus (SPV, SPVP, GVA). Every trap into
+	 * this L0 is such an exit of its guest: read once, at the first use
+	 * after the SYNC_SRET. */
+	if (h->hstatus_at == L0_NACL_HSTATUS_AUTOSWAP)
+		h->guest_hstatus = h->shmem[SBI_NACL_AUTOSWAP_HSTATUS_OFFSET /
+					    SBI_NACL_WORD_BYTES];
+	else if (h->hstatus_at == L0_NACL_HSTATUS_CSR_SPACE)
+		h->guest_hstatus = *l0_nacl_client_slot(vhartid, CSR_HSTATUS);
+	h->hstatus_at = L0_NACL_HSTATUS_HERE;
+	return h->guest_hstatus;
 }
 
 static void sync_call(unsigned long fid, const char *what)
@@ -281,10 +283,11 @@ void __attribute__((noreturn)) l0_nacl_client_enter(struct l0_vcpu *v)
 		/* "Write the HSTATUS swap value ... Set
 		 * Autoswap_Flags.HSTATUS" */
 		h->shmem[SBI_NACL_AUTOSWAP_HSTATUS_OFFSET /
-			 SBI_NACL_WORD_BYTES] = h->guest_hstatus;
+			 SBI_NACL_WORD_BYTES] =
+			l0_nacl_client_guest_hstatus(v->vhartid);
 		h->shmem[SBI_NACL_AUTOSWAP_FLAGS_OFFSET / SBI_NACL_WORD_BYTES] =
 			SBI_NACL_AUTOSWAP_FLAG_HSTATUS;
-		h->swapped = true;
+		h->hstatus_at = L0_NACL_HSTATUS_AUTOSWAP;
 	}
 	/* SYNC_SRET applies all of these itself */
 	h->csr_dirty = h->hfence_pending = false;

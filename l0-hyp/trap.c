@@ -290,8 +290,6 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 	enum l0_trap_outcome o;
 
 	l0_prof_trap_entry(&v->prof);
-	if (l0_nacl_client.autoswap)
-		l0_nacl_client_trap_entry(v->vhartid);
 	t->scause = csr_read(CSR_SCAUSE);
 	t->stval = csr_read(CSR_STVAL);
 	t->sstatus = csr_read(CSR_SSTATUS);
@@ -302,9 +300,18 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 	 * most frequent traps, do not read them. */
 	if (was_in_l2 ||
 	    (t->scause != EXC_VIRTUAL_INST && t->scause != EXC_ECALL_VS)) {
-		t->htval = l0_hcsr_read(v, CSR_HTVAL);
-		t->htinst = l0_hcsr_read(v, CSR_HTINST);
-		t->hstatus = l0_hcsr_read(v, CSR_HSTATUS);
+		/* NACL below (hcsr.h): the exit wrote them to the CSR space;
+		 * else the CSRs, without a test per read */
+		if (l0_nacl_client.sync_csr) {
+			t->htval = l0_nacl_client_get(v->vhartid, CSR_HTVAL);
+			t->htinst = l0_nacl_client_get(v->vhartid, CSR_HTINST);
+			t->hstatus =
+				l0_nacl_client_get(v->vhartid, CSR_HSTATUS);
+		} else {
+			t->htval = csr_read(CSR_HTVAL);
+			t->htinst = csr_read(CSR_HTINST);
+			t->hstatus = csr_read(CSR_HSTATUS);
+		}
 	}
 	l0_stats_count_trap(&v->stats, t->scause);
 
