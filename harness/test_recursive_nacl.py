@@ -54,7 +54,7 @@ HYPERCALL_TRAPS = {
 #        ecall_vs 6009 instead of 1003);
 #   csr,hfence,sret: 10013, as all (autoswap changes instructions, not
 #        traps: hstatus moves in the autoswap context instead of a dirty
-#        CSR-space word).
+#        CSR-space word; 17,957 against 18,458 per operation at 01c6f10).
 CLIENT_SWITCH = {
     "none": (80083, None),
     "csr": (12015, ("1", "0", "0", "0")),
