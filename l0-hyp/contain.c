@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fetch.h"
+#include "hcsr.h"
 #include "vcpu.h"
 
 void l0_contain_start(struct l0_vcpu *v)
@@ -64,7 +65,7 @@ enum l0_contain_verdict l0_contain_timer(struct l0_vcpu *v)
 	 * L1 is not the one running (and L1's interrupts preempt L2) */
 	progress = c->wdog_waited || v->stats.traps > c->wdog_mark + 1 ||
 		   v->vh.in_l2;
-	vsstatus = csr_read(CSR_VSSTATUS); /* L1's sstatus */
+	vsstatus = l0_hcsr_read(v, CSR_VSSTATUS); /* L1's sstatus */
 	if (progress || (vsstatus & SSTATUS_SIE) || l1_just_waited(v)) {
 		c->wdog_mark = v->stats.traps;
 		c->wdog_waited = false;
@@ -75,9 +76,9 @@ enum l0_contain_verdict l0_contain_timer(struct l0_vcpu *v)
 	 * At its trap vector with the last cause an exception raised there:
 	 * L1 takes the same fault over and over without L0 (a delegated
 	 * exception, hedeleg). */
-	vscause = csr_read(CSR_VSCAUSE);
-	vsepc = csr_read(CSR_VSEPC);
-	vstvec = csr_read(CSR_VSTVEC) & ~3UL;
+	vscause = l0_hcsr_read(v, CSR_VSCAUSE);
+	vsepc = l0_hcsr_read(v, CSR_VSEPC);
+	vstvec = l0_hcsr_read(v, CSR_VSTVEC) & ~3UL;
 	what = !(vscause & CAUSE_INTERRUPT) && vsepc == vstvec
 		       ? "L1_trap_vector_faults"
 		       : "L1_spins_with_interrupts_off";
@@ -92,7 +93,7 @@ enum l0_contain_verdict l0_contain_inject(struct l0_vcpu *v,
 					  unsigned long cause)
 {
 	struct l0_contain *c = &v->contain;
-	unsigned long vstvec = csr_read(CSR_VSTVEC) & ~3UL;
+	unsigned long vstvec = l0_hcsr_read(v, CSR_VSTVEC) & ~3UL;
 
 	/* An exception delivered to the address that raised it: the handler
 	 * is the faulting instruction, and every delivery raises it again

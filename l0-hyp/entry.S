@@ -102,6 +102,11 @@ l0_trap_vector:
 	mv	a0, sp
 	ld	sp, VCPU_L0_SP(a0)
 	call	l0_trap		/* returns the vCPU to resume in a0 */
+	/* An L0 that is a NACL client of the SBI below (hcsr.h) returns
+	 * through it: SYNC_SRET, or its pending syncs before the sret */
+	lla	t0, l0_nacl_client_on
+	lbu	t0, 0(t0)
+	bnez	t0, .Lnacl_client
 	/* fall through: the one exit */
 
 	.globl l0_guest_enter
@@ -143,6 +148,9 @@ l0_guest_enter:
 	ld	t6, VCPU_GPR(31)(a0)
 	ld	a0, VCPU_GPR(10)(a0)
 	sret
+
+.Lnacl_client:
+	call	l0_nacl_client_enter	/* a0 = vCPU; never returns */
 
 .Lfrom_l0:
 	/* Undo the swap: sp is L0's again, sscratch 0. L0 runs with

@@ -5,6 +5,7 @@
 #include <rvnest/encoding.h>
 #include <rvnest/insn.h>
 
+#include "hcsr.h"
 #include "options.h"
 #include "vcpu.h"
 
@@ -21,7 +22,7 @@ static enum l0_fetch_status fetch_hpa(struct l0_vcpu *v, unsigned long pc,
 	};
 	uint64_t gpa, in_page = PAGE_SIZE - (pc & (PAGE_SIZE - 1));
 
-	if (l0_gmem_gva_to_gpa(&v->guest->gmem, csr_read(CSR_VSATP), pc,
+	if (l0_gmem_gva_to_gpa(&v->guest->gmem, l0_hcsr_read(v, CSR_VSATP), pc,
 			       PT_ACCESS_EXEC, &opts, &gpa) != PT_WALK_OK ||
 	    !l0_gmem_hpa(&v->guest->gmem, gpa, hpa, n))
 		return L0_FETCH_FAULT;

@@ -20,6 +20,7 @@
 #include "guestdt.h"
 #include "hostdt.h"
 #include "loader.h"
+#include "hcsr.h"
 #include "nacl.h"
 #include "options.h"
 #include "trap.h"
@@ -477,6 +478,8 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	l0_sbi_setup(&guest);
 	/* NACL (l0.nacl=): only with the H extension emulated (nacl.c) */
 	l0_nacl_setup(&guest, opts.nacl_features);
+	/* NACL of the SBI below for L0's own h* CSRs (l0.nacl.client=) */
+	l0_nacl_client_setup(opts.nacl_client, guest.depth);
 
 	/* vCPU i runs on host.hart[i] (hart[0] is this, the boot hart). The
 	 * others wait, STOPPED, until L1 starts them through SBI HSM. */

@@ -252,21 +252,28 @@ static const struct {
 
 #define L0_NACL_NAMES (sizeof(l0_nacl_names) / sizeof(l0_nacl_names[0]))
 
-static enum l0_options_status opt_nacl(const char *val, struct l0_options *o,
-				       char *err, size_t errlen)
+static unsigned long nacl_all(void)
 {
-	const char *what = "l0.nacl (none, all, or csr,hfence,sret,autoswap)";
+	unsigned long mask = 0;
+
+	for (size_t i = 0; i < L0_NACL_NAMES; i++)
+		mask |= l0_nacl_names[i].bit;
+	return mask;
+}
+
+static enum l0_options_status nacl_mask(const char *val, const char *what,
+					unsigned long *out, char *err,
+					size_t errlen)
+{
 	unsigned long mask = 0;
 	const char *p = val;
 
 	if (!strcmp(val, "none")) {
-		o->nacl_features = 0;
+		*out = 0;
 		return L0_OPTIONS_OK;
 	}
 	if (!strcmp(val, "all")) {
-		for (size_t i = 0; i < L0_NACL_NAMES; i++)
-			mask |= l0_nacl_names[i].bit;
-		o->nacl_features = mask;
+		*out = nacl_all();
 		return L0_OPTIONS_OK;
 	}
 	for (;;) {
@@ -287,7 +294,7 @@ static enum l0_options_status opt_nacl(const char *val, struct l0_options *o,
 			break;
 		p = comma + 1;
 	}
-	o->nacl_features = mask;
+	*out = mask;
 	return L0_OPTIONS_OK;
 }
 
@@ -313,6 +320,23 @@ static enum l0_options_status opt_soak(const char *val, struct l0_options *o,
 	return L0_OPTIONS_OK;
 }
 
+static enum l0_options_status opt_nacl(const char *val, struct l0_options *o,
+				       char *err, size_t errlen)
+{
+	return nacl_mask(val,
+			 "l0.nacl (none, all, or csr,hfence,sret,autoswap)",
+			 &o->nacl_features, err, errlen);
+}
+
+static enum l0_options_status
+opt_nacl_client(const char *val, struct l0_options *o, char *err, size_t errlen)
+{
+	return nacl_mask(val,
+			 "l0.nacl.client (none, all, or "
+			 "csr,hfence,sret,autoswap)",
+			 &o->nacl_client, err, errlen);
+}
+
 static const struct l0_opt_desc l0_opts[] = {
 	{"l1.mem", opt_mem},
 	{"l1.harts", opt_harts},
@@ -321,6 +345,7 @@ static const struct l0_opt_desc l0_opts[] = {
 	{"l1.gstage", opt_gstage},
 	{"l1.initrd", opt_initrd},
 	{"l0.nacl", opt_nacl},
+	{"l0.nacl.client", opt_nacl_client},
 	{"l0.benchwin", opt_benchwin},
 	{"l0.profile", opt_profile},
 	{"l0.trace", opt_trace},
@@ -365,6 +390,7 @@ enum l0_options_status l0_options_parse(const char *bootargs,
 	o->gstage = PT_SV39X4;
 	o->l1_sstc = L0_SSTC_AUTO;
 	o->watchdog_ms = L0_WATCHDOG_DEFAULT_MS;
+	o->nacl_client = nacl_all();
 	if (!bootargs)
 		return L0_OPTIONS_OK;
 

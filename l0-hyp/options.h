@@ -43,6 +43,10 @@ struct l0_options {
 	/* l0.nacl=: the SBI NACL features offered to L1, a mask of
 	 * 1 << SBI_NACL_FEAT_* (l0-hyp/nacl.h); 0 = NACL absent */
 	unsigned long nacl_features;
+	/* l0.nacl.client=: the NACL features of the SBI below this L0 uses
+	 * for its own h* CSRs, HFENCEs and SRET when it offers them (hcsr.h);
+	 * same mask, default all */
+	unsigned long nacl_client;
 	/* l0.benchwin=: whose SBI_EXT_RVNEST BENCH_BEGIN/END open and close
 	 * L0's l0bench window: L1's own calls (l1-guest-hyp passes them on),
 	 * or L2's, seen as L2 exits on their way to L1 (a hypervisor such as

@@ -10,6 +10,7 @@
 #include <rvnest/encoding.h>
 #include <rvnest/sbi.h>
 
+#include "hcsr.h"
 #include "vcpu.h"
 
 /* Boolean features that are one henvcfg bit for VS-mode (Privileged spec
@@ -94,11 +95,16 @@ static unsigned long envcfg_bit(unsigned long feature)
 enum sbi_nested_status l0_fwft_get(void *ctx, unsigned long hartid,
 				   unsigned long feature, unsigned long *value)
 {
-	unsigned long henvcfg = csr_read(CSR_HENVCFG), bit;
+	unsigned long henvcfg, bit;
 	struct sbiret r;
 
 	(void)ctx;
-	(void)hartid; /* the caller, whose state is this hart's */
+	/* the caller, whose state is this hart's: henvcfg is read (and
+	 * written, l0_fwft_set) directly, nothing waiting in a NACL shared
+	 * memory (hcsr.h) */
+	if (l0_nacl_client_on)
+		l0_nacl_client_flush(hartid);
+	henvcfg = csr_read(CSR_HENVCFG);
 	switch (feature) {
 	case SBI_FWFT_MISALIGNED_EXC_DELEG:
 		if (!fwft_host.misaligned)
@@ -161,7 +167,8 @@ enum sbi_nested_status l0_fwft_set(void *ctx, unsigned long hartid,
 	struct sbiret r;
 
 	(void)ctx;
-	(void)hartid;
+	if (l0_nacl_client_on)
+		l0_nacl_client_flush(hartid); /* as l0_fwft_get */
 	switch (feature) {
 	case SBI_FWFT_MISALIGNED_EXC_DELEG:
 		if (!fwft_host.misaligned)
@@ -192,7 +199,10 @@ enum sbi_nested_status l0_fwft_set(void *ctx, unsigned long hartid,
 void l0_fwft_hart_reset(struct l0_vcpu *v)
 {
 	unsigned long keep = ~(fwft_host.envcfg_ok | ENVCFG_PMM);
-	unsigned long henvcfg = csr_read(CSR_HENVCFG);
+	unsigned long henvcfg;
+
+	l0_hcsr_flush(v); /* as l0_fwft_get */
+	henvcfg = csr_read(CSR_HENVCFG);
 
 	/* "Upon hart reset, local feature values are not retained and reset
 	 * to their default reset values" */

@@ -12,6 +12,7 @@
 #include <sbi_nested.h>
 #include <stdio.h>
 
+#include "hcsr.h"
 #include "nacl.h"
 #include "sbi_fwft.h"
 #include "sbi_pmu.h"
@@ -82,7 +83,8 @@ static enum sbi_nested_status glue_guest_read_ulong_virt(void *ctx,
 							 unsigned long *val)
 {
 	struct l0_guest *g = guest_of(ctx);
-	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
+	struct l0_vcpu *v = caller_of(ctx);
+	unsigned long vsstatus = l0_hcsr_read(v, CSR_VSSTATUS);
 	/* an S-mode load of the caller (SBI spec "Legacy Extensions":
 	 * hart_mask is a virtual address) */
 	struct pt_walk_opts opts = {
@@ -92,7 +94,7 @@ static enum sbi_nested_status glue_guest_read_ulong_virt(void *ctx,
 	uint64_t gpa;
 
 	(void)hartid; /* the caller, whose vsatp is live on this hart */
-	if (l0_gmem_gva_to_gpa(&g->gmem, csr_read(CSR_VSATP), gva,
+	if (l0_gmem_gva_to_gpa(&g->gmem, l0_hcsr_read(v, CSR_VSATP), gva,
 			       PT_ACCESS_READ, &opts, &gpa) != PT_WALK_OK)
 		return SBI_NESTED_FAULT;
 	return l0_gmem_read(&g->gmem, gpa, val, sizeof(*val))
@@ -137,7 +139,7 @@ static enum sbi_nested_status glue_send_ipi(void *ctx, unsigned long hartid)
 	struct l0_vcpu *self = caller_of(ctx), *t = vcpu_of(ctx, hartid);
 
 	if (t == self)
-		csr_set(CSR_HVIP, MIP_VSSIP);
+		l0_hcsr_set(self, CSR_HVIP, MIP_VSSIP);
 	else
 		l0_vcpu_request_ipi(self, t);
 	return SBI_NESTED_OK;
@@ -145,19 +147,17 @@ static enum sbi_nested_status glue_send_ipi(void *ctx, unsigned long hartid)
 
 static bool glue_clear_ipi(void *ctx, unsigned long hartid)
 {
-	bool was = csr_read(CSR_HVIP) & MIP_VSSIP;
+	struct l0_vcpu *self = caller_of(ctx);
+	bool was = l0_hcsr_read(self, CSR_HVIP) & MIP_VSSIP;
 
 	/* legacy clear_ipi acts on the caller */
-	(void)ctx;
 	(void)hartid;
-	csr_clear(CSR_HVIP, MIP_VSSIP);
+	l0_hcsr_clear(self, CSR_HVIP, MIP_VSSIP);
 	return was;
 }
 
 void l0_vcpu_fence_local(struct l0_vcpu *self, const struct sbi_nested_fence *f)
 {
-	unsigned long hw;
-
 	/* Flushing more than asked is always allowed (the fences only
 	 * promise at least the given range). */
 	switch (f->kind) {
@@ -169,12 +169,9 @@ void l0_vcpu_fence_local(struct l0_vcpu *self, const struct sbi_nested_fence *f)
 		/* HFENCE.VVMA acts on the VMID in hgatp, which must be L1's
 		 * own G-stage: a fence asked by another hart may arrive
 		 * while L2 runs here on the shadow's */
-		hw = csr_swap(CSR_HGATP, l0_gmem_hgatp(&self->guest->gmem));
-		if (f->kind == SBI_NESTED_FENCE_SFENCE_VMA_ASID)
-			hfence_vvma_asid(f->id);
-		else
-			hfence_vvma_all();
-		csr_write(CSR_HGATP, hw);
+		l0_hfence_vvma(
+			self->vhartid, l0_gmem_hgatp(&self->guest->gmem), false,
+			0, f->kind == SBI_NESTED_FENCE_SFENCE_VMA_ASID, f->id);
 		break;
 	case SBI_NESTED_FENCE_HFENCE_VVMA:
 	case SBI_NESTED_FENCE_HFENCE_VVMA_ASID:
@@ -186,7 +183,8 @@ void l0_vcpu_fence_local(struct l0_vcpu *self, const struct sbi_nested_fence *f)
 				f->kind == SBI_NESTED_FENCE_HFENCE_VVMA_ASID,
 				f->id);
 		else
-			hfence_vvma_all();
+			l0_hfence_vvma(self->vhartid, L0_HGATP_CURRENT, false,
+				       0, false, 0);
 		break;
 	case SBI_NESTED_FENCE_HFENCE_GVMA:
 	case SBI_NESTED_FENCE_HFENCE_GVMA_VMID:
@@ -194,7 +192,7 @@ void l0_vcpu_fence_local(struct l0_vcpu *self, const struct sbi_nested_fence *f)
 		 * that range (SBI spec RFENCE: start and size are guest
 		 * physical) in the VMID's slots, or in every slot */
 		if (!self->guest->nested)
-			hfence_gvma_all();
+			l0_hfence_gvma(self->vhartid, false, 0, false, 0);
 		else if (f->all)
 			l0_vhyp_hfence_gvma(
 				self, false, 0,
@@ -492,8 +490,8 @@ enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)
 			v->sepc = res.resume_addr;
 			v->gpr[L0_GPR_A0] = v->vhartid;
 			v->gpr[L0_GPR_A1] = res.opaque;
-			csr_write(CSR_VSATP, 0);
-			csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
+			l0_hcsr_write(v, CSR_VSATP, 0);
+			l0_hcsr_clear(v, CSR_VSSTATUS, SSTATUS_SIE);
 			csr_set(CSR_SSTATUS, SSTATUS_SPP);
 		}
 		return L0_TRAP_RESUME;

@@ -9,6 +9,7 @@
 #include <rvnest/csr.h>
 #include <rvnest/encoding.h>
 
+#include "hcsr.h"
 #include "vcpu.h"
 
 static struct sbi_nested_pmu_hart pmu_harts[L0_MAX_VCPUS];
@@ -62,7 +63,10 @@ struct sbiret l0_pmu_hw(void *ctx, unsigned long hartid, unsigned long fid,
 	struct sbiret r;
 
 	(void)ctx;
-	(void)hartid; /* the caller: its counters are this hart's */
+	/* the caller: its counters are this hart's; hcounteren is written
+	 * directly below, with nothing waiting in a NACL shared memory */
+	if (l0_nacl_client_on)
+		l0_nacl_client_flush(hartid);
 	r = sbi_ecall(SBI_EXT_PMU, fid, args[0], args[1], args[2], args[3],
 		      args[4], 0);
 	if (r.error != SBI_SUCCESS)

@@ -14,6 +14,7 @@
 
 #include "contain.h"
 #include "fetch.h"
+#include "hcsr.h"
 #include "mmio.h"
 #include "nacl.h"
 #include "soak.h"
@@ -68,7 +69,7 @@ static enum l0_trap_outcome handle_guest_page_fault(struct l0_vcpu *v)
 		return L0_TRAP_FATAL;
 	}
 	if (t->scause == EXC_INST_GUEST_PAGE_FAULT &&
-	    v->sepc == (csr_read(CSR_VSTVEC) & ~3UL)) {
+	    v->sepc == (l0_hcsr_read(v, CSR_VSTVEC) & ~3UL)) {
 		/* L1's own trap vector is not memory: the access fault L0
 		 * would inject lands on the same address again. Hardware
 		 * would loop forever; L0 stops with a diagnostic instead. */
@@ -316,9 +317,18 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 	 * most frequent traps, do not read them. */
 	if (was_in_l2 ||
 	    (t->scause != EXC_VIRTUAL_INST && t->scause != EXC_ECALL_VS)) {
-		t->htval = csr_read(CSR_HTVAL);
-		t->htinst = csr_read(CSR_HTINST);
-		t->hstatus = csr_read(CSR_HSTATUS);
+		/* NACL below (hcsr.h): the exit wrote them to the CSR space;
+		 * else the CSRs, without a test per read */
+		if (l0_nacl_client.sync_csr) {
+			t->htval = l0_nacl_client_get(v->vhartid, CSR_HTVAL);
+			t->htinst = l0_nacl_client_get(v->vhartid, CSR_HTINST);
+			t->hstatus =
+				l0_nacl_client_get(v->vhartid, CSR_HSTATUS);
+		} else {
+			t->htval = csr_read(CSR_HTVAL);
+			t->htinst = csr_read(CSR_HTINST);
+			t->hstatus = csr_read(CSR_HSTATUS);
+		}
 	}
 	l0_stats_count_trap(&v->stats, t->scause);
 
@@ -377,7 +387,7 @@ void l0_wait_for_guest_interrupt(struct l0_vcpu *v)
 		/* vsip/vsie are L1's sip/sie: the VS interrupts L0 delegated
 		 * through hideleg, shifted to the S positions */
 		update_vseip(v);
-		if (csr_read(CSR_VSIP) & csr_read(CSR_VSIE))
+		if (l0_hcsr_read(v, CSR_VSIP) & l0_hcsr_read(v, CSR_VSIE))
 			return;
 		wfi();
 		/* L1 waits for an interrupt: progress for the watchdog */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hcsr.h"
 #include "sbi_fwft.h"
 #include "sbi_pmu.h"
 #include "trap.h"
@@ -165,6 +166,9 @@ void l0_vcpu_hw_init(struct l0_vcpu *v)
 			(g->host->isa[L0_ISA_V] ? SSTATUS_VS_INITIAL : 0));
 	csr_clear(CSR_SSTATUS, SSTATUS_SPIE | SSTATUS_SIE);
 	csr_write(CSR_SIE, L0_SIE);
+	/* from here on, this hart's h* CSRs may go through the NACL of the
+	 * SBI below (hcsr.h) */
+	l0_nacl_client_hart_init(v->vhartid);
 }
 
 void l0_vcpu_reset_vs(struct l0_vcpu *v)
@@ -172,17 +176,17 @@ void l0_vcpu_reset_vs(struct l0_vcpu *v)
 	/* L1's supervisor state at reset: all zero (translation off,
 	 * interrupts off), as OpenSBI leaves S-mode; no pending VS
 	 * interrupts, and a fresh TLB for the new start. */
-	csr_write(CSR_VSSTATUS, 0);
-	csr_write(CSR_VSIE, 0);
-	csr_write(CSR_VSTVEC, 0);
-	csr_write(CSR_VSSCRATCH, 0);
-	csr_write(CSR_VSEPC, 0);
-	csr_write(CSR_VSCAUSE, 0);
-	csr_write(CSR_VSTVAL, 0);
-	csr_write(CSR_VSATP, 0);
-	csr_write(CSR_HVIP, 0);
+	l0_hcsr_write(v, CSR_VSSTATUS, 0);
+	l0_hcsr_write(v, CSR_VSIE, 0);
+	l0_hcsr_write(v, CSR_VSTVEC, 0);
+	l0_hcsr_write(v, CSR_VSSCRATCH, 0);
+	l0_hcsr_write(v, CSR_VSEPC, 0);
+	l0_hcsr_write(v, CSR_VSCAUSE, 0);
+	l0_hcsr_write(v, CSR_VSTVAL, 0);
+	l0_hcsr_write(v, CSR_VSATP, 0);
+	l0_hcsr_write(v, CSR_HVIP, 0);
 	v->dev_gen_seen = ~0UL; /* VSEIP was just cleared: apply it again */
-	hfence_vvma_all();
+	l0_hfence_vvma(v->vhartid, L0_HGATP_CURRENT, false, 0, false, 0);
 	csr_set(CSR_SSTATUS, SSTATUS_SPP);
 	/* L1 starts here: the watchdog starts with it */
 	l0_contain_start(v);
@@ -319,7 +323,7 @@ void l0_vcpu_set_timer(struct l0_vcpu *v, unsigned long stime)
 	if (g->l1_has[L0_ISA_SSTC]) {
 		/* With henvcfg.STCE=1 VSTIP follows vstimecmp (Sstc spec):
 		 * an SBI call just writes it. */
-		csr_write(CSR_VSTIMECMP, stime);
+		l0_hcsr_write(v, CSR_VSTIMECMP, stime);
 		return;
 	}
 	l0_vhyp_l1_hvip_clear(v, MIP_VSTIP);
@@ -330,7 +334,7 @@ void l0_vcpu_set_timer(struct l0_vcpu *v, unsigned long stime)
 void l0_vcpu_inject_exception(struct l0_vcpu *v, unsigned long cause,
 			      unsigned long tval)
 {
-	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
+	unsigned long vsstatus = l0_hcsr_read(v, CSR_VSSTATUS);
 
 	/* What a trap into VS-mode does (Privileged spec "Supervisor Trap
 	 * Handling", applied to the vs* CSRs): SPP = previous privilege
@@ -345,11 +349,11 @@ void l0_vcpu_inject_exception(struct l0_vcpu *v, unsigned long cause,
 	else
 		vsstatus &= ~SSTATUS_SPIE;
 	vsstatus &= ~SSTATUS_SIE;
-	csr_write(CSR_VSSTATUS, vsstatus);
-	csr_write(CSR_VSCAUSE, cause);
-	csr_write(CSR_VSTVAL, tval);
-	csr_write(CSR_VSEPC, v->sepc);
-	v->sepc = csr_read(CSR_VSTVEC) & ~3UL;
+	l0_hcsr_write(v, CSR_VSSTATUS, vsstatus);
+	l0_hcsr_write(v, CSR_VSCAUSE, cause);
+	l0_hcsr_write(v, CSR_VSTVAL, tval);
+	l0_hcsr_write(v, CSR_VSEPC, v->sepc);
+	v->sepc = l0_hcsr_read(v, CSR_VSTVEC) & ~3UL;
 	/* L1's handler runs in VS-mode */
 	csr_set(CSR_SSTATUS, SSTATUS_SPP);
 	v->stats.ev[L0_EV_INJECT_EXC]++;

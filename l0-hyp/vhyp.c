@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "fetch.h"
+#include "hcsr.h"
 #include "trap.h"
 #include "vcpu.h"
 
@@ -94,20 +95,22 @@ static bool shadow_cas_host64(void *ctx, uint64_t host_pa, uint64_t old,
 					   __ATOMIC_ACQUIRE);
 }
 
-/* Execute the hardware fence a shadow call asked for. */
-static void do_hw_fence(enum shadow_hw_fence f, uint64_t gpa, uint64_t hw_vmid)
+/* Execute the hardware fence a shadow call asked for (through the NACL
+ * of the SBI below when this L0 is a client of it: hcsr.h). */
+static void do_hw_fence(const struct l0_vcpu *v, enum shadow_hw_fence f,
+			uint64_t gpa, uint64_t hw_vmid)
 {
 	switch (f) {
 	case SHADOW_HW_FENCE_NONE:
 		break;
 	case SHADOW_HW_FENCE_GPA:
-		hfence_gvma_gpa_vmid(gpa, hw_vmid);
+		l0_hfence_gvma(v->vhartid, true, gpa, true, hw_vmid);
 		break;
 	case SHADOW_HW_FENCE_VMID:
-		hfence_gvma_vmid(hw_vmid);
+		l0_hfence_gvma(v->vhartid, false, 0, true, hw_vmid);
 		break;
 	case SHADOW_HW_FENCE_ALL:
-		hfence_gvma_all();
+		l0_hfence_gvma(v->vhartid, false, 0, false, 0);
 		break;
 	}
 }
@@ -271,13 +274,14 @@ static bool l1_trap_info_held(const struct l0_vhyp *vh)
 static void sync_vtsr(struct l0_vcpu *v)
 {
 	if (v->vh.hstatus & HSTATUS_SPV) {
-		csr_set(CSR_HSTATUS, HSTATUS_VTSR);
-		csr_write(CSR_HEDELEG, 0);
-		v->vh.spv_vscause = csr_read(CSR_VSCAUSE);
+		l0_hcsr_set(v, CSR_HSTATUS, HSTATUS_VTSR);
+		l0_hcsr_write(v, CSR_HEDELEG, 0);
+		v->vh.spv_vscause = l0_hcsr_read(v, CSR_VSCAUSE);
 	} else {
-		csr_clear(CSR_HSTATUS, HSTATUS_VTSR);
-		csr_write(CSR_HEDELEG,
-			  l1_trap_info_held(&v->vh) ? 0 : l0_vcpu_hedeleg());
+		l0_hcsr_clear(v, CSR_HSTATUS, HSTATUS_VTSR);
+		l0_hcsr_write(v, CSR_HEDELEG,
+			      l1_trap_info_held(&v->vh) ? 0
+							: l0_vcpu_hedeleg());
 	}
 }
 
@@ -288,7 +292,7 @@ static void sync_vtsr(struct l0_vcpu *v)
  * very cause recorded cannot be told apart; documented in README.md.) */
 static bool l1_took_irq_since_spv(struct l0_vcpu *v)
 {
-	unsigned long cause = csr_read(CSR_VSCAUSE);
+	unsigned long cause = l0_hcsr_read(v, CSR_VSCAUSE);
 
 	return (cause & CAUSE_INTERRUPT) && cause != v->vh.spv_vscause;
 }
@@ -298,7 +302,7 @@ void l0_vhyp_l1_hvip_set(struct l0_vcpu *v, unsigned long bits)
 	if (v->vh.in_l2)
 		v->vh.l1.hvip |= bits;
 	else
-		csr_set(CSR_HVIP, bits);
+		l0_hcsr_set(v, CSR_HVIP, bits);
 }
 
 void l0_vhyp_l1_hvip_clear(struct l0_vcpu *v, unsigned long bits)
@@ -306,7 +310,7 @@ void l0_vhyp_l1_hvip_clear(struct l0_vcpu *v, unsigned long bits)
 	if (v->vh.in_l2)
 		v->vh.l1.hvip &= ~bits;
 	else
-		csr_clear(CSR_HVIP, bits);
+		l0_hcsr_clear(v, CSR_HVIP, bits);
 }
 
 /* L1's virtual hip ("Hypervisor Interrupt Registers"): hvip's VS bits,
@@ -425,7 +429,7 @@ static unsigned long trap_info_read(struct l0_vcpu *v, const struct vcsr *c)
 
 	/* vscause only when it matters: under an L0 of its own, each read
 	 * of it is a trap into that L0 (recursive: 2 per nested hypercall) */
-	if (val && (csr_read(CSR_VSCAUSE) & CAUSE_INTERRUPT))
+	if (val && (l0_hcsr_read(v, CSR_VSCAUSE) & CAUSE_INTERRUPT))
 		return 0;
 	return val;
 }
@@ -552,8 +556,6 @@ static unsigned long vs_legalize(unsigned csr, unsigned long old,
 		return HW_ROUNDTRIP(CSR_VSSTATUS, old, val);
 	case CSR_VSTVEC:
 		return HW_ROUNDTRIP(CSR_VSTVEC, old, val);
-	case CSR_VSSCRATCH:
-		return HW_ROUNDTRIP(CSR_VSSCRATCH, old, val);
 	case CSR_VSEPC:
 		return HW_ROUNDTRIP(CSR_VSEPC, old, val);
 	case CSR_VSCAUSE:
@@ -562,10 +564,47 @@ static unsigned long vs_legalize(unsigned csr, unsigned long old,
 		return HW_ROUNDTRIP(CSR_VSTVAL, old, val);
 	case CSR_VSATP:
 		return HW_ROUNDTRIP(CSR_VSATP, old, val);
-	case CSR_VSTIMECMP:
-		return HW_ROUNDTRIP(CSR_VSTIMECMP, old, val);
 	default:
+		/* vsscratch ("an XLEN-bit read/write register") and
+		 * vstimecmp (Sstc: 64 bits, no field) hold any value */
 		return val;
+	}
+}
+
+/*
+ * The last two values the hardware returned for each vs* CSR, per vCPU: a
+ * value read back from the register is legal, and writing a legal value
+ * to a WARL field keeps it, so writing one of them again needs no round
+ * trip. A guest hypervisor's world switch writes each vs* CSR with two
+ * values in turn (its own and its guest's, through NACL SYNC_SRET); on an
+ * L0 that runs on another L0 every round trip is five traps into that one
+ * (recursive3-nacl: 80 per hypercall).
+ */
+#define L0_VS_LEGAL_CSRS 6
+#define L0_VS_LEGAL_KEEP 2
+static struct {
+	unsigned long val[L0_VS_LEGAL_CSRS][L0_VS_LEGAL_KEEP];
+	unsigned char nkept[L0_VS_LEGAL_CSRS];
+	unsigned char next[L0_VS_LEGAL_CSRS];
+} l0_vs_legal[L0_MAX_VCPUS];
+
+static int vs_legal_slot(unsigned csr)
+{
+	switch (csr) {
+	case CSR_VSSTATUS:
+		return 0;
+	case CSR_VSTVEC:
+		return 1;
+	case CSR_VSEPC:
+		return 2;
+	case CSR_VSCAUSE:
+		return 3;
+	case CSR_VSTVAL:
+		return 4;
+	case CSR_VSATP:
+		return 5;
+	default:
+		return -1; /* no round trip (vs_legalize) */
 	}
 }
 
@@ -573,8 +612,28 @@ static void vs_write(struct l0_vcpu *v, const struct vcsr *c, unsigned long val,
 		     unsigned long mask)
 {
 	unsigned long *f = field_of(v, c);
+	unsigned long want = merge(*f, val, mask);
+	int k = vs_legal_slot(c->csr);
+	unsigned char i;
 
-	*f = vs_legalize(c->csr, *f, merge(*f, val, mask));
+	if (k < 0) { /* any value is legal */
+		*f = want;
+		return;
+	}
+	for (i = 0; i < l0_vs_legal[v->vhartid].nkept[k]; i++)
+		if (l0_vs_legal[v->vhartid].val[k][i] == want) {
+			*f = want;
+			return;
+		}
+	/* the round trip is real accesses: nothing may wait in NACL */
+	l0_hcsr_flush(v);
+	*f = vs_legalize(c->csr, *f, want);
+	i = l0_vs_legal[v->vhartid].next[k];
+	l0_vs_legal[v->vhartid].val[k][i] = *f;
+	l0_vs_legal[v->vhartid].next[k] =
+		(unsigned char)((i + 1) % L0_VS_LEGAL_KEEP);
+	if (l0_vs_legal[v->vhartid].nkept[k] < L0_VS_LEGAL_KEEP)
+		l0_vs_legal[v->vhartid].nkept[k]++;
 }
 
 #define VH(f) offsetof(struct l0_vhyp, f)
@@ -767,11 +826,22 @@ void l0_vhyp_program_timer(struct l0_vcpu *v)
 
 /* ---- the world switch ------------------------------------------------ */
 
-enum l0_vhyp_status l0_vhyp_sret(struct l0_vcpu *v)
+/*
+ * The world switch (l0_vhyp_sret, exit_to_l1) is compiled once for each
+ * value of the NACL client's csr feature (hcsr.h), the accessors' test
+ * folded away in each: on hardware H it runs what it ran before the
+ * accessors (a test at each access cost `nested`, on QEMU's H, about
+ * 140 instructions per hypercall: 2,269 against 2,132).
+ */
+#undef L0_HCSR_NACL_CSR
+#define L0_HCSR_NACL_CSR() hcsr_nacl
+
+static inline __attribute__((always_inline)) enum l0_vhyp_status
+vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 {
 	struct l0_vhyp *vh = &v->vh;
 	struct l0_vhyp_l1_state *l1 = &vh->l1;
-	unsigned long s = csr_read(CSR_VSSTATUS); /* L1's sstatus */
+	unsigned long s = l0_hcsr_read(v, CSR_VSSTATUS); /* L1's sstatus */
 	bool l2_supervisor = s & SSTATUS_SPP;
 	unsigned long hs, hw;
 	enum shadow_hw_fence f;
@@ -787,58 +857,59 @@ enum l0_vhyp_status l0_vhyp_sret(struct l0_vcpu *v)
 
 	/* L1's own supervisor state out of the real vs* CSRs ... */
 	l1->vsstatus = s;
-	l1->vsie = csr_read(CSR_VSIE);
-	l1->vstvec = csr_read(CSR_VSTVEC);
-	l1->vsscratch = csr_read(CSR_VSSCRATCH);
-	l1->vsepc = csr_read(CSR_VSEPC);
-	l1->vscause = csr_read(CSR_VSCAUSE);
-	l1->vstval = csr_read(CSR_VSTVAL);
-	l1->vsatp = csr_read(CSR_VSATP);
+	l1->vsie = l0_hcsr_read(v, CSR_VSIE);
+	l1->vstvec = l0_hcsr_read(v, CSR_VSTVEC);
+	l1->vsscratch = l0_hcsr_read(v, CSR_VSSCRATCH);
+	l1->vsepc = l0_hcsr_read(v, CSR_VSEPC);
+	l1->vscause = l0_hcsr_read(v, CSR_VSCAUSE);
+	l1->vstval = l0_hcsr_read(v, CSR_VSTVAL);
+	l1->vsatp = l0_hcsr_read(v, CSR_VSATP);
 	if (host_has_sstc(v))
-		l1->vstimecmp = csr_read(CSR_VSTIMECMP);
-	l1->hvip = csr_read(CSR_HVIP);
-	l1->hedeleg = csr_read(CSR_HEDELEG);
-	l1->hideleg = csr_read(CSR_HIDELEG);
-	l1->hie = csr_read(CSR_HIE);
-	l1->hcounteren = csr_read(CSR_HCOUNTEREN);
-	l1->henvcfg = csr_read(CSR_HENVCFG);
-	l1->htimedelta = csr_read(CSR_HTIMEDELTA);
-	l1->hgatp = csr_read(CSR_HGATP);
-	l1->hstatus = csr_read(CSR_HSTATUS);
+		l1->vstimecmp = l0_hcsr_read(v, CSR_VSTIMECMP);
+	l1->hvip = l0_hcsr_read(v, CSR_HVIP);
+	l1->hedeleg = l0_hcsr_read(v, CSR_HEDELEG);
+	l1->hideleg = l0_hcsr_read(v, CSR_HIDELEG);
+	l1->hie = l0_hcsr_read(v, CSR_HIE);
+	l1->hcounteren = l0_hcsr_read(v, CSR_HCOUNTEREN);
+	l1->henvcfg = l0_hcsr_read(v, CSR_HENVCFG);
+	l1->htimedelta = l0_hcsr_read(v, CSR_HTIMEDELTA);
+	l1->hgatp = l0_hcsr_read(v, CSR_HGATP);
+	l1->hstatus = l0_hcsr_read(v, CSR_HSTATUS);
 
 	/* ... and L2's (L1's virtual vs*) into them */
-	csr_write(CSR_VSSTATUS, vh->vsstatus);
-	csr_write(CSR_VSTVEC, vh->vstvec);
-	csr_write(CSR_VSSCRATCH, vh->vsscratch);
-	csr_write(CSR_VSEPC, vh->vsepc);
-	csr_write(CSR_VSCAUSE, vh->vscause);
-	csr_write(CSR_VSTVAL, vh->vstval);
-	csr_write(CSR_VSATP, vh->vsatp);
+	l0_hcsr_write(v, CSR_VSSTATUS, vh->vsstatus);
+	l0_hcsr_write(v, CSR_VSTVEC, vh->vstvec);
+	l0_hcsr_write(v, CSR_VSSCRATCH, vh->vsscratch);
+	l0_hcsr_write(v, CSR_VSEPC, vh->vsepc);
+	l0_hcsr_write(v, CSR_VSCAUSE, vh->vscause);
+	l0_hcsr_write(v, CSR_VSTVAL, vh->vstval);
+	l0_hcsr_write(v, CSR_VSATP, vh->vsatp);
 	if (host_has_sstc(v))
-		csr_write(CSR_VSTIMECMP, l1_has_sstc(v) ? vh->vstimecmp : ~0UL);
+		l0_hcsr_write(v, CSR_VSTIMECMP,
+			      l1_has_sstc(v) ? vh->vstimecmp : ~0UL);
 
 	/* What L1 set up for L2 goes to the hardware: its delegations (so
 	 * those traps reach L2 with no L0 involvement), its injected
 	 * interrupts and their enables, its counters and envcfg; the
 	 * time offset adds to L0's own. */
-	csr_write(CSR_HEDELEG, vh->hedeleg);
-	csr_write(CSR_HIDELEG, vh->hideleg & HVIP_VS_MASK);
-	csr_write(CSR_HIE, vh->hie & HVIP_VS_MASK);
-	csr_write(CSR_HVIP, vh->hvip & HVIP_VS_MASK);
-	csr_write(CSR_HCOUNTEREN, vh->hcounteren & l1->hcounteren);
-	csr_write(CSR_HENVCFG, vh->henvcfg);
-	csr_write(CSR_HTIMEDELTA, l1->htimedelta + vh->htimedelta);
+	l0_hcsr_write(v, CSR_HEDELEG, vh->hedeleg);
+	l0_hcsr_write(v, CSR_HIDELEG, vh->hideleg & HVIP_VS_MASK);
+	l0_hcsr_write(v, CSR_HIE, vh->hie & HVIP_VS_MASK);
+	l0_hcsr_write(v, CSR_HVIP, vh->hvip & HVIP_VS_MASK);
+	l0_hcsr_write(v, CSR_HCOUNTEREN, vh->hcounteren & l1->hcounteren);
+	l0_hcsr_write(v, CSR_HENVCFG, vh->henvcfg);
+	l0_hcsr_write(v, CSR_HTIMEDELTA, l1->htimedelta + vh->htimedelta);
 	hs = (l1->hstatus & ~(VHSTATUS_L2_TRAPS | HSTATUS_HU)) |
 	     (vh->hstatus & VHSTATUS_L2_TRAPS) | HSTATUS_SPV;
-	csr_write(CSR_HSTATUS, hs);
+	l0_hcsr_write(v, CSR_HSTATUS, hs);
 
 	/* L2's G-stage: the shadow of L1's hgatp. L1's sstatus.MXR also
 	 * applies to G-stage translations (L0 keeps its own MXR at 0). */
 	f = shadow_set_l1_mxr(&vh->shadow, s & SSTATUS_MXR);
-	do_hw_fence(f, 0, 0);
+	do_hw_fence(v, f, 0, 0);
 	hw = shadow_hgatp(&vh->shadow, &f);
-	do_hw_fence(f, 0, hgatp_vmid(hw));
-	csr_write(CSR_HGATP, hw);
+	do_hw_fence(v, f, 0, hgatp_vmid(hw));
+	l0_hcsr_write(v, CSR_HGATP, hw);
 
 	if (l2_supervisor)
 		csr_set(CSR_SSTATUS, SSTATUS_SPP);
@@ -850,19 +921,26 @@ enum l0_vhyp_status l0_vhyp_sret(struct l0_vcpu *v)
 	/* an interrupt of L1 already pending is taken right after the SRET */
 	if (l0_vhyp_check_l1_irq(v)) {
 		/* an L2 exit with no trap from L2: L2 ran no instruction */
-		l0_stats_count_l2_trap(&v->stats, csr_read(CSR_VSCAUSE));
+		l0_stats_count_l2_trap(&v->stats, l0_hcsr_read(v, CSR_VSCAUSE));
 		v->stats.ev[L0_EV_L2_FORWARD]++;
 		return L0_VHYP_TRAPPED;
 	}
 	return L0_VHYP_ENTERED_L2;
 }
 
+enum l0_vhyp_status l0_vhyp_sret(struct l0_vcpu *v)
+{
+	return l0_nacl_client.sync_csr ? vhyp_sret(v, true)
+				       : vhyp_sret(v, false);
+}
+
 /* Leave L2 for L1 with a trap into L1's HS-mode from V=1 ("Trap Entry"):
  * L2's supervisor state into L1's virtual vs*, L1's back into the real
  * ones, then the trap CSRs as hardware writes them. */
-static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
-		       unsigned long tval, unsigned long htval,
-		       unsigned long htinst, bool gva)
+static inline __attribute__((always_inline)) void
+exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
+	    unsigned long htval, unsigned long htinst, bool gva,
+	    const bool hcsr_nacl)
 {
 	struct l0_vhyp *vh = &v->vh;
 	struct l0_vhyp_l1_state *l1 = &vh->l1;
@@ -875,7 +953,7 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
  * write-back of an unchanged CSR cost 17 and more) */
 #define L0_VS_BACK(field, csr, bit)                              \
 	do {                                                     \
-		x = csr_read(csr);                               \
+		x = l0_hcsr_read(v, csr);                        \
 		chg |= (unsigned long)(x != vh->field) << (bit); \
 		vh->field = x;                                   \
 	} while (0)
@@ -891,30 +969,31 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
 #undef L0_VS_BACK
 	/* L2 wrote its sie (the delegated hie bits) and sip.SSIP (hvip.VSSIP)
 	 * directly ("Virtual Supervisor Interrupt Registers") */
-	x = (vh->hie & ~deleg) | (csr_read(CSR_HIE) & deleg);
+	x = (vh->hie & ~deleg) | (l0_hcsr_read(v, CSR_HIE) & deleg);
 	chg |= (unsigned long)(x != vh->hie) << L0_VHYP_CHG_HIE;
 	vh->hie = x;
 	if (deleg & MIP_VSSIP) {
-		x = (vh->hvip & ~MIP_VSSIP) | (csr_read(CSR_HVIP) & MIP_VSSIP);
+		x = (vh->hvip & ~MIP_VSSIP) |
+		    (l0_hcsr_read(v, CSR_HVIP) & MIP_VSSIP);
 		chg |= (unsigned long)(x != vh->hvip) << L0_VHYP_CHG_HVIP;
 		vh->hvip = x;
 	}
 	vh->exit_changed |= chg;
 
-	csr_write(CSR_HGATP, l1->hgatp);
-	csr_write(CSR_HEDELEG, l1->hedeleg);
-	csr_write(CSR_HIDELEG, l1->hideleg);
-	csr_write(CSR_HIE, l1->hie);
-	csr_write(CSR_HVIP, l1->hvip);
-	csr_write(CSR_HCOUNTEREN, l1->hcounteren);
-	csr_write(CSR_HENVCFG, l1->henvcfg);
-	csr_write(CSR_HTIMEDELTA, l1->htimedelta);
-	csr_write(CSR_HSTATUS, l1->hstatus);
-	csr_write(CSR_VSIE, l1->vsie);
-	csr_write(CSR_VSSCRATCH, l1->vsscratch);
-	csr_write(CSR_VSATP, l1->vsatp);
+	l0_hcsr_write(v, CSR_HGATP, l1->hgatp);
+	l0_hcsr_write(v, CSR_HEDELEG, l1->hedeleg);
+	l0_hcsr_write(v, CSR_HIDELEG, l1->hideleg);
+	l0_hcsr_write(v, CSR_HIE, l1->hie);
+	l0_hcsr_write(v, CSR_HVIP, l1->hvip);
+	l0_hcsr_write(v, CSR_HCOUNTEREN, l1->hcounteren);
+	l0_hcsr_write(v, CSR_HENVCFG, l1->henvcfg);
+	l0_hcsr_write(v, CSR_HTIMEDELTA, l1->htimedelta);
+	l0_hcsr_write(v, CSR_HSTATUS, l1->hstatus);
+	l0_hcsr_write(v, CSR_VSIE, l1->vsie);
+	l0_hcsr_write(v, CSR_VSSCRATCH, l1->vsscratch);
+	l0_hcsr_write(v, CSR_VSATP, l1->vsatp);
 	if (host_has_sstc(v))
-		csr_write(CSR_VSTIMECMP, l1->vstimecmp);
+		l0_hcsr_write(v, CSR_VSTIMECMP, l1->vstimecmp);
 
 	/* The trap, as L1's HS-mode takes it from V=1: sstatus.SPP = L2's
 	 * nominal privilege, SPIE = SIE, SIE = 0; hstatus.SPV = 1, SPVP =
@@ -924,11 +1003,11 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
 		s |= SSTATUS_SPP;
 	if (l1->vsstatus & SSTATUS_SIE)
 		s |= SSTATUS_SPIE;
-	csr_write(CSR_VSSTATUS, s);
-	csr_write(CSR_VSCAUSE, cause);
-	csr_write(CSR_VSEPC, v->sepc);
-	csr_write(CSR_VSTVAL, tval);
-	csr_write(CSR_VSTVEC, l1->vstvec);
+	l0_hcsr_write(v, CSR_VSSTATUS, s);
+	l0_hcsr_write(v, CSR_VSCAUSE, cause);
+	l0_hcsr_write(v, CSR_VSEPC, v->sepc);
+	l0_hcsr_write(v, CSR_VSTVAL, tval);
+	l0_hcsr_write(v, CSR_VSTVEC, l1->vstvec);
 	vh->htval = htval;
 	vh->htinst = htinst;
 	vh->hstatus &= ~(HSTATUS_GVA | HSTATUS_SPVP);
@@ -949,6 +1028,19 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
 	sync_vtsr(v); /* after vscause: it records the cause */
 	l0_vhyp_program_timer(v);
 }
+
+static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
+		       unsigned long tval, unsigned long htval,
+		       unsigned long htinst, bool gva)
+{
+	if (l0_nacl_client.sync_csr)
+		exit_switch(v, cause, tval, htval, htinst, gva, true);
+	else
+		exit_switch(v, cause, tval, htval, htinst, gva, false);
+}
+
+#undef L0_HCSR_NACL_CSR
+#define L0_HCSR_NACL_CSR() (l0_nacl_client.sync_csr)
 
 bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
 {
@@ -997,12 +1089,12 @@ bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v)
 	pending = vhip(v) & vh->hie & ~vh->hideleg & HVIP_VS_MASK;
 	if (!pending)
 		return false;
-	vsstatus = csr_read(CSR_VSSTATUS);
+	vsstatus = l0_hcsr_read(v, CSR_VSSTATUS);
 	user = !(csr_read(CSR_SSTATUS) & SSTATUS_SPP);
 	/* masked, or one of L1's S-level interrupts (delivered by the
 	 * hardware itself) goes first */
 	if ((!user && !(vsstatus & SSTATUS_SIE)) ||
-	    (csr_read(CSR_VSIP) & csr_read(CSR_VSIE)))
+	    (l0_hcsr_read(v, CSR_VSIP) & l0_hcsr_read(v, CSR_VSIE)))
 		return false;
 	if (pending & MIP_VSEIP)
 		code = IRQ_VS_EXT;
@@ -1014,13 +1106,13 @@ bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v)
 	vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
 	if (!user)
 		vsstatus |= SSTATUS_SPP;
-	if (csr_read(CSR_VSSTATUS) & SSTATUS_SIE)
+	if (l0_hcsr_read(v, CSR_VSSTATUS) & SSTATUS_SIE)
 		vsstatus |= SSTATUS_SPIE;
-	csr_write(CSR_VSSTATUS, vsstatus);
-	csr_write(CSR_VSCAUSE, CAUSE_INTERRUPT | code);
-	csr_write(CSR_VSTVAL, 0);
-	csr_write(CSR_VSEPC, v->sepc);
-	tvec = csr_read(CSR_VSTVEC);
+	l0_hcsr_write(v, CSR_VSSTATUS, vsstatus);
+	l0_hcsr_write(v, CSR_VSCAUSE, CAUSE_INTERRUPT | code);
+	l0_hcsr_write(v, CSR_VSTVAL, 0);
+	l0_hcsr_write(v, CSR_VSEPC, v->sepc);
+	tvec = l0_hcsr_read(v, CSR_VSTVEC);
 	pc = tvec & ~TVEC_MODE;
 	if ((tvec & TVEC_MODE) == TVEC_MODE_VECTORED)
 		pc += TVEC_VECTOR_BYTES * code;
@@ -1062,6 +1154,9 @@ void l0_vhyp_arm_l1_vs_irq(struct l0_vcpu *v)
 	if (!v->guest->nested || vh->in_l2 || vh->irq_armed ||
 	    !(vhip(v) & vh->hie & ~vh->hideleg & HVIP_VS_MASK))
 		return;
+	/* real accesses below (a WARL round trip first): nothing may wait
+	 * in a NACL shared memory (hcsr.h) */
+	l0_hcsr_flush(v);
 	tvec = csr_read(CSR_VSTVEC);
 	csr_write(CSR_VSTVEC, L0_VHYP_ARM_VECTOR);
 	if (csr_read(CSR_VSTVEC) != L0_VHYP_ARM_VECTOR) {
@@ -1085,6 +1180,7 @@ bool l0_vhyp_disarm_l1_vs_irq(struct l0_vcpu *v)
 	const struct l0_trap_info *t = &v->trap;
 	unsigned long own, pending, cause, tvec, pc;
 
+	l0_hcsr_flush(v); /* real accesses below (hcsr.h) */
 	/* L1 may have written its stvec meanwhile: that value stays */
 	if (csr_read(CSR_VSTVEC) == L0_VHYP_ARM_VECTOR)
 		csr_write(CSR_VSTVEC, vh->armed_vstvec);
@@ -1168,7 +1264,7 @@ static void print_l2_diag(const struct l0_vcpu *v, const char *what)
 static bool l2_fetch_insn(struct l0_vcpu *v, unsigned long pc, uint32_t *insn)
 {
 	struct shadow_vs vs = {
-		.vsatp = csr_read(CSR_VSATP),
+		.vsatp = l0_hcsr_read(v, CSR_VSATP),
 		.user = !(v->trap.sstatus & SSTATUS_SPP),
 	};
 	uint16_t half[2];
@@ -1232,9 +1328,9 @@ static bool gva_of_trap(const struct l0_vcpu *v)
 static bool l2_fault_is_implicit(struct l0_vcpu *v, enum shadow_access orig,
 				 uint64_t gpa)
 {
-	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
+	unsigned long vsstatus = l0_hcsr_read(v, CSR_VSSTATUS);
 	struct shadow_vs vs = {
-		.vsatp = csr_read(CSR_VSATP),
+		.vsatp = l0_hcsr_read(v, CSR_VSATP),
 		.user = !(v->trap.sstatus & SSTATUS_SPP),
 		.sum = vsstatus & SSTATUS_SUM,
 		.mxr = vsstatus & SSTATUS_MXR,
@@ -1325,7 +1421,7 @@ static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
 	else
 		implicit = false;
 	r = shadow_fill(&v->vh.shadow, gpa, orig, need);
-	do_hw_fence(r.fence, r.gpa, r.hw_vmid);
+	do_hw_fence(v, r.fence, r.gpa, r.hw_vmid);
 	switch (r.status) {
 	case SHADOW_FILLED:
 	case SHADOW_RETRY:
@@ -1502,7 +1598,7 @@ void l0_vhyp_hfence_gvma(struct l0_vcpu *v, bool has_gaddr, unsigned long gaddr,
 		f = shadow_invalidate_vmid(s, vmid);
 	else
 		f = shadow_invalidate_all(s);
-	do_hw_fence(f, 0, 0);
+	do_hw_fence(v, f, 0, 0);
 }
 
 void l0_vhyp_hfence_gvma_range(struct l0_vcpu *v, unsigned long start,
@@ -1511,7 +1607,8 @@ void l0_vhyp_hfence_gvma_range(struct l0_vcpu *v, unsigned long start,
 {
 	/* only the shadow leaves of that range (and VMID); the hardware
 	 * fence then covers the shadow's VMIDs */
-	do_hw_fence(shadow_invalidate_range(&v->vh.shadow, start, size,
+	do_hw_fence(v,
+		    shadow_invalidate_range(&v->vh.shadow, start, size,
 					    has_vmid, vmid),
 		    0, 0);
 }
@@ -1520,21 +1617,12 @@ void l0_vhyp_hfence_vvma(struct l0_vcpu *v, bool has_va, unsigned long va,
 			 bool has_asid, unsigned long asid)
 {
 	enum shadow_hw_fence f;
-	unsigned long hw = shadow_hgatp(&v->vh.shadow, &f), old;
+	unsigned long hw = shadow_hgatp(&v->vh.shadow, &f);
 
 	/* HFENCE.VVMA acts on the VMID of the current hgatp: L1's, i.e. the
 	 * shadow's hardware VMID, which the real hgatp holds for the fence */
-	do_hw_fence(f, 0, hgatp_vmid(hw));
-	old = csr_swap(CSR_HGATP, hw);
-	if (has_va && has_asid)
-		hfence_vvma_va_asid(va, asid);
-	else if (has_va)
-		hfence_vvma_va(va);
-	else if (has_asid)
-		hfence_vvma_asid(asid);
-	else
-		hfence_vvma_all();
-	csr_write(CSR_HGATP, old);
+	do_hw_fence(v, f, 0, hgatp_vmid(hw));
+	l0_hfence_vvma(v->vhartid, hw, has_va, va, has_asid, asid);
 }
 
 /* ---- HLV / HLVX / HSV ------------------------------------------------ */
@@ -1549,7 +1637,7 @@ static enum l0_vhyp_status emulate_hlv(struct l0_vcpu *v, const struct insn *in)
 	struct l0_vhyp *vh = &v->vh;
 	bool store = in->kind == INSN_HSV;
 	unsigned long gva = gpr_get(v, in->rs1);
-	unsigned long l1_mxr = csr_read(CSR_VSSTATUS) & SSTATUS_MXR;
+	unsigned long l1_mxr = l0_hcsr_read(v, CSR_VSSTATUS) & SSTATUS_MXR;
 	/* "Hypervisor Virtual-Machine Load and Store Instructions": as VS
 	 * or VU per hstatus.SPVP, with vsstatus.SUM; HS-level sstatus.MXR
 	 * applies to both stages, vsstatus.MXR to the VS-stage. QEMU 10 sets
@@ -1570,7 +1658,7 @@ static enum l0_vhyp_status emulate_hlv(struct l0_vcpu *v, const struct insn *in)
 
 	v->stats.ev[L0_EV_L1_HLV]++;
 	f = shadow_set_l1_mxr(&vh->shadow, l1_mxr);
-	do_hw_fence(f, 0, 0);
+	do_hw_fence(v, f, 0, 0);
 	r = shadow_gva_translate(&vh->shadow, &vs, gva,
 				 store ? SHADOW_ACCESS_STORE
 				       : SHADOW_ACCESS_LOAD,
@@ -1628,7 +1716,7 @@ static enum l0_vhyp_status emulate_hlv(struct l0_vcpu *v, const struct insn *in)
  * L1's sepc at its sstatus.SPP ("Trap-Return Instructions"). */
 static void sret_in_l1(struct l0_vcpu *v)
 {
-	unsigned long s = csr_read(CSR_VSSTATUS);
+	unsigned long s = l0_hcsr_read(v, CSR_VSSTATUS);
 
 	if (s & SSTATUS_SPP)
 		csr_set(CSR_SSTATUS, SSTATUS_SPP);
@@ -1638,8 +1726,8 @@ static void sret_in_l1(struct l0_vcpu *v)
 	if (s & SSTATUS_SPIE)
 		s |= SSTATUS_SIE;
 	s |= SSTATUS_SPIE;
-	csr_write(CSR_VSSTATUS, s);
-	v->sepc = csr_read(CSR_VSEPC);
+	l0_hcsr_write(v, CSR_VSSTATUS, s);
+	v->sepc = l0_hcsr_read(v, CSR_VSEPC);
 }
 
 static enum l0_vhyp_status emulate(struct l0_vcpu *v, const struct insn *in)
