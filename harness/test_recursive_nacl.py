@@ -187,8 +187,12 @@ def test_recursive_kvm_with_nacl_at_both_levels():
     by = p.l0benches_by_depth
     assert sorted(by) == [1, 2]
     for bench in p.benches:
-        assert by[1][bench]["l2_forwarded"] == by[2][bench]["traps"], \
-            (by[1][bench].line, by[2][bench].line)
+        # every trap into the inner L0 is one the outer forwarded, but for
+        # the inner L0's own timer interrupts (its watchdog, l0.watchdog),
+        # which can arrive inside a SYNC_SRET without an exit of their own
+        inner_own = by[2][bench]["causes"].get("irq_s_timer", 0)
+        assert by[2][bench]["traps"] - inner_own <= by[1][bench]["l2_forwarded"] \
+            <= by[2][bench]["traps"], (by[1][bench].line, by[2][bench].line)
     iters = p.benches["hypercall"]["iters"]
     inner, outer = by[2]["hypercall"]["traps"], by[1]["hypercall"]["traps"]
     assert inner // iters == 3, by[2]["hypercall"].line
