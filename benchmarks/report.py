@@ -105,9 +105,11 @@ def instret_how(doc: dict) -> str:
         if c.get("instret_exact", True):
             agree = "icount runs identical to the instruction"
         else:
-            agree = (f"icount runs agree per operation to {results.INSTRET_REL_TOLERANCE:.1%} "
+            tol = c.get("instret_tolerance", results.INSTRET_REL_TOLERANCE)
+            agree = (f"icount runs agree per operation to {tol:.1%} "
                      "(L1's own timer ticks fall in the windows, at points that can move by a "
-                     "few instructions)")
+                     "few instructions" + ("; its other vCPUs share L1's CPUs" if
+                                           "instret_tolerance" in c else "") + ")")
         if spread:
             agree += f"; largest spread in this file {fmt(max(spread), 2)} instr/op"
         lines.append(f"- `{c['label']} instr/op`: {how}; {agree}.")

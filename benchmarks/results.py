@@ -152,14 +152,14 @@ def deterministic_view(run: dict, l0_exact: bool = True, instret_exact: bool = T
             for name, b in run["benchmarks"].items()}
 
 
-def instret_agree(values: list) -> bool:
+def instret_agree(values: list, tolerance: float = INSTRET_REL_TOLERANCE) -> bool:
     """Per-operation instruction counts of several runs agree within
-    INSTRET_REL_TOLERANCE (all None counts as agreeing: nothing measured)."""
+    `tolerance` (all None counts as agreeing: nothing measured)."""
     if all(v is None for v in values):
         return True
     if any(v is None for v in values):
         return False
-    return (max(values) - min(values)) <= INSTRET_REL_TOLERANCE * min(values)
+    return (max(values) - min(values)) <= tolerance * min(values)
 
 
 def instret_per_op(b: dict):
@@ -195,10 +195,14 @@ def _per_op(n, iters):
     return None if n is None else n / iters
 
 
-def summarize(runs: list, l0_exact: bool = True, instret_exact: bool = True) -> dict:
+def summarize(runs: list, l0_exact: bool = True, instret_exact: bool = True,
+              instret_tolerance: float = 0.0) -> dict:
     """Per-benchmark metrics of one configuration from its runs: the first
     passing icount run gives the deterministic metrics; the wall-time runs
-    give the median ns per operation."""
+    give the median ns per operation. With instret_exact false, the runs'
+    instructions per operation agree to instret_tolerance (0: to
+    INSTRET_REL_TOLERANCE)."""
+    tolerance = instret_tolerance or INSTRET_REL_TOLERANCE
     ic = [r for r in runs if r["kind"] == "icount" and r["outcome"] == "passed"]
     wall = [r for r in runs if r["kind"] == "wall" and r["outcome"] == "passed"]
     if not ic:
@@ -232,7 +236,8 @@ def summarize(runs: list, l0_exact: bool = True, instret_exact: bool = True) -> 
             "l2_exits_per_op": None,
             "exit_multiplication": None,
             "icount_runs": len(ic),
-            "deterministic_identical": identical and (instret_exact or instret_agree(each)),
+            "deterministic_identical": identical and (instret_exact
+                                                      or instret_agree(each, tolerance)),
         }
         if b["l0"] is not None:
             l0 = b["l0"]
@@ -298,12 +303,15 @@ def config_entry(cfg, runs: list) -> dict:
         "l0_traps": cfg.bench.l0_traps,
         "l0_exact": cfg.bench.l0_exact,
         "instret_exact": cfg.bench.instret_exact,
+        **({"instret_tolerance": cfg.bench.instret_tolerance}
+           if cfg.bench.instret_tolerance else {}),
         "baseline": cfg.bench.baseline,
         "config": cfg.as_dict(),
         "config_toml": cfg.raw,
         "images": images,
         "runs": runs,
-        "summary": summarize(runs, cfg.bench.l0_exact, cfg.bench.instret_exact),
+        "summary": summarize(runs, cfg.bench.l0_exact, cfg.bench.instret_exact,
+                             cfg.bench.instret_tolerance),
     }
 
 
