@@ -866,7 +866,16 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
 {
 	struct l0_vhyp *vh = &v->vh;
 	struct l0_vhyp_l1_state *l1 = &vh->l1;
-	bool l2_supervisor = v->trap.sstatus & SSTATUS_SPP;
+	/* L2's privilege is the one it runs at now, i.e. the one L0 would
+	 * resume it at: the real sstatus.SPP, not the SPP of the trap L0
+	 * is handling ("Trap Entry": SPP and hstatus.SPVP take the nominal
+	 * privilege at the time of the trap). The two differ when L2 was
+	 * entered within this trap (L1's SRET or NACL SYNC_SRET, both from
+	 * L1's VS-mode) and an interrupt of L1 exits it at once, or when L0
+	 * sent L2 into its VS-mode handler: taking the trap's SPP told L1
+	 * that an L2 entered in VU trapped from VS, and L1's KVM then
+	 * resumed L2's user code in VS-mode (app-kvm-l0, app/README.md). */
+	bool l2_supervisor = csr_read(CSR_SSTATUS) & SSTATUS_SPP;
 	unsigned long deleg = vh->hideleg & HVIP_VS_MASK;
 	unsigned long s, tvec, pc, chg = 0, x;
 
