@@ -1046,7 +1046,7 @@ bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v)
  * SRET to its U-mode (VTSR is clear while SPV = 0). The one hardware event
  * at exactly that moment is a delegated VS-level interrupt becoming
  * takeable in VS-mode (vsstatus.SIE = 1, or VU-mode: "Trap Handling"), so
- * while such an interrupt waits L0 pends one (VSSIP, enabled in the real
+ * while such an interrupt waits L0 pends one (VSEIP, enabled in the real
  * hie; both delegated through the real hideleg) and points the real
  * vstvec at L0_VHYP_ARM_VECTOR: the hart takes the interrupt into VS-mode,
  * writing vsepc (the first instruction not run), vsstatus.SPP/SPIE/SIE and
@@ -1058,10 +1058,15 @@ bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v)
  * L0, nothing is delegated in hedeleg meanwhile (as in sync_vtsr). L0
  * then gives the trap L1's cause and handler. Any other trap first undoes
  * it all. What L1 could see meanwhile: stvec reading L0_VHYP_ARM_VECTOR,
- * and sip.SSIP/sie.SSIE set if they were not (l0-hyp/README.md, Limits).
+ * and sip.SEIP/sie.SEIE set if they were not (l0-hyp/README.md, Limits).
+ * VSEIP, not VSSIP: L1 can pend its own SSIP by writing sip without a
+ * trap, and the disarm would clear that with L0's; sip.SEIP is read-only
+ * to L1 ("Supervisor Interrupt Registers"), so L0's is the only writer of
+ * hvip.VSEIP while armed (L0 changes its vPLIC line only after disarming;
+ * hprobe l1irq.ssip_kept.vseip_waits).
  */
 #define L0_VHYP_ARM_VECTOR 0x4000000000000000UL
-#define L0_VHYP_ARM_BIT MIP_VSSIP
+#define L0_VHYP_ARM_BIT MIP_VSEIP
 
 void l0_vhyp_arm_l1_vs_irq(struct l0_vcpu *v)
 {

@@ -23,6 +23,40 @@
 
 #define IRQ(n) (CAUSE_INTERRUPT | (n))
 
+/*
+ * l1irq.ssip_kept.vseip_waits: HS-mode pends its own SSIP (`csrs sip`, no
+ * trap on any hart) while an undelegated VS interrupt is pending and
+ * enabled but masked (sstatus.SIE = 0), then writes hvip (on L0: a trap);
+ * sip.SSIP must still read 1 ("Supervisor Interrupt Registers": SSIP is
+ * written by software only). On L0 the masked VS interrupt arms its
+ * "undelegated VS interrupts" path, which used VSSIP to stop L1 and
+ * cleared it again at the next trap, L1's own SSIP with it.
+ */
+static void hp_l1irq_ssip_kept(void)
+{
+	struct hp_env env = hp_env_default;
+	unsigned long sip;
+
+	env.hideleg = 0;
+	env.hie = MIP_VSEIP;
+	env.hvip = MIP_VSEIP;
+	hp_env_apply(&env);
+	csr_set(CSR_SIP, MIP_SSIP);
+	csr_write(CSR_HVIP, 0);
+	sip = csr_read(CSR_SIP) & MIP_SSIP;
+	csr_clear(CSR_SIP, MIP_SSIP);
+	hp_env_apply(&hp_env_default);
+	printf("RVNEST probe id=l1irq.ssip_kept.vseip_waits out=ret "
+	       "val=0x%lx\n",
+	       sip);
+	if (!sip) {
+		hp_errors++;
+		printf("RVNEST error msg=lost_ssip "
+		       "id=l1irq.ssip_kept.vseip_waits "
+		       "sip_ssip=0 expected=1\n");
+	}
+}
+
 void hp_group_l1irq(void)
 {
 	static const struct {
@@ -41,11 +75,9 @@ void hp_group_l1irq(void)
 		unsigned spp, spvp, spv;
 
 		env.mode = cases[i].mode;
-		/* No VS interrupt left pending and enabled by an earlier
-		 * probe: on L0 one undelegated would keep L0's "armed" path
-		 * on, whose VSSIP stands in for sip.SSIP meanwhile (l0-hyp
-		 * README.md, Limits) and is cleared with it, and this
-		 * group is about L1's own SSIP */
+		/* a clean start: nothing pending or enabled from an
+		 * earlier probe (vsirq.* leaves undelegated VS interrupts),
+		 * so HS's SSIP is the only interrupt in play */
 		hp_env_apply(&hp_env_default);
 		/* HS-mode's own SSI, pending and enabled but masked by
 		 * sstatus.SIE = 0 while HS runs (the runner keeps SIE and
@@ -76,4 +108,5 @@ void hp_group_l1irq(void)
 			       cases[i].id, spp, spvp, spv, cases[i].spp);
 		}
 	}
+	hp_l1irq_ssip_kept();
 }
