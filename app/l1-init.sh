@@ -11,6 +11,8 @@
 #   rvnest.where=l2|l1           run it in L2 under QEMU/KVM (default), or
 #                                natively in L1 (hackbench only)
 #   rvnest.l2mem=<QEMU -m>       L2's memory (default 128M)
+#   rvnest.l2args="ARGS"         more of L2's kernel command line, ',' for
+#                                ' ', after the rest (tests: init=/none)
 export PATH=/usr/bin:/usr/sbin
 
 IMAGE=/guests/Image
@@ -41,12 +43,14 @@ app=hackbench
 where=l2
 l2mem=128M
 hb=
+l2args=
 for p in $(cat /proc/cmdline); do
 	case $p in
 	rvnest.app=*) app=${p#rvnest.app=} ;;
 	rvnest.where=*) where=${p#rvnest.where=} ;;
 	rvnest.l2mem=*) l2mem=${p#rvnest.l2mem=} ;;
 	rvnest.hackbench=*) hb=$p ;;
+	rvnest.l2args=*) l2args=$(echo "${p#rvnest.l2args=}" | tr ',' ' ') ;;
 	esac
 done
 
@@ -75,6 +79,10 @@ echo "app-l1: $(qemu-system-riscv64 --version | head -n1)"
 # -nodefaults: only the devices named here; virtio over MMIO (the virt
 # machine's transports, so L2 needs no PCI); the disk and the NIC as a user
 # would give them. No firmware: under KVM, L1's KVM is L2's SBI.
+# panic=-1: a panic of L2's kernel reboots it at once, and with -no-reboot
+# that ends QEMU, so this script reports it instead of waiting on a QEMU
+# whose guest hangs in panic() (the app-kvm-l0 run that waited out its
+# 300 s, app/README.md).
 # QEMU's status, not tee's: busybox's ash has pipefail
 # shellcheck disable=SC3040
 set -o pipefail
@@ -82,12 +90,16 @@ qemu-system-riscv64 -M virt -accel kvm -cpu host -smp 1 -m "$l2mem" \
 	-nodefaults -no-user-config -display none -monitor none -no-reboot \
 	-serial stdio -bios none \
 	-kernel $IMAGE \
-	-append "console=ttyS0 quiet root=/dev/vda rw rootfstype=ext4 init=/init rvnest.app=$app $hb" \
+	-append "console=ttyS0 quiet root=/dev/vda rw rootfstype=ext4 init=/init panic=-1 rvnest.app=$app $hb $l2args" \
 	-drive file=$DISK,if=none,format=raw,id=root \
 	-device virtio-blk-device,drive=root \
 	-netdev user,id=net0 -device virtio-net-device,netdev=net0 \
 	</dev/null 2>&1 | tee $LOG
 status=$?
+# QEMU ends with status 0 when L2 reboots: a panic is told apart by its line
+if grep -q "Kernel panic - not syncing" $LOG; then
+	fail l2_panicked "qemu_status=$status"
+fi
 [ $status = 0 ] || fail qemu_failed "status=$status"
 # L2's own verdict: every app line it printed says status=0, and there is one
 grep -q "^RVNEST app name=$app " $LOG || fail l2_no_result "app=$app"

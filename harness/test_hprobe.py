@@ -22,7 +22,8 @@ NESTED = "hprobe-nested"
 # Every group must be present, with at least this many lines in all: a run
 # that stopped early must not pass by having printed nothing wrong.
 GROUPS = ("dt.", "csr.", "hgatp.", "vsatp.", "hstatus.", "vinst.", "gpf.",
-          "hlv.", "hsv.", "irq.", "deleg.", "fence.", "guest.", "acc.", "vsirq.")
+          "hlv.", "hsv.", "irq.", "deleg.", "fence.", "guest.", "acc.", "vsirq.",
+          "l1irq.")
 MIN_PROBES = 600
 
 # Traps the single-level reference does not take from the hart alone:

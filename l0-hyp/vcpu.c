@@ -339,8 +339,11 @@ void l0_vcpu_inject_exception(struct l0_vcpu *v, unsigned long cause,
 	/* What a trap into VS-mode does (Privileged spec "Supervisor Trap
 	 * Handling", applied to the vs* CSRs): SPP = previous privilege
 	 * (VS if the trap came from V=1 S, else VU), SPIE = SIE, SIE = 0,
-	 * and the pc goes to vstvec.BASE (exceptions never vector). */
-	if (v->trap.sstatus & SSTATUS_SPP)
+	 * and the pc goes to vstvec.BASE (exceptions never vector). The
+	 * previous privilege is the one the guest would resume at, the
+	 * real sstatus.SPP now: the same as the trap's SPP unless L0
+	 * changed it while handling the trap (vhyp.c exit_to_l1). */
+	if (csr_read(CSR_SSTATUS) & SSTATUS_SPP)
 		vsstatus |= SSTATUS_SPP;
 	else
 		vsstatus &= ~SSTATUS_SPP;

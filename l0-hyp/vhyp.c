@@ -944,7 +944,16 @@ exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 {
 	struct l0_vhyp *vh = &v->vh;
 	struct l0_vhyp_l1_state *l1 = &vh->l1;
-	bool l2_supervisor = v->trap.sstatus & SSTATUS_SPP;
+	/* L2's privilege is the one it runs at now, i.e. the one L0 would
+	 * resume it at: the real sstatus.SPP, not the SPP of the trap L0
+	 * is handling ("Trap Entry": SPP and hstatus.SPVP take the nominal
+	 * privilege at the time of the trap). The two differ when L2 was
+	 * entered within this trap (L1's SRET or NACL SYNC_SRET, both from
+	 * L1's VS-mode) and an interrupt of L1 exits it at once, or when L0
+	 * sent L2 into its VS-mode handler: taking the trap's SPP told L1
+	 * that an L2 entered in VU trapped from VS, and L1's KVM then
+	 * resumed L2's user code in VS-mode (app-kvm-l0, app/README.md). */
+	bool l2_supervisor = csr_read(CSR_SSTATUS) & SSTATUS_SPP;
 	unsigned long deleg = vh->hideleg & HVIP_VS_MASK;
 	unsigned long s, tvec, pc, chg = 0, x;
 
@@ -1129,7 +1138,7 @@ bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v)
  * SRET to its U-mode (VTSR is clear while SPV = 0). The one hardware event
  * at exactly that moment is a delegated VS-level interrupt becoming
  * takeable in VS-mode (vsstatus.SIE = 1, or VU-mode: "Trap Handling"), so
- * while such an interrupt waits L0 pends one (VSSIP, enabled in the real
+ * while such an interrupt waits L0 pends one (VSEIP, enabled in the real
  * hie; both delegated through the real hideleg) and points the real
  * vstvec at L0_VHYP_ARM_VECTOR: the hart takes the interrupt into VS-mode,
  * writing vsepc (the first instruction not run), vsstatus.SPP/SPIE/SIE and
@@ -1141,10 +1150,15 @@ bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v)
  * L0, nothing is delegated in hedeleg meanwhile (as in sync_vtsr). L0
  * then gives the trap L1's cause and handler. Any other trap first undoes
  * it all. What L1 could see meanwhile: stvec reading L0_VHYP_ARM_VECTOR,
- * and sip.SSIP/sie.SSIE set if they were not (l0-hyp/README.md, Limits).
+ * and sip.SEIP/sie.SEIE set if they were not (l0-hyp/README.md, Limits).
+ * VSEIP, not VSSIP: L1 can pend its own SSIP by writing sip without a
+ * trap, and the disarm would clear that with L0's; sip.SEIP is read-only
+ * to L1 ("Supervisor Interrupt Registers"), so L0's is the only writer of
+ * hvip.VSEIP while armed (L0 changes its vPLIC line only after disarming;
+ * hprobe l1irq.ssip_kept.vseip_waits).
  */
 #define L0_VHYP_ARM_VECTOR 0x4000000000000000UL
-#define L0_VHYP_ARM_BIT MIP_VSSIP
+#define L0_VHYP_ARM_BIT MIP_VSEIP
 
 void l0_vhyp_arm_l1_vs_irq(struct l0_vcpu *v)
 {

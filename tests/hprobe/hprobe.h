@@ -239,6 +239,7 @@ void hp_group_fence(void);
 void hp_group_guest(void);
 void hp_group_acc(void);
 void hp_group_vsirq(void);
+void hp_group_l1irq(void);
 
 /* ---- assembly (entry.S, bodies.S) -----------------------------------------
  */
