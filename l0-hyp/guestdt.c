@@ -291,10 +291,11 @@ static enum l0_guestdt_status add_aia_plic(void *fdt,
 			      "sifive,plic-1.0.0\0riscv,plic0",
 			      sizeof("sifive,plic-1.0.0\0riscv,plic0")),
 		  "vPLIC compatible");
-	CHECK_FDT(setprop_cells(fdt, plic, "reg", parent, L0_VPLIC_AIA_GPA,
-				PLIC_CONTEXT_BASE + (uint64_t)VPLIC_MAX_CONTEXTS *
-							    PLIC_CONTEXT_STRIDE),
-		  "vPLIC reg");
+	CHECK_FDT(
+		setprop_cells(fdt, plic, "reg", parent, L0_VPLIC_AIA_GPA,
+			      PLIC_CONTEXT_BASE + (uint64_t)VPLIC_MAX_CONTEXTS *
+							  PLIC_CONTEXT_STRIDE),
+		"vPLIC reg");
 	CHECK_FDT(fdt_setprop_u32(fdt, plic, "riscv,ndev", h->aplic_nsources),
 		  "vPLIC riscv,ndev");
 	CHECK_FDT(fdt_setprop_u32(fdt, plic, "#interrupt-cells", 1),
