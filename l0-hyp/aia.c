@@ -107,14 +107,30 @@ enum l0_aia_status l0_aia_init(struct l0_aia *a, const struct l0_platform *p,
 	return L0_AIA_OK;
 }
 
-/* Only the APLIC's enable moves: it is memory-mapped, so any of L0's harts
+/* The source's APLIC enable: on while L1 wants it and no MSI of it waits
+ * for L1's completion. Masking the source in between is what a PLIC
+ * gateway does by itself (PLIC spec "Interrupt Gateways": no new request
+ * until the completion): in MSI mode each rising input would otherwise be
+ * one more MSI, and L1 would see interrupts for work it already did. An
+ * edge or a rising level while masked still sets the pending bit (AIA
+ * "Interrupt enables": IE only holds back forwarding), so nothing is lost.
+ *
+ * Only the APLIC's enable moves: it is memory-mapped, so any of L0's harts
  * may do it for any vCPU, while the identity stays enabled in the boot
  * hart's file, which siselect on another hart could not reach. */
+static void apply_enable(struct l0_aia *a, uint32_t src)
+{
+	bool on = a->want[src] && !a->inflight[src];
+
+	*aplic_reg(a, on ? APLIC_SETIENUM : APLIC_CLRIENUM) = src;
+}
+
 void l0_aia_enable(struct l0_aia *a, uint32_t src, bool on)
 {
 	if (!src || src > a->nsources || a->sm[src] == APLIC_SM_INACTIVE)
 		return;
-	*aplic_reg(a, on ? APLIC_SETIENUM : APLIC_CLRIENUM) = src;
+	a->want[src] = on;
+	apply_enable(a, src);
 }
 
 uint32_t l0_aia_claim(struct l0_aia *a)
@@ -126,12 +142,17 @@ uint32_t l0_aia_claim(struct l0_aia *a)
 	/* EIID = source number (aia.h) */
 	if (!id || id > a->nsources || a->sm[id] == APLIC_SM_INACTIVE)
 		return 0;
+	a->inflight[id] = true;
+	apply_enable(a, id);
 	return id;
 }
 
 void l0_aia_complete(struct l0_aia *a, uint32_t src)
 {
-	if (!src || src > a->nsources || !is_level(a->sm[src]))
+	if (!src || src > a->nsources || a->sm[src] == APLIC_SM_INACTIVE)
 		return;
-	*aplic_reg(a, APLIC_SETIPNUM) = src;
+	a->inflight[src] = false;
+	apply_enable(a, src);
+	if (is_level(a->sm[src]))
+		*aplic_reg(a, APLIC_SETIPNUM) = src;
 }

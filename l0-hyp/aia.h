@@ -62,6 +62,11 @@ struct l0_aia {
 	/* per source: the sourcecfg mode L0 programs, INACTIVE for a source
 	 * L0 does not drive (no device L1 has is wired to it) */
 	uint8_t sm[APLIC_MAX_SOURCES + 1];
+	/* per source: L1 wants it (the vPLIC's enable), and L0 has claimed
+	 * its MSI and waits for L1's completion; the APLIC enables a source
+	 * only when it is wanted and not in flight (aia.c) */
+	bool want[APLIC_MAX_SOURCES + 1];
+	bool inflight[APLIC_MAX_SOURCES + 1];
 };
 
 enum l0_aia_status {
@@ -79,12 +84,14 @@ enum l0_aia_status l0_aia_init(struct l0_aia *a, const struct l0_platform *p,
 /* L1 wants source `src` (on) or no longer does (off). */
 void l0_aia_enable(struct l0_aia *a, uint32_t src, bool on);
 /* Claim the highest-priority pending identity of L0's file: its source, 0
- * if none (or an identity that names no source L0 drives). */
+ * if none (or an identity that names no source L0 drives). The source is
+ * masked in the APLIC until l0_aia_complete. */
 uint32_t l0_aia_claim(struct l0_aia *a);
-/* L1 completed `src`: a level source still asserted is made pending again
- * (AIA "Special consideration for level-sensitive interrupt sources": in
- * MSI mode the pending bit of a level source is set only by a rising
- * input or a setipnum write while the input is asserted). */
+/* L1 completed `src`: unmasked if L1 still wants it, and a level source
+ * still asserted is made pending again (AIA "Special consideration for
+ * level-sensitive interrupt sources": in MSI mode the pending bit of a
+ * level source is set only by a rising input or a setipnum write while
+ * the input is asserted). */
 void l0_aia_complete(struct l0_aia *a, uint32_t src);
 
 /* The S-level IMSIC file through siselect/sireg and stopei: aia_csr.c on

@@ -365,6 +365,23 @@ TEST(aia_init_refuses_a_host_without_aia)
 
 #define S_CTX 1 /* vCPU 0's S context in the vPLIC */
 
+static void reset_enables(void)
+{
+	aplic_mem[APLIC_SETIENUM / 4] = 0;
+	aplic_mem[APLIC_CLRIENUM / 4] = 0;
+}
+
+static uint64_t claim_off(void)
+{
+	return PLIC_CONTEXT_BASE + S_CTX * PLIC_CONTEXT_STRIDE +
+	       PLIC_CONTEXT_CLAIM;
+}
+
+static uint64_t enable_off(void)
+{
+	return PLIC_ENABLE_BASE + S_CTX * PLIC_ENABLE_STRIDE;
+}
+
 /* The vPLIC over the AIA: L1's enable reaches the APLIC, an MSI L0 claims
  * is L1's pending source, L1's completion re-arms the level source with
  * setipnum. */
@@ -390,36 +407,38 @@ TEST(aia_vplic_round_trip)
 	/* an identity that names no source L0 drives is dropped */
 	imsic_topei = 9ull << 16 | 9;
 	CHECK_EQ(l0_vplic_hw_claim(&vp), 0);
-	/* the UART's MSI */
+	/* the UART's MSI: claimed, and masked in the APLIC while L1 has it,
+	 * as a PLIC gateway holds a claimed source */
+	reset_enables();
 	imsic_topei = 10ull << 16 | 10;
 	CHECK_EQ(l0_vplic_hw_claim(&vp), 10);
+	CHECK_EQ(aplic_at(APLIC_CLRIENUM), 10);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 0);
 	CHECK(l0_vplic_s_pending(&vp, 0));
-	CHECK_EQ(l0_vplic_read(&vp,
-			       PLIC_CONTEXT_BASE + S_CTX * PLIC_CONTEXT_STRIDE +
-				       PLIC_CONTEXT_CLAIM,
-			       4, &v),
-		 L0_MMIO_OK);
+	CHECK_EQ(l0_vplic_read(&vp, claim_off(), 4, &v), L0_MMIO_OK);
 	CHECK_EQ(v, 10);
 	CHECK(!l0_vplic_s_pending(&vp, 0));
 	CHECK_EQ(aplic_at(APLIC_SETIPNUM), 0);
-	/* L1 disables the source while it is in service: the APLIC keeps it
-	 * enabled until L0 has re-armed it */
-	CHECK_EQ(l0_vplic_write(&vp,
-				PLIC_ENABLE_BASE + S_CTX * PLIC_ENABLE_STRIDE,
-				4, 1u << 10),
-		 L0_MMIO_OK);
-	CHECK_EQ(l0_vplic_write(&vp,
-				PLIC_CONTEXT_BASE +
-					S_CTX * PLIC_CONTEXT_STRIDE +
-					PLIC_CONTEXT_CLAIM,
-				4, 10),
-		 L0_MMIO_OK);
-	/* level-high source: re-armed by setipnum (AIA, level sources in
-	 * MSI mode) */
-	CHECK_EQ(aplic_at(APLIC_SETIPNUM), 10);
-	CHECK_EQ(l0_vplic_write(&vp,
-				PLIC_ENABLE_BASE + S_CTX * PLIC_ENABLE_STRIDE,
-				4, 0),
-		 L0_MMIO_OK);
+	/* L1 enables it again while in service: still masked */
+	reset_enables();
+	CHECK_EQ(l0_vplic_write(&vp, enable_off(), 4, 1u << 10), L0_MMIO_OK);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 0);
 	CHECK_EQ(aplic_at(APLIC_CLRIENUM), 10);
+	/* L1's completion: unmasked, and the level-high source re-armed by
+	 * setipnum (AIA, level sources in MSI mode) */
+	reset_enables();
+	CHECK_EQ(l0_vplic_write(&vp, claim_off(), 4, 10), L0_MMIO_OK);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 10);
+	CHECK_EQ(aplic_at(APLIC_SETIPNUM), 10);
+	/* L1 disables it */
+	reset_enables();
+	CHECK_EQ(l0_vplic_write(&vp, enable_off(), 4, 0), L0_MMIO_OK);
+	CHECK_EQ(aplic_at(APLIC_CLRIENUM), 10);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 0);
+	/* a completion L1 owes nothing for changes nothing */
+	reset_enables();
+	aplic_mem[APLIC_SETIPNUM / 4] = 0;
+	CHECK_EQ(l0_vplic_write(&vp, claim_off(), 4, 10), L0_MMIO_OK);
+	CHECK_EQ(aplic_at(APLIC_SETIPNUM), 0);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 0);
 }
