@@ -13,11 +13,6 @@ import re
 
 from harness import testing
 
-PAIRS = {
-    "nested-aia": "nested",
-    "nested-passdev-aia": "nested-passdev",
-    "linux-l0-aia": "linux-l0",
-}
 AIA_LINE = re.compile(
     r"^\[l0\] AIA: IMSIC (\S+) \(S file (0x[0-9a-f]+), hart index (\d+), "
     r"(\d+) ids\), APLIC (\S+) \((\d+) sources, MSI mode\), UART source "
@@ -119,3 +114,28 @@ def test_linux_l1_boots_on_the_aia_host():
     # Linux's own output timing differs a little between the two hosts
     # (measured: 102 and 101); a gateway-less AIA path is 10x
     assert abs(na - npl) <= npl // 10, (na, npl)
+
+
+def test_linux_two_vcpus_on_the_aia_host():
+    """Two host harts, each with its own IMSIC files: every source targets
+    the boot hart's S file (hart index 0), and L1's vCPU 1 enabling or
+    completing a source reaches the APLIC from hart 1 (memory-mapped, no
+    siselect on the wrong hart)."""
+    res = run("l0-linux-smp2-aia")
+    m = aia_line(res)
+    assert int(m.group(2), 16) == 0x28000000 and int(m.group(3)) == 0
+    assert "RVNEST linux-init marker=reached" in res.console
+    assert int(res.protocol.l0stats["vcpus"]) == 2
+    assert causes(res).get("irq_s_ext", 0) > 0
+
+
+def test_kvm_l1_same_benchmarks_as_on_a_plic_host():
+    """Linux/KVM as L1 (l1.h=1, NACL) runs kvm-vmm's L2 micro-benchmarks on
+    the AIA host with the same exits KVM reports on the PLIC host."""
+    aia, plic = run("kvm-l0-aia"), run("kvm-l0")
+    a, p = aia.protocol.benches, plic.protocol.benches
+    assert sorted(a) == sorted(p) and len(a) == 7
+    for name in p:
+        for k in ("iters", "exits", "exits_total"):
+            assert a[name][k] == p[name][k], (name, k)
+    assert aia.protocol.done["status"] == 0
