@@ -15,7 +15,7 @@ from harness import testing
 
 AIA_LINE = re.compile(
     r"^\[l0\] AIA: IMSIC (\S+) \(S file (0x[0-9a-f]+), hart index (\d+), "
-    r"(\d+) ids\), APLIC (\S+) \((\d+) sources, MSI mode\), UART source "
+    r"(\d+) ids, GEILEN (\d+)\), APLIC (\S+) \((\d+) sources, MSI mode\), UART source "
     r"(\d+); L1 gets a PLIC at (0x[0-9a-f]+)$")
 # the lines L1 and L2 print in passdev (the same on both hosts)
 PASSDEV_RE = re.compile(r"^(l1: passdev: .*|l2-passdev: .*)$")
@@ -38,17 +38,19 @@ def causes(res):
 
 
 def test_l0_takes_over_imsic_and_aplic():
-    """L0 found the S-level IMSIC (QEMU virt: 0x28000000, 255 identities),
-    the S-domain APLIC (0xd000000, 96 sources) and the UART's source 10,
+    """L0 found the S-level IMSIC (QEMU virt: 0x28000000, 255 identities,
+    GEILEN 3 from aia-guests=3), the S-domain APLIC (0xd000000, 96 sources) and the UART's source 10,
     and reports no PLIC on the host."""
     res = run("nested-aia")
     m = aia_line(res)
     assert m.group(1) == "/soc/interrupt-controller@28000000"
     assert int(m.group(2), 16) == 0x28000000 and int(m.group(3)) == 0
     assert int(m.group(4)) == 255
-    assert m.group(5) == "/soc/interrupt-controller@d000000"
-    assert int(m.group(6)) == 96 and int(m.group(7)) == 10
-    assert int(m.group(8), 16) == 0xc000000
+    # aia-guests=3: three guest interrupt files per hart, measured by L0
+    assert int(m.group(5)) == 3
+    assert m.group(6) == "/soc/interrupt-controller@d000000"
+    assert int(m.group(7)) == 96 and int(m.group(8)) == 10
+    assert int(m.group(9), 16) == 0xc000000
     assert "plic none" in res.console
 
 

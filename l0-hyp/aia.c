@@ -70,6 +70,9 @@ enum l0_aia_status l0_aia_init(struct l0_aia *a, const struct l0_platform *p,
 		l0_imsic_write(eie_reg(IMSIC_EIE0, id), 0);
 		l0_imsic_write(eie_reg(IMSIC_EIP0, id), 0);
 	}
+	/* bit 0 of hgeie is read-only 0; bits 1..GEILEN exist */
+	a->geilen =
+		(unsigned)__builtin_popcountll(l0_aia_hgeie_writable() & ~1ull);
 	if (l0_imsic_read(IMSIC_EIDELIVERY) != 1)
 		FAIL("AIA: the IMSIC S file refuses eidelivery = 1");
 

@@ -59,6 +59,11 @@ struct l0_aia {
 	uint32_t nsources;
 	uint32_t num_ids;
 	uint32_t hart_index;
+	/* guest interrupt files of this hart: GEILEN, measured from hgeie
+	 * (its bits 1..GEILEN are the writable ones, Hypervisor chapter
+	 * "Hypervisor Guest External Interrupt Registers"); L0 does not use
+	 * them yet (l0-hyp/README.md, "AIA host") */
+	unsigned geilen;
 	/* per source: the sourcecfg mode L0 programs, INACTIVE for a source
 	 * L0 does not drive (no device L1 has is wired to it) */
 	uint8_t sm[APLIC_MAX_SOURCES + 1];
@@ -99,5 +104,7 @@ void l0_aia_complete(struct l0_aia *a, uint32_t src);
 uint64_t l0_imsic_read(unsigned reg);
 void l0_imsic_write(unsigned reg, uint64_t val);
 uint64_t l0_imsic_claim_topei(void);
+/* hgeie's writable bits: all ones written, read back, 0 restored. */
+uint64_t l0_aia_hgeie_writable(void);
 
 #endif /* L0_AIA_H */

@@ -25,3 +25,15 @@ uint64_t l0_imsic_claim_topei(void)
 {
 	return csr_swap(CSR_STOPEI, 0);
 }
+
+uint64_t l0_aia_hgeie_writable(void)
+{
+	uint64_t m;
+
+	/* hgeie is 0 while L0 runs (it takes no SGEI), so no interrupt can
+	 * fire between the two writes */
+	csr_write(CSR_HGEIE, ~0UL);
+	m = csr_read(CSR_HGEIE);
+	csr_write(CSR_HGEIE, 0);
+	return m;
+}

@@ -490,10 +490,10 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 		d->read = l0_vplic_read;
 		d->write = l0_vplic_write;
 		printf("[l0] AIA: IMSIC %s (S file 0x%llx, hart index %u, %u "
-		       "ids), APLIC %s (%u sources, MSI mode), UART source "
-		       "%u; L1 gets a PLIC at 0x%llx\n",
+		       "ids, GEILEN %u), APLIC %s (%u sources, MSI mode), UART "
+		       "source %u; L1 gets a PLIC at 0x%llx\n",
 		       host.imsic_path, (unsigned long long)host.imsic_file,
-		       host.imsic_hart_index, host.imsic_num_ids,
+		       host.imsic_hart_index, host.imsic_num_ids, aia.geilen,
 		       host.aplic_path, host.aplic_nsources, host.uart_irq,
 		       (unsigned long long)L0_VPLIC_AIA_GPA);
 	}

@@ -309,6 +309,12 @@ uint64_t l0_imsic_claim_topei(void)
 	return v;
 }
 
+/* hgeie of a hart with 3 guest interrupt files (aia-guests=3) */
+uint64_t l0_aia_hgeie_writable(void)
+{
+	return 0xe;
+}
+
 static uint32_t aplic_mem[0x4000 / 4];
 
 static uint32_t aplic_at(uint64_t off)
@@ -332,6 +338,7 @@ TEST(aia_init_programs_imsic_and_aplic)
 	static struct l0_aia a;
 
 	aia_setup(&a);
+	CHECK_EQ(a.geilen, 3);
 	CHECK_EQ(imsic_regs[IMSIC_EIDELIVERY], 1);
 	CHECK_EQ(imsic_regs[IMSIC_EITHRESHOLD], 0);
 	/* only the UART's identity (10) enabled; nothing pending; the
