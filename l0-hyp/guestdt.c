@@ -425,6 +425,17 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 	     fix_plic(buf, in, err, errlen) != L0_GUESTDT_OK) ||
 	    fix_chosen(buf, in, err, errlen) != L0_GUESTDT_OK)
 		return L0_GUESTDT_BAD;
+	/* No interrupt controller L0 drives (e.g. an APLIC in direct mode):
+	 * L1 gets none, and its UART no interrupt naming a pruned node. */
+	if (!h->has_plic && !h->has_aia && h->has_uart) {
+		int uart = fdt_path_offset(buf, h->uart_path);
+
+		if (uart < 0)
+			FAIL("L1 DT: UART lost");
+		fdt_delprop(buf, uart, "interrupt-parent");
+		fdt_delprop(buf, uart, "interrupts");
+		fdt_delprop(buf, uart, "interrupts-extended");
+	}
 	fix_aliases(buf);
 
 	snprintf(mem_name, sizeof(mem_name), "memory@%llx",

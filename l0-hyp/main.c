@@ -496,6 +496,10 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 		       host.imsic_hart_index, host.imsic_num_ids, aia.geilen,
 		       host.aplic_path, host.aplic_nsources, host.uart_irq,
 		       (unsigned long long)L0_VPLIC_AIA_GPA);
+	} else {
+		printf("[l0] no interrupt controller L0 drives (a PLIC, or an "
+		       "S-level IMSIC with an MSI-mode APLIC): L1 gets none, "
+		       "its UART no interrupt\n");
 	}
 	l0_sbi_setup(&guest);
 	/* NACL (l0.nacl=): only with the H extension emulated (nacl.c) */

@@ -202,13 +202,27 @@ TEST(aia_dt_parses_qemu_virt_aia)
 	CHECK_EQ(plat.imsic_hart_index, 1);
 }
 
-TEST(aia_dt_without_s_imsic_is_the_plic_path)
+TEST(aia_dt_without_s_imsic_gives_l1_no_interrupt_controller)
 {
 	struct knobs k = {.no_s_imsic = true};
+	struct l0_gmem gm = {.gpa = 0x80000000, .size = 64 << 20};
+	struct l0_guestdt_input in = {.host = &plat, .gmem = &gm, .nvcpus = 1};
+	int uart;
 
 	CHECK_EQ(parse(&k), L0_HOSTDT_OK);
-	CHECK(!plat.has_aia);
+	CHECK(!plat.has_aia && !plat.has_plic);
 	CHECK_EQ(plat.uart_irq, 0);
+	CHECK_EQ(
+		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
+		L0_GUESTDT_OK);
+	CHECK(fdt_node_offset_by_compatible(l1_buf, -1, "riscv,aplic") < 0);
+	CHECK(fdt_node_offset_by_compatible(l1_buf, -1, "sifive,plic-1.0.0") <
+	      0);
+	/* the UART stays, without an interrupt naming a pruned node */
+	uart = fdt_path_offset(l1_buf, "/soc/serial@10000000");
+	CHECK(uart >= 0);
+	CHECK(!fdt_getprop(l1_buf, uart, "interrupt-parent", NULL));
+	CHECK(!fdt_getprop(l1_buf, uart, "interrupts", NULL));
 }
 
 /* Each malformed node is refused with a line naming what is wrong. */
