@@ -141,3 +141,20 @@ def test_kvm_l1_same_benchmarks_as_on_a_plic_host():
         for k in ("iters", "exits", "exits_total"):
             assert a[name][k] == p[name][k], (name, k)
     assert aia.protocol.done["status"] == 0
+
+
+def test_aplic_direct_host_gives_l1_no_interrupt_controller():
+    """aia=aplic: an APLIC delivering directly to the harts, no IMSIC and no
+    PLIC. L0 drives neither, says so, and still runs every micro-benchmark
+    (they need no device interrupt) with nested's exits."""
+    res, plic = run("nested-aplic"), run("nested")
+    assert ("[l0] no interrupt controller L0 drives (a PLIC, or an S-level "
+            "IMSIC with an MSI-mode APLIC): L1 gets none, its UART no "
+            "interrupt") in res.console
+    assert not any(AIA_LINE.match(ln.strip())
+                   for ln in res.console.splitlines())
+    a, p = res.protocol.benches, plic.protocol.benches
+    assert sorted(a) == sorted(p)
+    for name in p:
+        assert a[name]["exits"] == p[name]["exits"], name
+    assert res.protocol.done["status"] == 0
