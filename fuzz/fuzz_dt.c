@@ -94,6 +94,25 @@ static void check_platform(const void *fdt, size_t size, unsigned long hartid)
 	if (plat.has_uart)
 		FUZZ_CHECK(plat.uart_path[0] == '/', "UART path '%s'",
 			   plat.uart_path);
+	/* AIA (aia_dt.c): what aia.c relies on, EIID = source */
+	FUZZ_CHECK(memchr(plat.imsic_path, 0, L0_PATH_MAX) &&
+			   memchr(plat.aplic_path, 0, L0_PATH_MAX),
+		   "AIA path not terminated");
+	if (plat.has_aia)
+		FUZZ_CHECK(plat.imsic_num_ids >= 63 &&
+				   plat.imsic_num_ids <= 2047 &&
+				   plat.aplic_nsources >= 1 &&
+				   plat.aplic_nsources <= plat.imsic_num_ids &&
+				   plat.aplic_nsources <= 1023 &&
+				   plat.uart_irq <= plat.aplic_nsources &&
+				   plat.imsic_hart_index < (1u << 14) &&
+				   plat.aplic_path[0] == '/' &&
+				   plat.imsic_path[0] == '/',
+			   "AIA: ids %u sources %u uart %u hart index %u",
+			   plat.imsic_num_ids, plat.aplic_nsources,
+			   plat.uart_irq, plat.imsic_hart_index);
+	else
+		FUZZ_CHECK(!plat.uart_irq, "UART source without AIA");
 }
 
 static uint64_t reg_cells(const fdt32_t *c, int n)
@@ -168,6 +187,16 @@ static void check_l1_tree(const void *f, size_t bufsize,
 			   reg_cells(reg, ac) == in->gmem->gpa &&
 			   reg_cells(reg + ac, sc) == in->gmem->size,
 		   "memory reg (len %d, cells %d/%d)", len, ac, sc);
+	/* on an AIA host without a PLIC, L1 gets the vPLIC as a PLIC node
+	 * (guestdt.c) and no IMSIC or APLIC */
+	if (in->host->has_aia && !in->host->has_plic)
+		FUZZ_CHECK(fdt_node_offset_by_compatible(
+				   f, -1, "sifive,plic-1.0.0") >= 0 &&
+				   fdt_node_offset_by_compatible(
+					   f, -1, "riscv,aplic") < 0 &&
+				   fdt_node_offset_by_compatible(
+					   f, -1, "riscv,imsics") < 0,
+			   "AIA host: L1's interrupt controllers");
 	node = fdt_path_offset(f, "/chosen");
 	const char *ba =
 		node < 0 ? NULL : fdt_getprop(f, node, "bootargs", &len);

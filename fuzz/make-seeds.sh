@@ -3,7 +3,8 @@
 # fuzz-seeds): fuzz/seeds.c writes one small input per main path of each
 # target; the DT target also gets the trees QEMU's virt machine really
 # passes (1 and 2 harts, with and without the H extension), dumped with
-# QEMU's dumpdtb, each behind the 4 parameter bytes fuzz_dt.c expects.
+# QEMU's dumpdtb, each behind the 4 parameter bytes fuzz_dt.c expects, and
+# the AIA machine's (aia=aplic-imsic) with the H extension.
 #   make-seeds.sh <seeds-binary> <corpus-dir>
 set -euo pipefail
 seeds=${1:?usage: make-seeds.sh SEEDS CORPUS}
@@ -18,10 +19,16 @@ else
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   echo "rvnest" >"$tmp/initrd"
+  # aia: QEMU's AIA machine (IMSICs, APLICs in MSI mode, no PLIC), the
+  # host l0-hyp/aia_dt.c parses
+  for aia in "" aia; do
   for smp in 1 2; do
     for h in true false; do
-      dtb=$tmp/virt-smp$smp-h$h.dtb
-      "$qemu" -machine "virt,dumpdtb=$dtb" -cpu "rv64,h=$h" -smp $smp -m 256M \
+      [ -n "$aia" ] && [ "$h" = false ] && continue
+      name=virt${aia:+-$aia}-smp$smp-h$h
+      machine=virt${aia:+,aia=aplic-imsic,aia-guests=3}
+      dtb=$tmp/$name.dtb
+      "$qemu" -machine "$machine,dumpdtb=$dtb" -cpu "rv64,h=$h" -smp $smp -m 256M \
         -kernel "$tmp/initrd" -initrd "$tmp/initrd" \
         -append "l1.mem=64M -- console=ttyS0" -nographic >/dev/null
       # QEMU draws a new rng-seed each time: drop it and rewrite the blob
@@ -34,8 +41,9 @@ else
       # parameters: boot hart 0, vCPUs = smp, every feature, 64 KiB
       # buffer, bootargs from the host tree
       { printf '\x00'; printf "\\x0$((smp - 1))"; printf '\xff\x02'; cat "$dtb"; } \
-        >"$corpus/dt/qemu-virt-smp$smp-h$h"
+        >"$corpus/dt/qemu-$name"
     done
+  done
   done
 fi
 for d in "$corpus"/*/; do

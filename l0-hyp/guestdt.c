@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "guestdt.h"
+#include "vplic.h"
 
 #include <libfdt.h>
 #include <rvnest/encoding.h>
@@ -242,7 +243,10 @@ static enum l0_guestdt_status fix_cpus(void *fdt, char cpu_path[][L0_PATH_MAX],
 static enum l0_guestdt_status
 fix_plic(void *fdt, const struct l0_guestdt_input *in, char *err, size_t errlen)
 {
-	int plic = fdt_path_offset(fdt, in->host->plic_path);
+	int plic = in->host->has_plic
+			   ? fdt_path_offset(fdt, in->host->plic_path)
+			   : fdt_node_offset_by_compatible(fdt, -1,
+							   "sifive,plic-1.0.0");
 	fdt32_t ie[4 * L0_MAX_VCPUS];
 
 	if (plic < 0)
@@ -258,6 +262,63 @@ fix_plic(void *fdt, const struct l0_guestdt_input *in, char *err, size_t errlen)
 	CHECK_FDT(fdt_setprop(fdt, plic, "interrupts-extended", ie,
 			      (int)(in->nvcpus * 4 * sizeof(ie[0]))),
 		  "PLIC interrupts-extended");
+	return L0_GUESTDT_OK;
+}
+
+/* On an AIA host without a PLIC: a PLIC node for the vPLIC (PLIC binding
+ * "sifive,plic-1.0.0": reg, riscv,ndev, one cell per interrupt), beside the
+ * UART, and the UART's interrupt moved onto it from the APLIC (whose
+ * two-cell specifier a PLIC does not take). The IMSIC and APLIC nodes are
+ * pruned with every other device L1 does not get. */
+static enum l0_guestdt_status add_aia_plic(void *fdt,
+					   const struct l0_guestdt_input *in,
+					   char *err, size_t errlen)
+{
+	const struct l0_platform *h = in->host;
+	int uart = h->has_uart ? fdt_path_offset(fdt, h->uart_path) : -1;
+	int parent = uart >= 0 ? fdt_parent_offset(fdt, uart) : 0, plic;
+	uint32_t ph;
+	char name[32];
+
+	if (parent < 0)
+		FAIL("L1 DT: UART's parent lost");
+	CHECK_FDT(fdt_generate_phandle(fdt, &ph), "vPLIC phandle");
+	snprintf(name, sizeof(name), "plic@%llx",
+		 (unsigned long long)L0_VPLIC_AIA_GPA);
+	plic = fdt_add_subnode(fdt, parent, name);
+	CHECK_FDT(plic, "vPLIC node");
+	CHECK_FDT(fdt_setprop(fdt, plic, "compatible",
+			      "sifive,plic-1.0.0\0riscv,plic0",
+			      sizeof("sifive,plic-1.0.0\0riscv,plic0")),
+		  "vPLIC compatible");
+	CHECK_FDT(
+		setprop_cells(fdt, plic, "reg", parent, L0_VPLIC_AIA_GPA,
+			      PLIC_CONTEXT_BASE + (uint64_t)VPLIC_MAX_CONTEXTS *
+							  PLIC_CONTEXT_STRIDE),
+		"vPLIC reg");
+	CHECK_FDT(fdt_setprop_u32(fdt, plic, "riscv,ndev", h->aplic_nsources),
+		  "vPLIC riscv,ndev");
+	CHECK_FDT(fdt_setprop_u32(fdt, plic, "#interrupt-cells", 1),
+		  "vPLIC #interrupt-cells");
+	CHECK_FDT(fdt_setprop_u32(fdt, plic, "#address-cells", 0),
+		  "vPLIC #address-cells");
+	CHECK_FDT(fdt_setprop(fdt, plic, "interrupt-controller", NULL, 0),
+		  "vPLIC interrupt-controller");
+	CHECK_FDT(fdt_setprop_u32(fdt, plic, "phandle", ph), "vPLIC phandle");
+	if (uart < 0)
+		return L0_GUESTDT_OK;
+	uart = fdt_path_offset(fdt, h->uart_path);
+	if (uart < 0)
+		FAIL("L1 DT: UART lost");
+	if (!h->uart_irq) {
+		fdt_delprop(fdt, uart, "interrupts");
+		fdt_delprop(fdt, uart, "interrupt-parent");
+		return L0_GUESTDT_OK;
+	}
+	CHECK_FDT(fdt_setprop_u32(fdt, uart, "interrupt-parent", ph),
+		  "UART interrupt-parent");
+	CHECK_FDT(fdt_setprop_u32(fdt, uart, "interrupts", h->uart_irq),
+		  "UART interrupts");
 	return L0_GUESTDT_OK;
 }
 
@@ -358,9 +419,23 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 		CHECK_FDT(fdt_del_mem_rsv(buf, 0), "memreserve");
 
 	if (fix_cpus(buf, cpu_path, in, err, errlen) != L0_GUESTDT_OK ||
-	    (h->has_plic && fix_plic(buf, in, err, errlen) != L0_GUESTDT_OK) ||
+	    (!h->has_plic && h->has_aia &&
+	     add_aia_plic(buf, in, err, errlen) != L0_GUESTDT_OK) ||
+	    ((h->has_plic || h->has_aia) &&
+	     fix_plic(buf, in, err, errlen) != L0_GUESTDT_OK) ||
 	    fix_chosen(buf, in, err, errlen) != L0_GUESTDT_OK)
 		return L0_GUESTDT_BAD;
+	/* No interrupt controller L0 drives (e.g. an APLIC in direct mode):
+	 * L1 gets none, and its UART no interrupt naming a pruned node. */
+	if (!h->has_plic && !h->has_aia && h->has_uart) {
+		int uart = fdt_path_offset(buf, h->uart_path);
+
+		if (uart < 0)
+			FAIL("L1 DT: UART lost");
+		fdt_delprop(buf, uart, "interrupt-parent");
+		fdt_delprop(buf, uart, "interrupts");
+		fdt_delprop(buf, uart, "interrupts-extended");
+	}
 	fix_aliases(buf);
 
 	snprintf(mem_name, sizeof(mem_name), "memory@%llx",

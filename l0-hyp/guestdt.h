@@ -16,6 +16,11 @@
 #include "hostdt.h"
 #include "options.h"
 
+/* On an AIA host L1 still sees a PLIC (the vPLIC, fed by the APLIC and
+ * L0's IMSIC file): at QEMU virt's PLIC address, with the window of
+ * L0_VPLIC_MAX contexts. */
+#define L0_VPLIC_AIA_GPA 0x0c000000ull
+
 struct l0_guestdt_input {
 	const struct l0_platform *host;
 	const struct l0_gmem *gmem;

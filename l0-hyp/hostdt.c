@@ -42,9 +42,9 @@ static uint64_t read_cells(const fdt32_t *c, int n)
 
 /* Read the `idx`th (address, size) pair of `node`'s "reg", using the
  * parent's #address-cells / #size-cells (Devicetree spec "reg"). */
-static enum l0_hostdt_status read_reg(const void *fdt, int node, int idx,
-				      struct l0_range *r, char *err,
-				      size_t errlen)
+enum l0_hostdt_status l0_hostdt_read_reg(const void *fdt, int node, int idx,
+					 struct l0_range *r, char *err,
+					 size_t errlen)
 {
 	int parent = fdt_parent_offset(fdt, node);
 	int ac, sc, len;
@@ -266,7 +266,8 @@ static enum l0_hostdt_status parse_uart(const void *fdt, struct l0_platform *p,
 		node = first_okay_compatible(fdt, compat);
 	if (node < 0)
 		return L0_HOSTDT_OK; /* L1 then only has the SBI console */
-	if (read_reg(fdt, node, 0, &p->uart, err, errlen) != L0_HOSTDT_OK)
+	if (l0_hostdt_read_reg(fdt, node, 0, &p->uart, err, errlen) !=
+	    L0_HOSTDT_OK)
 		return L0_HOSTDT_BAD;
 	if (fdt_get_path(fdt, node, p->uart_path, sizeof(p->uart_path)) < 0)
 		FAIL("host DT: UART path too long");
@@ -288,7 +289,8 @@ static enum l0_hostdt_status parse_plic(const void *fdt, struct l0_platform *p,
 	p->plic_s_context = -1;
 	if (node < 0)
 		return L0_HOSTDT_OK;
-	if (read_reg(fdt, node, 0, &p->plic, err, errlen) != L0_HOSTDT_OK)
+	if (l0_hostdt_read_reg(fdt, node, 0, &p->plic, err, errlen) !=
+	    L0_HOSTDT_OK)
 		return L0_HOSTDT_BAD;
 	ndev = fdt_getprop(fdt, node, "riscv,ndev", &len);
 	if (!ndev || len != 4)
@@ -318,7 +320,8 @@ static enum l0_hostdt_status parse_fwcfg(const void *fdt, struct l0_platform *p,
 
 	if (node < 0)
 		return L0_HOSTDT_OK;
-	if (read_reg(fdt, node, 0, &p->fwcfg, err, errlen) != L0_HOSTDT_OK)
+	if (l0_hostdt_read_reg(fdt, node, 0, &p->fwcfg, err, errlen) !=
+	    L0_HOSTDT_OK)
 		return L0_HOSTDT_BAD;
 	p->has_fwcfg = true;
 	return L0_HOSTDT_OK;
@@ -469,6 +472,7 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 	    parse_cpus(fdt, hartid, p, err, errlen) != L0_HOSTDT_OK ||
 	    parse_uart(fdt, p, err, errlen) != L0_HOSTDT_OK ||
 	    parse_plic(fdt, p, err, errlen) != L0_HOSTDT_OK ||
+	    l0_hostdt_parse_aia(fdt, p, err, errlen) != L0_HOSTDT_OK ||
 	    parse_fwcfg(fdt, p, err, errlen) != L0_HOSTDT_OK ||
 	    parse_chosen(fdt, p, err, errlen) != L0_HOSTDT_OK)
 		return L0_HOSTDT_BAD;

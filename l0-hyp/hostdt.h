@@ -69,6 +69,24 @@ struct l0_platform {
 	int plic_s_context; /* the boot hart's S-mode context (-1: none) */
 	char plic_path[L0_PATH_MAX];
 
+	/* AIA (RISC-V Advanced Interrupt Architecture), parsed by aia_dt.c:
+	 * the S-level IMSIC (the "riscv,imsics" node whose
+	 * interrupts-extended names the boot hart's controller with
+	 * IRQ_S_EXT) and the APLIC domain whose msi-parent is that IMSIC (the
+	 * S domain, delivering by MSI). has_aia only when both are there. */
+	bool has_aia;
+	uint32_t imsic_num_ids;	   /* identities 1..num_ids */
+	uint64_t imsic_file;	   /* the boot hart's S-level file */
+	uint32_t imsic_hart_index; /* that file's hart index (APLIC target) */
+	struct l0_range aplic;
+	uint32_t aplic_nsources;
+	uint32_t aplic_phandle;
+	char imsic_path[L0_PATH_MAX], aplic_path[L0_PATH_MAX];
+	/* the UART's source on that APLIC (0: none) and its sense, as the
+	 * DT's second interrupt cell gives it (IRQ_TYPE_*: 1 rising edge,
+	 * 2 falling edge, 4 level high, 8 level low) */
+	uint32_t uart_irq, uart_irq_type;
+
 	/* ISA: extension names (pointers into the FDT, or into isa_buf when
 	 * they came from a "riscv,isa" string) */
 	const char *isa_ext[L0_MAX_ISA_EXT];
@@ -96,6 +114,18 @@ enum l0_hostdt_status {
 enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 				      struct l0_platform *p, char *err,
 				      size_t errlen);
+
+/* The `idx`th (address, size) pair of `node`'s "reg". */
+enum l0_hostdt_status l0_hostdt_read_reg(const void *fdt, int node, int idx,
+					 struct l0_range *r, char *err,
+					 size_t errlen);
+
+/* The AIA part of the host DT (aia_dt.c), after the cpus and the UART:
+ * nothing when the tree has no S-level IMSIC; an error naming the node for
+ * one that is malformed. */
+enum l0_hostdt_status l0_hostdt_parse_aia(const void *fdt,
+					  struct l0_platform *p, char *err,
+					  size_t errlen);
 
 /* The DT name of an ISA feature ("sstc"). */
 const char *l0_isa_feature_name(enum l0_isa_feature f);

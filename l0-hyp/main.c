@@ -474,6 +474,33 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 		d->ctx = &guest.vplic;
 		d->read = l0_vplic_read;
 		d->write = l0_vplic_write;
+	} else if (host.has_aia) {
+		/* the APLIC and L0's IMSIC file feed the same vPLIC (aia.h) */
+		static struct l0_aia aia;
+		struct l0_mmio_device *d = &guest.mmio[guest.nmmio++];
+
+		if (l0_aia_init(&aia, &host, err, sizeof(err)) != L0_AIA_OK)
+			fail("cannot take over the host's AIA");
+		l0_vplic_init_aia(&guest.vplic, host.aplic_nsources,
+				  guest.nvcpus, &aia);
+		d->name = "plic";
+		d->base = L0_VPLIC_AIA_GPA;
+		d->size = PLIC_CONTEXT_BASE +
+			  (uint64_t)VPLIC_MAX_CONTEXTS * PLIC_CONTEXT_STRIDE;
+		d->ctx = &guest.vplic;
+		d->read = l0_vplic_read;
+		d->write = l0_vplic_write;
+		printf("[l0] AIA: IMSIC %s (S file 0x%llx, hart index %u, %u "
+		       "ids, GEILEN %u), APLIC %s (%u sources, MSI mode), UART "
+		       "source %u; L1 gets a PLIC at 0x%llx\n",
+		       host.imsic_path, (unsigned long long)host.imsic_file,
+		       host.imsic_hart_index, host.imsic_num_ids, aia.geilen,
+		       host.aplic_path, host.aplic_nsources, host.uart_irq,
+		       (unsigned long long)L0_VPLIC_AIA_GPA);
+	} else {
+		printf("[l0] no interrupt controller L0 drives (a PLIC, or an "
+		       "S-level IMSIC with an MSI-mode APLIC): L1 gets none, "
+		       "its UART no interrupt\n");
 	}
 	l0_sbi_setup(&guest);
 	/* NACL (l0.nacl=): only with the H extension emulated (nacl.c) */

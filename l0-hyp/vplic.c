@@ -42,10 +42,14 @@ static void sync_hw_source(struct l0_vplic *p, uint32_t src)
 	bool want = bit(p->hw_inflight, src);
 	volatile uint32_t *en;
 
-	if (p->hw_context < 0)
-		return;
 	for (unsigned c = 0; c < p->ncontexts; c++)
 		want = want || bit(p->enable[c], src);
+	if (p->aia) {
+		l0_aia_enable(p->aia, src, want);
+		return;
+	}
+	if (p->hw_context < 0)
+		return;
 	en = hw_reg(p, hw_enable_off(p, src));
 	if (want) {
 		/* any nonzero priority: L0 takes every source it forwards;
@@ -77,6 +81,13 @@ void l0_vplic_init(struct l0_vplic *p, uint32_t ndev, unsigned nvcpus,
 						   PLIC_ENABLE_STRIDE +
 					   w * 4) = 0;
 	}
+}
+
+void l0_vplic_init_aia(struct l0_vplic *p, uint32_t ndev, unsigned nvcpus,
+		       struct l0_aia *aia)
+{
+	l0_vplic_init(p, ndev, nvcpus, 0, -1);
+	p->aia = aia;
 }
 
 /* Highest-priority pending, enabled source above the threshold (ties go
@@ -118,9 +129,12 @@ uint32_t l0_vplic_hw_claim(struct l0_vplic *p)
 {
 	uint32_t src;
 
-	if (p->hw_context < 0)
+	if (p->aia)
+		src = l0_aia_claim(p->aia);
+	else if (p->hw_context < 0)
 		return 0;
-	src = *hw_reg(p, hw_context_off(p, PLIC_CONTEXT_CLAIM));
+	else
+		src = *hw_reg(p, hw_context_off(p, PLIC_CONTEXT_CLAIM));
 	if (!src || src > p->ndev)
 		return 0;
 	set_bit(p->hw_inflight, src, true);
@@ -139,7 +153,10 @@ static void complete(struct l0_vplic *p, unsigned ctx, uint32_t src)
 	set_bit(p->in_service, src, false);
 	if (bit(p->hw_inflight, src)) {
 		set_bit(p->hw_inflight, src, false);
-		*hw_reg(p, hw_context_off(p, PLIC_CONTEXT_CLAIM)) = src;
+		if (p->aia)
+			l0_aia_complete(p->aia, src);
+		else
+			*hw_reg(p, hw_context_off(p, PLIC_CONTEXT_CLAIM)) = src;
 		sync_hw_source(p, src);
 	}
 }

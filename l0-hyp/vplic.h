@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "aia.h"
 #include "mmio.h"
 
 /* PLIC memory map (PLIC spec): priorities, pending bits, per-context
@@ -48,10 +49,16 @@ struct l0_vplic {
 	/* the real PLIC: base address and L0's S-mode context */
 	uint64_t hw_base;
 	int hw_context;
+	/* on an AIA host (aia.h): the APLIC and IMSIC instead of a real PLIC
+	 * (hw_context is then -1) */
+	struct l0_aia *aia;
 };
 
 void l0_vplic_init(struct l0_vplic *p, uint32_t ndev, unsigned nvcpus,
 		   uint64_t hw_base, int hw_context);
+/* The same vPLIC fed by the host's AIA (aia.h) instead of a real PLIC. */
+void l0_vplic_init_aia(struct l0_vplic *p, uint32_t ndev, unsigned nvcpus,
+		       struct l0_aia *aia);
 /* MMIO handlers (struct l0_mmio_device), ctx = struct l0_vplic */
 enum l0_mmio_status l0_vplic_read(void *ctx, uint64_t off, unsigned width,
 				  uint64_t *val);

@@ -62,6 +62,13 @@
 #define CSR_HTINST 0x64a
 #define CSR_HGATP 0x680
 #define CSR_HGEIP 0xe12
+/* Smaia/Ssaia (RISC-V Advanced Interrupt Architecture, "CSRs added to
+ * the supervisor level"): the indirect window on the S-level IMSIC file,
+ * its top-interrupt claim register, and the top-interrupt view of sip */
+#define CSR_SISELECT 0x150
+#define CSR_SIREG 0x151
+#define CSR_STOPEI 0x15c
+#define CSR_STOPI 0xdb0
 
 /* Unprivileged counters */
 #define CSR_CYCLE 0xc00

@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Host tests of L0 on an AIA host: the AIA part of host-DT parsing
+ * (l0-hyp/aia_dt.c) on a tree shaped like QEMU's
+ * `virt,aia=aplic-imsic,aia-guests=3` (two harts, L0 on hart 1; M- and
+ * S-level IMSICs and APLICs), L1's tree (a PLIC in place of the APLIC),
+ * and the driver (l0-hyp/aia.c) with the vPLIC on top, against a buffer
+ * standing for the APLIC and a model of the S-level IMSIC file.
+ */
+#include "unit.h"
+
+#include <libfdt.h>
+#include <rvnest/encoding.h>
+#include <string.h>
+
+#include "../aia.h"
+#include "../guestdt.h"
+#include "../hostdt.h"
+#include "../vplic.h"
+
+static uint8_t host_buf[16384] __attribute__((aligned(8)));
+static uint8_t l1_buf[16384] __attribute__((aligned(8)));
+static struct l0_platform plat;
+static char err[256];
+
+#define OK(x) CHECK((x) == 0)
+
+/* What a test changes in the tree; zero = QEMU's values. */
+struct knobs {
+	uint32_t num_ids;     /* 0: 255 */
+	uint32_t guest_bits;  /* ~0u: absent; else the value (0: 3 guests) */
+	int s_ie_len;	      /* cells of the S IMSIC's interrupts-extended */
+	bool no_num_sources;  /* the S APLIC without riscv,num-sources */
+	uint32_t num_sources; /* 0: 96 */
+	int uart_irq_cells;   /* 0: 2 */
+	uint32_t uart_src;    /* 0: 10 */
+	uint32_t uart_sense;  /* 0: 4 (level high) */
+	bool no_s_imsic;      /* only the M-level IMSIC */
+	uint32_t imsic_reg_size; /* 0: 0x8000, room for 2 harts x 4 files */
+};
+
+static void prop_cells(void *f, const char *name, const uint32_t *c, int n)
+{
+	fdt32_t v[16];
+
+	for (int i = 0; i < n; i++)
+		v[i] = cpu_to_fdt32(c[i]);
+	OK(fdt_property(f, name, v, n * 4));
+}
+
+static void cpu(void *f, uint32_t id, uint32_t intc_phandle)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "cpu@%u", id);
+	OK(fdt_begin_node(f, name));
+	OK(fdt_property_string(f, "device_type", "cpu"));
+	OK(fdt_property_u32(f, "reg", id));
+	OK(fdt_property_string(f, "status", "okay"));
+	OK(fdt_property_string(f, "riscv,isa",
+			       "rv64imafdch_zicsr_sstc_smaia_ssaia"));
+	OK(fdt_property_string(f, "mmu-type", "riscv,sv57"));
+	OK(fdt_begin_node(f, "interrupt-controller"));
+	OK(fdt_property_string(f, "compatible", "riscv,cpu-intc"));
+	OK(fdt_property(f, "interrupt-controller", NULL, 0));
+	OK(fdt_property_u32(f, "phandle", intc_phandle));
+	OK(fdt_end_node(f));
+	OK(fdt_end_node(f));
+}
+
+static void imsic(void *f, const char *name, uint32_t base, uint32_t size,
+		  uint32_t irq, uint32_t phandle, const struct knobs *k,
+		  bool s_level)
+{
+	const uint32_t reg[] = {0, base, 0, size};
+	const uint32_t ie[] = {2, irq, 3, irq};
+	uint32_t ie_cells = s_level && k->s_ie_len ? (uint32_t)k->s_ie_len : 4;
+
+	OK(fdt_begin_node(f, name));
+	OK(fdt_property(f, "compatible", "qemu,imsics\0riscv,imsics",
+			sizeof("qemu,imsics\0riscv,imsics")));
+	prop_cells(f, "reg", reg, 4);
+	prop_cells(f, "interrupts-extended", ie, (int)ie_cells);
+	OK(fdt_property_u32(f, "riscv,num-ids", k->num_ids ? k->num_ids : 255));
+	if (s_level && k->guest_bits != ~0u)
+		OK(fdt_property_u32(f, "riscv,guest-index-bits",
+				    k->guest_bits ? k->guest_bits : 2));
+	OK(fdt_property(f, "msi-controller", NULL, 0));
+	OK(fdt_property(f, "interrupt-controller", NULL, 0));
+	OK(fdt_property_u32(f, "#interrupt-cells", 0));
+	OK(fdt_property_u32(f, "phandle", phandle));
+	OK(fdt_end_node(f));
+}
+
+static void aplic(void *f, const char *name, uint32_t base, uint32_t phandle,
+		  uint32_t msi_parent, const struct knobs *k, bool s_level)
+{
+	const uint32_t reg[] = {0, base, 0, 0x8000};
+
+	OK(fdt_begin_node(f, name));
+	OK(fdt_property(f, "compatible", "qemu,aplic\0riscv,aplic",
+			sizeof("qemu,aplic\0riscv,aplic")));
+	prop_cells(f, "reg", reg, 4);
+	if (!s_level || !k->no_num_sources)
+		OK(fdt_property_u32(f, "riscv,num-sources",
+				    s_level && k->num_sources ? k->num_sources
+							      : 96));
+	OK(fdt_property_u32(f, "msi-parent", msi_parent));
+	OK(fdt_property(f, "interrupt-controller", NULL, 0));
+	OK(fdt_property_u32(f, "#interrupt-cells", 2));
+	OK(fdt_property_u32(f, "phandle", phandle));
+	OK(fdt_end_node(f));
+}
+
+/* Phandles: hart intcs 2, 3; M IMSIC 4, S IMSIC 5; M APLIC 6, S APLIC 7. */
+static void build_aia(const struct knobs *k)
+{
+	void *f = host_buf;
+	const uint32_t mem[] = {0, 0x80000000, 0, 0x40000000};
+	const uint32_t uart[] = {0, 0x10000000, 0, 0x100};
+	const uint32_t irq[] = {k->uart_src ? k->uart_src : 10,
+				k->uart_sense ? k->uart_sense : 4};
+	const uint32_t initrd_s[] = {0, 0xa0200000};
+	const uint32_t initrd_e[] = {0, 0xa0300000};
+
+	OK(fdt_create(f, sizeof(host_buf)));
+	OK(fdt_finish_reservemap(f));
+	OK(fdt_begin_node(f, ""));
+	OK(fdt_property_u32(f, "#address-cells", 2));
+	OK(fdt_property_u32(f, "#size-cells", 2));
+	OK(fdt_begin_node(f, "memory@80000000"));
+	OK(fdt_property_string(f, "device_type", "memory"));
+	prop_cells(f, "reg", mem, 4);
+	OK(fdt_end_node(f));
+	OK(fdt_begin_node(f, "cpus"));
+	OK(fdt_property_u32(f, "#address-cells", 1));
+	OK(fdt_property_u32(f, "#size-cells", 0));
+	OK(fdt_property_u32(f, "timebase-frequency", 10000000));
+	cpu(f, 0, 2);
+	cpu(f, 1, 3);
+	OK(fdt_end_node(f));
+	OK(fdt_begin_node(f, "chosen"));
+	OK(fdt_property_string(f, "stdout-path", "/soc/serial@10000000"));
+	prop_cells(f, "linux,initrd-start", initrd_s, 2);
+	prop_cells(f, "linux,initrd-end", initrd_e, 2);
+	OK(fdt_end_node(f));
+	OK(fdt_begin_node(f, "soc"));
+	OK(fdt_property_u32(f, "#address-cells", 2));
+	OK(fdt_property_u32(f, "#size-cells", 2));
+	OK(fdt_property(f, "ranges", NULL, 0));
+	OK(fdt_begin_node(f, "serial@10000000"));
+	OK(fdt_property_string(f, "compatible", "ns16550a"));
+	prop_cells(f, "reg", uart, 4);
+	OK(fdt_property_u32(f, "interrupt-parent", 7));
+	prop_cells(f, "interrupts", irq,
+		   k->uart_irq_cells ? k->uart_irq_cells : 2);
+	OK(fdt_end_node(f));
+	imsic(f, "interrupt-controller@24000000", 0x24000000, 0x2000, IRQ_M_EXT,
+	      4, k, false);
+	if (!k->no_s_imsic)
+		imsic(f, "interrupt-controller@28000000", 0x28000000,
+		      k->imsic_reg_size ? k->imsic_reg_size : 0x8000, IRQ_S_EXT,
+		      5, k, true);
+	aplic(f, "interrupt-controller@c000000", 0xc000000, 6, 4, k, false);
+	aplic(f, "interrupt-controller@d000000", 0xd000000, 7, 5, k, true);
+	OK(fdt_end_node(f)); /* soc */
+	OK(fdt_end_node(f)); /* / */
+	OK(fdt_finish(f));
+}
+
+static enum l0_hostdt_status parse(const struct knobs *k)
+{
+	build_aia(k);
+	return l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+			       sizeof(err));
+}
+
+TEST(aia_dt_parses_qemu_virt_aia)
+{
+	struct knobs k = {0};
+
+	CHECK_EQ(parse(&k), L0_HOSTDT_OK);
+	CHECK(plat.has_aia && !plat.has_plic);
+	CHECK_EQ(plat.imsic_num_ids, 255);
+	/* hart 1 is context 1: its file is one S page plus 3 guest pages
+	 * (guest index bits 2) after hart 0's, and the hart index field of
+	 * that address (1 bit for 2 contexts) is 1 */
+	CHECK_EQ(plat.imsic_file, 0x28004000);
+	CHECK_EQ(plat.imsic_hart_index, 1);
+	CHECK_EQ(plat.aplic.base, 0xd000000); /* the S domain, not M's */
+	CHECK_EQ(plat.aplic_nsources, 96);
+	CHECK_EQ(plat.aplic_phandle, 7);
+	CHECK_EQ(plat.uart_irq, 10);
+	CHECK_EQ(plat.uart_irq_type, 4);
+	CHECK(!strcmp(plat.imsic_path, "/soc/interrupt-controller@28000000"));
+	CHECK(!strcmp(plat.aplic_path, "/soc/interrupt-controller@d000000"));
+
+	/* without guest files: 4 KiB per hart, hart 1 at the next page */
+	k.guest_bits = ~0u;
+	CHECK_EQ(parse(&k), L0_HOSTDT_OK);
+	CHECK_EQ(plat.imsic_file, 0x28001000);
+	CHECK_EQ(plat.imsic_hart_index, 1);
+}
+
+TEST(aia_dt_without_s_imsic_gives_l1_no_interrupt_controller)
+{
+	struct knobs k = {.no_s_imsic = true};
+	struct l0_gmem gm = {.gpa = 0x80000000, .size = 64 << 20};
+	struct l0_guestdt_input in = {.host = &plat, .gmem = &gm, .nvcpus = 1};
+	int uart;
+
+	CHECK_EQ(parse(&k), L0_HOSTDT_OK);
+	CHECK(!plat.has_aia && !plat.has_plic);
+	CHECK_EQ(plat.uart_irq, 0);
+	CHECK_EQ(
+		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
+		L0_GUESTDT_OK);
+	CHECK(fdt_node_offset_by_compatible(l1_buf, -1, "riscv,aplic") < 0);
+	CHECK(fdt_node_offset_by_compatible(l1_buf, -1, "sifive,plic-1.0.0") <
+	      0);
+	/* the UART stays, without an interrupt naming a pruned node */
+	uart = fdt_path_offset(l1_buf, "/soc/serial@10000000");
+	CHECK(uart >= 0);
+	CHECK(!fdt_getprop(l1_buf, uart, "interrupt-parent", NULL));
+	CHECK(!fdt_getprop(l1_buf, uart, "interrupts", NULL));
+}
+
+/* Each malformed node is refused with a line naming what is wrong. */
+TEST(aia_dt_rejects_malformed_nodes)
+{
+	static const struct {
+		struct knobs k;
+		const char *msg;
+	} bad[] = {
+		{{.num_ids = 100}, "riscv,num-ids 100"},
+		{{.num_ids = 4095}, "riscv,num-ids 4095"},
+		{{.s_ie_len = 3}, "interrupts-extended missing or malformed"},
+		{{.guest_bits = 7}, "riscv,guest-index-bits 7"},
+		{{.imsic_reg_size = 0x4000}, "no interrupt file for context 1"},
+		{{.imsic_reg_size = 0x4800}, "not made of 4 KiB pages"},
+		{{.no_num_sources = true}, "has no riscv,num-sources"},
+		{{.num_sources = 1024}, "riscv,num-sources 1024"},
+		{{.num_ids = 63}, "96 sources"},
+		{{.uart_irq_cells = 1}, "not <source sense>"},
+		{{.uart_src = 97}, "source 97 not on the APLIC"},
+		{{.uart_sense = 3}, "sense 3"},
+	};
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		CHECK_EQ(parse(&bad[i].k), L0_HOSTDT_BAD);
+		if (!strstr(err, bad[i].msg))
+			printf("case %u: '%s' lacks '%s'\n", i, err,
+			       bad[i].msg);
+		CHECK(strstr(err, bad[i].msg) != NULL);
+	}
+}
+
+TEST(aia_l1_dt_has_a_plic_for_the_uart)
+{
+	struct knobs k = {0};
+	struct l0_gmem gm = {.gpa = 0x80000000, .size = 64 << 20};
+	struct l0_guestdt_input in = {.host = &plat, .gmem = &gm, .nvcpus = 1};
+	int node, uart, len;
+	const fdt32_t *v;
+	uint32_t ph;
+
+	CHECK_EQ(parse(&k), L0_HOSTDT_OK);
+	in.l1_has[L0_ISA_H] = true;
+	CHECK_EQ(
+		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
+		L0_GUESTDT_OK);
+	/* no IMSIC or APLIC reaches L1 at this step */
+	CHECK(fdt_node_offset_by_compatible(l1_buf, -1, "riscv,imsics") < 0);
+	CHECK(fdt_node_offset_by_compatible(l1_buf, -1, "riscv,aplic") < 0);
+	node = fdt_path_offset(l1_buf, "/soc/plic@c000000");
+	CHECK(node >= 0);
+	CHECK(!fdt_node_check_compatible(l1_buf, node, "riscv,plic0"));
+	v = fdt_getprop(l1_buf, node, "riscv,ndev", &len);
+	CHECK(v && len == 4 && fdt32_to_cpu(*v) == 96);
+	v = fdt_getprop(l1_buf, node, "reg", &len);
+	CHECK(v && len == 16 && fdt32_to_cpu(v[1]) == 0xc000000);
+	/* one vCPU: its M context then its S context, on hart 1's intc */
+	v = fdt_getprop(l1_buf, node, "interrupts-extended", &len);
+	CHECK(v && len == 16);
+	CHECK(v && fdt32_to_cpu(v[0]) == 3 && fdt32_to_cpu(v[1]) == IRQ_M_EXT &&
+	      fdt32_to_cpu(v[2]) == 3 && fdt32_to_cpu(v[3]) == IRQ_S_EXT);
+	ph = fdt_get_phandle(l1_buf, node);
+	CHECK(ph != 0);
+	uart = fdt_path_offset(l1_buf, "/soc/serial@10000000");
+	CHECK(uart >= 0);
+	v = fdt_getprop(l1_buf, uart, "interrupt-parent", &len);
+	CHECK(v && len == 4 && fdt32_to_cpu(*v) == ph);
+	v = fdt_getprop(l1_buf, uart, "interrupts", &len);
+	CHECK(v && len == 4 && fdt32_to_cpu(*v) == 10);
+	/* and L1 is not told it has AIA */
+	v = fdt_getprop(l1_buf, fdt_path_offset(l1_buf, "/cpus/cpu@0"),
+			"riscv,isa", &len);
+	CHECK(v && !strstr((const char *)v, "aia"));
+}
+
+/* A model of L0's S-level IMSIC file: the registers behind siselect, and
+ * the top identity stopei reports (claimed, i.e. cleared, by the read). */
+static uint64_t imsic_regs[0x100];
+static uint64_t imsic_topei;
+
+uint64_t l0_imsic_read(unsigned reg)
+{
+	return reg < 0x100 ? imsic_regs[reg] : 0;
+}
+
+void l0_imsic_write(unsigned reg, uint64_t val)
+{
+	if (reg < 0x100)
+		imsic_regs[reg] = val;
+}
+
+uint64_t l0_imsic_claim_topei(void)
+{
+	uint64_t v = imsic_topei;
+
+	imsic_topei = 0;
+	return v;
+}
+
+/* hgeie of a hart with 3 guest interrupt files (aia-guests=3) */
+uint64_t l0_aia_hgeie_writable(void)
+{
+	return 0xe;
+}
+
+static uint32_t aplic_mem[0x4000 / 4];
+
+static uint32_t aplic_at(uint64_t off)
+{
+	return aplic_mem[off / 4];
+}
+
+static void aia_setup(struct l0_aia *a)
+{
+	struct knobs k = {0};
+
+	memset(imsic_regs, 0x55, sizeof(imsic_regs));
+	memset(aplic_mem, 0, sizeof(aplic_mem));
+	CHECK_EQ(parse(&k), L0_HOSTDT_OK);
+	plat.aplic.base = (uint64_t)(uintptr_t)aplic_mem;
+	CHECK_EQ(l0_aia_init(a, &plat, err, sizeof(err)), L0_AIA_OK);
+}
+
+TEST(aia_init_programs_imsic_and_aplic)
+{
+	static struct l0_aia a;
+
+	aia_setup(&a);
+	CHECK_EQ(a.geilen, 3);
+	CHECK_EQ(imsic_regs[IMSIC_EIDELIVERY], 1);
+	CHECK_EQ(imsic_regs[IMSIC_EITHRESHOLD], 0);
+	/* only the UART's identity (10) enabled; nothing pending; the
+	 * registers beyond 255 identities untouched */
+	CHECK_EQ(imsic_regs[IMSIC_EIE0], 1ull << 10);
+	CHECK_EQ(imsic_regs[IMSIC_EIE0 + 2], 0);
+	CHECK_EQ(imsic_regs[IMSIC_EIE0 + 6], 0);
+	CHECK_EQ(imsic_regs[IMSIC_EIP0], 0);
+	CHECK_EQ(imsic_regs[IMSIC_EIE0 + 8], 0x5555555555555555ull);
+	CHECK_EQ(aplic_at(APLIC_DOMAINCFG),
+		 APLIC_DOMAINCFG_IE | APLIC_DOMAINCFG_DM);
+	CHECK_EQ(aplic_at(APLIC_SOURCECFG(10)), APLIC_SM_LEVEL1);
+	CHECK_EQ(aplic_at(APLIC_SOURCECFG(9)), 0);
+	/* hart index 1, guest index 0 (the S file), EIID 10 */
+	CHECK_EQ(aplic_at(APLIC_TARGET(10)), 1u << 18 | 10);
+	/* left disabled until L1 enables it */
+	CHECK_EQ(aplic_at(APLIC_CLRIENUM), 10);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 0);
+}
+
+TEST(aia_init_refuses_a_host_without_aia)
+{
+	static struct l0_aia a;
+	struct knobs k = {0};
+
+	CHECK_EQ(parse(&k), L0_HOSTDT_OK);
+	plat.has_aia = false;
+	CHECK_EQ(l0_aia_init(&a, &plat, err, sizeof(err)), L0_AIA_BAD);
+	CHECK(strstr(err, "no S-level IMSIC") != NULL);
+}
+
+#define S_CTX 1 /* vCPU 0's S context in the vPLIC */
+
+static void reset_enables(void)
+{
+	aplic_mem[APLIC_SETIENUM / 4] = 0;
+	aplic_mem[APLIC_CLRIENUM / 4] = 0;
+}
+
+static uint64_t claim_off(void)
+{
+	return PLIC_CONTEXT_BASE + S_CTX * PLIC_CONTEXT_STRIDE +
+	       PLIC_CONTEXT_CLAIM;
+}
+
+static uint64_t enable_off(void)
+{
+	return PLIC_ENABLE_BASE + S_CTX * PLIC_ENABLE_STRIDE;
+}
+
+/* The vPLIC over the AIA: L1's enable reaches the APLIC, an MSI L0 claims
+ * is L1's pending source, L1's completion re-arms the level source with
+ * setipnum. */
+TEST(aia_vplic_round_trip)
+{
+	static struct l0_aia a;
+	static struct l0_vplic vp;
+	uint64_t v = 0;
+
+	aia_setup(&a);
+	l0_vplic_init_aia(&vp, plat.aplic_nsources, 1, &a);
+	CHECK_EQ(vp.hw_context, -1);
+	/* L1: priority 1 for source 10, enable it in its S context */
+	CHECK_EQ(l0_vplic_write(&vp, 10 * 4, 4, 1), L0_MMIO_OK);
+	CHECK_EQ(l0_vplic_write(&vp,
+				PLIC_ENABLE_BASE + S_CTX * PLIC_ENABLE_STRIDE,
+				4, 1u << 10),
+		 L0_MMIO_OK);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 10);
+	/* nothing claimed: no interrupt */
+	CHECK_EQ(l0_vplic_hw_claim(&vp), 0);
+	CHECK(!l0_vplic_s_pending(&vp, 0));
+	/* an identity that names no source L0 drives is dropped */
+	imsic_topei = 9ull << 16 | 9;
+	CHECK_EQ(l0_vplic_hw_claim(&vp), 0);
+	/* the UART's MSI: claimed, and masked in the APLIC while L1 has it,
+	 * as a PLIC gateway holds a claimed source */
+	reset_enables();
+	imsic_topei = 10ull << 16 | 10;
+	CHECK_EQ(l0_vplic_hw_claim(&vp), 10);
+	CHECK_EQ(aplic_at(APLIC_CLRIENUM), 10);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 0);
+	CHECK(l0_vplic_s_pending(&vp, 0));
+	CHECK_EQ(l0_vplic_read(&vp, claim_off(), 4, &v), L0_MMIO_OK);
+	CHECK_EQ(v, 10);
+	CHECK(!l0_vplic_s_pending(&vp, 0));
+	CHECK_EQ(aplic_at(APLIC_SETIPNUM), 0);
+	/* L1 enables it again while in service: still masked */
+	reset_enables();
+	CHECK_EQ(l0_vplic_write(&vp, enable_off(), 4, 1u << 10), L0_MMIO_OK);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 0);
+	CHECK_EQ(aplic_at(APLIC_CLRIENUM), 10);
+	/* L1's completion: unmasked, and the level-high source re-armed by
+	 * setipnum (AIA, level sources in MSI mode) */
+	reset_enables();
+	CHECK_EQ(l0_vplic_write(&vp, claim_off(), 4, 10), L0_MMIO_OK);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 10);
+	CHECK_EQ(aplic_at(APLIC_SETIPNUM), 10);
+	/* L1 disables it */
+	reset_enables();
+	CHECK_EQ(l0_vplic_write(&vp, enable_off(), 4, 0), L0_MMIO_OK);
+	CHECK_EQ(aplic_at(APLIC_CLRIENUM), 10);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 0);
+	/* a completion L1 owes nothing for changes nothing */
+	reset_enables();
+	aplic_mem[APLIC_SETIPNUM / 4] = 0;
+	CHECK_EQ(l0_vplic_write(&vp, claim_off(), 4, 10), L0_MMIO_OK);
+	CHECK_EQ(aplic_at(APLIC_SETIPNUM), 0);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 0);
+}
