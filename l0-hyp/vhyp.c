@@ -723,6 +723,59 @@ static enum l0_vhyp_status emulate_csr(struct l0_vcpu *v, const struct insn *in)
 	return L0_VHYP_OK;
 }
 
+/* L1 reads one of its h* or vs* CSRs: the trap behind most of a nested exit
+ * (l1-guest-hyp reads htval, htinst and hstatus per L2 exit). The same
+ * result as l0_vhyp_virtual_inst -> emulate_csr, without the decoded
+ * struct insn, the write half or the layers between them (216
+ * instructions inside L0 per read before, see README.md "Profiling").
+ * Only what that path would do for these instructions:
+ * - the bits come from stval (l0.decode=reported; "Virtual Instruction":
+ *   QEMU 10 reports the faulting instruction there);
+ * - CSRRS/CSRRC with rs1 = x0 and CSRRSI/CSRRCI with uimm = 0 do not
+ *   write ("Zicsr"), so read-only CSRs and write side effects never
+ *   arise; CSRRW always writes and is left to the full path;
+ * - from L1's VS-mode only (from its U-mode: illegal, full path);
+ * - only CSRs read by reg_read or trap_info_read; vstimecmp, which
+ *   exists only when L1 has Sstc, goes the full path (its check). */
+/* CSRRS/CSRRC/CSRRSI/CSRRCI (SYSTEM, funct3 bit 1 set) whose rs1/uimm
+ * field is 0 ("Zicsr": such an instruction does not write the CSR). */
+static bool csr_read_bits(uint32_t raw)
+{
+	return (raw & INSN_OPCODE_MASK) == INSN_OPCODE_SYSTEM &&
+	       (raw & (2u << INSN_FUNCT3_SHIFT)) && !(raw & (31u << 15));
+}
+
+bool l0_vhyp_csr_read_fast(struct l0_vcpu *v)
+{
+	uint32_t raw = (uint32_t)v->trap.stval;
+	unsigned csr = raw >> 20;
+	const struct vcsr *c;
+	unsigned long val;
+	unsigned slot;
+
+	if (!csr_read_bits(raw) || !(v->trap.sstatus & SSTATUS_SPP) ||
+	    v->guest->opts->decode != L0_DECODE_REPORTED)
+		return false;
+	slot = l0_vcsr_slot[csr]; /* csr < 4096: 12 bits of raw */
+	if (!slot)
+		return false;
+	c = &l0_vcsrs[slot - 1];
+	/* the plain registers and htval/htinst (trap_info_read, inline
+	 * here: no call, so no frame); the others via the full path */
+	if ((c->read != reg_read && c->read != trap_info_read) ||
+	    (c->flags & VCSR_SSTC))
+		return false;
+	val = *field_of(v, c);
+	if (c->read == trap_info_read && val &&
+	    (csr_read(CSR_VSCAUSE) & CAUSE_INTERRUPT))
+		val = 0;
+	v->stats.ev[L0_EV_L1_CSR]++;
+	l0_prof_note_csr_read(&v->prof, csr);
+	gpr_set(v, (raw >> 7) & 31, val);
+	v->sepc += 4;
+	return true;
+}
+
 /* ---- traps into L1 --------------------------------------------------- */
 
 void l0_vhyp_l1_took_trap(struct l0_vcpu *v, unsigned long htval,
