@@ -95,7 +95,8 @@ static bool shadow_cas_host64(void *ctx, uint64_t host_pa, uint64_t old,
 }
 
 /* Execute the hardware fence a shadow call asked for. */
-static void do_hw_fence(enum shadow_hw_fence f, uint64_t gpa, uint64_t hw_vmid)
+static void __attribute__((noinline))
+do_hw_fence_now(enum shadow_hw_fence f, uint64_t gpa, uint64_t hw_vmid)
 {
 	switch (f) {
 	case SHADOW_HW_FENCE_NONE:
@@ -110,6 +111,14 @@ static void do_hw_fence(enum shadow_hw_fence f, uint64_t gpa, uint64_t hw_vmid)
 		hfence_gvma_all();
 		break;
 	}
+}
+
+/* The usual answer, none (every SRET into L2 asks twice), costs no call */
+static inline void do_hw_fence(enum shadow_hw_fence f, uint64_t gpa,
+			       uint64_t hw_vmid)
+{
+	if (f != SHADOW_HW_FENCE_NONE)
+		do_hw_fence_now(f, gpa, hw_vmid);
 }
 
 static uint64_t hgatp_vmid(uint64_t hgatp)
@@ -1003,21 +1012,13 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
 	l0_vhyp_program_timer(v);
 }
 
-bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
+/* The exit for l0_vhyp_check_l1_irq, a call of its own so that the check,
+ * which usually finds nothing, needs no stack frame (a tail call). */
+static bool __attribute__((noinline))
+exit_to_l1_irq(struct l0_vcpu *v, unsigned long pending)
 {
-	struct l0_vhyp *vh = &v->vh;
-	unsigned long pending, code;
+	unsigned long code;
 
-	if (!vh->in_l2)
-		return false;
-	/* L1's sip as L0 raises it: its VS bits in L0's hvip, shifted to the
-	 * S positions, plus its Sstc timer */
-	pending = (vh->l1.hvip & HVIP_VS_MASK) >> 1;
-	if (l1_has_sstc(v) && rd_time() >= vh->l1.vstimecmp)
-		pending |= MIP_STIP;
-	pending &= vh->l1.vsie;
-	if (!pending)
-		return false;
 	/* While V=1, L1's HS-level interrupts are enabled whatever its
 	 * sstatus.SIE ("Trap Handling": a lower privilege is running);
 	 * priority SEI, SSI, STI ("Supervisor Interrupt Registers") */
@@ -1029,6 +1030,24 @@ bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
 		code = IRQ_S_TIMER;
 	exit_to_l1(v, CAUSE_INTERRUPT | code, 0, 0, 0, false);
 	return true;
+}
+
+bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
+{
+	struct l0_vhyp *vh = &v->vh;
+	unsigned long pending;
+
+	if (!vh->in_l2)
+		return false;
+	/* L1's sip as L0 raises it: its VS bits in L0's hvip, shifted to the
+	 * S positions, plus its Sstc timer */
+	pending = (vh->l1.hvip & HVIP_VS_MASK) >> 1;
+	if (l1_has_sstc(v) && rd_time() >= vh->l1.vstimecmp)
+		pending |= MIP_STIP;
+	pending &= vh->l1.vsie;
+	if (!pending)
+		return false;
+	return exit_to_l1_irq(v, pending);
 }
 
 /* While L1 itself runs (virtual V=0): a VS interrupt it made pending
