@@ -156,6 +156,16 @@ static inline void l0_prof_trap_exit(struct l0_prof *p, unsigned long scause,
 		l0_prof_account(p, scause, level);
 }
 
+/* vhyp.c's fast CSR read (l0_vhyp_csr_read_fast): the same note as
+ * l0_prof_note_insn gives a CSR instruction that does not write. */
+static inline void l0_prof_note_csr_read(struct l0_prof *p, unsigned csr)
+{
+	if (!p->on)
+		return;
+	p->what = L0_PROF_CSR_READ;
+	p->csr = (uint16_t)(csr & 0xfff);
+}
+
 /* vhyp.c: L1's virtual-instruction trap decoded as `in`. Only notes it
  * (the buckets are found after the trap's figure is taken). */
 static inline void l0_prof_note_insn(struct l0_prof *p, const struct insn *in)

@@ -29,30 +29,6 @@ const char *l0_event_name(enum l0_event e)
 	return l0_event_names[e];
 }
 
-void l0_stats_count_trap(struct l0_stats *s, unsigned long scause)
-{
-	unsigned long code = scause & ~CAUSE_INTERRUPT;
-
-	s->traps++;
-	if ((scause & CAUSE_INTERRUPT) && code < L0_IRQ_COUNT)
-		s->irq[code]++;
-	else if (!(scause & CAUSE_INTERRUPT) && code < EXC_COUNT)
-		s->exc[code]++;
-	else
-		s->other++;
-}
-
-void l0_stats_count_l2_trap(struct l0_stats *s, unsigned long scause)
-{
-	unsigned long code = scause & ~CAUSE_INTERRUPT;
-
-	s->ev[L0_EV_L2_EXIT]++;
-	if ((scause & CAUSE_INTERRUPT) && code < L0_IRQ_COUNT)
-		s->l2_irq[code]++;
-	else if (!(scause & CAUSE_INTERRUPT) && code < EXC_COUNT)
-		s->l2_exc[code]++;
-}
-
 static void append(char *buf, unsigned long len, const char *name, uint64_t n)
 {
 	size_t used = strlen(buf);

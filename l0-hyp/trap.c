@@ -337,10 +337,13 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 		o = L0_TRAP_RESUME;
 	else if (was_in_l2)
 		o = dispatch_l2(v);
-	else if (t->scause == EXC_VIRTUAL_INST && v->guest->nested)
-		/* the emulated H extension's own trap, without the table */
-		o = (l0_vhyp_virtual_inst(v), L0_TRAP_RESUME);
-	else
+	else if (t->scause == EXC_VIRTUAL_INST && v->guest->nested) {
+		/* the emulated H extension's own trap, without the table;
+		 * its hottest case, a CSR read, on its own */
+		if (!l0_vhyp_csr_read_fast(v))
+			l0_vhyp_virtual_inst(v);
+		o = L0_TRAP_RESUME;
+	} else
 		o = dispatch(v);
 	switch (o) {
 	case L0_TRAP_RESUME:

@@ -97,8 +97,9 @@ static bool shadow_cas_host64(void *ctx, uint64_t host_pa, uint64_t old,
 
 /* Execute the hardware fence a shadow call asked for (through the NACL
  * of the SBI below when this L0 is a client of it: hcsr.h). */
-static void do_hw_fence(const struct l0_vcpu *v, enum shadow_hw_fence f,
-			uint64_t gpa, uint64_t hw_vmid)
+static void __attribute__((noinline))
+do_hw_fence_now(const struct l0_vcpu *v, enum shadow_hw_fence f, uint64_t gpa,
+		uint64_t hw_vmid)
 {
 	switch (f) {
 	case SHADOW_HW_FENCE_NONE:
@@ -113,6 +114,14 @@ static void do_hw_fence(const struct l0_vcpu *v, enum shadow_hw_fence f,
 		l0_hfence_gvma(v->vhartid, false, 0, false, 0);
 		break;
 	}
+}
+
+/* The usual answer, none (every SRET into L2 asks twice), costs no call */
+static inline void do_hw_fence(const struct l0_vcpu *v, enum shadow_hw_fence f,
+			       uint64_t gpa, uint64_t hw_vmid)
+{
+	if (f != SHADOW_HW_FENCE_NONE)
+		do_hw_fence_now(v, f, gpa, hw_vmid);
 }
 
 static uint64_t hgatp_vmid(uint64_t hgatp)
@@ -782,6 +791,59 @@ static enum l0_vhyp_status emulate_csr(struct l0_vcpu *v, const struct insn *in)
 	return L0_VHYP_OK;
 }
 
+/* L1 reads one of its h* or vs* CSRs: the trap behind most of a nested exit
+ * (l1-guest-hyp reads htval, htinst and hstatus per L2 exit). The same
+ * result as l0_vhyp_virtual_inst -> emulate_csr, without the decoded
+ * struct insn, the write half or the layers between them (216
+ * instructions inside L0 per read before, see README.md "Profiling").
+ * Only what that path would do for these instructions:
+ * - the bits come from stval (l0.decode=reported; "Virtual Instruction":
+ *   QEMU 10 reports the faulting instruction there);
+ * - CSRRS/CSRRC with rs1 = x0 and CSRRSI/CSRRCI with uimm = 0 do not
+ *   write ("Zicsr"), so read-only CSRs and write side effects never
+ *   arise; CSRRW always writes and is left to the full path;
+ * - from L1's VS-mode only (from its U-mode: illegal, full path);
+ * - only CSRs read by reg_read or trap_info_read; vstimecmp, which
+ *   exists only when L1 has Sstc, goes the full path (its check). */
+/* CSRRS/CSRRC/CSRRSI/CSRRCI (SYSTEM, funct3 bit 1 set) whose rs1/uimm
+ * field is 0 ("Zicsr": such an instruction does not write the CSR). */
+static bool csr_read_bits(uint32_t raw)
+{
+	return (raw & INSN_OPCODE_MASK) == INSN_OPCODE_SYSTEM &&
+	       (raw & (2u << INSN_FUNCT3_SHIFT)) && !(raw & (31u << 15));
+}
+
+bool l0_vhyp_csr_read_fast(struct l0_vcpu *v)
+{
+	uint32_t raw = (uint32_t)v->trap.stval;
+	unsigned csr = raw >> 20;
+	const struct vcsr *c;
+	unsigned long val;
+	unsigned slot;
+
+	if (!csr_read_bits(raw) || !(v->trap.sstatus & SSTATUS_SPP) ||
+	    v->guest->opts->decode != L0_DECODE_REPORTED)
+		return false;
+	slot = l0_vcsr_slot[csr]; /* csr < 4096: 12 bits of raw */
+	if (!slot)
+		return false;
+	c = &l0_vcsrs[slot - 1];
+	/* the plain registers and htval/htinst (trap_info_read, inline
+	 * here: no call, so no frame); the others via the full path */
+	if ((c->read != reg_read && c->read != trap_info_read) ||
+	    (c->flags & VCSR_SSTC))
+		return false;
+	val = *field_of(v, c);
+	if (c->read == trap_info_read && val &&
+	    (l0_hcsr_read(v, CSR_VSCAUSE) & CAUSE_INTERRUPT))
+		val = 0;
+	v->stats.ev[L0_EV_L1_CSR]++;
+	l0_prof_note_csr_read(&v->prof, csr);
+	gpr_set(v, (raw >> 7) & 31, val);
+	v->sepc += 4;
+	return true;
+}
+
 /* ---- traps into L1 --------------------------------------------------- */
 
 void l0_vhyp_l1_took_trap(struct l0_vcpu *v, unsigned long htval,
@@ -1051,21 +1113,13 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
 #undef L0_HCSR_NACL_CSR
 #define L0_HCSR_NACL_CSR() (l0_nacl_client.sync_csr)
 
-bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
+/* The exit for l0_vhyp_check_l1_irq, a call of its own so that the check,
+ * which usually finds nothing, needs no stack frame (a tail call). */
+static bool __attribute__((noinline))
+exit_to_l1_irq(struct l0_vcpu *v, unsigned long pending)
 {
-	struct l0_vhyp *vh = &v->vh;
-	unsigned long pending, code;
+	unsigned long code;
 
-	if (!vh->in_l2)
-		return false;
-	/* L1's sip as L0 raises it: its VS bits in L0's hvip, shifted to the
-	 * S positions, plus its Sstc timer */
-	pending = (vh->l1.hvip & HVIP_VS_MASK) >> 1;
-	if (l1_has_sstc(v) && rd_time() >= vh->l1.vstimecmp)
-		pending |= MIP_STIP;
-	pending &= vh->l1.vsie;
-	if (!pending)
-		return false;
 	/* While V=1, L1's HS-level interrupts are enabled whatever its
 	 * sstatus.SIE ("Trap Handling": a lower privilege is running);
 	 * priority SEI, SSI, STI ("Supervisor Interrupt Registers") */
@@ -1077,6 +1131,24 @@ bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
 		code = IRQ_S_TIMER;
 	exit_to_l1(v, CAUSE_INTERRUPT | code, 0, 0, 0, false);
 	return true;
+}
+
+bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
+{
+	struct l0_vhyp *vh = &v->vh;
+	unsigned long pending;
+
+	if (!vh->in_l2)
+		return false;
+	/* L1's sip as L0 raises it: its VS bits in L0's hvip, shifted to the
+	 * S positions, plus its Sstc timer */
+	pending = (vh->l1.hvip & HVIP_VS_MASK) >> 1;
+	if (l1_has_sstc(v) && rd_time() >= vh->l1.vstimecmp)
+		pending |= MIP_STIP;
+	pending &= vh->l1.vsie;
+	if (!pending)
+		return false;
+	return exit_to_l1_irq(v, pending);
 }
 
 /* While L1 itself runs (virtual V=0): a VS interrupt it made pending

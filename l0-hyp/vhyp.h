@@ -153,6 +153,11 @@ void l0_vhyp_trap_l1(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 /* L1's virtual-instruction trap (scause 22 from L1): decode the
  * instruction at sepc and emulate it. */
 enum l0_vhyp_status l0_vhyp_virtual_inst(struct l0_vcpu *v);
+/* The hottest virtual-instruction trap on its own: L1 (VS-mode, l1.h=1,
+ * l0.decode=reported) reading an h* or vs* CSR with an instruction that
+ * does not write it. Emulated (rd, sepc, counters) and true; false, with
+ * nothing done, for anything else, which l0_vhyp_virtual_inst handles. */
+bool l0_vhyp_csr_read_fast(struct l0_vcpu *v);
 
 /* The update of L1's virtual hstatus/htval/htinst that goes with a trap
  * L0 delivered into L1 from L1 itself (l0_vcpu_inject_exception). */
