@@ -1151,6 +1151,26 @@ bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
 	return exit_to_l1_irq(v, pending);
 }
 
+/* L1 takes interrupt `code` in its HS-mode (vsepc and vsstatus already
+ * as "Trap Entry" leaves them): its scause and stval, its handler
+ * (vectored: BASE + 4 * cause, "stvec"), VS-mode, and its h* trap
+ * information as for any trap into it. */
+static void enter_l1_irq_handler(struct l0_vcpu *v, unsigned long code)
+{
+	unsigned long tvec, pc;
+
+	l0_hcsr_write(v, CSR_VSCAUSE, CAUSE_INTERRUPT | code);
+	l0_hcsr_write(v, CSR_VSTVAL, 0);
+	tvec = l0_hcsr_read(v, CSR_VSTVEC);
+	pc = tvec & ~TVEC_MODE;
+	if ((tvec & TVEC_MODE) == TVEC_MODE_VECTORED)
+		pc += TVEC_VECTOR_BYTES * code;
+	v->sepc = pc;
+	csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	v->stats.ev[L0_EV_INJECT_EXC]++;
+	l0_vhyp_l1_took_trap(v, 0, 0, false);
+}
+
 /* While L1 itself runs (virtual V=0): a VS interrupt it made pending
  * (hvip, or its Sstc comparison) and enabled in hie without delegating it
  * in hideleg is one of L1's own HS-level interrupts ("Hypervisor Interrupt
@@ -1162,7 +1182,7 @@ bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
 bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v)
 {
 	struct l0_vhyp *vh = &v->vh;
-	unsigned long pending, code, vsstatus, tvec, pc;
+	unsigned long pending, code, vsstatus;
 	bool user;
 
 	if (!v->guest->nested || vh->in_l2)
@@ -1190,17 +1210,8 @@ bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v)
 	if (l0_hcsr_read(v, CSR_VSSTATUS) & SSTATUS_SIE)
 		vsstatus |= SSTATUS_SPIE;
 	l0_hcsr_write(v, CSR_VSSTATUS, vsstatus);
-	l0_hcsr_write(v, CSR_VSCAUSE, CAUSE_INTERRUPT | code);
-	l0_hcsr_write(v, CSR_VSTVAL, 0);
 	l0_hcsr_write(v, CSR_VSEPC, v->sepc);
-	tvec = l0_hcsr_read(v, CSR_VSTVEC);
-	pc = tvec & ~TVEC_MODE;
-	if ((tvec & TVEC_MODE) == TVEC_MODE_VECTORED)
-		pc += TVEC_VECTOR_BYTES * code;
-	v->sepc = pc;
-	csr_set(CSR_SSTATUS, SSTATUS_SPP);
-	v->stats.ev[L0_EV_INJECT_EXC]++;
-	l0_vhyp_l1_took_trap(v, 0, 0, false);
+	enter_l1_irq_handler(v, code);
 	return true;
 }
 
@@ -1264,7 +1275,7 @@ bool l0_vhyp_disarm_l1_vs_irq(struct l0_vcpu *v)
 {
 	struct l0_vhyp *vh = &v->vh;
 	const struct l0_trap_info *t = &v->trap;
-	unsigned long own, pending, cause, tvec, pc;
+	unsigned long own, pending, cause;
 
 	l0_hcsr_flush(v); /* real accesses below (hcsr.h) */
 	/* L1 may have written its stvec meanwhile: that value stays */
@@ -1320,16 +1331,7 @@ bool l0_vhyp_disarm_l1_vs_irq(struct l0_vcpu *v)
 	}
 	/* vsepc and vsstatus are the hart's ("Trap Entry"); the cause, and
 	 * the handler for it (vectored: BASE + 4 * cause), are L1's */
-	csr_write(CSR_VSCAUSE, CAUSE_INTERRUPT | cause);
-	csr_write(CSR_VSTVAL, 0);
-	tvec = csr_read(CSR_VSTVEC);
-	pc = tvec & ~TVEC_MODE;
-	if ((tvec & TVEC_MODE) == TVEC_MODE_VECTORED)
-		pc += TVEC_VECTOR_BYTES * cause;
-	v->sepc = pc;
-	csr_set(CSR_SSTATUS, SSTATUS_SPP);
-	v->stats.ev[L0_EV_INJECT_EXC]++;
-	l0_vhyp_l1_took_trap(v, 0, 0, false);
+	enter_l1_irq_handler(v, cause);
 	return true;
 }
 
