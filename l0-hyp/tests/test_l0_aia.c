@@ -16,14 +16,13 @@
 #include "../aia.h"
 #include "../guestdt.h"
 #include "../hostdt.h"
+#include "fdt_build.h"
 #include "../vplic.h"
 
 static uint8_t host_buf[16384] __attribute__((aligned(8)));
 static uint8_t l1_buf[16384] __attribute__((aligned(8)));
 static struct l0_platform plat;
 static char err[256];
-
-#define OK(x) CHECK((x) == 0)
 
 /* What a test changes in the tree; zero = QEMU's values. */
 struct knobs {
@@ -38,35 +37,6 @@ struct knobs {
 	bool no_s_imsic;      /* only the M-level IMSIC */
 	uint32_t imsic_reg_size; /* 0: 0x8000, room for 2 harts x 4 files */
 };
-
-static void prop_cells(void *f, const char *name, const uint32_t *c, int n)
-{
-	fdt32_t v[16];
-
-	for (int i = 0; i < n; i++)
-		v[i] = cpu_to_fdt32(c[i]);
-	OK(fdt_property(f, name, v, n * 4));
-}
-
-static void cpu(void *f, uint32_t id, uint32_t intc_phandle)
-{
-	char name[16];
-
-	snprintf(name, sizeof(name), "cpu@%u", id);
-	OK(fdt_begin_node(f, name));
-	OK(fdt_property_string(f, "device_type", "cpu"));
-	OK(fdt_property_u32(f, "reg", id));
-	OK(fdt_property_string(f, "status", "okay"));
-	OK(fdt_property_string(f, "riscv,isa",
-			       "rv64imafdch_zicsr_sstc_smaia_ssaia"));
-	OK(fdt_property_string(f, "mmu-type", "riscv,sv57"));
-	OK(fdt_begin_node(f, "interrupt-controller"));
-	OK(fdt_property_string(f, "compatible", "riscv,cpu-intc"));
-	OK(fdt_property(f, "interrupt-controller", NULL, 0));
-	OK(fdt_property_u32(f, "phandle", intc_phandle));
-	OK(fdt_end_node(f));
-	OK(fdt_end_node(f));
-}
 
 static void imsic(void *f, const char *name, uint32_t base, uint32_t size,
 		  uint32_t irq, uint32_t phandle, const struct knobs *k,
@@ -136,8 +106,8 @@ static void build_aia(const struct knobs *k)
 	OK(fdt_property_u32(f, "#address-cells", 1));
 	OK(fdt_property_u32(f, "#size-cells", 0));
 	OK(fdt_property_u32(f, "timebase-frequency", 10000000));
-	cpu(f, 0, 2);
-	cpu(f, 1, 3);
+	cpu_node(f, 0, 2, "rv64imafdch_zicsr_sstc_smaia_ssaia");
+	cpu_node(f, 1, 3, "rv64imafdch_zicsr_sstc_smaia_ssaia");
 	OK(fdt_end_node(f));
 	OK(fdt_begin_node(f, "chosen"));
 	OK(fdt_property_string(f, "stdout-path", "/soc/serial@10000000"));
