@@ -260,6 +260,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in.l1_has[i] = (p2 >> (i % 8)) & 1 ? plat.isa[i] : false;
 	if (p2 & 0x80)
 		in.l1_has[L0_ISA_H] = true;
+	/* l1.pci: L1's host bridge node from whatever the tree holds */
+	if (plat.pci.has_pci && (p1 & 8))
+		in.pci = &plat.pci;
 	size_t bufsize = bufsizes[p3 >> 5 & 7];
 	void *out = malloc(bufsize);
 	err[0] = 0;

@@ -45,6 +45,25 @@ else
     done
   done
   done
+  # the PCI host bridge with QEMU's riscv-iommu-pci under it (l0-hyp/pci_dt.c);
+  # parameter bit 0x08 of the second byte: L1 gets the bridge (l1.pci)
+  for iommu in riscv-iommu-pci sys; do
+    name=virt-iommu-$iommu-smp1-htrue
+    dtb=$tmp/$name.dtb
+    if [ "$iommu" = sys ]; then
+      set -- -machine "virt,iommu-sys=on,dumpdtb=$dtb"
+    else
+      set -- -machine "virt,dumpdtb=$dtb" -device riscv-iommu-pci
+    fi
+    "$qemu" "$@" -cpu rv64,h=true -smp 1 -m 256M \
+      -kernel "$tmp/initrd" -initrd "$tmp/initrd" \
+      -append "l1.mem=64M l1.pci=all -- console=ttyS0" -nographic >/dev/null
+    if command -v fdtput >/dev/null && command -v dtc >/dev/null; then
+      fdtput -d "$dtb" /chosen rng-seed 2>/dev/null || true
+      dtc -q -I dtb -O dtb -o "$dtb.clean" "$dtb" && mv "$dtb.clean" "$dtb"
+    fi
+    { printf '\x00\x08\xff\x02'; cat "$dtb"; } >"$corpus/dt/qemu-$name"
+  done
 fi
 for d in "$corpus"/*/; do
   echo "make-seeds: $(basename "$d"): $(ls "$d" | wc -l) seeds, $(cat "$d"/* | wc -c) bytes"

@@ -23,8 +23,9 @@
 #define L0_GMEM_ALIGN (2UL << 20)
 
 #define L0_GMEM_MAX_CHUNKS 8
-/* Device page ranges passed through to L1 (the UART today). */
-#define L0_GMEM_MAX_DEVICES 4
+/* Device page ranges passed through to L1: the UART and the BARs of the
+ * PCI functions l1.pci= gives it. */
+#define L0_GMEM_MAX_DEVICES 16
 
 /* One host block backing [gpa, gpa+size) of L1 RAM. */
 struct l0_gmem_chunk {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "guestdt.h"
+#include "pci.h"
 #include "vplic.h"
 
 #include <libfdt.h>
@@ -385,7 +386,7 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 {
 	const struct l0_platform *h = in->host;
 	char cpu_path[L0_MAX_VCPUS][L0_PATH_MAX], mem_name[32];
-	const char *keep[L0_MAX_VCPUS + 5];
+	const char *keep[L0_MAX_VCPUS + 6];
 	int n = 0, mem;
 
 	if (in->nvcpus < 1 || in->nvcpus > L0_MAX_VCPUS ||
@@ -408,6 +409,8 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 		keep[n++] = h->uart_path;
 	if (h->has_plic)
 		keep[n++] = h->plic_path;
+	if (in->pci)
+		keep[n++] = in->pci->path;
 	keep[n] = NULL;
 	/* Everything else goes: other harts, cpu-map (names them), host
 	 * memory and /reserved-memory (host addresses), and every device
@@ -437,6 +440,8 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 		fdt_delprop(buf, uart, "interrupts-extended");
 	}
 	fix_aliases(buf);
+	if (in->pci)
+		CHECK_FDT(l0_pci_dt_fix_l1(buf, in->pci), "PCI host bridge");
 
 	snprintf(mem_name, sizeof(mem_name), "memory@%llx",
 		 (unsigned long long)in->gmem->gpa);

@@ -29,6 +29,8 @@ struct l0_guestdt_input {
 	const char *bootargs;		   /* may be "" */
 	bool has_initrd;
 	uint64_t initrd_gpa, initrd_size;
+	/* l1.pci=: the host bridge L1 gets (pci_dt.c); NULL: none */
+	const struct l0_host_pci *pci;
 };
 
 enum l0_guestdt_status {

@@ -473,6 +473,7 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 	    parse_uart(fdt, p, err, errlen) != L0_HOSTDT_OK ||
 	    parse_plic(fdt, p, err, errlen) != L0_HOSTDT_OK ||
 	    l0_hostdt_parse_aia(fdt, p, err, errlen) != L0_HOSTDT_OK ||
+	    l0_hostdt_parse_pci(fdt, p, err, errlen) != L0_HOSTDT_OK ||
 	    parse_fwcfg(fdt, p, err, errlen) != L0_HOSTDT_OK ||
 	    parse_chosen(fdt, p, err, errlen) != L0_HOSTDT_OK)
 		return L0_HOSTDT_BAD;

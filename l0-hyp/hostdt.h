@@ -38,6 +38,44 @@ enum l0_isa_feature {
 	L0_ISA_FEATURE_COUNT,
 };
 
+/* One window of a PCI host bridge's "ranges" (PCI bus binding: the
+ * child address's phys.hi space code 01 I/O, 10 32-bit memory, 11 64-bit
+ * memory): PCI bus address pci, CPU address cpu, size bytes. */
+struct l0_pci_window {
+	uint64_t pci, cpu, size;
+	bool prefetch;
+};
+
+enum l0_pci_space {
+	L0_PCI_SPACE_IO,
+	L0_PCI_SPACE_MEM32,
+	L0_PCI_SPACE_MEM64,
+	L0_PCI_SPACE_COUNT,
+};
+
+/* Where the RISC-V IOMMU is: a PCI function ("riscv,pci-iommu", a child
+ * of the host bridge whose reg names its bus/device/function) or a
+ * platform device ("riscv,iommu", its registers at reg). */
+enum l0_iommu_kind {
+	L0_IOMMU_NONE,
+	L0_IOMMU_PCI,
+	L0_IOMMU_PLATFORM,
+};
+
+struct l0_host_pci {
+	bool has_pci; /* a "pci-host-ecam-generic" node */
+	struct l0_range ecam;
+	uint32_t bus_lo, bus_hi; /* bus-range (default 0..ecam size / 1M - 1) */
+	struct l0_pci_window win[L0_PCI_SPACE_COUNT];
+	bool has_win[L0_PCI_SPACE_COUNT];
+	bool has_intx_map; /* interrupt-map present (INTx to the PLIC) */
+	char path[L0_PATH_MAX];
+	enum l0_iommu_kind iommu;
+	uint16_t iommu_bdf;	    /* L0_IOMMU_PCI: bus << 8 | dev << 3 | fn */
+	struct l0_range iommu_regs; /* L0_IOMMU_PLATFORM */
+	char iommu_path[L0_PATH_MAX];
+};
+
 struct l0_platform {
 	const void *fdt;
 	uint64_t fdt_pa, fdt_size;
@@ -97,6 +135,10 @@ struct l0_platform {
 	bool isa[L0_ISA_FEATURE_COUNT];
 	const char *mmu_type;
 
+	/* The PCIe host bridge and the RISC-V IOMMU (pci_dt.c): only what
+	 * l1.pci needs; has_pci/has_iommu stay false without them. */
+	struct l0_host_pci pci;
+
 	bool has_fwcfg; /* QEMU fw_cfg ("qemu,fw-cfg-mmio") */
 	struct l0_range fwcfg;
 
@@ -124,6 +166,13 @@ enum l0_hostdt_status l0_hostdt_read_reg(const void *fdt, int node, int idx,
  * nothing when the tree has no S-level IMSIC; an error naming the node for
  * one that is malformed. */
 enum l0_hostdt_status l0_hostdt_parse_aia(const void *fdt,
+					  struct l0_platform *p, char *err,
+					  size_t errlen);
+
+/* The PCIe host bridge and the IOMMU (pci_dt.c): nothing when the tree
+ * has no "pci-host-ecam-generic" node and no IOMMU; an error naming the
+ * node and property for one that is malformed. */
+enum l0_hostdt_status l0_hostdt_parse_pci(const void *fdt,
 					  struct l0_platform *p, char *err,
 					  size_t errlen);
 

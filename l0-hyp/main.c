@@ -23,6 +23,7 @@
 #include "hcsr.h"
 #include "nacl.h"
 #include "options.h"
+#include "pci.h"
 #include "trap.h"
 #include "vcpu.h"
 
@@ -42,6 +43,7 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa);
 static struct l0_platform host;
 static struct l0_options opts;
 static struct l0_guest guest;
+static struct l0_pci pci;
 static uint8_t l1_dtb[L1_DTB_MAX] __attribute__((aligned(8)));
 static char err[256];
 /* an L1 image that is a chain (rvnest/chain.h), and the header of its rest */
@@ -196,6 +198,59 @@ static void check_l1_initrd(const struct l0_range *busy)
 			fail("l1.initrd overlap");
 		}
 	}
+}
+
+/* l1.pci=: the functions L1 gets, their BARs in L1's G-stage at their
+ * host addresses, the IOMMU translating their DMA through that same
+ * G-stage (pci.h, iommu.h). */
+static void setup_pci(void)
+{
+	uint16_t ids[L0_IOMMU_MAX_DEVICES];
+	unsigned n;
+
+	if (l0_pci_init(&pci, &host, &opts, err, sizeof(err)) != L0_PCI_OK)
+		fail("PCI passthrough refused");
+	for (unsigned i = 0; i < pci.nfn; i++) {
+		const struct l0_pci_fn *f = &pci.fn[i];
+
+		if (!f->assigned)
+			continue;
+		printf("[l0] pci: L1 gets %02x:%02x.%x (%04x:%04x)",
+		       f->bdf >> 8, (f->bdf >> 3) & 0x1f, f->bdf & 7, f->vendor,
+		       f->device);
+		for (unsigned b = 0; b < L0_PCI_NBARS; b++) {
+			struct l0_range r = {f->bar[b].cpu, f->bar[b].size};
+
+			if (!r.size || f->bar[b].upper)
+				continue;
+			if (r.size < L0_PCI_BAR_MIN)
+				r.size = L0_PCI_BAR_MIN;
+			printf(" BAR%u 0x%llx+0x%llx", b,
+			       (unsigned long long)r.base,
+			       (unsigned long long)f->bar[b].size);
+			if (l0_gmem_map_device(&guest.gmem, &r, err,
+					       sizeof(err)) != L0_GMEM_OK)
+				fail("G-stage setup failed");
+		}
+		printf("\n");
+	}
+	n = l0_pci_assigned_ids(&pci, ids, L0_IOMMU_MAX_DEVICES);
+	if (l0_iommu_init(&pci.iommu, l0_pci_iommu_regs(&pci), ids, n,
+			  guest.gmem.root, guest.gmem.mode, guest.gmem.vmid,
+			  err, sizeof(err)) != L0_IOMMU_OK)
+		fail("IOMMU setup failed");
+	pci.iommu.depth = guest.depth;
+	pci.depth = guest.depth;
+	l0_pci_watch(&pci, &(struct l0_range){host.fdt_pa, host.fdt_size});
+	printf("[l0] pci: IOMMU %s regs 0x%llx caps 0x%llx, %s device "
+	       "contexts, %u-level directory, GSCID %lu; %u function(s) for "
+	       "L1\n",
+	       host.pci.iommu_path, (unsigned long long)l0_pci_iommu_regs(&pci),
+	       (unsigned long long)pci.iommu.caps,
+	       pci.iommu.ext_dc ? "extended" : "base",
+	       (unsigned)(pci.iommu.mode - IOMMU_DDTP_1LVL) + 1,
+	       guest.gmem.vmid, n);
+	guest.pci = &pci;
 }
 
 static void choose_l1_features(void)
@@ -366,6 +421,8 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	if (host.has_uart && l0_gmem_map_device(&guest.gmem, &host.uart, err,
 						sizeof(err)) != L0_GMEM_OK)
 		fail("G-stage setup failed");
+	if (opts.pci_all || opts.npci)
+		setup_pci();
 
 	switch (l0_load_l1(&guest.gmem, l1_image, l1_image_size, &img, err,
 			   sizeof(err))) {
@@ -437,6 +494,7 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	gdt.has_initrd = initrd_src != L0_INITRD_NONE;
 	gdt.initrd_gpa = initrd_gpa;
 	gdt.initrd_size = initrd_size;
+	gdt.pci = guest.pci ? &host.pci : NULL;
 	if (l0_guestdt_build(&gdt, l1_dtb, sizeof(l1_dtb), err, sizeof(err)) !=
 	    L0_GUESTDT_OK)
 		fail("cannot build L1 device tree");
@@ -501,6 +559,17 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 		printf("[l0] no interrupt controller L0 drives (a PLIC, or an "
 		       "S-level IMSIC with an MSI-mode APLIC): L1 gets none, "
 		       "its UART no interrupt\n");
+	}
+	if (guest.pci) {
+		struct l0_mmio_device *d = &guest.mmio[guest.nmmio++];
+
+		/* bus 0's configuration space, emulated (pci.c) */
+		d->name = "pci-ecam";
+		d->base = host.pci.ecam.base;
+		d->size = L0_PCI_ECAM_BUS_SIZE;
+		d->ctx = &pci;
+		d->read = l0_pci_cfg_read;
+		d->write = l0_pci_cfg_write;
 	}
 	l0_sbi_setup(&guest);
 	/* NACL (l0.nacl=): only with the H extension emulated (nacl.c) */

@@ -337,6 +337,62 @@ opt_nacl_client(const char *val, struct l0_options *o, char *err, size_t errlen)
 			 &o->nacl_client, err, errlen);
 }
 
+/* Two or one hex digits of a BDF, at most `max`. */
+static bool parse_hex(const char *s, size_t len, unsigned max, unsigned *out)
+{
+	uint64_t v;
+	char buf[8];
+
+	if (!len || len > 2)
+		return false;
+	buf[0] = '0';
+	buf[1] = 'x';
+	memcpy(buf + 2, s, len);
+	if (!parse_u64(buf, len + 2, &v) || v > max)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+/* l1.pci=all | BB:DD.F[,BB:DD.F...] (hex bus and device, as lspci) */
+static enum l0_options_status opt_pci(const char *val, struct l0_options *o,
+				      char *err, size_t errlen)
+{
+	const char *what = "l1.pci (all, or BB:DD.F[,BB:DD.F...] in hex, "
+			   "at most 16)";
+	const char *p = val;
+
+	o->pci_all = false;
+	o->npci = 0;
+	if (!strcmp(val, "all")) {
+		o->pci_all = true;
+		return L0_OPTIONS_OK;
+	}
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		const char *colon = memchr(p, ':', len);
+		const char *dot = memchr(p, '.', len);
+		unsigned b, d, f;
+
+		if (!colon || !dot || dot < colon ||
+		    !parse_hex(p, (size_t)(colon - p), 0xff, &b) ||
+		    !parse_hex(colon + 1, (size_t)(dot - colon - 1), 0x1f,
+			       &d) ||
+		    !parse_hex(dot + 1, (size_t)(p + len - dot - 1), 7, &f) ||
+		    o->npci == L0_PCI_MAX_ASSIGN)
+			return bad(err, errlen, what, val);
+		for (unsigned i = 0; i < o->npci; i++)
+			if (o->pci_bdf[i] == (uint16_t)(b << 8 | d << 3 | f))
+				return bad(err, errlen, what, val);
+		o->pci_bdf[o->npci++] = (uint16_t)(b << 8 | d << 3 | f);
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return L0_OPTIONS_OK;
+}
+
 static const struct l0_opt_desc l0_opts[] = {
 	{"l1.mem", opt_mem},
 	{"l1.harts", opt_harts},
@@ -344,6 +400,7 @@ static const struct l0_opt_desc l0_opts[] = {
 	{"l1.sstc", opt_sstc},
 	{"l1.gstage", opt_gstage},
 	{"l1.initrd", opt_initrd},
+	{"l1.pci", opt_pci},
 	{"l0.nacl", opt_nacl},
 	{"l0.nacl.client", opt_nacl_client},
 	{"l0.benchwin", opt_benchwin},

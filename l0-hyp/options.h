@@ -27,6 +27,9 @@
 #define L0_WATCHDOG_DEFAULT_MS 10000UL
 #define L0_WATCHDOG_MAX_MS 3600000UL
 
+/* l1.pci: at most this many functions named */
+#define L0_PCI_MAX_ASSIGN 16
+
 /* Whether L1 gets Sstc (vstimecmp through henvcfg.STCE). */
 enum l0_sstc_choice {
 	L0_SSTC_AUTO, /* when the host has it */
@@ -78,6 +81,12 @@ struct l0_options {
 	 * L2 exits, or at the first line after <seconds> (0 = no limit).
 	 * soak_every = 0: off */
 	uint64_t soak_every, soak_exits, soak_secs;
+	/* l1.pci=: PCI functions passed through to L1 (pci.c), each
+	 * bus << 8 | device << 3 | function; pci_all: every endpoint but
+	 * the IOMMU. Neither: L1 gets no PCI */
+	bool pci_all;
+	unsigned npci;
+	uint16_t pci_bdf[L0_PCI_MAX_ASSIGN];
 	bool has_l1_initrd;
 	uint64_t l1_initrd_addr, l1_initrd_size;
 	char l1_bootargs[L0_BOOTARGS_MAX];

@@ -17,6 +17,7 @@
 #include "hcsr.h"
 #include "mmio.h"
 #include "nacl.h"
+#include "pci.h"
 #include "soak.h"
 #include "sbi_pmu.h"
 
@@ -182,6 +183,10 @@ static enum l0_trap_outcome handle_s_timer(struct l0_vcpu *v)
 		l0_vhyp_l1_hvip_set(v, MIP_VSTIP);
 		v->stats.ev[L0_EV_VIRQ]++;
 	}
+	/* ... and where the IOMMU's fault queue is read when L1 makes no
+	 * PCI config access (pci.c) */
+	if (v->guest->pci)
+		l0_iommu_poll_faults(&v->guest->pci->iommu);
 	/* L0's timer is also the watchdog's (contain.h) */
 	if (l0_contain_timer(v) == L0_CONTAIN_STOP)
 		return L0_TRAP_FATAL;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hcsr.h"
+#include "pci.h"
 #include "sbi_fwft.h"
 #include "sbi_pmu.h"
 #include "trap.h"
@@ -380,6 +381,8 @@ void l0_finish(struct l0_vcpu *v, int status, const char *why)
 	console_flush();
 	printf("[l0] %s (status %d) after %llu traps\n", why, status,
 	       (unsigned long long)total.traps);
+	if (g->pci) /* before l0stats: the faults a last poll finds */
+		l0_pci_report(g->pci);
 	l0_stats_print(&total, g->nvcpus);
 	if (g->nested) {
 		char shadow_stats[512];

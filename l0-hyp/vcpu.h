@@ -41,6 +41,7 @@ struct l0_trap_info {
 };
 
 struct l0_guest;
+struct l0_pci;
 
 struct l0_vcpu {
 	/* layout fixed by vcpu_asm.h: gpr[], sepc, l0_sp */
@@ -105,6 +106,8 @@ struct l0_guest {
 	struct l0_vhyp_caps vcaps;
 	struct l0_mmio_device mmio[L0_MAX_MMIO];
 	unsigned nmmio;
+	/* PCI passthrough (l1.pci=, pci.h); NULL without */
+	struct l0_pci *pci;
 	struct l0_lock dev_lock; /* the emulated devices (vPLIC) */
 	/* bumped under dev_lock by every access that may change an emulated
 	 * device's state: a vCPU whose dev_gen_seen is current need not ask

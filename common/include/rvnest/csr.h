@@ -58,6 +58,14 @@
 				     : "memory");                      \
 	} while (0)
 
+/* Order every earlier memory and device access before every later one
+ * (FENCE IORW,IORW): a queue entry written to memory before the device
+ * register that hands it over, as a DMA-capable device needs. */
+static inline void fence_io_mem(void)
+{
+	__asm__ __volatile__("fence iorw, iorw" ::: "memory");
+}
+
 /* H-extension instructions; the assembler needs ".option arch, +h". */
 #define __H_INSN(text) \
 	".option push\n.option arch, +h\n" text "\n.option pop\n"
