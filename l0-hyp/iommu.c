@@ -300,9 +300,32 @@ enum l0_iommu_status l0_iommu_init(struct l0_iommu *m, uint64_t regs,
 	return cq_sync(m, err, errlen);
 }
 
+/* One reported fault: records of the same device, cause and transaction
+ * type on the same page that follow each other are one line with their
+ * count (a stray DMA of a sector is 128 records). */
+struct fault_run {
+	uint32_t did;
+	unsigned cause, ttyp;
+	uint64_t addr, iotval2, count;
+};
+
+static void report(const struct l0_iommu *m, const struct fault_run *f)
+{
+	/* iotval: the faulting IOVA (L1's guest-physical address, the
+	 * first stage being Bare); iotval2 of a guest-page fault: that
+	 * GPA >> 2 as the G-stage saw it ("Fault/Event-Queue") */
+	printf("RVNEST iommu_fault bdf=%02x:%02x.%x cause=%s cause_code=%u "
+	       "ttyp=%u addr=0x%llx iotval2=0x%llx count=%llu depth=%u\n",
+	       (f->did >> 8) & 0xff, (f->did >> 3) & 0x1f, f->did & 7,
+	       l0_iommu_cause_name(f->cause), f->cause, f->ttyp,
+	       (unsigned long long)f->addr, (unsigned long long)f->iotval2,
+	       (unsigned long long)f->count, m->depth);
+}
+
 unsigned l0_iommu_poll_faults(struct l0_iommu *m)
 {
 	uint32_t n = 1u << L0_IOMMU_FQ_LOG2, head, tail, csr;
+	struct fault_run run = {0};
 	unsigned got = 0;
 
 	if (!m->regs)
@@ -311,27 +334,35 @@ unsigned l0_iommu_poll_faults(struct l0_iommu *m)
 	tail = rd32(m, IOMMU_REG_FQT);
 	while (head != tail && head < n) {
 		const uint64_t *r = &fq[head * 4];
-		unsigned cause = (unsigned)(r[0] & IOMMU_FQ_CAUSE_MASK);
-		unsigned ttyp = (unsigned)((r[0] >> IOMMU_FQ_TTYP_SHIFT) &
-					   IOMMU_FQ_TTYP_MASK);
-		uint32_t did = (uint32_t)(r[0] >> IOMMU_FQ_DID_SHIFT);
+		struct fault_run f = {
+			.did = (uint32_t)(r[0] >> IOMMU_FQ_DID_SHIFT),
+			.cause = (unsigned)(r[0] & IOMMU_FQ_CAUSE_MASK),
+			.ttyp = (unsigned)((r[0] >> IOMMU_FQ_TTYP_SHIFT) &
+					   IOMMU_FQ_TTYP_MASK),
+			.addr = r[2],
+			.iotval2 = r[3],
+			.count = 1,
+		};
 
-		/* iotval: the faulting IOVA (here L1's guest-physical
-		 * address); iotval2 of a guest-page fault: that GPA >> 2 */
-		printf("RVNEST iommu_fault bdf=%02x:%02x.%x cause=%s "
-		       "cause_code=%u ttyp=%u addr=0x%llx iotval2=0x%llx "
-		       "depth=%u\n",
-		       (did >> 8) & 0xff, (did >> 3) & 0x1f, did & 7,
-		       l0_iommu_cause_name(cause), cause, ttyp,
-		       (unsigned long long)r[2], (unsigned long long)r[3],
-		       m->depth);
+		if (run.count && f.did == run.did && f.cause == run.cause &&
+		    f.ttyp == run.ttyp &&
+		    f.addr >> PAGE_SHIFT == run.addr >> PAGE_SHIFT) {
+			run.count++;
+		} else {
+			if (run.count)
+				report(m, &run);
+			run = f;
+		}
 		m->faults++;
 		got++;
 		head = (head + 1) & (n - 1);
 		wr32(m, IOMMU_REG_FQH, head);
 	}
+	if (run.count)
+		report(m, &run);
 	csr = rd32(m, IOMMU_REG_FQCSR);
 	if (csr & (IOMMU_QCSR_MF | IOMMU_FQCSR_OF)) {
+		m->fq_overflows++;
 		printf("[l0] IOMMU fault queue %s: records were lost\n",
 		       csr & IOMMU_FQCSR_OF ? "overflowed" : "memory fault");
 		/* fqmf/fqof are RW1C; the queue stays enabled */

@@ -103,7 +103,9 @@ enum iommu_ddtp_mode {
  * distinct index above DDI[0] (bus 0 needs one of each) */
 #define L0_IOMMU_DDT_PAGES 8
 #define L0_IOMMU_CQ_LOG2 8 /* 256 commands of 16 bytes: one page */
-#define L0_IOMMU_FQ_LOG2 7 /* 128 records of 32 bytes: one page */
+/* 1024 records of 32 bytes (32 KiB): QEMU's IOMMU reports a stray DMA
+ * once per access (4 bytes), so one 512-byte sector is 128 records */
+#define L0_IOMMU_FQ_LOG2 10
 
 struct l0_iommu {
 	uint64_t regs; /* host address of the register file */
@@ -121,7 +123,7 @@ struct l0_iommu {
 	uint16_t dev[L0_IOMMU_MAX_DEVICES];
 	unsigned ndev;
 	/* counters (the RVNEST l0pci line) */
-	uint64_t faults, commands, invalidations;
+	uint64_t faults, commands, invalidations, fq_overflows;
 	unsigned depth; /* for protocol lines */
 };
 

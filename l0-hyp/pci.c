@@ -205,6 +205,60 @@ static void scan_caps(struct l0_pci *pc, struct l0_pci_fn *f)
 	}
 }
 
+/* virtio over PCI (virtio 1.x "Virtio Over PCI Bus"): vendor 0x1af4,
+ * devices 0x1000-0x107f; a vendor capability (0x09) with cfg_type 1 names
+ * the BAR and offset of the common configuration, whose
+ * device_feature_select (0x00) / device_feature (0x04) give feature word
+ * 1, where VIRTIO_F_ACCESS_PLATFORM is bit 33 - 32. */
+#define VIRTIO_VENDOR 0x1af4
+#define VIRTIO_DEVICE_FIRST 0x1000
+#define VIRTIO_DEVICE_LAST 0x107f
+#define VIRTIO_CAP_COMMON 1
+#define VIRTIO_COMMON_DFSELECT 0x00
+#define VIRTIO_COMMON_DF 0x04
+#define VIRTIO_F_ACCESS_PLATFORM_HI (1u << (33 - 32))
+#define PCI_CAP_ID_VENDOR 0x09
+
+/* A virtio device that does not offer VIRTIO_F_ACCESS_PLATFORM: QEMU
+ * then gives its DMA the host's physical addresses, around the IOMMU
+ * (measured: its virtqueue reads hit L0's memory), and the driver cannot
+ * change that. Such a function must not reach L1. Its memory decoding
+ * must be on. */
+static bool virtio_bypasses_iommu(struct l0_pci *pc, const struct l0_pci_fn *f)
+{
+	uint16_t d = f->bdf & 0xff;
+	uint8_t ptr;
+
+	if (f->vendor != VIRTIO_VENDOR || f->device < VIRTIO_DEVICE_FIRST ||
+	    f->device > VIRTIO_DEVICE_LAST)
+		return false;
+	if (!(cfg_rd32(pc, d, PCI_COMMAND) >> 16 & PCI_STATUS_CAP_LIST))
+		return true; /* legacy only: no feature word 1 at all */
+	ptr = cfg_rd8(pc, d, PCI_CAP_PTR) & ~3u;
+	for (unsigned n = 0; ptr >= PCI_HEADER_END && n < 48; n++) {
+		/* struct virtio_pci_cap: cfg_type +3, bar +4, offset +8 */
+		if (cfg_rd8(pc, d, ptr) == PCI_CAP_ID_VENDOR &&
+		    cfg_rd8(pc, d, ptr + 3) == VIRTIO_CAP_COMMON) {
+			uint8_t bar = cfg_rd8(pc, d, ptr + 4);
+			uint64_t common;
+
+			if (bar >= L0_PCI_NBARS || !f->bar[bar].size ||
+			    f->bar[bar].space == L0_PCI_SPACE_IO)
+				return true;
+			common = f->bar[bar].cpu + cfg_rd32(pc, d, ptr + 8);
+			*(volatile uint32_t
+				  *)(uintptr_t)(common +
+						VIRTIO_COMMON_DFSELECT) = 1;
+			return !(*(volatile uint32_t
+					   *)(uintptr_t)(common +
+							 VIRTIO_COMMON_DF) &
+				 VIRTIO_F_ACCESS_PLATFORM_HI);
+		}
+		ptr = cfg_rd8(pc, d, ptr + 1) & ~3u;
+	}
+	return true;
+}
+
 static bool is_bridge(const struct l0_pci_fn *f)
 {
 	return (f->header & PCI_HEADER_TYPE_MASK) != 0 ||
@@ -336,6 +390,17 @@ enum l0_pci_status l0_pci_init(struct l0_pci *pc, const struct l0_platform *h,
 		if (f->assigned)
 			scan_caps(pc, f);
 		cfg_wr(pc, f->bdf & 0xff, PCI_COMMAND, 2, cmd | PCI_CMD_MASTER);
+		if (f->assigned && virtio_bypasses_iommu(pc, f)) {
+			cfg_wr(pc, f->bdf & 0xff, PCI_COMMAND, 2, 0);
+			bdf_str(f->bdf, bdf, sizeof(bdf));
+			FAIL("l1.pci: %s is a virtio device that does not "
+			     "offer "
+			     "VIRTIO_F_ACCESS_PLATFORM: QEMU lets its DMA "
+			     "around "
+			     "the IOMMU (QEMU: -device "
+			     "...,disable-legacy=on,iommu_platform=on)",
+			     bdf);
+		}
 	}
 	if (hp->iommu == L0_IOMMU_PCI) {
 		f = find_fn(pc, hp->iommu_bdf);
@@ -625,7 +690,8 @@ void l0_pci_report(struct l0_pci *pc)
 	l0_iommu_poll_faults(&pc->iommu);
 	printf("RVNEST l0pci cfg_reads=%llu cfg_writes=%llu cfg_dropped=%llu "
 	       "bar_moves_refused=%llu iommu_faults=%llu iommu_commands=%llu "
-	       "iommu_invalidations=%llu host_dtb=%s depth=%u\n",
+	       "iommu_invalidations=%llu iommu_fq_overflows=%llu host_dtb=%s "
+	       "depth=%u\n",
 	       (unsigned long long)pc->cfg_reads,
 	       (unsigned long long)pc->cfg_writes,
 	       (unsigned long long)pc->cfg_dropped,
@@ -633,6 +699,7 @@ void l0_pci_report(struct l0_pci *pc)
 	       (unsigned long long)pc->iommu.faults,
 	       (unsigned long long)pc->iommu.commands,
 	       (unsigned long long)pc->iommu.invalidations,
+	       (unsigned long long)pc->iommu.fq_overflows,
 	       !pc->watch.size				  ? "unwatched"
 	       : hash_range(&pc->watch) == pc->watch_hash ? "intact"
 							  : "changed",
