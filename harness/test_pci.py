@@ -97,7 +97,11 @@ def test_dma_through_the_iommu_reaches_the_disk_image(good):
     # its device context uses L1's G-stage: GSCID = L1's VMID
     assert "GSCID 1; 1 function(s) for L1" in res.console
     st = lines(res, "l0pci")[0]
-    assert st["iommu_commands"] == "3" and st["iommu_invalidations"] == "1"
+    # at boot IODIR.INVAL_DDT + IOTINVAL.GVMA + IOFENCE.C; per BAR move
+    # IOTINVAL.GVMA + IOFENCE.C
+    moves = int(st["bar_moves"])
+    assert int(st["iommu_invalidations"]) == 1 + moves
+    assert int(st["iommu_commands"]) == 3 + 2 * moves
 
 
 def test_stray_dma_is_stopped_reported_and_changes_nothing(good):
@@ -134,10 +138,20 @@ def test_l1_cannot_reach_the_iommu_registers(good):
     assert "L1 access fault: load_guest_page_fault at GPA 0x400000000" in res.console
 
 
-def test_a_bar_l1_moves_stays_where_l0_put_it(good):
+def test_bar_writes_move_the_device_only_inside_its_window(good):
+    """pcidma first puts BAR4 on its own RAM (outside every window: the
+    device stays), then 1 MiB higher in the 64-bit window (the device
+    follows, the old page faults), then back; DMA works afterwards, so
+    the G-stage and the IOMMU followed both moves."""
     res, _ = good
-    assert lines(res, "l0pci")[0]["bar_moves_refused"] == "1"
-    assert "[l0] pci 00:02.0: L1 enables decoding with a BAR moved" in res.console
+    st = lines(res, "l0pci")[0]
+    assert (st["bar_moves"], st["bar_moves_refused"]) == ("2", "1"), res.log_path
+    assert "[l0] pci 00:02.0: L1 enables decoding with a BAR where L0 does not let it go" \
+        in res.console
+    assert "[l0] pci 00:02.0: BAR4 moved by L1 from 0x400004000 to 0x400104000" in res.console
+    assert "[l0] pci 00:02.0: BAR4 moved by L1 from 0x400104000 to 0x400004000" in res.console
+    step = [f for f in lines(res, "pcidma") if f.get("step") == "bar_move"]
+    assert step == [{"step": "bar_move", "from": "0x400004000", "to": "0x400104000"}]
 
 
 def test_platform_iommu(tmp_path):

@@ -216,6 +216,26 @@ enum l0_gmem_status l0_gmem_map_device(struct l0_gmem *g,
 	return L0_GMEM_OK;
 }
 
+enum l0_gmem_status l0_gmem_unmap_device(struct l0_gmem *g,
+					 const struct l0_range *dev, char *err,
+					 size_t errlen)
+{
+	uint64_t base = dev->base & ~(PAGE_SIZE - 1);
+	uint64_t size = align_up(dev->base + dev->size, PAGE_SIZE) - base;
+
+	for (unsigned i = 0; i < g->ndev; i++) {
+		if (g->dev[i].gpa != base || g->dev[i].size != size)
+			continue;
+		pt_unmap(g->mode, &gstage_mem, g->root, base, size);
+		for (unsigned j = i + 1; j < g->ndev; j++)
+			g->dev[j - 1] = g->dev[j];
+		g->ndev--;
+		return L0_GMEM_OK;
+	}
+	FAIL("no passed-through device at 0x%llx+0x%llx",
+	     (unsigned long long)base, (unsigned long long)size);
+}
+
 unsigned long l0_gmem_hgatp(const struct l0_gmem *g)
 {
 	unsigned long mode =

@@ -70,6 +70,11 @@ enum l0_gmem_status l0_gmem_map_ram(struct l0_gmem *g, enum pt_mode mode,
 enum l0_gmem_status l0_gmem_map_device(struct l0_gmem *g,
 				       const struct l0_range *dev, char *err,
 				       size_t errlen);
+/* Stop passing the page range `dev` mapped by l0_gmem_map_device through:
+ * its G-stage leaves go (the caller fences the harts and the IOMMU). */
+enum l0_gmem_status l0_gmem_unmap_device(struct l0_gmem *g,
+					 const struct l0_range *dev, char *err,
+					 size_t errlen);
 unsigned long l0_gmem_hgatp(const struct l0_gmem *g);
 
 /* [gpa, gpa+len) lies entirely in L1 RAM (no wrap-around). */

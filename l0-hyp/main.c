@@ -250,6 +250,10 @@ static void setup_pci(void)
 	       pci.iommu.ext_dc ? "extended" : "base",
 	       (unsigned)(pci.iommu.mode - IOMMU_DDTP_1LVL) + 1,
 	       guest.gmem.vmid, n);
+	/* L1's BAR moves need a fence of every hart that runs L1 and of
+	 * the shadow of an L1 with H: one vCPU without H only (pci.c) */
+	if (guest.nvcpus == 1 && !opts.l1_h)
+		pci.gmem = &guest.gmem;
 	guest.pci = &pci;
 }
 

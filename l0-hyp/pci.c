@@ -5,11 +5,13 @@
  * - BARs: L0 places every BAR of an assigned function in the host
  *   bridge's windows (each on pages of its own) and maps exactly those
  *   pages into L1's G-stage (main.c). L1's BAR registers are L0's copy:
- *   L1 may size them (the copy reads back the size mask) and write them,
- *   but the device keeps the address L0 gave it, so nothing L1 writes
- *   places a BAR over memory or over another device (the IOMMU's
- *   registers included). Linux is told to keep the BARs it finds
- *   (/chosen/linux,pci-probe-only, pci_dt.c).
+ *   L1 may size them (the copy reads back the size mask) and write them;
+ *   the device follows only to a place inside the same window, naturally
+ *   aligned, clear of every other BAR (the IOMMU's included), and only
+ *   when L0 can fence what L1's harts cached (one vCPU, L1 without H:
+ *   try_move); anything else stays in the copy. So nothing L1 writes
+ *   places a BAR over memory or another device. Linux is told to keep the
+ *   BARs it finds (/chosen/linux,pci-probe-only, pci_dt.c).
  * - DMA: bus mastering only for assigned functions, whose device contexts
  *   in the IOMMU translate through L1's G-stage (iommu.c): a device can
  *   reach L1's RAM and L1's devices, nothing else.
@@ -23,6 +25,8 @@
  *   extended space reads 0 (no extended capability).
  */
 #include "pci.h"
+
+#include "hcsr.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -166,6 +170,7 @@ static enum l0_pci_status place_bar(struct l0_pci *pc, struct l0_pci_fn *f,
 		     "host's %s window",
 		     bdf, i, (unsigned long long)b->size, space_names[s]);
 	pc->next[s] = b->pci + a;
+	b->win = s;
 	b->cpu = w->cpu + (b->pci - w->pci);
 	cfg_wr32(pc, d, PCI_BAR0 + 4 * i, (uint32_t)b->pci | b->flags);
 	b->l1_val = (uint32_t)b->pci | b->flags;
@@ -583,6 +588,101 @@ static bool bars_moved(const struct l0_pci_fn *f)
 	return false;
 }
 
+static uint64_t bar_span(const struct l0_pci_bar *b)
+{
+	return b->size > L0_PCI_BAR_MIN ? b->size : L0_PCI_BAR_MIN;
+}
+
+/* L1's copy of BAR i (the lower slot) as a bus address. */
+static uint64_t l1_bar_addr(const struct l0_pci_fn *f, unsigned i)
+{
+	const struct l0_pci_bar *b = &f->bar[i];
+	uint64_t v = b->l1_val & (b->space == L0_PCI_SPACE_IO ? ~0x3u : ~0xfu);
+
+	if (b->space == L0_PCI_SPACE_MEM64)
+		v |= (uint64_t)f->bar[i + 1].l1_val << 32;
+	return v;
+}
+
+/* Is [a, a + span) of window space s free of every BAR L0 placed there
+ * (L1's functions', the IOMMU's), `self` aside? */
+static bool window_free(const struct l0_pci *pc, enum l0_pci_space s,
+			uint64_t a, uint64_t span,
+			const struct l0_pci_bar *self)
+{
+	for (unsigned i = 0; i < pc->nfn; i++) {
+		for (unsigned j = 0; j < L0_PCI_NBARS; j++) {
+			const struct l0_pci_bar *o = &pc->fn[i].bar[j];
+
+			if (o == self || !o->size || o->upper ||
+			    (!pc->fn[i].assigned && !pc->fn[i].is_iommu) ||
+			    o->win != s)
+				continue;
+			if (a < o->pci + bar_span(o) && o->pci < a + span)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* L1 wrote BAR i: move the device there when the new place is whole pages
+ * of the same window, naturally aligned, clear of every other BAR (PCI
+ * Local Bus spec "Base Address Registers": software may place a BAR
+ * anywhere its type allows; L0 narrows that to its window). The G-stage
+ * follows (same GPA as the bus-to-CPU address), and what a hart or the
+ * IOMMU cached of the old pages goes: HFENCE.GVMA for L1's VMID,
+ * IOTINVAL.GVMA for its GSCID. Anything else stays in L1's copy. */
+static void try_move(struct l0_pci *pc, struct l0_pci_fn *f, unsigned i)
+{
+	struct l0_pci_bar *b = &f->bar[i];
+	const struct l0_pci_window *w = &pc->host->win[b->win];
+	uint64_t want = l1_bar_addr(f, i), span = bar_span(b), cpu;
+	uint16_t d = f->bdf & 0xff, cmd;
+	struct l0_range old, now;
+	char bdf[16], err[160];
+
+	cmd = (uint16_t)cfg_rd32(pc, d, PCI_COMMAND);
+	/* a BAR whose space the device does not decode moves nowhere yet:
+	 * L1 sizes BARs that way; enabling decoding moves it (write_command) */
+	if (!(cmd & (b->space == L0_PCI_SPACE_IO ? PCI_CMD_IO : PCI_CMD_MEM)))
+		return;
+	if (want == b->pci || !pc->gmem || want % span || want < w->pci ||
+	    want - w->pci > w->size || w->size - (want - w->pci) < span ||
+	    (b->space != L0_PCI_SPACE_MEM64 && want + span > (1ULL << 32)) ||
+	    !window_free(pc, b->win, want, span, b))
+		return;
+	bdf_str(f->bdf, bdf, sizeof(bdf));
+	cpu = w->cpu + (want - w->pci);
+	old = (struct l0_range){b->cpu, span};
+	now = (struct l0_range){cpu, span};
+	/* decoding off while the BAR moves */
+	cfg_wr(pc, d, PCI_COMMAND, 2, cmd & ~(PCI_CMD_IO | PCI_CMD_MEM));
+	if (l0_gmem_unmap_device(pc->gmem, &old, err, sizeof(err)) !=
+		    L0_GMEM_OK ||
+	    l0_gmem_map_device(pc->gmem, &now, err, sizeof(err)) !=
+		    L0_GMEM_OK) {
+		/* the old pages are unmapped: the device stays off */
+		printf("[l0] pci %s: BAR%u move to 0x%llx failed (%s): "
+		       "decoding stays off\n",
+		       bdf, i, (unsigned long long)cpu, err);
+		return;
+	}
+	cfg_wr32(pc, d, PCI_BAR0 + 4 * i, (uint32_t)want | b->flags);
+	if (b->space == L0_PCI_SPACE_MEM64)
+		cfg_wr32(pc, d, PCI_BAR0 + 4 * (i + 1), (uint32_t)(want >> 32));
+	b->pci = want;
+	b->cpu = cpu;
+	l0_hfence_gvma(0, false, 0, true, pc->gmem->vmid);
+	if (l0_iommu_invalidate_gstage(&pc->iommu, err, sizeof(err)) !=
+	    L0_IOMMU_OK)
+		printf("[l0] pci %s: IOMMU invalidation failed: %s\n", bdf,
+		       err);
+	cfg_wr(pc, d, PCI_COMMAND, 2, cmd);
+	pc->bar_moves++;
+	printf("[l0] pci %s: BAR%u moved by L1 from 0x%llx to 0x%llx\n", bdf, i,
+	       (unsigned long long)old.base, (unsigned long long)cpu);
+}
+
 static void write_command(struct l0_pci *pc, struct l0_pci_fn *f, uint16_t val,
 			  uint16_t bytes)
 {
@@ -594,17 +694,24 @@ static void write_command(struct l0_pci *pc, struct l0_pci_fn *f, uint16_t val,
 	uint16_t mask = bytes & allowed;
 	uint16_t next = (uint16_t)((cur & ~mask) | (val & mask));
 
-	if ((next & (PCI_CMD_IO | PCI_CMD_MEM)) && bars_moved(f)) {
+	/* write 0 to the status half: its bits are write-1-to-clear */
+	cfg_wr32(pc, d, PCI_COMMAND, next);
+	if (!(next & (PCI_CMD_IO | PCI_CMD_MEM)))
+		return;
+	/* decoding on: BARs L1 placed meanwhile move now, if they may */
+	for (unsigned i = 0; i < L0_PCI_NBARS; i++)
+		if (f->bar[i].size && !f->bar[i].upper)
+			try_move(pc, f, i);
+	if (bars_moved(f)) {
 		char bdf[16];
 
 		bdf_str(f->bdf, bdf, sizeof(bdf));
 		if (!pc->bar_moves_refused++)
 			printf("[l0] pci %s: L1 enables decoding with a BAR "
-			       "moved; the device stays where L0 put it\n",
+			       "where L0 does not let it go; the device stays "
+			       "where it is\n",
 			       bdf);
 	}
-	/* write 0 to the status half: its bits are write-1-to-clear */
-	cfg_wr32(pc, d, PCI_COMMAND, next);
 }
 
 enum l0_mmio_status l0_pci_cfg_write(void *ctx, uint64_t off, unsigned width,
@@ -661,6 +768,12 @@ enum l0_mmio_status l0_pci_cfg_write(void *ctx, uint64_t off, unsigned width,
 	for (unsigned i = 0; i < L0_PCI_NBARS; i++)
 		if (bar_dirty[i])
 			normalize_bar(f, i);
+	for (unsigned i = 0; i < L0_PCI_NBARS; i++)
+		if ((bar_dirty[i] ||
+		     (i + 1 < L0_PCI_NBARS && bar_dirty[i + 1] &&
+		      f->bar[i + 1].upper)) &&
+		    f->bar[i].size && !f->bar[i].upper)
+			try_move(pc, f, i);
 	if (cmd_bytes)
 		write_command(pc, f, cmd_val, cmd_bytes);
 	return L0_MMIO_OK;
@@ -689,12 +802,14 @@ void l0_pci_report(struct l0_pci *pc)
 {
 	l0_iommu_poll_faults(&pc->iommu);
 	printf("RVNEST l0pci cfg_reads=%llu cfg_writes=%llu cfg_dropped=%llu "
-	       "bar_moves_refused=%llu iommu_faults=%llu iommu_commands=%llu "
+	       "bar_moves=%llu bar_moves_refused=%llu iommu_faults=%llu "
+	       "iommu_commands=%llu "
 	       "iommu_invalidations=%llu iommu_fq_overflows=%llu host_dtb=%s "
 	       "depth=%u\n",
 	       (unsigned long long)pc->cfg_reads,
 	       (unsigned long long)pc->cfg_writes,
 	       (unsigned long long)pc->cfg_dropped,
+	       (unsigned long long)pc->bar_moves,
 	       (unsigned long long)pc->bar_moves_refused,
 	       (unsigned long long)pc->iommu.faults,
 	       (unsigned long long)pc->iommu.commands,

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gmem.h"
 #include "hostdt.h"
 #include "iommu.h"
 #include "mmio.h"
@@ -64,9 +65,10 @@ struct l0_pci_bar {
 	uint64_t pci;  /* its address on the bus (what the BAR holds) */
 	uint64_t cpu;  /* the same in the CPU's (= L1's) space */
 	enum l0_pci_space space;
-	bool upper;	 /* the upper half of the BAR in the slot below */
-	uint32_t flags;	 /* the BAR's read-only low bits */
-	uint32_t l1_val; /* what L1 reads (sizing leaves the mask) */
+	bool upper;	       /* the upper half of the BAR in the slot below */
+	uint32_t flags;	       /* the BAR's read-only low bits */
+	enum l0_pci_space win; /* the window L0 placed it in */
+	uint32_t l1_val;       /* what L1 reads (sizing leaves the mask) */
 };
 
 struct l0_pci_fn {
@@ -91,6 +93,9 @@ struct l0_pci {
 	uint64_t next[L0_PCI_SPACE_COUNT]; /* allocation cursors (bus) */
 	struct l0_iommu iommu;
 	bool has_iommu;
+	/* BAR moves by L1 are honoured (one vCPU, no H for L1: main.c) in
+	 * this G-stage; NULL: L1's BAR writes stay in its copy */
+	struct l0_gmem *gmem;
 	/* a host range no device may reach (the host DTB), hashed at boot
 	 * and again at shutdown: the run's evidence that stray DMA changed
 	 * nothing outside L1 */
@@ -98,7 +103,8 @@ struct l0_pci {
 	uint64_t watch_hash;
 	unsigned depth;
 	/* counters for the RVNEST l0pci line */
-	uint64_t cfg_reads, cfg_writes, cfg_dropped, bar_moves_refused;
+	uint64_t cfg_reads, cfg_writes, cfg_dropped, bar_moves,
+		bar_moves_refused;
 };
 
 enum l0_pci_status {

@@ -394,25 +394,64 @@ static void caps(void)
 	check(cfg32(d, 0x100) == 0, "extended_capability_visible");
 }
 
-/* A BAR moved in L1's copy: the device stays where L0 put it. */
+/* BAR writes: one L0 must refuse (onto L1's RAM, outside every PCI
+ * window: the device stays where it is), then a move inside the window
+ * (the device answers at the new place only), and back. */
+#define MOVE_BY 0x100000u
+#define COMMON_NUM_QUEUES 0x12
+
 static void bar_move(void)
 {
 	uint16_t d = blk_devfn;
-	unsigned slot = 6;
-	uint32_t lo;
+	unsigned slot = 6, reg;
+	uint32_t lo, hi = 0;
+	uint64_t v, old;
+	bool is64;
 
 	for (unsigned i = 0; i < 6; i++)
-		if (common >= bar_cpu[i] && bar_cpu[i] &&
-		    common - bar_cpu[i] < 0x100000)
+		if (bar_cpu[i] && common >= bar_cpu[i] &&
+		    common - bar_cpu[i] < MOVE_BY)
 			slot = i;
 	if (slot == 6)
 		return;
-	lo = cfg32(d, CFG_BAR0 + 4 * slot);
-	cfg_w32(d, CFG_BAR0 + 4 * slot, lo + 0x100000);
+	reg = CFG_BAR0 + 4 * slot;
+	lo = cfg32(d, reg);
+	is64 = (lo & 7) == 4;
+	if (is64)
+		hi = cfg32(d, reg + 4);
+	/* (a) refused: the high half 0 and the low half on L1's RAM */
+	if (is64)
+		cfg_w32(d, reg + 4, 0);
+	cfg_w32(d, reg, 0x80000000u | (lo & 0xfu));
 	cfg_w16(d, CFG_COMMAND, (uint16_t)(cfg16(d, CFG_COMMAND) | CMD_MEM));
-	/* the device still answers at its address: num_queues (0x12) */
-	check(mmio_rd(common + 0x12, 2) >= 1, "device_moved_by_l1");
-	cfg_w32(d, CFG_BAR0 + 4 * slot, lo);
+	check(mmio_rd(common + COMMON_NUM_QUEUES, 2) >= 1,
+	      "device_left_its_place");
+	/* back, low half first: (0, old low) is no place either */
+	cfg_w32(d, reg, lo);
+	if (is64)
+		cfg_w32(d, reg + 4, hi);
+	/* (b) honoured: MOVE_BY higher in the same window */
+	old = common;
+	cfg_w32(d, reg, lo + MOVE_BY);
+	common += MOVE_BY;
+	notify += notify >= bar_cpu[slot] && notify - bar_cpu[slot] < MOVE_BY
+			  ? MOVE_BY
+			  : 0;
+	check(pd_probe_load(old, &v) == EXC_LOAD_ACCESS,
+	      "old_bar_place_still_mapped");
+	check(pd_probe_load(common, &v) == 0 &&
+		      mmio_rd(common + COMMON_NUM_QUEUES, 2) >= 1,
+	      "bar_not_at_new_place");
+	printf("RVNEST pcidma step=bar_move from=0x%llx to=0x%llx\n",
+	       (unsigned long long)old, (unsigned long long)common);
+	/* and back */
+	cfg_w32(d, reg, lo);
+	common = old;
+	notify -= notify >= bar_cpu[slot] + MOVE_BY &&
+				  notify - bar_cpu[slot] < 2 * MOVE_BY
+			  ? MOVE_BY
+			  : 0;
+	check(pd_probe_load(common, &v) == 0, "bar_not_back");
 }
 
 static bool wait_status(uint8_t want)
@@ -591,10 +630,14 @@ void image_main(unsigned long hartid, const void *fdt)
 		check(false, "no_virtio_blk");
 		goto out;
 	}
+	/* BARs sized with decoding off (PCI Local Bus spec: a BAR being
+	 * sized would otherwise decode at its size mask) */
+	cfg_w16(blk_devfn, CFG_COMMAND,
+		(uint16_t)(cfg16(blk_devfn, CFG_COMMAND) & ~CMD_MEM));
+	bars();
 	cfg_w16(blk_devfn, CFG_COMMAND,
 		(uint16_t)(cfg16(blk_devfn, CFG_COMMAND) | CMD_MEM |
 			   CMD_MASTER));
-	bars();
 	caps();
 	check(common && notify, "virtio_caps");
 	if (!common || !notify)
