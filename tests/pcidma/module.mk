@@ -7,7 +7,7 @@ PCIDMA_OBJS := $(BUILD)/bm/common/crt0.o $(BUILD)/bm/tests/pcidma/pcidma.o \
 	$(BUILD)/bm/tests/pcidma/probe.o
 
 IMAGES += $(PCIDMA_ELF)
-HELP_CONFIGS += pci-dma-l0
+HELP_CONFIGS += pci-dma-l0 linux-l0-pci
 
 # COMMON_BM_OBJS and FDT_UTIL_BM_OBJS are complete only after every
 # module.mk is read.
