@@ -31,7 +31,7 @@ IOMMU_DEV = "riscv-iommu-pci"
 VIRTIO = "virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on"
 
 
-def disk_run(tmp_path, l0args=None, bootargs=None, devices=None, machine=None):
+def disk_run(tmp_path, l0args=None, bootargs=None, devices=None, machine=None, smp=None):
     """One boot of pci-dma-l0 on a fresh disk in tmp_path: (result, disk
     bytes after the run)."""
     kw = {}
@@ -54,6 +54,8 @@ def disk_run(tmp_path, l0args=None, bootargs=None, devices=None, machine=None):
         changes["devices"] = tuple(devices)
     if machine is not None:
         changes["machine"] = machine
+    if smp is not None:
+        changes["smp"] = smp
     cfg = dataclasses.replace(cfg, **changes)
     res = testing.run(cfg, icount=True, timeout=60)
     return res, disk.read_bytes()
@@ -145,13 +147,32 @@ def test_bar_writes_move_the_device_only_inside_its_window(good):
     the G-stage and the IOMMU followed both moves."""
     res, _ = good
     st = lines(res, "l0pci")[0]
-    assert (st["bar_moves"], st["bar_moves_refused"]) == ("2", "1"), res.log_path
-    assert "[l0] pci 00:02.0: L1 enables decoding with a BAR where L0 does not let it go" \
-        in res.console
+    # refused: the high half written 0, the low half onto L1's RAM, decoding
+    # enabled so, the low half back first (pcidma.c bar_move)
+    assert (st["bar_moves"], st["bar_moves_refused"]) == ("2", "4"), res.log_path
+    assert "[l0] pci 00:02.0: L1 placed a BAR where L0 does not let it go" in res.console
     assert "[l0] pci 00:02.0: BAR4 moved by L1 from 0x400004000 to 0x400104000" in res.console
     assert "[l0] pci 00:02.0: BAR4 moved by L1 from 0x400104000 to 0x400004000" in res.console
     step = [f for f in lines(res, "pcidma") if f.get("step") == "bar_move"]
-    assert step == [{"step": "bar_move", "from": "0x400004000", "to": "0x400104000"}]
+    assert step == [{"step": "bar_move", "from": "0x400004000", "to": "0x400104000",
+                     "result": "moved"}]
+
+
+@pytest.mark.parametrize("l0args,smp", [("l1.h=1 l1.pci=00:02.0", 1),
+                                        ("l1.harts=2 l1.pci=00:02.0", 2)])
+def test_bar_moves_stay_refused_where_l0_cannot_fence_l1(tmp_path, l0args, smp):
+    """With the H extension for L1 (the shadow would keep the old pages)
+    or several vCPUs (every hart would need the fence) L0 moves no BAR:
+    the device stays, the rest works as without."""
+    res, disk = disk_run(tmp_path, l0args=l0args, smp=smp,
+                         bootargs=f"stray={STRAY:#x} iommu=0x400000000 iommu_dev=1 bar_moves=0")
+    assert res.ok, f"{res.error} (log: {res.log_path})"
+    st = lines(res, "l0pci")[0]
+    # the four of the window test, and the move L0 would follow otherwise
+    assert (st["bar_moves"], st["bar_moves_refused"]) == ("0", "5"), res.log_path
+    assert int(st["iommu_invalidations"]) == 1
+    assert disk[SECTOR:SECTOR + 27] == b"rvnest-pcidma-written-by-L1"
+    assert st["host_dtb"] == "intact"
 
 
 def test_platform_iommu(tmp_path):

@@ -683,6 +683,22 @@ static void try_move(struct l0_pci *pc, struct l0_pci_fn *f, unsigned i)
 	       (unsigned long long)old.base, (unsigned long long)cpu);
 }
 
+/* After a BAR write or a decoding enable: does L1's copy now name a place
+ * the device did not follow to while it decodes? (bar_moves_refused) */
+static void note_refused(struct l0_pci *pc, const struct l0_pci_fn *f)
+{
+	uint16_t cmd = (uint16_t)cfg_rd32(pc, f->bdf & 0xff, PCI_COMMAND);
+	char bdf[16];
+
+	if (!(cmd & (PCI_CMD_IO | PCI_CMD_MEM)) || !bars_moved(f))
+		return;
+	bdf_str(f->bdf, bdf, sizeof(bdf));
+	if (!pc->bar_moves_refused++)
+		printf("[l0] pci %s: L1 placed a BAR where L0 does not let it "
+		       "go; the device stays where it is\n",
+		       bdf);
+}
+
 static void write_command(struct l0_pci *pc, struct l0_pci_fn *f, uint16_t val,
 			  uint16_t bytes)
 {
@@ -702,16 +718,7 @@ static void write_command(struct l0_pci *pc, struct l0_pci_fn *f, uint16_t val,
 	for (unsigned i = 0; i < L0_PCI_NBARS; i++)
 		if (f->bar[i].size && !f->bar[i].upper)
 			try_move(pc, f, i);
-	if (bars_moved(f)) {
-		char bdf[16];
-
-		bdf_str(f->bdf, bdf, sizeof(bdf));
-		if (!pc->bar_moves_refused++)
-			printf("[l0] pci %s: L1 enables decoding with a BAR "
-			       "where L0 does not let it go; the device stays "
-			       "where it is\n",
-			       bdf);
-	}
+	note_refused(pc, f);
 }
 
 enum l0_mmio_status l0_pci_cfg_write(void *ctx, uint64_t off, unsigned width,
@@ -774,6 +781,11 @@ enum l0_mmio_status l0_pci_cfg_write(void *ctx, uint64_t off, unsigned width,
 		      f->bar[i + 1].upper)) &&
 		    f->bar[i].size && !f->bar[i].upper)
 			try_move(pc, f, i);
+	for (unsigned i = 0; i < L0_PCI_NBARS; i++)
+		if (bar_dirty[i]) {
+			note_refused(pc, f);
+			break;
+		}
 	if (cmd_bytes)
 		write_command(pc, f, cmd_val, cmd_bytes);
 	return L0_MMIO_OK;

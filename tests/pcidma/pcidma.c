@@ -29,7 +29,8 @@
  *
  * Options (L1's command line): stray=<hex GPA>, iommu=<hex address>,
  * iommu_dev=<hex device number of the IOMMU's function on the host's bus
- * 0>, platform=0 (do not accept VIRTIO_F_ACCESS_PLATFORM).
+ * 0>, platform=0 (do not accept VIRTIO_F_ACCESS_PLATFORM), bar_moves=0 (L0
+ * does not move BARs for this L1: expect the move refused).
  */
 #include <libfdt.h>
 #include <rvnest/console.h>
@@ -400,7 +401,7 @@ static void caps(void)
 #define MOVE_BY 0x100000u
 #define COMMON_NUM_QUEUES 0x12
 
-static void bar_move(void)
+static void bar_move(bool moves)
 {
 	uint16_t d = blk_devfn;
 	unsigned slot = 6, reg;
@@ -430,9 +431,22 @@ static void bar_move(void)
 	cfg_w32(d, reg, lo);
 	if (is64)
 		cfg_w32(d, reg + 4, hi);
-	/* (b) honoured: MOVE_BY higher in the same window */
+	/* (b) MOVE_BY higher in the same window: honoured, unless L0 said
+	 * it cannot fence L1 (bar_moves=0 on the command line: l1.h=1 or
+	 * several vCPUs), when the device stays */
 	old = common;
 	cfg_w32(d, reg, lo + MOVE_BY);
+	if (!moves) {
+		check(pd_probe_load(old + MOVE_BY, &v) == EXC_LOAD_ACCESS &&
+			      mmio_rd(old + COMMON_NUM_QUEUES, 2) >= 1,
+		      "bar_moved_though_l0_refuses_moves");
+		printf("RVNEST pcidma step=bar_move from=0x%llx to=0x%llx "
+		       "result=refused\n",
+		       (unsigned long long)old,
+		       (unsigned long long)(old + MOVE_BY));
+		cfg_w32(d, reg, lo);
+		return;
+	}
 	common += MOVE_BY;
 	notify += notify >= bar_cpu[slot] && notify - bar_cpu[slot] < MOVE_BY
 			  ? MOVE_BY
@@ -442,7 +456,8 @@ static void bar_move(void)
 	check(pd_probe_load(common, &v) == 0 &&
 		      mmio_rd(common + COMMON_NUM_QUEUES, 2) >= 1,
 	      "bar_not_at_new_place");
-	printf("RVNEST pcidma step=bar_move from=0x%llx to=0x%llx\n",
+	printf("RVNEST pcidma step=bar_move from=0x%llx to=0x%llx "
+	       "result=moved\n",
 	       (unsigned long long)old, (unsigned long long)common);
 	/* and back */
 	cfg_w32(d, reg, lo);
@@ -642,7 +657,7 @@ void image_main(unsigned long hartid, const void *fdt)
 	check(common && notify, "virtio_caps");
 	if (!common || !notify)
 		goto out;
-	bar_move();
+	bar_move(!fdt_util_args_have(args, "bar_moves=0"));
 	if (!virtio_init(platform)) {
 		check(false, "virtio_init");
 		goto out;
