@@ -68,7 +68,8 @@ L0_UNIT_OBJS := $(addprefix $(BUILD)/host/l0-hyp/,options.o vplic.o gmem.o \
 	tests/test_l0_gmem.o tests/test_l0_dt.o \
 	tests/test_l0_nacl_options.o tests/test_l0_nacl_client_options.o \
 	depth.o tests/test_l0_depth.o aia.o aia_dt.o tests/test_l0_aia.o \
-	pci_dt.o iommu_ddt.o tests/test_l0_pci.o) \
+	pci_dt.o iommu_ddt.o tests/test_l0_pci.o pci.o \
+	tests/test_l0_pci_cfg.o) \
 	$(BUILD)/host/common/pt.o $(BUILD)/host/common/fdt_util.o
 $(L0_UNIT): $(L0_UNIT_OBJS) $(UNIT_MAIN_OBJ) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)

@@ -501,10 +501,11 @@ enum l0_mmio_status l0_pci_cfg_read(void *ctx, uint64_t off, unsigned width,
 	struct l0_pci *pc = ctx;
 	const struct l0_pci_fn *f;
 	unsigned reg = (unsigned)(off & 0xfff);
-	uint64_t mask = width == 4 ? 0xffffffffULL : (1ULL << (8 * width)) - 1;
+	uint64_t mask;
 
 	if (check_access(off, width) != L0_MMIO_OK)
 		return L0_MMIO_BAD_ACCESS;
+	mask = (1ULL << (8 * width)) - 1; /* width 1, 2 or 4 */
 	pc->cfg_reads++;
 	/* config accesses are where L1 looks at its devices: report what
 	 * the IOMMU stopped meanwhile */
