@@ -106,6 +106,21 @@ def test_dma_through_the_iommu_reaches_the_disk_image(good):
     assert int(st["iommu_commands"]) == 3 + 2 * moves
 
 
+def test_intx_reaches_l1_through_the_vplic(good):
+    """The disk's INTA (00:02.0) is QEMU's PLIC source 0x22 by the bridge's
+    interrupt-map, which L1's DT keeps: a completed request makes it
+    pending in L0's vPLIC (L0 took the host interrupt: one irq_s_ext, one
+    virq), L1 claims it, reading the virtio ISR lowers the line, and after
+    L1's completion it is no longer pending."""
+    res, _ = good
+    step = [f for f in lines(res, "pcidma") if f.get("step") == "intx"]
+    assert step == [{"step": "intx", "pin": "1", "src": "34", "request": "done",
+                     "pending": "1", "claimed": "34", "isr": "0x1",
+                     "pending_after": "0"}], res.log_path
+    st = res.protocol.l0stats
+    assert "irq_s_ext:1" in st.line and " virqs=1 " in st.line, st.line
+
+
 def test_stray_dma_is_stopped_reported_and_changes_nothing(good):
     res, disk = good
     faults = lines(res, "iommu_fault")

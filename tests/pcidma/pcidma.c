@@ -22,6 +22,9 @@
  *     -m 1G), and, after a device reset, a read request into it: the
  *     IOMMU must stop both (L0 reports the faults; the harness checks
  *     that sector 2 did not get the DTB and L0 that the DTB is intact);
+ *  4b. INTx: the disk's pin, routed by the bridge's interrupt-map to a
+ *     source of L0's vPLIC, becomes pending there when a request
+ *     completes, is claimed and completed (interrupts stay off: polled);
  *  5. a load from `iommu=<address>` (where L0 put the IOMMU's registers)
  *     must fault: L1 cannot reach them;
  * then `RVNEST done status=0` if every check held, else the failures, and
@@ -62,6 +65,17 @@ extern char pd_fatal_vector[];
 #define CAP_VENDOR 0x09
 #define CLASS_IOMMU 0x0806 /* system peripheral: IOMMU */
 
+/* PLIC (RISC-V PLIC spec "Memory Map") */
+#define PLIC_PRIORITY 0x0
+#define PLIC_PENDING 0x1000
+#define PLIC_ENABLE 0x2000
+#define PLIC_ENABLE_STRIDE 0x80
+#define PLIC_CONTEXT 0x200000
+#define PLIC_CONTEXT_STRIDE 0x1000
+#define PLIC_CLAIM 0x4
+#define IRQ_S_EXT_CAUSE 9
+#define CFG_INT_PIN 0x3d
+
 /* virtio over PCI: capability cfg_type and the common configuration
  * layout (virtio 1.x "Common configuration structure layout") */
 #define VIRTIO_VENDOR 0x1af4
@@ -69,6 +83,7 @@ extern char pd_fatal_vector[];
 #define VIRTIO_BLK_MODERN 0x1042
 #define VCAP_COMMON 1
 #define VCAP_NOTIFY 2
+#define VCAP_ISR 3
 #define VCAP_DEVICE 4
 #define COMMON_DFSELECT 0x00
 #define COMMON_DF 0x04
@@ -137,7 +152,11 @@ static unsigned failures;
 /* the virtio-blk function */
 static uint16_t blk_devfn = 0xffff;
 static uint64_t bar_cpu[6];
-static uint64_t common, notify;
+static uint64_t common, notify, isr;
+/* the PLIC L1's DT names, its S context for this hart, the disk's INTx */
+static uint64_t plic;
+static int plic_ctx = -1;
+static uint32_t intx_src;
 static uint32_t notify_mul;
 static uint16_t queue_noff, used_seen;
 
@@ -386,6 +405,8 @@ static void caps(void)
 			continue;
 		if (type == VCAP_COMMON)
 			common = bar_cpu[bar] + off;
+		else if (type == VCAP_ISR)
+			isr = bar_cpu[bar] + off;
 		else if (type == VCAP_NOTIFY) {
 			notify = bar_cpu[bar] + off;
 			notify_mul = cfg32(d, p + 16);
@@ -619,6 +640,115 @@ static void stray(uint64_t gpa, bool platform)
 	(void)cfg32(blk_devfn, CFG_VENDOR);
 }
 
+/* The PLIC of L1's DT and the context of its S-mode external interrupt
+ * (interrupts-extended pairs: context i = pair i; PLIC binding). */
+static void find_plic(const void *fdt)
+{
+	static const char *const compat[] = {"sifive,plic-1.0.0",
+					     "riscv,plic0"};
+	const fdt32_t *reg, *ie;
+	int node = -1, len;
+
+	for (unsigned i = 0; i < 2 && node < 0; i++)
+		node = fdt_node_offset_by_compatible(fdt, -1, compat[i]);
+	if (node < 0)
+		return;
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	ie = fdt_getprop(fdt, node, "interrupts-extended", &len);
+	if (!reg || !ie)
+		return;
+	plic = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
+	for (int i = 0; i < len / 8; i++)
+		if (fdt32_to_cpu(ie[2 * i + 1]) == IRQ_S_EXT_CAUSE) {
+			plic_ctx = i;
+			break;
+		}
+}
+
+/* The PLIC source of the disk's INTx pin through the bridge's
+ * interrupt-map (PCI Bus Binding "Interrupt mapping": child unit address
+ * and pin, masked with interrupt-map-mask, then the parent's phandle and
+ * its interrupt cell; QEMU: 3 + 1 + 1 + 1 cells). */
+static uint32_t find_intx(const void *fdt, uint8_t pin)
+{
+	int node =
+		fdt_node_offset_by_compatible(fdt, -1, "pci-host-ecam-generic");
+	const fdt32_t *map, *mask;
+	uint32_t hi = (uint32_t)blk_devfn << 8;
+	int len, mlen;
+
+	if (node < 0 || !pin)
+		return 0;
+	map = fdt_getprop(fdt, node, "interrupt-map", &len);
+	mask = fdt_getprop(fdt, node, "interrupt-map-mask", &mlen);
+	if (!map || !mask || mlen != 16)
+		return 0;
+	for (int i = 0; i + 6 <= len / 4; i += 6)
+		if (fdt32_to_cpu(map[i]) == (hi & fdt32_to_cpu(mask[0])) &&
+		    fdt32_to_cpu(map[i + 3]) == (pin & fdt32_to_cpu(mask[3])))
+			return fdt32_to_cpu(map[i + 5]);
+	return 0;
+}
+
+static uint32_t plic_rd(uint64_t off)
+{
+	return (uint32_t)mmio_rd(plic + off, 4);
+}
+
+static void plic_wr(uint64_t off, uint32_t v)
+{
+	mmio_wr(plic + off, 4, v);
+}
+
+static bool plic_pending(uint32_t src)
+{
+	return plic_rd(PLIC_PENDING + 4 * (src / 32)) & (1u << (src % 32));
+}
+
+/* INTx through L0's vPLIC: with the disk's source enabled in its S
+ * context (interrupts stay off: L1 polls), a completed request makes the
+ * source pending; the claim returns it; reading the virtio ISR lowers the
+ * line, and after the completion the source is no longer pending. */
+static void intx(const void *fdt)
+{
+	uint8_t pin = (uint8_t)cfg8(blk_devfn, CFG_INT_PIN);
+	uint64_t ctx, en;
+	uint32_t claimed = 0, isr_val;
+	unsigned long spins = 0;
+	enum req_result r;
+	bool seen = false;
+
+	find_plic(fdt);
+	intx_src = find_intx(fdt, pin);
+	check(plic && plic_ctx >= 0 && intx_src && isr, "intx_route");
+	if (!plic || plic_ctx < 0 || !intx_src || !isr)
+		return;
+	ctx = PLIC_CONTEXT + (uint64_t)plic_ctx * PLIC_CONTEXT_STRIDE;
+	en = PLIC_ENABLE + (uint64_t)plic_ctx * PLIC_ENABLE_STRIDE +
+	     4 * (intx_src / 32);
+	(void)mmio_rd(isr, 1); /* a level left from earlier requests */
+	plic_wr(PLIC_PRIORITY + 4 * intx_src, 1);
+	plic_wr(ctx, 0);
+	plic_wr(en, plic_rd(en) | (1u << (intx_src % 32)));
+	memset(data, 0, sizeof(data));
+	r = blk_request(BLK_T_IN, 0, (uint64_t)(uintptr_t)data);
+	for (; spins < SPIN && !seen; spins++)
+		seen = plic_pending(intx_src);
+	if (seen)
+		claimed = plic_rd(ctx + PLIC_CLAIM);
+	isr_val = (uint32_t)mmio_rd(isr, 1);
+	if (claimed)
+		plic_wr(ctx + PLIC_CLAIM, claimed);
+	printf("RVNEST pcidma step=intx pin=%u src=%u request=%s pending=%d "
+	       "claimed=%u isr=0x%x pending_after=%d\n",
+	       pin, intx_src, req_names[r], seen ? 1 : 0, claimed, isr_val,
+	       plic_pending(intx_src) ? 1 : 0);
+	check(r == REQ_DONE && seen && claimed == intx_src && (isr_val & 1) &&
+		      !plic_pending(intx_src),
+	      "intx_through_vplic");
+	plic_wr(en, plic_rd(en) & ~(1u << (intx_src % 32)));
+}
+
 void image_main(unsigned long hartid, const void *fdt)
 {
 	const char *args;
@@ -663,6 +793,7 @@ void image_main(unsigned long hartid, const void *fdt)
 		goto out;
 	}
 	disk_io();
+	intx(fdt);
 	if (stray_gpa)
 		stray(stray_gpa, platform);
 	if (iommu) {
