@@ -185,8 +185,12 @@ static enum l0_trap_outcome handle_s_timer(struct l0_vcpu *v)
 	}
 	/* ... and where the IOMMU's fault queue is read when L1 makes no
 	 * PCI config access (pci.c) */
-	if (v->guest->pci)
+	if (v->guest->pci) {
+		/* the queue's head is shared with the config-access path */
+		l0_lock(&v->guest->dev_lock);
 		l0_iommu_poll_faults(&v->guest->pci->iommu);
+		l0_unlock(&v->guest->dev_lock);
+	}
 	/* L0's timer is also the watchdog's (contain.h) */
 	if (l0_contain_timer(v) == L0_CONTAIN_STOP)
 		return L0_TRAP_FATAL;

@@ -381,8 +381,11 @@ void l0_finish(struct l0_vcpu *v, int status, const char *why)
 	console_flush();
 	printf("[l0] %s (status %d) after %llu traps\n", why, status,
 	       (unsigned long long)total.traps);
-	if (g->pci) /* before l0stats: the faults a last poll finds */
+	if (g->pci) { /* before l0stats: the faults a last poll finds */
+		l0_lock(&g->dev_lock);
 		l0_pci_report(g->pci);
+		l0_unlock(&g->dev_lock);
+	}
 	l0_stats_print(&total, g->nvcpus);
 	if (g->nested) {
 		char shadow_stats[512];
