@@ -190,6 +190,16 @@ def test_bar_moves_stay_refused_where_l0_cannot_fence_l1(tmp_path, l0args, smp):
     assert st["host_dtb"] == "intact"
 
 
+def test_sv48x4_gstage(tmp_path):
+    """l1.gstage=sv48: the device contexts' iohgatp carries Sv48x4."""
+    res, disk = disk_run(tmp_path, l0args="l1.gstage=sv48 l1.pci=00:02.0")
+    assert res.ok, f"{res.error} (log: {res.log_path})"
+    assert "(Sv48x4)" in res.console
+    assert disk[SECTOR:SECTOR + 27] == b"rvnest-pcidma-written-by-L1"
+    st = lines(res, "l0pci")[0]
+    assert (st["iommu_faults"], st["host_dtb"]) == ("258", "intact")
+
+
 def test_platform_iommu(tmp_path):
     """QEMU's platform IOMMU (virt,iommu-sys=on): the disk is 00:01.0."""
     res, disk = disk_run(tmp_path, l0args="l1.pci=00:01.0",
