@@ -100,12 +100,12 @@ static enum l0_iommu_status wait_qcsr(const struct l0_iommu *m, unsigned reg,
 	     rd32(m, reg));
 }
 
-static void cq_push(struct l0_iommu *m, uint64_t d0, uint64_t d1)
+static void cq_push(struct l0_iommu *m, struct l0_iommu_cmd c)
 {
 	uint32_t n = 1u << L0_IOMMU_CQ_LOG2;
 
-	cq[m->cq_tail * 2] = d0;
-	cq[m->cq_tail * 2 + 1] = d1;
+	cq[m->cq_tail * 2] = c.d0;
+	cq[m->cq_tail * 2 + 1] = c.d1;
 	m->cq_tail = (m->cq_tail + 1) & (n - 1);
 	m->commands++;
 	/* the entry is in memory before the IOMMU is told of it */
@@ -122,14 +122,7 @@ static enum l0_iommu_status cq_sync(struct l0_iommu *m, char *err,
 	uint32_t csr;
 
 	cq_push(m,
-		IOMMU_CMD_IOFENCE |
-			((uint64_t)IOMMU_CMD_IOFENCE_C
-			 << IOMMU_CMD_FUNC_SHIFT) |
-			IOMMU_CMD_IOFENCE_AV | IOMMU_CMD_IOFENCE_PR |
-			IOMMU_CMD_IOFENCE_PW |
-			((uint64_t)seq << IOMMU_CMD_IOFENCE_DATA_SHIFT),
-		/* ADDR[63:2] */
-		(uint64_t)(uintptr_t)&fence_word >> 2);
+		l0_iommu_cmd_iofence_c((uint64_t)(uintptr_t)&fence_word, seq));
 	for (unsigned long i = 0; i < L0_IOMMU_SPIN; i++) {
 		fence_io_mem();
 		if (fence_word == seq)
@@ -149,13 +142,7 @@ static enum l0_iommu_status cq_sync(struct l0_iommu *m, char *err,
 static void cmd_iotinval_gvma(struct l0_iommu *m)
 {
 	/* GV=1: only L1's GSCID; AV=0: every address */
-	cq_push(m,
-		IOMMU_CMD_IOTINVAL |
-			((uint64_t)IOMMU_CMD_IOTINVAL_GVMA
-			 << IOMMU_CMD_FUNC_SHIFT) |
-			IOMMU_CMD_IOTINVAL_GV |
-			((uint64_t)m->gscid << IOMMU_CMD_IOTINVAL_GSCID_SHIFT),
-		0);
+	cq_push(m, l0_iommu_cmd_iotinval_gvma(m->gscid));
 	m->invalidations++;
 }
 
@@ -245,12 +232,7 @@ enum l0_iommu_status l0_iommu_init(struct l0_iommu *m, uint64_t regs,
 	m->ddt_root = ddt_alloc(m);
 	/* iohgatp: the hgatp format (MODE [63:60], GSCID [59:44], PPN of the
 	 * 16 KiB-aligned x4 root [43:0]): L1's G-stage itself */
-	iohgatp = ((mode == PT_SV48X4 ? IOMMU_IOHGATP_SV48X4
-				      : IOMMU_IOHGATP_SV39X4)
-		   << IOMMU_ATP_MODE_SHIFT) |
-		  (((uint64_t)gscid & IOMMU_IOHGATP_GSCID_MASK)
-		   << IOMMU_IOHGATP_GSCID_SHIFT) |
-		  (root >> PAGE_SHIFT);
+	iohgatp = l0_iommu_iohgatp(root, mode, gscid);
 	for (unsigned i = 0; i < ndev; i++) {
 		uint64_t *dc = dc_of(m, dev[i]);
 
@@ -292,10 +274,7 @@ enum l0_iommu_status l0_iommu_init(struct l0_iommu *m, uint64_t regs,
 	/* nothing cached from before counts: every device context, every
 	 * G-stage translation of L1's GSCID ("Guidelines for invalidations":
 	 * IODIR.INVAL_DDT with DV = 0 is all device IDs) */
-	cq_push(m,
-		IOMMU_CMD_IODIR | ((uint64_t)IOMMU_CMD_IODIR_INVAL_DDT
-				   << IOMMU_CMD_FUNC_SHIFT),
-		0);
+	cq_push(m, l0_iommu_cmd_iodir_inval_ddt_all());
 	cmd_iotinval_gvma(m);
 	return cq_sync(m, err, errlen);
 }

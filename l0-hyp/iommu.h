@@ -159,6 +159,21 @@ const char *l0_iommu_cause_name(unsigned cause);
  * DDI[1] = did[15:7], DDI[2] = did[23:16]; extended DDI[0] = did[5:0],
  * DDI[1] = did[14:6], DDI[2] = did[23:15]. */
 unsigned l0_iommu_ddi(uint32_t did, unsigned level, bool ext_dc);
+/* Encodings (iommu_ddt.c): a command is two doublewords. */
+struct l0_iommu_cmd {
+	uint64_t d0, d1;
+};
+
+/* iohgatp for a G-stage rooted at `root` (16 KiB aligned) in `mode`. */
+uint64_t l0_iommu_iohgatp(uint64_t root, enum pt_mode mode, unsigned gscid);
+/* IOTINVAL.GVMA of every address of one GSCID. */
+struct l0_iommu_cmd l0_iommu_cmd_iotinval_gvma(unsigned gscid);
+/* IODIR.INVAL_DDT of every device ID. */
+struct l0_iommu_cmd l0_iommu_cmd_iodir_inval_ddt_all(void);
+/* IOFENCE.C with AV = 1, PR = PW = 1: `data` to the 4-byte word at
+ * `addr` once every earlier command is done. */
+struct l0_iommu_cmd l0_iommu_cmd_iofence_c(uint64_t addr, uint32_t data);
+
 /* The fewest ddtp levels that index every device ID up to max_did. */
 enum iommu_ddtp_mode l0_iommu_ddt_mode_for(uint32_t max_did, bool ext_dc);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The parts of the IOMMU driver that touch no hardware (host-tested):
- * device-directory indexing and the names of fault causes.
+ * device-directory indexing, iohgatp and command encodings, the names of
+ * fault causes.
  */
 #include "iommu.h"
 
@@ -40,6 +41,59 @@ enum iommu_ddtp_mode l0_iommu_ddt_mode_for(uint32_t max_did, bool ext_dc)
 	if (max_did < (1u << ddi_shift(2, ext_dc)))
 		return IOMMU_DDTP_2LVL;
 	return IOMMU_DDTP_3LVL;
+}
+
+uint64_t l0_iommu_iohgatp(uint64_t root, enum pt_mode mode, unsigned gscid)
+{
+	/* the hgatp format ("Device-context fields", iohgatp): MODE
+	 * [63:60] (8 Sv39x4, 9 Sv48x4 with fctl.GXL = 0), GSCID [59:44], PPN
+	 * of the root [43:0] */
+	return ((mode == PT_SV48X4 ? IOMMU_IOHGATP_SV48X4
+				   : IOMMU_IOHGATP_SV39X4)
+		<< IOMMU_ATP_MODE_SHIFT) |
+	       (((uint64_t)gscid & IOMMU_IOHGATP_GSCID_MASK)
+		<< IOMMU_IOHGATP_GSCID_SHIFT) |
+	       (root >> 12);
+}
+
+struct l0_iommu_cmd l0_iommu_cmd_iotinval_gvma(unsigned gscid)
+{
+	/* "IOTINVAL.GVMA": opcode 1, func3 1; GV = 1 restricts it to
+	 * GSCID [59:44]; AV = 0: every address */
+	return (struct l0_iommu_cmd){
+		.d0 = IOMMU_CMD_IOTINVAL |
+		      ((uint64_t)IOMMU_CMD_IOTINVAL_GVMA
+		       << IOMMU_CMD_FUNC_SHIFT) |
+		      IOMMU_CMD_IOTINVAL_GV |
+		      (((uint64_t)gscid & IOMMU_IOHGATP_GSCID_MASK)
+		       << IOMMU_CMD_IOTINVAL_GSCID_SHIFT),
+		.d1 = 0,
+	};
+}
+
+struct l0_iommu_cmd l0_iommu_cmd_iodir_inval_ddt_all(void)
+{
+	/* "IODIR.INVAL_DDT": opcode 3, func3 0; DV = 0: every device */
+	return (struct l0_iommu_cmd){
+		.d0 = IOMMU_CMD_IODIR | ((uint64_t)IOMMU_CMD_IODIR_INVAL_DDT
+					 << IOMMU_CMD_FUNC_SHIFT),
+		.d1 = 0,
+	};
+}
+
+struct l0_iommu_cmd l0_iommu_cmd_iofence_c(uint64_t addr, uint32_t data)
+{
+	/* "IOFENCE.C": opcode 2, func3 0; AV = 1 writes DATA [63:32] to
+	 * ADDR[63:2] (the second doubleword) when done; PR/PW order the
+	 * devices' earlier reads and writes too */
+	return (struct l0_iommu_cmd){
+		.d0 = IOMMU_CMD_IOFENCE |
+		      ((uint64_t)IOMMU_CMD_IOFENCE_C << IOMMU_CMD_FUNC_SHIFT) |
+		      IOMMU_CMD_IOFENCE_AV | IOMMU_CMD_IOFENCE_PR |
+		      IOMMU_CMD_IOFENCE_PW |
+		      ((uint64_t)data << IOMMU_CMD_IOFENCE_DATA_SHIFT),
+		.d1 = addr >> 2,
+	};
 }
 
 /* "Fault/Event-Queue" record causes */

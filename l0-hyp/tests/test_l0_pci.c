@@ -325,3 +325,30 @@ TEST(iommu_ddt_indexes_and_levels)
 	CHECK(!strcmp(l0_iommu_cause_name(258), "ddt_entry_not_valid"));
 	CHECK(!strcmp(l0_iommu_cause_name(999), "unknown"));
 }
+
+/* Against the spec's field positions, written out bit by bit. */
+TEST(iommu_encodings)
+{
+	struct l0_iommu_cmd c;
+
+	/* iohgatp: MODE 8 (Sv39x4) / 9 (Sv48x4) at 63:60, GSCID at 59:44,
+	 * root PPN at 43:0 */
+	CHECK_EQ(l0_iommu_iohgatp(0x80c04000ULL, PT_SV39X4, 1),
+		 (8ULL << 60) | (1ULL << 44) | 0x80c04ULL);
+	CHECK_EQ(l0_iommu_iohgatp(0x80c04000ULL, PT_SV48X4, 0xabcd),
+		 (9ULL << 60) | (0xabcdULL << 44) | 0x80c04ULL);
+	/* IOTINVAL.GVMA: opcode 1, func3 1 at 9:7, GV bit 33, GSCID 59:44 */
+	c = l0_iommu_cmd_iotinval_gvma(1);
+	CHECK_EQ(c.d0, 1ULL | (1ULL << 7) | (1ULL << 33) | (1ULL << 44));
+	CHECK_EQ(c.d1, 0);
+	/* IODIR.INVAL_DDT: opcode 3, func3 0, DV = 0 */
+	c = l0_iommu_cmd_iodir_inval_ddt_all();
+	CHECK_EQ(c.d0, 3);
+	CHECK_EQ(c.d1, 0);
+	/* IOFENCE.C: opcode 2, AV bit 10, PR 12, PW 13, DATA 63:32; the
+	 * address >> 2 */
+	c = l0_iommu_cmd_iofence_c(0x80301230ULL, 7);
+	CHECK_EQ(c.d0, 2ULL | (1ULL << 10) | (1ULL << 12) | (1ULL << 13) |
+			       (7ULL << 32));
+	CHECK_EQ(c.d1, 0x80301230ULL >> 2);
+}
