@@ -231,7 +231,7 @@ int l0_pci_dt_fix_l1(void *fdt, const struct l0_host_pci *h)
 					   "msi-map", "msi-map-mask",
 					   "msi-parent"};
 	fdt32_t reg[4], range[2] = {0, 0};
-	int node = fdt_path_offset(fdt, h->path), child, rc, chosen;
+	int node = fdt_path_offset(fdt, h->path), child, rc, chosen, parent;
 
 	if (node < 0)
 		return node;
@@ -243,12 +243,16 @@ int l0_pci_dt_fix_l1(void *fdt, const struct l0_host_pci *h)
 	}
 	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
 		fdt_delprop(fdt, node, drop[i]);
-	/* reg in the parent's cells: QEMU virt's root has 2 and 2 */
+	/* reg in the parent's cells: 2 and 2 (QEMU virt's /soc) */
 	reg[0] = cpu_to_fdt32((uint32_t)(h->ecam.base >> 32));
 	reg[1] = cpu_to_fdt32((uint32_t)h->ecam.base);
 	reg[2] = cpu_to_fdt32(0);
 	reg[3] = cpu_to_fdt32((uint32_t)ECAM_BUS_SIZE);
-	if (fdt_address_cells(fdt, 0) != 2 || fdt_size_cells(fdt, 0) != 2)
+	parent = fdt_parent_offset(fdt, node);
+	if (parent < 0)
+		return parent;
+	if (fdt_address_cells(fdt, parent) != 2 ||
+	    fdt_size_cells(fdt, parent) != 2)
 		return -FDT_ERR_BADNCELLS;
 	rc = fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
 	if (!rc)
