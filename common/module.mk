@@ -15,7 +15,7 @@ HOST_TESTS += $(TEST_PT)
 # insn.c is pure and links everywhere. fdt_util.c needs libfdt, so images
 # that use it add $(FDT_UTIL_BM_OBJS) and $(LIBFDT_BM) themselves.
 COMMON_BM_SRCS += common/insn.c
-FDT_UTIL_BM_OBJS = $(BUILD)/bm/common/fdt_util.o
+FDT_UTIL_BM_OBJS = $(BUILD)/bm/common/fdt_util.o $(BUILD)/bm/common/fdt_imsic.o
 
 TEST_INSN := $(BUILD)/host/tests/test_insn
 $(TEST_INSN): $(BUILD)/host/common/tests/test_insn.o \
