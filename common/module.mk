@@ -31,6 +31,15 @@ $(TEST_FDT_UTIL): $(BUILD)/host/common/tests/test_fdt_util.o \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 HOST_TESTS += $(TEST_FDT_UTIL)
+
+TEST_FDT_IMSIC := $(BUILD)/host/tests/test_fdt_imsic
+$(TEST_FDT_IMSIC): $(BUILD)/host/common/tests/test_fdt_imsic.o \
+		   $(BUILD)/host/common/fdt_imsic.o \
+		   $(BUILD)/host/common/fdt_util.o $(UNIT_MAIN_OBJ) \
+		   $(LIBFDT_HOST)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+HOST_TESTS += $(TEST_FDT_IMSIC)
 # ---- end l1 ---------------------------------------------------------------
 
 # ---- image chains (owner: recursion): several boot images in one file ----

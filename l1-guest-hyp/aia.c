@@ -69,6 +69,9 @@ static const char *aia_choose(const void *fdt, unsigned long hartid,
 
 	if (fdt_util_args_have(fdt_util_bootargs(fdt), L1_AIA_OFF_BOOTARG))
 		return "bootarg";
+	/* guests/passdev takes L1's PLIC context, not an IMSIC file */
+	if (l1_plat.passdev)
+		return "passdev";
 	if (!fdt_util_hart_has_ext(fdt, hartid, "ssaia"))
 		return "no_ssaia";
 	if (fdt_imsic_s_file(fdt, hartid, m) != FDT_UTIL_OK)

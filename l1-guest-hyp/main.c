@@ -368,7 +368,7 @@ void image_main(unsigned long hartid, unsigned long fdt_addr)
 	if (!err && l1_plat.passdev)
 		err = l1_passdev_init(fdt);
 	/* AIA mode (aia.c) before NACL, which starts from these CSRs */
-	if (!err && !l1_plat.passdev)
+	if (!err)
 		err = l1_aia_init(fdt, hartid);
 	if (err)
 		boot_error(err);
