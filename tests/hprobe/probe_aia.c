@@ -431,6 +431,10 @@ static const struct hp_aia_case hp_aia_cases[] = {
 	 HP_RET},
 	{"vsireg_iprio0", HP_MODE_HS, AIA_ISEL_IPRIO0, hp_b_vsireg_read, ILL,
 	 ILL},
+	/* odd eipN does not exist on RV64: illegal, and virtual instruction
+	 * from VS-mode (IMSIC "External interrupt-pending registers") */
+	{"vsireg_eip1", HP_MODE_HS, AIA_ISEL_EIP0 + 1, hp_b_vsireg_read, ILL,
+	 ILL},
 	{"vstopei", HP_MODE_HS, 0, hp_b_vstopei_read, ILL, HP_RET},
 	{"vstopei_claim", HP_MODE_HS, 0, hp_b_vstopei_claim, ILL, HP_RET},
 	{"sireg_eidelivery", HP_MODE_VS, AIA_ISEL_EIDELIVERY, hp_b_sireg_read,
@@ -438,6 +442,8 @@ static const struct hp_aia_case hp_aia_cases[] = {
 	{"sireg_eie0", HP_MODE_VS, AIA_ISEL_EIE0, hp_b_sireg_read, VIRT,
 	 HP_RET},
 	{"sireg_iprio0", HP_MODE_VS, AIA_ISEL_IPRIO0, hp_b_sireg_read, VIRT,
+	 VIRT},
+	{"sireg_eip1", HP_MODE_VS, AIA_ISEL_EIP0 + 1, hp_b_sireg_read, VIRT,
 	 VIRT},
 	{"stopei", HP_MODE_VS, 0, hp_b_stopei_read, VIRT, HP_RET},
 	{"stopi", HP_MODE_VS, 0, hp_b_stopi_read, HP_RET, HP_RET},
