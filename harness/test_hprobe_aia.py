@@ -166,3 +166,17 @@ def test_nested_aia_matches_single_aia():
     assert got == ref, (
         f"hprobe-nested-aia differs from hprobe-single-aia ({res.log_path}): "
         + first_difference(ref, got))
+
+
+@pytest.mark.parametrize("guests", [0, 1, 7])
+def test_single_aia_any_geilen(guests):
+    """aia-guests=N: GEILEN N (hgeie bits N:1), every probe within the
+    spec; with no guest file the probes that need one are left out, said
+    in one line."""
+    cfg = testing.load_or_skip(SINGLE_AIA).with_overrides(
+        machine=f"virt,aia=aplic-imsic,aia-guests={guests}")
+    res = testing.run_ok(cfg, cache_key=(SINGLE_AIA, "guests", guests))
+    by = lines_by_id(res)
+    assert by["aia.geilen"] == f"n={guests} hgeie_ones={hex(((1 << (guests + 1)) - 1) & ~1)}"
+    assert ("aia.gfile" in by) == (guests == 0)
+    assert ("aia.msi.pending.vs" in by) == (guests > 0)

@@ -104,3 +104,14 @@ def test_nested_aia_l1_same_exits_and_no_l0_trap_for_an_msi():
     l0 = nested.protocol.l0benches
     assert l0["ipi"]["traps"] == l0["compute"]["traps"], (l0["ipi"].line,
                                                           l0["compute"].line)
+
+
+def test_hvip_mode_without_guest_files_or_with_two_harts():
+    """aia-guests=0 (GEILEN 0: no file to give) and two harts (only vCPU 0
+    would get one): the hvip path, said with its reason, and its exits."""
+    for over, why in ((dict(machine="virt,aia=aplic-imsic,aia-guests=0"), "geilen_0"),
+                      (dict(smp=2), "smp")):
+        cfg = testing.load_or_skip("single-aia").with_overrides(**over)
+        res = testing.run_ok(cfg, icount=True, cache_key=("single-aia", why))
+        assert mode(res)["mode"] == "hvip" and mode(res)["why"] == why
+        assert res.protocol.benches["ipi"]["exits"] == {"ecall_vs": res.protocol.benches["ipi"]["iters"]}
