@@ -15,7 +15,7 @@ HOST_TESTS += $(TEST_PT)
 # insn.c is pure and links everywhere. fdt_util.c needs libfdt, so images
 # that use it add $(FDT_UTIL_BM_OBJS) and $(LIBFDT_BM) themselves.
 COMMON_BM_SRCS += common/insn.c
-FDT_UTIL_BM_OBJS = $(BUILD)/bm/common/fdt_util.o
+FDT_UTIL_BM_OBJS = $(BUILD)/bm/common/fdt_util.o $(BUILD)/bm/common/fdt_imsic.o
 
 TEST_INSN := $(BUILD)/host/tests/test_insn
 $(TEST_INSN): $(BUILD)/host/common/tests/test_insn.o \
@@ -31,6 +31,15 @@ $(TEST_FDT_UTIL): $(BUILD)/host/common/tests/test_fdt_util.o \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 HOST_TESTS += $(TEST_FDT_UTIL)
+
+TEST_FDT_IMSIC := $(BUILD)/host/tests/test_fdt_imsic
+$(TEST_FDT_IMSIC): $(BUILD)/host/common/tests/test_fdt_imsic.o \
+		   $(BUILD)/host/common/fdt_imsic.o \
+		   $(BUILD)/host/common/fdt_util.o $(UNIT_MAIN_OBJ) \
+		   $(LIBFDT_HOST)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+HOST_TESTS += $(TEST_FDT_IMSIC)
 # ---- end l1 ---------------------------------------------------------------
 
 # ---- image chains (owner: recursion): several boot images in one file ----

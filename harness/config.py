@@ -86,6 +86,12 @@ def build_dir() -> Path:
     return b if b.is_absolute() else ROOT / b
 
 
+# L0's options in a configuration's `append` (before ` -- `) and the file
+# that defines them (its option table names each one in quotes)
+L0_OPTION_RE = re.compile(r"(?:^|\s)(l[01]\.[a-z0-9_.]+)=")
+L0_OPTIONS_SRC = ROOT / "l0-hyp" / "options.c"
+
+
 @dataclass(frozen=True)
 class Success:
     done_status: int
@@ -140,10 +146,17 @@ class Config:
     boots_l0: bool = False
 
     def missing(self) -> list:
-        """Paths from `requires` (and the firmware) that do not exist."""
+        """Paths from `requires` (and the firmware) that do not exist, and
+        L0 options in `append` that l0-hyp/options.c does not define yet (a
+        configuration written ahead of its L0 feature skips, not fails)."""
         out = [p for p in self.requires if not Path(p).exists()]
         if not Path(self.firmware).exists() and self.firmware not in out:
             out.append(self.firmware)
+        if self.boots_l0 and " -- " in self.append:
+            opts = L0_OPTION_RE.findall(self.append.split(" -- ", 1)[0])
+            src = L0_OPTIONS_SRC.read_text() if L0_OPTIONS_SRC.exists() else ""
+            out += [f"L0 option {o} (not in l0-hyp/options.c)"
+                    for o in opts if f'"{o}"' not in src]
         return out
 
     def with_overrides(self, **kw) -> "Config":

@@ -124,6 +124,9 @@ def _new_log(cfg_name: str) -> Path:
 
 def _missing_message(cfg: Config, path: str) -> str:
     hint = "build it with `make`, or pass another path"
+    if path.startswith("L0 option "):
+        # Config.missing: an L0 option this L0 does not define yet
+        return (f"config {cfg.name}: needs {path}: this L0 cannot run it yet")
     if path == cfg.kernel:
         what = "kernel image"
     elif path == cfg.values.get("l1"):

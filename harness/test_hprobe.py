@@ -156,6 +156,8 @@ def test_deviations_are_probed_and_documented():
     assert ids, "no deviation entries found in tests/hprobe/run.c"
     readme = (config.ROOT / "tests/hprobe/README.md").read_text()
     printed = {pid for pid, _ in probe_lines(single())}
+    # the aia.* entries run on an AIA host only: test_hprobe_aia.py
+    ids = [pid for pid in ids if not pid.startswith("aia.")]
     for pid in ids:
         assert pid in printed, f"deviation {pid} names no probe that runs"
         assert f"`{pid}`" in readme, f"deviation {pid} is not listed in README.md"

@@ -21,7 +21,7 @@ def load_or_skip(name: str, **kw) -> config.Config:
     cfg = config.load(name, **kw)
     missing = cfg.missing()
     if missing:
-        pytest.skip(f"config {name}: missing {', '.join(missing)} (not built yet)")
+        pytest.skip(f"config {name}: missing {', '.join(missing)} (not built, or not in L0 yet)")
     return cfg
 
 

@@ -26,12 +26,17 @@ enum end_arg {
 static bool ipi_completed(const struct l1_vcpu *v)
 {
 	(void)v;
+	/* AIA mode: L2 claimed every IPI MSI with stopei */
+	if (l1_aia.on && l1_aia_pending(TESTDEV_MSI_ID_IPI))
+		return false;
 	/* L2 clears sip.SSIP in its handler: hvip.VSSIP must be clear. */
 	return !(L1_HCSR_READ(CSR_HVIP) & MIP_VSSIP);
 }
 
 static bool virq_completed(const struct l1_vcpu *v)
 {
+	if (l1_aia.on && l1_aia_pending(TESTDEV_MSI_ID_VIRQ))
+		return false;
 	return !v->dev.irq_line && !(L1_HCSR_READ(CSR_HVIP) & MIP_VSEIP);
 }
 

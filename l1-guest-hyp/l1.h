@@ -180,6 +180,23 @@ enum l1_exit l1_passdev_ext_irq(struct l1_vcpu *v);
 enum l1_exit l1_passdev_fault(struct l1_vcpu *v, uint64_t gpa);
 enum l1_exit l1_passdev_fetch_fault(struct l1_vcpu *v);
 
+/* aia.c: AIA mode, L2's interrupts as MSIs into a guest interrupt file */
+struct l1_aia {
+	bool on;
+	unsigned geilen;
+	unsigned vgein;	       /* L2's guest file (hstatus.VGEIN) */
+	unsigned long file_pa; /* its page, where L1 writes MSIs */
+};
+extern struct l1_aia l1_aia;
+/* Decide the mode (printed as `RVNEST l1irq mode=...`), and in AIA mode
+ * select, clear and map L2's guest file. NULL or a failure message. */
+const char *l1_aia_init(const void *fdt, unsigned long hartid);
+/* hstatus.VGEIN = L2's guest file (0 when AIA mode is off). */
+void l1_aia_hart_setup(void);
+void l1_aia_send_msi(unsigned id);
+/* Is identity id pending in L2's guest file? */
+bool l1_aia_pending(unsigned id);
+
 /* sbi.c: the SBI L1 offers L2 */
 enum l1_exit l1_sbi_call(struct l1_vcpu *v);
 

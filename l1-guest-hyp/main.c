@@ -367,6 +367,9 @@ void image_main(unsigned long hartid, unsigned long fdt_addr)
 	err = l1_gstage_init(l2, (size_t)(l2_end - l2));
 	if (!err && l1_plat.passdev)
 		err = l1_passdev_init(fdt);
+	/* AIA mode (aia.c) before NACL, which starts from these CSRs */
+	if (!err)
+		err = l1_aia_init(fdt, hartid);
 	if (err)
 		boot_error(err);
 	/* NACL (nacl.h) once the CSRs are set: they are its first values */
@@ -378,6 +381,8 @@ void image_main(unsigned long hartid, unsigned long fdt_addr)
 	err = l1_smp_init(fdt);
 	if (err)
 		boot_error(err);
+	/* AIA mode: the test device tells L2 where its interrupt file is */
+	v0->dev.msi_page = l1_aia.on ? L2_IMSIC_GPA : 0;
 
 	v0->sepc = L2_RAM_BASE;
 	v0->gpr[L1_REG_A0] = v0->hartid;

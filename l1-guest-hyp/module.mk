@@ -13,7 +13,7 @@ $(BUILD)/bm/l1-guest-hyp/main.o: $(L1_REV_STAMP)
 CFLAGS_l1-guest-hyp := -DRVNEST_VERSION=\"$(RVNEST_GIT_REV)\"
 
 L1_SRCS := main.c exit.c gstage.c testdev.c testdev_regs.c sbi.c vtimer.c \
-	   bench.c nacl.c passdev.c smp.c
+	   bench.c nacl.c passdev.c smp.c aia.c
 L1_ASMS := switch.S
 L1_OBJS := $(BUILD)/bm/common/crt0.o \
 	   $(L1_SRCS:%.c=$(BUILD)/bm/l1-guest-hyp/%.o) \
@@ -26,7 +26,8 @@ L1_COMMON_OBJS := $(BUILD)/bm/common/console.o \
 		  $(BUILD)/bm/common/trap_names.o \
 		  $(BUILD)/bm/common/insn.o \
 		  $(BUILD)/bm/common/pt.o \
-		  $(BUILD)/bm/common/fdt_util.o
+		  $(BUILD)/bm/common/fdt_util.o \
+		  $(BUILD)/bm/common/fdt_imsic.o
 L1_ELF := $(BUILD)/l1-guest-hyp/l1-guest-hyp.elf
 
 # The L2 image is embedded with .incbin: rebuild when it changes.

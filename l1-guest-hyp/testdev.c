@@ -64,7 +64,12 @@ enum l1_exit l1_testdev_mmio(struct l1_vcpu *v, uint64_t gpa)
 	/* The device's line is L2's external interrupt: hvip.VSEIP follows
 	 * it ("Hypervisor Interrupt Registers"), and L2 takes it directly
 	 * because hideleg delegates VSEIP. Touched only on a change. */
-	if (v->dev.irq_line && !line)
+	if (v->dev.msi_out) {
+		/* AIA mode: the interrupt is an MSI into L2's guest file,
+		 * which a running L2 takes with no exit (aia.c) */
+		v->dev.msi_out = false;
+		l1_aia_send_msi(TESTDEV_MSI_ID_VIRQ);
+	} else if (v->dev.irq_line && !line)
 		L1_HCSR_SET(CSR_HVIP, MIP_VSEIP);
 	else if (!v->dev.irq_line && line)
 		L1_HCSR_CLEAR(CSR_HVIP, MIP_VSEIP);

@@ -16,6 +16,10 @@ struct l1_testdev {
 	uint64_t scratch;
 	uint64_t irq_count;
 	bool irq_line; /* the level of the device's interrupt output */
+	/* AIA mode: L2's interrupt file's GPA (TESTDEV_REG_MSI_PAGE); with
+	 * it set a raise is an MSI to send (msi_out), not a level */
+	uint64_t msi_page;
+	bool msi_out;
 };
 
 enum testdev_result {

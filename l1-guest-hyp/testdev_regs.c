@@ -29,12 +29,17 @@ static void write_scratch(struct l1_testdev *d, uint64_t val)
 	d->scratch = val;
 }
 
-/* Any write raises: the value carries no meaning (bench.h). */
+/* Any write raises: the value carries no meaning (bench.h). With an MSI
+ * page the interrupt is a message, sent once per raise (testdev.c), and
+ * the line stays low. */
 static void write_irq_raise(struct l1_testdev *d, uint64_t val)
 {
 	(void)val;
 	d->irq_count++;
-	d->irq_line = true;
+	if (d->msi_page)
+		d->msi_out = true;
+	else
+		d->irq_line = true;
 }
 
 /* Completion: the acknowledgement deasserts the line. */
@@ -49,12 +54,18 @@ static uint64_t read_irq_count(struct l1_testdev *d)
 	return d->irq_count;
 }
 
+static uint64_t read_msi_page(struct l1_testdev *d)
+{
+	return d->msi_page;
+}
+
 static const struct testdev_reg regs[] = {
 	{TESTDEV_REG_ID, read_id, NULL},
 	{TESTDEV_REG_SCRATCH, read_scratch, write_scratch},
 	{TESTDEV_REG_IRQ_RAISE, NULL, write_irq_raise},
 	{TESTDEV_REG_IRQ_ACK, NULL, write_irq_ack},
 	{TESTDEV_REG_IRQ_COUNT, read_irq_count, NULL},
+	{TESTDEV_REG_MSI_PAGE, read_msi_page, NULL},
 };
 
 static const struct testdev_reg *find_reg(uint64_t off)

@@ -8,6 +8,7 @@
  * the MMIO test device (rvnest/bench.h, README.md), so any host that
  * implements that contract can run the same binary.
  */
+#include <rvnest/aia.h>
 #include <rvnest/bench.h>
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
@@ -42,6 +43,10 @@ static unsigned long hartid;
 
 /* Interrupts taken, by kind (written by the trap handler). */
 static volatile unsigned long soft_irqs, timer_irqs, ext_irqs;
+/* AIA mode (l1-guest-hyp/aia.c): the GPA of this vCPU's IMSIC interrupt
+ * file, from the test device's MSI_PAGE register; 0: interrupts come as
+ * hvip bits. */
+static unsigned long msi_page;
 
 /* ---- the second vCPU ----------------------------------------------------
  * vCPU 1 (hart id SECOND_HART) exists when SBI HSM says so. It is the
@@ -86,6 +91,41 @@ fail(const char *msg, unsigned long a, unsigned long b)
 	sbi_shutdown(1);
 }
 
+/* AIA mode: claim every pending identity of the interrupt file, each
+ * with one CSRRW of stopei (vstopei in VS-mode), whose read says which
+ * pending bit the write cleared (IMSIC "Top external interrupt CSRs"). */
+static void claim_msis(void)
+{
+	unsigned long top;
+
+	while ((top = csr_swap(CSR_STOPEI, 0)) != 0) {
+		switch (top >> AIA_TOPEI_ID_SHIFT) {
+		case TESTDEV_MSI_ID_IPI:
+			soft_irqs++;
+			break;
+		case TESTDEV_MSI_ID_VIRQ:
+			ext_irqs++;
+			break;
+		default:
+			fail("unexpected_msi_identity",
+			     top >> AIA_TOPEI_ID_SHIFT, 0);
+		}
+	}
+}
+
+/* AIA mode: this vCPU's file delivers the two identities it uses
+ * (siselect/sireg reach its guest file in VS-mode: no exit). */
+static void imsic_init(void)
+{
+	csr_write(CSR_SISELECT, AIA_ISEL_EITHRESHOLD);
+	csr_write(CSR_SIREG, 0);
+	csr_write(CSR_SISELECT, AIA_ISEL_EIE0);
+	csr_write(CSR_SIREG,
+		  BIT(TESTDEV_MSI_ID_IPI) | BIT(TESTDEV_MSI_ID_VIRQ));
+	csr_write(CSR_SISELECT, AIA_ISEL_EIDELIVERY);
+	csr_write(CSR_SIREG, AIA_EIDELIVERY_ON);
+}
+
 /* start.S: saves the caller-saved registers and calls micro_trap. */
 extern void micro_trap_entry(void);
 
@@ -115,6 +155,10 @@ void micro_trap(unsigned long scause, unsigned long sepc, unsigned long stval)
 		timer_irqs++;
 		return;
 	case CAUSE_INTERRUPT | IRQ_S_EXT:
+		if (msi_page) {
+			claim_msis();
+			return;
+		}
 		/* Completion: the device deasserts its line on ACK. */
 		*testdev_reg(TESTDEV_REG_IRQ_ACK) = 1;
 		ext_irqs++;
@@ -153,6 +197,16 @@ static void body_mmio(unsigned long n)
 
 static void body_ipi(unsigned long n)
 {
+	if (msi_page) {
+		/* AIA mode: an IPI is an MSI the sender writes into the
+		 * target's interrupt file, here its own (as Linux's IMSIC
+		 * driver does); taken after the store */
+		for (unsigned long i = 0; i < n; i++)
+			*(volatile uint32_t *)(msi_page +
+					       AIA_IMSIC_SETEIPNUM_LE) =
+				TESTDEV_MSI_ID_IPI;
+		return;
+	}
 	for (unsigned long i = 0; i < n; i++) {
 		/* The interrupt is pending and enabled when the ecall
 		 * returns, so it is taken before the next instruction. */
@@ -484,6 +538,13 @@ void image_main(unsigned long hart, unsigned long dtb)
 	if (id != TESTDEV_MAGIC)
 		fail("testdev_id_mismatch", (unsigned long)id, TESTDEV_MAGIC);
 
+	msi_page = (unsigned long)*testdev_reg(TESTDEV_REG_MSI_PAGE);
+	if (msi_page) {
+		imsic_init();
+		printf("l2-micro: interrupts as MSIs into the IMSIC file at "
+		       "0x%lx\n",
+		       msi_page);
+	}
 	/* Interrupts the benchmarks use; each fires only when asked for. */
 	csr_set(CSR_SIE, MIP_SSIP | MIP_SEIP);
 	csr_set(CSR_SSTATUS, SSTATUS_SIE);

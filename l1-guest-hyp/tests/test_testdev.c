@@ -82,3 +82,23 @@ TEST(testdev_messages)
 	CHECK(testdev_result_msg(TESTDEV_BAD_WIDTH)[0] == 't');
 	CHECK(testdev_result_msg((enum testdev_result)99)[0] == 't');
 }
+
+TEST(testdev_msi_mode)
+{
+	struct l1_testdev d = {0};
+
+	/* no MSI page: a raise is a level on the line */
+	CHECK_EQ(load(&d, TESTDEV_REG_MSI_PAGE, 8, TESTDEV_OK), 0);
+	store(&d, TESTDEV_REG_IRQ_RAISE, 8, 1, TESTDEV_OK);
+	CHECK(d.irq_line);
+	CHECK(!d.msi_out);
+	store(&d, TESTDEV_REG_IRQ_ACK, 8, 1, TESTDEV_OK);
+	/* with one: a raise is one MSI to send, the line stays low */
+	d.msi_page = L2_IMSIC_GPA;
+	CHECK_EQ(load(&d, TESTDEV_REG_MSI_PAGE, 8, TESTDEV_OK), L2_IMSIC_GPA);
+	store(&d, TESTDEV_REG_MSI_PAGE, 8, 0, TESTDEV_READ_ONLY);
+	store(&d, TESTDEV_REG_IRQ_RAISE, 8, 1, TESTDEV_OK);
+	CHECK(d.msi_out);
+	CHECK(!d.irq_line);
+	CHECK_EQ(load(&d, TESTDEV_REG_IRQ_COUNT, 8, TESTDEV_OK), 2);
+}

@@ -290,3 +290,93 @@ hp_b_sstatus_set:
 	csrrs	a0, CSR_SSTATUS, a0
 	ret
 	.option pop
+
+/* AIA (probe_aia.c). siselect/sireg/stopei/stopi are the S-level names:
+ * from VS-mode they reach vsiselect/vsireg/vstopei/vstopi (AIA "Hypervisor
+ * and VS CSRs"). The *_sel_rw bodies take a0 = &{select, value}, write the
+ * select CSR, then swap the value into the alias register (returning the
+ * old value); the trap, if any, is on the alias access. */
+	.section .hp_gtext, "ax"
+	.option push
+	.option norvc
+	.globl hp_b_sireg_read
+	.balign 4
+hp_b_sireg_read:
+	csrr	a0, CSR_SIREG
+	ret
+	.globl hp_b_sireg_sel_rw
+	.balign 4
+hp_b_sireg_sel_rw:
+	ld	t0, 0(a0)
+	ld	t1, 8(a0)
+	csrw	CSR_SISELECT, t0
+	csrrw	a0, CSR_SIREG, t1
+	ret
+	.globl hp_b_vsireg_sel_rw
+	.balign 4
+hp_b_vsireg_sel_rw:
+	ld	t0, 0(a0)
+	ld	t1, 8(a0)
+	csrw	CSR_VSISELECT, t0
+	csrrw	a0, CSR_VSIREG, t1
+	ret
+	.globl hp_b_vsireg_read
+	.balign 4
+hp_b_vsireg_read:
+	csrr	a0, CSR_VSIREG
+	ret
+	.globl hp_b_stopei_read
+	.balign 4
+hp_b_stopei_read:
+	csrr	a0, CSR_STOPEI
+	ret
+	/* A write to stopei claims the interrupt the read in the same
+	 * instruction returns (IMSIC "Top external interrupt CSRs"). */
+	.globl hp_b_stopei_claim
+	.balign 4
+hp_b_stopei_claim:
+	csrrw	a0, CSR_STOPEI, zero
+	ret
+	.globl hp_b_stopi_read
+	.balign 4
+hp_b_stopi_read:
+	csrr	a0, CSR_STOPI
+	ret
+	.globl hp_b_vstopei_read
+	.balign 4
+hp_b_vstopei_read:
+	csrr	a0, CSR_VSTOPEI
+	ret
+	.globl hp_b_vstopei_claim
+	.balign 4
+hp_b_vstopei_claim:
+	csrrw	a0, CSR_VSTOPEI, zero
+	ret
+	/* An MSI: the identity (a0's low 11 bits) written as a 32-bit word
+	 * to seteipnum_le, offset 0 of the file's page (a0 with those bits
+	 * cleared; the page is 4 KiB aligned). */
+	.globl hp_b_msi
+	.balign 4
+hp_b_msi:
+	andi	t0, a0, 0x7ff
+	andi	a0, a0, -0x800
+	sw	t0, AIA_IMSIC_SETEIPNUM_LE(a0)
+	li	a0, 0
+	ret
+	/* The same, then wait a bounded while for the interrupt it raises:
+	 * returns 0 only if none was taken. hp_b_msi_wait_end bounds the
+	 * epc the interrupt may report. */
+	.globl hp_b_msi_wait
+	.globl hp_b_msi_wait_end
+	.balign 4
+hp_b_msi_wait:
+	andi	t0, a0, 0x7ff
+	andi	a0, a0, -0x800
+	sw	t0, AIA_IMSIC_SETEIPNUM_LE(a0)
+	li	t1, 64
+1:	addi	t1, t1, -1
+	bnez	t1, 1b
+	li	a0, 0
+hp_b_msi_wait_end:
+	ret
+	.option pop

@@ -15,6 +15,9 @@
  *   HP_CSR_F_WLRL  only legal values may be written (vscause, spec
  *                  "Virtual Supervisor Cause Register"): the all-ones and
  *                  pattern writes are replaced by legal values.
+ *   HP_CSR_F_AIA   added by Smaia/Ssaia to the H extension (AIA table
+ *                  "Hypervisor and VS CSRs"): probed only when the hart
+ *                  has Ssaia and an IMSIC (README.md, group aia).
  * The print mask keeps the fields the base H extension defines; reserved
  * (WPRI) bits and fields of optional extensions (LCOFI, Ssnpm, Zicfilp,
  * VGEIN with GEILEN=0, vsstatus.UXL) are not compared: their values are not
@@ -23,6 +26,7 @@
 #ifndef HPROBE_CSR_LIST_H
 #define HPROBE_CSR_LIST_H
 
+#include <rvnest/aia.h>
 #include <rvnest/encoding.h>
 
 #define HP_CSR_F_RO 1
@@ -30,6 +34,7 @@
 #define HP_CSR_F_ATP 4
 #define HP_CSR_F_TVEC 8
 #define HP_CSR_F_WLRL 16
+#define HP_CSR_F_AIA 32
 
 #define HP_ALL (~_UL(0))
 /* Standard interrupt bits up to SGEI (bits 12:0); bit 13 (LCOFI) belongs
@@ -74,7 +79,13 @@
 	X(vscause, CSR_VSCAUSE, HP_CSR_F_WLRL, HP_ALL)     \
 	X(vstval, CSR_VSTVAL, 0, HP_ALL)                   \
 	X(vsatp, CSR_VSATP, HP_CSR_F_ATP, HP_ALL)          \
-	X(vstimecmp, CSR_VSTIMECMP, HP_CSR_F_SSTC, HP_ALL)
+	X(vstimecmp, CSR_VSTIMECMP, HP_CSR_F_SSTC, HP_ALL) \
+	X(hvien, CSR_HVIEN, HP_CSR_F_AIA, HP_ALL)          \
+	X(hvictl, CSR_HVICTL, HP_CSR_F_AIA, HP_ALL)        \
+	X(hviprio1, CSR_HVIPRIO1, HP_CSR_F_AIA, HP_ALL)    \
+	X(hviprio2, CSR_HVIPRIO2, HP_CSR_F_AIA, HP_ALL)    \
+	X(vsiselect, CSR_VSISELECT, HP_CSR_F_AIA, HP_ALL)  \
+	X(vstopi, CSR_VSTOPI, HP_CSR_F_AIA | HP_CSR_F_RO, HP_ALL)
 
 /* The immediate operand of CSRRWI/CSRRSI/CSRRCI probes: alternate bits of
  * the 5-bit zimm field. */

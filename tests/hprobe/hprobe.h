@@ -87,6 +87,13 @@ struct hp_env {
 	unsigned long sstatus;	 /* HS-level MXR for HLV (SPP/SPIE/SIE set by
 				  * the runner) */
 	unsigned long vstimecmp; /* only written when the hart has Sstc */
+	unsigned long hgeie;
+	/* Only written when the hart has Ssaia and an IMSIC (hp_has_aia);
+	 * hstatus.VGEIN comes with env.hstatus. */
+	unsigned long hvictl;
+	unsigned long hviprio1;
+	unsigned long hviprio2;
+	unsigned long vsiselect;
 	enum hp_vsatp vsatp;
 	enum hp_hgatp hgatp;
 };
@@ -123,6 +130,8 @@ extern const struct hp_env hp_env_default;
 extern bool hp_has_sstc;
 extern bool hp_has_svadu;
 extern bool hp_has_svade;
+/* Ssaia with an S-level IMSIC for the boot hart (probe_aia.c). */
+extern bool hp_has_aia;
 extern unsigned hp_errors;
 
 /* Run body(arg) under env (NULL: HS-mode, touching no CSR at all). */
@@ -221,6 +230,9 @@ enum hp_table {
 /* Give a test page new leaf permissions in one table (no fence: the
  * caller fences as the probe requires). False if pt_map fails. */
 bool hp_mem_remap(enum hp_page pg, enum hp_table t, uint64_t perm);
+/* Map [pa, pa + size) identity into both G-stages (RW, U): the IMSIC
+ * guest files a guest writes its MSIs to. False if pt_map fails. */
+bool hp_mem_map_device(unsigned long pa, unsigned long size);
 /* Build the G-stage and the two VS-stage tables; false on failure. */
 bool hp_mem_init(void);
 /* Fill the test pages with their known contents. */
@@ -240,6 +252,11 @@ void hp_group_guest(void);
 void hp_group_acc(void);
 void hp_group_vsirq(void);
 void hp_group_l1irq(void);
+void hp_group_aia(void);
+/* Find Ssaia and the boot hart's IMSIC; print the dt.* lines. */
+void hp_aia_detect(const void *fdt, unsigned long hartid);
+/* Map the boot hart's guest interrupt files into the G-stages. */
+bool hp_aia_map(void);
 
 /* ---- assembly (entry.S, bodies.S) -----------------------------------------
  */
@@ -306,6 +323,20 @@ HP_BODY(hp_b_sie_write);
 HP_BODY(hp_b_sscratch_write);
 HP_BODY(hp_b_sip_clear_ssip);
 HP_BODY(hp_b_sstatus_set);
+/* AIA (probe_aia.c): siselect/sireg, stopei, stopi, their VS twins, and
+ * the MSI store (a0 = page | identity, identity < 2048). */
+HP_BODY(hp_b_sireg_read);
+HP_BODY(hp_b_sireg_sel_rw);
+HP_BODY(hp_b_vsireg_sel_rw);
+HP_BODY(hp_b_vsireg_read);
+HP_BODY(hp_b_stopei_read);
+HP_BODY(hp_b_stopei_claim);
+HP_BODY(hp_b_stopi_read);
+HP_BODY(hp_b_vstopei_read);
+HP_BODY(hp_b_vstopei_claim);
+HP_BODY(hp_b_msi);
+HP_BODY(hp_b_msi_wait);
+extern char hp_b_msi_wait_end[];
 /* Fences with operands (called from HS-mode). */
 HP_BODY(hp_hfence_vvma_va);
 HP_BODY(hp_hfence_vvma_asid);

@@ -59,9 +59,17 @@ void image_main(unsigned long hartid, unsigned long fdt)
 	hp_has_svade = fdt_util_hart_has_ext(dtb, hartid, "svade");
 	printf("RVNEST probe id=dt.svadu present=%u\n", hp_has_svadu ? 1 : 0);
 	printf("RVNEST probe id=dt.svade present=%u\n", hp_has_svade ? 1 : 0);
+	/* Ssaia and an IMSIC decide whether group aia runs. */
+	hp_aia_detect(dtb, hartid);
 
 	hp_mem_fill();
 	if (!hp_mem_init()) {
+		printf("RVNEST error msg=page_table_pool_exhausted\n");
+		printf("RVNEST done status=1\n");
+		console_flush();
+		sbi_shutdown(1);
+	}
+	if (hp_has_aia && !hp_aia_map()) {
 		printf("RVNEST error msg=page_table_pool_exhausted\n");
 		printf("RVNEST done status=1\n");
 		console_flush();
@@ -81,6 +89,7 @@ void image_main(unsigned long hartid, unsigned long fdt)
 	hp_group_acc();
 	hp_group_vsirq();
 	hp_group_l1irq();
+	hp_group_aia();
 
 	printf("RVNEST done status=%u\n", hp_errors ? 1 : 0);
 	console_flush();

@@ -268,3 +268,15 @@ unsigned long hp_vsatp_value(enum hp_vsatp v)
 	}
 	return 0;
 }
+
+bool hp_mem_map_device(unsigned long pa, unsigned long size)
+{
+	/* A device page: no X, accessed from V=1 as U (G-stage accesses are
+	 * U-mode, spec "Guest Physical Address Translation"). */
+	uint64_t perm = PTE_R | PTE_W | PTE_U | G_AD;
+
+	return !pt_map(PT_SV39X4, &hp_mem, hp_gstage_root, pa, pa, size, perm,
+		       PAGE_SIZE) &&
+	       !pt_map(PT_SV48X4, &hp_mem, hp_gstage48_root, pa, pa, size, perm,
+		       PAGE_SIZE);
+}

@@ -304,6 +304,8 @@ void hp_group_csr(void)
 	for (unsigned i = 0; i < hp_ncsrs; i++) {
 		if ((hp_csrs[i].flags & HP_CSR_F_SSTC) && !hp_has_sstc)
 			continue;
+		if ((hp_csrs[i].flags & HP_CSR_F_AIA) && !hp_has_aia)
+			continue;
 		if (hp_csrs[i].flags & HP_CSR_F_WLRL)
 			hp_csr_wlrl(&hp_csrs[i]);
 		else

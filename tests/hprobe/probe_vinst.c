@@ -114,6 +114,8 @@ void hp_group_vinst(void)
 
 		if ((c->flags & HP_CSR_F_SSTC) && !hp_has_sstc)
 			continue;
+		if ((c->flags & HP_CSR_F_AIA) && !hp_has_aia)
+			continue;
 		snprintf(what, sizeof(what), "%s_read", c->name);
 		hp_vi(what, HP_MODE_VS, 0, c->op[HP_OP_READ], 0, VIRT);
 		hp_vi(what, HP_MODE_VU, 0, c->op[HP_OP_READ], 0, VIRT);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rvnest/aia.h>
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
 #include <rvnest/sbi.h>
@@ -27,6 +28,7 @@ const struct hp_env hp_env_default = {
 bool hp_has_sstc;
 bool hp_has_svadu;
 bool hp_has_svade;
+bool hp_has_aia;
 unsigned hp_errors;
 
 static struct hp_jmp hp_jb;
@@ -58,7 +60,14 @@ void hp_env_apply(const struct hp_env *env)
 	csr_write(CSR_VSTVAL, 0);
 	csr_write(CSR_HTVAL, 0);
 	csr_write(CSR_HTINST, 0);
-	csr_write(CSR_HGEIE, 0);
+	csr_write(CSR_HGEIE, env->hgeie);
+	if (hp_has_aia) {
+		csr_write(CSR_HVICTL, env->hvictl);
+		csr_write(CSR_HVIPRIO1, env->hviprio1);
+		csr_write(CSR_HVIPRIO2, env->hviprio2);
+		csr_write(CSR_HVIEN, 0);
+		csr_write(CSR_VSISELECT, env->vsiselect);
+	}
 	csr_write(CSR_VSATP, hp_vsatp_value(env->vsatp));
 	csr_write(CSR_HGATP, hp_hgatp_value(env->hgatp));
 	/* New tables (or new roots): both translation stages must forget
@@ -258,6 +267,20 @@ static const struct hp_deviation hp_deviations[] = {
 	{"hlv.groot_far.s.d.data", HP_HS(EXC_LOAD_GUEST_PAGE_FAULT), true},
 	{"hsv.groot_far.s.d.data", HP_HS(EXC_STORE_GUEST_PAGE_FAULT), true},
 	{"irq.nodeleg.all.vu", HP_HS(CAUSE_INTERRUPT | IRQ_VS_SOFT)},
+	/* With Ssaia (QEMU virt aia=aplic-imsic), VS-level SSI before STI
+	 * (the default order, AIA "Major interrupts and their default
+	 * priorities"); QEMU takes STI first. */
+	{"irq.prio.ssip_stip.vs", HP_VS(CAUSE_INTERRUPT | IRQ_S_TIMER)},
+	/* VU-mode sireg, stopei, stopi: spec virtual instruction (AIA
+	 * "Hypervisor and VS CSRs": sireg from VU; stopei is HS-qualified;
+	 * stopi a supervisor CSR HS-mode may access), QEMU illegal instruction.
+	 */
+	{"aia.vgein0.sireg_eidelivery.vu", HP_HS(EXC_ILLEGAL_INST)},
+	{"aia.vgein0.stopei.vu", HP_HS(EXC_ILLEGAL_INST)},
+	{"aia.vgein0.stopi.vu", HP_HS(EXC_ILLEGAL_INST)},
+	{"aia.gfile.sireg_eidelivery.vu", HP_HS(EXC_ILLEGAL_INST)},
+	{"aia.gfile.stopei.vu", HP_HS(EXC_ILLEGAL_INST)},
+	{"aia.gfile.stopi.vu", HP_HS(EXC_ILLEGAL_INST)},
 };
 
 static const struct hp_deviation *hp_deviation_find(const char *id)

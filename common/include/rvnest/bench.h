@@ -28,11 +28,22 @@
  * there is no interrupt controller in the micro-guest platform. */
 #define TESTDEV_BASE _UL(0x10080000)
 #define TESTDEV_SIZE _UL(0x1000)
-#define TESTDEV_REG_ID 0x00	      /* RO: TESTDEV_MAGIC */
-#define TESTDEV_REG_SCRATCH 0x08      /* RW: reads return the last write */
-#define TESTDEV_REG_IRQ_RAISE 0x10    /* WO: assert the interrupt line */
-#define TESTDEV_REG_IRQ_ACK 0x18      /* WO: deassert it (completion) */
-#define TESTDEV_REG_IRQ_COUNT 0x20    /* RO: interrupts raised so far */
+#define TESTDEV_REG_ID 0x00	   /* RO: TESTDEV_MAGIC */
+#define TESTDEV_REG_SCRATCH 0x08   /* RW: reads return the last write */
+#define TESTDEV_REG_IRQ_RAISE 0x10 /* WO: assert the interrupt line */
+#define TESTDEV_REG_IRQ_ACK 0x18   /* WO: deassert it (completion) */
+#define TESTDEV_REG_IRQ_COUNT 0x20 /* RO: interrupts raised so far */
+/* RO: the L2 GPA of L2's IMSIC interrupt file when L1 delivers L2's
+ * interrupts as MSIs (l1-guest-hyp's AIA mode), else 0. In AIA mode a
+ * raise is an MSI of TESTDEV_MSI_ID_VIRQ into that file, not a level:
+ * IRQ_ACK is not needed (the guest claims it with stopei). */
+#define TESTDEV_REG_MSI_PAGE 0x28
+/* AIA mode: where L2's interrupt file is in its guest-physical space (the
+ * S-level IMSIC address of QEMU virt), and the identities the benchmarks
+ * use (IMSIC identities 1..63 are in eip0/eie0). */
+#define L2_IMSIC_GPA _UL(0x28000000)
+#define TESTDEV_MSI_ID_IPI 1
+#define TESTDEV_MSI_ID_VIRQ 2
 #define TESTDEV_MAGIC _UL(0x52564e54) /* "RVNT" */
 
 #ifndef __ASSEMBLER__
