@@ -6,6 +6,7 @@ times), holding
   /init                          disk/init.sh
   /usr/bin/busybox + applets     Debian's busybox-static (ci/debian-userspace.sh)
   /usr/share/udhcpc/default.script   disk/udhcpc.script
+  /usr/libexec/rvnest/nsclock    disk/nsclock.c (static): L1's clock in ns
   /usr/libexec/rvnest/vmm        kvm-vmm's VMM (static), for rvnest.kvm=micro
   /guests/micro.bin              the micro-guests it runs as L2
   /var/lib/rvnest/               where /init keeps what a reboot must find
@@ -14,7 +15,7 @@ and SLACK_MIB MiB of free space for the files /init writes (the benchmark's
 transfers among them).
 
 usage: python3 disk/mkdisk.py --debian DIR --init FILE --dhcp-script FILE
-                              --vmm FILE --micro FILE --out IMG
+                              --nsclock FILE --vmm FILE --micro FILE --out IMG
 """
 
 import argparse
@@ -32,6 +33,7 @@ SLACK_MIB = 96
 LABEL = "rvnest-disk"
 UUID = "3f0a5c9e-8b1d-4e27-a6c4-2d9e71b05a13"
 VMM_DEST = "usr/libexec/rvnest/vmm"
+NSCLOCK_DEST = "usr/libexec/rvnest/nsclock"
 MICRO_DEST = "guests/micro.bin"
 DHCP_DEST = "usr/share/udhcpc/default.script"
 STATE_DIR = "var/lib/rvnest"
@@ -42,10 +44,11 @@ def build(args) -> None:
     for a in APPLETS:
         links[f"usr/bin/{a}"] = "busybox"
     for what, path in (("--vmm", args.vmm), ("--micro", args.micro),
-                       ("--dhcp-script", args.dhcp_script)):
+                       ("--nsclock", args.nsclock), ("--dhcp-script", args.dhcp_script)):
         if not os.path.isfile(path):
             raise rootfs.RootfsError(f"{what} {path} does not exist (run make)")
     files[VMM_DEST] = args.vmm
+    files[NSCLOCK_DEST] = args.nsclock
     files[MICRO_DEST] = args.micro
     files[DHCP_DEST] = args.dhcp_script
     dirs.update({STATE_DIR, "var", "var/lib"})
@@ -61,6 +64,7 @@ def main(argv=None) -> int:
     ap.add_argument("--init", required=True)
     ap.add_argument("--dhcp-script", required=True)
     ap.add_argument("--vmm", required=True)
+    ap.add_argument("--nsclock", required=True)
     ap.add_argument("--micro", required=True)
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv)

@@ -6,8 +6,8 @@
 #                                  config-fragment-app + config-fragment-disk
 #                                  (PCI host bridge, virtio-pci, AF_PACKET)
 #   $(BUILD)/disk/rootfs.ext4      L1's root disk (disk/mkdisk.py): /init =
-#                                  disk/init.sh, Debian's busybox, kvm-vmm
-#                                  and the micro-guests
+#                                  disk/init.sh, Debian's busybox, nsclock,
+#                                  kvm-vmm and the micro-guests
 #   disk/httpd.py                  the HTTP peer QEMU's guestfwd runs
 # The Debian tree is fetched by `make deps` (ci/debian-userspace.sh); make
 # only reads it (--offline), as app/module.mk does.
@@ -21,6 +21,11 @@ DISK_ROOTFS := $(DISK_OUT)/rootfs.ext4
 DISK_VMM := $(BUILD)/kvm-vmm/vmm
 DISK_MICRO := $(BUILD)/guests/micro/micro.bin
 DISK_DEBIAN = $$(bash ci/debian-userspace.sh --offline)/root
+# L1's nanosecond clock for the benchmark (busybox's date has no %N)
+DISK_NSCLOCK := $(DISK_OUT)/nsclock
+DISK_CC := riscv64-linux-gnu-gcc
+DISK_CFLAGS := -static -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes
 
 IMAGES += $(DISK_IMAGE) $(DISK_ROOTFS)
 
@@ -45,12 +50,16 @@ $(DISK_IMAGE): $(DISK_FRAGMENT) disk-always
 # wrote to it (make run CONFIG=*-disk writes /var/lib/rvnest) keeps its
 # files until then (disk/README.md). The Debian manifest is app's
 # (app/module.mk), so a new Debian tree rebuilds this disk too.
+$(DISK_NSCLOCK): disk/nsclock.c
+	@mkdir -p $(dir $@)
+	$(DISK_CC) $(DISK_CFLAGS) $< -o $@
+
 $(DISK_ROOTFS): disk/mkdisk.py app/rootfs.py disk/init.sh disk/udhcpc.script \
-		$(DISK_VMM) $(DISK_MICRO) $(APP_MANIFEST)
+		$(DISK_NSCLOCK) $(DISK_VMM) $(DISK_MICRO) $(APP_MANIFEST)
 	@mkdir -p $(dir $@)
 	$(PYTHON) disk/mkdisk.py --debian $(DISK_DEBIAN) --init disk/init.sh \
-	  --dhcp-script disk/udhcpc.script --vmm $(DISK_VMM) --micro $(DISK_MICRO) \
-	  --out $@
+	  --dhcp-script disk/udhcpc.script --nsclock $(DISK_NSCLOCK) \
+	  --vmm $(DISK_VMM) --micro $(DISK_MICRO) --out $@
 
 # make iobench [RUNS=<n>] [MIB=<n>]: disk and network throughput in L1,
 # Linux on QEMU's H against L1 on L0 (benchmarks/iobench.py):

@@ -160,9 +160,10 @@ def _mkdisk(tmp_path, out, **over):
     args = {"--debian": debian.stdout.strip() + "/root", "--init": str(ROOT / "disk/init.sh"),
             "--dhcp-script": str(ROOT / "disk/udhcpc.script"),
             "--vmm": str(b / "kvm-vmm/vmm"), "--micro": str(b / "guests/micro/micro.bin"),
+            "--nsclock": str(b / "disk/nsclock"),
             "--out": str(out)}
     args.update(over)
-    for k in ("--vmm", "--micro"):
+    for k in ("--vmm", "--micro", "--nsclock"):
         if k not in over and not (ROOT / args[k]).exists():
             pytest.skip(f"{args[k]} not built (make)")
     return subprocess.run(["/usr/bin/python3", str(ROOT / "disk/mkdisk.py")]
@@ -229,3 +230,15 @@ def test_kvm_l0_disk(tmp_path):
     assert "hypercall" in res.protocol.benches
     # L0 kept running to the end: its shutdown statistics are there
     assert res.protocol.l0stats is not None
+
+
+def test_linux_qemu_disk_iobench_lines(tmp_path):
+    """rvnest.iobench=<MiB>: one line per transfer, each successful with a
+    positive duration of L1's clock (the figures themselves are the
+    benchmark's, benchmarks/iobench.py: never asserted)."""
+    cfg, _ = disk_cfg("linux-qemu-disk", tmp_path, "rvnest.iobench=2")
+    res = run_ok(cfg)
+    ops = {r["op"]: r for r in diskrun.records(res) if r["name"] == "iobench"}
+    assert set(ops) == {"disk_write", "disk_read", "net_http_get"}
+    for r in ops.values():
+        assert r["status"] == 0 and r["mib"] == "2" and int(r["ns"]) > 0, r.line
