@@ -164,15 +164,7 @@ def l2_image(args):
     links.update(interp_links)
     for f in files:
         dirs.update(parents(f))
-    mib = ext4_image(files, links, dirs, args.out, "rvnest-l2", EXT4_UUID, EXT4_SLACK_MIB)
-    print(f"rootfs: {args.out}: {mib} MiB ext4, {len(files)} files")
-
-
-def ext4_image(files, links, dirs, out, label, uuid, slack_mib):
-    """Write the ext4 image `out` holding files {dest: src}, links {dest:
-    target} and dirs, reproducibly (module docstring), slack_mib MiB free
-    over the contents; returns its size in MiB. Also used by disk/mkdisk.py."""
-    with tempfile.TemporaryDirectory(prefix="rvnest-ext4root-") as stage:
+    with tempfile.TemporaryDirectory(prefix="rvnest-l2root-") as stage:
         for d in sorted(dirs):
             os.makedirs(os.path.join(stage, d), exist_ok=True)
         for dest, src in sorted(files.items()):
@@ -189,18 +181,18 @@ def ext4_image(files, links, dirs, out, label, uuid, slack_mib):
                 size += os.lstat(p).st_size
                 os.utime(p, (EPOCH, EPOCH), follow_symlinks=False)
         os.utime(stage, (EPOCH, EPOCH))
-        mib = size // (1 << 20) + slack_mib
+        mib = size // (1 << 20) + EXT4_SLACK_MIB
         env = dict(os.environ, TZ="UTC", E2FSPROGS_FAKE_TIME=str(EPOCH),
                    SOURCE_DATE_EPOCH=str(EPOCH))
-        tmp = out + ".tmp"
+        tmp = args.out + ".tmp"
         if os.path.exists(tmp):
             os.unlink(tmp)
         # no journal (L2 powers off after a sync); root-owned files whoever
         # builds it (root_owner for /, and -d copies the others' owners:
         # see app/README.md); fixed UUID and directory hash seed
         cmd = ["mke2fs", "-q", "-F", "-t", "ext4", "-O", "^has_journal",
-               "-L", label, "-U", uuid,
-               "-E", f"root_owner=0:0,hash_seed={uuid}",
+               "-L", "rvnest-l2", "-U", EXT4_UUID,
+               "-E", f"root_owner=0:0,hash_seed={EXT4_UUID}",
                "-d", stage, tmp, f"{mib}M"]
         try:
             subprocess.run(cmd, check=True, env=env, capture_output=True, text=True)
@@ -225,8 +217,8 @@ def ext4_image(files, links, dirs, out, label, uuid, slack_mib):
         bad = [l for l in r.stderr.splitlines() if l.strip() and not l.startswith("debugfs ")]
         if r.returncode or bad:
             raise RootfsError(f"debugfs on {tmp}: {' '.join(bad) or r.returncode}")
-        os.replace(tmp, out)
-    return mib
+        os.replace(tmp, args.out)
+    print(f"rootfs: {args.out}: {mib} MiB ext4, {len(files)} files")
 
 
 def l1_list(args):
