@@ -117,7 +117,7 @@ st=0
 case ,$opts, in *,rw,*) ;; *) st=1 ;; esac
 [ "$disk_pci" != none ] || st=1
 report $st name=root dev=vda fstype=$fstype mode=${opts%%,*} pci=$disk_pci \
-	sectors=$(cat /sys/block/vda/size)
+	sectors="$(cat /sys/block/vda/size)"
 
 # --- the PCI functions L1 sees, as <function>=<vendor>:<device> (on L0 the
 # IOMMU, 1b36:0014, must not be among them: L0 keeps it to itself)
@@ -158,7 +158,7 @@ got=$(sha $DATA)
 want=$(content $boot | sha)
 st=0
 [ "$got" = "$want" ] || st=1
-report $st name=write file=$DATA boot=$boot bytes=$(wc -c <$DATA) sha256=$got expected=$want
+report $st name=write file=$DATA boot=$boot bytes="$(wc -c <$DATA)" sha256="$got" expected="$want"
 
 # --- eth0: virtio-net on PCI, DHCP or QEMU's static address
 [ -d /sys/class/net/eth0 ] || fail no_nic "want=eth0 (virtio-net)"
@@ -187,7 +187,7 @@ report $st name=net dev=eth0 pci=$net_pci via=$net addr=${addr:-none} gw=${gw:-n
 
 # --- traffic: an HTTP transfer from disk/httpd.py through QEMU's guestfwd
 rm -f /tmp/http.dat
-wget -q -O /tmp/http.dat "http://$HTTP_PEER/bytes/$http_bytes" 2>/tmp/wget.log
+wget -q -T 30 -O /tmp/http.dat "http://$HTTP_PEER/bytes/$http_bytes" 2>/tmp/wget.log
 wst=$?
 sed 's/^/wget: /' /tmp/wget.log
 bytes=0
@@ -223,7 +223,7 @@ if [ -n "$iobench" ]; then
 	rm -f $f
 	sync
 	t0=$(now_ns)
-	wget -q -O /dev/null "http://$HTTP_PEER/bytes/$((iobench * 1048576))" 2>/tmp/wget.log
+	wget -q -T 30 -O /dev/null "http://$HTTP_PEER/bytes/$((iobench * 1048576))" 2>/tmp/wget.log
 	wst=$?
 	t1=$(now_ns)
 	report $wst name=iobench op=net_http_get mib=$iobench ns=$((t1 - t0)) peer=$HTTP_PEER
