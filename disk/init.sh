@@ -166,8 +166,10 @@ net_pci=$(pci_of /sys/class/net/eth0/device)
 ip link set lo up
 ip link set eth0 up || fail net_setup what=link
 if [ $net = dhcp ]; then
-	# -n: fail when no lease comes, -q: exit once one has; 5 tries 2 s apart
-	udhcpc -i eth0 -n -q -t 5 -T 2 -s $DHCP_SCRIPT >/tmp/udhcpc.log 2>&1 ||
+	# -n: fail when no lease comes, -q: exit once one has; 10 tries 3 s
+	# apart, in L1's time, which under -icount sleep=off races ahead while
+	# L1 waits for the host (see wget below): room for a busy host
+	udhcpc -i eth0 -n -q -t 10 -T 3 -s $DHCP_SCRIPT >/tmp/udhcpc.log 2>&1 ||
 		{
 			sed 's/^/udhcpc: /' /tmp/udhcpc.log
 			fail dhcp_failed "dev=eth0"
