@@ -256,14 +256,14 @@ LINUX_NEEDS = ("CONFIG_PCI_HOST_GENERIC=y", "CONFIG_VIRTIO_PCI=y", "CONFIG_VIRTI
 def test_linux_probes_the_passed_through_disk():
     """Linux 7.3 as L1 (linux-l0-pci): the bridge L0 describes, the disk's
     BARs where L0 put them, its partition table read (DMA through the
-    IOMMU, completion by INTx through the vPLIC), no IOMMU fault. Needs a
-    kernel with PCI and virtio-pci (linux/config-fragment); skipped
-    without."""
-    kconfig = config.ROOT / "build" / "linux" / "config"
+    IOMMU, completion by INTx through the vPLIC), no IOMMU fault. Runs
+    the disk configurations' kernel (build/linux-disk: PCI and virtio-pci,
+    linux/config-fragment-disk); skipped without it."""
+    kconfig = config.ROOT / "build" / "linux-disk" / "config"
     have = kconfig.read_text() if kconfig.exists() else ""
     missing = [o for o in LINUX_NEEDS if o not in have.splitlines()]
     if missing:
-        pytest.skip(f"build/linux/config lacks {', '.join(missing)}")
+        pytest.skip(f"build/linux-disk/config lacks {', '.join(missing)}")
     cfg = testing.load_or_skip("linux-l0-pci")
     res = testing.run(cfg, icount=True, cache_key=("linux-l0-pci",))
     assert res.ok, f"{res.error} (log: {res.log_path})"
