@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hcsr.h"
+#include "sbi_dbtr.h"
 #include "sbi_fwft.h"
 #include "sbi_pmu.h"
 #include "trap.h"
@@ -290,6 +291,7 @@ void l0_vcpu_park(struct l0_vcpu *v)
 	l0_vcpu_reset_vs(v);
 	l0_fwft_hart_reset(v); /* FWFT: "Upon hart reset" */
 	l0_pmu_hart_reset(v);
+	l0_dbtr_hart_reset(v);
 	__atomic_store_n(&v->ipi_pending, 0, __ATOMIC_RELAXED);
 	v->sepc = v->start_addr;
 	v->gpr[L0_GPR_A0] = v->vhartid;

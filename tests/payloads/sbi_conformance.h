@@ -16,5 +16,7 @@
 void check_fwft(long impl_id);
 /* PMU (sbi_pmu.c); hartid: this hart's */
 void check_pmu(unsigned long hartid, long impl_id);
+/* DBTR (sbi_dbtr.c) */
+void check_dbtr(long impl_id);
 
 #endif /* SBI_CONFORMANCE_H */
