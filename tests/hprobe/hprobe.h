@@ -240,6 +240,7 @@ void hp_group_guest(void);
 void hp_group_acc(void);
 void hp_group_vsirq(void);
 void hp_group_l1irq(void);
+void hp_group_dbtr(void);
 
 /* ---- assembly (entry.S, bodies.S) -----------------------------------------
  */
