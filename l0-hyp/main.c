@@ -23,6 +23,7 @@
 #include "hcsr.h"
 #include "nacl.h"
 #include "options.h"
+#include "sbi_pmu.h"
 #include "trap.h"
 #include "vcpu.h"
 
@@ -215,6 +216,7 @@ static void choose_l1_features(void)
 		fail("l1.sstc unavailable");
 	}
 	l0_guest_setup_envcfg(&guest);
+	l0_pmu_setup_lcofi(&guest);
 	if (opts.l1_sstc == L0_SSTC_ON && !has[L0_ISA_SSTC]) {
 		snprintf(err, sizeof(err),
 			 "l1.sstc=1 but henvcfg.STCE is read-only zero "

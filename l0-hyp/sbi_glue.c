@@ -394,6 +394,7 @@ static const struct sbi_nested_ops l0_sbi_ops = {
 	/* PMU (sbi_pmu.c); offered only after l0_pmu_setup() */
 	.pmu_hw = l0_pmu_hw,
 	.pmu_hw_read = l0_pmu_hw_read,
+	.pmu_hw_overflow = l0_pmu_hw_overflow,
 	/* DBTR (sbi_dbtr.c); offered only after l0_dbtr_setup() */
 	.dbtr_count = l0_dbtr_count,
 	.dbtr_install = l0_dbtr_install,

@@ -167,6 +167,7 @@ void l0_vcpu_hw_init(struct l0_vcpu *v)
 			(g->host->isa[L0_ISA_V] ? SSTATUS_VS_INITIAL : 0));
 	csr_clear(CSR_SSTATUS, SSTATUS_SPIE | SSTATUS_SIE);
 	csr_write(CSR_SIE, L0_SIE);
+	l0_pmu_hart_init(); /* LCOFI for L1, when it has Sscofpmf */
 	/* from here on, this hart's h* CSRs may go through the NACL of the
 	 * SBI below (hcsr.h) */
 	l0_nacl_client_hart_init(v->vhartid);

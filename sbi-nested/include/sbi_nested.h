@@ -344,6 +344,10 @@ struct sbi_nested_ops {
 	enum sbi_nested_status (*pmu_hw_read)(void *ctx, unsigned long hartid,
 					      unsigned long idx,
 					      unsigned long *value);
+	/* Optional (Sscofpmf): the overflow bits of the caller's hardware
+	 * counters (bit i: counter i, as scountovf), for the snapshot's
+	 * overflow bitmap; NULL: none ever overflows. */
+	unsigned long (*pmu_hw_overflow)(void *ctx, unsigned long hartid);
 
 	/*
 	 * DBTR (SBI spec "Debug Triggers Extension"): L1's triggers on the
@@ -411,6 +415,14 @@ struct sbi_nested_config {
 	/* PMU: hardware counter indices 0 .. pmu_hw_counters-1 (the SBI PMU
 	 * below's); the firmware counters follow them */
 	unsigned long pmu_hw_counters;
+	/* PMU: snapshot_set_shmem answers NOT_SUPPORTED. L0 sets it when
+	 * L1 has Sscofpmf: Linux 7.3 restarts overflowed counters through
+	 * the snapshot with counter_idx_base = 64 * BITS_PER_LONG
+	 * (riscv_pmu_sbi.c, pmu_sbi_start_ovf_ctrs_snapshot), which the
+	 * spec makes INVALID_PARAM, so its sampling stops after one
+	 * sample; without the snapshot it restarts them with
+	 * SET_INIT_VALUE and reads scountovf itself. */
+	bool pmu_no_snapshot;
 	/* Per-hart state of FWFT and PMU, nharts entries each, L0's storage
 	 * (NULL: that extension is absent). Here rather than in struct
 	 * sbi_nested, which L0 copies on every SBI call and NACL hook: the

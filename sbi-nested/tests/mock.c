@@ -425,6 +425,14 @@ static enum sbi_nested_status m_dbtr_uninstall(void *ctx, unsigned long hartid,
 	return SBI_NESTED_OK;
 }
 
+static unsigned long m_pmu_hw_overflow(void *ctx, unsigned long hartid)
+{
+	struct mock *m = ctx;
+
+	check_hart(m, hartid);
+	return m->pmu_hw_ovf;
+}
+
 void *mock_guest_map(void *ctx, unsigned long gpa, unsigned long len)
 {
 	struct mock *m = ctx;
@@ -469,6 +477,7 @@ static const struct sbi_nested_ops mock_ops = {
 	.fwft_set = m_fwft_set,
 	.pmu_hw = m_pmu_hw,
 	.pmu_hw_read = m_pmu_hw_read,
+	.pmu_hw_overflow = m_pmu_hw_overflow,
 	.dbtr_count = m_dbtr_count,
 	.dbtr_install = m_dbtr_install,
 	.dbtr_update = m_dbtr_update,

@@ -108,6 +108,7 @@ struct mock {
 	unsigned long pmu_hw_masks[MOCK_MAX_CALLS]; /* a1 of each call */
 	long pmu_hw_error; /* what the calls answer (0: success) */
 	bool pmu_hw_read_fail;
+	unsigned long pmu_hw_ovf; /* pmu_hw_overflow's answer */
 	struct sbi_nested_pmu_hart pmu[MOCK_NHARTS];
 
 	/* DBTR: MOCK_DBTR_HW hardware triggers per hart below; hw_used[h]
