@@ -225,6 +225,29 @@ def test_sbi_l0_answers_as_opensbi():
     )
 
 
+PMU_OVERFLOW_REQUIRED = (
+    "pmu.overflow_cfg", "pmu.overflow_start", "pmu.overflow_irq",
+    "pmu.overflow_scountovf",
+)
+
+
+def test_sbi_l0_pmu_overflow_answers_as_opensbi():
+    """On a host with Sscofpmf (and AIA, for L0's hvien path) a counter
+    started near its wrap raises LCOFI in the payload's S-mode and sets
+    its scountovf bit, on OpenSBI and on L0 alike; every other line equal
+    too. Without Sscofpmf (sbi-l0) one skip line, as on OpenSBI."""
+    ref = boot("sbi-opensbi-sscofpmf")
+    res = boot("sbi-l0-sscofpmf")
+    check_passes(ref, SBI_REQUIRED + PMU_OVERFLOW_REQUIRED)
+    check_passes(res, SBI_REQUIRED + PMU_OVERFLOW_REQUIRED)
+    diff = differences(probes(ref), probes(res), has_h(ref) != has_h(res))
+    assert not diff, (
+        f"L0's SBI differs from OpenSBI's ({ref.log_path} vs {res.log_path}):\n  "
+        + "\n  ".join(diff)
+    )
+    assert probes(boot("sbi-l0"))["pmu.overflow"]["skipped"] == "no_sscofpmf"
+
+
 # ---- isolation ----------------------------------------------------------------
 
 

@@ -799,6 +799,7 @@ unsigned payload_run(const struct payload_info *info)
 	check_legacy();
 	check_fwft(impl_id);
 	check_pmu(mi->hartid, impl_id);
+	check_pmu_overflow(mi);
 	check_dbtr(impl_id);
 	return probe_failures();
 }
