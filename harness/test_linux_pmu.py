@@ -117,3 +117,21 @@ def test_perf_record_on_l0_took_overflow_interrupts():
     causes = st["causes"]
     rec = [r for r in res.protocol.probes if r.get("id") == "perf_sample"][0]
     assert int(causes.get("irq_other", 0)) >= int(rec["samples"]), (causes, res.log_path)
+
+
+def test_kvm_guest_counts_through_l0():
+    """KVM in a Linux L1 on L0 gives its Linux L2 the SBI PMU (KVM's
+    vcpu_pmu over L1's perf, over L0's SBI PMU, over OpenSBI's): the L2's
+    perf counts cycles and instructions of its loop. KVM does so only for
+    an L1 with Sscofpmf, which L0 gives through hvien on the AIA host."""
+    cfg = testing.load_or_skip("kvm-l0-linux-pmu")
+    res = testing.run_ok(cfg, cache_key=("linux-pmu", "kvm-l0-linux-pmu"))
+    assert LCOFI_INJECTED in res.console, res.log_path
+    # L1's driver and then the L2's found an SBI PMU (the L2's is KVM's)
+    assert res.console.count(SBI_PMU_FOUND) == 2, res.log_path
+    cycles, instructions = perf_counts(res)
+    assert cycles > 0, f"the L2 counted no cycles ({res.log_path})"
+    assert instructions >= PERF_LOOP, (
+        f"the L2 counted {instructions} instructions for a {PERF_LOOP}-iteration "
+        f"loop ({res.log_path})"
+    )
