@@ -221,19 +221,15 @@ static long check_config(const unsigned long tdata[3], bool last)
 	return SBI_SUCCESS;
 }
 
+/* The error of a service that did not answer SBI_NESTED_OK (its
+ * answers: sbi_nested.h "DBTR"). */
 static long status_error(enum sbi_nested_status st)
 {
-	switch (st) {
-	case SBI_NESTED_OK:
-		return SBI_SUCCESS;
-	case SBI_NESTED_UNSUPPORTED:
-		return SBI_ERR_NOT_SUPPORTED;
-	case SBI_NESTED_BAD_VALUE:
-		return SBI_ERR_INVALID_PARAM;
-	default:
-		/* no trigger below, or the firmware refused */
-		return SBI_ERR_FAILED;
-	}
+	/* a field the hardware does not implement: "can't be programmed
+	 * due to unimplemented optional bits"; else no trigger below, or
+	 * the firmware refused */
+	return st == SBI_NESTED_UNSUPPORTED ? SBI_ERR_NOT_SUPPORTED
+					    : SBI_ERR_FAILED;
 }
 
 /* Read `count` entries of the shared memory into buf; false if any byte
