@@ -26,7 +26,7 @@
 #define CSR_STVEC 0x105
 #define CSR_SCOUNTEREN 0x106
 #define CSR_SCOUNTOVF 0xda0 /* Sscofpmf: the OF bits of mhpmevent3..31 */
-#define CSR_HVIEN 0x608 /* Ssaia: VS interrupts 13..63 hvip may assert */
+#define CSR_HVIEN 0x608	    /* Ssaia: VS interrupts 13..63 hvip may assert */
 #define CSR_SENVCFG 0x10a
 #define CSR_SSCRATCH 0x140
 #define CSR_SEPC 0x141
