@@ -267,7 +267,8 @@ help:
 	@echo "                   QEMU's H and on L0 (l1.pci): results/io/*.json, .md"
 	@echo "  make debug [CONFIG=<name>]  QEMU gdbstub + gdb-multiarch with symbols"
 	@echo "  make linux-pmu   Linux 7.3 with the SBI PMU driver (its own kernel build, not"
-	@echo "                   part of make; make test builds it): perf through L0's SBI PMU"
+	@echo "                   part of make; make test builds it): perf through L0's SBI PMU,"
+	@echo "                   and the KVM initramfs with it as L2 (config kvm-l0-linux-pmu)"
 	@echo "  make format      clang-format every C source"
 	@echo "  make clean       remove $(BUILD)/"
 

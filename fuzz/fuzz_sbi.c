@@ -206,6 +206,7 @@ static const unsigned long eids[] = {
 	SBI_EXT_PMU,
 	SBI_EXT_FWFT,
 	SBI_EXT_DBTR,
+	SBI_EXT_DBTR,
 	SBI_EXT_SUSP,
 	SBI_EXT_STA,
 };
@@ -238,6 +239,8 @@ static int ext_of(unsigned long eid)
 		return SBI_NESTED_EXT_FWFT;
 	case SBI_EXT_PMU:
 		return SBI_NESTED_EXT_PMU;
+	case SBI_EXT_DBTR:
+		return SBI_NESTED_EXT_DBTR;
 	default:
 		return -1;
 	}
@@ -319,6 +322,18 @@ static void call(struct fuzz_in *in)
 	if (res.action != SBI_NESTED_CONTINUE)
 		FUZZ_CHECK(res.error == SBI_SUCCESS, "action with error %ld",
 			   res.error);
+	/* DBTR: a trigger is programmed below exactly when one of L1's is
+	 * mapped to it, on the same hart */
+	for (unsigned h = 0; h < MOCK_NHARTS; h++) {
+		unsigned long mapped = 0;
+
+		for (unsigned i = 0; i < SBI_NESTED_DBTR_MAX; i++)
+			if (fx.m.dbtr[h].trig[i].state)
+				mapped |= 1UL << fx.m.dbtr[h].trig[i].hw;
+		FUZZ_CHECK(mapped == fx.m.hw_used[h],
+			   "hart %u: L1 triggers on %#lx, below %#lx", h,
+			   mapped, fx.m.hw_used[h]);
+	}
 	FUZZ_CHECK(fx.m.copies_outside == 0 && fx.m.bad_hart_calls == 0,
 		   "eid %#lx fid %#lx: %d copies outside L1 memory, %d calls "
 		   "for harts that do not exist",

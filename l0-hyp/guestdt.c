@@ -24,13 +24,11 @@
 
 /*
  * ISA extensions never shown to L1, whatever the host has, because L0 does
- * not virtualise what they promise: the PMU overflow interrupt and SBI PMU
- * (sscofpmf), AIA (L1 gets an emulated PLIC), the state-enable CSRs and
- * debug triggers (VS accesses raise virtual-instruction exceptions unless
- * L0 emulates them), the entropy source CSR.
+ * not virtualise what they promise: AIA (L1 gets an emulated PLIC), the
+ * state-enable CSRs and debug triggers (VS accesses raise virtual-instruction
+ * exceptions unless L0 emulates them), the entropy source CSR.
  */
 static const char *const l0_isa_hidden[] = {
-	"sscofpmf",
 	"smaia",
 	"ssaia",
 	"smstateen",

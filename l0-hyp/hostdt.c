@@ -13,11 +13,18 @@
 
 /* ISA feature names as the DT spells them ("riscv,isa-extensions"). */
 static const char *const l0_isa_names[L0_ISA_FEATURE_COUNT] = {
-	[L0_ISA_H] = "h",	    [L0_ISA_SSTC] = "sstc",
-	[L0_ISA_ZICBOM] = "zicbom", [L0_ISA_ZICBOZ] = "zicboz",
-	[L0_ISA_SVADU] = "svadu",   [L0_ISA_SVPBMT] = "svpbmt",
-	[L0_ISA_F] = "f",	    [L0_ISA_D] = "d",
-	[L0_ISA_V] = "v",	    [L0_ISA_SMSTATEEN] = "smstateen",
+	[L0_ISA_H] = "h",
+	[L0_ISA_SSTC] = "sstc",
+	[L0_ISA_ZICBOM] = "zicbom",
+	[L0_ISA_ZICBOZ] = "zicboz",
+	[L0_ISA_SVADU] = "svadu",
+	[L0_ISA_SVPBMT] = "svpbmt",
+	[L0_ISA_F] = "f",
+	[L0_ISA_D] = "d",
+	[L0_ISA_V] = "v",
+	[L0_ISA_SMSTATEEN] = "smstateen",
+	[L0_ISA_SSCOFPMF] = "sscofpmf",
+	[L0_ISA_SSAIA] = "ssaia",
 };
 
 const char *l0_isa_feature_name(enum l0_isa_feature f)

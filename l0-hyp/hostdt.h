@@ -35,6 +35,8 @@ enum l0_isa_feature {
 	L0_ISA_D,
 	L0_ISA_V,
 	L0_ISA_SMSTATEEN,
+	L0_ISA_SSCOFPMF,
+	L0_ISA_SSAIA,
 	L0_ISA_FEATURE_COUNT,
 };
 

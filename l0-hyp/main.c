@@ -24,6 +24,7 @@
 #include "nacl.h"
 #include "options.h"
 #include "pci.h"
+#include "sbi_pmu.h"
 #include "trap.h"
 #include "vcpu.h"
 
@@ -274,6 +275,7 @@ static void choose_l1_features(void)
 		fail("l1.sstc unavailable");
 	}
 	l0_guest_setup_envcfg(&guest);
+	l0_pmu_setup_lcofi(&guest);
 	if (opts.l1_sstc == L0_SSTC_ON && !has[L0_ISA_SSTC]) {
 		snprintf(err, sizeof(err),
 			 "l1.sstc=1 but henvcfg.STCE is read-only zero "

@@ -14,6 +14,7 @@
 
 #include "hcsr.h"
 #include "nacl.h"
+#include "sbi_dbtr.h"
 #include "sbi_fwft.h"
 #include "sbi_pmu.h"
 #include "trap.h"
@@ -393,6 +394,12 @@ static const struct sbi_nested_ops l0_sbi_ops = {
 	/* PMU (sbi_pmu.c); offered only after l0_pmu_setup() */
 	.pmu_hw = l0_pmu_hw,
 	.pmu_hw_read = l0_pmu_hw_read,
+	.pmu_hw_overflow = l0_pmu_hw_overflow,
+	/* DBTR (sbi_dbtr.c); offered only after l0_dbtr_setup() */
+	.dbtr_count = l0_dbtr_count,
+	.dbtr_install = l0_dbtr_install,
+	.dbtr_update = l0_dbtr_update,
+	.dbtr_uninstall = l0_dbtr_uninstall,
 };
 
 static bool l0_all_vcpus_stopped(const struct l0_guest *g)
@@ -426,6 +433,7 @@ void l0_sbi_setup(struct l0_guest *g)
 	g->sbi.ctx = NULL; /* per call: the calling vCPU (l0_sbi_ecall) */
 	l0_fwft_setup(g);
 	l0_pmu_setup(g);
+	l0_dbtr_setup(g);
 }
 
 enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)

@@ -6,6 +6,8 @@
  */
 #include "sbi_pmu.h"
 
+#include <stdio.h>
+
 #include <rvnest/csr.h>
 #include <rvnest/encoding.h>
 
@@ -18,6 +20,13 @@ static struct sbi_nested_pmu_hart pmu_harts[L0_MAX_VCPUS];
  * hpmcounter3..31 (hcounteren has one bit each, Privileged spec
  * "Hypervisor Counter-Enable Register"). */
 #define PMU_CSR_COUNTERS 32
+
+/* How L1's counter-overflow interrupt (LCOFI, 13) reaches it. */
+static enum {
+	LCOFI_NONE,	 /* L1 is not given Sscofpmf */
+	LCOFI_DELEGATED, /* hideleg[13]: straight to L1 */
+	LCOFI_INJECTED,	 /* L0 takes it and asserts it in hvip[13] (hvien) */
+} lcofi_path;
 
 void l0_pmu_setup(struct l0_guest *g)
 {
@@ -43,7 +52,83 @@ void l0_pmu_setup(struct l0_guest *g)
 	if (nhw > PMU_CSR_COUNTERS)
 		nhw = PMU_CSR_COUNTERS;
 	g->sbi_cfg.pmu_hw_counters = nhw;
+	g->sbi_cfg.pmu_no_snapshot = lcofi_path != LCOFI_NONE;
 	g->sbi_cfg.pmu = pmu_harts;
+}
+
+void l0_pmu_setup_lcofi(struct l0_guest *g)
+{
+	unsigned long saved;
+
+	if (!g->l1_has[L0_ISA_SSCOFPMF])
+		return;
+	/* Sscofpmf's LCOFI is a local interrupt: hideleg may delegate it
+	 * to VS-mode (Privileged spec "Hypervisor Interrupt Registers";
+	 * QEMU 10 keeps hideleg[13] read-only zero) ... */
+	saved = csr_read(CSR_HIDELEG);
+	csr_set(CSR_HIDELEG, MIP_LCOFIP);
+	if (csr_read(CSR_HIDELEG) & MIP_LCOFIP)
+		lcofi_path = LCOFI_DELEGATED;
+	csr_write(CSR_HIDELEG, saved);
+	/* ... or, with Ssaia, the hypervisor asserts it for VS-mode in
+	 * hvip once hvien enables it (AIA spec "Virtual interrupts for VS
+	 * level", what KVM does for its guests' PMU); hvien exists only
+	 * with Ssaia */
+	if (lcofi_path == LCOFI_NONE && g->l1_has[L0_ISA_SSAIA]) {
+		saved = csr_read(CSR_HVIEN);
+		csr_set(CSR_HVIEN, MIP_LCOFIP);
+		if (csr_read(CSR_HVIEN) & MIP_LCOFIP)
+			lcofi_path = LCOFI_INJECTED;
+		csr_write(CSR_HVIEN, saved);
+	}
+	if (lcofi_path == LCOFI_NONE)
+		g->l1_has[L0_ISA_SSCOFPMF] = false;
+	printf("[l0] L1 PMU: host has sscofpmf; %s\n",
+	       lcofi_path == LCOFI_DELEGATED ? "LCOFI delegated to L1 (hideleg)"
+	       : lcofi_path == LCOFI_INJECTED
+		       ? "LCOFI injected into L1 (hvien/hvip)"
+		       : "no way to give L1 LCOFI (hideleg[13] read-only, no "
+			 "Ssaia): L1 has no sscofpmf");
+}
+
+void l0_pmu_hart_init(void)
+{
+	switch (lcofi_path) {
+	case LCOFI_DELEGATED:
+		csr_set(CSR_HIDELEG, MIP_LCOFIP);
+		break;
+	case LCOFI_INJECTED:
+		csr_set(CSR_HVIEN, MIP_LCOFIP);
+		csr_set(CSR_SIE, MIP_LCOFIP); /* L0 takes it: l0_pmu_lcofi */
+		break;
+	case LCOFI_NONE:
+		break;
+	}
+}
+
+void l0_pmu_lcofi(struct l0_vcpu *v)
+{
+	/* every hardware counter is L1's: the overflow is L1's interrupt.
+	 * Cleared here (sip.LCOFIP is writable, Sscofpmf), asserted for L1
+	 * in hvip; while L2 runs, in L1's saved hvip, which the exit to L1
+	 * writes back (vhyp.c), so L2 never sees it */
+	csr_clear(CSR_SIP, MIP_LCOFIP);
+	if (v->vh.in_l2)
+		v->vh.l1.hvip |= MIP_LCOFIP;
+	else
+		csr_set(CSR_HVIP, MIP_LCOFIP);
+}
+
+unsigned long l0_pmu_hw_overflow(void *ctx, unsigned long hartid)
+{
+	struct l0_vcpu *v = ctx;
+
+	(void)hartid;
+	/* scountovf: bit i = hpmcounter i overflowed (mhpmevent.OF), for
+	 * the counters the firmware lets S-mode see (Sscofpmf) */
+	if (!v->guest->l1_has[L0_ISA_SSCOFPMF])
+		return 0;
+	return csr_read(CSR_SCOUNTOVF);
 }
 
 /* hcounteren bits of the hardware counters in (base, mask). */

@@ -15,6 +15,18 @@
 struct l0_guest;
 struct l0_vcpu;
 
+/* At boot, before L1's DT is built: L1 keeps Sscofpmf (it was copied from
+ * the host's ISA) only if its counter-overflow interrupt (LCOFI, 13) can
+ * reach it: hideleg takes it, or the host has Ssaia and hvien does. */
+void l0_pmu_setup_lcofi(struct l0_guest *g);
+
+/* On each hart: the LCOFI path chosen (hideleg[13], or hvien[13] and
+ * L0's own sie.LCOFIE). */
+void l0_pmu_hart_init(void);
+
+/* LCOFI taken by L0 (the hvien path): assert it for L1. */
+void l0_pmu_lcofi(struct l0_vcpu *v);
+
 /* Once at boot, after l0_sbi_setup(): find OpenSBI's hardware counters
  * and give sbi-nested its per-hart state. */
 void l0_pmu_setup(struct l0_guest *g);
@@ -34,5 +46,7 @@ struct sbiret l0_pmu_hw(void *ctx, unsigned long hartid, unsigned long fid,
 			const unsigned long args[5]);
 enum sbi_nested_status l0_pmu_hw_read(void *ctx, unsigned long hartid,
 				      unsigned long idx, unsigned long *value);
+/* sbi_nested_ops.pmu_hw_overflow: scountovf, when L1 has Sscofpmf */
+unsigned long l0_pmu_hw_overflow(void *ctx, unsigned long hartid);
 
 #endif /* L0_SBI_PMU_H */

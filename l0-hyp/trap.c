@@ -258,7 +258,15 @@ static enum l0_trap_outcome handle_s_soft(struct l0_vcpu *v)
 	return L0_TRAP_RESUME;
 }
 
+/* A counter overflowed (Sscofpmf, the hvien path of sbi_pmu.c): L1's. */
+static enum l0_trap_outcome handle_lcofi(struct l0_vcpu *v)
+{
+	l0_pmu_lcofi(v);
+	return L0_TRAP_RESUME;
+}
+
 static const l0_trap_fn l0_irq_handlers[L0_IRQ_COUNT] = {
+	[IRQ_LCOF] = handle_lcofi,
 	[IRQ_S_SOFT] = handle_s_soft,
 	[IRQ_S_TIMER] = handle_s_timer,
 	[IRQ_S_EXT] = handle_s_ext,

@@ -12,6 +12,7 @@
 
 #include "hcsr.h"
 #include "pci.h"
+#include "sbi_dbtr.h"
 #include "sbi_fwft.h"
 #include "sbi_pmu.h"
 #include "trap.h"
@@ -167,6 +168,7 @@ void l0_vcpu_hw_init(struct l0_vcpu *v)
 			(g->host->isa[L0_ISA_V] ? SSTATUS_VS_INITIAL : 0));
 	csr_clear(CSR_SSTATUS, SSTATUS_SPIE | SSTATUS_SIE);
 	csr_write(CSR_SIE, L0_SIE);
+	l0_pmu_hart_init(); /* LCOFI for L1, when it has Sscofpmf */
 	/* from here on, this hart's h* CSRs may go through the NACL of the
 	 * SBI below (hcsr.h) */
 	l0_nacl_client_hart_init(v->vhartid);
@@ -291,6 +293,7 @@ void l0_vcpu_park(struct l0_vcpu *v)
 	l0_vcpu_reset_vs(v);
 	l0_fwft_hart_reset(v); /* FWFT: "Upon hart reset" */
 	l0_pmu_hart_reset(v);
+	l0_dbtr_hart_reset(v);
 	__atomic_store_n(&v->ipi_pending, 0, __ATOMIC_RELAXED);
 	v->sepc = v->start_addr;
 	v->gpr[L0_GPR_A0] = v->vhartid;

@@ -21,6 +21,7 @@
 
 #include "fetch.h"
 #include "hcsr.h"
+#include "sbi_dbtr.h"
 #include "trap.h"
 #include "vcpu.h"
 
@@ -978,6 +979,7 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	else
 		csr_clear(CSR_SSTATUS, SSTATUS_SPP);
 	v->sepc = l1->vsepc;
+	l0_dbtr_l2_enter(v); /* L1's debug triggers fire only in L1 */
 	vh->in_l2 = true;
 	l0_vhyp_program_timer(v);
 	/* an interrupt of L1 already pending is taken right after the SRET */
@@ -1095,6 +1097,7 @@ exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 	v->sepc = pc;
 	csr_set(CSR_SSTATUS, SSTATUS_SPP); /* L1 runs in VS-mode */
 	vh->in_l2 = false;
+	l0_dbtr_l2_exit(v);
 	vh->left_l2 = true;
 	sync_vtsr(v); /* after vscause: it records the cause */
 	l0_vhyp_program_timer(v);

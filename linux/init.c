@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -449,6 +450,101 @@ out:
 	return status;
 }
 
+/*
+ * rvnest_perf_sample=1: what `perf record -e cycles:u -c PERIOD` does,
+ * with perf_event_open: a cycles event sampled every
+ * PERF_SAMPLE_PERIOD, its ring buffer mapped, the loop of check_perf run,
+ * and the PERF_RECORD_SAMPLE records counted. Each sample is one counter
+ * overflow interrupt (LCOFI, Sscofpmf) taken by the kernel; without one
+ * the kernel refuses a sampling event (riscv_pmu_sbi: no interrupt, no
+ * sampling) and the step fails naming the errno.
+ */
+#define PERF_SAMPLE_ENV "rvnest_perf_sample"
+#define PERF_SAMPLE_PERIOD 10000
+#define PERF_SAMPLE_PAGES 8 /* data pages of the ring buffer, 2^n */
+
+static enum init_status check_perf_sample(struct init_failure *f)
+{
+	struct perf_event_attr attr;
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len = (size_t)page * (1 + PERF_SAMPLE_PAGES);
+	struct perf_event_mmap_page *meta;
+	unsigned long long head, off, samples = 0, lost = 0, count = 0;
+	volatile unsigned long sink = 0;
+	unsigned char *data;
+	int fd;
+	size_t i;
+
+	if (!getenv(PERF_SAMPLE_ENV))
+		return INIT_OK;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_HARDWARE;
+	attr.config = PERF_COUNT_HW_CPU_CYCLES;
+	attr.sample_period = PERF_SAMPLE_PERIOD;
+	attr.sample_type = PERF_SAMPLE_IP;
+	/* user mode only (perf's cycles:u): a filter OpenSBI can only
+	 * program on an hpmcounter, which can overflow; the fixed mcycle
+	 * it would otherwise pick has no overflow bit. Cycles, not
+	 * instructions: QEMU 10 raises no overflow for an instructions
+	 * hpmcounter (measured on OpenSBI alone: 0 samples, cycles 50) */
+	attr.exclude_kernel = 1;
+	attr.exclude_hv = 1;
+	attr.disabled = 1;
+	fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1,
+			  PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0) {
+		fail(f, "perf_sample_open_failed", "cycles", errno);
+		return INIT_FAILED;
+	}
+	meta = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (meta == MAP_FAILED) {
+		fail(f, "perf_sample_mmap_failed", "cycles", errno);
+		close(fd);
+		return INIT_FAILED;
+	}
+	if (ioctl(fd, PERF_EVENT_IOC_RESET, 0) != 0 ||
+	    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) != 0) {
+		fail(f, "perf_sample_enable_failed", "cycles", errno);
+		munmap(meta, len);
+		close(fd);
+		return INIT_FAILED;
+	}
+	for (i = 0; i < PERF_LOOP; i++)
+		sink += i;
+	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+	/* the records between data_tail (0) and data_head, in a buffer
+	 * large enough never to wrap for this loop */
+	head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
+	data = (unsigned char *)meta + page;
+	for (off = 0; off + sizeof(struct perf_event_header) <= head &&
+		      off < (unsigned long long)page * PERF_SAMPLE_PAGES;) {
+		const struct perf_event_header *h = (const void *)(data + off);
+
+		if (h->size == 0)
+			break;
+		if (h->type == PERF_RECORD_SAMPLE)
+			samples++;
+		else if (h->type == PERF_RECORD_LOST)
+			lost++;
+		off += h->size;
+	}
+	if (read(fd, &count, sizeof(count)) != (ssize_t)sizeof(count))
+		count = 0;
+	munmap(meta, len);
+	close(fd);
+	settle_console();
+	printf("RVNEST probe id=perf_sample loop=%d period=%d samples=%llu "
+	       "lost=%llu counted=%llu\n",
+	       PERF_LOOP, PERF_SAMPLE_PERIOD, samples, lost, count);
+	/* each iteration takes at least one cycle */
+	if (samples < PERF_LOOP / PERF_SAMPLE_PERIOD) {
+		fail(f, "perf_sampled_too_little", "cycles", ERANGE);
+		return INIT_FAILED;
+	}
+	return INIT_OK;
+}
+
 /* The checks, in order; the first failure ends the sequence. */
 struct init_step {
 	const char *name;
@@ -461,6 +557,7 @@ static const struct init_step init_steps[] = {
 	{"kvm", check_kvm},
 	{"uptime", show_uptime},
 	{"perf", check_perf},
+	{"perf_sample", check_perf_sample},
 };
 
 /*

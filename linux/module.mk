@@ -80,3 +80,19 @@ $(LINUX_PMU_FRAGMENT): linux/config-fragment linux/config-fragment-pmu
 $(LINUX_PMU_IMAGE): $(LINUX_PMU_FRAGMENT) linux-always
 	@LINUX_FRAGMENT=$(abspath $(LINUX_PMU_FRAGMENT)) \
 	  bash linux/build.sh $(LINUX_PMU_OUT) 7
+
+# KVM's guests through L0's PMU (config kvm-l0-linux-pmu,
+# harness/test_linux_pmu.py): L1's KVM initramfs with this PMU kernel as
+# the Linux L2 too, and the usual initramfs (linux/init.c, whose perf step
+# the L2's command line switches on) as the L2's. Built by `make linux-pmu`.
+LINUX_PMU_KVM_INITRAMFS := $(LINUX_PMU_OUT)/initramfs-kvm.cpio.gz
+linux-pmu: $(LINUX_PMU_KVM_INITRAMFS)
+
+$(LINUX_PMU_KVM_INITRAMFS): kvm-vmm/initramfs-kvm.list $(KVM_INIT) $(KVM_VMM) \
+		$(KVM_MICRO_BIN) $(LINUX_PMU_IMAGE) $(LINUX_INITRAMFS) \
+		$(KVM_GEN_INIT_CPIO)
+	KVM_INIT=$(KVM_INIT) KVM_VMM=$(KVM_VMM) KVM_MICRO_BIN=$(KVM_MICRO_BIN) \
+	  KVM_L2_IMAGE=$(LINUX_PMU_IMAGE) KVM_L2_INITRAMFS=$(LINUX_INITRAMFS) \
+	  $(KVM_GEN_INIT_CPIO) -t 0 $< >$(@:.gz=)
+	gzip -n -9 <$(@:.gz=) >$@.tmp
+	@mv $@.tmp $@

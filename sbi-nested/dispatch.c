@@ -13,6 +13,7 @@ static const struct sbi_nested_ext *const sbi_nested_exts[] = {
 	&sbi_nested_ext_time,	&sbi_nested_ext_ipi,  &sbi_nested_ext_rfence,
 	&sbi_nested_ext_hsm,	&sbi_nested_ext_srst, &sbi_nested_ext_dbcn,
 	&sbi_nested_ext_rvnest, &sbi_nested_ext_fwft, &sbi_nested_ext_pmu,
+	&sbi_nested_ext_dbtr,
 };
 
 #define SBI_NESTED_NEXTS (sizeof(sbi_nested_exts) / sizeof(sbi_nested_exts[0]))

@@ -6,7 +6,8 @@
 #          include  $(SBI_NESTED_INCLUDE)  (add it to CFLAGS_l0-hyp)
 SBI_NESTED_INCLUDE := -Isbi-nested/include
 SBI_NESTED_SRCS := $(addprefix sbi-nested/,dispatch.c base.c legacy.c \
-	time.c ipi.c rfence.c hsm.c srst.c dbcn.c rvnest.c nacl.c fwft.c pmu.c)
+	time.c ipi.c rfence.c hsm.c srst.c dbcn.c rvnest.c nacl.c fwft.c pmu.c \
+	dbtr.c)
 SBI_NESTED_BM_SRCS := $(SBI_NESTED_SRCS)
 CFLAGS_sbi-nested := $(SBI_NESTED_INCLUDE)
 

@@ -285,15 +285,20 @@ static void pmu_start(const struct sbi_nested *sn,
 
 /* TAKE_SNAPSHOT: "save the current value of all the stopped counters ...
  * The values corresponding to all other counters must not be modified",
- * and the overflow bitmap: 0, since L1 is not given Sscofpmf. */
+ * and the overflow bitmap of the stopped hardware counters, relative to
+ * counter_idx_base as the values are (L0's pmu_hw_overflow; firmware
+ * counters never overflow: 64 bits wide). */
 static long take_snapshot(const struct sbi_nested *sn,
 			  const struct sbi_nested_request *req,
 			  const struct sbi_nested_pmu_hart *h,
 			  const struct counter_set *set)
 {
-	unsigned long base = req->args[0], val;
+	unsigned long base = req->args[0], val, ovf = 0;
 
-	if (!snap_write(sn, h, SNAP_OVERFLOW, 0))
+	if (sn->ops->pmu_hw_overflow && base < BITS_PER_LONG)
+		ovf = (sn->ops->pmu_hw_overflow(sn->ctx, req->hartid) >> base) &
+		      set->hw;
+	if (!snap_write(sn, h, SNAP_OVERFLOW, ovf))
 		return SBI_ERR_FAILED;
 	for (unsigned long i = 0; i < BITS_PER_LONG; i++) {
 		if (!(set->hw & (1UL << i)))
@@ -384,6 +389,12 @@ static void pmu_set_shmem(const struct sbi_nested *sn,
 	struct sbi_nested_pmu_hart *h = &sn->cfg->pmu[req->hartid];
 	unsigned long lo = req->args[0], hi = req->args[1];
 
+	/* the snapshot is optional ("SBI PMU Snapshot"): L0 may not offer
+	 * it (config.pmu_no_snapshot, sbi_nested.h says why) */
+	if (sn->cfg->pmu_no_snapshot) {
+		res->error = SBI_ERR_NOT_SUPPORTED;
+		return;
+	}
 	/* "The flags parameter is reserved for future use and must be
 	 * zero" */
 	if (req->args[2] != 0) {

@@ -36,6 +36,7 @@ extern const struct sbi_nested_ext sbi_nested_ext_rvnest;
 extern const struct sbi_nested_ext sbi_nested_ext_nacl;
 extern const struct sbi_nested_ext sbi_nested_ext_fwft;
 extern const struct sbi_nested_ext sbi_nested_ext_pmu;
+extern const struct sbi_nested_ext sbi_nested_ext_dbtr;
 
 /* The enabled, available extension that owns `eid`, or NULL. */
 const struct sbi_nested_ext *sbi_nested_find_ext(const struct sbi_nested *sn,

@@ -286,6 +286,8 @@ TEST(guestdt_gives_l1_only_its_devices)
 	for (int i = 0; i < L0_ISA_FEATURE_COUNT; i++)
 		in.l1_has[i] = plat.isa[i];
 	in.l1_has[L0_ISA_H] = false;
+	/* as when hideleg does not take LCOFI (sbi_pmu.c) */
+	in.l1_has[L0_ISA_SSCOFPMF] = false;
 	CHECK_EQ(
 		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
 		L0_GUESTDT_OK);
@@ -297,7 +299,7 @@ TEST(guestdt_gives_l1_only_its_devices)
 	CHECK(fdt_path_offset(f, "/cpus/cpu@1") < 0);
 	CHECK(fdt_path_offset(f, "/cpus/cpu-map") < 0);
 	CHECK(fdt_path_offset(f, "/cpus/cpu@0/interrupt-controller") >= 0);
-	/* both ISA forms, without h, its family, or sscofpmf */
+	/* both ISA forms, without h, its family, or sscofpmf (not given) */
 	s = fdt_getprop(f, fdt_path_offset(f, "/cpus/cpu@0"), "riscv,isa",
 			NULL);
 	CHECK(s && !strcmp(s, "rv64imafdc_zicsr_sstc"));
@@ -341,13 +343,15 @@ TEST(guestdt_adds_h_when_asked)
 		 L0_HOSTDT_OK);
 	for (int i = 0; i < L0_ISA_FEATURE_COUNT; i++)
 		in.l1_has[i] = plat.isa[i];
-	in.l1_has[L0_ISA_SSTC] = false; /* as with l1.sstc=0 */
+	in.l1_has[L0_ISA_SSTC] = false;	   /* as with l1.sstc=0 */
+	in.l1_has[L0_ISA_SSCOFPMF] = true; /* hideleg took LCOFI */
 	CHECK_EQ(
 		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
 		L0_GUESTDT_OK);
 	s = fdt_getprop(l1_buf, fdt_path_offset(l1_buf, "/cpus/cpu@0"),
 			"riscv,isa", NULL);
-	CHECK(s && !strcmp(s, "rv64imafdch_zicsr_shgatpa"));
+	/* sscofpmf kept: L1 was given it */
+	CHECK(s && !strcmp(s, "rv64imafdch_zicsr_sscofpmf_shgatpa"));
 	/* no initrd: no initrd properties; no bootargs: none */
 	CHECK(cells(l1_buf, "/chosen", "linux,initrd-start", NULL) == NULL);
 	CHECK(cells(l1_buf, "/chosen", "bootargs", NULL) == NULL);

@@ -167,6 +167,25 @@ struct sbi_nested_pmu_hart {
 	unsigned long snapshot; /* guest-physical, page aligned */
 };
 
+/* Per-hart DBTR state (SBI spec "Debug Triggers Extension"): the shared
+ * memory and L1's triggers, by logical index trig_idx. L0 owns the
+ * storage, config.nharts entries, zeroed at boot, in config.dbtr. */
+#define SBI_NESTED_DBTR_MAX 16 /* triggers per hart sbi-nested keeps */
+struct sbi_nested_dbtr_trigger {
+	/* trig_state as L1 reads it (SBI_DBTR_STATE_*); 0: free */
+	unsigned long state;
+	/* the configuration as L1 gave it; tdata1's privilege bits are
+	 * clear while the trigger is disabled ("Disable a set of
+	 * triggers") */
+	unsigned long tdata[3];
+	unsigned long hw; /* L0's handle of the trigger below */
+};
+struct sbi_nested_dbtr_hart {
+	bool shmem_set;
+	unsigned long shmem; /* guest-physical, XLEN / 8 aligned */
+	struct sbi_nested_dbtr_trigger trig[SBI_NESTED_DBTR_MAX];
+};
+
 /* Phase of an SBI_EXT_RVNEST bench bracket. */
 enum sbi_nested_bench_phase {
 	SBI_NESTED_BENCH_BEGIN,
@@ -325,6 +344,36 @@ struct sbi_nested_ops {
 	enum sbi_nested_status (*pmu_hw_read)(void *ctx, unsigned long hartid,
 					      unsigned long idx,
 					      unsigned long *value);
+	/* Optional (Sscofpmf): the overflow bits of the caller's hardware
+	 * counters (bit i: counter i, as scountovf), for the snapshot's
+	 * overflow bitmap; NULL: none ever overflows. */
+	unsigned long (*pmu_hw_overflow)(void *ctx, unsigned long hartid);
+
+	/*
+	 * DBTR (SBI spec "Debug Triggers Extension"): L1's triggers on the
+	 * caller's host hart. tdata[3] is L1's configuration (tdata1 of
+	 * type 2 or 6, dmode and m clear, no chain; its s/u bits name L1's
+	 * own modes, which L0 maps onto the hardware's). dbtr_count: how
+	 * many triggers below could take a trigger like tdata1 (0: all).
+	 * dbtr_install: program a free trigger below, *hw its handle;
+	 * SBI_NESTED_OK, SBI_NESTED_UNSUPPORTED (a field the hardware
+	 * does not implement: nothing programmed), SBI_NESTED_BAD_STATE (no
+	 * trigger below free) or SBI_NESTED_IO_ERROR. dbtr_update: program
+	 * the installed trigger `hw` anew (enable and disable are updates
+	 * of tdata1's privilege bits); same answers. dbtr_uninstall: clear
+	 * and free `hw`. All four or none.
+	 */
+	unsigned long (*dbtr_count)(void *ctx, unsigned long hartid,
+				    unsigned long tdata1);
+	enum sbi_nested_status (*dbtr_install)(void *ctx, unsigned long hartid,
+					       const unsigned long tdata[3],
+					       unsigned long *hw);
+	enum sbi_nested_status (*dbtr_update)(void *ctx, unsigned long hartid,
+					      unsigned long hw,
+					      const unsigned long tdata[3]);
+	enum sbi_nested_status (*dbtr_uninstall)(void *ctx,
+						 unsigned long hartid,
+						 unsigned long hw);
 };
 
 /* Extensions that can be switched on or off (config.ext_enabled bits). */
@@ -341,6 +390,7 @@ enum sbi_nested_ext_id {
 	SBI_NESTED_EXT_NACL,
 	SBI_NESTED_EXT_FWFT,
 	SBI_NESTED_EXT_PMU,
+	SBI_NESTED_EXT_DBTR,
 	SBI_NESTED_EXT_COUNT,
 };
 
@@ -365,12 +415,24 @@ struct sbi_nested_config {
 	/* PMU: hardware counter indices 0 .. pmu_hw_counters-1 (the SBI PMU
 	 * below's); the firmware counters follow them */
 	unsigned long pmu_hw_counters;
+	/* PMU: snapshot_set_shmem answers NOT_SUPPORTED. L0 sets it when
+	 * L1 has Sscofpmf: Linux 7.3 restarts overflowed counters through
+	 * the snapshot with counter_idx_base = 64 * BITS_PER_LONG
+	 * (riscv_pmu_sbi.c, pmu_sbi_start_ovf_ctrs_snapshot), which the
+	 * spec makes INVALID_PARAM, so its sampling stops after one
+	 * sample; without the snapshot it restarts them with
+	 * SET_INIT_VALUE and reads scountovf itself. */
+	bool pmu_no_snapshot;
 	/* Per-hart state of FWFT and PMU, nharts entries each, L0's storage
 	 * (NULL: that extension is absent). Here rather than in struct
 	 * sbi_nested, which L0 copies on every SBI call and NACL hook: the
 	 * configuration is fixed, what these point at is not. */
 	struct sbi_nested_fwft_hart *fwft;
 	struct sbi_nested_pmu_hart *pmu;
+	/* DBTR: trig_max, the triggers each hart offers L1 (at most
+	 * SBI_NESTED_DBTR_MAX), and their state (NULL or 0: DBTR absent) */
+	unsigned long dbtr_triggers;
+	struct sbi_nested_dbtr_hart *dbtr;
 };
 
 #define SBI_NESTED_NACL_BIT(feat) (1UL << (feat))
@@ -502,5 +564,10 @@ void sbi_nested_pmu_fw_event(const struct sbi_nested *sn, unsigned long hartid,
  * hardware counters below itself. */
 void sbi_nested_pmu_hart_reset(const struct sbi_nested *sn,
 			       unsigned long hartid);
+
+/* DBTR: `hartid` was reset (HSM start after a stop): its triggers are
+ * uninstalled (through dbtr_uninstall) and its shared memory unset. */
+void sbi_nested_dbtr_hart_reset(const struct sbi_nested *sn,
+				unsigned long hartid);
 
 #endif /* SBI_NESTED_H */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "mock.h"
 
+#include <rvnest/dbtr.h>
 #include <rvnest/encoding.h>
 
 #include <string.h>
@@ -339,6 +340,99 @@ static enum sbi_nested_status m_pmu_hw_read(void *ctx, unsigned long hartid,
 	return SBI_NESTED_OK;
 }
 
+static unsigned long m_dbtr_count(void *ctx, unsigned long hartid,
+				  unsigned long tdata1)
+{
+	struct mock *m = ctx;
+
+	check_hart(m, hartid);
+	/* every trigger below takes mcontrol and mcontrol6, nothing else */
+	return SDTRIG_TYPE(tdata1) == SDTRIG_TYPE_MCONTROL ||
+			       SDTRIG_TYPE(tdata1) == SDTRIG_TYPE_MCONTROL6
+		       ? MOCK_DBTR_HW
+		       : 0;
+}
+
+static enum sbi_nested_status m_dbtr_program(struct mock *m,
+					     unsigned long hartid,
+					     unsigned long hw,
+					     const unsigned long tdata[3])
+{
+	if (++m->dbtr_calls == m->dbtr_fail_at)
+		return SBI_NESTED_IO_ERROR;
+	if (tdata[0] & m->dbtr_unsupported)
+		return SBI_NESTED_UNSUPPORTED;
+	/* sbi-nested checked these: never below */
+	if (tdata[0] & (SDTRIG_DMODE | SDTRIG_M))
+		m->copies_outside++;
+	memcpy(m->hw_tdata[hartid][hw], tdata, sizeof(m->hw_tdata[0][0]));
+	return SBI_NESTED_OK;
+}
+
+static enum sbi_nested_status m_dbtr_install(void *ctx, unsigned long hartid,
+					     const unsigned long tdata[3],
+					     unsigned long *hw)
+{
+	struct mock *m = ctx;
+	enum sbi_nested_status st;
+
+	check_hart(m, hartid);
+	if (hartid >= MOCK_NHARTS)
+		return SBI_NESTED_IO_ERROR;
+	/* the highest free one, so handles differ from logical indices */
+	for (unsigned long i = MOCK_DBTR_HW; i-- > 0;) {
+		if (m->hw_used[hartid] & (1UL << i))
+			continue;
+		st = m_dbtr_program(m, hartid, i, tdata);
+		if (st == SBI_NESTED_OK) {
+			m->hw_used[hartid] |= 1UL << i;
+			*hw = i;
+		}
+		return st;
+	}
+	return SBI_NESTED_BAD_STATE;
+}
+
+static enum sbi_nested_status m_dbtr_update(void *ctx, unsigned long hartid,
+					    unsigned long hw,
+					    const unsigned long tdata[3])
+{
+	struct mock *m = ctx;
+
+	check_hart(m, hartid);
+	if (hartid >= MOCK_NHARTS || hw >= MOCK_DBTR_HW ||
+	    !(m->hw_used[hartid] & (1UL << hw))) {
+		m->bad_hart_calls++; /* a handle sbi-nested never got */
+		return SBI_NESTED_IO_ERROR;
+	}
+	return m_dbtr_program(m, hartid, hw, tdata);
+}
+
+static enum sbi_nested_status m_dbtr_uninstall(void *ctx, unsigned long hartid,
+					       unsigned long hw)
+{
+	struct mock *m = ctx;
+
+	check_hart(m, hartid);
+	if (hartid >= MOCK_NHARTS || hw >= MOCK_DBTR_HW ||
+	    !(m->hw_used[hartid] & (1UL << hw))) {
+		m->bad_hart_calls++;
+		return SBI_NESTED_IO_ERROR;
+	}
+	m->dbtr_uninstalls++;
+	m->hw_used[hartid] &= ~(1UL << hw);
+	memset(m->hw_tdata[hartid][hw], 0, sizeof(m->hw_tdata[0][0]));
+	return SBI_NESTED_OK;
+}
+
+static unsigned long m_pmu_hw_overflow(void *ctx, unsigned long hartid)
+{
+	struct mock *m = ctx;
+
+	check_hart(m, hartid);
+	return m->pmu_hw_ovf;
+}
+
 void *mock_guest_map(void *ctx, unsigned long gpa, unsigned long len)
 {
 	struct mock *m = ctx;
@@ -383,6 +477,11 @@ static const struct sbi_nested_ops mock_ops = {
 	.fwft_set = m_fwft_set,
 	.pmu_hw = m_pmu_hw,
 	.pmu_hw_read = m_pmu_hw_read,
+	.pmu_hw_overflow = m_pmu_hw_overflow,
+	.dbtr_count = m_dbtr_count,
+	.dbtr_install = m_dbtr_install,
+	.dbtr_update = m_dbtr_update,
+	.dbtr_uninstall = m_dbtr_uninstall,
 };
 
 void mock_init(struct mock *m, struct sbi_nested *sn,
@@ -416,6 +515,8 @@ void mock_init(struct mock *m, struct sbi_nested *sn,
 		.pmu_hw_counters = MOCK_PMU_HW,
 		.fwft = m->fwft,
 		.pmu = m->pmu,
+		.dbtr_triggers = MOCK_DBTR_HW,
+		.dbtr = m->dbtr,
 	};
 	/* nacl_features 0: NACL absent unless a test offers it */
 	*sn = (struct sbi_nested){

@@ -15,6 +15,7 @@
 #define MOCK_NHARTS 4
 #define MOCK_MAX_CALLS 128
 #define MOCK_NCSR 0x1000
+#define MOCK_DBTR_HW 4 /* triggers per hart below (trig_max) */
 
 struct mock_fence_call {
 	unsigned long hartid;
@@ -107,7 +108,19 @@ struct mock {
 	unsigned long pmu_hw_masks[MOCK_MAX_CALLS]; /* a1 of each call */
 	long pmu_hw_error; /* what the calls answer (0: success) */
 	bool pmu_hw_read_fail;
+	unsigned long pmu_hw_ovf; /* pmu_hw_overflow's answer */
 	struct sbi_nested_pmu_hart pmu[MOCK_NHARTS];
+
+	/* DBTR: MOCK_DBTR_HW hardware triggers per hart below; hw_used[h]
+	 * bit i: trigger i of hart h programmed, hw_tdata its
+	 * configuration. A tdata1 with dbtr_unsupported bits is refused
+	 * (UNSUPPORTED); dbtr_fail_at fails the n-th install/update
+	 * (1-based) with IO_ERROR, 0 = never. */
+	unsigned long hw_used[MOCK_NHARTS];
+	unsigned long hw_tdata[MOCK_NHARTS][MOCK_DBTR_HW][3];
+	unsigned long dbtr_unsupported;
+	int dbtr_calls, dbtr_fail_at, dbtr_uninstalls;
+	struct sbi_nested_dbtr_hart dbtr[MOCK_NHARTS];
 };
 
 #define MOCK_PMU_HW 4

@@ -47,11 +47,10 @@ TEST(base_probe_every_extension)
 	unsigned long present[] = {
 		SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI,  SBI_EXT_RFENCE,
 		SBI_EXT_HSM,  SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_RVNEST,
-		SBI_EXT_FWFT, SBI_EXT_PMU,
+		SBI_EXT_FWFT, SBI_EXT_PMU,  SBI_EXT_DBTR,
 	};
-	unsigned long absent[] = {SBI_EXT_DBTR, SBI_EXT_SUSP, SBI_EXT_CPPC,
-				  SBI_EXT_NACL, SBI_EXT_STA,  0x09,
-				  0x0f};
+	unsigned long absent[] = {SBI_EXT_SUSP, SBI_EXT_CPPC, SBI_EXT_NACL,
+				  SBI_EXT_STA,	0x09,	      0x0f};
 
 	for (size_t i = 0; i < sizeof(present) / sizeof(present[0]); i++) {
 		struct sbi_nested_result r =

@@ -12,7 +12,6 @@ TEST(dispatch_unknown_eid_not_supported)
 	unsigned long eids[] = {0x09,
 				0x0f,
 				0x11,
-				SBI_EXT_DBTR,
 				SBI_EXT_NACL,
 				SBI_EXT_SUSP,
 				SBI_EXT_EXPERIMENTAL_START,

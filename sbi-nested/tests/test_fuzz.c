@@ -42,6 +42,7 @@ static const unsigned long fuzz_eids[] = {
 	SBI_EXT_NACL,
 	SBI_EXT_FWFT,
 	SBI_EXT_PMU,
+	SBI_EXT_DBTR,
 };
 
 /* Argument values that sit on the edges the code distinguishes. */

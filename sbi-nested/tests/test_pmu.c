@@ -423,3 +423,25 @@ TEST(pmu_hart_reset)
 	f->cfg.pmu = NULL;
 	sbi_nested_pmu_hart_reset(&f->sn, 0);
 }
+
+TEST(pmu_snapshot_overflow_bits)
+{
+	struct mock_fx *f = mock_setup();
+
+	CHECK_EQ(shmem(f, SNAP, 0, 0), SBI_SUCCESS);
+	/* counters 0 and 3 overflowed below: a stop of (2, 0b11) reports
+	 * counter 3 as bit 1, relative to counter_idx_base */
+	f->m.pmu_hw_ovf = 0x9;
+	CHECK_EQ(stop(f, 2, 3, STOP_SNAP), SBI_SUCCESS);
+	CHECK_EQ(*(unsigned long *)&f->m.mem[SNAP - MOCK_MEM_BASE], 0x2UL);
+	/* only the stopped counters' bits */
+	CHECK_EQ(stop(f, 0, 1, STOP_SNAP), SBI_SUCCESS);
+	CHECK_EQ(*(unsigned long *)&f->m.mem[SNAP - MOCK_MEM_BASE], 0x1UL);
+	/* without the service: none */
+	f->ops.pmu_hw_overflow = NULL;
+	CHECK_EQ(stop(f, 2, 3, STOP_SNAP), SBI_SUCCESS);
+	CHECK_EQ(*(unsigned long *)&f->m.mem[SNAP - MOCK_MEM_BASE], 0UL);
+	/* L0 may not offer the snapshot at all */
+	f->cfg.pmu_no_snapshot = true;
+	CHECK_EQ(shmem(f, SNAP, 0, 0), SBI_ERR_NOT_SUPPORTED);
+}

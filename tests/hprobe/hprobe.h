@@ -257,6 +257,7 @@ void hp_group_aia(void);
 void hp_aia_detect(const void *fdt, unsigned long hartid);
 /* Map the boot hart's guest interrupt files into the G-stages. */
 bool hp_aia_map(void);
+void hp_group_dbtr(void);
 
 /* ---- assembly (entry.S, bodies.S) -----------------------------------------
  */

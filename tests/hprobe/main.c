@@ -90,6 +90,7 @@ void image_main(unsigned long hartid, unsigned long fdt)
 	hp_group_vsirq();
 	hp_group_l1irq();
 	hp_group_aia();
+	hp_group_dbtr();
 
 	printf("RVNEST done status=%u\n", hp_errors ? 1 : 0);
 	console_flush();

@@ -12,7 +12,7 @@ HPROBE_SRCS := tests/hprobe/main.c tests/hprobe/run.c tests/hprobe/mem.c \
 	tests/hprobe/probe_irq.c tests/hprobe/probe_fence.c \
 	tests/hprobe/probe_guest.c tests/hprobe/probe_acc.c \
 	tests/hprobe/probe_vsirq.c tests/hprobe/probe_l1irq.c \
-	tests/hprobe/probe_aia.c
+	tests/hprobe/probe_aia.c tests/hprobe/probe_dbtr.c
 HPROBE_ASM := common/crt0.S tests/hprobe/entry.S tests/hprobe/bodies.S
 HPROBE_OBJS := $(HPROBE_SRCS:%.c=$(BUILD)/bm/%.o) \
 	$(HPROBE_ASM:%.S=$(BUILD)/bm/%.o)

@@ -6,7 +6,8 @@ PAYLOADS := sbi-conformance isolation
 PAYLOAD_COMMON_OBJS := $(BUILD)/bm/common/crt0.o $(BUILD)/bm/tests/payloads/entry.o \
 	$(BUILD)/bm/tests/payloads/payload.o
 PAYLOAD_OBJS_sbi-conformance := $(BUILD)/bm/tests/payloads/sbi_conformance.o \
-	$(BUILD)/bm/tests/payloads/sbi_fwft.o $(BUILD)/bm/tests/payloads/sbi_pmu.o
+	$(BUILD)/bm/tests/payloads/sbi_fwft.o $(BUILD)/bm/tests/payloads/sbi_pmu.o \
+	$(BUILD)/bm/tests/payloads/sbi_dbtr.o $(BUILD)/bm/tests/payloads/sbi_pmu_ovf.o
 PAYLOAD_OBJS_isolation := $(BUILD)/bm/tests/payloads/isolation.o
 PAYLOAD_ELFS := $(PAYLOADS:%=$(BUILD)/payloads/%.elf)
 

@@ -781,22 +781,6 @@ static void check_legacy(void)
 		   r.error);
 }
 
-/* DBTR (SBI spec "Debug Triggers Extension"): OpenSBI 1.5.1 offers it
- * (QEMU 10's hart has Sdtrig: 2 triggers), L0 does not yet
- * (sbi-nested/README.md); the line shows which. */
-static void check_dbtr_probe(void)
-{
-	struct sbiret r =
-		call(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SBI_EXT_DBTR, 0, 0);
-	struct sbiret n = {.error = SBI_ERR_NOT_SUPPORTED};
-
-	if (r.error == 0 && r.value != 0)
-		n = call(SBI_EXT_DBTR, 0, 0, 0, 0);
-	probe_line("impl.probe_dbtr", r.error == 0,
-		   "value=%ld num_triggers_err=%ld num_triggers=%ld", r.value,
-		   n.error, n.error ? 0 : n.value);
-}
-
 unsigned payload_run(const struct payload_info *info)
 {
 	mi = info;
@@ -815,6 +799,7 @@ unsigned payload_run(const struct payload_info *info)
 	check_legacy();
 	check_fwft(impl_id);
 	check_pmu(mi->hartid, impl_id);
-	check_dbtr_probe();
+	check_pmu_overflow(mi);
+	check_dbtr(impl_id);
 	return probe_failures();
 }

@@ -16,5 +16,9 @@
 void check_fwft(long impl_id);
 /* PMU (sbi_pmu.c); hartid: this hart's */
 void check_pmu(unsigned long hartid, long impl_id);
+/* PMU counter overflow (sbi_pmu_ovf.c), when the hart has Sscofpmf */
+void check_pmu_overflow(const struct payload_info *info);
+/* DBTR (sbi_dbtr.c) */
+void check_dbtr(long impl_id);
 
 #endif /* SBI_CONFORMANCE_H */

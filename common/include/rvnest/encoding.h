@@ -25,6 +25,8 @@
 #define CSR_SIE 0x104
 #define CSR_STVEC 0x105
 #define CSR_SCOUNTEREN 0x106
+#define CSR_SCOUNTOVF 0xda0 /* Sscofpmf: the OF bits of mhpmevent3..31 */
+#define CSR_HVIEN 0x608	    /* Ssaia: VS interrupts 13..63 hvip may assert */
 #define CSR_SENVCFG 0x10a
 #define CSR_SSCRATCH 0x140
 #define CSR_SEPC 0x141
@@ -113,6 +115,7 @@
 #define IRQ_VS_EXT 10
 #define IRQ_M_EXT 11
 #define IRQ_S_GEXT 12
+#define IRQ_LCOF 13 /* Sscofpmf local counter-overflow interrupt */
 
 #define MIP_SSIP BIT(IRQ_S_SOFT)
 #define MIP_VSSIP BIT(IRQ_VS_SOFT)
@@ -122,6 +125,7 @@
 #define MIP_VSEIP BIT(IRQ_VS_EXT)
 #define MIP_SGEIP BIT(IRQ_S_GEXT)
 #define HVIP_VS_MASK (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP)
+#define MIP_LCOFIP BIT(IRQ_LCOF)
 
 /* ---- scause ------------------------------------------------------------ */
 #define CAUSE_INTERRUPT BIT(63)
