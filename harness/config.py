@@ -152,8 +152,13 @@ class Config:
         out = [p for p in self.requires if not Path(p).exists()]
         if not Path(self.firmware).exists() and self.firmware not in out:
             out.append(self.firmware)
-        if self.boots_l0 and " -- " in self.append:
-            opts = L0_OPTION_RE.findall(self.append.split(" -- ", 1)[0])
+        if self.boots_l0:
+            # only the configuration's own L0 options (its `append` and
+            # default l0args): options given at run time (L0ARGS=, tests of
+            # L0's refusals) reach L0, which names an unknown one itself
+            own = str(self.raw.get("append", "")).split(" -- ", 1)[0]
+            own += " " + str(self.raw.get("defaults", {}).get("l0args", ""))
+            opts = L0_OPTION_RE.findall(own)
             src = L0_OPTIONS_SRC.read_text() if L0_OPTIONS_SRC.exists() else ""
             out += [f"L0 option {o} (not in l0-hyp/options.c)"
                     for o in opts if f'"{o}"' not in src]
