@@ -883,6 +883,9 @@ void l0_vhyp_program_timer(struct l0_vcpu *v)
 		t = vh->l1.vstimecmp;
 	if (l0_contain_deadline(&v->contain) < t)
 		t = l0_contain_deadline(&v->contain);
+	/* a shared hart's time slice (sched.h) */
+	if (l0_sched_deadline(v) < t)
+		t = l0_sched_deadline(v);
 	l0_host_timer_program(v->guest, t);
 }
 
@@ -1845,8 +1848,13 @@ static enum l0_vhyp_status emulate(struct l0_vcpu *v, const struct insn *in)
 		return L0_VHYP_TRAPPED;
 	case INSN_WFI:
 		v->stats.ev[L0_EV_L1_WFI]++;
-		/* WFI may complete at once ("Wait for Interrupt") */
-		return from_user ? L0_VHYP_ILLEGAL : L0_VHYP_OK;
+		if (from_user)
+			return L0_VHYP_ILLEGAL;
+		/* WFI may complete at once ("Wait for Interrupt"); on a
+		 * shared hart it gives the hart away (sched.h) */
+		if (l0_sched_on())
+			l0_sched_wfi(v);
+		return L0_VHYP_OK;
 	case INSN_HFENCE_GVMA:
 		v->stats.ev[L0_EV_L1_HFENCE]++;
 		if (from_user)
