@@ -67,6 +67,11 @@ unsigned l0_sched_hart_of(unsigned i)
 	return sched.nharts ? i % sched.nharts : 0;
 }
 
+static bool host_sstc(void)
+{
+	return sched.g->host->isa[L0_ISA_SSTC];
+}
+
 static void save_csrs(struct l0_sched_csrs *c, bool sstc)
 {
 	c->vsstatus = csr_read(CSR_VSSTATUS);
@@ -117,11 +122,6 @@ static void load_csrs(const struct l0_sched_csrs *c, bool sstc)
 		csr_clear(CSR_SSTATUS, SSTATUS_SPP);
 }
 
-static bool host_sstc(void)
-{
-	return sched.g->host->isa[L0_ISA_SSTC];
-}
-
 void l0_sched_hart_init(struct l0_vcpu *v, bool running)
 {
 	struct l0_sched_hart *h;
@@ -161,8 +161,19 @@ static bool wakes(const struct l0_vcpu *t)
 {
 	struct l0_guest *g = t->guest;
 	const struct l0_sched_csrs *c = &t->sched.csrs;
-	unsigned long now = rd_time(), pend = SCHED_VS_TO_S(c->hvip);
+	unsigned long now = rd_time(), hvip = c->hvip, vsie = c->vsie;
+	unsigned long vstimecmp = c->vstimecmp, pend;
 	bool ext;
+
+	/* the vCPU still loaded (it just waited in WFI on this hart): its
+	 * CSRs are the live ones */
+	if (t->sched.loaded) {
+		hvip = csr_read(CSR_HVIP);
+		vsie = csr_read(CSR_VSIE);
+		if (host_sstc())
+			vstimecmp = csr_read(CSR_VSTIMECMP);
+	}
+	pend = SCHED_VS_TO_S(hvip);
 
 	if (__atomic_load_n(&t->ipi_pending, __ATOMIC_ACQUIRE))
 		pend |= MIP_SSIP;
@@ -170,7 +181,7 @@ static bool wakes(const struct l0_vcpu *t)
 		pend |= MIP_STIP;
 	/* Sstc: L1's stimecmp is vstimecmp; VSTIP is pending while time
 	 * >= vstimecmp (Sstc spec) */
-	if (g->l1_has[L0_ISA_SSTC] && c->vstimecmp <= now)
+	if (g->l1_has[L0_ISA_SSTC] && vstimecmp <= now)
 		pend |= MIP_STIP;
 	l0_lock(&g->dev_lock);
 	ext = l0_vplic_s_pending(&g->vplic, (unsigned)t->vhartid);
@@ -181,7 +192,7 @@ static bool wakes(const struct l0_vcpu *t)
 	 * enabled in its hie also end its WFI */
 	if (g->nested && (t->vh.hvip & t->vh.hie & HVIP_VS_MASK))
 		return true;
-	return pend & c->vsie;
+	return pend & vsie;
 }
 
 static bool runnable(struct l0_vcpu *t)
