@@ -310,7 +310,9 @@ static enum l0_trap_outcome dispatch_l2(struct l0_vcpu *v)
 	return L0_TRAP_FATAL;
 }
 
-void l0_trap_resume_checks(struct l0_vcpu *v)
+/* inline in l0_trap: its usual path makes no call for them */
+static inline __attribute__((always_inline)) void
+resume_checks(struct l0_vcpu *v)
 {
 	/* The vPLIC may have changed (claim, complete, enable). */
 	update_vseip(v);
@@ -322,6 +324,11 @@ void l0_trap_resume_checks(struct l0_vcpu *v)
 	else if (l0_vhyp_l1_vs_irq_enabled(&v->vh) &&
 		 !l0_vhyp_check_l1_vs_irq(v))
 		l0_vhyp_arm_l1_vs_irq(v);
+}
+
+void l0_trap_resume_checks(struct l0_vcpu *v)
+{
+	resume_checks(v);
 }
 
 struct l0_vcpu *l0_trap(struct l0_vcpu *v)
@@ -371,7 +378,7 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 		o = dispatch(v);
 	switch (o) {
 	case L0_TRAP_RESUME:
-		l0_trap_resume_checks(v);
+		resume_checks(v);
 		/* NACL: L1's CSR space follows what this trap changed. L2 may
 		 * have been entered and left within this trap (L1's SRET
 		 * found an interrupt of L1 pending, here or inside
