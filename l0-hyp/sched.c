@@ -162,7 +162,8 @@ static bool wakes(const struct l0_vcpu *t)
 	struct l0_guest *g = t->guest;
 	const struct l0_sched_csrs *c = &t->sched.csrs;
 	unsigned long now = rd_time(), hvip = c->hvip, vsie = c->vsie;
-	unsigned long vstimecmp = c->vstimecmp, pend;
+	unsigned long vstimecmp = c->vstimecmp, pend = 0, l1_vsie = vsie;
+	unsigned long l1_hvip = hvip, l1_vstimecmp = vstimecmp;
 	bool ext;
 
 	/* the vCPU still loaded (it just waited in WFI on this hart): its
@@ -173,15 +174,26 @@ static bool wakes(const struct l0_vcpu *t)
 		if (host_sstc())
 			vstimecmp = csr_read(CSR_VSTIMECMP);
 	}
-	pend = SCHED_VS_TO_S(hvip);
-
+	l1_vsie = vsie;
+	l1_hvip = hvip;
+	l1_vstimecmp = vstimecmp;
+	/* waiting in L2 (l0_sched_l2_wfi): the hardware holds L2's view;
+	 * L1's is in vh.l1, and an interrupt of L1 ends L2's WFI too (L1's
+	 * interrupts are enabled whenever V=1, "Trap Delegation"; L0 then
+	 * exits L2 for it) */
+	if (t->vh.in_l2) {
+		l1_vsie = t->vh.l1.vsie;
+		l1_hvip = t->vh.l1.hvip;
+		l1_vstimecmp = t->vh.l1.vstimecmp;
+	}
+	pend = SCHED_VS_TO_S(l1_hvip);
 	if (__atomic_load_n(&t->ipi_pending, __ATOMIC_ACQUIRE))
 		pend |= MIP_SSIP;
 	if (t->sbi_timer <= now)
 		pend |= MIP_STIP;
 	/* Sstc: L1's stimecmp is vstimecmp; VSTIP is pending while time
 	 * >= vstimecmp (Sstc spec) */
-	if (g->l1_has[L0_ISA_SSTC] && vstimecmp <= now)
+	if (g->l1_has[L0_ISA_SSTC] && l1_vstimecmp <= now)
 		pend |= MIP_STIP;
 	l0_lock(&g->dev_lock);
 	ext = l0_vplic_s_pending(&g->vplic, (unsigned)t->vhartid);
@@ -192,6 +204,15 @@ static bool wakes(const struct l0_vcpu *t)
 	 * enabled in its hie also end its WFI */
 	if (g->nested && (t->vh.hvip & t->vh.hie & HVIP_VS_MASK))
 		return true;
+	if (pend & l1_vsie)
+		return true;
+	if (!t->vh.in_l2)
+		return false;
+	/* L2's own: what L1 injected (the hardware hvip while L2 runs) and
+	 * its Sstc timer, enabled in its vsie */
+	pend = SCHED_VS_TO_S(hvip);
+	if (host_sstc() && vstimecmp <= now)
+		pend |= MIP_STIP;
 	return pend & vsie;
 }
 
@@ -416,6 +437,23 @@ void l0_sched_wfi(struct l0_vcpu *v)
 		return;
 	v->sched.state = L0_SCHED_BLOCKED;
 	v->sched.wfi_yields++;
+}
+
+bool l0_sched_l2_wfi(struct l0_vcpu *v)
+{
+	/* L1 did not ask for L2's WFI (its virtual hstatus.VTW = 0): on
+	 * hardware it would just wait, so L0 waits for it, giving the hart
+	 * away; WFI has no compressed form */
+	if (v->vh.hstatus & HSTATUS_VTW)
+		return false;
+	v->sepc += 4;
+	/* "Wait for Interrupt": done at once if L2 has an enabled interrupt
+	 * pending; one of L1's ends it too (wakes()) */
+	if (csr_read(CSR_VSIP) & csr_read(CSR_VSIE))
+		return true;
+	v->sched.state = L0_SCHED_BLOCKED;
+	v->sched.wfi_yields++;
+	return true;
 }
 
 void l0_sched_park(struct l0_vcpu *v)

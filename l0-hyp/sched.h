@@ -86,6 +86,11 @@ struct l0_vcpu *l0_sched_resume(struct l0_vcpu *v);
 /* L1 executed WFI in VS-mode (trapped through VTW; the caller moves
  * the pc past it): v yields unless an interrupt is pending already. */
 void l0_sched_wfi(struct l0_vcpu *v);
+/* L2 executed WFI in VS-mode on a shared hart (the real hstatus.VTW is
+ * set for L2 too then, vhyp.c): when L1 did not ask to trap it (its
+ * virtual VTW = 0), L0 waits for L2 as hardware would, giving the hart
+ * away, and returns true (the pc moved past it); false: L1's to handle. */
+bool l0_sched_l2_wfi(struct l0_vcpu *v);
 /* v is STOPPED (SBI HSM) or its hart just started: run something else
  * of its hart, waiting in WFI while nothing can run. */
 void __attribute__((noreturn)) l0_sched_park(struct l0_vcpu *v);

@@ -966,6 +966,9 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	l0_hcsr_write(v, CSR_HTIMEDELTA, l1->htimedelta + vh->htimedelta);
 	hs = (l1->hstatus & ~(VHSTATUS_L2_TRAPS | HSTATUS_HU)) |
 	     (vh->hstatus & VHSTATUS_L2_TRAPS) | HSTATUS_SPV;
+	/* a shared hart (sched.h): L2's WFI traps too, so it can yield */
+	if (l0_sched_on())
+		hs |= HSTATUS_VTW;
 	l0_hcsr_write(v, CSR_HSTATUS, hs);
 
 	/* L2's G-stage: the shadow of L1's hgatp. L1's sstatus.MXR also
@@ -1613,6 +1616,13 @@ static void l2_bench_marker(struct l0_vcpu *v)
 	}
 }
 
+static bool l2_insn_is_wfi(uint32_t insn)
+{
+	struct insn in;
+
+	return insn && insn_decode(insn, &in) && in.kind == INSN_WFI;
+}
+
 enum l0_vhyp_l2_result l0_vhyp_l2_trap(struct l0_vcpu *v)
 {
 	const struct l0_trap_info *t = &v->trap;
@@ -1652,6 +1662,11 @@ enum l0_vhyp_l2_result l0_vhyp_l2_trap(struct l0_vcpu *v)
 		if ((!insn || v->guest->opts->decode == L0_DECODE_FETCH) &&
 		    !l2_fetch_insn(v, v->sepc, &insn))
 			insn = (uint32_t)t->stval;
+		/* L2's WFI in VS-mode on a shared hart (sched.h) */
+		if (l0_sched_on() && code == EXC_VIRTUAL_INST &&
+		    (t->sstatus & SSTATUS_SPP) && l2_insn_is_wfi(insn) &&
+		    l0_sched_l2_wfi(v))
+			return L0_VHYP_L2_HANDLED;
 		exit_to_l1(v, t->scause, insn, 0, 0, false);
 		break;
 	case EXC_ECALL_VS:
