@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "hcsr.h"
+#include "nacl.h"
 #include "lock.h"
 #include "sbi_fwft.h"
 #include "sbi_pmu.h"
@@ -324,6 +325,11 @@ static void switch_in(struct l0_vcpu *t)
 	 * checks every trap makes before resuming */
 	t->dev_gen_seen = ~0UL;
 	l0_trap_resume_checks(t);
+	/* NACL: L1's CSR space follows what that did (an interrupt of L1
+	 * that ends L2 is an ON -> OFF change), as at the end of l0_trap */
+	if (g->sbi.nacl)
+		l0_nacl_trap_done(t, t->vh.left_l2);
+	t->vh.left_l2 = false;
 }
 
 /* The earliest time a blocked vCPU of hart h wakes by a timer. */
