@@ -7,7 +7,9 @@ when it is switched in).
   4-vCPU L2 and the micro-guest's benchmarks, against its single-level
   baseline single-smp4 (the same L1 on QEMU's H with 4 harts);
   nested-nacl-overcommit the same with NACL;
-- l0-linux-overcommit: Linux with 4 vCPUs on 2 harts boots to its marker.
+- l0-linux-overcommit: Linux with 4 vCPUs on 2 harts boots to its marker;
+- kvm-l0-overcommit: Linux/KVM with 4 vCPUs on 2 harts runs the
+  micro-guests (2 vCPUs) and then a 2-vCPU Linux L2 to its marker.
 
 Under -icount QEMU runs the harts round-robin in one thread: the trap
 counts, switches and WFI yields below repeat exactly (measured twice at
@@ -163,6 +165,22 @@ def test_linux_with_four_vcpus_on_two_harts_boots():
     assert all(t > 0 for t in lists["run"].values()), r.line
     # an idle Linux waits in WFI: every vCPU gave its hart away
     assert all(n > 0 for n in lists["wfi_yields"].values()), r.line
+
+
+def test_kvm_with_four_vcpus_on_two_harts_runs_micro_and_linux_l2():
+    res = run("kvm-l0-overcommit")
+    assert "l2-micro: all 10 benchmarks done" in res.console, res.log_path
+    assert "RVNEST l2-linux marker=reached" in res.console, res.log_path
+    # L1's four CPUs, then L2's two
+    assert "smp: Brought up 1 node, 4 CPUs" in res.console, res.log_path
+    assert "smp: Brought up 1 node, 2 CPUs" in res.console, res.log_path
+    for bench in EXPECTED_EXITS:
+        # KVM handles the cross-vCPU SBI calls in the kernel
+        b = res.protocol.benches[bench]
+        assert b["iters"] == ITERS and b["exits_total"] == 0, b.line
+    r, lists = l0sched(res)
+    assert (int(r["vcpus"]), int(r["harts"])) == (4, 2), r.line
+    assert all(t > 0 for t in lists["run"].values()) and len(lists["run"]) == 4, r.line
 
 
 @pytest.mark.parametrize("harts", ["0", "9"])
