@@ -224,6 +224,8 @@ static bool runnable(struct l0_vcpu *t)
 		return true;
 	case SBI_NESTED_HART_STARTED:
 		return t->sched.state != L0_SCHED_BLOCKED || wakes(t);
+	case SBI_NESTED_HART_SUSPENDED: /* l0_sched_suspend */
+		return wakes(t);
 	default:
 		return false;
 	}
@@ -316,6 +318,11 @@ static void switch_in(struct l0_vcpu *t)
 	t->sched.switches++;
 	t->sched.since = rd_time();
 	h->slice_end = t->sched.since + sched.slice_ticks;
+	/* SBI HSM: a suspended vCPU resumes when it runs again */
+	if (__atomic_load_n(&t->hsm, __ATOMIC_ACQUIRE) ==
+	    SBI_NESTED_HART_SUSPENDED)
+		__atomic_store_n(&t->hsm, SBI_NESTED_HART_STARTED,
+				 __ATOMIC_RELEASE);
 	if (__atomic_load_n(&t->hsm, __ATOMIC_ACQUIRE) ==
 	    SBI_NESTED_HART_START_PENDING)
 		start_vcpu(t); /* programs the timer (l0_contain_start) */
@@ -420,6 +427,10 @@ struct l0_vcpu *l0_sched_resume(struct l0_vcpu *v)
 		/* still the only one that can run: a new slice */
 		if (v->sched.state == L0_SCHED_BLOCKED)
 			v->sched.state = L0_SCHED_RUNNING; /* woke at once */
+		if (__atomic_load_n(&v->hsm, __ATOMIC_ACQUIRE) ==
+		    SBI_NESTED_HART_SUSPENDED)
+			__atomic_store_n(&v->hsm, SBI_NESTED_HART_STARTED,
+					 __ATOMIC_RELEASE);
 		hh->slice_end = rd_time() + sched.slice_ticks;
 		l0_vhyp_program_timer(v);
 		return v;
@@ -457,6 +468,18 @@ bool l0_sched_l2_wfi(struct l0_vcpu *v)
 	 * pending; one of L1's ends it too (wakes()) */
 	if (csr_read(CSR_VSIP) & csr_read(CSR_VSIE))
 		return true;
+	v->sched.state = L0_SCHED_BLOCKED;
+	v->sched.wfi_yields++;
+	return true;
+}
+
+bool l0_sched_suspend(struct l0_vcpu *v)
+{
+	if (!l0_sched_on())
+		return false;
+	/* SBI spec HSM "sbi_hart_suspend": the hart resumes on an interrupt
+	 * it enabled (as l0_wait_for_guest_interrupt waits on the hart) */
+	l0_contain_waiting(&v->contain);
 	v->sched.state = L0_SCHED_BLOCKED;
 	v->sched.wfi_yields++;
 	return true;

@@ -91,6 +91,11 @@ void l0_sched_wfi(struct l0_vcpu *v);
  * virtual VTW = 0), L0 waits for L2 as hardware would, giving the hart
  * away, and returns true (the pc moved past it); false: L1's to handle. */
 bool l0_sched_l2_wfi(struct l0_vcpu *v);
+/* SBI HSM suspend of v (hsm SUSPENDED already): with the scheduler on,
+ * v is BLOCKED as in WFI until an interrupt it enabled is pending, and
+ * its switch-in makes it STARTED again; true. False when the scheduler is
+ * off (the caller waits on the hart). */
+bool l0_sched_suspend(struct l0_vcpu *v);
 /* v is STOPPED (SBI HSM) or its hart just started: run something else
  * of its hart, waiting in WFI while nothing can run. */
 void __attribute__((noreturn)) l0_sched_park(struct l0_vcpu *v);
