@@ -189,3 +189,15 @@ def test_nonsense_vcpu_counts_stop_l0_with_a_clear_error(harts):
     res = testing.run(cfg, icount=True, timeout=60)
     assert res.outcome is Outcome.GUEST_ERROR, (res.outcome, res.error, res.log_path)
     assert f"l1.harts (1 to 8)" in res.console, res.log_path
+
+
+def test_watchdog_still_stops_a_spinning_l1_on_a_shared_hart():
+    """The slice timer traps every l0.slice; they are no progress of L1's,
+    so the watchdog (test_containment.py) still stops an L1 that spins
+    with its interrupts off when it shares its hart (l1.harts=2 on QEMU
+    -smp 1): 50 slices in each 50 ms period, two periods."""
+    from harness.test_containment import WATCHDOG, causes, run_case, stopped
+
+    e, st = stopped(run_case("spin", f"{WATCHDOG} l1.harts=2"), "L1_spins_with_interrupts_off")
+    assert int(e["watchdog_ms"]) == 50, e.line
+    assert int(st["vcpus"]) == 2 and causes(st)["irq_s_timer"] > 50, st.line

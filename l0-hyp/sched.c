@@ -422,6 +422,15 @@ struct l0_vcpu *l0_sched_resume(struct l0_vcpu *v)
 		return v;
 	if (v->sched.state != L0_SCHED_BLOCKED && rd_time() < hh->slice_end)
 		return v;
+	/* the slice's own timer trap is no progress of L1's for the
+	 * watchdog, which counts traps (contain.h): without this an L1
+	 * spinning with its interrupts off on a shared hart was never
+	 * stopped (measured: the containment payload's spin case ran into
+	 * the harness's timeout). Not when this very trap's check just took
+	 * the count. */
+	if (v->trap.scause == (CAUSE_INTERRUPT | IRQ_S_TIMER) &&
+	    v->contain.wdog_mark != v->stats.traps)
+		v->contain.wdog_mark++;
 	n = pick(h, v);
 	if (n == v) {
 		/* still the only one that can run: a new slice */
