@@ -243,6 +243,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct l0_gmem g = {.gpa = 0x80000000ULL + ((uint64_t)(p1 >> 6) << 30),
 			    .size = (64ULL << 20) << (p1 >> 4 & 3)};
+	/* ncpus + 1: a vCPU beyond the host's harts, which gets a copy of
+	 * the boot hart's cpu node (L0 schedules it, l0-hyp/sched.h) */
 	struct l0_guestdt_input in = {
 		.host = &plat,
 		.gmem = &g,

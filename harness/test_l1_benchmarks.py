@@ -48,7 +48,7 @@ AIA_EXITS = {
 BENCHMARKS = sorted(list(EXPECTED_EXITS) + ["timer"])
 # With two or more L2 vCPUs (QEMU -smp > 1) the micro-guest also runs the
 # cross-vCPU benchmarks; their exits are asserted in test_smp.py.
-SMP_BENCHMARKS = ["ipi_remote", "rfence_remote"]
+SMP_BENCHMARKS = ["ipi_remote", "rfence_remote", "ipi_idle"]
 
 
 def timer_exits(sstc: bool) -> dict:

@@ -9,6 +9,9 @@
  *   rvnest.vmm="ARG;ARG;..."   the VMM's arguments themselves, ';'
  *                              separated (overrides rvnest.l2), e.g. an L2
  *                              of your own in your own initramfs
+ *   rvnest.vmm.next="ARG;..."  a second VMM run, once the first exited
+ *                              with status 0 (kvm-l0-smp2: the micro-
+ *                              guests' benchmarks, then a Linux L2)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,6 +33,7 @@
 #define CMDLINE "/proc/cmdline"
 #define L2_PARAM "rvnest.l2="
 #define VMM_PARAM "rvnest.vmm="
+#define VMM_NEXT_PARAM "rvnest.vmm.next="
 #define VMM_ARG_SEP ";"
 #define VMM_PATH "/vmm"
 #define VMM_MAX_ARGS 32
@@ -89,8 +93,9 @@ static void __attribute__((noreturn)) finish(int status)
 }
 
 struct l2_choice {
-	char name[64];	     /* rvnest.l2= */
-	char vmm_args[2048]; /* rvnest.vmm=, "" when absent */
+	char name[64];	      /* rvnest.l2= */
+	char vmm_args[2048];  /* rvnest.vmm=, "" when absent */
+	char next_args[2048]; /* rvnest.vmm.next=, "" when absent */
 };
 
 /* The last rvnest.l2= and rvnest.vmm= in /proc/cmdline win. */
@@ -102,6 +107,7 @@ static int read_choice(struct l2_choice *c)
 
 	snprintf(c->name, sizeof(c->name), "%s", L2_DEFAULT);
 	c->vmm_args[0] = 0;
+	c->next_args[0] = 0;
 	if (!f)
 		return -1;
 	tok = fgets(line, sizeof(line), f);
@@ -115,8 +121,43 @@ static int read_choice(struct l2_choice *c)
 		else if (!strncmp(tok, VMM_PARAM, strlen(VMM_PARAM)))
 			snprintf(c->vmm_args, sizeof(c->vmm_args), "%s",
 				 tok + strlen(VMM_PARAM));
+		else if (!strncmp(tok, VMM_NEXT_PARAM, strlen(VMM_NEXT_PARAM)))
+			snprintf(c->next_args, sizeof(c->next_args), "%s",
+				 tok + strlen(VMM_NEXT_PARAM));
 	}
 	return 0;
+}
+
+/* Run the VMM to its end: its exit status (128 + n for signal n); a
+ * failure to run it at all ends /init. */
+static int run_vmm(char *const *argv)
+{
+	pid_t pid;
+	int ws;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execv(argv[0], argv);
+		printf("RVNEST error msg=cannot_exec component=kvm-init "
+		       "what=%s errno=%d\n",
+		       argv[0], errno);
+		fflush(stdout);
+		_exit(INIT_FAILED);
+	}
+	if (pid < 0 || waitpid(pid, &ws, 0) != pid) {
+		printf("RVNEST error msg=cannot_run_vmm component=kvm-init "
+		       "errno=%d\n",
+		       errno);
+		finish(INIT_FAILED);
+	}
+	if (WIFSIGNALED(ws)) {
+		printf("RVNEST error msg=vmm_killed_by_signal "
+		       "component=kvm-init signal=%d\n",
+		       WTERMSIG(ws));
+		return SIGNAL_STATUS_BASE + WTERMSIG(ws);
+	}
+	return WEXITSTATUS(ws);
 }
 
 int main(void)
@@ -124,8 +165,7 @@ int main(void)
 	static struct l2_choice c;
 	char *custom[VMM_MAX_ARGS];
 	char *const *argv = NULL;
-	pid_t pid;
-	int ws;
+	int status;
 
 	settle_console();
 	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
@@ -174,27 +214,22 @@ int main(void)
 		}
 		printf("kvm-init: running L2 '%s' with %s\n", c.name, argv[0]);
 	}
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		execv(argv[0], argv);
-		printf("RVNEST error msg=cannot_exec component=kvm-init "
-		       "what=%s errno=%d\n",
-		       argv[0], errno);
-		fflush(stdout);
-		_exit(INIT_FAILED);
+	status = run_vmm(argv);
+	if (status == 0 && c.next_args[0]) {
+		/* the second run (rvnest.vmm.next=): only after a clean first
+		 */
+		custom[0] = (char *)VMM_PATH;
+		if (cmdline_split(c.next_args, VMM_ARG_SEP, custom, 1,
+				  VMM_MAX_ARGS) < 0) {
+			printf("RVNEST error msg=too_many_vmm_args "
+			       "component=kvm-init max=%d\n",
+			       VMM_MAX_ARGS - 2);
+			finish(INIT_FAILED);
+		}
+		printf("kvm-init: then running %s with the arguments of "
+		       "rvnest.vmm.next=\n",
+		       VMM_PATH);
+		status = run_vmm(custom);
 	}
-	if (pid < 0 || waitpid(pid, &ws, 0) != pid) {
-		printf("RVNEST error msg=cannot_run_vmm component=kvm-init "
-		       "errno=%d\n",
-		       errno);
-		finish(INIT_FAILED);
-	}
-	if (WIFSIGNALED(ws)) {
-		printf("RVNEST error msg=vmm_killed_by_signal "
-		       "component=kvm-init signal=%d\n",
-		       WTERMSIG(ws));
-		finish(SIGNAL_STATUS_BASE + WTERMSIG(ws));
-	}
-	finish(WEXITSTATUS(ws));
+	finish(status);
 }

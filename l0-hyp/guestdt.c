@@ -237,10 +237,112 @@ static enum l0_guestdt_status fix_cpus(void *fdt, char cpu_path[][L0_PATH_MAX],
 	return L0_GUESTDT_OK;
 }
 
+/*
+ * More vCPUs than host harts (L0 schedules them, sched.h): vCPU i >=
+ * ncpus gets a copy of the boot hart's cpu node, interrupt controller
+ * included, under a new name. Properties are copied through a buffer
+ * because adding a node moves every node after it; a phandle is never
+ * copied: the copy's interrupt controller gets a new one (the PLIC's
+ * interrupts-extended names it).
+ */
+#define L0_CLONE_PROPS 48
+#define L0_CLONE_BYTES 4096
+
+struct clone_props {
+	unsigned n, used;
+	char name[L0_CLONE_PROPS][48];
+	int len[L0_CLONE_PROPS];
+	unsigned off[L0_CLONE_PROPS];
+	uint8_t data[L0_CLONE_BYTES];
+};
+
+static enum l0_guestdt_status read_props(const void *fdt, int node,
+					 struct clone_props *p, char *err,
+					 size_t errlen)
+{
+	int prop;
+
+	p->n = p->used = 0;
+	fdt_for_each_property_offset(prop, fdt, node)
+	{
+		const char *name;
+		int len;
+		const void *val = fdt_getprop_by_offset(fdt, prop, &name, &len);
+
+		if (!val || !strcmp(name, "phandle") ||
+		    !strcmp(name, "linux,phandle"))
+			continue;
+		if (p->n == L0_CLONE_PROPS || strlen(name) >= 48 ||
+		    p->used + (unsigned)len > L0_CLONE_BYTES)
+			FAIL("L1 DT: cpu node too large to copy for a vCPU");
+		strcpy(p->name[p->n], name);
+		p->len[p->n] = len;
+		p->off[p->n] = p->used;
+		memcpy(p->data + p->used, val, (size_t)len);
+		p->used += (unsigned)len;
+		p->n++;
+	}
+	return L0_GUESTDT_OK;
+}
+
+static enum l0_guestdt_status write_props(void *fdt, int node,
+					  const struct clone_props *p,
+					  char *err, size_t errlen)
+{
+	for (unsigned k = 0; k < p->n; k++)
+		CHECK_FDT(fdt_setprop(fdt, node, p->name[k],
+				      p->data + p->off[k], p->len[k]),
+			  "copied cpu property");
+	return L0_GUESTDT_OK;
+}
+
+static enum l0_guestdt_status clone_cpu(void *fdt, const char *src_path,
+					unsigned i, char *path, uint32_t *intc,
+					char *err, size_t errlen)
+{
+	static struct clone_props cpu_props, intc_props;
+	char intc_path[L0_PATH_MAX + 32];
+	int src = fdt_path_offset(fdt, src_path), cpus, node, ic;
+
+	if (src < 0)
+		FAIL("L1 DT: cpu node %s lost", src_path);
+	snprintf(intc_path, sizeof(intc_path), "%s/interrupt-controller",
+		 src_path);
+	ic = fdt_path_offset(fdt, intc_path);
+	if (ic < 0)
+		FAIL("L1 DT: %s has no interrupt-controller to copy", src_path);
+	if (read_props(fdt, src, &cpu_props, err, errlen) != L0_GUESTDT_OK ||
+	    read_props(fdt, ic, &intc_props, err, errlen) != L0_GUESTDT_OK)
+		return L0_GUESTDT_BAD;
+	cpus = fdt_parent_offset(fdt, src);
+	CHECK_FDT(cpus, "/cpus");
+	snprintf(path, L0_PATH_MAX, "l0-vcpu-copy%u", i);
+	node = fdt_add_subnode(fdt, cpus, path);
+	CHECK_FDT(node, "vCPU cpu node");
+	if (write_props(fdt, node, &cpu_props, err, errlen) != L0_GUESTDT_OK)
+		return L0_GUESTDT_BAD;
+	ic = fdt_add_subnode(fdt, node, "interrupt-controller");
+	CHECK_FDT(ic, "vCPU interrupt-controller");
+	if (write_props(fdt, ic, &intc_props, err, errlen) != L0_GUESTDT_OK)
+		return L0_GUESTDT_BAD;
+	CHECK_FDT(fdt_generate_phandle(fdt, intc), "vCPU intc phandle");
+	CHECK_FDT(fdt_setprop_u32(fdt, ic, "phandle", *intc),
+		  "vCPU intc phandle");
+	/* its path for fix_cpus, which renames it cpu@i */
+	node = fdt_path_offset(fdt, src_path);
+	CHECK_FDT(node, "cpu node");
+	node = fdt_subnode_offset(fdt, fdt_parent_offset(fdt, node), path);
+	CHECK_FDT(node, "vCPU cpu node");
+	CHECK_FDT(fdt_get_path(fdt, node, path, L0_PATH_MAX), "vCPU path");
+	return L0_GUESTDT_OK;
+}
+
 /* vPLIC contexts: 2i = vCPU i's M-mode (never signalled), 2i+1 = its
  * S-mode, the layout of QEMU virt, so L1 sees a familiar PLIC. */
-static enum l0_guestdt_status
-fix_plic(void *fdt, const struct l0_guestdt_input *in, char *err, size_t errlen)
+static enum l0_guestdt_status fix_plic(void *fdt,
+				       const struct l0_guestdt_input *in,
+				       const uint32_t *intc, char *err,
+				       size_t errlen)
 {
 	int plic = in->host->has_plic
 			   ? fdt_path_offset(fdt, in->host->plic_path)
@@ -251,7 +353,7 @@ fix_plic(void *fdt, const struct l0_guestdt_input *in, char *err, size_t errlen)
 	if (plic < 0)
 		FAIL("L1 DT: PLIC node lost");
 	for (unsigned i = 0; i < in->nvcpus; i++) {
-		uint32_t ph = in->host->hart[i].intc_phandle;
+		uint32_t ph = intc[i];
 
 		ie[4 * i + 0] = cpu_to_fdt32(ph);
 		ie[4 * i + 1] = cpu_to_fdt32(IRQ_M_EXT);
@@ -385,14 +487,16 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 	const struct l0_platform *h = in->host;
 	char cpu_path[L0_MAX_VCPUS][L0_PATH_MAX], mem_name[32];
 	const char *keep[L0_MAX_VCPUS + 6];
+	uint32_t intc[L0_MAX_VCPUS];
+	unsigned own = in->nvcpus < h->ncpus ? in->nvcpus : h->ncpus;
 	int n = 0, mem;
 
-	if (in->nvcpus < 1 || in->nvcpus > L0_MAX_VCPUS ||
-	    in->nvcpus > h->ncpus)
+	/* beyond the host's harts L0 schedules the vCPUs (sched.h) */
+	if (in->nvcpus < 1 || in->nvcpus > L0_MAX_VCPUS || h->ncpus < 1)
 		FAIL("L1 DT: %u vCPUs asked, %u host harts (at most %d)",
 		     in->nvcpus, h->ncpus, L0_MAX_VCPUS);
 	CHECK_FDT(fdt_open_into(h->fdt, buf, (int)bufsize), "copying host DT");
-	for (unsigned i = 0; i < in->nvcpus; i++) {
+	for (unsigned i = 0; i < own; i++) {
 		int cpu = fdt_util_cpu_node(buf, h->hart[i].hartid);
 
 		if (cpu < 0 || fdt_get_path(buf, cpu, cpu_path[i],
@@ -400,6 +504,7 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 			FAIL("L1 DT: no usable cpu node for hart %lu",
 			     h->hart[i].hartid);
 		keep[n++] = cpu_path[i];
+		intc[i] = h->hart[i].intc_phandle;
 	}
 	keep[n++] = "/chosen";
 	keep[n++] = "/aliases";
@@ -418,12 +523,16 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 		return L0_GUESTDT_BAD;
 	while (fdt_num_mem_rsv(buf) > 0)
 		CHECK_FDT(fdt_del_mem_rsv(buf, 0), "memreserve");
+	for (unsigned i = own; i < in->nvcpus; i++)
+		if (clone_cpu(buf, cpu_path[0], i, cpu_path[i], &intc[i], err,
+			      errlen) != L0_GUESTDT_OK)
+			return L0_GUESTDT_BAD;
 
 	if (fix_cpus(buf, cpu_path, in, err, errlen) != L0_GUESTDT_OK ||
 	    (!h->has_plic && h->has_aia &&
 	     add_aia_plic(buf, in, err, errlen) != L0_GUESTDT_OK) ||
 	    ((h->has_plic || h->has_aia) &&
-	     fix_plic(buf, in, err, errlen) != L0_GUESTDT_OK) ||
+	     fix_plic(buf, in, intc, err, errlen) != L0_GUESTDT_OK) ||
 	    fix_chosen(buf, in, err, errlen) != L0_GUESTDT_OK)
 		return L0_GUESTDT_BAD;
 	/* No interrupt controller L0 drives (e.g. an APLIC in direct mode):

@@ -317,6 +317,7 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	uint64_t l1_image_size;
 	uint64_t dtb_gpa, initrd_gpa = 0, ram_end;
 	struct l0_vcpu *v;
+	unsigned nharts;
 
 	console_init_sbi();
 	find_depth();
@@ -411,13 +412,8 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	guest.host = &host;
 	guest.opts = &opts;
 	guest.nvcpus = opts.l1_harts;
-	if (guest.nvcpus > host.ncpus) {
-		snprintf(err, sizeof(err),
-			 "l1.harts=%u but the host has %u hart(s) (QEMU -smp): "
-			 "each vCPU runs on its own host hart",
-			 guest.nvcpus, host.ncpus);
-		fail("not enough host harts");
-	}
+	/* more vCPUs than host harts: L0 time-slices them (sched.h) */
+	nharts = l0_sched_setup(&guest, host.ncpus);
 	if (l0_gmem_place(&guest.gmem, &host, busy, L0_BUSY_COUNT, opts.l1_mem,
 			  err, sizeof(err)) != L0_GMEM_OK)
 		fail("no room for L1 RAM");
@@ -582,15 +578,36 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	l0_nacl_setup(&guest, opts.nacl_features);
 	/* NACL of the SBI below for L0's own h* CSRs (l0.nacl.client=) */
 	l0_nacl_client_setup(opts.nacl_client, guest.depth);
+	if (l0_sched_on() && l0_nacl_client_on) {
+		/* its shared memory is per host hart and per vCPU at once */
+		snprintf(err, sizeof(err),
+			 "l1.harts=%u on %u host harts needs "
+			 "l0.nacl.client=none (the SBI below offers NACL)",
+			 guest.nvcpus, nharts);
+		fail("vCPU scheduling with a NACL client");
+	}
+	if (l0_sched_on())
+		printf("[l0] %u vCPUs on %u host harts: vCPU i runs on host "
+		       "hart i mod %u, slices of %llu us\n",
+		       guest.nvcpus, nharts, nharts,
+		       (unsigned long long)opts.slice_us);
 
-	/* vCPU i runs on host.hart[i] (hart[0] is this, the boot hart). The
-	 * others wait, STOPPED, until L1 starts them through SBI HSM. */
+	/* vCPU i runs on host.hart[i mod H] (hart[0] is this, the boot
+	 * hart; H = l1.harts unless the host has fewer harts). The others
+	 * wait, STOPPED, until L1 starts them through SBI HSM. */
 	v = &guest.vcpu[0];
 	l0_vcpu_init(v, &guest, 0, hartid, SBI_NESTED_HART_STARTED, img.entry,
 		     dtb_gpa);
-	for (unsigned i = 1; i < guest.nvcpus; i++)
+	/* vCPUs beyond the host's harts share them (sched.h): ready
+	 * before any hart looks at its run queue */
+	for (unsigned i = nharts; i < guest.nvcpus; i++)
+		l0_vcpu_init(&guest.vcpu[i], &guest, i,
+			     host.hart[l0_sched_hart_of(i)].hartid,
+			     SBI_NESTED_HART_STOPPED, 0, 0);
+	for (unsigned i = 1; i < nharts; i++)
 		start_host_hart(&guest.vcpu[i], i);
 	l0_vcpu_hw_init(v);
+	l0_sched_hart_init(v, true);
 	l0_vcpu_reset_vs(v);
 	console_flush();
 	l0_guest_enter(v);

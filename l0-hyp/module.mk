@@ -18,7 +18,7 @@ L0_SRCS := l0-hyp/main.c l0-hyp/options.c l0-hyp/hostdt.c l0-hyp/gmem.c \
 	l0-hyp/nacl.c l0-hyp/profile.c l0-hyp/depth.c l0-hyp/contain.c \
 	l0-hyp/soak.c l0-hyp/sbi_fwft.c l0-hyp/sbi_pmu.c l0-hyp/sbi_dbtr.c \
 	l0-hyp/nacl_client.c \
-	l0-hyp/aia.c l0-hyp/aia_dt.c l0-hyp/aia_csr.c \
+	l0-hyp/aia.c l0-hyp/aia_dt.c l0-hyp/aia_csr.c l0-hyp/sched.c \
 	l0-hyp/pci.c l0-hyp/pci_dt.c l0-hyp/iommu.c l0-hyp/iommu_ddt.c
 L0_ASM := l0-hyp/entry.S
 L0_OBJS := $(L0_SRCS:%.c=$(BUILD)/bm/%.o) $(L0_ASM:%.S=$(BUILD)/bm/%.o)

@@ -96,7 +96,7 @@ static enum l0_options_status opt_harts(const char *val, struct l0_options *o,
 	uint64_t v;
 
 	if (!parse_u64(val, strlen(val), &v) || v < 1 || v > L0_MAX_VCPUS)
-		return bad(err, errlen, "l1.harts (1 to 4)", val);
+		return bad(err, errlen, "l1.harts (1 to 8)", val);
 	o->l1_harts = (unsigned)v;
 	return L0_OPTIONS_OK;
 }
@@ -150,6 +150,19 @@ opt_watchdog(const char *val, struct l0_options *o, char *err, size_t errlen)
 			   "3600000)",
 			   val);
 	o->watchdog_ms = v;
+	return L0_OPTIONS_OK;
+}
+
+static enum l0_options_status opt_slice(const char *val, struct l0_options *o,
+					char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (!parse_u64(val, strlen(val), &v) || v < L0_SLICE_MIN_US ||
+	    v > L0_SLICE_MAX_US)
+		return bad(err, errlen,
+			   "l0.slice (microseconds, 10 to 1000000)", val);
+	o->slice_us = v;
 	return L0_OPTIONS_OK;
 }
 
@@ -408,6 +421,7 @@ static const struct l0_opt_desc l0_opts[] = {
 	{"l0.trace", opt_trace},
 	{"l0.decode", opt_decode},
 	{"l0.watchdog", opt_watchdog},
+	{"l0.slice", opt_slice},
 	{"l0.shadowpool", opt_shadowpool},
 	{"l0.soak", opt_soak},
 };
@@ -447,6 +461,7 @@ enum l0_options_status l0_options_parse(const char *bootargs,
 	o->gstage = PT_SV39X4;
 	o->l1_sstc = L0_SSTC_AUTO;
 	o->watchdog_ms = L0_WATCHDOG_DEFAULT_MS;
+	o->slice_us = L0_SLICE_DEFAULT_US;
 	o->nacl_client = nacl_all();
 	if (!bootargs)
 		return L0_OPTIONS_OK;

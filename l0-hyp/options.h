@@ -12,8 +12,14 @@
 #include <rvnest/pt.h>
 
 #define L0_DEFAULT_L1_MEM (256UL << 20)
-/* vCPUs L0 can run (each needs a host hart and two vPLIC contexts) */
-#define L0_MAX_VCPUS 4
+/* vCPUs L0 can run (two vPLIC contexts each); beyond the host's harts
+ * L0 time-slices them (sched.h) */
+#define L0_MAX_VCPUS 8
+/* l0.slice: default and bounds of a vCPU's time slice, microseconds of
+ * the timebase (sched.h) */
+#define L0_SLICE_DEFAULT_US 1000UL
+#define L0_SLICE_MIN_US 10UL
+#define L0_SLICE_MAX_US 1000000UL
 #define L0_BOOTARGS_MAX 1024
 /* l0.trace: records in L0's static trace pool, shared by the vCPUs
  * (l0.trace=<n> takes n per vCPU); 32 bytes each (profile.h) */
@@ -39,7 +45,7 @@ enum l0_sstc_choice {
 
 struct l0_options {
 	uint64_t l1_mem;
-	unsigned l1_harts; /* vCPUs, each on its own host hart */
+	unsigned l1_harts; /* vCPUs (time-sliced beyond the host's harts) */
 	bool l1_h;	   /* advertise the H extension to L1 */
 	enum pt_mode gstage;
 	enum l0_sstc_choice l1_sstc;
@@ -72,6 +78,9 @@ struct l0_options {
 	/* l0.watchdog=<ms>: the period of L0's watchdog (contain.h); 0 =
 	 * off */
 	uint64_t watchdog_ms;
+	/* l0.slice=<us>: a vCPU's time slice when its host hart runs
+	 * several (sched.h) */
+	uint64_t slice_us;
 	/* l0.shadowpool=<size>: bytes of shadow G-stage pool per vCPU (0 =
 	 * all L0_SHADOW_POOL_MAX; L0_SHADOW_POOL_MIN: the least the shadow
 	 * accepts in its mode); vhyp.c checks the shadow's minimum */

@@ -488,9 +488,13 @@ enum l0_trap_outcome l0_sbi_ecall(struct l0_vcpu *v)
 	case SBI_NESTED_HART_SUSPEND:
 		__atomic_store_n(&v->hsm, SBI_NESTED_HART_SUSPENDED,
 				 __ATOMIC_RELEASE);
-		l0_wait_for_guest_interrupt(v);
-		__atomic_store_n(&v->hsm, SBI_NESTED_HART_STARTED,
-				 __ATOMIC_RELEASE);
+		/* a shared hart goes to another vCPU meanwhile (sched.h):
+		 * STARTED again at this one's switch-in */
+		if (!l0_sched_suspend(v))
+			l0_wait_for_guest_interrupt(v);
+		if (!l0_sched_on())
+			__atomic_store_n(&v->hsm, SBI_NESTED_HART_STARTED,
+					 __ATOMIC_RELEASE);
 		if (!res.suspend_retentive) {
 			/* SBI spec HSM "sbi_hart_suspend": resume at
 			 * resume_addr, a0 = hartid, a1 = opaque, satp = 0,

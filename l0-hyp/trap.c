@@ -20,6 +20,7 @@
 #include "pci.h"
 #include "soak.h"
 #include "sbi_pmu.h"
+#include "sched.h"
 
 typedef enum l0_trap_outcome (*l0_trap_fn)(struct l0_vcpu *v);
 
@@ -127,6 +128,15 @@ static enum l0_trap_outcome handle_virtual_inst(struct l0_vcpu *v)
 
 	/* insn = 0 when it could not be had: stval may legally be 0 */
 	(void)l0_trap_insn(v, &insn, &in);
+	/* L1's WFI in VS-mode traps when its hart is shared (sched.h,
+	 * hstatus.VTW); in VU-mode it stays illegal ("Wait for Interrupt") */
+	if (insn && in.kind == INSN_WFI && (v->trap.sstatus & SSTATUS_SPP) &&
+	    l0_sched_on()) {
+		v->stats.ev[L0_EV_L1_WFI]++;
+		v->sepc += 4; /* WFI has no compressed form */
+		l0_sched_wfi(v);
+		return L0_TRAP_RESUME;
+	}
 	if (l0_contain_inject(v, EXC_ILLEGAL_INST) == L0_CONTAIN_STOP)
 		return L0_TRAP_FATAL;
 	l0_pmu_trap_event(v, EXC_ILLEGAL_INST); /* SBI PMU firmware event */
@@ -317,6 +327,27 @@ static enum l0_trap_outcome dispatch_l2(struct l0_vcpu *v)
 	return L0_TRAP_FATAL;
 }
 
+/* inline in l0_trap: its usual path makes no call for them */
+static inline __attribute__((always_inline)) void
+resume_checks(struct l0_vcpu *v)
+{
+	/* The vPLIC may have changed (claim, complete, enable). */
+	update_vseip(v);
+	/* L2 only runs while L1 has no interrupt to take; L1 takes
+	 * its undelegated VS interrupts as soon as it can (the
+	 * gates, inline, keep both calls off the usual path) */
+	if (v->vh.in_l2)
+		l0_vhyp_check_l1_irq(v);
+	else if (l0_vhyp_l1_vs_irq_enabled(&v->vh) &&
+		 !l0_vhyp_check_l1_vs_irq(v))
+		l0_vhyp_arm_l1_vs_irq(v);
+}
+
+void l0_trap_resume_checks(struct l0_vcpu *v)
+{
+	resume_checks(v);
+}
+
 struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 {
 	struct l0_trap_info *t = &v->trap;
@@ -364,16 +395,7 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 		o = dispatch(v);
 	switch (o) {
 	case L0_TRAP_RESUME:
-		/* The vPLIC may have changed (claim, complete, enable). */
-		update_vseip(v);
-		/* L2 only runs while L1 has no interrupt to take; L1 takes
-		 * its undelegated VS interrupts as soon as it can (the
-		 * gates, inline, keep both calls off the usual path) */
-		if (v->vh.in_l2)
-			l0_vhyp_check_l1_irq(v);
-		else if (l0_vhyp_l1_vs_irq_enabled(&v->vh) &&
-			 !l0_vhyp_check_l1_vs_irq(v))
-			l0_vhyp_arm_l1_vs_irq(v);
+		resume_checks(v);
 		/* NACL: L1's CSR space follows what this trap changed. L2 may
 		 * have been entered and left within this trap (L1's SRET
 		 * found an interrupt of L1 pending, here or inside
@@ -385,6 +407,9 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 		v->vh.left_l2 = false;
 		l0_prof_trap_exit(&v->prof, t->scause,
 				  was_in_l2 ? L0_PROF_L2 : L0_PROF_L1);
+		/* more vCPUs than harts: maybe another one's turn */
+		if (l0_sched_on())
+			return l0_sched_resume(v);
 		return v;
 	case L0_TRAP_SHUTDOWN:
 		l0_finish(v, v->guest->exit_status, "L1 powered off");

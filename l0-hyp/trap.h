@@ -7,6 +7,10 @@
 
 /* Handle the trap `v` just took; returns the vCPU to resume. */
 struct l0_vcpu *l0_trap(struct l0_vcpu *v);
+/* What every trap does before resuming the guest: L1's external
+ * interrupt line from the vPLIC, and an interrupt of L1 that ends L2 or
+ * that L1 takes now (also used by sched.c after a switch-in). */
+void l0_trap_resume_checks(struct l0_vcpu *v);
 /* An exception in L0 itself: diagnose and stop. */
 void __attribute__((noreturn)) l0_self_trap(void);
 void __attribute__((noreturn)) l0_main_returned(void);

@@ -106,6 +106,7 @@ void l0_vcpu_init(struct l0_vcpu *v, struct l0_guest *g, unsigned long vhartid,
 	v->sepc = entry;
 	v->sbi_timer = ~0UL;
 	v->dev_gen_seen = ~0UL; /* compute the external-interrupt line */
+	v->sched.hart = l0_sched_hart_of((unsigned)vhartid);
 	l0_prof_init(v);
 	if (g->nested)
 		l0_vhyp_init(v);
@@ -225,6 +226,11 @@ void l0_vcpu_serve_requests(struct l0_vcpu *v)
 void l0_vcpu_request_ipi(struct l0_vcpu *self, struct l0_vcpu *t)
 {
 	(void)self;
+	if (l0_sched_on()) {
+		/* t may be off its hart (sched.h) */
+		l0_sched_request_ipi(t);
+		return;
+	}
 	__atomic_store_n(&t->ipi_pending, 1, __ATOMIC_RELEASE);
 	l0_vcpu_kick(t);
 }
@@ -235,9 +241,16 @@ void l0_vcpu_request_fence(struct l0_vcpu *self, struct l0_vcpu *t,
 	unsigned i = (unsigned)(self - self->guest->vcpu);
 	unsigned long bit = 1UL << i;
 
-	/* our slot is free: we waited for our last request below */
-	t->fence_arg[i] = *f;
-	__atomic_or_fetch(&t->fence_mask, bit, __ATOMIC_RELEASE);
+	if (l0_sched_on()) {
+		/* t off its hart does the fence when switched in, before it
+		 * runs again: nothing to wait for (sched.h) */
+		if (!l0_sched_request_fence(self, t, f))
+			return;
+	} else {
+		/* our slot is free: we waited for our last request below */
+		t->fence_arg[i] = *f;
+		__atomic_or_fetch(&t->fence_mask, bit, __ATOMIC_RELEASE);
+	}
 	l0_vcpu_kick(t);
 	/* Serve our own requests while waiting: the target may be waiting
 	 * for a fence from us at the same time. Wait in WFI for the
@@ -279,6 +292,8 @@ void l0_vcpu_park(struct l0_vcpu *v)
 	/* L0 runs with sstatus.SIE = 0: WFI still wakes on a pending
 	 * sie-enabled interrupt (the kick's SSIP), which is cleared and
 	 * served here rather than through the trap vector. */
+	if (l0_sched_on())
+		l0_sched_park(v); /* the hart runs its other vCPUs */
 	while (__atomic_load_n(&v->hsm, __ATOMIC_ACQUIRE) !=
 	       SBI_NESTED_HART_START_PENDING) {
 		csr_clear(CSR_SIP, MIP_SSIP);
@@ -309,6 +324,7 @@ void l0_secondary_main(struct l0_vcpu *v)
 	/* A host hart started by L0 through OpenSBI HSM for vCPU v: set up
 	 * its hypervisor CSRs, then wait for L1 to start the vCPU. */
 	l0_vcpu_hw_init(v);
+	l0_sched_hart_init(v, false);
 	l0_vcpu_park(v);
 }
 
@@ -398,6 +414,7 @@ void l0_finish(struct l0_vcpu *v, int status, const char *why)
 	}
 	/* last, so parsers that read the keys above keep working */
 	printf(" depth=%u\n", g->depth);
+	l0_sched_print(g);
 	l0_prof_print_total(g);
 	console_flush();
 	/* RVNEST_GCOV=1 images: L0's coverage counters, after its verdict */

@@ -19,6 +19,7 @@
 #include "mmio.h"
 #include "options.h"
 #include "profile.h"
+#include "sched.h"
 #include "stats.h"
 #include "vcpu_asm.h"
 #include "vhyp.h"
@@ -92,6 +93,9 @@ struct l0_vcpu {
 	unsigned access_fault_reports;
 	/* the watchdog and the loop checks (contain.h) */
 	struct l0_contain contain;
+	/* its saved hardware state and run time when it shares a host
+	 * hart with other vCPUs (sched.h) */
+	struct l0_sched_vcpu sched;
 };
 
 struct l0_guest {

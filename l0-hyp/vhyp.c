@@ -884,6 +884,9 @@ void l0_vhyp_program_timer(struct l0_vcpu *v)
 		t = vh->l1.vstimecmp;
 	if (l0_contain_deadline(&v->contain) < t)
 		t = l0_contain_deadline(&v->contain);
+	/* a shared hart's time slice (sched.h) */
+	if (l0_sched_deadline(v) < t)
+		t = l0_sched_deadline(v);
 	l0_host_timer_program(v->guest, t);
 }
 
@@ -964,6 +967,9 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	l0_hcsr_write(v, CSR_HTIMEDELTA, l1->htimedelta + vh->htimedelta);
 	hs = (l1->hstatus & ~(VHSTATUS_L2_TRAPS | HSTATUS_HU)) |
 	     (vh->hstatus & VHSTATUS_L2_TRAPS) | HSTATUS_SPV;
+	/* a shared hart (sched.h): L2's WFI traps too, so it can yield */
+	if (l0_sched_on())
+		hs |= HSTATUS_VTW;
 	l0_hcsr_write(v, CSR_HSTATUS, hs);
 
 	/* L2's G-stage: the shadow of L1's hgatp. L1's sstatus.MXR also
@@ -1613,6 +1619,13 @@ static void l2_bench_marker(struct l0_vcpu *v)
 	}
 }
 
+static bool l2_insn_is_wfi(uint32_t insn)
+{
+	struct insn in;
+
+	return insn && insn_decode(insn, &in) && in.kind == INSN_WFI;
+}
+
 enum l0_vhyp_l2_result l0_vhyp_l2_trap(struct l0_vcpu *v)
 {
 	const struct l0_trap_info *t = &v->trap;
@@ -1652,6 +1665,11 @@ enum l0_vhyp_l2_result l0_vhyp_l2_trap(struct l0_vcpu *v)
 		if ((!insn || v->guest->opts->decode == L0_DECODE_FETCH) &&
 		    !l2_fetch_insn(v, v->sepc, &insn))
 			insn = (uint32_t)t->stval;
+		/* L2's WFI in VS-mode on a shared hart (sched.h) */
+		if (l0_sched_on() && code == EXC_VIRTUAL_INST &&
+		    (t->sstatus & SSTATUS_SPP) && l2_insn_is_wfi(insn) &&
+		    l0_sched_l2_wfi(v))
+			return L0_VHYP_L2_HANDLED;
 		exit_to_l1(v, t->scause, insn, 0, 0, false);
 		break;
 	case EXC_ECALL_VS:
@@ -1848,8 +1866,13 @@ static enum l0_vhyp_status emulate(struct l0_vcpu *v, const struct insn *in)
 		return L0_VHYP_TRAPPED;
 	case INSN_WFI:
 		v->stats.ev[L0_EV_L1_WFI]++;
-		/* WFI may complete at once ("Wait for Interrupt") */
-		return from_user ? L0_VHYP_ILLEGAL : L0_VHYP_OK;
+		if (from_user)
+			return L0_VHYP_ILLEGAL;
+		/* WFI may complete at once ("Wait for Interrupt"); on a
+		 * shared hart it gives the hart away (sched.h) */
+		if (l0_sched_on())
+			l0_sched_wfi(v);
+		return L0_VHYP_OK;
 	case INSN_HFENCE_GVMA:
 		v->stats.ev[L0_EV_L1_HFENCE]++;
 		if (from_user)

@@ -16,6 +16,7 @@
 
 #include "aia.h"
 #include "mmio.h"
+#include "options.h"
 
 /* PLIC memory map (PLIC spec): priorities, pending bits, per-context
  * enables, per-context threshold and claim/complete. */
@@ -34,7 +35,7 @@
 
 /* Two contexts per vCPU, as QEMU virt lays them out: 2h = M (never
  * signalled: L1 has no M-mode), 2h+1 = S. */
-#define VPLIC_MAX_CONTEXTS 8
+#define VPLIC_MAX_CONTEXTS (2 * L0_MAX_VCPUS)
 
 struct l0_vplic {
 	uint32_t ndev;

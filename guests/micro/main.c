@@ -34,6 +34,7 @@
 #define ITERS_COMPUTE 100000
 #define ITERS_IPI_REMOTE 200
 #define ITERS_RFENCE_REMOTE 200
+#define ITERS_IPI_IDLE 200
 /* Timer deadline distance in timebase ticks (10 MHz on QEMU virt: 10 us). */
 #define TIMER_DELTA_TICKS 100
 
@@ -62,18 +63,25 @@ static unsigned long msi_page;
  * the one trap handler knows which one it runs on. */
 #define BOOT_HART 0ul
 #define SECOND_HART 1ul
+/* ipi_idle's receiver when it exists: it serves no other benchmark */
+#define THIRD_HART 2ul
 #define SECOND_STACK_SIZE 8192
 #define SECOND_TLS_SIZE 256
 
-static volatile unsigned long second_started, second_irqs;
+static volatile unsigned long second_irqs;
+static volatile unsigned long hart_started[THIRD_HART + 1];
 static int have_second;
+/* ipi_idle's receiver: THIRD_HART when started, else SECOND_HART */
+static unsigned long idle_hart = SECOND_HART;
 
 struct micro_hart_boot {
 	unsigned long sp, tp; /* layout fixed by start.S */
 };
-static struct micro_hart_boot second_boot;
+static struct micro_hart_boot second_boot, third_boot;
 static uint8_t second_stack[SECOND_STACK_SIZE] __attribute__((aligned(16)));
 static uint8_t second_tls[SECOND_TLS_SIZE] __attribute__((aligned(16)));
+static uint8_t third_stack[SECOND_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t third_tls[SECOND_TLS_SIZE] __attribute__((aligned(16)));
 extern char __tdata_start[], __tdata_end[], __tls_size[];
 extern void micro_secondary_entry(void);
 
@@ -138,7 +146,7 @@ void micro_trap(unsigned long scause, unsigned long sepc, unsigned long stval)
 		/* The IPI is complete once SSIP is clear (for L1 this clears
 		 * hvip.VSSIP, which it checks at the end of the benchmark). */
 		csr_clear(CSR_SIP, MIP_SSIP);
-		if (csr_read(CSR_SSCRATCH) == SECOND_HART) {
+		if (csr_read(CSR_SSCRATCH) != BOOT_HART) {
 			/* the receiver: answer with an IPI back, after the
 			 * clear (the sender waits for it) */
 			second_irqs++;
@@ -283,6 +291,21 @@ static void body_ipi_remote(unsigned long n)
 	csr_set(CSR_SSTATUS, SSTATUS_SIE);
 }
 
+/* ipi_idle: the same handshake to idle_hart, which has waited in WFI
+ * since it started */
+static void body_ipi_idle(unsigned long n)
+{
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned long seen = soft_irqs;
+
+		if (sbi_send_ipi(1ul, idle_hart))
+			fail("send_ipi_idle_failed", i, n);
+		wait_irq(&soft_irqs, seen);
+	}
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+}
+
 static void body_rfence_remote(unsigned long n)
 {
 	/* One page of vCPU 1's VS-stage; the call returns once vCPU 1 has
@@ -407,6 +430,8 @@ static const struct bench benches[] = {
 	 check_round_trips},
 	{BENCH_RFENCE_REMOTE, ITERS_RFENCE_REMOTE, setup_round_trips,
 	 body_rfence_remote, NULL},
+	{BENCH_IPI_IDLE, ITERS_IPI_IDLE, setup_round_trips, body_ipi_idle,
+	 check_round_trips},
 };
 
 /* Set at boot when the host counts instret across each window itself
@@ -464,7 +489,8 @@ void micro_secondary_main(unsigned long hart)
 	csr_write(CSR_STVEC, (unsigned long)micro_trap_entry);
 	csr_write(CSR_SSCRATCH, hart);
 	csr_set(CSR_SIE, MIP_SSIP);
-	__atomic_store_n(&second_started, 1, __ATOMIC_RELEASE);
+	if (hart <= THIRD_HART)
+		__atomic_store_n(&hart_started[hart], 1, __ATOMIC_RELEASE);
 	if (sbi_send_ipi(1ul, BOOT_HART))
 		fail("send_ipi_started_failed", 0, 0);
 	/* idle: WFI with SIE clear, then take what woke it */
@@ -476,44 +502,57 @@ void micro_secondary_main(unsigned long hart)
 	}
 }
 
-/* Start vCPU 1 if the host has one (SBI HSM hart_get_status answers for
- * it) and wait until it runs (it says so with an IPI). */
-static void start_second(void)
+/* Start vCPU `hart` if the host has one (SBI HSM hart_get_status answers
+ * for it) and wait until it runs (it says so with an IPI): true when it
+ * does. */
+static int start_hart(unsigned long hart, struct micro_hart_boot *boot,
+		      uint8_t *stack, unsigned long stack_size, uint8_t *tls)
 {
-	unsigned long tls = (unsigned long)__tls_size, seen = soft_irqs;
+	unsigned long tls_size = (unsigned long)__tls_size, seen = soft_irqs;
 	struct sbiret r;
 
 	if (sbi_probe(SBI_EXT_HSM) <= 0)
-		return;
-	r = sbi_call1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, SECOND_HART);
+		return 0;
+	r = sbi_call1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hart);
 	if (r.error)
-		return; /* SBI_ERR_INVALID_PARAM: no such hart */
+		return 0; /* SBI_ERR_INVALID_PARAM: no such hart */
 	if (r.value != SBI_HSM_STATE_STOPPED) {
-		/* Only this hart starts hart 1, so at boot a real one is
+		/* Only this hart starts the others, so at boot a real one is
 		 * STOPPED. Linux 6.12's KVM answers success and STARTED (0)
 		 * for a hart the VM does not have (kvm-l0-612): no vCPU to
 		 * start. */
 		printf("l2-micro: SBI HSM says hart %lu has state %lu, not "
-		       "STOPPED: one vCPU\n",
-		       SECOND_HART, r.value);
-		return;
+		       "STOPPED: not started\n",
+		       hart, r.value);
+		return 0;
 	}
-	if (tls > sizeof(second_tls))
-		fail("second_tls_too_small", tls, sizeof(second_tls));
+	if (tls_size > SECOND_TLS_SIZE)
+		fail("second_tls_too_small", tls_size, SECOND_TLS_SIZE);
 	/* its own TLS block, as crt0 seeds the boot hart's */
-	memcpy(second_tls, __tdata_start,
+	memcpy(tls, __tdata_start,
 	       (unsigned long)(__tdata_end - __tdata_start));
-	second_boot.sp = (unsigned long)second_stack + sizeof(second_stack);
-	second_boot.tp = (unsigned long)second_tls;
-	r = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_START, SECOND_HART,
-		      (unsigned long)micro_secondary_entry,
-		      (unsigned long)&second_boot, 0, 0, 0);
+	boot->sp = (unsigned long)stack + stack_size;
+	boot->tp = (unsigned long)tls;
+	r = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_START, hart,
+		      (unsigned long)micro_secondary_entry, (unsigned long)boot,
+		      0, 0, 0);
 	if (r.error)
-		fail("second_vcpu_start_failed", (unsigned long)-r.error, 0);
+		fail("second_vcpu_start_failed", (unsigned long)-r.error, hart);
 	wait_irq(&soft_irqs, seen);
-	if (!__atomic_load_n(&second_started, __ATOMIC_ACQUIRE))
-		fail("second_vcpu_ipi_before_start", 0, 1);
-	have_second = 1;
+	if (!__atomic_load_n(&hart_started[hart], __ATOMIC_ACQUIRE))
+		fail("second_vcpu_ipi_before_start", hart, 1);
+	return 1;
+}
+
+/* vCPU 1 for the cross-vCPU benchmarks, and vCPU 2 (ipi_idle's receiver)
+ * when there is one. */
+static void start_second(void)
+{
+	have_second = start_hart(SECOND_HART, &second_boot, second_stack,
+				 sizeof(second_stack), second_tls);
+	if (have_second && start_hart(THIRD_HART, &third_boot, third_stack,
+				      sizeof(third_stack), third_tls))
+		idle_hart = THIRD_HART;
 }
 
 void image_main(unsigned long hart, unsigned long dtb)
@@ -557,7 +596,8 @@ void image_main(unsigned long hart, unsigned long dtb)
 	for (unsigned i = 0; i < nbench; i++)
 		run(&benches[i]);
 
-	printf("l2-micro: all %u benchmarks done\n", nbench);
+	printf("l2-micro: all %u benchmarks done (ipi_idle to hart %lu)\n",
+	       nbench, have_second ? idle_hart : 0);
 	console_flush();
 	sbi_shutdown(0);
 }

@@ -403,10 +403,34 @@ TEST(guestdt_two_vcpus_renumbered)
 	CHECK(c && len == 32);
 	CHECK(c && fdt32_to_cpu(c[0]) == 3 && fdt32_to_cpu(c[4]) == 2 &&
 	      fdt32_to_cpu(c[7]) == IRQ_S_EXT);
-	/* more vCPUs than host harts */
+	/* more vCPUs than host harts (L0 schedules them): vCPU 2 is a copy
+	 * of the boot hart's node with an interrupt controller of its own */
 	in.nvcpus = 3;
 	CHECK_EQ(
 		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
+		L0_GUESTDT_OK);
+	c = cells(l1_buf, "/cpus/cpu@2", "reg", &len);
+	CHECK(c && fdt32_to_cpu(c[0]) == 2);
+	CHECK(fdt_getprop(l1_buf, fdt_path_offset(l1_buf, "/cpus/cpu@2"),
+			  "riscv,isa", NULL) != NULL);
+	{
+		uint32_t ph2 = fdt_get_phandle(
+			l1_buf,
+			fdt_path_offset(l1_buf, "/cpus/cpu@2/"
+						"interrupt-controller"));
+
+		CHECK(ph2 != 0 && ph2 != 3 && ph2 != 2);
+		c = cells(l1_buf, "/soc/plic@c000000", "interrupts-extended",
+			  &len);
+		CHECK(c && len == 48);
+		CHECK(c && fdt32_to_cpu(c[8]) == ph2 &&
+		      fdt32_to_cpu(c[10]) == ph2 &&
+		      fdt32_to_cpu(c[11]) == IRQ_S_EXT);
+	}
+	/* beyond L0's bound */
+	in.nvcpus = L0_MAX_VCPUS + 1;
+	CHECK_EQ(
+		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
 		L0_GUESTDT_BAD);
-	CHECK(strstr(err, "3 vCPUs asked, 2 host harts") != NULL);
+	CHECK(strstr(err, "vCPUs asked, 2 host harts (at most 8)") != NULL);
 }

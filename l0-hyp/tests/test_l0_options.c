@@ -98,7 +98,7 @@ TEST(options_errors)
 		"l1.initrd=0xffffffffffffffff,0x10",
 		"l1.mem=99999999999999999999",
 		"l1.harts=0",
-		"l1.harts=5",
+		"l1.harts=9",
 	};
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -166,6 +166,22 @@ TEST(decode_option)
 	CHECK_EQ(o.decode, L0_DECODE_REPORTED);
 	CHECK_EQ(parse("l0.decode=htinst"), L0_OPTIONS_BAD);
 	CHECK(strstr(err, "l0.decode") != NULL);
+}
+
+TEST(slice_option)
+{
+	/* a vCPU's time slice on a shared host hart (sched.h) */
+	CHECK_EQ(parse(NULL), L0_OPTIONS_OK);
+	CHECK_EQ(o.slice_us, L0_SLICE_DEFAULT_US);
+	CHECK_EQ(parse("l0.slice=250 l1.harts=8"), L0_OPTIONS_OK);
+	CHECK_EQ(o.slice_us, 250);
+	CHECK_EQ(o.l1_harts, 8);
+	CHECK_EQ(parse("l0.slice=9"), L0_OPTIONS_BAD);
+	CHECK(strstr(err, "l0.slice") != NULL);
+	CHECK_EQ(parse("l0.slice=1000001"), L0_OPTIONS_BAD);
+	CHECK_EQ(parse("l0.slice=1ms"), L0_OPTIONS_BAD);
+	CHECK_EQ(parse("l1.harts=9"), L0_OPTIONS_BAD);
+	CHECK(strstr(err, "1 to 8") != NULL);
 }
 
 TEST(watchdog_option)

@@ -68,6 +68,13 @@ enum bench_id {
 	 * behalf when nested (the PLIC context) */
 	BENCH_DEV_PASSTHROUGH,
 	BENCH_DEV_EMULATED,
+	/* With a second vCPU (after rfence_remote in guests/micro's order):
+	 * an IPI to a vCPU that has idled in WFI since it started, until
+	 * its handler's IPI back has arrived. The receiver is vCPU 2 when L2
+	 * has a third vCPU (it serves no other benchmark; on L0 with 4 vCPUs
+	 * on 2 harts it shares vCPU 0's host hart, so the IPI wakes a
+	 * descheduled vCPU), else vCPU 1, where it is ipi_remote's path. */
+	BENCH_IPI_IDLE,
 	BENCH_COUNT,
 };
 /* The micro-guest benchmarks from here on need two vCPUs. */
@@ -76,7 +83,9 @@ enum bench_id {
 /* The benchmarks each L2 guest runs (a host checks all were reported):
  * guests/micro's on one vCPU, the two more it runs on two, guests/passdev's */
 #define BENCH_MICRO_MASK ((1u << BENCH_SMP_FIRST) - 1)
-#define BENCH_SMP_MASK ((1u << BENCH_IPI_REMOTE) | (1u << BENCH_RFENCE_REMOTE))
+#define BENCH_SMP_MASK                                            \
+	((1u << BENCH_IPI_REMOTE) | (1u << BENCH_RFENCE_REMOTE) | \
+	 (1u << BENCH_IPI_IDLE))
 #define BENCH_PASSDEV_MASK \
 	((1u << BENCH_DEV_PASSTHROUGH) | (1u << BENCH_DEV_EMULATED))
 
@@ -106,6 +115,8 @@ static inline const char *bench_name(unsigned long id)
 		return "ipi_remote";
 	case BENCH_RFENCE_REMOTE:
 		return "rfence_remote";
+	case BENCH_IPI_IDLE:
+		return "ipi_idle";
 	default:
 		return 0;
 	}
