@@ -18,7 +18,7 @@ FUZZ_INC := -DRVNEST_HOST -Icommon/include -Icommon/test -I$(LIBFDT_SRC) \
 FUZZ_CFLAGS := -g -O1 -MMD -MP -fno-omit-frame-pointer $(FUZZ_SAN) \
 	       -fsanitize=fuzzer-no-link $(FUZZ_WARN) $(FUZZ_INC)
 FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
-FUZZ_TARGETS ?= insn pt shadow sbi dt
+FUZZ_TARGETS ?= insn pt shadow sbi dt vhyp
 FUZZ_SECONDS ?= 60
 # make test: a fixed number of inputs per target (and a fixed seed), so the
 # length of the run does not depend on the machine's speed.
@@ -51,6 +51,15 @@ FUZZ_OBJS_dt := fuzz/fuzz_dt.o l0-hyp/hostdt.o l0-hyp/guestdt.o \
 	l0-hyp/aia_dt.o \
 	common/fdt_util.o
 FUZZ_EXTRA_dt := $(FUZZ_LIBFDT_OBJS)
+# vhyp: l0-hyp/vhyp.c (with fetch.c, mmio.c) against the model hart of
+# l0-hyp/tests/model_hart.c, whose <rvnest/csr.h> goes ahead of
+# common/include for these objects only
+FUZZ_MODEL_OBJS := fuzz/fuzz_vhyp.o l0-hyp/vhyp.o l0-hyp/fetch.o \
+	l0-hyp/mmio.o l0-hyp/tests/model_hart.o
+FUZZ_OBJS_vhyp := $(FUZZ_MODEL_OBJS) l0-hyp/gmem.o shadow/shadow.o \
+	common/pt.o common/insn.o common/trap_names.o
+$(FUZZ_MODEL_OBJS:%=$(FUZZ_OUT)/obj/%): \
+	FUZZ_CFLAGS := -Il0-hyp/tests/model $(FUZZ_CFLAGS)
 
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz_%)
 # The objects are reached through a pattern rule only: keep them, or make
@@ -149,6 +158,9 @@ FUZZ_COV_SRCS_pt := common/pt.c
 FUZZ_COV_SRCS_shadow := shadow/shadow.c
 FUZZ_COV_SRCS_sbi = $(SBI_NESTED_SRCS)
 FUZZ_COV_SRCS_dt := l0-hyp/hostdt.c l0-hyp/guestdt.c l0-hyp/aia_dt.c
+FUZZ_COV_SRCS_vhyp := l0-hyp/vhyp.c
+$(FUZZ_MODEL_OBJS:%=$(FUZZ_COV_OUT)/obj/%): \
+	FUZZ_COV_CFLAGS := -Il0-hyp/tests/model $(FUZZ_COV_CFLAGS)
 .PRECIOUS: $(FUZZ_COV_OUT)/obj/%.o
 
 $(FUZZ_COV_OUT)/obj/%.o: %.c | $(LIBFDT_STAMP)

@@ -441,6 +441,28 @@ void model_world_free(struct model_world *w)
 	w->l1_ram = NULL;
 }
 
+/* trap.c l0_trap: first thing on a trap, undo an armed VS interrupt */
+static void model_trap_entry(struct l0_vcpu *v)
+{
+	if (v->vh.irq_armed)
+		(void)l0_vhyp_disarm_l1_vs_irq(v);
+}
+
+void model_resume(struct model_world *w)
+{
+	struct l0_vcpu *v = w->v;
+
+	/* trap.c l0_trap, L0_TRAP_RESUME: L2 runs only while L1 has no
+	 * interrupt to take; L1 takes its undelegated VS interrupts as soon
+	 * as it can */
+	if (v->vh.in_l2)
+		(void)l0_vhyp_check_l1_irq(v);
+	else if (l0_vhyp_l1_vs_irq_enabled(&v->vh) &&
+		 !l0_vhyp_check_l1_vs_irq(v))
+		l0_vhyp_arm_l1_vs_irq(v);
+	v->vh.left_l2 = false;
+}
+
 enum l0_vhyp_status model_l1_trap_insn(struct model_world *w, uint32_t raw,
 				       bool user)
 {
@@ -448,6 +470,7 @@ enum l0_vhyp_status model_l1_trap_insn(struct model_world *w, uint32_t raw,
 
 	if (v->vh.in_l2)
 		panic("model_l1_trap_insn: the vCPU runs L2");
+	model_trap_entry(v);
 	/* the trap's own CSRs, read once at entry (trap.c) */
 	v->trap.scause = EXC_VIRTUAL_INST;
 	v->trap.stval = raw;
@@ -473,6 +496,7 @@ enum l0_vhyp_l2_result model_l2_trap(struct model_world *w,
 
 	if (!v->vh.in_l2)
 		panic("model_l2_trap: the vCPU runs L1");
+	model_trap_entry(v);
 	v->trap.scause = scause;
 	v->trap.stval = stval;
 	v->trap.htval = htval;

@@ -76,6 +76,11 @@ void model_world_free(struct model_world *w);
  * reports it), through l0_vhyp_virtual_inst. */
 enum l0_vhyp_status model_l1_trap_insn(struct model_world *w, uint32_t raw,
 				       bool user);
+/* What L0 does before it resumes the guest after a trap (trap.c): exit
+ * L2 for an interrupt of L1, or deliver (or arm) L1's undelegated VS
+ * interrupt. The two calls above do not: a caller that models a run of
+ * traps calls it after each. */
+void model_resume(struct model_world *w);
 /* L2 traps into L0 with scause/stval/htval/htinst (vCPU in L2). */
 enum l0_vhyp_l2_result model_l2_trap(struct model_world *w,
 				     unsigned long scause, unsigned long stval,
