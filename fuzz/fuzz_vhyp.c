@@ -3,9 +3,11 @@
  * Fuzz target: the H-extension emulation of l0-hyp/vhyp.c, built for the
  * host against the model hart (l0-hyp/tests/model_hart.h), driven as L1
  * and L2 drive it: every step is a trap into L0 (an L1 instruction that
- * traps as a virtual instruction, an L2 trap), a change L1 or L2 makes to
- * the real CSRs it owns without trapping, time passing, or a write into
- * L1's RAM; after each trap L0 resumes as trap.c does (model_resume).
+ * traps as a virtual instruction, an L2 trap, the moment an interrupt L0
+ * armed for L1 is taken), a VS interrupt L0 raises or clears for L1 (its
+ * timer, vPLIC, IPIs), a change L1 or L2 makes to the real CSRs it owns
+ * without trapping, time passing, or a write into L1's RAM; after each
+ * trap L0 resumes as trap.c does (model_resume).
  *
  * Input: byte 0 is the configuration (bit 0 L1 has Sstc, bit 1 L1 has
  * Svadu; L0 decodes what the trap reports, l0.decode=reported), then up to
@@ -275,6 +277,8 @@ enum step_op {
 	OP_TIME,      /* time passes */
 	OP_RAM_WRITE, /* L1 (or L2) stores into L1 RAM */
 	OP_HLV,	      /* HLV / HLVX / HSV */
+	OP_L0_IRQ,    /* L0 raises or clears a VS interrupt for L1 (hvip) */
+	OP_ARMED,     /* L1 reaches the moment an armed interrupt waits for */
 	OP_COUNT,
 };
 
@@ -599,6 +603,39 @@ static void step(struct fuzz_in *in)
 		memcpy(w.l1_ram + off, &val, 8);
 		return;
 	}
+	case OP_L0_IRQ: {
+		/* L0's timer, vPLIC or an IPI for L1: while L2 runs, L1's
+		 * enabled S-level interrupt exits L2 at resume */
+		uint8_t b = fuzz_u8(in);
+
+		if (b & 1)
+			l0_vhyp_l1_hvip_set(w.v, b & HVIP_VS_MASK);
+		else
+			l0_vhyp_l1_hvip_clear(w.v, b & HVIP_VS_MASK);
+		model_resume(&w);
+		if (in_l2 && !w.v->vh.in_l2)
+			FUZZ_CHECK(
+				model_hart.csr[CSR_VSCAUSE] ==
+						(CAUSE_INTERRUPT | IRQ_S_EXT) ||
+					model_hart.csr[CSR_VSCAUSE] ==
+						(CAUSE_INTERRUPT |
+						 IRQ_S_SOFT) ||
+					model_hart.csr[CSR_VSCAUSE] ==
+						(CAUSE_INTERRUPT | IRQ_S_TIMER),
+				"L2 left for L1 with cause 0x%lx",
+				model_hart.csr[CSR_VSCAUSE]);
+		return;
+	}
+	case OP_ARMED:
+		/* the armed moment is L1's own trap: its handler runs with
+		 * an interrupt cause, or L1 resumes where it was */
+		if (model_take_armed(&w))
+			FUZZ_CHECK(!w.v->vh.irq_armed &&
+					   (model_hart.csr[CSR_VSCAUSE] &
+					    CAUSE_INTERRUPT),
+				   "armed moment: vscause 0x%lx",
+				   model_hart.csr[CSR_VSCAUSE]);
+		break;
 	case OP_COUNT:
 		break;
 	}

@@ -502,7 +502,9 @@ enum {
 	VH_HW_WRITE,
 	VH_TIME,
 	VH_RAM_WRITE,
-	VH_HLV
+	VH_HLV,
+	VH_L0_IRQ,
+	VH_ARMED,
 };
 enum {
 	VH_HSTATUS,
@@ -623,6 +625,21 @@ static void seeds_vhyp(void)
 	put(&s, VH_TIME, 1), put(&s, 200, 4);
 	vh_read(&s, VH_HIP);
 	save("vhyp", "vs-interrupts-sstc", &s);
+
+	/* an undelegated VSEI with L1's SIE = 0: armed, then L1 reaches the
+	 * moment; L0 raises L1's SSIP-to-be (hvip.VSSIP) while L2 runs with
+	 * L1's sie.SSIE set: L2 exits to L1 */
+	s.n = 0;
+	put(&s, 0, 1);
+	vh_write(&s, VH_HIE, 0x400);
+	vh_write(&s, VH_HVIP, 0x400);
+	put(&s, VH_ARMED, 1);
+	put(&s, VH_HW_WRITE, 1), put(&s, 7, 1), put(&s, 0x2, 8); /* sie */
+	vh_write(&s, VH_HSTATUS, 0x80);
+	put(&s, VH_SRET, 1), put(&s, 0, 1);
+	put(&s, VH_L0_IRQ, 1), put(&s, 0x5, 1);
+	vh_read(&s, VH_HSTATUS);
+	save("vhyp", "armed-and-l0-interrupts", &s);
 }
 
 int main(int argc, char **argv)

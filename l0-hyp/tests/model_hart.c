@@ -463,6 +463,35 @@ void model_resume(struct model_world *w)
 	v->vh.left_l2 = false;
 }
 
+bool model_take_armed(struct model_world *w)
+{
+	struct l0_vcpu *v = w->v;
+	unsigned long s = csr_read(CSR_VSSTATUS);
+
+	if (!v->vh.irq_armed || v->vh.in_l2)
+		return false;
+	/* the hart takes the VS external interrupt L0 pended into VS-mode
+	 * at the moment L1 can take one ("Trap Entry": vsepc, vsstatus
+	 * SPP/SPIE/SIE, vscause), then faults on the fetch at vstvec,
+	 * L0's arming vector, into L0 */
+	model_csr_write(CSR_VSEPC, v->sepc);
+	s = (s & ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE)) |
+	    ((csr_read(CSR_SSTATUS) & SSTATUS_SPP) ? SSTATUS_SPP : 0) |
+	    ((s & SSTATUS_SIE) ? SSTATUS_SPIE : 0);
+	model_csr_write(CSR_VSSTATUS, s);
+	model_csr_write(CSR_VSCAUSE, CAUSE_INTERRUPT | IRQ_S_EXT);
+	v->sepc = csr_read(CSR_VSTVEC) & ~3UL;
+	csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	v->trap.scause = EXC_INST_PAGE_FAULT;
+	v->trap.stval = v->sepc;
+	v->trap.htval = 0;
+	v->trap.htinst = 0;
+	v->trap.sstatus = SSTATUS_SPP;
+	v->trap.hstatus = csr_read(CSR_HSTATUS);
+	/* trap.c: the first thing on a trap while armed */
+	return l0_vhyp_disarm_l1_vs_irq(v);
+}
+
 enum l0_vhyp_status model_l1_trap_insn(struct model_world *w, uint32_t raw,
 				       bool user)
 {

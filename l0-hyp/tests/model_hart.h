@@ -81,6 +81,13 @@ enum l0_vhyp_status model_l1_trap_insn(struct model_world *w, uint32_t raw,
  * interrupt. The two calls above do not: a caller that models a run of
  * traps calls it after each. */
 void model_resume(struct model_world *w);
+/* While L0 has armed an undelegated VS interrupt of L1 (vhyp.c,
+ * "Undelegated VS interrupts, armed"): L1 reaches the moment it can take
+ * it, and the hart does what the arming makes it do (the VS interrupt
+ * into L1's VS-mode, the fetch fault at L0's vector); returns what
+ * l0_vhyp_disarm_l1_vs_irq says (true: the armed moment, delivered).
+ * false with nothing done when nothing is armed. */
+bool model_take_armed(struct model_world *w);
 /* L2 traps into L0 with scause/stval/htval/htinst (vCPU in L2). */
 enum l0_vhyp_l2_result model_l2_trap(struct model_world *w,
 				     unsigned long scause, unsigned long stval,
