@@ -35,6 +35,7 @@ static struct world w;
 static uint64_t tables[L1_TABLES + 1]; /* [0] = the 16 KiB root */
 static uint64_t recent[8];
 static bool consistent;
+static bool trace; /* FUZZ_TRACE set: print the fills */
 
 static uint64_t region_gpa(struct fuzz_in *in)
 {
@@ -270,7 +271,7 @@ static void run(struct fuzz_in *in)
 		case 14: /* L2 guest-page fault */
 			gpa = make_gpa(in);
 			r = shadow_fill(&w.s, gpa, accs[a], needs[a]);
-			if (getenv("FUZZ_TRACE"))
+			if (trace)
 				fprintf(stderr,
 					"shadow: fill gpa %#llx access %u -> "
 					"status %d host %#llx size %#llx\n",
@@ -374,12 +375,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				      PT_SV57X4, SHADOW_HGATP_WARL_QEMU),
 			   "world_init");
 		world_made = true;
+		trace = getenv("FUZZ_TRACE") != NULL;
+		free(w.pool); /* each input takes one of pools[] below */
 	}
 	memset(w.tbuf, 0, w.tnext);
 	w.tnext = 0;
 	w.cas_fail = 0;
-	free(w.pool);
-	FUZZ_CHECK(posix_memalign(&buf, 16 * KIB, pool) == 0, "pool");
+	/* A pool of exactly its size (ASan sees any access past it), one
+	 * per mode and size, kept for the next input of that kind: a fresh
+	 * allocation for every input cost page faults and ASan's quarantine
+	 * churn. shadow_init zeroes the roots, every table is zeroed when
+	 * the shadow takes it, as with a fresh buffer. */
+	static void *pools[4][8];
+	buf = pools[c % 4][(c >> 2) % 8];
+	if (!buf) {
+		FUZZ_CHECK(posix_memalign(&buf, 16 * KIB, pool) == 0, "pool");
+		pools[c % 4][(c >> 2) % 8] = buf;
+	}
 	w.pool = buf;
 	w.pool_size = pool;
 	w.cfg.pool_size = pool;

@@ -492,6 +492,156 @@ static void seeds_dt(void)
 	save("dt", "virt-like", &s);
 }
 
+/* ---- vhyp: L1 and L2 traps into L0's H-extension emulation ------------ */
+/* fuzz_vhyp.c's ops and its CSR table order (hcsrs[]) */
+enum {
+	VH_CSR,
+	VH_HFENCE,
+	VH_SRET,
+	VH_L2_TRAP,
+	VH_HW_WRITE,
+	VH_TIME,
+	VH_RAM_WRITE,
+	VH_HLV,
+	VH_L0_IRQ,
+	VH_ARMED,
+};
+enum {
+	VH_HSTATUS,
+	VH_HEDELEG,
+	VH_HIDELEG,
+	VH_HIE,
+	VH_HIP,
+	VH_HVIP,
+	VH_HGATP = 11,
+	VH_HENVCFG = 13,
+	VH_VSTIMECMP = 23,
+	VH_NCSRS = 24
+};
+/* form byte: 0 CSRRW, 1 CSRRS, 2 CSRRC, 3 CSRRWI, 4 CSRRSI, 5 CSRRCI;
+ * bit 7 from U-mode */
+static void vh_csr(struct seed *s, unsigned form, unsigned sel, unsigned rd,
+		   unsigned src, uint64_t val)
+{
+	put(s, VH_CSR, 1), put(s, form, 1), put(s, sel, 1);
+	put(s, rd, 1), put(s, src, 1), put(s, val, 8);
+}
+
+static void vh_write(struct seed *s, unsigned sel, uint64_t val)
+{
+	vh_csr(s, 0, sel, 0, 6, val);
+}
+
+static void vh_read(struct seed *s, unsigned sel)
+{
+	vh_csr(s, 1, sel, 5, 0, 0);
+}
+
+static void seeds_vhyp(void)
+{
+	struct seed s;
+
+	/* every H-extension CSR written with all ones, then read */
+	s.n = 0;
+	put(&s, 1, 1); /* L1 has Sstc */
+	for (unsigned i = 0; i < VH_NCSRS; i++)
+		vh_write(&s, i, ~0ULL), vh_read(&s, i);
+	save("vhyp", "csr-all-ones", &s);
+
+	/* set/clear and the immediate forms; U-mode; no such CSR */
+	s.n = 0;
+	put(&s, 0, 1);
+	vh_csr(&s, 1, VH_HSTATUS, 5, 6, 0x200);		 /* csrrs HU */
+	vh_csr(&s, 2, VH_HSTATUS, 5, 6, 0x200);		 /* csrrc HU */
+	vh_csr(&s, 3, VH_HIDELEG, 5, 4, 0);		 /* csrrwi 4 */
+	vh_csr(&s, 4, VH_HVIP, 5, 4, 0);		 /* csrrsi 4 */
+	vh_csr(&s, 5, VH_HVIP, 5, 4, 0);		 /* csrrci 4 */
+	vh_csr(&s, 0x81, VH_HSTATUS, 5, 0, 0);		 /* from U-mode */
+	vh_csr(&s, 0, 1, 0, 6, 1);			 /* hgeip: read-only */
+	vh_csr(&s, 1, VH_VSTIMECMP, 5, 0, 0);		 /* no Sstc */
+	vh_csr(&s, 1, 0xff, 5, 0, 0), put(&s, 0x6ff, 2); /* no such CSR */
+	save("vhyp", "csr-forms-illegal", &s);
+
+	/* HFENCE.GVMA/VVMA with x0 and with registers, and from U-mode */
+	s.n = 0;
+	put(&s, 0, 1);
+	put(&s, VH_HFENCE, 1), put(&s, 1, 1), put(&s, 0, 1), put(&s, 0, 1);
+	put(&s, 0, 8), put(&s, 0, 8);
+	put(&s, VH_HFENCE, 1), put(&s, 1, 1), put(&s, 10, 1), put(&s, 11, 1);
+	put(&s, 0x80001000 >> 2, 8), put(&s, 3, 8);
+	put(&s, VH_HFENCE, 1), put(&s, 0, 1), put(&s, 10, 1), put(&s, 11, 1);
+	put(&s, 0x1000, 8), put(&s, 1, 8);
+	put(&s, VH_HFENCE, 1), put(&s, 3, 1), put(&s, 0, 1), put(&s, 0, 1);
+	put(&s, 0, 8), put(&s, 0, 8);
+	save("vhyp", "hfence", &s);
+
+	/* L1's G-stage in its RAM (Sv39x4 root at its base, a 1 GiB leaf
+	 * for its RAM: V R W X U A D), SRET into L2, a guest-page fault the
+	 * shadow fills, an ecall back to L1, an SRET from U-mode */
+	s.n = 0;
+	put(&s, 2, 1); /* Svadu */
+	put(&s, VH_RAM_WRITE, 1), put(&s, 2, 2);
+	put(&s, (0x80000000ULL >> 12 << 10) | 0xdf, 8);
+	vh_write(&s, VH_HGATP, (8ULL << 60) | (0x80000000ULL >> 12));
+	vh_write(&s, VH_HEDELEG, 1ULL << 3);
+	put(&s, VH_HW_WRITE, 1), put(&s, 1, 1), put(&s, 0x80008000, 8);
+	vh_write(&s, VH_HSTATUS, 0x80); /* SPV */
+	put(&s, VH_SRET, 1), put(&s, 0, 1);
+	put(&s, VH_L2_TRAP, 1), put(&s, 6, 1), put(&s, 0x1008, 8);
+	put(&s, 0x9008, 4), put(&s, 0x3, 4);
+	put(&s, VH_L2_TRAP, 1), put(&s, 0, 1), put(&s, 0, 8);
+	put(&s, 0, 4), put(&s, 0, 4);
+	vh_read(&s, VH_HSTATUS);
+	put(&s, VH_SRET, 1), put(&s, 1, 1);
+	save("vhyp", "sret-l2-fault-ecall", &s);
+
+	/* HLV.D, HSV.W, HLVX.WU in L1 RAM with Bare stages; HLV.B from
+	 * U-mode with HU, then without */
+	s.n = 0;
+	put(&s, 0, 1);
+	put(&s, VH_HLV, 1), put(&s, 0x03, 1), put(&s, 0x100, 4), put(&s, 0, 8);
+	put(&s, VH_HLV, 1), put(&s, 0x0e, 1), put(&s, 0x108, 4);
+	put(&s, 0x12345678, 8);
+	put(&s, VH_HLV, 1), put(&s, 0x0a, 1), put(&s, 0x108, 4), put(&s, 0, 8);
+	vh_write(&s, VH_HSTATUS, 0x200); /* HU */
+	put(&s, VH_HLV, 1), put(&s, 0x80, 1), put(&s, 0x10, 4), put(&s, 0, 8);
+	vh_write(&s, VH_HSTATUS, 0);
+	put(&s, VH_HLV, 1), put(&s, 0x80, 1), put(&s, 0x10, 4), put(&s, 0, 8);
+	put(&s, VH_HLV, 1), put(&s, 0x43, 1), put(&s, 0, 4);
+	put(&s, 0x4000000000000000ULL, 8), put(&s, 0, 8);
+	save("vhyp", "hlv-hsv", &s);
+
+	/* an undelegated VS interrupt L1 enabled: taken at once with
+	 * sstatus.SIE = 1, armed with SIE = 0; Sstc's VSTIP with time */
+	s.n = 0;
+	put(&s, 1, 1);
+	put(&s, VH_HW_WRITE, 1), put(&s, 0, 1), put(&s, 2, 8); /* SIE */
+	vh_write(&s, VH_HIE, 0x4);
+	vh_write(&s, VH_HVIP, 0x4);
+	put(&s, VH_HW_WRITE, 1), put(&s, 0, 1), put(&s, 0, 8);
+	vh_write(&s, VH_HVIP, 0x4);
+	vh_write(&s, VH_HENVCFG, 1ULL << 63);
+	vh_write(&s, VH_VSTIMECMP, 100);
+	put(&s, VH_TIME, 1), put(&s, 200, 4);
+	vh_read(&s, VH_HIP);
+	save("vhyp", "vs-interrupts-sstc", &s);
+
+	/* an undelegated VSEI with L1's SIE = 0: armed, then L1 reaches the
+	 * moment; L0 raises L1's SSIP-to-be (hvip.VSSIP) while L2 runs with
+	 * L1's sie.SSIE set: L2 exits to L1 */
+	s.n = 0;
+	put(&s, 0, 1);
+	vh_write(&s, VH_HIE, 0x400);
+	vh_write(&s, VH_HVIP, 0x400);
+	put(&s, VH_ARMED, 1);
+	put(&s, VH_HW_WRITE, 1), put(&s, 7, 1), put(&s, 0x2, 8); /* sie */
+	vh_write(&s, VH_HSTATUS, 0x80);
+	put(&s, VH_SRET, 1), put(&s, 0, 1);
+	put(&s, VH_L0_IRQ, 1), put(&s, 0x5, 1);
+	vh_read(&s, VH_HSTATUS);
+	save("vhyp", "armed-and-l0-interrupts", &s);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -504,5 +654,6 @@ int main(int argc, char **argv)
 	seeds_shadow();
 	seeds_sbi();
 	seeds_dt();
+	seeds_vhyp();
 	return 0;
 }

@@ -92,3 +92,24 @@ $(CHAIN_LINUX_KVM): $$(LINUX_IMAGE) $$(KVM_INITRAMFS) l0-hyp/mkchain.py
 	$(MKCHAIN) -o $@ $(LINUX_IMAGE) $(KVM_INITRAMFS)
 IMAGES += $(CHAIN_L0_L0_L1) $(CHAIN_LINUX_KVM)
 HELP_CONFIGS += recursive recursive3 recursive-kvm
+
+# The H-extension emulation (vhyp.c) on the host, against the model hart
+# (l0-hyp/tests/model_hart.c): vhyp.c, fetch.c and mmio.c built with the
+# model <rvnest/csr.h>, which l0-hyp/tests/model/ ahead of common/include
+# on the include path selects; the bare-metal build is unchanged. The
+# objects live under $(BUILD)/host, so make coverage counts them.
+L0_MODEL_CFLAGS = -Il0-hyp/tests/model -Il0-hyp -Isbi-nested/include \
+	$(SBI_NESTED_INCLUDE) -Ishadow/include $(HOST_CFLAGS)
+$(BUILD)/host/model/%.o: %.c | $(LIBFDT_STAMP)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(L0_MODEL_CFLAGS) -c $< -o $@
+L0_MODEL_OBJS := $(addprefix $(BUILD)/host/model/l0-hyp/,vhyp.o fetch.o \
+	mmio.o tests/model_hart.o) $(BUILD)/host/l0-hyp/gmem.o \
+	$(BUILD)/host/shadow/shadow.o $(BUILD)/host/common/pt.o \
+	$(BUILD)/host/common/insn.o $(BUILD)/host/common/trap_names.o
+L0_VHYP_UNIT := $(BUILD)/host/tests/test_l0_vhyp
+$(L0_VHYP_UNIT): $(BUILD)/host/model/l0-hyp/tests/test_l0_vhyp.o \
+		 $(L0_MODEL_OBJS) $(UNIT_MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+HOST_TESTS += $(L0_VHYP_UNIT)

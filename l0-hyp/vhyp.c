@@ -225,6 +225,9 @@ void l0_vhyp_init(struct l0_vcpu *v)
 
 	memset(vh, 0, sizeof(*vh));
 	vh->hstatus = VHSTATUS_VSXL;
+	/* L2's sstatus.UXL: WARL, U-mode is 64-bit ("Supervisor Status
+	 * Register": 0 is no legal value; found by fuzz/fuzz_vhyp.c) */
+	vh->vsstatus = (unsigned long)XLEN_ENC_64 << SSTATUS_UXL_SHIFT;
 	if (cfg.pool_size < shadow_pool_min_size(cfg.mode))
 		panic("[l0] l0.shadowpool=%lluK is below the %lluK the shadow "
 		      "needs in its mode (every root and one walk)",
