@@ -46,11 +46,13 @@ $(APP_MANIFEST): app-always
 	@d=$$(bash ci/debian-userspace.sh --offline) && \
 	  { cmp -s $$d/manifest.tsv $@ || cp $$d/manifest.tsv $@; }
 
-$(APP_L2_ROOT): app/rootfs.py app/l2-init.sh $(APP_MANIFEST)
+$(APP_L2_ROOT): app/rootfs.py app/l2-init.sh app/workloads.sh app/buildproj.py \
+		app/etc/passwd app/etc/group $(APP_MANIFEST)
 	$(PYTHON) app/rootfs.py l2 --debian $(APP_DEBIAN) --init app/l2-init.sh \
 	  --out $@
 
-$(APP_L1_LIST): app/rootfs.py app/l1-init.sh $(APP_MANIFEST) $(APP_IMAGE) \
+$(APP_L1_LIST): app/rootfs.py app/l1-init.sh app/workloads.sh app/buildproj.py \
+		app/etc/passwd app/etc/group $(APP_MANIFEST) $(APP_IMAGE) \
 		$(APP_L2_ROOT)
 	$(PYTHON) app/rootfs.py l1 --debian $(APP_DEBIAN) --init app/l1-init.sh \
 	  --image $(APP_IMAGE) --l2-root $(APP_L2_ROOT) --out $@
