@@ -63,9 +63,12 @@ $(APP_L1_INITRAMFS): $(APP_L1_LIST) $(APP_GEN_INIT_CPIO)
 	gzip -n -9 <$(@:.gz=) >$@.tmp
 	@mv $@.tmp $@
 
-# make appbench [RUNS=<n>]: hackbench native / VM / nested VM, NEVE Table 4
-# shape (benchmarks/appbench.py): results/app/*.json and .md
+# make appbench [RUNS=<n>] [WORKLOADS=a,b] [SIZE=full|tiny]: the workloads
+# of app/workloads.sh native / VM / nested VM, NEVE Table 4 shape, with L0's
+# traps per second per workload (benchmarks/appbench.py): results/app/*.json,
+# .md and figures
 .PHONY: appbench
 appbench: deps
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) -m benchmarks.appbench $(if $(RUNS),--runs $(RUNS))
+	$(PYTHON) -m benchmarks.appbench $(if $(RUNS),--runs $(RUNS)) \
+	  $(if $(WORKLOADS),--workloads $(WORKLOADS)) $(if $(SIZE),--size $(SIZE))
