@@ -112,7 +112,8 @@ esac
 # started gets its load from here; everything else is printed and kept.
 relay() {
 	cr=$(printf '\r')
-	while IFS= read -r line; do
+	# (a last line without its newline counts too)
+	while IFS= read -r line || [ -n "$line" ]; do
 		line=${line%"$cr"}
 		case $line in
 		"RVNEST appwin "*)
