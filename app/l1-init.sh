@@ -44,6 +44,7 @@ mount -t sysfs sysfs /sys || fail mount_failed what=/sys
 mount -t devtmpfs devtmpfs /dev || fail mount_failed what=/dev
 mount -t tmpfs tmpfs /tmp || fail mount_failed what=/tmp
 echo "RVNEST boot component=app-l1 kernel=$(uname -r)"
+# shellcheck source=app/workloads.sh
 . /usr/lib/rvnest/workloads.sh
 
 app=hackbench
@@ -127,7 +128,7 @@ relay() {
 			# shellcheck disable=SC2086
 			set -- $line
 			wl_memcached_client "${4#size=}" 2>&1 | tee -a $LOG
-			echo done >&3
+			echo "done" >&3
 			;;
 		*)
 			echo "$line"
@@ -159,7 +160,7 @@ qemu-system-riscv64 -M virt -accel kvm -cpu host -smp 1 -m "$l2mem" \
 	-append "console=ttyS0 quiet root=/dev/vda rw rootfstype=ext4 init=/init panic=-1 rvnest.app=$app rvnest.size=$size $hb $l2args" \
 	-drive file=$DISK,if=none,format=raw,id=root \
 	-device virtio-blk-device,drive=root \
-	-netdev user,id=net0,hostfwd=tcp:127.0.0.1:$WL_MC_PORT-:$WL_MC_PORT \
+	-netdev "user,id=net0,hostfwd=tcp:127.0.0.1:$WL_MC_PORT-:$WL_MC_PORT" \
 	-device virtio-net-device,netdev=net0 \
 	<&3 2>&1 | relay
 status=$?

@@ -36,6 +36,7 @@ mount -t proc proc /proc || fail mount_failed what=/proc
 mount -t sysfs sysfs /sys || fail mount_failed what=/sys
 mount -t tmpfs tmpfs /tmp || fail mount_failed what=/tmp
 echo "RVNEST boot component=app-l2 kernel=$(uname -r)"
+# shellcheck source=app/workloads.sh
 . /usr/lib/rvnest/workloads.sh
 
 app=hackbench
@@ -57,6 +58,7 @@ stty -echo 2>/dev/null
 # wait for L1's answer to a line of ours (app/l1-init.sh relay)
 await() {
 	ack=
+	# shellcheck disable=SC3045 # busybox ash's read has -t
 	read -r -t $ACK_SECS ack
 	ack=$(echo "$ack" | tr -d '\r')
 	[ "$ack" = "$1" ] && return 0
@@ -72,7 +74,7 @@ wl_mark() {
 # memcached's load comes from L1 (memcaslap through QEMU's forwarded port)
 wl_serve() {
 	echo "RVNEST appserve name=$1 size=$2 port=$3"
-	await done
+	await "done"
 }
 
 # virtio-net: one interface besides lo, brought up by hand (no DHCP client:

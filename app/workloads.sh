@@ -1,4 +1,5 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC3045
+# (SC3045: busybox ash's read has -t)
 # The application benchmarks' workloads (issue 13, app/README.md), one
 # definition for every place they run: sourced by app/l2-init.sh (in L2,
 # under QEMU/KVM in L1) and app/l1-init.sh (natively in L1, and the client
@@ -22,6 +23,7 @@
 # Every workload, in the order make appbench runs them; empty: `true`
 # alone between the marks, the floor every window carries (the marks' own
 # way to L0 and back, a fork and exec)
+# shellcheck disable=SC2034 # used by the scripts that source this one
 WL_ALL="empty hackbench hackbench-pipe hackbench-thread sysbench-cpu sysbench-memory sysbench-threads sysbench-fileio stress-get stress-switch stress-fault stress-timer memcached build"
 # memcached: its port in L2 (and natively in L1)
 WL_MC_PORT=11211
@@ -148,8 +150,10 @@ wl_run() {
 		(cd "$WL_DIR" && sysbench fileio --file-num=4 cleanup >/dev/null)
 		return $wl_rc
 		;;
-	# shellcheck disable=SC2086
-	*) wl_timed "$1" "$2" $cmd ;;
+	*)
+		# shellcheck disable=SC2086
+		wl_timed "$1" "$2" $cmd
+		;;
 	esac
 }
 
