@@ -46,11 +46,13 @@ $(APP_MANIFEST): app-always
 	@d=$$(bash ci/debian-userspace.sh --offline) && \
 	  { cmp -s $$d/manifest.tsv $@ || cp $$d/manifest.tsv $@; }
 
-$(APP_L2_ROOT): app/rootfs.py app/l2-init.sh $(APP_MANIFEST)
+$(APP_L2_ROOT): app/rootfs.py app/l2-init.sh app/workloads.sh app/buildproj.py \
+		app/etc/passwd app/etc/group $(APP_MANIFEST)
 	$(PYTHON) app/rootfs.py l2 --debian $(APP_DEBIAN) --init app/l2-init.sh \
 	  --out $@
 
-$(APP_L1_LIST): app/rootfs.py app/l1-init.sh $(APP_MANIFEST) $(APP_IMAGE) \
+$(APP_L1_LIST): app/rootfs.py app/l1-init.sh app/workloads.sh app/buildproj.py \
+		app/etc/passwd app/etc/group $(APP_MANIFEST) $(APP_IMAGE) \
 		$(APP_L2_ROOT)
 	$(PYTHON) app/rootfs.py l1 --debian $(APP_DEBIAN) --init app/l1-init.sh \
 	  --image $(APP_IMAGE) --l2-root $(APP_L2_ROOT) --out $@
@@ -61,9 +63,12 @@ $(APP_L1_INITRAMFS): $(APP_L1_LIST) $(APP_GEN_INIT_CPIO)
 	gzip -n -9 <$(@:.gz=) >$@.tmp
 	@mv $@.tmp $@
 
-# make appbench [RUNS=<n>]: hackbench native / VM / nested VM, NEVE Table 4
-# shape (benchmarks/appbench.py): results/app/*.json and .md
+# make appbench [RUNS=<n>] [WORKLOADS=a,b] [SIZE=full|tiny]: the workloads
+# of app/workloads.sh native / VM / nested VM, NEVE Table 4 shape, with L0's
+# traps per second per workload (benchmarks/appbench.py): results/app/*.json,
+# .md and figures
 .PHONY: appbench
 appbench: deps
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) -m benchmarks.appbench $(if $(RUNS),--runs $(RUNS))
+	$(PYTHON) -m benchmarks.appbench $(if $(RUNS),--runs $(RUNS)) \
+	  $(if $(WORKLOADS),--workloads $(WORKLOADS)) $(if $(SIZE),--size $(SIZE))

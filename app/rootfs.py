@@ -2,12 +2,15 @@
 from the Debian riscv64 tree that ci/debian-userspace.sh unpacked:
 
   l2   L2's root file system, an ext4 image built by e2fsprogs'
-       `mke2fs -d` (no root needed): busybox (static), hackbench with its
-       shared-library closure, /init = app/l2-init.sh
+       `mke2fs -d` (no root needed): busybox (static), the workloads'
+       programs (hackbench, sysbench, stress-ng, memcached, qbe) with their
+       shared-library closure, app/workloads.sh, the build workload's
+       sources (app/buildproj.py), /init = app/l2-init.sh
   l1   L1's initramfs, a newc cpio list for the kernel's usr/gen_init_cpio
        (which writes root ownership and device nodes without root): busybox,
-       Debian's qemu-system-riscv64 with its shared-library closure,
-       /init = app/l1-init.sh, L2's kernel and the l2 image
+       Debian's qemu-system-riscv64, the same workloads and memcaslap with
+       their shared-library closure, /init = app/l1-init.sh, L2's kernel
+       and the l2 image
 
 Reproducible: entries are sorted, every mtime is fixed (gen_init_cpio -t 0;
 mke2fs from a staging tree whose mtimes are set to SOURCE_DATE_EPOCH, with
@@ -42,13 +45,26 @@ USRMERGE = {"bin": "usr/bin", "sbin": "usr/sbin", "lib": "usr/lib"}
 # The busybox applets the two /init scripts use, as links to /usr/bin/busybox
 APPLETS = ("sh", "mount", "umount", "mkdir", "cat", "echo", "grep", "sed",
            "poweroff", "sleep", "ip", "ping", "tee", "uname", "head", "tail",
-           "tr", "cut", "wc", "date", "sync", "ls", "rm", "test", "[", "awk")
+           "tr", "cut", "wc", "date", "sync", "ls", "rm", "test", "[", "awk",
+           # app/workloads.sh and the window marks of both /init scripts
+           "stty", "mkfifo", "kill", "nc", "printf", "basename", "xargs")
 BUSYBOX = "usr/bin/busybox"
 HACKBENCH = "usr/bin/hackbench"
 QEMU = "usr/bin/qemu-system-riscv64"
-# L2's ext4 image: this much free space over its contents, and a fixed
+# the workloads (app/workloads.sh): wherever a workload runs, L2 and
+# natively in L1; memcaslap, memcached's load, runs in L1 only
+WORKLOAD_PROGRAMS = (HACKBENCH, "usr/bin/sysbench", "usr/bin/stress-ng",
+                     "usr/bin/memcached", "usr/bin/qbe")
+MEMCASLAP = "usr/bin/memcaslap"
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORKLOADS_SH = os.path.join(HERE, "workloads.sh")
+# where app/workloads.sh expects itself and the build project
+IMAGE_WORKLOADS = "usr/lib/rvnest/workloads.sh"
+IMAGE_PROJECT = "usr/share/rvnest/buildproj"
+# L2's ext4 image: this much free space over its contents (the workloads'
+# files), and a fixed
 # identity so the image is the same bytes every time
-EXT4_SLACK_MIB = 8
+EXT4_SLACK_MIB = 32  # sysbench fileio's 8 MiB of files, stress-ng's, the build's
 EXT4_UUID = "6d1c7d2a-5d6e-4b1f-9a51-7276e6573102"
 NEEDED_RE = re.compile(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]")
 INTERP_RE = re.compile(r"\[Requesting program interpreter: ([^\]]+)\]")
@@ -133,7 +149,11 @@ def base_entries(debian, init):
     """What both images share: the usrmerge links, the mount points, busybox
     and its applet links, /init. Returns (files {dest: src}, links
     {dest: target}, dirs)."""
-    files = {"init": init}
+    # root's passwd and group entries: memcached refuses to run as root
+    # unless told a user (-u root), which it looks up
+    files = {"init": init, IMAGE_WORKLOADS: WORKLOADS_SH,
+             "etc/passwd": os.path.join(HERE, "etc/passwd"),
+             "etc/group": os.path.join(HERE, "etc/group")}
     busybox = resolve(debian, os.path.join(debian, BUSYBOX))
     if not os.path.isfile(busybox):
         raise RootfsError(f"{BUSYBOX} is not in {debian} (busybox-static)")
@@ -157,14 +177,27 @@ def parents(path):
     return out
 
 
+def project(out_dir):
+    """{image path: file} of the build workload's sources, generated into
+    out_dir (app/buildproj.py)."""
+    sys.path.insert(0, HERE)
+    import buildproj
+    buildproj.generate(out_dir, buildproj.FILES, buildproj.FUNCTIONS)
+    return {os.path.join(IMAGE_PROJECT, n): os.path.join(out_dir, n)
+            for n in sorted(os.listdir(out_dir))}
+
+
 def l2_image(args):
     files, links, dirs = base_entries(args.debian, args.init)
-    closure, interp_links = elf_closure(args.debian, [HACKBENCH])
+    closure, interp_links = elf_closure(args.debian, list(WORKLOAD_PROGRAMS))
     files.update(closure)
     links.update(interp_links)
     for f in files:
         dirs.update(parents(f))
-    with tempfile.TemporaryDirectory(prefix="rvnest-l2root-") as stage:
+    with tempfile.TemporaryDirectory(prefix="rvnest-l2root-") as stage, \
+            tempfile.TemporaryDirectory(prefix="rvnest-buildproj-") as proj:
+        files.update(project(proj))
+        dirs.update(d for f in files for d in parents(f))
         for d in sorted(dirs):
             os.makedirs(os.path.join(stage, d), exist_ok=True)
         for dest, src in sorted(files.items()):
@@ -223,9 +256,13 @@ def l2_image(args):
 
 def l1_list(args):
     files, links, dirs = base_entries(args.debian, args.init)
-    # hackbench too, for the native baseline (rvnest.where=l1)
-    closure, interp_links = elf_closure(args.debian, [QEMU, HACKBENCH])
+    # the workloads too, for the native baseline (rvnest.where=l1), and
+    # memcached's load generator
+    closure, interp_links = elf_closure(args.debian,
+                                        [QEMU, MEMCASLAP, *WORKLOAD_PROGRAMS])
     files.update(closure)
+    files.update(project(os.path.join(os.path.dirname(os.path.abspath(args.out)),
+                                      "buildproj")))
     links.update(interp_links)
     files["guests/Image"] = args.image
     files["guests/l2-root.ext4"] = args.l2_root

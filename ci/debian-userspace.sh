@@ -38,7 +38,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${RVNEST_CACHE:-${HOME:?HOME is not set}/.cache/rvnest}
 suite=trixie
 arch=riscv64
-packages=(busybox-static rt-tests qemu-system-riscv)
+packages=(busybox-static rt-tests qemu-system-riscv sysbench stress-ng memcached
+	libmemcached-tools qbe)
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 offline=0
 [ "${1:-}" != --offline ] || offline=1

@@ -19,7 +19,8 @@ L0_SRCS := l0-hyp/main.c l0-hyp/options.c l0-hyp/hostdt.c l0-hyp/gmem.c \
 	l0-hyp/soak.c l0-hyp/sbi_fwft.c l0-hyp/sbi_pmu.c l0-hyp/sbi_dbtr.c \
 	l0-hyp/nacl_client.c \
 	l0-hyp/aia.c l0-hyp/aia_dt.c l0-hyp/aia_csr.c l0-hyp/sched.c \
-	l0-hyp/pci.c l0-hyp/pci_dt.c l0-hyp/iommu.c l0-hyp/iommu_ddt.c
+	l0-hyp/pci.c l0-hyp/pci_dt.c l0-hyp/iommu.c l0-hyp/iommu_ddt.c \
+	l0-hyp/appwin.c l0-hyp/appwin_l0.c
 L0_ASM := l0-hyp/entry.S
 L0_OBJS := $(L0_SRCS:%.c=$(BUILD)/bm/%.o) $(L0_ASM:%.S=$(BUILD)/bm/%.o)
 L0_ELF := $(BUILD)/l0/l0.elf
@@ -70,7 +71,7 @@ L0_UNIT_OBJS := $(addprefix $(BUILD)/host/l0-hyp/,options.o vplic.o gmem.o \
 	tests/test_l0_nacl_options.o tests/test_l0_nacl_client_options.o \
 	depth.o tests/test_l0_depth.o aia.o aia_dt.o tests/test_l0_aia.o \
 	pci_dt.o iommu_ddt.o tests/test_l0_pci.o pci.o \
-	tests/test_l0_pci_cfg.o) \
+	tests/test_l0_pci_cfg.o appwin.o tests/test_l0_appwin.o) \
 	$(BUILD)/host/common/pt.o $(BUILD)/host/common/fdt_util.o
 $(L0_UNIT): $(L0_UNIT_OBJS) $(UNIT_MAIN_OBJ) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
