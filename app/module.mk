@@ -6,7 +6,8 @@
 # Contract with the harness (harness/configs/app-*.toml):
 #   $(BUILD)/linux-app/Image               L1's and L2's kernel (linux/build.sh
 #                                          7-app: linux/config-fragment +
-#                                          linux/config-fragment-app)
+#                                          linux/config-fragment-app +
+#                                          linux/config-fragment-disk)
 #   $(BUILD)/app/initramfs-l1.cpio.gz      L1's initrd (Debian's busybox,
 #                                          QEMU, hackbench; L2's kernel and
 #                                          disk in /guests)

@@ -2,9 +2,10 @@
 # and a virtio-net-pci NIC (issue 12, the L1 side; disk/README.md).
 #
 # Contract with the harness (harness/configs/*-disk.toml):
-#   $(BUILD)/linux-disk/Image      L1's kernel: linux/config-fragment +
-#                                  config-fragment-app + config-fragment-disk
-#                                  (PCI host bridge, virtio-pci, AF_PACKET)
+#   $(BUILD)/linux-disk/Image      L1's kernel: the app kernel (linux/build.sh
+#                                  7-app: linux/config-fragment +
+#                                  config-fragment-app + config-fragment-disk:
+#                                  PCI host bridge, virtio-pci, AF_PACKET)
 #   $(BUILD)/disk/rootfs.ext4      L1's root disk (disk/mkdisk.py): /init =
 #                                  disk/init.sh, Debian's busybox, nsclock,
 #                                  kvm-vmm and the micro-guests
@@ -15,7 +16,6 @@
 DISK_OUT := $(BUILD)/disk
 DISK_KERNEL_OUT := $(BUILD)/linux-disk
 DISK_IMAGE := $(DISK_KERNEL_OUT)/Image
-DISK_FRAGMENT := $(DISK_KERNEL_OUT)/config-fragment
 DISK_ROOTFS := $(DISK_OUT)/rootfs.ext4
 # other modules' outputs, spelled out (their module.mk may be read later)
 DISK_VMM := $(BUILD)/kvm-vmm/vmm
@@ -33,18 +33,11 @@ IMAGES += $(DISK_IMAGE) $(DISK_ROOTFS)
 disk: $(DISK_IMAGE) $(DISK_ROOTFS)
 disk-always:
 
-# The three fragments in order, rewritten only when one changed; the kernel
-# is a cache entry of its own (the fragment is its key: linux/build.sh), so
-# the 7 and 7-app kernels do not change.
-$(DISK_FRAGMENT): linux/config-fragment linux/config-fragment-app \
-		linux/config-fragment-disk
-	@mkdir -p $(dir $@)
-	cat $^ >$@.tmp
-	@mv $@.tmp $@
-
-$(DISK_IMAGE): $(DISK_FRAGMENT) disk-always
-	@LINUX_FRAGMENT=$(abspath $(DISK_FRAGMENT)) \
-	  bash linux/build.sh $(DISK_KERNEL_OUT) 7
+# The app kernel (linux/build.sh 7-app: config-fragment, -app and -disk),
+# copied out of its cache entry: the same Image as $(BUILD)/linux-app, one
+# kernel build for both.
+$(DISK_IMAGE): disk-always
+	@bash linux/build.sh $(DISK_KERNEL_OUT) 7-app
 
 # The disk is rebuilt from scratch whenever an input changed; a run that
 # wrote to it (make run CONFIG=*-disk writes /var/lib/rvnest) keeps its

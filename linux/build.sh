@@ -15,8 +15,9 @@
 # `6.12`, Debian's linux-source-6.12 from bookworm-backports (installed in
 # /usr/src), kept as the KVM that predates the SBI nested-acceleration
 # consumer (Linux 6.13); `7-app`, the `7` source with linux/config-fragment-app
-# on top of the fragment (virtio, ext4, net and what Debian's QEMU needs: the
-# app-* configurations), a separate cache entry so `7` is unchanged.
+# and linux/config-fragment-disk on top of the fragment (virtio, ext4, net,
+# PCI and what Debian's QEMU needs: the app-* and *-disk configurations), a
+# separate cache entry so `7` is unchanged.
 #
 # usage: linux/build.sh OUT_DIR [7|6.12|7-app]
 #        linux/build.sh --check-config .config   (only the fragment check)
@@ -45,9 +46,10 @@ setup() {
 	# LINUX_FRAGMENT: a variant's fragment instead (linux/module.mk
 	# builds the PMU variant's from config-fragment and its delta)
 	fragment=${LINUX_FRAGMENT:-$here/config-fragment}
-	# 7-app: a second fragment applied after the first (both checked)
-	app_fragment=
-	[ "$kernel" != 7-app ] || app_fragment=$here/config-fragment-app
+	# 7-app: more fragments applied after the first (all checked)
+	app_fragment=()
+	[ "$kernel" != 7-app ] ||
+		app_fragment=("$here/config-fragment-app" "$here/config-fragment-disk")
 	cache_root=${RVNEST_CACHE:-${HOME:?HOME is not set}/.cache/rvnest}
 	jobs=${LINUX_JOBS:-2}
 	cross=riscv64-linux-gnu-
@@ -94,7 +96,7 @@ setup() {
 		srcver=sha256:$(sha256sum "$tarball" | cut -d' ' -f1)
 	ccver=$(${cross}gcc --version | head -n1)
 	key=$({
-		cat "$fragment" ${app_fragment:+"$app_fragment"}
+		cat "$fragment" "${app_fragment[@]}"
 		echo "source=$srcver"
 		echo "cc=$ccver"
 		echo "make=${kmake[*]}"
@@ -154,7 +156,7 @@ check_config() {
 			fi
 			;;
 		esac
-	done < <(cat "$fragment" ${app_fragment:+"$app_fragment"})
+	done < <(cat "$fragment" "${app_fragment[@]}")
 	if [ ${#missing[@]} -ne 0 ]; then
 		echo "linux: error: ${#missing[@]} option(s) of $fragment" \
 			"did not take effect in $config:" >&2
@@ -200,7 +202,7 @@ configure() {
 		# -m: merge only; olddefconfig then resolves dependencies and
 		# defaults, dropping what it cannot satisfy (checked below).
 		scripts/kconfig/merge_config.sh -m .config "$fragment" \
-			${app_fragment:+"$app_fragment"}
+			"${app_fragment[@]}"
 		"${kmake[@]}" olddefconfig
 	) >"$log" 2>&1 || die "configuration failed; see $log"
 	check_config "$src/.config" || die "fix $fragment (see the list above)"

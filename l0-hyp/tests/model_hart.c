@@ -357,6 +357,41 @@ enum l0_contain_verdict l0_contain_pool_exhausted(struct l0_vcpu *v,
 	return L0_CONTAIN_OK;
 }
 
+/* sched.c: the model hart is one vCPU on its own hart, so the scheduler
+ * is off as L0 has it then: no slice deadline, and its WFI hooks are
+ * never reached (l0_sched_on() is false) */
+bool l0_sched_enabled;
+
+unsigned long l0_sched_deadline(const struct l0_vcpu *v)
+{
+	(void)v;
+	return ~0UL;
+}
+
+void l0_sched_wfi(struct l0_vcpu *v)
+{
+	(void)v;
+	model_fail("l0_sched_wfi with the scheduler off", 0);
+}
+
+bool l0_sched_l2_wfi(struct l0_vcpu *v)
+{
+	(void)v;
+	model_fail("l0_sched_l2_wfi with the scheduler off", 0);
+	return false;
+}
+
+/* sbi_dbtr.c: L1 has no debug triggers in the model (no SBI DBTR below),
+ * so the world switch's hooks never switch any */
+unsigned long l0_dbtr_live[L0_MAX_VCPUS];
+
+void l0_dbtr_switch(struct l0_vcpu *v, bool to_l2)
+{
+	(void)v;
+	(void)to_l2;
+	model_fail("l0_dbtr_switch with no trigger installed", 0);
+}
+
 /* ---- the world ---------------------------------------------------------- */
 
 static void model_hart_reset(const struct l0_guest *g)
