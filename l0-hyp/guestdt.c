@@ -75,6 +75,9 @@ static bool l1_keeps(const struct l0_guestdt_input *in, const char *name)
 {
 	enum l0_isa_feature f;
 
+	/* l1.aia=1: L1's S-level AIA CSRs are the hardware's VS ones */
+	if (in->l1_aia && !strcmp(name, "ssaia"))
+		return true;
 	if (in_list(name, l0_isa_hidden))
 		return false;
 	if (!in->l1_has[L0_ISA_H] && in_list(name, l0_isa_h_family))
@@ -385,7 +388,7 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 {
 	const struct l0_platform *h = in->host;
 	char cpu_path[L0_MAX_VCPUS][L0_PATH_MAX], mem_name[32];
-	const char *keep[L0_MAX_VCPUS + 5];
+	const char *keep[L0_MAX_VCPUS + 7];
 	int n = 0, mem;
 
 	if (in->nvcpus < 1 || in->nvcpus > L0_MAX_VCPUS ||
@@ -408,6 +411,10 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 		keep[n++] = h->uart_path;
 	if (h->has_plic)
 		keep[n++] = h->plic_path;
+	if (in->l1_aia) {
+		keep[n++] = h->imsic_path;
+		keep[n++] = h->aplic_path;
+	}
 	keep[n] = NULL;
 	/* Everything else goes: other harts, cpu-map (names them), host
 	 * memory and /reserved-memory (host addresses), and every device
@@ -419,9 +426,11 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 		CHECK_FDT(fdt_del_mem_rsv(buf, 0), "memreserve");
 
 	if (fix_cpus(buf, cpu_path, in, err, errlen) != L0_GUESTDT_OK ||
-	    (!h->has_plic && h->has_aia &&
+	    (in->l1_aia &&
+	     l0_guestdt_aia_l1(buf, in, err, errlen) != L0_GUESTDT_OK) ||
+	    (!in->l1_aia && !h->has_plic && h->has_aia &&
 	     add_aia_plic(buf, in, err, errlen) != L0_GUESTDT_OK) ||
-	    ((h->has_plic || h->has_aia) &&
+	    (!in->l1_aia && (h->has_plic || h->has_aia) &&
 	     fix_plic(buf, in, err, errlen) != L0_GUESTDT_OK) ||
 	    fix_chosen(buf, in, err, errlen) != L0_GUESTDT_OK)
 		return L0_GUESTDT_BAD;

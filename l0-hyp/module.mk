@@ -17,7 +17,8 @@ L0_SRCS := l0-hyp/main.c l0-hyp/options.c l0-hyp/hostdt.c l0-hyp/gmem.c \
 	l0-hyp/stats.c l0-hyp/fwcfg.c l0-hyp/vhyp.c \
 	l0-hyp/nacl.c l0-hyp/profile.c l0-hyp/depth.c l0-hyp/contain.c \
 	l0-hyp/soak.c l0-hyp/sbi_fwft.c l0-hyp/sbi_pmu.c l0-hyp/nacl_client.c \
-	l0-hyp/aia.c l0-hyp/aia_dt.c l0-hyp/aia_csr.c
+	l0-hyp/aia.c l0-hyp/aia_dt.c l0-hyp/aia_csr.c \
+	l0-hyp/vaplic.c l0-hyp/vaplic_dt.c
 L0_ASM := l0-hyp/entry.S
 L0_OBJS := $(L0_SRCS:%.c=$(BUILD)/bm/%.o) $(L0_ASM:%.S=$(BUILD)/bm/%.o)
 L0_ELF := $(BUILD)/l0/l0.elf
@@ -55,7 +56,7 @@ $(L0_PAYLOAD_BIN): $(L0_PAYLOAD_ELF)
 IMAGES += $(L0_ELF) $(L0_PAYLOAD_ELF) $(L0_PAYLOAD_BIN)
 HELP_CONFIGS += linux-l0 l0-smoke l0-linux-smp2
 HELP_CONFIGS += nested-aia nested-passdev-aia linux-l0-aia l0-linux-smp2-aia \
-	kvm-l0-aia nested-aplic
+	kvm-l0-aia nested-aplic linux-l0-aia-l1
 
 # Host unit tests of the parts of L0 that need no hart: options, the vPLIC
 # (against a buffer standing for the real PLIC), L1 RAM placement and the
@@ -66,7 +67,8 @@ L0_UNIT_OBJS := $(addprefix $(BUILD)/host/l0-hyp/,options.o vplic.o gmem.o \
 	tests/test_l0_vplic.o tests/test_l0_loader.o \
 	tests/test_l0_gmem.o tests/test_l0_dt.o \
 	tests/test_l0_nacl_options.o tests/test_l0_nacl_client_options.o \
-	depth.o tests/test_l0_depth.o aia.o aia_dt.o tests/test_l0_aia.o) \
+	depth.o tests/test_l0_depth.o aia.o aia_dt.o tests/test_l0_aia.o \
+	vaplic.o vaplic_dt.o) \
 	$(BUILD)/host/common/pt.o $(BUILD)/host/common/fdt_util.o
 $(L0_UNIT): $(L0_UNIT_OBJS) $(UNIT_MAIN_OBJ) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)

@@ -223,6 +223,14 @@ static enum l0_trap_outcome handle_s_ext(struct l0_vcpu *v)
 	struct l0_guest *g = v->guest;
 	uint32_t src;
 
+	if (g->vaplic) {
+		/* l1.aia=1: the MSIs go on into L1's files; no line to
+		 * recompute, the hardware raises L1's VSEIP */
+		l0_lock(&g->dev_lock);
+		v->stats.ev[L0_EV_VIRQ] += l0_vaplic_hw_claim(g->vaplic);
+		l0_unlock(&g->dev_lock);
+		return L0_TRAP_RESUME;
+	}
 	do {
 		l0_lock(&g->dev_lock);
 		src = l0_vplic_hw_claim(&g->vplic);

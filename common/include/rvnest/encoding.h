@@ -220,6 +220,11 @@
  * to state whose bit is 0 raises a virtual-instruction exception. */
 #define STATEEN0_ENVCFG BIT(62) /* senvcfg */
 #define STATEEN0_SE0 BIT(63)	/* sstateen0 */
+/* Ssaia's VS state (AIA "Smstateen"): siselect/sireg (CSRIND), the rest
+ * of Ssaia (AIA), the IMSIC through sireg and stopei (IMSIC) */
+#define STATEEN0_CSRIND BIT(60)
+#define STATEEN0_AIA BIT(59)
+#define STATEEN0_IMSIC BIT(58)
 
 /* ---- stvec / vstvec (spec "Supervisor Trap Vector Base Address") ------ */
 #define TVEC_MODE _UL(3)
