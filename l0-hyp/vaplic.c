@@ -79,8 +79,10 @@ static void forward(struct l0_vaplic *va, uint32_t s)
 	if (!va->ie || !bit(va->pending, s) || !bit(va->enabled, s))
 		return;
 	set_bit(va->pending, s, false);
-	if (is_level(va->sm[s]) && !input(va, s))
+	if (is_level(va->sm[s]) && !input(va, s)) {
+		va->msis_withdrawn++;
 		return;
+	}
 	send(va, t >> APLIC_TARGET_HART_SHIFT & APLIC_TARGET_HART_MASK,
 	     t >> APLIC_TARGET_GUEST_SHIFT & APLIC_TARGET_GUEST_MASK,
 	     t & APLIC_TARGET_EIID_MASK);

@@ -85,6 +85,9 @@ struct l0_vaplic {
 	 * L1's (a hart or guest index beyond what L1 has) and were dropped,
 	 * as a write to an address with no interrupt file behind it */
 	unsigned long msis, msis_dropped;
+	/* level interrupts whose input had fallen when they were to be
+	 * forwarded: no longer pending, no MSI */
+	unsigned long msis_withdrawn;
 };
 
 /* L1's vAPLIC over the host's AIA `aia`: every source Inactive, the

@@ -395,8 +395,9 @@ void l0_finish(struct l0_vcpu *v, int status, const char *why)
 	printf("[l0] %s (status %d) after %llu traps\n", why, status,
 	       (unsigned long long)total.traps);
 	if (g->vaplic)
-		printf("[l0] vaplic: msis=%lu dropped=%lu\n", g->vaplic->msis,
-		       g->vaplic->msis_dropped);
+		printf("[l0] vaplic: msis=%lu dropped=%lu withdrawn=%lu\n",
+		       g->vaplic->msis, g->vaplic->msis_dropped,
+		       g->vaplic->msis_withdrawn);
 	l0_stats_print(&total, g->nvcpus);
 	if (g->nested) {
 		char shadow_stats[512];

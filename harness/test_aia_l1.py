@@ -1,0 +1,105 @@
+"""AIA for L1 (issue 14, step 2; L0 option l1.aia=1). On QEMU virt with
+aia=aplic-imsic,aia-guests=3, L1's S-level IMSIC file is hardware guest
+interrupt file 1 of its hart (hstatus.VGEIN = 1 while L1 runs), mapped
+into L1's G-stage at the host's S-file address, and its APLIC is L0's
+emulated one in MSI mode (l0-hyp/vaplic.c), fed from the host APLIC
+through L0's own S file. Linux 7.3 as L1 uses its own AIA drivers.
+
+Counts are from icount runs; the twin configurations without l1.aia=1
+(linux-l0-aia, l0-linux-smp2-aia: L1 on L0's vPLIC) are the baseline."""
+
+import re
+
+from harness import testing
+
+AIA_L1_LINE = re.compile(
+    r"^\[l0\] AIA: .*; L1 gets an IMSIC at (0x[0-9a-f]+) \(its S file: guest "
+    r"file 1 of each hart, GEILEN (\d+)\) and an APLIC at (0x[0-9a-f]+)$")
+VAPLIC_LINE = re.compile(
+    r"^\[l0\] vaplic: msis=(\d+) dropped=(\d+) withdrawn=(\d+)$")
+
+
+def run(name):
+    cfg = testing.load_or_skip(name)
+    return testing.run_ok(cfg, icount=True, cache_key=(name, "aia", 1))
+
+
+def causes(res):
+    return dict(res.protocol.l0stats["causes"])
+
+
+def one(regex, res):
+    m = [regex.match(ln.strip()) for ln in res.console.splitlines()]
+    m = [x for x in m if x]
+    assert len(m) == 1, f"no single line matching {regex.pattern} ({res.log_path})"
+    return m[0]
+
+
+def test_linux_l1_probes_its_imsic_and_aplic():
+    """Linux finds an IMSIC at the host's S-file address (guest index bits
+    2 as on the host, hart index bits 0 for one vCPU) and an MSI-mode
+    APLIC at the host's S-domain address, sees ssaia, and takes its
+    console interrupt through them: every host MSI of the UART that L0
+    claims in its own file is one MSI into L1's file (none dropped), and
+    no PLIC is probed."""
+    res = run("linux-l0-aia-l1")
+    m = one(AIA_L1_LINE, res)
+    assert int(m.group(1), 16) == 0x28000000
+    assert int(m.group(2)) == 0
+    assert int(m.group(3), 16) == 0xd000000
+    con = res.console
+    assert ("riscv-imsic: interrupt-controller@28000000:  hart-index-bits: 0,"
+            "  guest-index-bits: 2") in con
+    assert ("riscv-imsic: interrupt-controller@28000000: per-CPU IDs 255 at "
+            "base address 0x0000000028000000") in con
+    assert ("riscv-aplic d000000.interrupt-controller: 96 interrupts "
+            "forwarded to MSI base 0x0000000028000000") in con
+    assert "riscv-plic" not in con
+    assert re.search(r"^isa\s*: rv64\S*_ssaia_", con, re.M), "no ssaia"
+    assert "smaia" not in con.split("linux-init: begin /proc/cpuinfo")[1]
+    assert "RVNEST linux-init marker=reached" in con
+    v = one(VAPLIC_LINE, res)
+    msis, dropped, gone = (int(v.group(i)) for i in (1, 2, 3))
+    c = causes(res)
+    assert msis > 0 and dropped == 0
+    # one supervisor external interrupt into L0 per host MSI, each
+    # forwarded as one MSI into L1's file (or withdrawn: the level input
+    # fell first); nothing else of L1's interrupts reaches L0
+    assert c.get("irq_s_ext") == msis + gone
+    assert int(res.protocol.l0stats["virqs"]) == msis + gone
+    assert "irq_s_soft" not in c
+    # L1's IMSIC accesses (siselect/sireg/stopei/stopi) never trap: no
+    # virtual-instruction exception at all
+    assert "virtual_inst" not in c and "illegal_inst" not in c
+    assert res.protocol.done["status"] == 0
+
+
+def test_linux_l1_ipis_go_through_its_imsic():
+    """Two vCPUs: Linux sends its IPIs as MSIs into the other vCPU's file
+    (mapped into L1's G-stage), which the hardware delivers to the other
+    hart with no trap into L0. On the vPLIC twin every IPI is an SBI call
+    on one hart and a kick (irq_s_soft) on the other."""
+    aia, plic = run("l0-linux-smp2-aia-l1"), run("l0-linux-smp2-aia")
+    assert ("riscv-imsic: interrupt-controller@28000000: providing IPIs "
+            "using interrupt 1") in aia.console
+    assert ("riscv-imsic: interrupt-controller@28000000:  hart-index-bits: 1,"
+            "  guest-index-bits: 2") in aia.console
+    assert "RVNEST linux-init marker=reached" in aia.console
+    assert int(aia.protocol.l0stats["vcpus"]) == 2
+    ca, cp = causes(aia), causes(plic)
+    # the vPLIC twin: IPIs are SBI calls and kicks
+    assert cp.get("irq_s_soft", 0) > 20, cp
+    # with L1's IMSIC: at most the one kick of vCPU 1's HSM start
+    assert ca.get("irq_s_soft", 0) <= 1, ca
+    assert ca.get("ecall_vs", 0) < cp.get("ecall_vs", 0) - 20, (ca, cp)
+    v = one(VAPLIC_LINE, aia)
+    assert int(v.group(2)) == 0
+    assert ca.get("irq_s_ext") == int(v.group(1)) + int(v.group(3))
+
+
+def test_l1_aia_needs_an_aia_host():
+    """l1.aia=1 on a PLIC host is a boot error naming what is missing."""
+    cfg = testing.load_or_skip("linux-l0", l0args="l1.aia=1")
+    res = testing.run(cfg, icount=True, cache_key=("linux-l0", "l1.aia", 1))
+    assert "RVNEST error msg=l1.aia_unavailable" in res.console
+    assert "l1.aia=1 but the host has no S-level IMSIC" in res.console
