@@ -275,8 +275,10 @@ static void map_l1_imsic(void)
 			 "(GEILEN 0; QEMU: aia-guests=N)");
 		fail("l1.aia unavailable");
 	}
-	/* L1's own file is guest file 1; no guest files for L1 yet */
-	l1_geilen = 0;
+	/* L1's own file is guest file 1; with the H extension, L1's guest
+	 * files 1..GEILEN are the host's 2..GEILEN (vhyp.c) */
+	l1_geilen = opts.l1_h ? host_geilen - 1 : 0;
+	guest.l1_geilen = l1_geilen;
 	l1_imsic_gpa = host.imsic_hart_file[0];
 	for (unsigned i = 0; i < opts.l1_harts && i < host.ncpus; i++) {
 		if (!host.imsic_hart_file[i]) {

@@ -103,6 +103,9 @@ struct l0_guest {
 	struct l0_vplic vplic;
 	/* l1.aia=1: L1's APLIC instead of the vPLIC (NULL otherwise) */
 	struct l0_vaplic *vaplic;
+	/* l1.aia=1 with l1.h=1: L1's GEILEN (the host's less the file that
+	 * is L1's own S file) */
+	unsigned l1_geilen;
 	/* L0 emulates the H extension for L1 (l1.h=1) */
 	bool nested;
 	struct l0_vhyp_caps vcaps;

@@ -69,6 +69,15 @@
 #define CSR_SIREG 0x151
 #define CSR_STOPEI 0x15c
 #define CSR_STOPI 0xdb0
+/* ... and the hypervisor's ("CSRs added to the hypervisor and VS
+ * levels"): interrupt control, priorities, and the VS-level window */
+#define CSR_HVICTL 0x609
+#define CSR_HVIPRIO1 0x646
+#define CSR_HVIPRIO2 0x647
+#define CSR_VSISELECT 0x250
+#define CSR_VSIREG 0x251
+#define CSR_VSTOPEI 0x25c
+#define CSR_VSTOPI 0xeb0
 
 /* Unprivileged counters */
 #define CSR_CYCLE 0xc00
