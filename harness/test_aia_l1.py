@@ -103,3 +103,26 @@ def test_l1_aia_needs_an_aia_host():
     res = testing.run(cfg, icount=True, cache_key=("linux-l0", "l1.aia", 1))
     assert "RVNEST error msg=l1.aia_unavailable" in res.console
     assert "l1.aia=1 but the host has no S-level IMSIC" in res.console
+
+
+def test_kvm_l1_gets_nested_aia():
+    """l1.h=1 l1.aia=1: KVM 7.3 in L1 finds Ssaia, an IMSIC and GEILEN 2
+    (the host's 3 guest files less L1's own; hgeie's writable bits as L0
+    emulates them) and enables its AIA, whose CSRs (hvictl, hviprio1/2,
+    vsiselect: through NACL or trapped) L0 emulates; its L2 micro-guests
+    run with exactly the exits they have on the vPLIC twin."""
+    res, base = run("kvm-l0-aia-l1"), run("kvm-l0-aia")
+    con = res.console
+    assert "kvm [1]: AIA available with 2 guest external interrupts" in con
+    assert "AIA available" not in base.console
+    assert "riscv-intc: 64 local interrupts mapped using AIA" in con
+    m = one(AIA_L1_LINE, res)
+    assert int(m.group(2)) == 2
+    a, p = res.protocol.benches, base.protocol.benches
+    assert sorted(a) == sorted(p) and len(a) == 7
+    for name in p:
+        for k in ("iters", "exits", "exits_total"):
+            assert a[name][k] == p[name][k], (name, k)
+    c = causes(res)
+    assert "illegal_inst" not in c
+    assert res.protocol.done["status"] == 0
