@@ -126,3 +126,34 @@ def test_kvm_l1_gets_nested_aia():
     c = causes(res)
     assert "illegal_inst" not in c
     assert res.protocol.done["status"] == 0
+
+
+AIANEST_PROBES = ("geilen", "vgein", "l2_msi_file1", "l2_msi_file2",
+                  "vsiselect", "vsireg_eidelivery", "vsireg_eie0",
+                  "hgeip_idle", "hgeip", "vstopei", "hgeip_claimed", "sgei",
+                  "sgei_hip", "sgei_claimed")
+
+
+def test_nested_aia_probe_and_zero_trap_delivery_to_a_running_l2():
+    """tests/aianest as L1 (l1.h=1 l1.aia=1): every probe of the guest
+    interrupt files holds (GEILEN 2, VGEIN, vsiselect/vsireg and vstopei
+    on L2's file, hgeip, SGEI into L1), and L2 takes 1000 MSIs in each of
+    its two files with exactly the traps into L0, and the L2 exits, of a
+    run with one: an MSI to a running L2 costs no trap into L0 and no exit
+    to L1. The one SGEI is the only guest external interrupt L0 takes."""
+    full = testing.run_ok(testing.load_or_skip("aianest"), icount=True,
+                          cache_key=("aianest", "full"))
+    short = testing.run_ok(testing.load_or_skip("aianest", bootargs="short"),
+                           icount=True, cache_key=("aianest", "short"))
+    for res in (full, short):
+        got = {p["id"]: p for p in res.protocol.probes
+               if p["id"].startswith("aianest.")}
+        for name in AIANEST_PROBES:
+            assert got[f"aianest.{name}"]["ok"] == "1", (name, res.log_path)
+    assert "aianest: IMSIC S file at 0x28000000, 1000 rounds" in full.console
+    assert "aianest: IMSIC S file at 0x28000000, 1 rounds" in short.console
+    f, s = full.protocol.l0stats, short.protocol.l0stats
+    assert f["traps"] == s["traps"]
+    assert f["l2_exits"] == s["l2_exits"]
+    assert dict(f["causes"]) == dict(s["causes"])
+    assert dict(f["causes"]).get("irq_s_gext") == 1

@@ -421,7 +421,7 @@ void l0_wait_for_guest_interrupt(struct l0_vcpu *v)
 			handle_s_ext(v);
 		if (sip & MIP_SSIP)
 			handle_s_soft(v);
-		if (sip & MIP_SGEIP)
+		if (csr_read(CSR_HIP) & csr_read(CSR_HIE) & MIP_SGEIP)
 			handle_s_gext(v);
 	}
 }

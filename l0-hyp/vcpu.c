@@ -179,9 +179,12 @@ void l0_vcpu_hw_init(struct l0_vcpu *v)
 		SSTATUS_SPP | SSTATUS_FS_INITIAL |
 			(g->host->isa[L0_ISA_V] ? SSTATUS_VS_INITIAL : 0));
 	csr_clear(CSR_SSTATUS, SSTATUS_SPIE | SSTATUS_SIE);
-	/* l1.aia=1: L1's guest files are heard through hgeie (vhyp.c) */
+	/* l1.aia=1: L1's guest files are heard through hgeie, their SGEI
+	 * enabled in hie (SGEIE is hie's, not sie's: "Hypervisor Interrupt
+	 * Registers"; vhyp.c keeps it across the world switch) */
 	csr_write(CSR_HGEIE, 0);
-	csr_write(CSR_SIE, L0_SIE | (g->opts->l1_aia ? MIP_SGEIP : 0));
+	csr_write(CSR_HIE, g->opts->l1_aia ? MIP_SGEIP : 0);
+	csr_write(CSR_SIE, L0_SIE);
 	/* from here on, this hart's h* CSRs may go through the NACL of the
 	 * SBI below (hcsr.h) */
 	l0_nacl_client_hart_init(v->vhartid);

@@ -894,7 +894,7 @@ static unsigned long vstopi_read(struct l0_vcpu *v, const struct vcsr *c)
 	csr_write(CSR_HSTATUS, (hs & ~HSTATUS_VGEIN) |
 				       vgein_backing(v) << HSTATUS_VGEIN_SHIFT);
 	csr_write(CSR_HVIP, (vh->hvip | vhip(v)) & HVIP_VS_MASK);
-	csr_write(CSR_HIE, vh->hie & HVIP_VS_MASK);
+	csr_write(CSR_HIE, (vh->hie & HVIP_VS_MASK) | (hie & MIP_SGEIP));
 	csr_write(CSR_HIDELEG, vh->hideleg & HVIP_VS_MASK);
 	csr_write(CSR_HVICTL, vh->hvictl);
 	csr_write(CSR_HVIPRIO1, vh->hviprio1);
@@ -1260,7 +1260,10 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	 * time offset adds to L0's own. */
 	l0_hcsr_write(v, CSR_HEDELEG, vh->hedeleg);
 	l0_hcsr_write(v, CSR_HIDELEG, vh->hideleg & HVIP_VS_MASK);
-	l0_hcsr_write(v, CSR_HIE, vh->hie & HVIP_VS_MASK);
+	/* with L1's AIA, L0's own SGEIE stays (vcpu.c) */
+	l0_hcsr_write(v, CSR_HIE,
+		      (vh->hie & HVIP_VS_MASK) |
+			      (v->guest->opts->l1_aia ? MIP_SGEIP : 0));
 	l0_hcsr_write(v, CSR_HVIP, vh->hvip & HVIP_VS_MASK);
 	l0_hcsr_write(v, CSR_HCOUNTEREN, vh->hcounteren & l1->hcounteren);
 	l0_hcsr_write(v, CSR_HENVCFG, vh->henvcfg);
