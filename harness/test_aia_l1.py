@@ -128,10 +128,11 @@ def test_kvm_l1_gets_nested_aia():
     assert res.protocol.done["status"] == 0
 
 
-AIANEST_PROBES = ("geilen", "vgein", "l2_msi_file1", "l2_msi_file2",
-                  "vsiselect", "vsireg_eidelivery", "vsireg_eie0",
-                  "hgeip_idle", "hgeip", "vstopei", "hgeip_claimed", "sgei",
-                  "sgei_hip", "sgei_claimed")
+AIANEST_PROBES = ("geilen", "hvictl", "hviprio1", "hviprio2", "vgein",
+                  "l2_msi_file1", "l2_msi_file2", "vsiselect",
+                  "vsireg_eidelivery", "vsireg_eie0", "hgeip_idle", "hgeip",
+                  "vstopei", "vstopi_iid", "hgeip_claimed", "vstopi_claimed",
+                  "sgei", "sgei_hip", "sgei_claimed")
 
 
 def test_nested_aia_probe_and_zero_trap_delivery_to_a_running_l2():
@@ -157,3 +158,23 @@ def test_nested_aia_probe_and_zero_trap_delivery_to_a_running_l2():
     assert f["l2_exits"] == s["l2_exits"]
     assert dict(f["causes"]) == dict(s["causes"])
     assert dict(f["causes"]).get("irq_s_gext") == 1
+
+
+def test_aianest_same_results_on_qemu_and_on_l0():
+    """The differential check: the same probe of the guest interrupt files
+    in HS-mode on QEMU's own H extension and AIA (aianest-single) and as
+    L1 on L0 (aianest) reads exactly the same values, CSR by CSR (the
+    WARL masks of hvictl and hviprio1 included)."""
+    single = testing.run_ok(testing.load_or_skip("aianest-single"),
+                            icount=True, cache_key=("aianest-single", "full"))
+    nested = testing.run_ok(testing.load_or_skip("aianest"), icount=True,
+                            cache_key=("aianest", "full"))
+
+    def got(res):
+        return {p["id"]: (p["got"], p["ok"]) for p in res.protocol.probes
+                if p["id"].startswith("aianest.")}
+
+    s, n = got(single), got(nested)
+    assert sorted(s) == sorted(f"aianest.{x}" for x in AIANEST_PROBES)
+    assert s == n
+    assert all(ok == "1" for _, ok in s.values()), s

@@ -7,7 +7,8 @@
  * says a hypervisor sees (chapter "Interrupts for Virtual Machines" and
  * the hypervisor CSRs):
  *
- *   geilen       hgeie's writable bits: GEILEN 2 (bits 1..2)
+ *   geilen       hgeie's writable bits: GEILEN at least 2 (L0 gives 2)
+ *   hvictl, hviprio1, hviprio2  their writable bits
  *   vgein        hstatus.VGEIN keeps what is written (6 bits, QEMU 10)
  *   l2_msi_fileK L2 runs on L1's guest file K (VGEIN = K, G-stage Bare:
  *                its file page is L1's), turns the file on through its
@@ -16,7 +17,7 @@
  *   vsireg       L1 reads L2's file registers through vsiselect/vsireg
  *   hgeip        an MSI L1 writes into L2's file while L2 does not run
  *                shows in hgeip, vstopei names it, a vstopei write
- *                claims it
+ *                claims it; vstopi names L2's external interrupt
  *   sgei         the same with hgeie and hie.SGEIE: L1 takes a
  *                supervisor guest external interrupt (cause 12)
  *
@@ -79,19 +80,37 @@ static void probe(const char *name, unsigned long got, unsigned long want)
 		failures++;
 }
 
-/* vCPU 0's S file in L1's IMSIC node: its guest file k is k pages on */
+/* The S-level IMSIC (the node whose interrupts-extended names IRQ_S_EXT:
+ * on QEMU's own AIA there is an M-level one too), its first file: the
+ * boot hart's S file, its guest file k k pages on (on L0: vCPU 0's) */
 static unsigned long imsic_base(const void *dtb)
 {
-	int node = fdt_node_offset_by_compatible(dtb, -1, "riscv,imsics"), len;
-	const fdt32_t *reg;
+	const fdt32_t *reg, *ie;
+	int node, len, ilen;
 
-	reg = node < 0 ? NULL : fdt_getprop(dtb, node, "reg", &len);
-	if (!reg || len < 16) {
-		printf("RVNEST error msg=no_imsic_in_the_device_tree\n");
-		finish(1);
+	for (node = fdt_node_offset_by_compatible(dtb, -1, "riscv,imsics");
+	     node >= 0;
+	     node = fdt_node_offset_by_compatible(dtb, node, "riscv,imsics")) {
+		ie = fdt_getprop(dtb, node, "interrupts-extended", &ilen);
+		reg = fdt_getprop(dtb, node, "reg", &len);
+		if (ie && ilen >= 8 && fdt32_to_cpu(ie[1]) == IRQ_S_EXT &&
+		    reg && len >= 16)
+			return (unsigned long)fdt32_to_cpu(reg[0]) << 32 |
+			       fdt32_to_cpu(reg[1]);
 	}
-	return (unsigned long)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]);
+	printf("RVNEST error msg=no_s_level_imsic_in_the_device_tree\n");
+	finish(1);
 }
+
+/* A WARL register: all ones written, what reads back */
+#define WARL_ONES(csr)                \
+	({                            \
+		unsigned long __w;    \
+		csr_write(csr, ~0UL); \
+		__w = csr_read(csr);  \
+		csr_write(csr, 0);    \
+		__w;                  \
+	})
 
 static void set_vgein(unsigned long k)
 {
@@ -141,10 +160,16 @@ void an_main(unsigned long hartid, const void *dtb)
 
 	/* GEILEN: the writable bits of hgeie ("Hypervisor Guest External
 	 * Interrupt Registers") */
-	csr_write(CSR_HGEIE, ~0UL);
-	m = csr_read(CSR_HGEIE);
-	csr_write(CSR_HGEIE, 0);
-	probe("geilen", m, 0x6);
+	m = WARL_ONES(CSR_HGEIE);
+	printf("aianest: hgeie writable 0x%lx\n", m);
+	/* at least the two files used below (L0 gives L1 2, QEMU has 3) */
+	probe("geilen", m & 0x7, 0x6);
+	/* AIA "Hypervisor Virtual-Interrupt Control" and "Interrupt
+	 * priorities", as QEMU 10's H has them: hvictl without DPR, no
+	 * hviprio1 field for interrupts 0, 4 and 8 */
+	probe("hvictl", WARL_ONES(CSR_HVICTL), 0x4fff01ff);
+	probe("hviprio1", WARL_ONES(CSR_HVIPRIO1), 0xffffff00ff00ff00UL);
+	probe("hviprio2", WARL_ONES(CSR_HVIPRIO2), ~0UL);
 	set_vgein(63);
 	probe("vgein",
 	      (csr_read(CSR_HSTATUS) & HSTATUS_VGEIN) >> HSTATUS_VGEIN_SHIFT,
@@ -172,8 +197,11 @@ void an_main(unsigned long hartid, const void *dtb)
 	*(volatile uint32_t *)(file + 2 * AN_FILE) = AN_EIID;
 	probe("hgeip", csr_read(CSR_HGEIP), 1UL << 2);
 	probe("vstopei", csr_read(CSR_VSTOPEI), AN_TOPEI(AN_EIID));
+	/* L2's top interrupt: its external one (IID 9; L2 enabled SEIE) */
+	probe("vstopi_iid", csr_read(CSR_VSTOPI) >> 16, IRQ_S_EXT);
 	csr_write(CSR_VSTOPEI, 0);
 	probe("hgeip_claimed", csr_read(CSR_HGEIP), 0);
+	probe("vstopi_claimed", csr_read(CSR_VSTOPI), 0);
 
 	/* ... and with hgeie and hie.SGEIE, L1 takes SGEI (cause 12) */
 	an_scratch[AN_L1_IRQ] = 0;

@@ -17,4 +17,4 @@ $(AIANEST_ELF): $(AIANEST_OBJS) $$(COMMON_BM_OBJS) $$(FDT_UTIL_BM_OBJS) \
 	  $(filter %.o,$^) $(LIBFDT_BM)
 
 IMAGES += $(AIANEST_ELF)
-HELP_CONFIGS += aianest
+HELP_CONFIGS += aianest aianest-single
