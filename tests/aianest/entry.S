@@ -129,6 +129,14 @@ an_l2_msi:
 	mv	a0, t2
 	ecall
 
+/* L2: store a1 (32 bits) at a0, then spin until L1 takes the hart back
+ * (an interrupt of L1's: always enabled for L1 while L2 runs) */
+	.balign 4
+	.globl an_l2_poke
+an_l2_poke:
+	sw	a1, 0(a0)
+6:	j	6b
+
 	.balign 4
 an_l2_vector:
 	csrrw	t1, CSR_STOPEI, zero

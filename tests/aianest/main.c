@@ -20,6 +20,9 @@
  *                claims it; vstopi names L2's external interrupt
  *   sgei         the same with hgeie and hie.SGEIE: L1 takes a
  *                supervisor guest external interrupt (cause 12)
+ *   l1_file_exit an MSI L2 writes into L1's own S file while it runs
+ *                ends L2 with L1's supervisor external interrupt, which
+ *                L1 claims from its file with stopei
  *
  * `short` on the command line: one round instead of AN_ROUNDS, so that a
  * harness can compare L0's trap counts of both (the delivery to a running
@@ -39,7 +42,10 @@
 #define AN_EIID 5 /* as entry.S */
 #define AN_FILE 0x1000UL
 #define AN_EIDELIVERY 0x70
+#define AN_EITHRESHOLD 0x72
 #define AN_EIE0 0xc0
+/* the identity L1's own file takes L2's MSI on */
+#define AN_L1_EIID 6
 /* stopei: identity in bits 26:16 and again in 10:0 (AIA "Top external
  * interrupt CSRs") */
 #define AN_TOPEI(id) ((unsigned long)(id) << 16 | (id))
@@ -47,7 +53,7 @@
 void an_main(unsigned long hartid, const void *dtb);
 void an_fatal_trap(void);
 unsigned long an_run_l2(unsigned long pc, unsigned long a0, unsigned long a1);
-extern char an_l2_msi[];
+extern char an_l2_msi[], an_l2_poke[];
 /* entry.S: saved t1, in-L2 flag, L2's a0 at its trap, L1's last
  * interrupt */
 extern unsigned long an_scratch[4];
@@ -217,5 +223,20 @@ void an_main(unsigned long hartid, const void *dtb)
 	csr_write(CSR_HGEIE, 0);
 	csr_write(CSR_VSTOPEI, 0);
 	probe("sgei_claimed", csr_read(CSR_HGEIP), 0);
+	/* L1's own file: on, AN_L1_EIID enabled, its sie.SEIE; L2 writes
+	 * into it and spins: L1's external interrupt takes the hart back */
+	csr_write(CSR_SISELECT, AN_EIDELIVERY);
+	csr_write(CSR_SIREG, 1);
+	csr_write(CSR_SISELECT, AN_EITHRESHOLD);
+	csr_write(CSR_SIREG, 0);
+	csr_write(CSR_SISELECT, AN_EIE0);
+	csr_write(CSR_SIREG, 1UL << AN_L1_EIID);
+	csr_set(CSR_SIE, MIP_SEIP);
+	set_vgein(1);
+	csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	m = an_run_l2((unsigned long)an_l2_poke, file, AN_L1_EIID);
+	probe("l1_file_exit", m, CAUSE_INTERRUPT | IRQ_S_EXT);
+	probe("l1_file_stopei", csr_swap(CSR_STOPEI, 0), AN_TOPEI(AN_L1_EIID));
+	csr_clear(CSR_SIE, MIP_SEIP);
 	finish(failures ? 1 : 0);
 }
