@@ -397,9 +397,13 @@ static unsigned long aia_enter_l2(struct l0_vcpu *v, unsigned long hs)
 static void aia_exit_l2(struct l0_vcpu *v)
 {
 	struct l0_vhyp *vh = &v->vh;
+	unsigned long sel;
 
 	l0_hcsr_flush(v);
-	vh->vsiselect = csr_read(CSR_VSISELECT);
+	sel = csr_read(CSR_VSISELECT);
+	if (sel != vh->vsiselect)
+		vh->exit_changed |= 1UL << L0_VHYP_CHG_VSISELECT;
+	vh->vsiselect = sel;
 	csr_write(CSR_VSISELECT, vh->l1.vsiselect);
 	csr_write(CSR_HVICTL, 0);
 	csr_write(CSR_HVIPRIO1, 0);

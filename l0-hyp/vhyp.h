@@ -52,6 +52,7 @@ enum l0_vhyp_exit_change {
 	L0_VHYP_CHG_VSTVAL,
 	L0_VHYP_CHG_VSATP,
 	L0_VHYP_CHG_VSTIMECMP,
+	L0_VHYP_CHG_VSISELECT, /* l1.aia=1: L2's siselect */
 	L0_VHYP_CHG_COUNT,
 };
 
