@@ -181,3 +181,63 @@ def test_aianest_same_results_on_qemu_and_on_l0():
     assert sorted(s) == sorted(f"aianest.{x}" for x in AIANEST_PROBES)
     assert s == n
     assert all(ok == "1" for _, ok in s.values()), s
+
+
+def test_linux_l1_console_takes_input_through_its_aplic():
+    """The interactive path: characters typed on the UART reach Linux as
+    L1 through the host APLIC, L0's file, L0's vAPLIC and an MSI into
+    L1's own file, and its tty echoes them. Input is streamed for the
+    whole run (wall clock, no icount: QEMU reads stdin in real time), so
+    what is asserted is only that some of it came back after /init
+    started, never how much or when."""
+    import subprocess
+    import threading
+    import time
+
+    from harness import qemu
+
+    cfg = testing.load_or_skip("linux-l0-aia-l1")
+    argv = qemu.command(cfg, icount=False)
+    argv[0] = qemu.qemu_binary()
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    done = threading.Event()
+
+    def typist():
+        while not done.is_set() and proc.poll() is None:
+            try:
+                proc.stdin.write(b"Q")
+                proc.stdin.flush()
+            except (BrokenPipeError, OSError):
+                return
+            time.sleep(0.01)
+
+    chunks = []
+
+    def reader():
+        for chunk in iter(lambda: proc.stdout.read1(4096), b""):
+            chunks.append(chunk)
+
+    threads = [threading.Thread(target=f, daemon=True) for f in (typist, reader)]
+    for t in threads:
+        t.start()
+    try:
+        proc.wait(timeout=cfg.timeout * testing.load_factor())
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    finally:
+        done.set()
+        for t in threads:
+            t.join(timeout=5)
+        for f in (proc.stdin, proc.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
+    con = b"".join(chunks).decode(errors="replace")
+    assert "RVNEST done status=0" in con, con[-2000:]
+    after_init = con.split("Run /init as init process", 1)[1]
+    assert "Q" in after_init, after_init[-2000:]
+    v = one(VAPLIC_LINE, type("R", (), {"console": con, "log_path": "-"}))
+    assert int(v.group(1)) > 0
