@@ -56,7 +56,8 @@ $(L0_PAYLOAD_BIN): $(L0_PAYLOAD_ELF)
 IMAGES += $(L0_ELF) $(L0_PAYLOAD_ELF) $(L0_PAYLOAD_BIN)
 HELP_CONFIGS += linux-l0 l0-smoke l0-linux-smp2
 HELP_CONFIGS += nested-aia nested-passdev-aia linux-l0-aia l0-linux-smp2-aia \
-	kvm-l0-aia nested-aplic linux-l0-aia-l1
+	kvm-l0-aia nested-aplic linux-l0-aia-l1 l0-linux-smp2-aia-l1 \
+	kvm-l0-aia-l1 kvm-l0-smp2-aia-l1
 
 # Host unit tests of the parts of L0 that need no hart: options, the vPLIC
 # (against a buffer standing for the real PLIC), L1 RAM placement and the
