@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "aia.h"
+#include "vaplic.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -158,4 +159,21 @@ void l0_aia_complete(struct l0_aia *a, uint32_t src)
 	apply_enable(a, src);
 	if (is_level(a->sm[src]))
 		*aplic_reg(a, APLIC_SETIPNUM) = src;
+}
+
+bool l0_aia_input(const struct l0_aia *a, uint32_t src)
+{
+	/* reading in_clrip[k] returns the rectified input values of sources
+	 * 32k..32k+31 (AIA "Interrupt-pending bits") */
+	uint32_t w = *aplic_reg(a, APLIC_IN_CLRIP(src / 32));
+
+	return w >> (src % 32) & 1;
+}
+
+void l0_aia_release(struct l0_aia *a, uint32_t src)
+{
+	if (!src || src > a->nsources || a->sm[src] == APLIC_SM_INACTIVE)
+		return;
+	a->inflight[src] = false;
+	apply_enable(a, src);
 }

@@ -24,6 +24,7 @@
 #define APLIC_SOURCECFG(s) (0x0004 + ((uint64_t)(s)-1) * 4)
 #define APLIC_SETIPNUM 0x1cdc
 #define APLIC_CLRIPNUM 0x1ddc
+#define APLIC_IN_CLRIP(k) (0x1d00 + (uint64_t)(k)*4)
 #define APLIC_SETIENUM 0x1edc
 #define APLIC_CLRIENUM 0x1fdc
 #define APLIC_TARGET(s) (0x3004 + ((uint64_t)(s)-1) * 4)

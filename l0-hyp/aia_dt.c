@@ -112,9 +112,42 @@ static int find_s_imsic(const void *fdt, const struct l0_platform *p, int *ctx,
 	return -1;
 }
 
-/* The boot hart's file (context `ctx`) and its hart index. Files are laid
- * out one after another across the reg regions, each 4 KiB << guest index
- * bits wide (one S file followed by its guest files); the hart index the
+/* The address of context `ctx`'s S file: files are laid out one after
+ * another across the reg regions, each 4 KiB << guest index bits wide (one
+ * S file followed by its guest files). */
+static enum l0_hostdt_status file_of_context(const void *fdt, int node, int ctx,
+					     uint32_t guest_bits,
+					     uint64_t *file, char *err,
+					     size_t errlen)
+{
+	const char *name = fdt_get_name(fdt, node, NULL);
+	uint64_t off = (uint64_t)ctx << (IMSIC_FILE_SHIFT + guest_bits);
+	int len;
+
+	for (int i = 0;; i++) {
+		struct l0_range r;
+
+		if (!fdt_getprop(fdt, node, "reg", &len) ||
+		    l0_hostdt_read_reg(fdt, node, i, &r, err, errlen) !=
+			    L0_HOSTDT_OK)
+			FAIL("host DT: IMSIC %s: reg has no interrupt file "
+			     "for context %d",
+			     name, ctx);
+		if (r.size % (1ull << IMSIC_FILE_SHIFT) ||
+		    r.base % (1ull << IMSIC_FILE_SHIFT))
+			FAIL("host DT: IMSIC %s: reg region %d not made of "
+			     "4 KiB pages",
+			     name, i);
+		if (off < r.size) {
+			*file = r.base + off;
+			return L0_HOSTDT_OK;
+		}
+		off -= r.size;
+	}
+}
+
+/* The boot hart's file (context `ctx`), its hart index, and every host
+ * hart's S file (file_of_context); the hart index the
  * APLIC is given is read back from the file's address with the layout's
  * fields, as an APLIC forming the MSI address would (AIA "IMSIC memory
  * regions": hart index = the group and hart fields of the address). */
@@ -124,7 +157,8 @@ static enum l0_hostdt_status imsic_file(const void *fdt, int node, int ctx,
 {
 	const char *name = fdt_get_name(fdt, node, NULL);
 	uint32_t guest_bits, hart_bits, group_bits, group_shift, nctx;
-	uint64_t off, ppn, hart, group;
+	uint64_t ppn, hart, group;
+	const fdt32_t *ie;
 	int len;
 
 	if (!fdt_getprop(fdt, node, "interrupts-extended", &len))
@@ -155,26 +189,23 @@ static enum l0_hostdt_status imsic_file(const void *fdt, int node, int ctx,
 		FAIL("host DT: IMSIC %s: riscv,group-index-shift %u overlaps "
 		     "the hart and guest fields",
 		     name, group_shift);
-	off = (uint64_t)ctx << (IMSIC_FILE_SHIFT + guest_bits);
-	for (int i = 0;; i++) {
-		struct l0_range r;
-
-		if (!fdt_getprop(fdt, node, "reg", &len) ||
-		    l0_hostdt_read_reg(fdt, node, i, &r, err, errlen) !=
-			    L0_HOSTDT_OK)
-			FAIL("host DT: IMSIC %s: reg has no interrupt file "
-			     "for context %d",
-			     name, ctx);
-		if (r.size % (1ull << IMSIC_FILE_SHIFT) ||
-		    r.base % (1ull << IMSIC_FILE_SHIFT))
-			FAIL("host DT: IMSIC %s: reg region %d not made of "
-			     "4 KiB pages",
-			     name, i);
-		if (off < r.size) {
-			p->imsic_file = r.base + off;
-			break;
-		}
-		off -= r.size;
+	if (file_of_context(fdt, node, ctx, guest_bits, &p->imsic_file, err,
+			    errlen) != L0_HOSTDT_OK)
+		return L0_HOSTDT_BAD;
+	p->imsic_guest_bits = guest_bits;
+	/* every hart's S file, for L1's files (l1.aia=1): the hart's
+	 * context is the pair naming its controller with IRQ_S_EXT */
+	ie = fdt_getprop(fdt, node, "interrupts-extended", &len);
+	for (unsigned h = 0; h < p->ncpus; h++) {
+		p->imsic_hart_file[h] = 0;
+		for (uint32_t i = 0; i < nctx; i++)
+			if (fdt32_to_cpu(ie[2 * i]) ==
+				    p->hart[h].intc_phandle &&
+			    fdt32_to_cpu(ie[2 * i + 1]) == IRQ_S_EXT &&
+			    file_of_context(fdt, node, (int)i, guest_bits,
+					    &p->imsic_hart_file[h], err,
+					    errlen) != L0_HOSTDT_OK)
+				return L0_HOSTDT_BAD;
 	}
 	ppn = p->imsic_file >> IMSIC_FILE_SHIFT;
 	hart = (ppn >> guest_bits) & ((1ull << hart_bits) - 1);

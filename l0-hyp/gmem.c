@@ -201,18 +201,29 @@ enum l0_gmem_status l0_gmem_map_device(struct l0_gmem *g,
 	uint64_t base = dev->base & ~(PAGE_SIZE - 1);
 	uint64_t size = align_up(dev->base + dev->size, PAGE_SIZE) - base;
 
-	if (l0_ranges_overlap(base, size, g->gpa, g->size))
+	return l0_gmem_map_device_at(g, base, base, size, err, errlen);
+}
+
+enum l0_gmem_status l0_gmem_map_device_at(struct l0_gmem *g, uint64_t gpa,
+					  uint64_t hpa, uint64_t size,
+					  char *err, size_t errlen)
+{
+	if ((gpa | hpa | size) & (PAGE_SIZE - 1) || !size)
+		FAIL("device 0x%llx+0x%llx at GPA 0x%llx is not whole pages",
+		     (unsigned long long)hpa, (unsigned long long)size,
+		     (unsigned long long)gpa);
+	if (l0_ranges_overlap(gpa, size, g->gpa, g->size))
 		FAIL("device at 0x%llx overlaps L1 RAM",
-		     (unsigned long long)dev->base);
+		     (unsigned long long)gpa);
 	if (g->ndev == L0_GMEM_MAX_DEVICES)
 		FAIL("device at 0x%llx: more than %d passed-through devices",
-		     (unsigned long long)dev->base, L0_GMEM_MAX_DEVICES);
-	if (pt_map(g->mode, &gstage_mem, g->root, base, base, size,
+		     (unsigned long long)gpa, L0_GMEM_MAX_DEVICES);
+	if (pt_map(g->mode, &gstage_mem, g->root, gpa, hpa, size,
 		   GSTAGE_DEV_FLAGS, PAGE_SIZE))
 		FAIL("G-stage: mapping device 0x%llx failed",
-		     (unsigned long long)dev->base);
+		     (unsigned long long)gpa);
 	g->dev[g->ndev++] = (struct l0_gmem_device){
-		.gpa = base, .hpa = base, .size = size, .perm = PTE_R | PTE_W};
+		.gpa = gpa, .hpa = hpa, .size = size, .perm = PTE_R | PTE_W};
 	return L0_GMEM_OK;
 }
 

@@ -23,9 +23,10 @@
 #define L0_GMEM_ALIGN (2UL << 20)
 
 #define L0_GMEM_MAX_CHUNKS 8
-/* Device page ranges passed through to L1: the UART and the BARs of the
- * PCI functions l1.pci= gives it. */
-#define L0_GMEM_MAX_DEVICES 16
+/* Device page ranges passed through to L1: the UART, the BARs of the
+ * PCI functions l1.pci= gives it, and with l1.aia=1 one IMSIC range per
+ * vCPU. */
+#define L0_GMEM_MAX_DEVICES 24
 
 /* One host block backing [gpa, gpa+size) of L1 RAM. */
 struct l0_gmem_chunk {
@@ -75,6 +76,12 @@ enum l0_gmem_status l0_gmem_map_device(struct l0_gmem *g,
 enum l0_gmem_status l0_gmem_unmap_device(struct l0_gmem *g,
 					 const struct l0_range *dev, char *err,
 					 size_t errlen);
+/* Pass the host pages [hpa, hpa+size) through at L1 GPA gpa (read/write;
+ * page aligned): L1's IMSIC files, each a hardware guest interrupt file
+ * (vaplic.h). */
+enum l0_gmem_status l0_gmem_map_device_at(struct l0_gmem *g, uint64_t gpa,
+					  uint64_t hpa, uint64_t size,
+					  char *err, size_t errlen);
 unsigned long l0_gmem_hgatp(const struct l0_gmem *g);
 
 /* [gpa, gpa+len) lies entirely in L1 RAM (no wrap-around). */

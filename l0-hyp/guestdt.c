@@ -74,6 +74,9 @@ static bool l1_keeps(const struct l0_guestdt_input *in, const char *name)
 {
 	enum l0_isa_feature f;
 
+	/* l1.aia=1: L1's S-level AIA CSRs are the hardware's VS ones */
+	if (in->l1_aia && !strcmp(name, "ssaia"))
+		return true;
 	if (in_list(name, l0_isa_hidden))
 		return false;
 	if (!in->l1_has[L0_ISA_H] && in_list(name, l0_isa_h_family))
@@ -486,7 +489,7 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 {
 	const struct l0_platform *h = in->host;
 	char cpu_path[L0_MAX_VCPUS][L0_PATH_MAX], mem_name[32];
-	const char *keep[L0_MAX_VCPUS + 6];
+	const char *keep[L0_MAX_VCPUS + 8];
 	uint32_t intc[L0_MAX_VCPUS];
 	unsigned own = in->nvcpus < h->ncpus ? in->nvcpus : h->ncpus;
 	int n = 0, mem;
@@ -514,6 +517,10 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 		keep[n++] = h->plic_path;
 	if (in->pci)
 		keep[n++] = in->pci->path;
+	if (in->l1_aia) {
+		keep[n++] = h->imsic_path;
+		keep[n++] = h->aplic_path;
+	}
 	keep[n] = NULL;
 	/* Everything else goes: other harts, cpu-map (names them), host
 	 * memory and /reserved-memory (host addresses), and every device
@@ -529,9 +536,11 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 			return L0_GUESTDT_BAD;
 
 	if (fix_cpus(buf, cpu_path, in, err, errlen) != L0_GUESTDT_OK ||
-	    (!h->has_plic && h->has_aia &&
+	    (in->l1_aia &&
+	     l0_guestdt_aia_l1(buf, in, err, errlen) != L0_GUESTDT_OK) ||
+	    (!in->l1_aia && !h->has_plic && h->has_aia &&
 	     add_aia_plic(buf, in, err, errlen) != L0_GUESTDT_OK) ||
-	    ((h->has_plic || h->has_aia) &&
+	    (!in->l1_aia && (h->has_plic || h->has_aia) &&
 	     fix_plic(buf, in, intc, err, errlen) != L0_GUESTDT_OK) ||
 	    fix_chosen(buf, in, err, errlen) != L0_GUESTDT_OK)
 		return L0_GUESTDT_BAD;

@@ -31,12 +31,22 @@ struct l0_guestdt_input {
 	uint64_t initrd_gpa, initrd_size;
 	/* l1.pci=: the host bridge L1 gets (pci_dt.c); NULL: none */
 	const struct l0_host_pci *pci;
+	/* l1.aia=1: L1 gets the host's S-level IMSIC and APLIC nodes, for
+	 * its own files and the vAPLIC, instead of a PLIC (vaplic_dt.c) */
+	bool l1_aia;
+	uint64_t l1_imsic_gpa; /* vCPU 0's S file; vCPU i's follow */
 };
 
 enum l0_guestdt_status {
 	L0_GUESTDT_OK,
 	L0_GUESTDT_BAD, /* err holds a one-line reason */
 };
+
+/* l1.aia=1: turn the host's S-level IMSIC and APLIC nodes (kept in `fdt`)
+ * into L1's (vaplic_dt.c). */
+enum l0_guestdt_status l0_guestdt_aia_l1(void *fdt,
+					 const struct l0_guestdt_input *in,
+					 char *err, size_t errlen);
 
 /* Build into `buf` (bufsize bytes); the result is packed. */
 enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,

@@ -118,6 +118,11 @@ struct l0_platform {
 	uint32_t imsic_num_ids;	   /* identities 1..num_ids */
 	uint64_t imsic_file;	   /* the boot hart's S-level file */
 	uint32_t imsic_hart_index; /* that file's hart index (APLIC target) */
+	/* riscv,guest-index-bits: hart h's guest file k is at
+	 * imsic_hart_file[h] + k * 4 KiB, k = 1..GEILEN */
+	uint32_t imsic_guest_bits;
+	/* each host hart's S file (hart[] order; 0: the IMSIC has none) */
+	uint64_t imsic_hart_file[L0_MAX_HOST_HARTS];
 	struct l0_range aplic;
 	uint32_t aplic_nsources;
 	uint32_t aplic_phandle;

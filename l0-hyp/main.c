@@ -305,6 +305,96 @@ static void start_host_hart(struct l0_vcpu *v, unsigned i)
 	}
 }
 
+/*
+ * l1.aia=1 (vaplic.h): vCPU i's IMSIC range at l1_imsic_gpa + i strides
+ * is its host hart's guest interrupt file 1 (L1's S file) and, for L1's
+ * guest files, the ones after it. Only on an AIA host with a guest file
+ * per hart to give.
+ */
+static uint64_t l1_imsic_gpa;
+static unsigned l1_geilen;
+
+static void map_l1_imsic(void)
+{
+	uint64_t stride = IMSIC_PAGE << host.imsic_guest_bits;
+	unsigned host_geilen;
+
+	if (!host.has_aia) {
+		snprintf(err, sizeof(err),
+			 "l1.aia=1 but the host has no S-level IMSIC with an "
+			 "MSI-mode APLIC (QEMU: -M virt,aia=aplic-imsic,"
+			 "aia-guests=N)");
+		fail("l1.aia unavailable");
+	}
+	/* hgeie's writable bits are GEILEN's (Hypervisor chapter,
+	 * "Hypervisor Guest External Interrupt Registers") */
+	host_geilen =
+		(unsigned)__builtin_popcountll(l0_aia_hgeie_writable() & ~1ull);
+	if (!host_geilen) {
+		snprintf(err, sizeof(err),
+			 "l1.aia=1 but the harts have no guest interrupt file "
+			 "(GEILEN 0; QEMU: aia-guests=N)");
+		fail("l1.aia unavailable");
+	}
+	/* each vCPU's IMSIC file is a guest file of the hart it runs on:
+	 * vCPUs that share a hart (sched.h) would share the file */
+	if (opts.l1_harts > host.ncpus) {
+		snprintf(err, sizeof(err),
+			 "l1.aia=1 gives each vCPU a guest interrupt file of "
+			 "its own host hart: %u vCPUs on %u harts",
+			 opts.l1_harts, host.ncpus);
+		fail("l1.aia unavailable");
+	}
+	/* L1's own file is guest file 1; with the H extension, L1's guest
+	 * files 1..GEILEN are the host's 2..GEILEN (vhyp.c) */
+	l1_geilen = opts.l1_h ? host_geilen - 1 : 0;
+	guest.l1_geilen = l1_geilen;
+	l1_imsic_gpa = host.imsic_hart_file[0];
+	for (unsigned i = 0; i < opts.l1_harts && i < host.ncpus; i++) {
+		if (!host.imsic_hart_file[i]) {
+			snprintf(err, sizeof(err),
+				 "host hart %lu has no S-level IMSIC file",
+				 host.hart[i].hartid);
+			fail("l1.aia unavailable");
+		}
+		if (l0_gmem_map_device_at(&guest.gmem,
+					  l1_imsic_gpa + i * stride,
+					  host.imsic_hart_file[i] + IMSIC_PAGE,
+					  (1 + l1_geilen) * IMSIC_PAGE, err,
+					  sizeof(err)) != L0_GMEM_OK)
+			fail("G-stage setup failed");
+	}
+}
+
+static void setup_l1_aplic(void)
+{
+	static struct l0_aia aia;
+	static struct l0_vaplic vaplic;
+	struct l0_mmio_device *d = &guest.mmio[guest.nmmio++];
+
+	if (l0_aia_init(&aia, &host, err, sizeof(err)) != L0_AIA_OK)
+		fail("cannot take over the host's AIA");
+	l0_vaplic_init(&vaplic, &aia, host.aplic_nsources, guest.nvcpus,
+		       host.imsic_hart_file, host.imsic_guest_bits,
+		       host.imsic_num_ids, l1_geilen);
+	guest.vaplic = &vaplic;
+	d->name = "aplic";
+	d->base = host.aplic.base;
+	d->size = host.aplic.size;
+	d->ctx = &vaplic;
+	d->read = l0_vaplic_read;
+	d->write = l0_vaplic_write;
+	printf("[l0] AIA: IMSIC %s (S file 0x%llx, hart index %u, %u ids, "
+	       "GEILEN %u), APLIC %s (%u sources, MSI mode), UART source %u; "
+	       "L1 gets an IMSIC at 0x%llx (its S file: guest file 1 of each "
+	       "hart, GEILEN %u) and an APLIC at 0x%llx\n",
+	       host.imsic_path, (unsigned long long)host.imsic_file,
+	       host.imsic_hart_index, host.imsic_num_ids, aia.geilen,
+	       host.aplic_path, host.aplic_nsources, host.uart_irq,
+	       (unsigned long long)l1_imsic_gpa, l1_geilen,
+	       (unsigned long long)host.aplic.base);
+}
+
 void l0_main(unsigned long hartid, unsigned long dtb_pa)
 {
 	struct l0_range busy[L0_BUSY_COUNT] = {0};
@@ -425,6 +515,8 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 		fail("G-stage setup failed");
 	if (opts.pci_all || opts.npci)
 		setup_pci();
+	if (opts.l1_aia)
+		map_l1_imsic();
 
 	switch (l0_load_l1(&guest.gmem, l1_image, l1_image_size, &img, err,
 			   sizeof(err))) {
@@ -497,6 +589,8 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	gdt.initrd_gpa = initrd_gpa;
 	gdt.initrd_size = initrd_size;
 	gdt.pci = guest.pci ? &host.pci : NULL;
+	gdt.l1_aia = opts.l1_aia;
+	gdt.l1_imsic_gpa = l1_imsic_gpa;
 	if (l0_guestdt_build(&gdt, l1_dtb, sizeof(l1_dtb), err, sizeof(err)) !=
 	    L0_GUESTDT_OK)
 		fail("cannot build L1 device tree");
@@ -523,7 +617,9 @@ void l0_main(unsigned long hartid, unsigned long dtb_pa)
 	printf("; h=%d sstc=%d\n", guest.l1_has[L0_ISA_H] ? 1 : 0,
 	       guest.l1_has[L0_ISA_SSTC] ? 1 : 0);
 
-	if (host.has_plic) {
+	if (opts.l1_aia) {
+		setup_l1_aplic();
+	} else if (host.has_plic) {
 		struct l0_mmio_device *d = &guest.mmio[guest.nmmio++];
 
 		l0_vplic_init(&guest.vplic, host.plic_ndev, guest.nvcpus,

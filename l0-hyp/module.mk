@@ -20,7 +20,7 @@ L0_SRCS := l0-hyp/main.c l0-hyp/options.c l0-hyp/hostdt.c l0-hyp/gmem.c \
 	l0-hyp/nacl_client.c \
 	l0-hyp/aia.c l0-hyp/aia_dt.c l0-hyp/aia_csr.c l0-hyp/sched.c \
 	l0-hyp/pci.c l0-hyp/pci_dt.c l0-hyp/iommu.c l0-hyp/iommu_ddt.c \
-	l0-hyp/appwin.c l0-hyp/appwin_l0.c
+	l0-hyp/appwin.c l0-hyp/appwin_l0.c l0-hyp/vaplic.c l0-hyp/vaplic_dt.c
 L0_ASM := l0-hyp/entry.S
 L0_OBJS := $(L0_SRCS:%.c=$(BUILD)/bm/%.o) $(L0_ASM:%.S=$(BUILD)/bm/%.o)
 L0_ELF := $(BUILD)/l0/l0.elf
@@ -58,7 +58,8 @@ $(L0_PAYLOAD_BIN): $(L0_PAYLOAD_ELF)
 IMAGES += $(L0_ELF) $(L0_PAYLOAD_ELF) $(L0_PAYLOAD_BIN)
 HELP_CONFIGS += linux-l0 l0-smoke l0-linux-smp2
 HELP_CONFIGS += nested-aia nested-passdev-aia linux-l0-aia l0-linux-smp2-aia \
-	kvm-l0-aia nested-aplic
+	kvm-l0-aia nested-aplic linux-l0-aia-l1 l0-linux-smp2-aia-l1 \
+	kvm-l0-aia-l1 kvm-l0-smp2-aia-l1
 
 # Host unit tests of the parts of L0 that need no hart: options, the vPLIC
 # (against a buffer standing for the real PLIC), L1 RAM placement and the
@@ -71,7 +72,8 @@ L0_UNIT_OBJS := $(addprefix $(BUILD)/host/l0-hyp/,options.o vplic.o gmem.o \
 	tests/test_l0_nacl_options.o tests/test_l0_nacl_client_options.o \
 	depth.o tests/test_l0_depth.o aia.o aia_dt.o tests/test_l0_aia.o \
 	pci_dt.o iommu_ddt.o tests/test_l0_pci.o pci.o \
-	tests/test_l0_pci_cfg.o appwin.o tests/test_l0_appwin.o) \
+	tests/test_l0_pci_cfg.o appwin.o tests/test_l0_appwin.o \
+	vaplic.o vaplic_dt.o) \
 	$(BUILD)/host/common/pt.o $(BUILD)/host/common/fdt_util.o
 $(L0_UNIT): $(L0_UNIT_OBJS) $(UNIT_MAIN_OBJ) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)

@@ -210,6 +210,18 @@ static enum l0_options_status opt_h(const char *val, struct l0_options *o,
 	return L0_OPTIONS_OK;
 }
 
+static enum l0_options_status opt_aia(const char *val, struct l0_options *o,
+				      char *err, size_t errlen)
+{
+	if (!strcmp(val, "0"))
+		o->l1_aia = false;
+	else if (!strcmp(val, "1"))
+		o->l1_aia = true;
+	else
+		return bad(err, errlen, "l1.aia (0 or 1)", val);
+	return L0_OPTIONS_OK;
+}
+
 static enum l0_options_status opt_sstc(const char *val, struct l0_options *o,
 				       char *err, size_t errlen)
 {
@@ -411,6 +423,7 @@ static const struct l0_opt_desc l0_opts[] = {
 	{"l1.harts", opt_harts},
 	{"l1.h", opt_h},
 	{"l1.sstc", opt_sstc},
+	{"l1.aia", opt_aia},
 	{"l1.gstage", opt_gstage},
 	{"l1.initrd", opt_initrd},
 	{"l1.pci", opt_pci},

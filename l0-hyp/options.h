@@ -49,6 +49,10 @@ struct l0_options {
 	bool l1_h;	   /* advertise the H extension to L1 */
 	enum pt_mode gstage;
 	enum l0_sstc_choice l1_sstc;
+	/* l1.aia=1: L1 gets an IMSIC (its S file a hardware guest interrupt
+	 * file) and an emulated MSI-mode APLIC instead of the vPLIC (vaplic.h;
+	 * only on an AIA host) */
+	bool l1_aia;
 	/* l0.nacl=: the SBI NACL features offered to L1, a mask of
 	 * 1 << SBI_NACL_FEAT_* (l0-hyp/nacl.h); 0 = NACL absent */
 	unsigned long nacl_features;

@@ -242,6 +242,14 @@ static enum l0_trap_outcome handle_s_ext(struct l0_vcpu *v)
 	struct l0_guest *g = v->guest;
 	uint32_t src;
 
+	if (g->vaplic) {
+		/* l1.aia=1: the MSIs go on into L1's files; no line to
+		 * recompute, the hardware raises L1's VSEIP */
+		l0_lock(&g->dev_lock);
+		v->stats.ev[L0_EV_VIRQ] += l0_vaplic_hw_claim(g->vaplic);
+		l0_unlock(&g->dev_lock);
+		return L0_TRAP_RESUME;
+	}
 	do {
 		l0_lock(&g->dev_lock);
 		src = l0_vplic_hw_claim(&g->vplic);
@@ -275,11 +283,21 @@ static enum l0_trap_outcome handle_lcofi(struct l0_vcpu *v)
 	return L0_TRAP_RESUME;
 }
 
+/* A supervisor guest external interrupt (l1.aia=1 with l1.h=1): one of
+ * L1's guest files, or L1's own while L2 runs, has an interrupt for L1;
+ * l0_trap hands it to L1 before the resume (vhyp.c, "AIA"). */
+static enum l0_trap_outcome handle_s_gext(struct l0_vcpu *v)
+{
+	l0_vhyp_sgei(v);
+	return L0_TRAP_RESUME;
+}
+
 static const l0_trap_fn l0_irq_handlers[L0_IRQ_COUNT] = {
 	[IRQ_LCOF] = handle_lcofi,
 	[IRQ_S_SOFT] = handle_s_soft,
 	[IRQ_S_TIMER] = handle_s_timer,
 	[IRQ_S_EXT] = handle_s_ext,
+	[IRQ_S_GEXT] = handle_s_gext,
 };
 
 static enum l0_trap_outcome dispatch(struct l0_vcpu *v)
@@ -432,7 +450,8 @@ void l0_wait_for_guest_interrupt(struct l0_vcpu *v)
 		/* vsip/vsie are L1's sip/sie: the VS interrupts L0 delegated
 		 * through hideleg, shifted to the S positions */
 		update_vseip(v);
-		if (l0_hcsr_read(v, CSR_VSIP) & l0_hcsr_read(v, CSR_VSIE))
+		if ((l0_hcsr_read(v, CSR_VSIP) & l0_hcsr_read(v, CSR_VSIE)) ||
+		    l0_vhyp_l1_sgei_pending(v))
 			return;
 		wfi();
 		/* L1 waits for an interrupt: progress for the watchdog */
@@ -444,6 +463,8 @@ void l0_wait_for_guest_interrupt(struct l0_vcpu *v)
 			handle_s_ext(v);
 		if (sip & MIP_SSIP)
 			handle_s_soft(v);
+		if (csr_read(CSR_HIP) & csr_read(CSR_HIE) & MIP_SGEIP)
+			handle_s_gext(v);
 	}
 }
 

@@ -41,6 +41,12 @@ static const unsigned char l0_hedeleg_causes[] = {
 #define L0_HIDELEG (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP)
 /* L0's own interrupts: its timer, the real PLIC, IPIs between L0's harts */
 #define L0_SIE (MIP_SSIP | MIP_STIP | MIP_SEIP)
+/* l1.aia=1: L1's S-level IMSIC file is this hart's guest interrupt file
+ * 1, selected by hstatus.VGEIN while L1 runs (vaplic.h; AIA "Virtual
+ * supervisor level": VS-mode's siselect/sireg/stopei reach the file
+ * VGEIN names, and hip.VSEIP is its interrupt line) */
+#define L0_L1_VGEIN 1UL
+
 /* hstatus.VSXL = 2: VS-mode XLEN is 64 (Privileged spec "hstatus") */
 #define HSTATUS_VSXL_64 (_UL(2) << HSTATUS_VSXL_SHIFT)
 #define SSTATUS_FS_INITIAL (_UL(1) << 13)
@@ -145,7 +151,12 @@ void l0_vcpu_hw_init(struct l0_vcpu *v)
 	 * an illegal-instruction oops without this). sstateen0 itself stays
 	 * closed: L1 is not told about Ssstateen. */
 	if (g->host->isa[L0_ISA_SMSTATEEN])
-		csr_write(CSR_HSTATEEN0, STATEEN0_ENVCFG);
+		csr_write(CSR_HSTATEEN0,
+			  STATEEN0_ENVCFG |
+				  (g->opts->l1_aia
+					   ? STATEEN0_CSRIND | STATEEN0_AIA |
+						     STATEEN0_IMSIC
+					   : 0));
 	/* No L1 timer until L1 sets one. Written whenever the host has
 	 * Sstc, even when L1 does not get it: its reset value is
 	 * unspecified, and QEMU raises VSTIP from vstimecmp (0 at reset)
@@ -163,11 +174,19 @@ void l0_vcpu_hw_init(struct l0_vcpu *v)
 	 * the H chapter). SPVP = 1 so any HLV/HSV would act as VS. With V=1
 	 * both sstatus.FS and vsstatus.FS gate the FPU: L0 keeps its own on
 	 * so that only L1's vsstatus.FS decides (L0 itself has no F/D). */
-	csr_write(CSR_HSTATUS, HSTATUS_VSXL_64 | HSTATUS_SPV | HSTATUS_SPVP);
+	csr_write(CSR_HSTATUS,
+		  HSTATUS_VSXL_64 | HSTATUS_SPV | HSTATUS_SPVP |
+			  (g->opts->l1_aia ? L0_L1_VGEIN << HSTATUS_VGEIN_SHIFT
+					   : 0));
 	csr_set(CSR_SSTATUS,
 		SSTATUS_SPP | SSTATUS_FS_INITIAL |
 			(g->host->isa[L0_ISA_V] ? SSTATUS_VS_INITIAL : 0));
 	csr_clear(CSR_SSTATUS, SSTATUS_SPIE | SSTATUS_SIE);
+	/* l1.aia=1: L1's guest files are heard through hgeie, their SGEI
+	 * enabled in hie (SGEIE is hie's, not sie's: "Hypervisor Interrupt
+	 * Registers"; vhyp.c keeps it across the world switch) */
+	csr_write(CSR_HGEIE, 0);
+	csr_write(CSR_HIE, g->opts->l1_aia ? MIP_SGEIP : 0);
 	csr_write(CSR_SIE, L0_SIE);
 	l0_pmu_hart_init(); /* LCOFI for L1, when it has Sscofpmf */
 	/* from here on, this hart's h* CSRs may go through the NACL of the
@@ -405,6 +424,10 @@ void l0_finish(struct l0_vcpu *v, int status, const char *why)
 		l0_pci_report(g->pci);
 		l0_unlock(&g->dev_lock);
 	}
+	if (g->vaplic)
+		printf("[l0] vaplic: msis=%lu dropped=%lu withdrawn=%lu\n",
+		       g->vaplic->msis, g->vaplic->msis_dropped,
+		       g->vaplic->msis_withdrawn);
 	l0_stats_print(&total, g->nvcpus);
 	if (g->nested) {
 		char shadow_stats[512];

@@ -24,6 +24,7 @@
 #include "vcpu_asm.h"
 #include "vhyp.h"
 #include "vplic.h"
+#include "vaplic.h"
 
 /* GPR numbers of the calling convention's argument registers (psABI:
  * a0..a7 are x10..x17), as indices into struct l0_vcpu.gpr. */
@@ -105,6 +106,11 @@ struct l0_guest {
 	bool l1_has[L0_ISA_FEATURE_COUNT];
 	unsigned long henvcfg;
 	struct l0_vplic vplic;
+	/* l1.aia=1: L1's APLIC instead of the vPLIC (NULL otherwise) */
+	struct l0_vaplic *vaplic;
+	/* l1.aia=1 with l1.h=1: L1's GEILEN (the host's less the file that
+	 * is L1's own S file) */
+	unsigned l1_geilen;
 	/* L0 emulates the H extension for L1 (l1.h=1) */
 	bool nested;
 	struct l0_vhyp_caps vcaps;

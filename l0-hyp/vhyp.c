@@ -326,6 +326,110 @@ void l0_vhyp_l1_hvip_clear(struct l0_vcpu *v, unsigned long bits)
 		l0_hcsr_clear(v, CSR_HVIP, bits);
 }
 
+/* ---- AIA for L1 (l1.aia=1 with l1.h=1, issue 14 step 3) --------------
+ * L1's guest interrupt file k (1..GEILEN) is the host hart's guest file
+ * k + 1 (file 1 is L1's own S file, vaplic.h), mapped at L1's GPA for it
+ * (main.c), so the shadow maps L2's IMSIC page onto the hardware page
+ * through L1's mapping, and L1's hgeip is the hardware's, shifted. */
+#define L0_L1_FILE_SHIFT 1
+
+static unsigned long l1_hgeip(const struct l0_vcpu *v)
+{
+	/* hgeip is the hardware's view of the files: read live */
+	return (csr_read(CSR_HGEIP) >> L0_L1_FILE_SHIFT) &
+	       (((1UL << v->guest->l1_geilen) - 1) << 1);
+}
+
+/* The host file behind L1's hstatus.VGEIN: 0 when it names none */
+static unsigned long vgein_backing(const struct l0_vcpu *v)
+{
+	unsigned long k =
+		(v->vh.hstatus & HSTATUS_VGEIN) >> HSTATUS_VGEIN_SHIFT;
+
+	return k >= 1 && k <= v->guest->l1_geilen ? k + L0_L1_FILE_SHIFT : 0;
+}
+
+/* L1's hip bits from its files ("Hypervisor Interrupt Registers"):
+ * SGEIP = hgeip & hgeie != 0; VSEIP also when the file VGEIN selects has
+ * an interrupt (hip.VSEIP = hvip.VSEIP | hgeip[VGEIN]). */
+static unsigned long vhip_aia(const struct l0_vcpu *v)
+{
+	unsigned long gp = l1_hgeip(v), hip = 0, b = vgein_backing(v);
+
+	if (gp & v->vh.hgeie)
+		hip |= MIP_SGEIP;
+	if (b && (gp >> (b - L0_L1_FILE_SHIFT) & 1))
+		hip |= MIP_VSEIP;
+	return hip;
+}
+
+/* The real hgeie: while L1 runs, its enabled guest files (so that L0
+ * hears of their interrupts and hands them to L1 as SGEI); while L2
+ * runs, also L1's own file, whose interrupts then exit L2. */
+static void sync_hgeie(const struct l0_vcpu *v, bool l2)
+{
+	unsigned long e = 0;
+
+	if (v->vh.hie & MIP_SGEIP)
+		e = v->vh.hgeie << L0_L1_FILE_SHIFT;
+	if (l2)
+		e |= 1UL << L0_L1_FILE_SHIFT;
+	csr_write(CSR_HGEIE, e);
+}
+
+/* Into L2: L2's siselect, hvictl and hviprio into the hardware, the real
+ * VGEIN onto the file L1's VGEIN selects (so L2's IMSIC accesses and its
+ * file's interrupts need no trap), and L1's own file heard through
+ * hgeie. Returns the hstatus L2 runs with. */
+static unsigned long aia_enter_l2(struct l0_vcpu *v, unsigned long hs)
+{
+	struct l0_vhyp *vh = &v->vh;
+
+	l0_hcsr_flush(v); /* real accesses below (hcsr.h) */
+	vh->l1.vsiselect = csr_read(CSR_VSISELECT);
+	csr_write(CSR_VSISELECT, vh->vsiselect);
+	csr_write(CSR_HVICTL, vh->hvictl);
+	csr_write(CSR_HVIPRIO1, vh->hviprio1);
+	csr_write(CSR_HVIPRIO2, vh->hviprio2);
+	sync_hgeie(v, true);
+	return (hs & ~HSTATUS_VGEIN) | vgein_backing(v) << HSTATUS_VGEIN_SHIFT;
+}
+
+/* Back to L1: L2's siselect (it writes it without a trap) kept, L1's
+ * own back; L0's hvictl and priorities (0) for L1; hgeie for L1. The
+ * real VGEIN returns to L1's file with L1's hstatus. */
+static void aia_exit_l2(struct l0_vcpu *v)
+{
+	struct l0_vhyp *vh = &v->vh;
+	unsigned long sel;
+
+	l0_hcsr_flush(v);
+	sel = csr_read(CSR_VSISELECT);
+	if (sel != vh->vsiselect)
+		vh->exit_changed |= 1UL << L0_VHYP_CHG_VSISELECT;
+	vh->vsiselect = sel;
+	csr_write(CSR_VSISELECT, vh->l1.vsiselect);
+	csr_write(CSR_HVICTL, 0);
+	csr_write(CSR_HVIPRIO1, 0);
+	csr_write(CSR_HVIPRIO2, 0);
+	sync_hgeie(v, false);
+}
+
+void l0_vhyp_sgei(struct l0_vcpu *v)
+{
+	/* The file stays pending until L1 takes its interrupt: heard once,
+	 * then quiet until hgeie is synchronised again (an hgeie write of
+	 * L1's, a world switch); L1's hip shows it meanwhile (vhip_aia) */
+	csr_write(CSR_HGEIE, 0);
+	(void)v;
+}
+
+bool l0_vhyp_l1_sgei_pending(const struct l0_vcpu *v)
+{
+	return v->guest->l1_geilen && (v->vh.hie & MIP_SGEIP) &&
+	       (l1_hgeip(v) & v->vh.hgeie);
+}
+
 /* L1's virtual hip ("Hypervisor Interrupt Registers"): hvip's VS bits,
  * VSTIP also from the Sstc comparison vstimecmp <= time + htimedelta
  * when L1 enabled it (henvcfg.STCE), SGEIP = hgeip & hgeie = 0. */
@@ -337,6 +441,8 @@ static unsigned long vhip(const struct l0_vcpu *v)
 	if ((vh->henvcfg & ENVCFG_STCE) &&
 	    rd_time() + vh->htimedelta >= vh->vstimecmp)
 		hip |= MIP_VSTIP;
+	if (v->guest->l1_geilen)
+		hip |= vhip_aia(v);
 	return hip;
 }
 
@@ -355,12 +461,16 @@ enum vcsr_mask {
 	VCSR_MASK_HEDELEG,    /* the host's hedeleg (measured) */
 	VCSR_MASK_HCOUNTEREN, /* the host's hcounteren (measured) */
 	VCSR_MASK_HENVCFG,    /* the host's henvcfg, features L1 has */
+	VCSR_MASK_HSTATUS,    /* VHSTATUS_WRITABLE, VGEIN with l1.aia=1 */
+	VCSR_MASK_HGEIE,      /* bits 1..GEILEN of L1 */
 };
 
 /* Accessibility beyond "an h* or vs* CSR from HS-mode". */
 enum vcsr_flags {
 	VCSR_READ_ONLY = 1, /* a write is an illegal instruction */
 	VCSR_SSTC = 2,	    /* exists only when L1 has Sstc */
+	VCSR_AIA = 4,	    /* exists only when L1 has Ssaia (l1.aia=1) */
+	VCSR_AIA_FILE = 8,  /* an access to L2's guest file (aia_file_csr) */
 };
 
 struct vcsr {
@@ -379,6 +489,15 @@ static unsigned long *field_of(struct l0_vcpu *v, const struct vcsr *c)
 	return (unsigned long *)((char *)&v->vh + c->field);
 }
 
+/* hstatus's writable bits: with L1's AIA, VGEIN too, all six bits, as
+ * QEMU 10 keeps what is written (WLRL over 0..GEILEN: "Hypervisor
+ * Status Register"; a value beyond GEILEN selects no file) */
+static unsigned long vhstatus_writable(const struct l0_vcpu *v)
+{
+	return VHSTATUS_WRITABLE |
+	       (v->guest->opts->l1_aia ? HSTATUS_VGEIN : 0UL);
+}
+
 static unsigned long mask_of(const struct l0_vcpu *v, const struct vcsr *c)
 {
 	const struct l0_vhyp_caps *caps = &v->guest->vcaps;
@@ -390,6 +509,12 @@ static unsigned long mask_of(const struct l0_vcpu *v, const struct vcsr *c)
 		return caps->hcounteren_mask;
 	case VCSR_MASK_HENVCFG:
 		return caps->henvcfg_mask;
+	case VCSR_MASK_HSTATUS:
+		return vhstatus_writable(v);
+	case VCSR_MASK_HGEIE:
+		/* "Hypervisor Guest External Interrupt Registers": bits
+		 * 1..GEILEN are writable, bit 0 is read-only zero */
+		return ((1UL << v->guest->l1_geilen) - 1) << 1;
 	case VCSR_MASK_FIXED:
 		break;
 	}
@@ -649,10 +774,166 @@ static void vs_write(struct l0_vcpu *v, const struct vcsr *c, unsigned long val,
 		l0_vs_legal[v->vhartid].nkept[k]++;
 }
 
+/* ---- AIA CSRs of L1's hypervisor (l1.aia=1) --------------------------
+ * AIA "CSRs added to the hypervisor and VS levels": hgeie/hgeip over L1's
+ * GEILEN, hvictl and hviprio1/2 (L2's, loaded into the hardware while L2
+ * runs), vsiselect (L2's siselect, in the real vsiselect while L2 runs),
+ * and vsireg/vstopei/vstopi, which reach the file L1's VGEIN selects. */
+
+/* hvictl: VTI (30), IID (27:16), IPRIOM (8), IPRIO (7:0) writable; DPR
+ * (9) read-only zero, as QEMU 10 has it (measured by tests/aianest on
+ * QEMU's own H: all ones read back 0x4fff01ff; "Hypervisor
+ * Virtual-Interrupt Control": IID is WARL with at least 6 bits) */
+#define VHVICTL_WRITABLE 0x4fff01ffUL
+/* hviprio1: a byte per interrupt 0, 1, 4, 5, 8, 13, 14, 15, of which 0, 4
+ * and 8 read-only zero; hviprio2: 16..23, all writable (measured on
+ * QEMU 10 as hvictl; "Interrupt priorities" allows read-only zero
+ * fields) */
+#define VHVIPRIO1_WRITABLE 0xffffff00ff00ff00UL
+#define VHVIPRIO2_WRITABLE (~0UL)
+
+static unsigned long hgeip_read(struct l0_vcpu *v, const struct vcsr *c)
+{
+	(void)c;
+	return v->guest->l1_geilen ? l1_hgeip(v) : 0;
+}
+
+static void hgeie_write(struct l0_vcpu *v, const struct vcsr *c,
+			unsigned long val, unsigned long mask)
+{
+	reg_write(v, c, val, mask);
+	if (v->guest->l1_geilen)
+		sync_hgeie(v, v->vh.in_l2);
+}
+
+/* hie: SGEIE decides whether L0 listens to L1's files (sync_hgeie) */
+static void hie_write(struct l0_vcpu *v, const struct vcsr *c,
+		      unsigned long val, unsigned long mask)
+{
+	reg_write(v, c, val, mask);
+	if (v->guest->l1_geilen)
+		sync_hgeie(v, v->vh.in_l2);
+}
+
+/* vsiselect: WARL, legalised by the hardware's own vsiselect (which holds
+ * L1's siselect while L1 runs: put back at once) */
+static void vsiselect_write(struct l0_vcpu *v, const struct vcsr *c,
+			    unsigned long val, unsigned long mask)
+{
+	(void)c;
+	l0_hcsr_flush(v);
+	v->vh.vsiselect = HW_ROUNDTRIP(CSR_VSISELECT, v->vh.vsiselect,
+				       merge(v->vh.vsiselect, val, mask));
+}
+
+/* The IMSIC registers behind vsireg ("Indirectly accessed interrupt-file
+ * registers"): eidelivery, eithreshold, and on RV64 the even eip/eie
+ * numbers; those of identities beyond the file's are read-only zero
+ * (checked here: the hardware may refuse them) */
+static bool imsic_reg(const struct l0_vcpu *v, unsigned long isel, bool *zero)
+{
+	uint32_t ids = v->guest->host->imsic_num_ids;
+
+	*zero = false;
+	if (isel == IMSIC_EIDELIVERY || isel == IMSIC_EITHRESHOLD)
+		return true;
+	if (isel < IMSIC_EIP0 || isel > IMSIC_EIE0 + 0x3f || isel % 2)
+		return false;
+	*zero = ((isel - IMSIC_EIP0) % 0x40) / 2 * 64 > ids;
+	return true;
+}
+
+/* vsireg or vstopei as HS-mode reaches them: in the guest file the real
+ * hstatus.VGEIN selects (L1's file behind it), vsireg through the real
+ * vsiselect (L1's vsiselect); both put back for L1 at once (L0 runs with
+ * interrupts off, nothing sees the interval). No file selected, or
+ * vsiselect naming no register of it (the major-interrupt priorities are
+ * not there for VS), is an illegal instruction from HS-mode (AIA
+ * "Virtual supervisor level"; QEMU 10 rmw_xireg/rmw_xtopei). */
+static enum l0_vhyp_status aia_file_csr(struct l0_vcpu *v, unsigned csr,
+					bool write, unsigned long val,
+					unsigned long mask, unsigned long *old)
+{
+	unsigned long b = vgein_backing(v), hs, sel;
+	bool zero = false;
+
+	if (!b || (csr == CSR_VSIREG && !imsic_reg(v, v->vh.vsiselect, &zero)))
+		return L0_VHYP_ILLEGAL;
+	if (zero) {
+		*old = 0;
+		return L0_VHYP_OK;
+	}
+	l0_hcsr_flush(v);
+	hs = csr_read(CSR_HSTATUS);
+	sel = csr_read(CSR_VSISELECT);
+	csr_write(CSR_HSTATUS,
+		  (hs & ~HSTATUS_VGEIN) | b << HSTATUS_VGEIN_SHIFT);
+	if (csr == CSR_VSTOPEI) {
+		/* a write claims the top interrupt the read returns */
+		*old = write ? csr_swap(CSR_VSTOPEI, val)
+			     : csr_read(CSR_VSTOPEI);
+	} else {
+		csr_write(CSR_VSISELECT, v->vh.vsiselect);
+		*old = csr_read(CSR_VSIREG);
+		if (write) {
+			csr_set(CSR_VSIREG, val & mask);
+			csr_clear(CSR_VSIREG, ~val & mask);
+		}
+	}
+	csr_write(CSR_VSISELECT, sel);
+	csr_write(CSR_HSTATUS, hs);
+	return L0_VHYP_OK;
+}
+
+/* vstopi (read-only): L2's top VS interrupt, computed by the hardware
+ * from L2's view, loaded for the one read: hvip (with L1's Sstc
+ * comparison, vhip), hie, hideleg, the file VGEIN selects, hvictl and
+ * hviprio; vstimecmp at its maximum so that L1's own timer does not
+ * count. Everything is L1's again before L0 returns. */
+static unsigned long vstopi_read(struct l0_vcpu *v, const struct vcsr *c)
+{
+	struct l0_vhyp *vh = &v->vh;
+	unsigned long hs, hvip, hie, hid, ctl, p1, p2, tcmp = 0, top;
+	bool sstc = host_has_sstc(v);
+
+	(void)c;
+	l0_hcsr_flush(v);
+	hs = csr_read(CSR_HSTATUS);
+	hvip = csr_read(CSR_HVIP);
+	hie = csr_read(CSR_HIE);
+	hid = csr_read(CSR_HIDELEG);
+	ctl = csr_read(CSR_HVICTL);
+	p1 = csr_read(CSR_HVIPRIO1);
+	p2 = csr_read(CSR_HVIPRIO2);
+	if (sstc) {
+		tcmp = csr_read(CSR_VSTIMECMP);
+		csr_write(CSR_VSTIMECMP, ~0UL);
+	}
+	csr_write(CSR_HSTATUS, (hs & ~HSTATUS_VGEIN) |
+				       vgein_backing(v) << HSTATUS_VGEIN_SHIFT);
+	csr_write(CSR_HVIP, (vh->hvip | vhip(v)) & HVIP_VS_MASK);
+	csr_write(CSR_HIE, (vh->hie & HVIP_VS_MASK) | (hie & MIP_SGEIP));
+	csr_write(CSR_HIDELEG, vh->hideleg & HVIP_VS_MASK);
+	csr_write(CSR_HVICTL, vh->hvictl);
+	csr_write(CSR_HVIPRIO1, vh->hviprio1);
+	csr_write(CSR_HVIPRIO2, vh->hviprio2);
+	top = csr_read(CSR_VSTOPI);
+	csr_write(CSR_HVIPRIO2, p2);
+	csr_write(CSR_HVIPRIO1, p1);
+	csr_write(CSR_HVICTL, ctl);
+	csr_write(CSR_HIDELEG, hid);
+	csr_write(CSR_HIE, hie);
+	csr_write(CSR_HVIP, hvip);
+	csr_write(CSR_HSTATUS, hs);
+	if (sstc)
+		csr_write(CSR_VSTIMECMP, tcmp);
+	return top;
+}
+
 #define VH(f) offsetof(struct l0_vhyp, f)
 static const struct vcsr l0_vcsrs[] = {
 	{CSR_HSTATUS, "hstatus", VH(hstatus), reg_read, hstatus_write,
-	 VCSR_MASK_FIXED, VHSTATUS_WRITABLE, 0},
+	 VCSR_MASK_HSTATUS, 0, 0},
 	/* hedeleg: the host's writable bits (bits 10 and 20..23 are
 	 * read-only zero: "Hypervisor Trap Delegation Registers") */
 	{CSR_HEDELEG, "hedeleg", VH(hedeleg), reg_read, reg_write,
@@ -660,16 +941,31 @@ static const struct vcsr l0_vcsrs[] = {
 	/* hideleg: the VS interrupts (LCOFI is not given to L1) */
 	{CSR_HIDELEG, "hideleg", VH(hideleg), reg_read, reg_write,
 	 VCSR_MASK_FIXED, HVIP_VS_MASK, 0},
-	{CSR_HIE, "hie", VH(hie), reg_read, reg_write, VCSR_MASK_FIXED,
+	{CSR_HIE, "hie", VH(hie), reg_read, hie_write, VCSR_MASK_FIXED,
 	 VHIE_WRITABLE, 0},
 	{CSR_HIP, "hip", 0, hip_read, hip_write, VCSR_MASK_FIXED, MIP_VSSIP, 0},
 	{CSR_HVIP, "hvip", VH(hvip), reg_read, reg_write, VCSR_MASK_FIXED,
 	 HVIP_VS_MASK, 0},
-	/* GEILEN = 0: hgeie is read-only zero, hgeip a read-only CSR */
-	{CSR_HGEIE, "hgeie", VH(hgeie), reg_read, reg_write, VCSR_MASK_FIXED, 0,
-	 0},
-	{CSR_HGEIP, "hgeip", 0, zero_read, ignore_write, VCSR_MASK_FIXED, 0,
+	/* L1's GEILEN (0 without l1.aia=1: hgeie read-only zero); hgeip a
+	 * read-only CSR */
+	{CSR_HGEIE, "hgeie", VH(hgeie), reg_read, hgeie_write, VCSR_MASK_HGEIE,
+	 0, 0},
+	{CSR_HGEIP, "hgeip", 0, hgeip_read, ignore_write, VCSR_MASK_FIXED, 0,
 	 VCSR_READ_ONLY},
+	{CSR_HVICTL, "hvictl", VH(hvictl), reg_read, reg_write, VCSR_MASK_FIXED,
+	 VHVICTL_WRITABLE, VCSR_AIA},
+	{CSR_HVIPRIO1, "hviprio1", VH(hviprio1), reg_read, reg_write,
+	 VCSR_MASK_FIXED, VHVIPRIO1_WRITABLE, VCSR_AIA},
+	{CSR_HVIPRIO2, "hviprio2", VH(hviprio2), reg_read, reg_write,
+	 VCSR_MASK_FIXED, VHVIPRIO2_WRITABLE, VCSR_AIA},
+	{CSR_VSISELECT, "vsiselect", VH(vsiselect), reg_read, vsiselect_write,
+	 VCSR_MASK_FIXED, 0, VCSR_AIA},
+	{CSR_VSIREG, "vsireg", 0, zero_read, ignore_write, VCSR_MASK_FIXED, 0,
+	 VCSR_AIA | VCSR_AIA_FILE},
+	{CSR_VSTOPEI, "vstopei", 0, zero_read, ignore_write, VCSR_MASK_FIXED, 0,
+	 VCSR_AIA | VCSR_AIA_FILE},
+	{CSR_VSTOPI, "vstopi", 0, vstopi_read, ignore_write, VCSR_MASK_FIXED, 0,
+	 VCSR_AIA | VCSR_READ_ONLY},
 	{CSR_HCOUNTEREN, "hcounteren", VH(hcounteren), reg_read, reg_write,
 	 VCSR_MASK_HCOUNTEREN, 0, 0},
 	{CSR_HTVAL, "htval", VH(htval), trap_info_read, htval_write,
@@ -725,6 +1021,8 @@ static const struct vcsr *vcsr_find(const struct l0_vcpu *v, unsigned csr)
 	c = &l0_vcsrs[l0_vcsr_slot[csr] - 1];
 	if ((c->flags & VCSR_SSTC) && !l1_has_sstc(v))
 		return NULL;
+	if ((c->flags & VCSR_AIA) && !v->guest->opts->l1_aia)
+		return NULL;
 	return c;
 }
 
@@ -735,6 +1033,8 @@ enum l0_vhyp_status l0_vhyp_csr_read(struct l0_vcpu *v, unsigned csr,
 
 	if (!c)
 		return L0_VHYP_NOT_HYP;
+	if (c->flags & VCSR_AIA_FILE)
+		return aia_file_csr(v, csr, false, 0, 0, val);
 	*val = c->read(v, c);
 	return L0_VHYP_OK;
 }
@@ -755,7 +1055,7 @@ void l0_vhyp_write_hstatus(struct l0_vcpu *v, unsigned long val)
 	 * autoswap writes it at every entry into L2 and exit from it whose
 	 * hstatus differs (GVA after a guest-page fault) */
 	v->vh.hstatus =
-		merge(v->vh.hstatus, val, VHSTATUS_WRITABLE) | VHSTATUS_VSXL;
+		merge(v->vh.hstatus, val, vhstatus_writable(v)) | VHSTATUS_VSXL;
 	sync_vtsr(v);
 }
 
@@ -768,6 +1068,15 @@ enum l0_vhyp_status l0_vhyp_csr_write(struct l0_vcpu *v, unsigned csr,
 		return L0_VHYP_NOT_HYP;
 	if (c->flags & VCSR_READ_ONLY)
 		return L0_VHYP_ILLEGAL;
+	if (c->flags & VCSR_AIA_FILE) {
+		unsigned long old;
+		enum l0_vhyp_status st =
+			aia_file_csr(v, csr, true, val, ~0UL, &old);
+
+		if (now && st == L0_VHYP_OK)
+			st = aia_file_csr(v, csr, false, 0, 0, now);
+		return st;
+	}
 	c->write(v, c, val, ~0UL);
 	if (now)
 		*now = c->read(v, c);
@@ -788,6 +1097,15 @@ static enum l0_vhyp_status emulate_csr(struct l0_vcpu *v, const struct insn *in)
 	u = insn_csr_update(in, in->csr_imm ? in->uimm : gpr_get(v, in->rs1));
 	if (u.write && (c->flags & VCSR_READ_ONLY))
 		return L0_VHYP_ILLEGAL;
+	if (c->flags & VCSR_AIA_FILE) {
+		/* the read and the write in one access of the hardware */
+		enum l0_vhyp_status st = aia_file_csr(v, in->csr, u.write,
+						      u.value, u.mask, &old);
+
+		if (st == L0_VHYP_OK)
+			gpr_set(v, in->rd, old);
+		return st;
+	}
 	old = c->read(v, c);
 	if (u.write)
 		c->write(v, c, u.value, u.mask);
@@ -835,7 +1153,7 @@ bool l0_vhyp_csr_read_fast(struct l0_vcpu *v)
 	/* the plain registers and htval/htinst (trap_info_read, inline
 	 * here: no call, so no frame); the others via the full path */
 	if ((c->read != reg_read && c->read != trap_info_read) ||
-	    (c->flags & VCSR_SSTC))
+	    (c->flags & (VCSR_SSTC | VCSR_AIA)))
 		return false;
 	val = *field_of(v, c);
 	if (c->read == trap_info_read && val &&
@@ -963,7 +1281,10 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	 * time offset adds to L0's own. */
 	l0_hcsr_write(v, CSR_HEDELEG, vh->hedeleg);
 	l0_hcsr_write(v, CSR_HIDELEG, vh->hideleg & HVIP_VS_MASK);
-	l0_hcsr_write(v, CSR_HIE, vh->hie & HVIP_VS_MASK);
+	/* with L1's AIA, L0's own SGEIE stays (vcpu.c) */
+	l0_hcsr_write(v, CSR_HIE,
+		      (vh->hie & HVIP_VS_MASK) |
+			      (v->guest->opts->l1_aia ? MIP_SGEIP : 0));
 	l0_hcsr_write(v, CSR_HVIP, vh->hvip & HVIP_VS_MASK);
 	l0_hcsr_write(v, CSR_HCOUNTEREN, vh->hcounteren & l1->hcounteren);
 	l0_hcsr_write(v, CSR_HENVCFG, vh->henvcfg);
@@ -973,6 +1294,8 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	/* a shared hart (sched.h): L2's WFI traps too, so it can yield */
 	if (l0_sched_on())
 		hs |= HSTATUS_VTW;
+	if (v->guest->opts->l1_aia)
+		hs = aia_enter_l2(v, hs);
 	l0_hcsr_write(v, CSR_HSTATUS, hs);
 
 	/* L2's G-stage: the shadow of L1's hgatp. L1's sstatus.MXR also
@@ -1070,6 +1393,8 @@ exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 	l0_hcsr_write(v, CSR_HCOUNTEREN, l1->hcounteren);
 	l0_hcsr_write(v, CSR_HENVCFG, l1->henvcfg);
 	l0_hcsr_write(v, CSR_HTIMEDELTA, l1->htimedelta);
+	if (v->guest->opts->l1_aia)
+		aia_exit_l2(v);
 	l0_hcsr_write(v, CSR_HSTATUS, l1->hstatus);
 	l0_hcsr_write(v, CSR_VSIE, l1->vsie);
 	l0_hcsr_write(v, CSR_VSSCRATCH, l1->vsscratch);
@@ -1139,8 +1464,11 @@ exit_to_l1_irq(struct l0_vcpu *v, unsigned long pending)
 		code = IRQ_S_EXT;
 	else if (pending & MIP_SSIP)
 		code = IRQ_S_SOFT;
-	else
+	else if (pending & MIP_STIP)
 		code = IRQ_S_TIMER;
+	else
+		code = IRQ_S_GEXT; /* after the S ones ("Hypervisor
+				      Interrupt Registers") */
 	exit_to_l1(v, CAUSE_INTERRUPT | code, 0, 0, 0, false);
 	return true;
 }
@@ -1157,7 +1485,14 @@ bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
 	pending = (vh->l1.hvip & HVIP_VS_MASK) >> 1;
 	if (l1_has_sstc(v) && rd_time() >= vh->l1.vstimecmp)
 		pending |= MIP_STIP;
+	/* l1.aia=1: L1's own file (its SEIP, VGEIN is L2's now), and its
+	 * guest files' SGEI (hgeip & hgeie, enabled by hie.SGEIE) */
+	if (v->guest->opts->l1_aia &&
+	    (csr_read(CSR_HGEIP) >> L0_L1_FILE_SHIFT & 1))
+		pending |= MIP_SEIP;
 	pending &= vh->l1.vsie;
+	if (l0_vhyp_l1_sgei_pending(v))
+		pending |= MIP_SGEIP;
 	if (!pending)
 		return false;
 	return exit_to_l1_irq(v, pending);
@@ -1199,7 +1534,7 @@ bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v)
 
 	if (!v->guest->nested || vh->in_l2)
 		return false;
-	pending = vhip(v) & vh->hie & ~vh->hideleg & HVIP_VS_MASK;
+	pending = vhip(v) & vh->hie & ~vh->hideleg & L0_L1_HS_IRQS;
 	if (!pending)
 		return false;
 	vsstatus = l0_hcsr_read(v, CSR_VSSTATUS);
@@ -1209,7 +1544,9 @@ bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v)
 	if ((!user && !(vsstatus & SSTATUS_SIE)) ||
 	    (l0_hcsr_read(v, CSR_VSIP) & l0_hcsr_read(v, CSR_VSIE)))
 		return false;
-	if (pending & MIP_VSEIP)
+	if (pending & MIP_SGEIP)
+		code = IRQ_S_GEXT; /* HS priority: SGEI before the VS ones */
+	else if (pending & MIP_VSEIP)
 		code = IRQ_VS_EXT;
 	else if (pending & MIP_VSSIP)
 		code = IRQ_VS_SOFT;
@@ -1261,7 +1598,7 @@ void l0_vhyp_arm_l1_vs_irq(struct l0_vcpu *v)
 	unsigned long tvec;
 
 	if (!v->guest->nested || vh->in_l2 || vh->irq_armed ||
-	    !(vhip(v) & vh->hie & ~vh->hideleg & HVIP_VS_MASK))
+	    !(vhip(v) & vh->hie & ~vh->hideleg & L0_L1_HS_IRQS))
 		return;
 	/* real accesses below (a WARL round trip first): nothing may wait
 	 * in a NACL shared memory (hcsr.h) */
@@ -1312,13 +1649,15 @@ bool l0_vhyp_disarm_l1_vs_irq(struct l0_vcpu *v)
 	 * S-level ones, pending and enabled in hardware, before the
 	 * undelegated VS ones. */
 	own = csr_read(CSR_VSIP) & csr_read(CSR_VSIE);
-	pending = vhip(v) & vh->hie & ~vh->hideleg & HVIP_VS_MASK;
+	pending = vhip(v) & vh->hie & ~vh->hideleg & L0_L1_HS_IRQS;
 	if (own & MIP_SEIP)
 		cause = IRQ_S_EXT;
 	else if (own & MIP_SSIP)
 		cause = IRQ_S_SOFT;
 	else if (own & MIP_STIP)
 		cause = IRQ_S_TIMER;
+	else if (pending & MIP_SGEIP)
+		cause = IRQ_S_GEXT;
 	else if (pending & MIP_VSEIP)
 		cause = IRQ_VS_EXT;
 	else if (pending & MIP_VSSIP)

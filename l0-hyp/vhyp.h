@@ -35,6 +35,7 @@ struct l0_vhyp_l1_state {
 	unsigned long hvip;
 	unsigned long hedeleg, hideleg, hie, hcounteren, henvcfg, htimedelta;
 	unsigned long hgatp, hstatus;
+	unsigned long vsiselect; /* L1's siselect (l1.aia=1) */
 };
 
 /* What an exit of L2 may change besides hstatus, htval and htinst (which
@@ -51,6 +52,7 @@ enum l0_vhyp_exit_change {
 	L0_VHYP_CHG_VSTVAL,
 	L0_VHYP_CHG_VSATP,
 	L0_VHYP_CHG_VSTIMECMP,
+	L0_VHYP_CHG_VSISELECT, /* l1.aia=1: L2's siselect */
 	L0_VHYP_CHG_COUNT,
 };
 
@@ -70,6 +72,9 @@ struct l0_vhyp {
 	 * Interrupt Registers"), so they have no storage of their own. */
 	unsigned long vsstatus, vstvec, vsscratch, vsepc, vscause, vstval;
 	unsigned long vsatp, vstimecmp;
+	/* l1.aia=1 (Ssaia's hypervisor CSRs): L1's hvictl, hviprio1/2 and
+	 * vsiselect (L2's siselect) */
+	unsigned long hvictl, hviprio1, hviprio2, vsiselect;
 	struct l0_vhyp_l1_state l1;
 	/* L1's virtual CSRs an exit of L2 changed (1 << enum
 	 * l0_vhyp_exit_change), for NACL's write-back: set by every exit,
@@ -192,10 +197,22 @@ bool l0_vhyp_disarm_l1_vs_irq(struct l0_vcpu *v);
 /* The gate of l0_vhyp_check_l1_vs_irq: whether L1 enabled in hie a VS
  * interrupt it does not delegate in hideleg; only then can one be L1's
  * own (always false for an L1 without H: its state stays zero). */
+/* L1's HS-level interrupts the hardware cannot raise in VS-mode itself:
+ * the VS ones it does not delegate, and SGEI (l1.aia=1) */
+#define L0_L1_HS_IRQS (HVIP_VS_MASK | MIP_SGEIP)
 static inline bool l0_vhyp_l1_vs_irq_enabled(const struct l0_vhyp *vh)
 {
-	return vh->hie & ~vh->hideleg & HVIP_VS_MASK;
+	return vh->hie & ~vh->hideleg & L0_L1_HS_IRQS;
 }
+/* l1.aia=1: L1's guest files k = 1..GEILEN are the host hart's guest
+ * files k + 1 (file 1 is L1's own S file, vaplic.h). L0 took a
+ * supervisor guest external interrupt: one of those files (or, while L2
+ * runs, L1's own) has an interrupt for L1 (vhyp.c, "AIA"). */
+void l0_vhyp_sgei(struct l0_vcpu *v);
+/* Whether L1 has a guest external interrupt to take (hgeip & hgeie, with
+ * hie.SGEIE), for L0's WFI on L1's behalf. */
+bool l0_vhyp_l1_sgei_pending(const struct l0_vcpu *v);
+
 /* Program L0's timer for what L1 has armed (its SBI timer, and its own
  * Sstc timer while L2 runs). */
 void l0_vhyp_program_timer(struct l0_vcpu *v);

@@ -27,7 +27,8 @@
  * CSR <y>" (SYNC_CSR). hvip before hip and vsip (their VS bits alias it),
  * hideleg before hie, vsie and vsip (delegation decides which bits are
  * writable), hstatus and henvcfg before the vs* state they govern
- * (VSXL, STCE -> vstimecmp). Whether L0 implements each is its hcsr_read
+ * (VSXL, STCE -> vstimecmp); the AIA's (Ssaia with H: hvictl, hviprio1/2,
+ * vsiselect) depend on none. Whether L0 implements each is its hcsr_read
  * answer.
  */
 #define NACL_CSR_LIST(X)  \
@@ -55,7 +56,11 @@
 	X(CSR_VSCAUSE)    \
 	X(CSR_VSTVAL)     \
 	X(CSR_VSATP)      \
-	X(CSR_VSTIMECMP)
+	X(CSR_VSTIMECMP)  \
+	X(CSR_HVICTL)     \
+	X(CSR_HVIPRIO1)   \
+	X(CSR_HVIPRIO2)   \
+	X(CSR_VSISELECT)
 
 #define NACL_CSR_NUMBER(csr) csr,
 static const unsigned nacl_csrs[] = {NACL_CSR_LIST(NACL_CSR_NUMBER)};

@@ -17,6 +17,7 @@
 #include "../guestdt.h"
 #include "../hostdt.h"
 #include "fdt_build.h"
+#include "../vaplic.h"
 #include "../vplic.h"
 
 static uint8_t host_buf[16384] __attribute__((aligned(8)));
@@ -432,4 +433,206 @@ TEST(aia_vplic_round_trip)
 	CHECK_EQ(l0_vplic_write(&vp, claim_off(), 4, 10), L0_MMIO_OK);
 	CHECK_EQ(aplic_at(APLIC_SETIPNUM), 0);
 	CHECK_EQ(aplic_at(APLIC_SETIENUM), 0);
+}
+
+/* l1.aia=1: L1 keeps the S-level IMSIC and APLIC nodes, rewritten for its
+ * vCPUs (vaplic_dt.c); no PLIC; ssaia in its ISA, smaia not. */
+TEST(aia_l1_dt_with_l1_aia_has_imsic_and_aplic)
+{
+	struct knobs k = {0};
+	struct l0_gmem gm = {.gpa = 0x80000000, .size = 64 << 20};
+	struct l0_guestdt_input in = {.host = &plat, .gmem = &gm, .nvcpus = 1};
+	int node, uart, len;
+	const fdt32_t *v;
+
+	CHECK_EQ(parse(&k), L0_HOSTDT_OK);
+	/* every hart's S file, in hart[] order (hart 1 boots: hart[0]) */
+	CHECK_EQ(plat.imsic_guest_bits, 2);
+	CHECK_EQ(plat.imsic_hart_file[0], 0x28004000);
+	CHECK_EQ(plat.imsic_hart_file[1], 0x28000000);
+	in.l1_aia = true;
+	in.l1_imsic_gpa = plat.imsic_hart_file[0];
+	CHECK_EQ(
+		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
+		L0_GUESTDT_OK);
+	CHECK(fdt_node_offset_by_compatible(l1_buf, -1, "sifive,plic-1.0.0") <
+	      0);
+	/* only the S-level ones: the M-level IMSIC and APLIC are gone */
+	CHECK(fdt_path_offset(l1_buf, "/soc/interrupt-controller@24000000") <
+	      0);
+	CHECK(fdt_path_offset(l1_buf, "/soc/interrupt-controller@c000000") < 0);
+	node = fdt_path_offset(l1_buf, "/soc/interrupt-controller@28004000");
+	CHECK(node >= 0);
+	v = fdt_getprop(l1_buf, node, "reg", &len);
+	CHECK(v && len == 16 && fdt32_to_cpu(v[1]) == 0x28004000 &&
+	      fdt32_to_cpu(v[3]) == 0x4000);
+	v = fdt_getprop(l1_buf, node, "interrupts-extended", &len);
+	CHECK(v && len == 8 && fdt32_to_cpu(v[0]) == 3 &&
+	      fdt32_to_cpu(v[1]) == IRQ_S_EXT);
+	v = fdt_getprop(l1_buf, node, "riscv,hart-index-bits", &len);
+	CHECK(v && len == 4 && fdt32_to_cpu(*v) == 0);
+	v = fdt_getprop(l1_buf, node, "riscv,guest-index-bits", &len);
+	CHECK(v && len == 4 && fdt32_to_cpu(*v) == 2);
+	node = fdt_path_offset(l1_buf, "/soc/interrupt-controller@d000000");
+	CHECK(node >= 0);
+	v = fdt_getprop(l1_buf, node, "msi-parent", &len);
+	CHECK(v && len == 4 && fdt32_to_cpu(*v) == 5);
+	uart = fdt_path_offset(l1_buf, "/soc/serial@10000000");
+	v = fdt_getprop(l1_buf, uart, "interrupt-parent", &len);
+	CHECK(v && len == 4 && fdt32_to_cpu(*v) == 7);
+	v = fdt_getprop(l1_buf, fdt_path_offset(l1_buf, "/cpus/cpu@0"),
+			"riscv,isa", &len);
+	CHECK(v && strstr((const char *)v, "ssaia") &&
+	      !strstr((const char *)v, "smaia"));
+}
+
+/* L1's interrupt files: vCPU 0's S file and 3 guest files after it, as
+ * pages of host memory; L1's file g is page g + 1 (vaplic.h) */
+static uint32_t vfiles[5 * 1024] __attribute__((aligned(4096)));
+
+static uint32_t vfile(unsigned page)
+{
+	uint32_t v = vfiles[page * 1024];
+
+	vfiles[page * 1024] = 0;
+	return v;
+}
+
+static void vaplic_setup(struct l0_aia *a, struct l0_vaplic *va,
+			 unsigned geilen)
+{
+	uint64_t file = (uint64_t)(uintptr_t)vfiles;
+
+	aia_setup(a);
+	memset(vfiles, 0, sizeof(vfiles));
+	l0_vaplic_init(va, a, plat.aplic_nsources, 1, &file, 2, 255, geilen);
+}
+
+static uint64_t vread(struct l0_vaplic *va, uint64_t off)
+{
+	uint64_t v = ~0ull;
+
+	CHECK_EQ(l0_vaplic_read(va, off, 4, &v), L0_MMIO_OK);
+	return v;
+}
+
+static void vwrite(struct l0_vaplic *va, uint64_t off, uint32_t val)
+{
+	CHECK_EQ(l0_vaplic_write(va, off, 4, val), L0_MMIO_OK);
+}
+
+/* domaincfg, sourcecfg and target WARL rules (AIA "Domain
+ * configuration", "Source configurations", "Interrupt targets") */
+TEST(vaplic_register_rules)
+{
+	static struct l0_aia a;
+	static struct l0_vaplic va;
+	uint64_t v;
+
+	vaplic_setup(&a, &va, 0);
+	/* bit 31 reads 1, DM read-only 1 (MSI), IE off, BE 0 */
+	CHECK_EQ(vread(&va, APLIC_DOMAINCFG), 0x80000004);
+	vwrite(&va, APLIC_DOMAINCFG, 0xffffffff);
+	CHECK_EQ(vread(&va, APLIC_DOMAINCFG), 0x80000104);
+	/* the UART's source takes the host's mode (level high) ... */
+	reset_enables();
+	vwrite(&va, APLIC_SOURCECFG(10), APLIC_SM_LEVEL1);
+	CHECK_EQ(vread(&va, APLIC_SOURCECFG(10)), APLIC_SM_LEVEL1);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 10); /* host delivers it to L0 */
+	/* ... and no other wired mode; a reserved one or D = 1 neither */
+	reset_enables();
+	vwrite(&va, APLIC_SOURCECFG(10), APLIC_SM_EDGE1);
+	CHECK_EQ(vread(&va, APLIC_SOURCECFG(10)), 0);
+	CHECK_EQ(aplic_at(APLIC_CLRIENUM), 10);
+	vwrite(&va, APLIC_SOURCECFG(10), 2);
+	CHECK_EQ(vread(&va, APLIC_SOURCECFG(10)), 0);
+	vwrite(&va, APLIC_SOURCECFG(10), APLIC_SOURCECFG_D | 6);
+	CHECK_EQ(vread(&va, APLIC_SOURCECFG(10)), 0);
+	/* a source with no device: Inactive or Detached only */
+	vwrite(&va, APLIC_SOURCECFG(9), APLIC_SM_LEVEL1);
+	CHECK_EQ(vread(&va, APLIC_SOURCECFG(9)), 0);
+	vwrite(&va, APLIC_SOURCECFG(9), APLIC_SM_DETACHED);
+	CHECK_EQ(vread(&va, APLIC_SOURCECFG(9)), APLIC_SM_DETACHED);
+	/* beyond the 96 sources: not implemented, read-only zero */
+	vwrite(&va, APLIC_SOURCECFG(97), APLIC_SM_DETACHED);
+	CHECK_EQ(vread(&va, APLIC_SOURCECFG(97)), 0);
+	/* target: read-only zero while inactive; else each field WARL to
+	 * L1's layout: 1 vCPU (no hart bits), guest index 2 bits */
+	vwrite(&va, APLIC_TARGET(8), 0xffffffff);
+	CHECK_EQ(vread(&va, APLIC_TARGET(8)), 0);
+	vwrite(&va, APLIC_TARGET(9), 0xffffffff);
+	CHECK_EQ(vread(&va, APLIC_TARGET(9)), 3u << 12 | 0x7ff);
+	/* write-only and reserved registers read 0 */
+	CHECK_EQ(vread(&va, APLIC_SETIPNUM), 0);
+	CHECK_EQ(vread(&va, APLIC_MSIADDRCFG_FIRST), 0);
+	/* 32-bit accesses only */
+	CHECK_EQ(l0_vaplic_read(&va, APLIC_DOMAINCFG, 8, &v),
+		 L0_MMIO_BAD_ACCESS);
+	CHECK_EQ(l0_vaplic_write(&va, APLIC_DOMAINCFG + 2, 4, 0),
+		 L0_MMIO_BAD_ACCESS);
+}
+
+/* The UART's host MSI becomes L1's pending source and is forwarded as
+ * an MSI into L1's file once enabled in an enabled domain; L1's setipnum
+ * re-arms the level source only while its input is high. */
+TEST(vaplic_forwards_host_interrupts_as_msis)
+{
+	static struct l0_aia a;
+	static struct l0_vaplic va;
+
+	vaplic_setup(&a, &va, 2);
+	vwrite(&va, APLIC_SOURCECFG(10), APLIC_SM_LEVEL1);
+	vwrite(&va, APLIC_TARGET(10), 0 << 12 | 42); /* L1's S file, id 42 */
+	/* the host's rectified input of source 10 is high (in_clrip) */
+	aplic_mem[APLIC_IN_CLRIP(0) / 4] = 1u << 10;
+	CHECK_EQ(vread(&va, APLIC_IN_CLRIP0), 1u << 10);
+	imsic_topei = 10ull << 16 | 10;
+	CHECK_EQ(l0_vaplic_hw_claim(&va), 1);
+	/* pending, not enabled: no MSI yet; the host source unmasked again */
+	CHECK_EQ(vread(&va, APLIC_SETIP0), 1u << 10);
+	CHECK_EQ(vfile(1), 0);
+	CHECK_EQ(aplic_at(APLIC_SETIENUM), 10);
+	vwrite(&va, APLIC_SETIENUM, 10);
+	CHECK_EQ(vread(&va, APLIC_SETIE0), 1u << 10);
+	CHECK_EQ(vfile(1), 0); /* domain still off */
+	vwrite(&va, APLIC_DOMAINCFG, APLIC_DOMAINCFG_IE);
+	CHECK_EQ(vfile(1), 42); /* host guest file 1 = L1's S file */
+	CHECK_EQ(vread(&va, APLIC_SETIP0), 0);
+	CHECK_EQ(va.msis, 1);
+	/* setipnum while the input is high: again */
+	vwrite(&va, APLIC_SETIPNUM_LE, 10);
+	CHECK_EQ(vfile(1), 42);
+	/* input low: a level source cannot be made pending */
+	aplic_mem[APLIC_IN_CLRIP(0) / 4] = 0;
+	vwrite(&va, APLIC_SETIPNUM, 10);
+	CHECK_EQ(vfile(1), 0);
+	CHECK_EQ(vread(&va, APLIC_SETIP0), 0);
+	/* a detached source: setip alone makes it pending; to L1's guest
+	 * file 2 (host guest file 3), setipnum_be byte-swapped */
+	vwrite(&va, APLIC_SOURCECFG(9), APLIC_SM_DETACHED);
+	vwrite(&va, APLIC_TARGET(9), 2u << 12 | 7);
+	vwrite(&va, APLIC_SETIPNUM_BE, __builtin_bswap32(9));
+	CHECK_EQ(vread(&va, APLIC_SETIP0), 1u << 9);
+	vwrite(&va, APLIC_SETIE0, 1u << 9);
+	CHECK_EQ(vfile(3), 7);
+	/* clrie and in_clrip */
+	vwrite(&va, APLIC_CLRIE0, 1u << 9);
+	vwrite(&va, APLIC_SETIP0, 1u << 9);
+	CHECK_EQ(vfile(3), 0);
+	vwrite(&va, APLIC_IN_CLRIP0, 1u << 9);
+	CHECK_EQ(vread(&va, APLIC_SETIP0), 0);
+	/* guest index 3 is beyond L1's GEILEN 2: dropped, counted */
+	vwrite(&va, APLIC_TARGET(9), 3u << 12 | 7);
+	vwrite(&va, APLIC_SETIENUM, 9);
+	vwrite(&va, APLIC_SETIPNUM, 9);
+	CHECK_EQ(va.msis_dropped, 1);
+	CHECK_EQ(vfile(4), 0);
+	/* genmsi: to the S file of hart 0, at once; Busy reads 0 */
+	vwrite(&va, APLIC_GENMSI, 0xffffffff);
+	CHECK_EQ(vfile(1), 0x7ff);
+	CHECK_EQ(vread(&va, APLIC_GENMSI), 0x7ff);
+	/* inactive again: pending, enable and target cleared */
+	vwrite(&va, APLIC_SOURCECFG(10), 0);
+	CHECK_EQ(vread(&va, APLIC_TARGET(10)), 0);
+	CHECK_EQ(vread(&va, APLIC_SETIE0), 1u << 9);
 }

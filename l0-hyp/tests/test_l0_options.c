@@ -237,3 +237,15 @@ TEST(options_soak)
 	CHECK_EQ(parse("l0.soak=1000,5,x"), L0_OPTIONS_BAD);
 	CHECK_EQ(parse("l0.soak=1000,5,6,7"), L0_OPTIONS_BAD);
 }
+
+TEST(options_l1_aia)
+{
+	CHECK_EQ(parse(NULL), L0_OPTIONS_OK);
+	CHECK(!o.l1_aia);
+	CHECK_EQ(parse("l1.aia=1 l1.h=1"), L0_OPTIONS_OK);
+	CHECK(o.l1_aia);
+	CHECK_EQ(parse("l1.aia=0"), L0_OPTIONS_OK);
+	CHECK(!o.l1_aia);
+	CHECK_EQ(parse("l1.aia=yes"), L0_OPTIONS_BAD);
+	CHECK(strstr(err, "l1.aia (0 or 1)") != NULL);
+}

@@ -129,7 +129,7 @@ struct sbi_nested_hfence {
 
 /* Per-hart NACL state (set_shmem acts on the calling hart). L0 owns the
  * storage: config.nharts entries, zeroed at boot, in sbi_nested.nacl. */
-#define SBI_NESTED_NACL_NCSRS 25 /* H-extension CSRs NACL knows */
+#define SBI_NESTED_NACL_NCSRS 29 /* H-extension CSRs NACL knows */
 struct sbi_nested_nacl_hart {
 	bool shmem_set;
 	unsigned long shmem; /* guest-physical, page aligned */

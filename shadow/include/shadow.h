@@ -56,7 +56,7 @@ struct shadow_l0_device {
 	uint64_t perm; /* PTE_R/W/X that L0's own map grants L1 */
 };
 
-#define SHADOW_MAX_DEVICES 4
+#define SHADOW_MAX_DEVICES 24
 
 struct shadow_l0_ops {
 	void *ctx;

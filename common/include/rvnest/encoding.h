@@ -71,6 +71,15 @@
 #define CSR_SIREG 0x151
 #define CSR_STOPEI 0x15c
 #define CSR_STOPI 0xdb0
+/* ... and the hypervisor's ("CSRs added to the hypervisor and VS
+ * levels"): interrupt control, priorities, and the VS-level window */
+#define CSR_HVICTL 0x609
+#define CSR_HVIPRIO1 0x646
+#define CSR_HVIPRIO2 0x647
+#define CSR_VSISELECT 0x250
+#define CSR_VSIREG 0x251
+#define CSR_VSTOPEI 0x25c
+#define CSR_VSTOPI 0xeb0
 
 /* Unprivileged counters */
 #define CSR_CYCLE 0xc00
@@ -224,6 +233,11 @@
  * to state whose bit is 0 raises a virtual-instruction exception. */
 #define STATEEN0_ENVCFG BIT(62) /* senvcfg */
 #define STATEEN0_SE0 BIT(63)	/* sstateen0 */
+/* Ssaia's VS state (AIA "Smstateen"): siselect/sireg (CSRIND), the rest
+ * of Ssaia (AIA), the IMSIC through sireg and stopei (IMSIC) */
+#define STATEEN0_CSRIND BIT(60)
+#define STATEEN0_AIA BIT(59)
+#define STATEEN0_IMSIC BIT(58)
 
 /* ---- stvec / vstvec (spec "Supervisor Trap Vector Base Address") ------ */
 #define TVEC_MODE _UL(3)
