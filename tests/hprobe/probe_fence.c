@@ -12,11 +12,15 @@
  * it writable again, fence, store -- it must succeed. For L0 this is the
  * shadow G-stage's invalidation on HFENCE.GVMA (all, by guest physical
  * address, by VMID) and the forwarding of HFENCE.VVMA (all, by address, by
- * ASID).
+ * ASID). The sbi_* cases do the same through the SBI RFENCE extension's
+ * remote HFENCE calls on every hart (hart_mask_base = -1) instead of the
+ * instructions: L0 serves them itself (sbi_glue.c), OpenSBI below hprobe-
+ * single by executing the fences.
  */
 #include <stdio.h>
 
 #include <rvnest/csr.h>
+#include <rvnest/sbi.h>
 
 #include "hprobe.h"
 
@@ -27,6 +31,11 @@ enum hp_fence_kind {
 	HP_FENCE_VVMA_ALL,
 	HP_FENCE_VVMA_VA,
 	HP_FENCE_VVMA_ASID,
+	HP_FENCE_SBI_GVMA_ALL,
+	HP_FENCE_SBI_GVMA_GPA,
+	HP_FENCE_SBI_GVMA_VMID,
+	HP_FENCE_SBI_VVMA_VA,
+	HP_FENCE_SBI_VVMA_ASID,
 };
 
 struct hp_fence_case {
@@ -48,14 +57,43 @@ static const struct hp_fence_case hp_fence_cases[] = {
 	{"vvma_va", HP_FENCE_VVMA_VA, HP_TABLE_VS_SUPER, EXC_STORE_PAGE_FAULT},
 	{"vvma_asid", HP_FENCE_VVMA_ASID, HP_TABLE_VS_SUPER,
 	 EXC_STORE_PAGE_FAULT},
+	{"sbi_gvma_all", HP_FENCE_SBI_GVMA_ALL, HP_TABLE_GSTAGE,
+	 EXC_STORE_GUEST_PAGE_FAULT},
+	{"sbi_gvma_gpa", HP_FENCE_SBI_GVMA_GPA, HP_TABLE_GSTAGE,
+	 EXC_STORE_GUEST_PAGE_FAULT},
+	{"sbi_gvma_vmid", HP_FENCE_SBI_GVMA_VMID, HP_TABLE_GSTAGE,
+	 EXC_STORE_GUEST_PAGE_FAULT},
+	{"sbi_vvma_va", HP_FENCE_SBI_VVMA_VA, HP_TABLE_VS_SUPER,
+	 EXC_STORE_PAGE_FAULT},
+	{"sbi_vvma_asid", HP_FENCE_SBI_VVMA_ASID, HP_TABLE_VS_SUPER,
+	 EXC_STORE_PAGE_FAULT},
 };
 
 /* hgatp.VMID and vsatp.ASID of the probe tables (mem.c writes zero). */
 #define HP_VMID 0
 #define HP_ASID 0
 
+/* SBI spec RFENCE: every hart (hart_mask_base = -1), the page of addr
+ * (guest-physical for GVMA, guest-virtual for VVMA), or the whole space
+ * (start 0, size 0). A failure is an error of its own, not a probe. */
+static void hp_sbi_fence(unsigned long fid, unsigned long start,
+			 unsigned long size, unsigned long id)
+{
+	struct sbiret r =
+		sbi_ecall(SBI_EXT_RFENCE, fid, 0, -1UL, start, size, id, 0);
+
+	if (r.error) {
+		printf("RVNEST error msg=sbi_remote_hfence_failed fid=%lu "
+		       "error=%ld\n",
+		       fid, r.error);
+		hp_errors++;
+	}
+}
+
 static void hp_fence(enum hp_fence_kind k, unsigned long addr)
 {
+	unsigned long page = addr & ~(PAGE_SIZE - 1);
+
 	switch (k) {
 	case HP_FENCE_GVMA_ALL:
 		hfence_gvma_all();
@@ -74,6 +112,23 @@ static void hp_fence(enum hp_fence_kind k, unsigned long addr)
 		break;
 	case HP_FENCE_VVMA_ASID:
 		hp_hfence_vvma_asid(HP_ASID);
+		break;
+	case HP_FENCE_SBI_GVMA_ALL:
+		hp_sbi_fence(SBI_RFENCE_REMOTE_HFENCE_GVMA, 0, 0, 0);
+		break;
+	case HP_FENCE_SBI_GVMA_GPA:
+		hp_sbi_fence(SBI_RFENCE_REMOTE_HFENCE_GVMA, page, PAGE_SIZE, 0);
+		break;
+	case HP_FENCE_SBI_GVMA_VMID:
+		hp_sbi_fence(SBI_RFENCE_REMOTE_HFENCE_GVMA_VMID, page,
+			     PAGE_SIZE, HP_VMID);
+		break;
+	case HP_FENCE_SBI_VVMA_VA:
+		hp_sbi_fence(SBI_RFENCE_REMOTE_HFENCE_VVMA, page, PAGE_SIZE, 0);
+		break;
+	case HP_FENCE_SBI_VVMA_ASID:
+		hp_sbi_fence(SBI_RFENCE_REMOTE_HFENCE_VVMA_ASID, page,
+			     PAGE_SIZE, HP_ASID);
 		break;
 	}
 }
