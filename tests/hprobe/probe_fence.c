@@ -36,6 +36,11 @@ enum hp_fence_kind {
 	HP_FENCE_SBI_GVMA_VMID,
 	HP_FENCE_SBI_VVMA_VA,
 	HP_FENCE_SBI_VVMA_ASID,
+	HP_FENCE_NACL_GVMA_VMID,
+	HP_FENCE_NACL_GVMA_VMID_ALL,
+	HP_FENCE_NACL_VVMA,
+	HP_FENCE_NACL_VVMA_ASID,
+	HP_FENCE_NACL_VVMA_ALL,
 };
 
 struct hp_fence_case {
@@ -67,6 +72,16 @@ static const struct hp_fence_case hp_fence_cases[] = {
 	 EXC_STORE_PAGE_FAULT},
 	{"sbi_vvma_asid", HP_FENCE_SBI_VVMA_ASID, HP_TABLE_VS_SUPER,
 	 EXC_STORE_PAGE_FAULT},
+	{"nacl_gvma_vmid", HP_FENCE_NACL_GVMA_VMID, HP_TABLE_GSTAGE,
+	 EXC_STORE_GUEST_PAGE_FAULT},
+	{"nacl_gvma_vmid_all", HP_FENCE_NACL_GVMA_VMID_ALL, HP_TABLE_GSTAGE,
+	 EXC_STORE_GUEST_PAGE_FAULT},
+	{"nacl_vvma", HP_FENCE_NACL_VVMA, HP_TABLE_VS_SUPER,
+	 EXC_STORE_PAGE_FAULT},
+	{"nacl_vvma_asid", HP_FENCE_NACL_VVMA_ASID, HP_TABLE_VS_SUPER,
+	 EXC_STORE_PAGE_FAULT},
+	{"nacl_vvma_all", HP_FENCE_NACL_VVMA_ALL, HP_TABLE_VS_SUPER,
+	 EXC_STORE_PAGE_FAULT},
 };
 
 /* hgatp.VMID and vsatp.ASID of the probe tables (mem.c writes zero). */
@@ -86,6 +101,73 @@ static void hp_sbi_fence(unsigned long fid, unsigned long start,
 		printf("RVNEST error msg=sbi_remote_hfence_failed fid=%lu "
 		       "error=%ld\n",
 		       fid, r.error);
+		hp_errors++;
+	}
+}
+
+/* SBI NACL shared memory ("Nested Acceleration Extension": scratch space
+ * and CSR space, page aligned); only HFENCE entry 0 is used. */
+static unsigned long hp_nacl_shmem[SBI_NACL_SHMEM_SIZE / SBI_NACL_WORD_BYTES]
+	__attribute__((aligned(SBI_NACL_SHMEM_ALIGN)));
+static bool hp_nacl_on;
+
+static void hp_nacl_begin(void)
+{
+	struct sbiret r;
+
+	if (sbi_probe(SBI_EXT_NACL) <= 0)
+		return;
+	r = sbi_call1(SBI_EXT_NACL, SBI_NACL_PROBE_FEATURE,
+		      SBI_NACL_FEAT_SYNC_HFENCE);
+	if (r.error || r.value != 1)
+		return;
+	r = sbi_ecall(SBI_EXT_NACL, SBI_NACL_SET_SHMEM,
+		      (unsigned long)hp_nacl_shmem, 0, 0, 0, 0, 0);
+	if (r.error) {
+		printf("RVNEST error msg=nacl_set_shmem_failed error=%ld\n",
+		       r.error);
+		hp_errors++;
+		return;
+	}
+	hp_nacl_on = true;
+	printf("hprobe: fence.nacl_* through SBI NACL SYNC_HFENCE\n");
+}
+
+/* "If both shmem_phys_lo and shmem_phys_hi parameters are all-ones
+ * bitwise then the nested acceleration features are disabled": the
+ * groups after this one run as before. */
+static void hp_nacl_end(void)
+{
+	if (!hp_nacl_on)
+		return;
+	sbi_ecall(SBI_EXT_NACL, SBI_NACL_SET_SHMEM, SBI_NACL_SHMEM_DISABLE,
+		  SBI_NACL_SHMEM_DISABLE, 0, 0, 0, 0);
+	hp_nacl_on = false;
+}
+
+/* One nested HFENCE entry for the 4 KiB page (Order 0) at addr, then
+ * SYNC_HFENCE of that entry: "Page_Number", "Page_Count" and the reserved
+ * word first, Config with Pending last; the SBI implementation clears
+ * Pending once the entry is processed. */
+static void hp_nacl_fence(unsigned long type, unsigned long addr,
+			  unsigned long vmid, unsigned long asid)
+{
+	volatile unsigned long *e =
+		&hp_nacl_shmem[SBI_NACL_HFENCE_OFFSET / SBI_NACL_WORD_BYTES];
+	struct sbiret r;
+
+	e[SBI_NACL_HFENCE_WORD_PNUM] = addr >> SBI_NACL_HFENCE_ORDER_BASE;
+	e[2] = 0;
+	e[SBI_NACL_HFENCE_WORD_PCOUNT] = 1;
+	e[SBI_NACL_HFENCE_WORD_CONFIG] =
+		SBI_NACL_HFENCE_PENDING | (type << SBI_NACL_HFENCE_TYPE_SHIFT) |
+		(vmid << SBI_NACL_HFENCE_VMID_SHIFT) | asid;
+	r = sbi_call1(SBI_EXT_NACL, SBI_NACL_SYNC_HFENCE, 0);
+	if (r.error ||
+	    (e[SBI_NACL_HFENCE_WORD_CONFIG] & SBI_NACL_HFENCE_PENDING)) {
+		printf("RVNEST error msg=nacl_sync_hfence_failed type=%lu "
+		       "error=%ld\n",
+		       type, r.error);
 		hp_errors++;
 	}
 }
@@ -130,6 +212,39 @@ static void hp_fence(enum hp_fence_kind k, unsigned long addr)
 		hp_sbi_fence(SBI_RFENCE_REMOTE_HFENCE_VVMA_ASID, page,
 			     PAGE_SIZE, HP_ASID);
 		break;
+	case HP_FENCE_NACL_GVMA_VMID:
+		if (hp_nacl_on)
+			hp_nacl_fence(SBI_NACL_HFENCE_GVMA_VMID, page, HP_VMID,
+				      0);
+		else
+			hfence_gvma_vmid(HP_VMID); /* covers the page */
+		break;
+	case HP_FENCE_NACL_GVMA_VMID_ALL:
+		if (hp_nacl_on)
+			hp_nacl_fence(SBI_NACL_HFENCE_GVMA_VMID_ALL, 0, HP_VMID,
+				      0);
+		else
+			hfence_gvma_vmid(HP_VMID);
+		break;
+	case HP_FENCE_NACL_VVMA:
+		if (hp_nacl_on)
+			hp_nacl_fence(SBI_NACL_HFENCE_VVMA, page, HP_VMID, 0);
+		else
+			hp_hfence_vvma_va(addr);
+		break;
+	case HP_FENCE_NACL_VVMA_ASID:
+		if (hp_nacl_on)
+			hp_nacl_fence(SBI_NACL_HFENCE_VVMA_ASID, page, HP_VMID,
+				      HP_ASID);
+		else
+			hp_hfence_vvma_asid(HP_ASID);
+		break;
+	case HP_FENCE_NACL_VVMA_ALL:
+		if (hp_nacl_on)
+			hp_nacl_fence(SBI_NACL_HFENCE_VVMA_ALL, 0, HP_VMID, 0);
+		else
+			hfence_vvma_all();
+		break;
 	}
 }
 
@@ -171,6 +286,7 @@ void hp_group_fence(void)
 	env.mode = HP_MODE_VS;
 	env.vsatp = HP_VSATP_SUPER;
 	env.hgatp = HP_HGATP_SV39X4;
+	hp_nacl_begin();
 	for (unsigned i = 0;
 	     i < sizeof(hp_fence_cases) / sizeof(hp_fence_cases[0]); i++) {
 		const struct hp_fence_case *k = &hp_fence_cases[i];
@@ -196,4 +312,5 @@ void hp_group_fence(void)
 	hp_fence_set(HP_TABLE_VS_SUPER, true);
 	hfence_gvma_all();
 	hfence_vvma_all();
+	hp_nacl_end();
 }
