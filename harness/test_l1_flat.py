@@ -25,6 +25,7 @@ from harness import config, runner, testing
 from harness.test_l0 import SMOKE
 
 AS = "riscv64-unknown-elf-as"
+LD = "riscv64-unknown-elf-ld"
 OBJCOPY = "riscv64-unknown-elf-objcopy"
 
 # SBI SRST shutdown (SBI spec "System Reset Extension"): a0 = type 0
@@ -41,11 +42,15 @@ SHUTDOWN = """
 def assemble(tmp_path, name, src):
     if not shutil.which(AS):
         pytest.skip(f"{AS} not installed (make deps)")
-    s, o, b = (tmp_path / f"{name}.{e}" for e in ("S", "o", "bin"))
+    s, o, elf, b = (tmp_path / f"{name}.{e}" for e in ("S", "o", "elf", "bin"))
     s.write_text("\t.text\n\t.globl _start\n_start:\n" + src)
-    subprocess.run([AS, "-march=rv64imac", "-o", str(o), str(s)], check=True,
-                   capture_output=True, timeout=30)
-    subprocess.run([OBJCOPY, "-O", "binary", str(o), str(b)], check=True,
+    r = subprocess.run([AS, "-march=rv64imac", "-o", str(o), str(s)],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, f"{s}: {r.stderr}"
+    # linked at L0's flat-image address, so that `la` resolves
+    subprocess.run([LD, "-Ttext=0x80200000", "-e", "_start", "-o", str(elf), str(o)],
+                   check=True, capture_output=True, timeout=30)
+    subprocess.run([OBJCOPY, "-O", "binary", str(elf), str(b)], check=True,
                    capture_output=True, timeout=30)
     return b
 
@@ -152,3 +157,72 @@ def test_bench_markers_unknown_and_unpaired(tmp_path):
     # only the proper pair opened and closed a window
     assert list(res.protocol.l0benches) == ["hypercall"], res.log_path
     assert int(res.protocol.l0benches["hypercall"]["iters"]) == 1
+
+
+# Both harts of a two-vCPU L1 write whole lines through SBI DBCN
+# console_write (SBI spec "Debug Console Extension", FID 0: a0 = bytes,
+# a1/a2 = address): L0 serves each under its console lock, so each line
+# comes out whole, whichever hart holds the lock while the other asks.
+# Hart 0 starts hart 1 (HSM hart_start, FID 0) at the same entry, waits
+# for it to stop (hart_get_status, FID 2, until STOPPED = 1), powers off.
+HAMMER_LINES = 200
+HAMMER_MSG = "lock hammer: hart {} writes this whole line"
+HAMMER = f"""
+	mv s0, a0
+	bnez s0, work
+	li a0, 1
+	la a1, _start
+	li a2, 0
+	li a6, 0
+	li a7, 0x48534d
+	ecall
+	bnez a0, fail
+work:
+	li s1, {HAMMER_LINES}
+	la s2, msg0
+	beqz s0, 1f
+	la s2, msg1
+1:	li a0, {len(HAMMER_MSG.format(0)) + 1}
+	mv a1, s2
+	li a2, 0
+	li a6, 0
+	li a7, 0x4442434e
+	ecall
+	bnez a0, fail
+	addi s1, s1, -1
+	bnez s1, 1b
+	bnez s0, stop
+2:	li a0, 1
+	li a6, 2
+	li a7, 0x48534d
+	ecall
+	li t0, 1
+	bne a1, t0, 2b
+	li a1, 0
+	j off
+stop:
+	li a6, 1
+	li a7, 0x48534d
+	ecall
+fail:
+	li a1, 1
+off:
+""" + SHUTDOWN + f"""
+msg0:	.ascii "{HAMMER_MSG.format(0)}\\n"
+msg1:	.ascii "{HAMMER_MSG.format(1)}\\n"
+"""
+
+
+def test_two_harts_hammer_the_console_lock(tmp_path):
+    testing.load_or_skip(SMOKE)
+    img = assemble(tmp_path, "hammer", HAMMER)
+    cfg = config.load(SMOKE, l1=str(img), l0args="l1.harts=2")
+    res = testing.run(cfg.with_overrides(smp=2, timeout=60), icount=True)
+    assert res.ok, f"{res.error} (log: {res.log_path})"
+    lines = res.console.splitlines()
+    for hart in (0, 1):
+        want = HAMMER_MSG.format(hart)
+        assert lines.count(want) == HAMMER_LINES, (hart, res.log_path)
+    # nothing else of theirs: a line split by the other hart's bytes
+    # would leave a fragment
+    assert sum("lock hammer" in line for line in lines) == 2 * HAMMER_LINES, res.log_path
