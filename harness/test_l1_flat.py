@@ -163,9 +163,14 @@ def test_bench_markers_unknown_and_unpaired(tmp_path):
 # console_write (SBI spec "Debug Console Extension", FID 0: a0 = bytes,
 # a1/a2 = address): L0 serves each under its console lock, so each line
 # comes out whole, whichever hart holds the lock while the other asks.
-# Hart 0 starts hart 1 (HSM hart_start, FID 0) at the same entry, waits
-# for it to stop (hart_get_status, FID 2, until STOPPED = 1), powers off.
-HAMMER_LINES = 200
+# Hart 0 starts hart 1 (HSM hart_start, FID 0) at the same entry and
+# waits while it is START_PENDING (hart_get_status, FID 2: 2), so that both
+# write at once; at the end it waits for hart 1 to stop (STOPPED = 1)
+# and powers off. Without icount: QEMU then runs the two harts on two
+# threads at once (under icount it runs them in turn, each for long
+# slices, and the harts never meet at the lock); the lines counted are
+# the same either way.
+HAMMER_LINES = 2000
 HAMMER_MSG = "lock hammer: hart {} writes this whole line"
 HAMMER = f"""
 	mv s0, a0
@@ -177,6 +182,12 @@ HAMMER = f"""
 	li a7, 0x48534d
 	ecall
 	bnez a0, fail
+3:	li a0, 1
+	li a6, 2
+	li a7, 0x48534d
+	ecall
+	li t0, 2
+	beq a1, t0, 3b
 work:
 	li s1, {HAMMER_LINES}
 	la s2, msg0
@@ -217,7 +228,7 @@ def test_two_harts_hammer_the_console_lock(tmp_path):
     testing.load_or_skip(SMOKE)
     img = assemble(tmp_path, "hammer", HAMMER)
     cfg = config.load(SMOKE, l1=str(img), l0args="l1.harts=2")
-    res = testing.run(cfg.with_overrides(smp=2, timeout=60), icount=True)
+    res = testing.run(cfg.with_overrides(smp=2, timeout=60), icount=False)
     assert res.ok, f"{res.error} (log: {res.log_path})"
     lines = res.console.splitlines()
     for hart in (0, 1):
