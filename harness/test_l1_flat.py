@@ -1,6 +1,6 @@
 """Small flat L1 images, assembled here from the source below each test
 (the cross toolchain make builds with), for L0 paths no full L1 takes
-(issue 17, coverage of l0-hyp/fetch.c and sbi_glue.c):
+(issue 17, coverage of l0-hyp/fetch.c, sbi_glue.c and lock.h):
 
 - a 32-bit instruction whose second half is on the next page, fetched by
   L0 to emulate it (l0.decode=fetch: htinst and stval are not used), for
@@ -10,7 +10,9 @@
   it again, so L0 ends the run with `all_L1_harts_stopped`, never a hang;
 - rvnest BENCH markers for a benchmark id L0 does not know, and an END
   without its BEGIN: ignored with a line each, no l0bench window, while
-  a proper BEGIN/END pair in the same run gives one.
+  a proper BEGIN/END pair in the same run gives one;
+- both harts of a two-vCPU L1 writing whole lines through SBI DBCN at
+  once: L0's console lock (lock.h) keeps every line whole.
 
 Each image is loaded at 0x80200000 (L0's flat-image address) and runs in
 VS-mode with satp = 0, so its addresses are L1 guest-physical.
