@@ -58,7 +58,7 @@ FUZZ_OBJS_shadow := fuzz/fuzz_shadow.o shadow/shadow.o shadow/tests/world.o \
 FUZZ_OBJS_sbi = fuzz/fuzz_sbi.o sbi-nested/tests/mock.o \
 	$(SBI_NESTED_SRCS:%.c=%.o)
 FUZZ_OBJS_dt := fuzz/fuzz_dt.o l0-hyp/hostdt.o l0-hyp/guestdt.o \
-	l0-hyp/aia_dt.o l0-hyp/pci_dt.o \
+	l0-hyp/aia_dt.o l0-hyp/pci_dt.o l0-hyp/vaplic_dt.o \
 	common/fdt_util.o
 FUZZ_EXTRA_dt := $(FUZZ_LIBFDT_OBJS)
 # vhyp: l0-hyp/vhyp.c (with fetch.c, mmio.c) against the model hart of
@@ -168,7 +168,7 @@ FUZZ_COV_SRCS_insn := common/insn.c
 FUZZ_COV_SRCS_pt := common/pt.c
 FUZZ_COV_SRCS_shadow := shadow/shadow.c
 FUZZ_COV_SRCS_sbi = $(SBI_NESTED_SRCS)
-FUZZ_COV_SRCS_dt := l0-hyp/hostdt.c l0-hyp/guestdt.c l0-hyp/aia_dt.c \
+FUZZ_COV_SRCS_dt := l0-hyp/hostdt.c l0-hyp/guestdt.c l0-hyp/aia_dt.c l0-hyp/vaplic_dt.c \
 	l0-hyp/pci_dt.c
 FUZZ_COV_SRCS_vhyp := l0-hyp/vhyp.c
 $(FUZZ_MODEL_OBJS:%=$(FUZZ_COV_OUT)/obj/%): \

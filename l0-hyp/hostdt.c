@@ -199,6 +199,12 @@ static enum l0_hostdt_status parse_cpus(const void *fdt, unsigned long hartid,
 			FAIL("host DT: cpu %lu has no interrupt-controller "
 			     "with a phandle",
 			     ids[i]);
+		/* the hart's local interrupt controller (DT binding
+		 * riscv,cpu-intc); L1's DT keeps this node with its cpu */
+		if (fdt_node_check_compatible(fdt, intc, "riscv,cpu-intc"))
+			FAIL("host DT: cpu %lu interrupt-controller is not "
+			     "compatible with riscv,cpu-intc",
+			     ids[i]);
 	}
 	p->boot_cpu_off = fdt_util_cpu_node(fdt, hartid);
 	if (p->boot_cpu_off < 0)

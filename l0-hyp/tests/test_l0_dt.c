@@ -159,6 +159,27 @@ TEST(hostdt_rejects_bad_trees)
 	CHECK(strstr(err, "damaged") != NULL);
 }
 
+/* A cpu whose interrupt-controller child is not riscv,cpu-intc (found by
+ * fuzz/fuzz_dt.c: compatible "riscv,aplic" there put an APLIC-compatible
+ * node into L1's tree, which keeps the cpu nodes): refused at parse time.
+ * The replacement string has the same length, so the tree's layout stays. */
+TEST(hostdt_rejects_cpu_intc_not_cpu_intc)
+{
+	build_host();
+	{
+		int intc = fdt_path_offset(host_buf, "/cpus/cpu@1/"
+						     "interrupt-controller");
+
+		CHECK(intc > 0);
+		OK(fdt_setprop_inplace(host_buf, intc, "compatible",
+				       "riscv,cpu-intx", 15));
+	}
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "not compatible with riscv,cpu-intc") != NULL);
+}
+
 /* A property whose name offset points past the strings block (found by
  * fuzz/fuzz_dt.c): the nodes all walk, but L1's tree, a copy, would carry
  * an unreadable property. Refused at parse time. */
