@@ -292,6 +292,8 @@ static enum l0_trap_outcome handle_s_gext(struct l0_vcpu *v)
 	return L0_TRAP_RESUME;
 }
 
+/* one handler per line (clang-format would pack them two by two) */
+/* clang-format off */
 static const l0_trap_fn l0_irq_handlers[L0_IRQ_COUNT] = {
 	[IRQ_LCOF] = handle_lcofi,
 	[IRQ_S_SOFT] = handle_s_soft,
@@ -299,6 +301,7 @@ static const l0_trap_fn l0_irq_handlers[L0_IRQ_COUNT] = {
 	[IRQ_S_EXT] = handle_s_ext,
 	[IRQ_S_GEXT] = handle_s_gext,
 };
+/* clang-format on */
 
 static enum l0_trap_outcome dispatch(struct l0_vcpu *v)
 {
