@@ -245,7 +245,7 @@ def test_linux_l1_console_takes_input_through_its_aplic():
 
 def test_kvm_l1_two_cpus_ipis_through_its_imsic():
     """A 2-CPU Linux/KVM L1 with l1.aia=1 runs kvm-vmm's 2-vCPU micro-guest
-    to the end (ipi_remote and rfence_remote included) with KVM's AIA
+    to the end (ipi_remote, rfence_remote and ipi_idle included) with KVM's AIA
     enabled; L1's IPIs are MSIs between its IMSIC files, so L0 takes no
     kick for them: one irq_s_soft in the whole run (vCPU 1's start),
     where kvm-l0-smp2 (vPLIC, SBI IPIs) takes hundreds."""
@@ -255,6 +255,6 @@ def test_kvm_l1_two_cpus_ipis_through_its_imsic():
     assert ("riscv-imsic: interrupt-controller@28000000: providing IPIs "
             "using interrupt 1") in con
     b = res.protocol.benches
-    assert len(b) == 9 and {"ipi_remote", "rfence_remote"} <= set(b)
+    assert len(b) == 10 and {"ipi_remote", "rfence_remote", "ipi_idle"} <= set(b)
     assert causes(res).get("irq_s_soft", 0) <= 1, causes(res)
     assert res.protocol.done["status"] == 0

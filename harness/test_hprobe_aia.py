@@ -161,8 +161,16 @@ def test_nested_aia_matches_single_aia():
         pytest.fail(f"{res.error} (log: {res.log_path})", pytrace=False)
     # htinst/GVA of the firmware-redirected acc.* lines are left out as in
     # test_hprobe.py (FIRMWARE_REDIRECTED)
-    ref = compared(probe_lines(single_aia()))
-    got = compared(probe_lines(res))
+    # the host has one guest file more than hprobe-single-aia's (L1's own
+    # file is one), so L1's IMSIC node keeps the host's wider
+    # guest-index-bits: dt.imsic is left out, GEILEN (hgeie) is the same
+    # aia.s.msi.stopi_seie: L1's stopi is the hardware's vstopi on its
+    # guest file (no trap into L0), whose IPRIO for that SEI is 1 (hvictl
+    # IPRIOM 0) where HS-mode's stopi on QEMU 10 says 0; L0 would have to
+    # trap every stopi read to hide it (l0-hyp/README.md "AIA for L1")
+    left_out = ("dt.imsic", "aia.s.msi.stopi_seie")
+    ref = compared([(p, r) for p, r in probe_lines(single_aia()) if p not in left_out])
+    got = compared([(p, r) for p, r in probe_lines(res) if p not in left_out])
     assert got == ref, (
         f"hprobe-nested-aia differs from hprobe-single-aia ({res.log_path}): "
         + first_difference(ref, got))

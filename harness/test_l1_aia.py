@@ -102,8 +102,17 @@ def test_nested_aia_l1_same_exits_and_no_l0_trap_for_an_msi():
         n = nested.protocol.benches[bench]
         assert (n["exits"], n["exits_total"]) == (b["exits"], b["exits_total"]), bench
     l0 = nested.protocol.l0benches
-    assert l0["ipi"]["traps"] == l0["compute"]["traps"], (l0["ipi"].line,
+    # beyond the compute loop's window traps, at most the one fill of the
+    # shadow entry for L2's file page, at L2's first MSI store into it
+    # (the ipi benchmark is the first to touch that page); never one per
+    # MSI (1000 of them)
+    extra = dict(l0["ipi"]["causes"])
+    for cause, n in l0["compute"]["causes"].items():
+        extra[cause] = extra.get(cause, 0) - n
+    extra = {c: n for c, n in extra.items() if n}
+    assert extra in ({}, {"store_guest_page_fault": 1}), (l0["ipi"].line,
                                                           l0["compute"].line)
+    assert l0["ipi"]["traps"] - l0["compute"]["traps"] == sum(extra.values())
 
 
 def test_hvip_mode_without_guest_files_or_with_two_harts():

@@ -952,6 +952,12 @@ static const struct vcsr l0_vcsrs[] = {
 	 0, 0},
 	{CSR_HGEIP, "hgeip", 0, hgeip_read, ignore_write, VCSR_MASK_FIXED, 0,
 	 VCSR_READ_ONLY},
+	/* hvien: read-only zero, L0 offers L1 no VS-level virtual
+	 * interrupts 13-63 (AIA "Interrupt filtering and virtual interrupts
+	 * for VS level": a bit is writable only for an interrupt that can be
+	 * one; L1's hvip bits 13-63 stay read-only zero with it) */
+	{CSR_HVIEN, "hvien", 0, zero_read, ignore_write, VCSR_MASK_FIXED, 0,
+	 VCSR_AIA},
 	{CSR_HVICTL, "hvictl", VH(hvictl), reg_read, reg_write, VCSR_MASK_FIXED,
 	 VHVICTL_WRITABLE, VCSR_AIA},
 	{CSR_HVIPRIO1, "hviprio1", VH(hviprio1), reg_read, reg_write,

@@ -80,7 +80,7 @@
 	X(vstval, CSR_VSTVAL, 0, HP_ALL)                   \
 	X(vsatp, CSR_VSATP, HP_CSR_F_ATP, HP_ALL)          \
 	X(vstimecmp, CSR_VSTIMECMP, HP_CSR_F_SSTC, HP_ALL) \
-	X(hvien, CSR_HVIEN, HP_CSR_F_AIA, HP_ALL)          \
+	X(hvien, CSR_HVIEN, HP_CSR_F_AIA, HP_IRQ_STD)      \
 	X(hvictl, CSR_HVICTL, HP_CSR_F_AIA, HP_ALL)        \
 	X(hviprio1, CSR_HVIPRIO1, HP_CSR_F_AIA, HP_ALL)    \
 	X(hviprio2, CSR_HVIPRIO2, HP_CSR_F_AIA, HP_ALL)    \
