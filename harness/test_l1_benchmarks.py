@@ -161,11 +161,19 @@ def test_l0_counts_every_benchmark_window(name):
 # 3,072, 9,017, 7,799, 2,810, 4: its bounds kept). The bounds are
 # about 10% above, so that a slower trap path into L0 fails here; lower them
 # when the path gets faster. (timer: with Sstc, QEMU's default CPU.)
+# Raised at 889d770 when AIA for L1 (issue 14), the vCPU scheduler and
+# DBTR's world-switch hooks were merged: nested hypercall 2,096, ipi 2,975,
+# timer 2,495; nested-nacl 2,295, 3,430, 3,095. With l0.profile=1 the
+# nested hypercall grew from 2,419 to 2,513 (639edaa, the scheduler merged,
+# to a36a7c5, AIA for L1 merged): L1's SRET into L2 +61 instructions inside
+# L0, the exit +15, each of the 3 CSR reads +6 (l0-hyp/README.md,
+# "Performance"); the new bounds are about 3% above these, so that the next
+# regression fails here while that one is won back.
 INSTRET_PER_OP_BOUND = {
-    "nested": {"hypercall": 2030, "mmio": 8070, "ipi": 2850, "virq": 8850,
-               "gstage_fault": 7790, "timer": 2450, "compute": 5},
-    "nested-nacl": {"hypercall": 2290, "mmio": 8360, "ipi": 3380, "virq": 9860,
-                    "gstage_fault": 8540, "timer": 3090, "compute": 5},
+    "nested": {"hypercall": 2160, "mmio": 8070, "ipi": 3065, "virq": 8850,
+               "gstage_fault": 7790, "timer": 2570, "compute": 5},
+    "nested-nacl": {"hypercall": 2365, "mmio": 8360, "ipi": 3535, "virq": 9860,
+                    "gstage_fault": 8540, "timer": 3190, "compute": 5},
 }
 
 
