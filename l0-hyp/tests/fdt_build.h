@@ -26,6 +26,43 @@ static inline void prop_cells(void *f, const char *name, const uint32_t *c,
 	OK(fdt_property(f, name, v, n * 4));
 }
 
+/* QEMU virt's RAM: 1 GiB at 0x80000000 (the root has 2 address and 2
+ * size cells). */
+static inline void memory_node(void *f)
+{
+	const uint32_t mem[] = {0, 0x80000000, 0, 0x40000000};
+
+	OK(fdt_begin_node(f, "memory@80000000"));
+	OK(fdt_property_string(f, "device_type", "memory"));
+	prop_cells(f, "reg", mem, 4);
+	OK(fdt_end_node(f));
+}
+
+/* Opens /cpus (cpu_node the harts, then fdt_end_node). */
+static inline void cpus_begin(void *f)
+{
+	OK(fdt_begin_node(f, "cpus"));
+	OK(fdt_property_u32(f, "#address-cells", 1));
+	OK(fdt_property_u32(f, "#size-cells", 0));
+	OK(fdt_property_u32(f, "timebase-frequency", 10000000));
+}
+
+/* Opens /soc (2 address and 2 size cells, identity ranges) with the
+ * UART QEMU virt has at 0x10000000 as its first node, left open for the
+ * caller's interrupt properties (then fdt_end_node). */
+static inline void soc_begin_with_uart(void *f)
+{
+	const uint32_t uart[] = {0, 0x10000000, 0, 0x100};
+
+	OK(fdt_begin_node(f, "soc"));
+	OK(fdt_property_u32(f, "#address-cells", 2));
+	OK(fdt_property_u32(f, "#size-cells", 2));
+	OK(fdt_property(f, "ranges", NULL, 0));
+	OK(fdt_begin_node(f, "serial@10000000"));
+	OK(fdt_property_string(f, "compatible", "ns16550a"));
+	prop_cells(f, "reg", uart, 4);
+}
+
 /* A hart as QEMU's virt describes it, with its interrupt controller. */
 static inline void cpu_node(void *f, uint32_t id, uint32_t intc_phandle,
 			    const char *isa)

@@ -87,8 +87,6 @@ static void aplic(void *f, const char *name, uint32_t base, uint32_t phandle,
 static void build_aia(const struct knobs *k)
 {
 	void *f = host_buf;
-	const uint32_t mem[] = {0, 0x80000000, 0, 0x40000000};
-	const uint32_t uart[] = {0, 0x10000000, 0, 0x100};
 	const uint32_t irq[] = {k->uart_src ? k->uart_src : 10,
 				k->uart_sense ? k->uart_sense : 4};
 	const uint32_t initrd_s[] = {0, 0xa0200000};
@@ -99,14 +97,8 @@ static void build_aia(const struct knobs *k)
 	OK(fdt_begin_node(f, ""));
 	OK(fdt_property_u32(f, "#address-cells", 2));
 	OK(fdt_property_u32(f, "#size-cells", 2));
-	OK(fdt_begin_node(f, "memory@80000000"));
-	OK(fdt_property_string(f, "device_type", "memory"));
-	prop_cells(f, "reg", mem, 4);
-	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "cpus"));
-	OK(fdt_property_u32(f, "#address-cells", 1));
-	OK(fdt_property_u32(f, "#size-cells", 0));
-	OK(fdt_property_u32(f, "timebase-frequency", 10000000));
+	memory_node(f);
+	cpus_begin(f);
 	cpu_node(f, 0, 2, "rv64imafdch_zicsr_sstc_smaia_ssaia");
 	cpu_node(f, 1, 3, "rv64imafdch_zicsr_sstc_smaia_ssaia");
 	OK(fdt_end_node(f));
@@ -115,13 +107,7 @@ static void build_aia(const struct knobs *k)
 	prop_cells(f, "linux,initrd-start", initrd_s, 2);
 	prop_cells(f, "linux,initrd-end", initrd_e, 2);
 	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "soc"));
-	OK(fdt_property_u32(f, "#address-cells", 2));
-	OK(fdt_property_u32(f, "#size-cells", 2));
-	OK(fdt_property(f, "ranges", NULL, 0));
-	OK(fdt_begin_node(f, "serial@10000000"));
-	OK(fdt_property_string(f, "compatible", "ns16550a"));
-	prop_cells(f, "reg", uart, 4);
+	soc_begin_with_uart(f);
 	OK(fdt_property_u32(f, "interrupt-parent", 7));
 	prop_cells(f, "interrupts", irq,
 		   k->uart_irq_cells ? k->uart_irq_cells : 2);

@@ -88,8 +88,6 @@ static void pci_node(void *f, const struct knobs *k)
 static void build(const struct knobs *k)
 {
 	void *f = host_buf;
-	const uint32_t mem[] = {0, 0x80000000, 0, 0x40000000};
-	const uint32_t uart[] = {0, 0x10000000, 0, 0x100};
 	const uint32_t plic[] = {0, 0xc000000, 0, 0x600000};
 	const uint32_t ie[] = {2, 11, 2, 9};
 	const uint32_t iommu_reg[] = {0, 0x3010000, 0, 0x1000};
@@ -99,26 +97,14 @@ static void build(const struct knobs *k)
 	OK(fdt_begin_node(f, ""));
 	OK(fdt_property_u32(f, "#address-cells", 2));
 	OK(fdt_property_u32(f, "#size-cells", 2));
-	OK(fdt_begin_node(f, "memory@80000000"));
-	OK(fdt_property_string(f, "device_type", "memory"));
-	prop_cells(f, "reg", mem, 4);
-	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "cpus"));
-	OK(fdt_property_u32(f, "#address-cells", 1));
-	OK(fdt_property_u32(f, "#size-cells", 0));
-	OK(fdt_property_u32(f, "timebase-frequency", 10000000));
+	memory_node(f);
+	cpus_begin(f);
 	cpu_node(f, 0, 2, "rv64imafdch_zicsr_sstc");
 	OK(fdt_end_node(f));
 	OK(fdt_begin_node(f, "chosen"));
 	OK(fdt_property_string(f, "stdout-path", "/soc/serial@10000000"));
 	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "soc"));
-	OK(fdt_property_u32(f, "#address-cells", 2));
-	OK(fdt_property_u32(f, "#size-cells", 2));
-	OK(fdt_property(f, "ranges", NULL, 0));
-	OK(fdt_begin_node(f, "serial@10000000"));
-	OK(fdt_property_string(f, "compatible", "ns16550a"));
-	prop_cells(f, "reg", uart, 4);
+	soc_begin_with_uart(f);
 	OK(fdt_end_node(f));
 	OK(fdt_begin_node(f, "plic@c000000"));
 	OK(fdt_property_string(f, "compatible", "sifive,plic-1.0.0"));
