@@ -9,7 +9,10 @@
  * Its harts (one per vCPU, hart ids 0 .. n-1, the same ISA), RAM, /chosen
  * (bootargs, initrd) and the micro-guest's test device, whose interrupt is
  * hart 0's supervisor external interrupt (rvnest/bench.h): there is no
- * interrupt controller but the harts' own.
+ * interrupt controller but the harts' own. With KVM's AIA (kvm-vmm/aia.c)
+ * also an S-level IMSIC and an MSI-mode APLIC (bindings
+ * interrupt-controller/riscv,imsics.yaml and riscv,aplic.yaml), and the
+ * test device is an MSI device of the IMSIC.
  */
 #include "dt.h"
 
@@ -25,6 +28,10 @@
 #define DT_INTC_CELLS 1 /* riscv,cpu-intc: the cause number */
 /* hart i's riscv,cpu-intc has phandle DT_INTC_PHANDLE + i */
 #define DT_INTC_PHANDLE 1
+#define DT_IMSIC_PHANDLE 0x100 /* above every hart's */
+#define DT_APLIC_PHANDLE 0x101
+#define DT_IMSIC_FILE 0x1000 /* one 4 KiB interrupt file per hart */
+#define DT_MAX_HARTS 16
 
 static int dt_reg(void *fdt, uint64_t base, uint64_t size)
 {
@@ -123,7 +130,85 @@ static int dt_chosen(void *fdt, const struct dt_input *in)
 	return err;
 }
 
-static int dt_testdev(void *fdt)
+/* The S-level IMSIC: each hart's file, whose interrupt is the hart's
+ * supervisor external interrupt (riscv,imsics.yaml: "interrupts-extended"
+ * one entry per hart, in the order of the files). */
+static int dt_imsic(void *fdt, const struct dt_input *in)
+{
+	unsigned n = in->nharts ? in->nharts : 1;
+	fdt32_t irq[2 * DT_MAX_HARTS];
+	char name[32];
+	int err = 0;
+
+	if (n > DT_MAX_HARTS)
+		return -FDT_ERR_BADVALUE;
+	for (unsigned h = 0; h < n; h++) {
+		irq[2 * h] = cpu_to_fdt32(DT_INTC_PHANDLE + h);
+		irq[2 * h + 1] = cpu_to_fdt32(IRQ_S_EXT);
+	}
+	snprintf(name, sizeof(name), "imsics@%llx",
+		 (unsigned long long)in->imsic_gpa);
+	if (!err)
+		err = fdt_begin_node(fdt, name);
+	if (!err)
+		err = fdt_property_string(fdt, "compatible", "riscv,imsics");
+	if (!err)
+		err = dt_reg(fdt, in->imsic_gpa, (uint64_t)n * DT_IMSIC_FILE);
+	if (!err)
+		err = fdt_property(fdt, "interrupts-extended", irq,
+				   (int)(2 * n * sizeof(irq[0])));
+	if (!err)
+		err = fdt_property(fdt, "interrupt-controller", NULL, 0);
+	if (!err)
+		err = fdt_property_u32(fdt, "#interrupt-cells", 0);
+	if (!err)
+		err = fdt_property(fdt, "msi-controller", NULL, 0);
+	if (!err)
+		err = fdt_property_u32(fdt, "#msi-cells", 0);
+	if (!err)
+		err = fdt_property_u32(fdt, "riscv,num-ids", in->imsic_ids);
+	if (!err)
+		err = fdt_property_u32(fdt, "riscv,hart-index-bits",
+				       in->imsic_hart_bits);
+	if (!err)
+		err = fdt_property_u32(fdt, "phandle", DT_IMSIC_PHANDLE);
+	if (!err)
+		err = fdt_end_node(fdt);
+	return err;
+}
+
+/* The APLIC in MSI mode: msi-parent is the IMSIC (riscv,aplic.yaml). */
+static int dt_aplic(void *fdt, const struct dt_input *in)
+{
+	char name[32];
+	int err = 0;
+
+	snprintf(name, sizeof(name), "aplic@%llx",
+		 (unsigned long long)in->aplic_gpa);
+	if (!err)
+		err = fdt_begin_node(fdt, name);
+	if (!err)
+		err = fdt_property(fdt, "compatible", "qemu,aplic\0riscv,aplic",
+				   sizeof("qemu,aplic\0riscv,aplic"));
+	if (!err)
+		err = dt_reg(fdt, in->aplic_gpa, in->aplic_size);
+	if (!err)
+		err = fdt_property(fdt, "interrupt-controller", NULL, 0);
+	if (!err)
+		err = fdt_property_u32(fdt, "#interrupt-cells", 2);
+	if (!err)
+		err = fdt_property_u32(fdt, "msi-parent", DT_IMSIC_PHANDLE);
+	if (!err)
+		err = fdt_property_u32(fdt, "riscv,num-sources",
+				       in->aplic_sources);
+	if (!err)
+		err = fdt_property_u32(fdt, "phandle", DT_APLIC_PHANDLE);
+	if (!err)
+		err = fdt_end_node(fdt);
+	return err;
+}
+
+static int dt_testdev(void *fdt, const struct dt_input *in)
 {
 	char name[32];
 	fdt32_t irq[2] = {cpu_to_fdt32(DT_INTC_PHANDLE),
@@ -137,7 +222,10 @@ static int dt_testdev(void *fdt)
 		err = fdt_property_string(fdt, "compatible", "rvnest,testdev");
 	if (!err)
 		err = dt_reg(fdt, TESTDEV_BASE, TESTDEV_SIZE);
-	if (!err)
+	/* with the AIA it writes MSIs into the IMSIC (TESTDEV_REG_MSI_PAGE) */
+	if (in->imsic_gpa && !err)
+		err = fdt_property_u32(fdt, "msi-parent", DT_IMSIC_PHANDLE);
+	else if (!err)
 		err = fdt_property(fdt, "interrupts-extended", irq,
 				   sizeof(irq));
 	if (!err)
@@ -176,8 +264,12 @@ int dt_build(void *buf, int size, const struct dt_input *in)
 		err = fdt_end_node(buf);
 	if (!err)
 		err = dt_chosen(buf, in);
+	if (in->imsic_gpa && !err)
+		err = dt_imsic(buf, in);
+	if (in->imsic_gpa && !err)
+		err = dt_aplic(buf, in);
 	if (!err)
-		err = dt_testdev(buf);
+		err = dt_testdev(buf, in);
 	if (!err)
 		err = fdt_end_node(buf); /* / */
 	if (!err)

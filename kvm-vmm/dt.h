@@ -20,6 +20,12 @@ struct dt_input {
 	const char *bootargs;		  /* NULL: none */
 	uint64_t initrd_gpa, initrd_size; /* size 0: no initrd */
 	unsigned nharts;		  /* cpu@0 .. cpu@nharts-1 */
+	/* KVM's AIA (kvm-vmm/aia.c); imsic_gpa 0: none, the test device's
+	 * interrupt is hart 0's external interrupt. Else an S-level
+	 * riscv,imsics (hart i's file at imsic_gpa + i * 4 KiB) and an MSI-mode
+	 * riscv,aplic, and the test device is an MSI device of the IMSIC. */
+	uint64_t imsic_gpa, aplic_gpa, aplic_size;
+	uint32_t imsic_ids, imsic_hart_bits, aplic_sources;
 };
 
 /* Writes the tree into buf[size]: 0, or a negative libfdt error. */

@@ -137,6 +137,13 @@ int vmm_build_dt(struct vmm *v, const struct vmm_boot *b,
 		.initrd_gpa = b->initrd_gpa,
 		.initrd_size = b->initrd_size,
 		.nharts = v->nvcpus,
+		.imsic_gpa =
+			v->aia.mode != VMM_AIA_NONE ? vmm_aia_imsic_gpa(0) : 0,
+		.aplic_gpa = VMM_AIA_APLIC_GPA,
+		.aplic_size = KVM_DEV_RISCV_APLIC_SIZE,
+		.imsic_ids = v->aia.nr_ids,
+		.imsic_hart_bits = v->aia.hart_bits,
+		.aplic_sources = v->aia.nr_sources,
 	};
 	int err = dt_build(buf, sizeof(buf), &in);
 	void *dst;

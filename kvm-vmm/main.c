@@ -3,7 +3,8 @@
  * kvm-vmm: runs one L2 guest on Linux/KVM (L1).
  *
  *   vmm [--mem SIZE] [--initrd FILE] [--bootargs STRING] [--no-dbcn]
- *       [--instret auto|csr|perf] [--fault no-irq] IMAGE
+ *       [--instret auto|csr|perf] [--fault no-irq] [--vcpus N]
+ *       [--aia auto|on|off] IMAGE
  *
  * Setup follows Linux Documentation/virt/kvm/api.rst: /dev/kvm, a VM, one
  * memslot of RAM at L2_RAM_BASE, one vCPU whose pc/a0/a1 are set through
@@ -49,7 +50,8 @@ static enum vmm_status usage(const char *what)
 {
 	fprintf(stderr, "usage: vmm [--mem SIZE[K|M|G]] [--initrd FILE] "
 			"[--bootargs STRING] [--no-dbcn] "
-			"[--instret auto|csr|perf] [--fault no-irq] IMAGE\n");
+			"[--instret auto|csr|perf] [--fault no-irq] "
+			"[--vcpus N] [--aia auto|on|off] IMAGE\n");
 	vmm_fail("bad_vmm_usage", "what=%s", what);
 	return VMM_STATUS_USAGE;
 }
@@ -472,6 +474,8 @@ int main(int argc, char **argv)
 	enum vmm_counter instret_want = COUNTER_AUTO;
 	enum vmm_status st;
 	unsigned vcpus = 1;
+	/* --aia, else L1's rvnest.vmm.aia=, else auto */
+	int aia_want = vmm_aia_cmdline_want();
 	int i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -505,6 +509,10 @@ int main(int argc, char **argv)
 			if (*end || n < 1 || n > VMM_MAX_VCPUS)
 				return usage("--vcpus_takes_1_to_4");
 			vcpus = (unsigned)n;
+		} else if (!strcmp(argv[i], "--aia") && has_value) {
+			aia_want = vmm_aia_parse_want(argv[++i]);
+			if (aia_want < 0)
+				return usage("--aia_takes_auto_on_or_off");
 		} else if (!strcmp(argv[i], "--no-dbcn")) {
 			v.dbcn = false;
 		} else if (!strcmp(argv[i], "--fault") && has_value) {
@@ -527,26 +535,31 @@ int main(int argc, char **argv)
 	}
 	if (!b.image_path)
 		return usage("no_image");
+	if (aia_want < 0)
+		return usage("rvnest.vmm.aia_takes_auto_on_or_off");
 	v.nvcpus = vcpus; /* every hart goes into the device tree */
 	if (read_host_timebase(&v.timebase_hz)) {
 		vmm_fail("no_host_timebase", "what=%s", HOST_TIMEBASE);
 		return VMM_STATUS_ERROR;
 	}
-	if (open_kvm(&v) || add_ram(&v) || create_vcpu(&v) || check_timer(&v) ||
-	    vmm_read_isa(&v, &isa) || vmm_load(&v, &b) ||
-	    vmm_build_dt(&v, &b, &isa) || set_entry(&v, &b))
+	/* the AIA device before the vCPUs, its addresses and INIT once every
+	 * vCPU exists (aia.c) */
+	if (open_kvm(&v) || vmm_aia_create(&v, (enum vmm_aia_want)aia_want) ||
+	    add_ram(&v) || create_vcpu(&v) || vmm_create_vcpus(&v, vcpus) ||
+	    vmm_aia_init(&v) || check_timer(&v) || vmm_read_isa(&v, &isa) ||
+	    vmm_load(&v, &b) || vmm_build_dt(&v, &b, &isa) || set_entry(&v, &b))
 		return VMM_STATUS_ERROR;
 	vmm_stats_open(&v);
 	vmm_instret_probe(&v, instret_want);
 	printf("RVNEST boot component=kvm-vmm version=%s image=%s mem=0x%llx "
 	       "entry=0x%llx dtb=0x%llx initrd=0x%llx timebase=%llu isa=%s "
-	       "dbcn=%d kvm_stats=%u counts_instret=%s fault=%s\n",
+	       "dbcn=%d kvm_stats=%u counts_instret=%s fault=%s aia=%s\n",
 	       RVNEST_VERSION, b.linux_image ? "linux" : "flat",
 	       (unsigned long long)v.ram_size, (unsigned long long)b.entry,
 	       (unsigned long long)b.dtb_gpa, (unsigned long long)b.initrd_gpa,
 	       (unsigned long long)v.timebase_hz, isa.isa, v.dbcn,
-	       v.stats.count, vmm_counter_name(v.counter),
-	       fault_names[v.fault]);
+	       v.stats.count, vmm_counter_name(v.counter), fault_names[v.fault],
+	       vmm_aia_mode_name(v.aia.mode));
 	vmm_console_raw();
 	if (vmm_start_vcpus(&v, vcpus))
 		return VMM_STATUS_ERROR;

@@ -5,7 +5,8 @@
  * micro-guest's test device; its register model is l1-guest-hyp's
  * testdev_regs.c, shared so both L1 hypervisors emulate the same device.
  * Its interrupt line is the guest's supervisor external interrupt, which
- * KVM_INTERRUPT sets and clears (api.rst, "KVM_INTERRUPT", RISC-V).
+ * KVM_INTERRUPT sets and clears (api.rst, "KVM_INTERRUPT", RISC-V); with
+ * KVM's AIA (aia.c) it sends MSIs into the guest's IMSIC file instead.
  */
 #include "vmm.h"
 
@@ -29,11 +30,19 @@ static unsigned long long guest_pc(struct vmm *v)
 	return pc;
 }
 
-/* Give KVM the device's line level when it changed. */
+/* Give KVM the device's line level when it changed; with the AIA the
+ * device is an MSI device instead (aia.c): one message per raise. */
 static enum vmm_step sync_irq(struct vmm *v)
 {
 	struct kvm_interrupt irq;
 
+	if (v->dev.msi_out) {
+		v->dev.msi_out = false;
+		if (v->fault == FAULT_NO_IRQ)
+			return STEP_CONTINUE;
+		return vmm_aia_send_msi(v, v->dev.msi_page,
+					TESTDEV_MSI_ID_VIRQ);
+	}
 	if (v->dev.irq_line == v->irq_level || v->fault == FAULT_NO_IRQ)
 		return STEP_CONTINUE;
 	irq.irq = v->dev.irq_line ? KVM_INTERRUPT_SET : KVM_INTERRUPT_UNSET;

@@ -28,6 +28,7 @@ KVM_L2_IMAGE := $(BUILD)/linux/Image
 KVM_GEN_INIT_CPIO := $(BUILD)/linux/gen_init_cpio
 
 KVM_VMM_SRCS := kvm-vmm/main.c kvm-vmm/vcpus.c kvm-vmm/kvm.c kvm-vmm/load.c kvm-vmm/layout.c \
+		kvm-vmm/aia.c kvm-vmm/cmdline.c \
 		kvm-vmm/dt.c kvm-vmm/sbi.c kvm-vmm/mmio.c \
 		l1-guest-hyp/testdev_regs.c
 KVM_VMM_OBJS := $(KVM_VMM_SRCS:%.c=$(KVM_OUT)/obj/%.o)
@@ -95,6 +96,7 @@ TEST_KVM_VMM := $(BUILD)/host/tests/test_kvm_vmm
 $(TEST_KVM_VMM): $(BUILD)/host/kvm-vmm/tests/test_vmm.o \
 		 $(BUILD)/host/kvm-vmm/layout.o $(BUILD)/host/kvm-vmm/dt.o \
 		 $(BUILD)/host/kvm-vmm/cmdline.o $(BUILD)/host/common/fdt_util.o \
+		 $(BUILD)/host/common/fdt_imsic.o \
 		 $(UNIT_MAIN_OBJ) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@

@@ -55,6 +55,25 @@ static unsigned vcpu_cpu(unsigned i)
 	return ncpu > 0 ? i % (unsigned)ncpu : 0;
 }
 
+int vmm_create_vcpus(struct vmm *v, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++) {
+		struct vmm *s = &secondary[i];
+		struct kvm_mp_state mp = {.mp_state = KVM_MP_STATE_STOPPED};
+
+		*s = *v;
+		if (vmm_create_vcpu(s, i))
+			return -1;
+		/* SBI HSM: a hart other than the boot hart starts STOPPED */
+		if (ioctl(s->vcpu_fd, KVM_SET_MP_STATE, &mp)) {
+			vmm_fail("kvm_set_mp_state_failed", "vcpu=%u errno=%s",
+				 i, vmm_errno_name(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int vmm_start_vcpus(struct vmm *v, unsigned n)
 {
 	cpu_set_t set;
@@ -70,24 +89,25 @@ int vmm_start_vcpus(struct vmm *v, unsigned n)
 	}
 	for (unsigned i = 1; i < n; i++) {
 		struct vmm *s = &secondary[i];
-		struct kvm_mp_state mp = {.mp_state = KVM_MP_STATE_STOPPED};
+		/* the vCPU vmm_create_vcpus made; the rest is vCPU 0's state
+		 * as it is now (instret source, DBCN) */
+		int fd = s->vcpu_fd;
+		struct kvm_run *run = s->run;
+		size_t run_size = s->run_size;
+		bool dbcn = s->dbcn;
 		pthread_attr_t attr;
 		pthread_t t;
 		int err;
 
 		*s = *v;
+		s->vcpu_fd = fd;
+		s->run = run;
+		s->run_size = run_size;
+		s->dbcn = dbcn;
 		s->secondary = true;
 		for (int k = 0; k < VEXIT_COUNT; k++)
 			s->exits[k] = 0;
 		s->stats.fd = -1;
-		if (vmm_create_vcpu(s, i))
-			return -1;
-		/* SBI HSM: a hart other than the boot hart starts STOPPED */
-		if (ioctl(s->vcpu_fd, KVM_SET_MP_STATE, &mp)) {
-			vmm_fail("kvm_set_mp_state_failed", "vcpu=%u errno=%s",
-				 i, vmm_errno_name(errno));
-			return -1;
-		}
 		CPU_ZERO(&set);
 		CPU_SET(vcpu_cpu(i), &set);
 		err = pthread_attr_init(&attr);

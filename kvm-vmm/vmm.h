@@ -101,6 +101,34 @@ struct vmm_bench {
 /* vCPUs the VMM can run (--vcpus): one thread each (vcpus.c). */
 #define VMM_MAX_VCPUS 4
 
+/* KVM's in-kernel AIA for the guest (aia.c). */
+enum vmm_aia_want {
+	VMM_AIA_WANT_AUTO, /* if KVM offers it */
+	VMM_AIA_WANT_ON,   /* hardware guest files, or an error */
+	VMM_AIA_WANT_OFF,  /* no irqchip (KVM_INTERRUPT only) */
+};
+/* What the device was configured with (KVM_DEV_RISCV_AIA_MODE_*). */
+enum vmm_aia_mode {
+	VMM_AIA_NONE, /* no AIA device */
+	VMM_AIA_EMUL,
+	VMM_AIA_HWACCEL,
+	VMM_AIA_AUTO,
+};
+struct vmm_aia {
+	enum vmm_aia_mode mode;
+	int fd;
+	uint32_t nr_ids, nr_sources, hart_bits;
+};
+/* The guest's AIA layout: QEMU virt's S-level IMSIC address (the
+ * micro-guest contract's L2_IMSIC_GPA, rvnest/bench.h), one 4 KiB file
+ * per vCPU; an APLIC of KVM_DEV_RISCV_APLIC_SIZE below the test device. */
+#define VMM_AIA_APLIC_GPA 0x0d000000ull
+#define VMM_AIA_SOURCES 32u
+static inline uint64_t vmm_aia_imsic_gpa(unsigned vcpu)
+{
+	return L2_IMSIC_GPA + (uint64_t)vcpu * 0x1000u;
+}
+
 struct vmm {
 	/* a vCPU other than 0: a copy of vCPU 0's struct with its own
 	 * vcpu_fd/run, run by its own thread (vcpus.c) */
@@ -123,6 +151,7 @@ struct vmm {
 	enum vmm_counter counter;
 	int perf_fd;
 	uint64_t instret_exit; /* read right after a window's closing exit */
+	struct vmm_aia aia;
 };
 
 /* KVM_CREATE_VCPU with hart id `id`, its kvm_run mapped, DBCN as v->dbcn
@@ -134,6 +163,22 @@ enum vmm_status vmm_run_loop(struct vmm *v);
  * SBI HSM, which KVM handles), one thread each running vmm_run_loop. 0, or
  * -1 after an error line. */
 int vmm_start_vcpus(struct vmm *v, unsigned n);
+
+/* vCPUs 1 .. n-1 created (STOPPED), before the AIA's addresses are set;
+ * vmm_start_vcpus then runs them. 0, or -1 after an error line. */
+int vmm_create_vcpus(struct vmm *v, unsigned n);
+
+/* ---- AIA (aia.c) ---------------------------------------------------------
+ * vmm_aia_create after KVM_CREATE_VM (with v->nvcpus set), vmm_aia_init
+ * once every vCPU exists. Both 0, or -1 after an error line. */
+int vmm_aia_parse_want(const char *name); /* -1: not auto|on|off */
+int vmm_aia_cmdline_want(void); /* rvnest.vmm.aia= of L1, default auto */
+const char *vmm_aia_mode_name(enum vmm_aia_mode m);
+unsigned vmm_aia_hart_bits(unsigned n);
+int vmm_aia_create(struct vmm *v, enum vmm_aia_want want);
+int vmm_aia_init(struct vmm *v);
+/* An MSI of identity `id` to the IMSIC page at `page` (KVM_SIGNAL_MSI). */
+enum vmm_step vmm_aia_send_msi(struct vmm *v, uint64_t page, uint32_t id);
 
 /* ---- instret (sbi.c) ----------------------------------------------------
  * The hart's instret counts at every privilege level, so the difference

@@ -11,6 +11,7 @@
 
 #include <rvnest/bench.h>
 #include <rvnest/encoding.h>
+#include <rvnest/fdt_imsic.h>
 #include <rvnest/fdt_util.h>
 
 #include "unit.h"
@@ -210,6 +211,63 @@ TEST(dt_describes_the_guest)
 	CHECK(irq && len == 8 && fdt32_to_cpu(irq[1]) == IRQ_S_EXT);
 	CHECK_EQ(fdt_node_offset_by_phandle(buf, fdt32_to_cpu(irq[0])),
 		 fdt_node_offset_by_compatible(buf, -1, "riscv,cpu-intc"));
+}
+
+/* KVM's AIA (kvm-vmm/aia.c): an IMSIC with each hart's file, an MSI-mode
+ * APLIC, the test device an MSI device; read back with the IMSIC parser
+ * l1-guest-hyp uses (common/fdt_imsic.c). */
+TEST(dt_with_kvm_aia)
+{
+	static uint8_t buf[LAYOUT_DTB_MAX];
+	struct dt_input in = {
+		.ram_gpa = L2_RAM_BASE,
+		.ram_size = 128 * MIB,
+		.timebase_hz = 10000000,
+		.isa = "rv64imac_ssaia",
+		.isa_exts = test_exts,
+		.isa_exts_len = sizeof(test_exts),
+		.nharts = 2,
+		.imsic_gpa = L2_IMSIC_GPA,
+		.aplic_gpa = 0x0d000000,
+		.aplic_size = 0x4000,
+		.imsic_ids = 255,
+		.imsic_hart_bits = 1,
+		.aplic_sources = 32,
+	};
+	struct fdt_imsic m;
+	const fdt32_t *v;
+	int node, imsic, len;
+
+	CHECK_EQ(dt_build(buf, sizeof(buf), &in), 0);
+	CHECK_EQ(fdt_util_check(buf), FDT_UTIL_OK);
+	CHECK_EQ(fdt_imsic_s_file(buf, 0, &m), FDT_UTIL_OK);
+	CHECK_EQ(m.s_file, L2_IMSIC_GPA);
+	CHECK_EQ(m.num_ids, 255);
+	CHECK_EQ(m.guest_bits, 0);
+	CHECK_EQ(fdt_imsic_s_file(buf, 1, &m), FDT_UTIL_OK);
+	CHECK_EQ(m.s_file, L2_IMSIC_GPA + 0x1000);
+	CHECK_EQ(m.ctx, 1);
+	imsic = fdt_node_offset_by_compatible(buf, -1, "riscv,imsics");
+	CHECK(imsic >= 0);
+	v = fdt_getprop(buf, imsic, "riscv,hart-index-bits", &len);
+	CHECK(v && len == 4 && fdt32_to_cpu(*v) == 1);
+	CHECK(fdt_getprop(buf, imsic, "msi-controller", NULL) != NULL);
+
+	node = fdt_node_offset_by_compatible(buf, -1, "riscv,aplic");
+	CHECK(node >= 0);
+	v = fdt_getprop(buf, node, "msi-parent", &len);
+	CHECK(v && len == 4);
+	CHECK_EQ(fdt_node_offset_by_phandle(buf, fdt32_to_cpu(*v)), imsic);
+	v = fdt_getprop(buf, node, "riscv,num-sources", &len);
+	CHECK(v && len == 4 && fdt32_to_cpu(*v) == 32);
+	CHECK(fdt_getprop(buf, node, "interrupts-extended", NULL) == NULL);
+
+	/* the test device sends MSIs to the IMSIC, no wired line */
+	node = fdt_node_offset_by_compatible(buf, -1, "rvnest,testdev");
+	CHECK(node >= 0);
+	CHECK(fdt_getprop(buf, node, "interrupts-extended", NULL) == NULL);
+	v = fdt_getprop(buf, node, "msi-parent", &len);
+	CHECK(v && fdt_node_offset_by_phandle(buf, fdt32_to_cpu(*v)) == imsic);
 }
 
 TEST(dt_without_bootargs_or_initrd)
