@@ -110,7 +110,9 @@ def test_kvm_l1_gets_nested_aia():
     (the host's 3 guest files less L1's own; hgeie's writable bits as L0
     emulates them) and enables its AIA, whose CSRs (hvictl, hviprio1/2,
     vsiselect: through NACL or trapped) L0 emulates; its L2 micro-guests
-    run with exactly the exits they have on the vPLIC twin."""
+    run with exactly the exits they have on the vPLIC twin, but for ipi
+    and virq, which KVM's AIA makes MSIs into L2's guest file
+    (harness/test_kvm_aia.py)."""
     res, base = run("kvm-l0-aia-l1"), run("kvm-l0-aia")
     con = res.console
     assert "kvm [1]: AIA available with 2 guest external interrupts" in con
@@ -122,6 +124,8 @@ def test_kvm_l1_gets_nested_aia():
     assert sorted(a) == sorted(p) and len(a) == 7
     for name in p:
         for k in ("iters", "exits", "exits_total"):
+            if name in ("ipi", "virq") and k != "iters":
+                continue
             assert a[name][k] == p[name][k], (name, k)
     c = causes(res)
     assert "illegal_inst" not in c

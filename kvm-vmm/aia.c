@@ -126,7 +126,7 @@ int vmm_aia_create(struct vmm *v, enum vmm_aia_want want)
 		if (want == VMM_AIA_WANT_AUTO) {
 			fprintf(stderr,
 				"vmm: KVM offers no AIA irqchip (errno=%s): "
-				"the guest has no interrupt controller\n",
+				"no IMSIC or APLIC for the guest\n",
 				vmm_errno_name(err));
 			return 0;
 		}
