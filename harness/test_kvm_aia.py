@@ -176,3 +176,18 @@ def test_qemu_aia_two_vcpu_l2s():
             "guest-index-bits: 0") in con
     assert MARKER in con
     assert res.protocol.done["status"] == 0
+
+
+def test_bad_aia_choice_is_a_usage_error():
+    """--aia and rvnest.vmm.aia= take auto, on or off: anything else is
+    one usage error line (status 3)."""
+    for args, what in (
+            ("rvnest.vmm=--aia;maybe;/guests/micro.bin",
+             "--aia_takes_auto_on_or_off"),
+            ("rvnest.vmm.aia=maybe", "rvnest.vmm.aia_takes_auto_on_or_off")):
+        cfg = testing.load_or_skip(
+            "kvm-qemu", bootargs=f"console=ttyS0 earlycon panic=-1 {args}")
+        res = testing.run(cfg, icount=True)
+        assert (f"RVNEST error msg=bad_vmm_usage component=kvm-vmm "
+                f"what={what}") in res.console, res.log_path
+        assert res.protocol.done["status"] == 3
