@@ -55,6 +55,16 @@ ECALLS_BY_CONFIG = {
     "nested-nacl-overcommit": {"ipi_remote": 8 * ITERS + 3, "rfence_remote": 5 * ITERS + 3},
 }
 SLICE_TICKS = 10_000
+# rfence_remote's late answers in these runs (measured, they repeat under
+# icount): l1-guest-hyp's asker stops waiting when it sees its fence done,
+# and its target's IPI that says so may reach it after that, when the harts
+# switched between the target's two steps: one more exit of L2 into L1, a
+# soft interrupt with nothing left to serve. Where the harts switch moves
+# with every instruction of L0's (the length of L0's command line moves
+# it), so the number is L1's and QEMU's, not a property of the scheduler;
+# test_overcommit_stress.py checks the rule for any number (at most one
+# per fence, and with NACL one ecall each, the SRET back into L2).
+LATE_ANSWERS = {"nested-overcommit": 2, "nested-nacl-overcommit": 0}
 def run(name, n=1):
     cfg = testing.load_or_skip(name)
     return testing.run_ok(cfg, icount=True, cache_key=(name, "overcommit-icount", n))
@@ -77,13 +87,12 @@ def test_l1_runs_four_l2_vcpus(name):
         b = res.protocol.benches[bench]
         want = {cause: k * b["iters"] for cause, k in per_op.items()}
         got = dict(b["exits"])
-        # rfence_remote with vCPUs sharing harts: one soft interrupt more
-        # than fences (201 for 200) on nested-nacl-overcommit since the
-        # AIA merge (889d770) moved L0's instruction counts and with them
-        # the slices; not explained yet (issue 15's note): allowed, once
-        if (name in OVERCOMMIT_CONFIGS and bench == "rfence_remote"
-                and got.get("irq_s_soft") == want["irq_s_soft"] + 1):
-            got["irq_s_soft"] -= 1
+        # rfence_remote with vCPUs sharing harts: late answers
+        # (LATE_ANSWERS) are L1's, where the harts switch; none in
+        # nested-nacl-overcommit's run: its one extra soft interrupt (201
+        # for 200) was L0's, an IPI left unserved (issue 15, sched.c)
+        if name in LATE_ANSWERS and bench == "rfence_remote":
+            got["irq_s_soft"] = got.get("irq_s_soft", 0) - LATE_ANSWERS[name]
         if got != want:
             wrong.append(f"{bench}: exits={b['exits']}, expected {want}")
     assert not wrong, "\n".join(wrong)
@@ -132,10 +141,10 @@ def test_nested_overcommit_l0_windows(name):
                          f"of {p.benches[bench]['time']} ticks")
     if name in ECALLS_BY_CONFIG:
         for bench, ecalls in ECALLS_BY_CONFIG[name].items():
-            # the same extra soft interrupt as in test_l1_runs_four_l2_vcpus
-            # comes with one ecall of L1's in rfence_remote's window
-            ok = (ecalls, ecalls + 1) if bench == "rfence_remote" else (ecalls,)
-            if p.l0benches[bench]["causes"].get("ecall_vs") not in ok:
+            # exact: the late answers of nested-overcommit cost no ecall
+            # (its SRET into L2 is a virtual-instruction trap), and
+            # nested-nacl-overcommit's run has none
+            if p.l0benches[bench]["causes"].get("ecall_vs") != ecalls:
                 wrong.append(f"{bench}: {p.l0benches[bench]['causes']}, expected "
                              f"ecall_vs={ecalls}")
     assert not wrong, "\n".join(wrong)
