@@ -24,14 +24,14 @@ harts switched between the target's two steps; that IPI is then one more
 exit of L2 into L1 (a soft interrupt with nothing left to serve), at most
 one per fence. L0's ecalls in each window are exact: with NACL each such
 late answer costs exactly one more (L1's SRET back into L2 is an ecall
-there), without NACL none."""
+there), without NACL none (test_overcommit.cross_vcpu_counts_wrong)."""
 
 import dataclasses
 
 import pytest
 
 from harness import testing
-from harness.test_overcommit import ECALLS_BY_CONFIG, EXPECTED_EXITS, ITERS, l0sched
+from harness.test_overcommit import cross_vcpu_counts_wrong, l0sched
 
 # (shift, slice in us): shift 0 is what every other test uses; 100 and 37 us
 # slices end a vCPU's turn many times per benchmark window. Each pair was
@@ -42,9 +42,6 @@ CONFIGS = ["nested-overcommit", "nested-nacl-overcommit"]
 # a hang is what this file looks for: well above the 2-4 s a boot takes,
 # well below the configurations' 180 s
 RUN_TIMEOUT = 60
-# L1's SRET into L2 with NACL is one ecall (nacl.sync_sret); without it, a
-# virtual-instruction trap
-LATE_ANSWER_ECALLS = {"nested-overcommit": 0, "nested-nacl-overcommit": 1}
 
 
 def run(name, shift, slice_us):
@@ -55,32 +52,6 @@ def run(name, shift, slice_us):
                       cache_key=(name, "overcommit-stress", shift, slice_us))
     assert res.ok, f"shift={shift} l0.slice={slice_us}: {res.error} (log: {res.log_path})"
     return res
-
-
-def cross_vcpu_counts_wrong(name, res):
-    """The exact counts above, as a list of what differs."""
-    p = res.protocol
-    wrong = []
-    for bench, per_op in EXPECTED_EXITS.items():
-        b = p.benches[bench]
-        want = {cause: k * b["iters"] for cause, k in per_op.items()}
-        got = dict(b["exits"])
-        late = 0
-        if bench == "rfence_remote":
-            late = got.get("irq_s_soft", 0) - want["irq_s_soft"]
-            if 0 <= late <= ITERS:
-                got["irq_s_soft"] -= late
-        if got != want:
-            wrong.append(f"{bench}: exits={b['exits']}, expected {want}"
-                         " (rfence_remote: up to one late answer per fence)")
-            continue
-        ecalls = ECALLS_BY_CONFIG[name].get(bench)
-        if ecalls is not None:
-            ecalls += LATE_ANSWER_ECALLS[name] * late
-            if p.l0benches[bench]["causes"].get("ecall_vs") != ecalls:
-                wrong.append(f"{bench}: L0 window {p.l0benches[bench]['causes']}, expected "
-                             f"ecall_vs={ecalls} ({late} late answers)")
-    return wrong
 
 
 @pytest.mark.parametrize("shift,slice_us", INTERLEAVINGS)
