@@ -418,6 +418,13 @@ static struct l0_vcpu *idle(unsigned h)
 
 	for (;;) {
 		__atomic_store_n(&hh->idle, 1, __ATOMIC_SEQ_CST);
+		/* Against kick_if_idle (a store then a load on each side,
+		 * Dekker's pattern): this store before pick's loads of the
+		 * requests, whatever the compiler's mapping of the atomics
+		 * (RVWMO, "Memory Ordering": only a FENCE RW,RW orders a store
+		 * before a later load), so that an asker that reads idle = 0
+		 * has its request seen here */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		n = pick(h, NULL);
 		if (n)
 			break;
@@ -551,6 +558,9 @@ void l0_sched_park(struct l0_vcpu *v)
 
 static void kick_if_idle(struct l0_vcpu *t)
 {
+	/* the request (stored by the caller) before the load of idle; the
+	 * other half is in idle() */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&sched.hart[t->sched.hart].idle, __ATOMIC_SEQ_CST))
 		l0_vcpu_kick(t);
 }
