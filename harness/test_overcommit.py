@@ -55,6 +55,46 @@ ECALLS_BY_CONFIG = {
     "nested-nacl-overcommit": {"ipi_remote": 8 * ITERS + 3, "rfence_remote": 5 * ITERS + 3},
 }
 SLICE_TICKS = 10_000
+# rfence_remote's late answers: l1-guest-hyp's asker stops waiting when it
+# sees its fence done, and its target's IPI that says so may reach it after
+# that, when the harts switched between the target's two steps (clear the
+# asker's bit, send the IPI): one more exit of L2 into L1, a soft interrupt
+# with nothing left to serve, at most one per fence. How many repeats under
+# icount but moves with every instruction of L0's (measured on
+# nested-overcommit: 2 of 200, then 3 after an 18-instruction speed-up of
+# the trap path; the length of L0's command line moves it too), so it is
+# bounded, not pinned; everything else is exact given it: with NACL each
+# costs exactly one more ecall of L1's (its SRET back into L2 is
+# nacl.sync_sret), without NACL none (a virtual-instruction trap).
+LATE_ANSWER_ECALLS = {"nested-overcommit": 0, "nested-nacl-overcommit": 1}
+def cross_vcpu_counts_wrong(name, res):
+    """The cross-vCPU benchmarks' exact counts on an overcommit
+    configuration (EXPECTED_EXITS, ECALLS_BY_CONFIG, with rfence_remote's
+    late answers), as a list of what differs."""
+    p = res.protocol
+    wrong = []
+    for bench, per_op in EXPECTED_EXITS.items():
+        b = p.benches[bench]
+        want = {cause: k * b["iters"] for cause, k in per_op.items()}
+        got = dict(b["exits"])
+        late = 0
+        if bench == "rfence_remote":
+            late = got.get("irq_s_soft", 0) - want["irq_s_soft"]
+            if 0 <= late <= b["iters"]:
+                got["irq_s_soft"] -= late
+        if got != want:
+            wrong.append(f"{bench}: exits={b['exits']}, expected {want}"
+                         " (rfence_remote: at most one late answer per fence)")
+            continue
+        ecalls = ECALLS_BY_CONFIG[name].get(bench)
+        if ecalls is not None:
+            ecalls += LATE_ANSWER_ECALLS[name] * late
+            if p.l0benches[bench]["causes"].get("ecall_vs") != ecalls:
+                wrong.append(f"{bench}: L0 window {p.l0benches[bench]['causes']}, "
+                             f"expected ecall_vs={ecalls} ({late} late answers)")
+    return wrong
+
+
 def run(name, n=1):
     cfg = testing.load_or_skip(name)
     return testing.run_ok(cfg, icount=True, cache_key=(name, "overcommit-icount", n))
@@ -72,19 +112,19 @@ def test_l1_runs_four_l2_vcpus(name):
     res = run(name)
     assert "l1: 4 L2 vCPUs, one per L1 hart" in res.console, res.log_path
     assert res.protocol.done["status"] == 0
+    if name in OVERCOMMIT_CONFIGS:
+        # exact but for rfence_remote's late answers (LATE_ANSWER_ECALLS);
+        # nested-nacl-overcommit's one extra soft interrupt and ecall
+        # before issue 15's fix were L0's (an IPI left unserved, sched.c),
+        # and came with ~965 extra WFI traps: test_overcommit_stress.py
+        wrong = cross_vcpu_counts_wrong(name, res)
+        assert not wrong, "\n".join(wrong) + f" (log: {res.log_path})"
+        return
     wrong = []
     for bench, per_op in EXPECTED_EXITS.items():
         b = res.protocol.benches[bench]
         want = {cause: k * b["iters"] for cause, k in per_op.items()}
-        got = dict(b["exits"])
-        # rfence_remote with vCPUs sharing harts: one soft interrupt more
-        # than fences (201 for 200) on nested-nacl-overcommit since the
-        # AIA merge (889d770) moved L0's instruction counts and with them
-        # the slices; not explained yet (issue 15's note): allowed, once
-        if (name in OVERCOMMIT_CONFIGS and bench == "rfence_remote"
-                and got.get("irq_s_soft") == want["irq_s_soft"] + 1):
-            got["irq_s_soft"] -= 1
-        if got != want:
+        if dict(b["exits"]) != want:
             wrong.append(f"{bench}: exits={b['exits']}, expected {want}")
     assert not wrong, "\n".join(wrong)
 
@@ -130,14 +170,8 @@ def test_nested_overcommit_l0_windows(name):
         if c.get("irq_s_timer", 0) > p.benches[bench]["time"] // SLICE_TICKS + 2:
             wrong.append(f"{bench}: {c.get('irq_s_timer')} slice timers in a window "
                          f"of {p.benches[bench]['time']} ticks")
-    if name in ECALLS_BY_CONFIG:
-        for bench, ecalls in ECALLS_BY_CONFIG[name].items():
-            # the same extra soft interrupt as in test_l1_runs_four_l2_vcpus
-            # comes with one ecall of L1's in rfence_remote's window
-            ok = (ecalls, ecalls + 1) if bench == "rfence_remote" else (ecalls,)
-            if p.l0benches[bench]["causes"].get("ecall_vs") not in ok:
-                wrong.append(f"{bench}: {p.l0benches[bench]['causes']}, expected "
-                             f"ecall_vs={ecalls}")
+    # the ecalls of ipi_remote and rfence_remote (ECALLS_BY_CONFIG) are
+    # checked, exactly, with L1's exits in test_l1_runs_four_l2_vcpus
     assert not wrong, "\n".join(wrong)
 
 

@@ -116,3 +116,12 @@ $(L0_VHYP_UNIT): $(BUILD)/host/model/l0-hyp/tests/test_l0_vhyp.o \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 HOST_TESTS += $(L0_VHYP_UNIT)
+# The vCPU scheduler's state machine (sched.c) on the same model hart:
+# two vCPUs sharing it, requests from a third (issue 15's race)
+L0_SCHED_UNIT := $(BUILD)/host/tests/test_l0_sched
+$(L0_SCHED_UNIT): $(BUILD)/host/model/l0-hyp/tests/test_l0_sched.o \
+		  $(BUILD)/host/model/l0-hyp/sched.o $(L0_MODEL_OBJS) \
+		  $(UNIT_MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+HOST_TESTS += $(L0_SCHED_UNIT)

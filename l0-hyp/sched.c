@@ -249,8 +249,19 @@ static struct l0_vcpu *pick(unsigned h, struct l0_vcpu *after)
 
 /* ---- switching ----------------------------------------------------- */
 
-/* Serve the requests recorded while t was off its hart, with t's CSRs
- * loaded (the fences act on its hardware and its shadow). */
+/* Whether another vCPU asked something of t that is not done yet (under
+ * sched.lock: fence_full). */
+static bool has_requests(const struct l0_vcpu *t)
+{
+	return __atomic_load_n(&t->ipi_pending, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&t->fence_mask, __ATOMIC_ACQUIRE) ||
+	       t->sched.fence_full;
+}
+
+/* Serve the requests recorded while t was off its hart (or blocked on
+ * it), with t's CSRs loaded (the fences act on its hardware and its
+ * shadow). Under sched.lock: l0_sched_request_fence decides between a
+ * slot and fence_full by the slot's bit. */
 static void serve_on_switch_in(struct l0_vcpu *t)
 {
 	if (t->sched.fence_full) {
@@ -295,6 +306,19 @@ static void start_vcpu(struct l0_vcpu *t)
 	__atomic_store_n(&t->hsm, SBI_NESTED_HART_STARTED, __ATOMIC_RELEASE);
 }
 
+/* After serve_on_switch_in: the checks l0_trap made before it decided
+ * to resume, made again for what serving changed (an IPI's VSSIP for L1
+ * while L2 runs exits L2). NACL: L1's CSR space follows what that did (an
+ * interrupt of L1 that ends L2 is an ON -> OFF change), as at the end of
+ * l0_trap. */
+static void recheck_before_entry(struct l0_vcpu *t)
+{
+	l0_trap_resume_checks(t);
+	if (t->guest->sbi.nacl)
+		l0_nacl_trap_done(t, t->vh.left_l2);
+	t->vh.left_l2 = false;
+}
+
 static void switch_in(struct l0_vcpu *t)
 {
 	struct l0_sched_hart *h = &sched.hart[t->sched.hart];
@@ -331,12 +355,7 @@ static void switch_in(struct l0_vcpu *t)
 	/* the vPLIC may have changed meanwhile, its timer may be due: the
 	 * checks every trap makes before resuming */
 	t->dev_gen_seen = ~0UL;
-	l0_trap_resume_checks(t);
-	/* NACL: L1's CSR space follows what that did (an interrupt of L1
-	 * that ends L2 is an ON -> OFF change), as at the end of l0_trap */
-	if (g->sbi.nacl)
-		l0_nacl_trap_done(t, t->vh.left_l2);
-	t->vh.left_l2 = false;
+	recheck_before_entry(t);
 }
 
 /* The earliest time a blocked vCPU of hart h wakes by a timer. */
@@ -399,6 +418,13 @@ static struct l0_vcpu *idle(unsigned h)
 
 	for (;;) {
 		__atomic_store_n(&hh->idle, 1, __ATOMIC_SEQ_CST);
+		/* Against kick_if_idle (a store then a load on each side,
+		 * Dekker's pattern): this store before pick's loads of the
+		 * requests, whatever the compiler's mapping of the atomics
+		 * (RVWMO, "Memory Ordering": only a FENCE RW,RW orders a store
+		 * before a later load), so that an asker that reads idle = 0
+		 * has its request seen here */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		n = pick(h, NULL);
 		if (n)
 			break;
@@ -433,15 +459,35 @@ struct l0_vcpu *l0_sched_resume(struct l0_vcpu *v)
 		v->contain.wdog_mark++;
 	n = pick(h, v);
 	if (n == v) {
+		bool asked;
+
 		/* still the only one that can run: a new slice */
-		if (v->sched.state == L0_SCHED_BLOCKED)
-			v->sched.state = L0_SCHED_RUNNING; /* woke at once */
 		if (__atomic_load_n(&v->hsm, __ATOMIC_ACQUIRE) ==
 		    SBI_NESTED_HART_SUSPENDED)
 			__atomic_store_n(&v->hsm, SBI_NESTED_HART_STARTED,
 					 __ATOMIC_RELEASE);
 		hh->slice_end = rd_time() + sched.slice_ticks;
 		l0_vhyp_program_timer(v);
+		/* The race of issue 15: a request that woke v here (pick saw
+		 * its ipi_pending) came from a vCPU that read v BLOCKED and
+		 * so sent no kick (l0_sched_request_ipi); v then went back
+		 * to its guest without the IPI in its hvip, its WFI trapped
+		 * again, woke again, ... until some other kick came: a hang
+		 * of rfence_remote/ipi_remote without icount, and under icount
+		 * (where it ended) one late soft interrupt. Rule: a vCPU that
+		 * was not kicked is served by its own hart before it runs,
+		 * after a switch-in and here alike (sched.h). Under the lock
+		 * with the state change, as in switch_in: a requester that
+		 * reads v not RUNNING (no kick) has recorded its request
+		 * before, so it is served here. */
+		l0_lock(&sched.lock);
+		v->sched.state = L0_SCHED_RUNNING; /* woke at once, or still */
+		asked = has_requests(v);
+		if (asked)
+			serve_on_switch_in(v);
+		l0_unlock(&sched.lock);
+		if (asked)
+			recheck_before_entry(v);
 		return v;
 	}
 	switch_out(v);
@@ -512,6 +558,9 @@ void l0_sched_park(struct l0_vcpu *v)
 
 static void kick_if_idle(struct l0_vcpu *t)
 {
+	/* the request (stored by the caller) before the load of idle; the
+	 * other half is in idle() */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&sched.hart[t->sched.hart].idle, __ATOMIC_SEQ_CST))
 		l0_vcpu_kick(t);
 }

@@ -100,14 +100,20 @@ bool l0_sched_suspend(struct l0_vcpu *v);
  * of its hart, waiting in WFI while nothing can run. */
 void __attribute__((noreturn)) l0_sched_park(struct l0_vcpu *v);
 /* An IPI for t (another vCPU): recorded in t; its hart is kicked when
- * t is on it (t takes it at once) or when the hart is idle (it wakes t);
- * else t's next switch-in serves it. */
+ * t is RUNNING (t takes it at once) or when the hart is idle (it wakes t);
+ * else (t BLOCKED or READY) t's hart serves it before t runs again: at
+ * its switch-in, or when it wakes without leaving its hart
+ * (l0_sched_resume). Rule (issue 15's hang): t's state changes to
+ * RUNNING and that serving happen under the scheduler lock, and the
+ * requester records before it reads the state under the same lock, so
+ * a request is either kicked or served. */
 void l0_sched_request_ipi(struct l0_vcpu *t);
 /* A remote fence for t, from self: true when t is on its hart (the
  * asker's slot holds the fence; the caller kicks t and waits for it as
- * without the scheduler); false when t is off its hart: its next
- * switch-in does the fence (in the asker's slot, or everything when that
- * slot still held an earlier fence), and nobody waits. */
+ * without the scheduler); false when t is not RUNNING: t's hart
+ * does the fence before t runs again (in the asker's slot, or everything
+ * when that slot still held an earlier fence; as for an IPI), and nobody
+ * waits. */
 bool l0_sched_request_fence(struct l0_vcpu *self, struct l0_vcpu *t,
 			    const struct sbi_nested_fence *f);
 /* The end of v's slice on its hart (~0 when the scheduler is off): L0's

@@ -359,22 +359,23 @@ enum l0_contain_verdict l0_contain_pool_exhausted(struct l0_vcpu *v,
 
 /* sched.c: the model hart is one vCPU on its own hart, so the scheduler
  * is off as L0 has it then: no slice deadline, and its WFI hooks are
- * never reached (l0_sched_on() is false) */
-bool l0_sched_enabled;
+ * never reached (l0_sched_on() is false). Weak: test_l0_sched links the
+ * real sched.c instead. */
+__attribute__((weak)) bool l0_sched_enabled;
 
-unsigned long l0_sched_deadline(const struct l0_vcpu *v)
+__attribute__((weak)) unsigned long l0_sched_deadline(const struct l0_vcpu *v)
 {
 	(void)v;
 	return ~0UL;
 }
 
-void l0_sched_wfi(struct l0_vcpu *v)
+__attribute__((weak)) void l0_sched_wfi(struct l0_vcpu *v)
 {
 	(void)v;
 	model_fail("l0_sched_wfi with the scheduler off", 0);
 }
 
-bool l0_sched_l2_wfi(struct l0_vcpu *v)
+__attribute__((weak)) bool l0_sched_l2_wfi(struct l0_vcpu *v)
 {
 	(void)v;
 	model_fail("l0_sched_l2_wfi with the scheduler off", 0);

@@ -92,4 +92,12 @@ static inline unsigned long rd_instret(void)
 	return model_csr_read(CSR_INSTRET);
 }
 
+/* WFI on the model hart: the test that uses it says what wakes the hart
+ * (test_l0_sched.c: the scheduler's idle loop) */
+void model_wfi(void);
+static inline void wfi(void)
+{
+	model_wfi();
+}
+
 #endif /* RVNEST_CSR_H */
