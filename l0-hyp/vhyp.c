@@ -224,7 +224,6 @@ void l0_vhyp_init(struct l0_vcpu *v)
 		};
 
 	memset(vh, 0, sizeof(*vh));
-	vh->l1_aia = g->opts->l1_aia;
 	vh->hstatus = VHSTATUS_VSXL;
 	/* L2's sstatus.UXL: WARL, U-mode is 64-bit ("Supervisor Status
 	 * Register": 0 is no legal value; found by fuzz/fuzz_vhyp.c) */
@@ -254,13 +253,6 @@ static void gpr_set(struct l0_vcpu *v, unsigned r, unsigned long val)
 static bool l1_has_sstc(const struct l0_vcpu *v)
 {
 	return v->guest->l1_has[L0_ISA_SSTC];
-}
-
-/* l1.aia=1 (AIA for L1): rare, so its branches are laid out of the way
- * of the world switch and the interrupt checks every trap makes */
-static inline bool l1_aia(const struct l0_vcpu *v)
-{
-	return __builtin_expect(v->vh.l1_aia, 0);
 }
 
 static bool host_has_sstc(const struct l0_vcpu *v)
@@ -434,8 +426,7 @@ void l0_vhyp_sgei(struct l0_vcpu *v)
 
 bool l0_vhyp_l1_sgei_pending(const struct l0_vcpu *v)
 {
-	/* L1's guest files exist only with l1.aia=1 */
-	return l1_aia(v) && v->guest->l1_geilen && (v->vh.hie & MIP_SGEIP) &&
+	return v->guest->l1_geilen && (v->vh.hie & MIP_SGEIP) &&
 	       (l1_hgeip(v) & v->vh.hgeie);
 }
 
@@ -503,7 +494,8 @@ static unsigned long *field_of(struct l0_vcpu *v, const struct vcsr *c)
  * Status Register"; a value beyond GEILEN selects no file) */
 static unsigned long vhstatus_writable(const struct l0_vcpu *v)
 {
-	return VHSTATUS_WRITABLE | (l1_aia(v) ? HSTATUS_VGEIN : 0UL);
+	return VHSTATUS_WRITABLE |
+	       (v->guest->opts->l1_aia ? HSTATUS_VGEIN : 0UL);
 }
 
 static unsigned long mask_of(const struct l0_vcpu *v, const struct vcsr *c)
@@ -1035,7 +1027,7 @@ static const struct vcsr *vcsr_find(const struct l0_vcpu *v, unsigned csr)
 	c = &l0_vcsrs[l0_vcsr_slot[csr] - 1];
 	if ((c->flags & VCSR_SSTC) && !l1_has_sstc(v))
 		return NULL;
-	if ((c->flags & VCSR_AIA) && !l1_aia(v))
+	if ((c->flags & VCSR_AIA) && !v->guest->opts->l1_aia)
 		return NULL;
 	return c;
 }
@@ -1297,7 +1289,8 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	l0_hcsr_write(v, CSR_HIDELEG, vh->hideleg & HVIP_VS_MASK);
 	/* with L1's AIA, L0's own SGEIE stays (vcpu.c) */
 	l0_hcsr_write(v, CSR_HIE,
-		      (vh->hie & HVIP_VS_MASK) | (l1_aia(v) ? MIP_SGEIP : 0));
+		      (vh->hie & HVIP_VS_MASK) |
+			      (v->guest->opts->l1_aia ? MIP_SGEIP : 0));
 	l0_hcsr_write(v, CSR_HVIP, vh->hvip & HVIP_VS_MASK);
 	l0_hcsr_write(v, CSR_HCOUNTEREN, vh->hcounteren & l1->hcounteren);
 	l0_hcsr_write(v, CSR_HENVCFG, vh->henvcfg);
@@ -1307,7 +1300,7 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	/* a shared hart (sched.h): L2's WFI traps too, so it can yield */
 	if (l0_sched_on())
 		hs |= HSTATUS_VTW;
-	if (l1_aia(v))
+	if (v->guest->opts->l1_aia)
 		hs = aia_enter_l2(v, hs);
 	l0_hcsr_write(v, CSR_HSTATUS, hs);
 
@@ -1406,7 +1399,7 @@ exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 	l0_hcsr_write(v, CSR_HCOUNTEREN, l1->hcounteren);
 	l0_hcsr_write(v, CSR_HENVCFG, l1->henvcfg);
 	l0_hcsr_write(v, CSR_HTIMEDELTA, l1->htimedelta);
-	if (l1_aia(v))
+	if (v->guest->opts->l1_aia)
 		aia_exit_l2(v);
 	l0_hcsr_write(v, CSR_HSTATUS, l1->hstatus);
 	l0_hcsr_write(v, CSR_VSIE, l1->vsie);
@@ -1500,7 +1493,8 @@ bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
 		pending |= MIP_STIP;
 	/* l1.aia=1: L1's own file (its SEIP, VGEIN is L2's now), and its
 	 * guest files' SGEI (hgeip & hgeie, enabled by hie.SGEIE) */
-	if (l1_aia(v) && (csr_read(CSR_HGEIP) >> L0_L1_FILE_SHIFT & 1))
+	if (v->guest->opts->l1_aia &&
+	    (csr_read(CSR_HGEIP) >> L0_L1_FILE_SHIFT & 1))
 		pending |= MIP_SEIP;
 	pending &= vh->l1.vsie;
 	if (l0_vhyp_l1_sgei_pending(v))

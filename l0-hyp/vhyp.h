@@ -64,10 +64,6 @@ struct l0_vhyp {
 	 * and after the trap does not show. NACL's autoswap and write-back
 	 * follow it (l0_nacl_trap_done). */
 	bool left_l2;
-	/* l1.aia=1, copied from the options at l0_vhyp_init: tested on every
-	 * world switch and interrupt check, here beside in_l2 rather than
-	 * two loads away (README "Regression at 889d770") */
-	bool l1_aia;
 	/* L1's virtual h* CSRs (WARL already applied) */
 	unsigned long hstatus, hedeleg, hideleg, hie, hvip, hgeie, hcounteren;
 	unsigned long htval, htinst, htimedelta, henvcfg;
