@@ -7,6 +7,8 @@ AIANEST_ASM := tests/aianest/entry.S
 AIANEST_OBJS := $(AIANEST_SRCS:%.c=$(BUILD)/bm/%.o) \
 	$(AIANEST_ASM:%.S=$(BUILD)/bm/%.o)
 AIANEST_ELF := $(BUILD)/aianest/aianest.elf
+# entry.S builds on the shared boot and L2 round trip (tests/common/l1_entry.h)
+$(AIANEST_ASM:%.S=$(BUILD)/bm/%.o): BM_ASFLAGS += -Itests/common
 
 # COMMON_BM_OBJS is complete only after every module.mk is read.
 .SECONDEXPANSION:

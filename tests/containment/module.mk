@@ -6,6 +6,8 @@ CONTAIN_ASM := tests/containment/entry.S
 CONTAIN_OBJS := $(CONTAIN_SRCS:%.c=$(BUILD)/bm/%.o) \
 	$(CONTAIN_ASM:%.S=$(BUILD)/bm/%.o)
 CONTAIN_ELF := $(BUILD)/containment/contain.elf
+# entry.S builds on the shared boot and L2 round trip (tests/common/l1_entry.h)
+$(CONTAIN_ASM:%.S=$(BUILD)/bm/%.o): BM_ASFLAGS += -Itests/common
 
 # COMMON_BM_OBJS is complete only after every module.mk is read.
 .SECONDEXPANSION:

@@ -7,6 +7,8 @@ NESTNEG_ASM := tests/nestneg/entry.S
 NESTNEG_OBJS := $(NESTNEG_SRCS:%.c=$(BUILD)/bm/%.o) \
 	$(NESTNEG_ASM:%.S=$(BUILD)/bm/%.o)
 NESTNEG_ELF := $(BUILD)/nestneg/nestneg.elf
+# entry.S builds on the shared boot and L2 round trip (tests/common/l1_entry.h)
+$(NESTNEG_ASM:%.S=$(BUILD)/bm/%.o): BM_ASFLAGS += -Itests/common
 
 # COMMON_BM_OBJS is complete only after every module.mk is read.
 .SECONDEXPANSION:
