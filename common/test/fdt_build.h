@@ -1,41 +1,54 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Building host device trees for L0's unit tests (libfdt's sequential
- * writer): the helpers test_l0_dt.c and test_l0_aia.c share.
+ * Building host device trees of QEMU virt's shape (libfdt's sequential
+ * writer): the helpers L0's unit tests (l0-hyp/tests/test_l0_dt.c,
+ * test_l0_aia.c, test_l0_pci.c) and the fuzz seed-maker (fuzz/seeds.c)
+ * share.
+ *
+ * Every libfdt call goes through OK(x) (x must be 0): in a unit test it is
+ * CHECK; a program that is not one defines OK before including this.
  */
-#ifndef L0_TESTS_FDT_BUILD_H
-#define L0_TESTS_FDT_BUILD_H
+#ifndef RVNEST_TEST_FDT_BUILD_H
+#define RVNEST_TEST_FDT_BUILD_H
 
 #include <libfdt.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#ifndef OK
 #include "unit.h"
-
 #define OK(x) CHECK((x) == 0)
+#endif
 
-/* A property of n (at most 16) 32-bit cells. */
+/* A property of n 32-bit cells, written big-endian in place
+ * (fdt_property_placeholder: the same bytes fdt_property writes). */
 static inline void prop_cells(void *f, const char *name, const uint32_t *c,
 			      int n)
 {
-	fdt32_t v[16];
+	void *v;
 
-	CHECK(n <= 16);
+	OK(fdt_property_placeholder(f, name, n * 4, &v));
 	for (int i = 0; i < n; i++)
-		v[i] = cpu_to_fdt32(c[i]);
-	OK(fdt_property(f, name, v, n * 4));
+		fdt32_st((char *)v + 4 * i, c[i]);
 }
 
-/* QEMU virt's RAM: 1 GiB at 0x80000000 (the root has 2 address and 2
- * size cells). */
-static inline void memory_node(void *f)
+/* QEMU virt's RAM at 0x80000000, size bytes (the root has 2 address and
+ * 2 size cells). */
+static inline void memory_node_size(void *f, uint64_t size)
 {
-	const uint32_t mem[] = {0, 0x80000000, 0, 0x40000000};
+	const uint32_t mem[] = {0, 0x80000000, (uint32_t)(size >> 32),
+				(uint32_t)size};
 
 	OK(fdt_begin_node(f, "memory@80000000"));
 	OK(fdt_property_string(f, "device_type", "memory"));
 	prop_cells(f, "reg", mem, 4);
 	OK(fdt_end_node(f));
+}
+
+/* The 1 GiB of RAM L0's unit tests give QEMU virt. */
+static inline void memory_node(void *f)
+{
+	memory_node_size(f, 0x40000000);
 }
 
 /* Opens /cpus (cpu_node the harts, then fdt_end_node). */
@@ -63,9 +76,10 @@ static inline void soc_begin_with_uart(void *f)
 	prop_cells(f, "reg", uart, 4);
 }
 
-/* A hart as QEMU's virt describes it, with its interrupt controller. */
-static inline void cpu_node(void *f, uint32_t id, uint32_t intc_phandle,
-			    const char *isa)
+/* A hart as QEMU's virt describes it, with its interrupt controller and
+ * mmu-type mmu ("riscv,sv48", ...). */
+static inline void cpu_node_mmu(void *f, uint32_t id, uint32_t intc_phandle,
+				const char *isa, const char *mmu)
 {
 	char name[16];
 
@@ -75,7 +89,7 @@ static inline void cpu_node(void *f, uint32_t id, uint32_t intc_phandle,
 	OK(fdt_property_u32(f, "reg", id));
 	OK(fdt_property_string(f, "status", "okay"));
 	OK(fdt_property_string(f, "riscv,isa", isa));
-	OK(fdt_property_string(f, "mmu-type", "riscv,sv57"));
+	OK(fdt_property_string(f, "mmu-type", mmu));
 	OK(fdt_begin_node(f, "interrupt-controller"));
 	OK(fdt_property_string(f, "compatible", "riscv,cpu-intc"));
 	OK(fdt_property(f, "interrupt-controller", NULL, 0));
@@ -84,4 +98,11 @@ static inline void cpu_node(void *f, uint32_t id, uint32_t intc_phandle,
 	OK(fdt_end_node(f));
 }
 
-#endif /* L0_TESTS_FDT_BUILD_H */
+/* The hart of QEMU 10's rv64 (satp modes up to Sv57). */
+static inline void cpu_node(void *f, uint32_t id, uint32_t intc_phandle,
+			    const char *isa)
+{
+	cpu_node_mmu(f, id, intc_phandle, isa, "riscv,sv57");
+}
+
+#endif /* RVNEST_TEST_FDT_BUILD_H */
