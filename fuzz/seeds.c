@@ -417,7 +417,6 @@ static void seeds_sbi(void)
 static void seeds_dt(void)
 {
 	static uint8_t buf[8192];
-	const uint32_t plic[] = {0, 0xc000000, 0, 0x600000};
 	const uint32_t ie[] = {1, 11, 1, 9};
 	const uint32_t initrd_s[] = {0, 0x88000000};
 	const uint32_t initrd_e[] = {0, 0x88100000};
@@ -442,12 +441,7 @@ static void seeds_dt(void)
 	OK(fdt_end_node(f));
 	soc_begin_with_uart(f);
 	OK(fdt_end_node(f)); /* serial */
-	OK(fdt_begin_node(f, "plic@c000000"));
-	OK(fdt_property_string(f, "compatible", "riscv,plic0"));
-	prop_cells(f, "reg", plic, 4);
-	OK(fdt_property_u32(f, "riscv,ndev", 95));
-	prop_cells(f, "interrupts-extended", ie, 4);
-	OK(fdt_end_node(f));
+	plic_node(f, "riscv,plic0", ie, 4, 0);
 	OK(fdt_end_node(f));
 	OK(fdt_end_node(f));
 	OK(fdt_finish(f));

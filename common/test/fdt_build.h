@@ -76,6 +76,24 @@ static inline void soc_begin_with_uart(void *f)
 	prop_cells(f, "reg", uart, 4);
 }
 
+/* QEMU virt's PLIC (6 MiB at 0xc000000, 95 sources) under /soc,
+ * its contexts in ie (ie_cells cells: intc phandle, cause pairs); phandle
+ * 0: the node has none. */
+static inline void plic_node(void *f, const char *compatible,
+			     const uint32_t *ie, int ie_cells, uint32_t phandle)
+{
+	const uint32_t reg[] = {0, 0xc000000, 0, 0x600000};
+
+	OK(fdt_begin_node(f, "plic@c000000"));
+	OK(fdt_property_string(f, "compatible", compatible));
+	prop_cells(f, "reg", reg, 4);
+	OK(fdt_property_u32(f, "riscv,ndev", 95));
+	prop_cells(f, "interrupts-extended", ie, ie_cells);
+	if (phandle)
+		OK(fdt_property_u32(f, "phandle", phandle));
+	OK(fdt_end_node(f));
+}
+
 /* A hart as QEMU's virt describes it, with its interrupt controller and
  * mmu-type mmu ("riscv,sv48", ...). */
 static inline void cpu_node_mmu(void *f, uint32_t id, uint32_t intc_phandle,

@@ -28,7 +28,6 @@ static void build_host(void)
 	const uint32_t resv[] = {0, 0x80000000, 0, 0x40000};
 	const uint32_t uart[] = {0, 0x10000000, 0, 0x100};
 	const uint32_t rtc[] = {0, 0x101000, 0, 0x1000};
-	const uint32_t plic[] = {0, 0xc000000, 0, 0x600000};
 	const uint32_t ie[] = {2, 11, 2, 9, 3, 11, 3, 9};
 	const uint32_t initrd_s[] = {0, 0xa0200000};
 	const uint32_t initrd_e[] = {0, 0xa0300000};
@@ -83,13 +82,7 @@ static void build_host(void)
 	OK(fdt_property_string(f, "compatible", "ns16550a"));
 	prop_cells(f, "reg", uart, 4);
 	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "plic@c000000"));
-	OK(fdt_property_string(f, "compatible", "riscv,plic0"));
-	prop_cells(f, "reg", plic, 4);
-	OK(fdt_property_u32(f, "riscv,ndev", 95));
-	prop_cells(f, "interrupts-extended", ie, 8);
-	OK(fdt_property_u32(f, "phandle", 4));
-	OK(fdt_end_node(f));
+	plic_node(f, "riscv,plic0", ie, 8, 4);
 	OK(fdt_end_node(f)); /* soc */
 	OK(fdt_end_node(f)); /* / */
 	OK(fdt_finish(f));
