@@ -24,7 +24,6 @@ static char err[256];
 static void build_host(void)
 {
 	void *f = host_buf;
-	const uint32_t mem[] = {0, 0x80000000, 0, 0x40000000};
 	const uint32_t resv[] = {0, 0x80000000, 0, 0x40000};
 	const uint32_t uart[] = {0, 0x10000000, 0, 0x100};
 	const uint32_t rtc[] = {0, 0x101000, 0, 0x1000};
@@ -39,10 +38,7 @@ static void build_host(void)
 	OK(fdt_property_u32(f, "#address-cells", 2));
 	OK(fdt_property_u32(f, "#size-cells", 2));
 	OK(fdt_property_string(f, "compatible", "riscv-virtio"));
-	OK(fdt_begin_node(f, "memory@80000000"));
-	OK(fdt_property_string(f, "device_type", "memory"));
-	prop_cells(f, "reg", mem, 4);
-	OK(fdt_end_node(f));
+	memory_node(f);
 	OK(fdt_begin_node(f, "reserved-memory"));
 	OK(fdt_property_u32(f, "#address-cells", 2));
 	OK(fdt_property_u32(f, "#size-cells", 2));
@@ -51,10 +47,7 @@ static void build_host(void)
 	prop_cells(f, "reg", resv, 4);
 	OK(fdt_end_node(f));
 	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "cpus"));
-	OK(fdt_property_u32(f, "#address-cells", 1));
-	OK(fdt_property_u32(f, "#size-cells", 0));
-	OK(fdt_property_u32(f, "timebase-frequency", 10000000));
+	cpus_begin(f);
 	cpu_node(f, 0, 2, "rv64imafdch_zicsr_sstc_sscofpmf_shgatpa");
 	cpu_node(f, 1, 3, "rv64imafdch_zicsr_sstc_sscofpmf_shgatpa");
 	OK(fdt_begin_node(f, "cpu-map"));
