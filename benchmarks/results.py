@@ -330,6 +330,16 @@ def save(doc: dict, out_dir: Path) -> Path:
     return p
 
 
+def bench_names(doc: dict) -> list:
+    """Benchmarks in first-seen order across configurations."""
+    names = []
+    for c in doc["configs"].values():
+        for n in c["summary"]:
+            if n not in names:
+                names.append(n)
+    return names
+
+
 def load_doc(path) -> dict:
     """The results file as validated JSON (a dict)."""
     try:
