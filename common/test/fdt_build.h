@@ -60,20 +60,32 @@ static inline void cpus_begin(void *f)
 	OK(fdt_property_u32(f, "timebase-frequency", 10000000));
 }
 
-/* Opens /soc (2 address and 2 size cells, identity ranges) with the
- * UART QEMU virt has at 0x10000000 as its first node, left open for the
- * caller's interrupt properties (then fdt_end_node). */
-static inline void soc_begin_with_uart(void *f)
+/* Opens /soc (2 address and 2 size cells, identity ranges; then
+ * fdt_end_node). */
+static inline void soc_begin(void *f)
 {
-	const uint32_t uart[] = {0, 0x10000000, 0, 0x100};
-
 	OK(fdt_begin_node(f, "soc"));
 	OK(fdt_property_u32(f, "#address-cells", 2));
 	OK(fdt_property_u32(f, "#size-cells", 2));
 	OK(fdt_property(f, "ranges", NULL, 0));
+}
+
+/* Opens the UART QEMU virt has at 0x10000000 under /soc, left open for
+ * the caller's interrupt properties (then fdt_end_node). */
+static inline void uart_begin(void *f)
+{
+	const uint32_t uart[] = {0, 0x10000000, 0, 0x100};
+
 	OK(fdt_begin_node(f, "serial@10000000"));
 	OK(fdt_property_string(f, "compatible", "ns16550a"));
 	prop_cells(f, "reg", uart, 4);
+}
+
+/* Opens /soc with the UART as its first node, the UART left open. */
+static inline void soc_begin_with_uart(void *f)
+{
+	soc_begin(f);
+	uart_begin(f);
 }
 
 /* QEMU virt's PLIC (6 MiB at 0xc000000, 95 sources) under /soc,

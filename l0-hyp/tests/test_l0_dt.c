@@ -25,7 +25,6 @@ static void build_host(void)
 {
 	void *f = host_buf;
 	const uint32_t resv[] = {0, 0x80000000, 0, 0x40000};
-	const uint32_t uart[] = {0, 0x10000000, 0, 0x100};
 	const uint32_t rtc[] = {0, 0x101000, 0, 0x1000};
 	const uint32_t ie[] = {2, 11, 2, 9, 3, 11, 3, 9};
 	const uint32_t initrd_s[] = {0, 0xa0200000};
@@ -63,17 +62,12 @@ static void build_host(void)
 	OK(fdt_property_string(f, "serial0", "/soc/serial@10000000"));
 	OK(fdt_property_string(f, "rtc0", "/soc/rtc@101000"));
 	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "soc"));
-	OK(fdt_property_u32(f, "#address-cells", 2));
-	OK(fdt_property_u32(f, "#size-cells", 2));
-	OK(fdt_property(f, "ranges", NULL, 0));
+	soc_begin(f);
 	OK(fdt_begin_node(f, "rtc@101000"));
 	OK(fdt_property_string(f, "compatible", "google,goldfish-rtc"));
 	prop_cells(f, "reg", rtc, 4);
 	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "serial@10000000"));
-	OK(fdt_property_string(f, "compatible", "ns16550a"));
-	prop_cells(f, "reg", uart, 4);
+	uart_begin(f);
 	OK(fdt_end_node(f));
 	plic_node(f, "riscv,plic0", ie, 8, 4);
 	OK(fdt_end_node(f)); /* soc */
