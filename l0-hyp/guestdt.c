@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "guestdt.h"
+#include "guestdt_check.h"
 #include "pci.h"
 #include "vplic.h"
 
@@ -8,19 +9,6 @@
 #include <rvnest/fdt_util.h>
 #include <stdio.h>
 #include <string.h>
-
-#define FAIL(...)                                   \
-	do {                                        \
-		snprintf(err, errlen, __VA_ARGS__); \
-		return L0_GUESTDT_BAD;              \
-	} while (0)
-
-#define CHECK_FDT(call, what)                                            \
-	do {                                                             \
-		int __rc = (call);                                       \
-		if (__rc < 0)                                            \
-			FAIL("L1 DT: %s: %s", what, fdt_strerror(__rc)); \
-	} while (0)
 
 /*
  * ISA extensions never shown to L1, whatever the host has, because L0 does

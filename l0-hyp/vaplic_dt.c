@@ -12,20 +12,8 @@
 #include <string.h>
 
 #include "guestdt.h"
+#include "guestdt_check.h"
 #include "vaplic.h"
-
-#define FAIL(...)                                   \
-	do {                                        \
-		snprintf(err, errlen, __VA_ARGS__); \
-		return L0_GUESTDT_BAD;              \
-	} while (0)
-
-#define CHECK_FDT(call, what)                                            \
-	do {                                                             \
-		int __rc = (call);                                       \
-		if (__rc < 0)                                            \
-			FAIL("L1 DT: %s: %s", what, fdt_strerror(__rc)); \
-	} while (0)
 
 static uint32_t order(uint32_t n)
 {
