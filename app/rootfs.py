@@ -187,6 +187,75 @@ def project(out_dir):
             for n in sorted(os.listdir(out_dir))}
 
 
+def _stage(stage, files, links, dirs) -> int:
+    """Fill the staging tree; returns the bytes it holds."""
+    for d in sorted(dirs):
+        os.makedirs(os.path.join(stage, d), exist_ok=True)
+    for dest, src in sorted(files.items()):
+        at = os.path.join(stage, dest)
+        shutil.copyfile(src, at)
+        os.chmod(at, 0o755 if dest == "init" or os.access(src, os.X_OK) else 0o644)
+    for dest, target in sorted(links.items()):
+        os.symlink(target, os.path.join(stage, dest))
+    os.chmod(stage, 0o755)
+    size = 0
+    for root, ds, fs in os.walk(stage):
+        for n in ds + fs:
+            p = os.path.join(root, n)
+            size += os.lstat(p).st_size
+            os.utime(p, (EPOCH, EPOCH), follow_symlinks=False)
+    os.utime(stage, (EPOCH, EPOCH))
+    return size
+
+
+def _run(cmd, what, **kw):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, **kw)
+    except FileNotFoundError:
+        raise RootfsError(f"{what} not found: run 'make deps' (e2fsprogs)") from None
+
+
+def ext4_image(files, links, dirs, out, label, uuid, slack_mib) -> int:
+    """An ext4 image at out from files {image path: source file}, links
+    {image path: target} and dirs (image paths), without root and
+    reproducibly; returns its size in MiB (the contents plus slack_mib).
+    L2's root here and disk/mkdisk.py's *-disk root are built by it.
+
+    A staging tree gets every mtime fixed; `mke2fs -d` copies it into an
+    ext4 with no journal (its users power off after a sync), / owned by
+    root whoever builds it (root_owner; -d copies the other files' owners:
+    app/README.md), a fixed UUID, directory hash seed and
+    E2FSPROGS_FAKE_TIME. mke2fs -d also copies each file's ctime, which no
+    one can set on the staging tree, and its atime, which reading the file
+    for the copy may just have moved (relatime): debugfs' set_inode_field
+    sets both in the image."""
+    with tempfile.TemporaryDirectory(prefix="rvnest-ext4-") as stage:
+        mib = _stage(stage, files, links, dirs) // (1 << 20) + slack_mib
+        env = dict(os.environ, TZ="UTC", E2FSPROGS_FAKE_TIME=str(EPOCH),
+                   SOURCE_DATE_EPOCH=str(EPOCH))
+        tmp = out + ".tmp"
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        cmd = ["mke2fs", "-q", "-F", "-t", "ext4", "-O", "^has_journal", "-L", label,
+               "-U", uuid, "-E", f"root_owner=0:0,hash_seed={uuid}", "-d", stage, tmp, f"{mib}M"]
+        r = _run(cmd, "mke2fs", env=env)
+        if r.returncode:
+            raise RootfsError(f"{' '.join(cmd)}: {r.stderr.strip()}")
+        paths = sorted("/" + os.path.relpath(os.path.join(root, n), stage)
+                       for root, ds, fs in os.walk(stage) for n in ds + fs)
+        script = "".join(f"set_inode_field {p} {t} {EPOCH_DEBUGFS}\n"
+                         for p in paths for t in ("ctime", "atime"))
+        r = _run(["debugfs", "-w", "-f", "-", tmp], "debugfs", input=script, env=env)
+        # debugfs reports a failed request on stderr but exits 0
+        bad = [line for line in r.stderr.splitlines()
+               if line.strip() and not line.startswith("debugfs ")]
+        if r.returncode or bad:
+            os.unlink(tmp)
+            raise RootfsError(f"debugfs on {tmp}: {' '.join(bad) or r.returncode}")
+        os.replace(tmp, out)
+    return mib
+
+
 def l2_image(args):
     files, links, dirs = base_entries(args.debian, args.init)
     closure, interp_links = elf_closure(args.debian, list(WORKLOAD_PROGRAMS))
@@ -194,63 +263,11 @@ def l2_image(args):
     links.update(interp_links)
     for f in files:
         dirs.update(parents(f))
-    with tempfile.TemporaryDirectory(prefix="rvnest-l2root-") as stage, \
-            tempfile.TemporaryDirectory(prefix="rvnest-buildproj-") as proj:
+    with tempfile.TemporaryDirectory(prefix="rvnest-buildproj-") as proj:
         files.update(project(proj))
         dirs.update(d for f in files for d in parents(f))
-        for d in sorted(dirs):
-            os.makedirs(os.path.join(stage, d), exist_ok=True)
-        for dest, src in sorted(files.items()):
-            shutil.copyfile(src, os.path.join(stage, dest))
-            os.chmod(os.path.join(stage, dest),
-                     0o755 if dest == "init" or os.access(src, os.X_OK) else 0o644)
-        for dest, target in sorted(links.items()):
-            os.symlink(target, os.path.join(stage, dest))
-        os.chmod(stage, 0o755)
-        size = 0
-        for root, ds, fs in os.walk(stage):
-            for n in ds + fs:
-                p = os.path.join(root, n)
-                size += os.lstat(p).st_size
-                os.utime(p, (EPOCH, EPOCH), follow_symlinks=False)
-        os.utime(stage, (EPOCH, EPOCH))
-        mib = size // (1 << 20) + EXT4_SLACK_MIB
-        env = dict(os.environ, TZ="UTC", E2FSPROGS_FAKE_TIME=str(EPOCH),
-                   SOURCE_DATE_EPOCH=str(EPOCH))
-        tmp = args.out + ".tmp"
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        # no journal (L2 powers off after a sync); root-owned files whoever
-        # builds it (root_owner for /, and -d copies the others' owners:
-        # see app/README.md); fixed UUID and directory hash seed
-        cmd = ["mke2fs", "-q", "-F", "-t", "ext4", "-O", "^has_journal",
-               "-L", "rvnest-l2", "-U", EXT4_UUID,
-               "-E", f"root_owner=0:0,hash_seed={EXT4_UUID}",
-               "-d", stage, tmp, f"{mib}M"]
-        try:
-            subprocess.run(cmd, check=True, env=env, capture_output=True, text=True)
-        except FileNotFoundError:
-            raise RootfsError("mke2fs not found: run 'make deps' (e2fsprogs)") from None
-        except subprocess.CalledProcessError as e:
-            raise RootfsError(f"{' '.join(cmd)}: {e.stderr.strip()}") from None
-        # mke2fs -d copies each file's ctime, which no one can set on the
-        # staging tree, and its atime, which reading the file for the copy
-        # may just have moved (relatime): set both in the image (debugfs'
-        # set_inode_field)
-        paths = sorted("/" + os.path.relpath(os.path.join(root, n), stage)
-                       for root, ds, fs in os.walk(stage) for n in ds + fs)
-        script = "".join(f"set_inode_field {p} {t} {EPOCH_DEBUGFS}\n"
-                         for p in paths for t in ("ctime", "atime"))
-        cmd = ["debugfs", "-w", "-f", "-", tmp]
-        try:
-            r = subprocess.run(cmd, input=script, env=env, capture_output=True, text=True)
-        except FileNotFoundError:
-            raise RootfsError("debugfs not found: run 'make deps' (e2fsprogs)") from None
-        # debugfs reports a failed request on stderr but exits 0
-        bad = [l for l in r.stderr.splitlines() if l.strip() and not l.startswith("debugfs ")]
-        if r.returncode or bad:
-            raise RootfsError(f"debugfs on {tmp}: {' '.join(bad) or r.returncode}")
-        os.replace(tmp, args.out)
+        mib = ext4_image(files, links, dirs, args.out, "rvnest-l2", EXT4_UUID,
+                         EXT4_SLACK_MIB)
     print(f"rootfs: {args.out}: {mib} MiB ext4, {len(files)} files")
 
 

@@ -29,7 +29,6 @@ usage: /usr/bin/python3 -m benchmarks.appbench [--runs N] [--out DIR]
 """
 
 import argparse
-import json
 import re
 import statistics
 import sys
@@ -309,15 +308,10 @@ def main(argv=None) -> int:
                            host_seconds=r["host_seconds"])
                 doc["workloads"][w]["runs"].setdefault(label, []).append(rec)
     summarize(doc)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    git = doc["provenance"]["git"]
-    stem = time.strftime("%Y%m%d-%H%M%S") + f"-{git['short']}" + ("-dirty" if git["dirty"] else "")
-    (out / f"{stem}.json").write_text(json.dumps(doc, indent=1) + "\n")
-    (out / f"{stem}.md").write_text(markdown(doc))
-    pngs = figures(doc, out / stem)
+    base = results.write_report(doc, args.out, markdown(doc))
+    pngs = figures(doc, base)
     print(markdown(doc))
-    print(f"appbench: wrote {out / stem}.json, .md and {', '.join(str(p) for p in pngs)}")
+    print(f"appbench: wrote {base}.json, .md and {', '.join(str(p) for p in pngs)}")
     return 1 if failed else 0
 
 

@@ -28,7 +28,6 @@ usage: /usr/bin/python3 -m benchmarks.iobench [--runs N] [--mib N] [--icount]
 """
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -169,14 +168,9 @@ def main(argv=None) -> int:
                 failed += not r["ok"]
                 doc["runs"].setdefault(k, []).append(r)
     summarize(doc)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    git = doc["provenance"]["git"]
-    stem = time.strftime("%Y%m%d-%H%M%S") + f"-{git['short']}" + ("-dirty" if git["dirty"] else "")
-    (out / f"{stem}.json").write_text(json.dumps(doc, indent=1) + "\n")
-    (out / f"{stem}.md").write_text(markdown(doc))
+    base = results.write_report(doc, args.out, markdown(doc))
     print(markdown(doc))
-    print(f"iobench: wrote {out / stem}.json and .md")
+    print(f"iobench: wrote {base}.json and .md")
     return 1 if failed else 0
 
 

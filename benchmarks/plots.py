@@ -10,16 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from . import figures  # noqa: E402
-
-
-def _bench_names(doc):
-    names = []
-    for c in doc["configs"].values():
-        for n in c["summary"]:
-            if n not in names:
-                names.append(n)
-    return names
+from . import figures, results  # noqa: E402
 
 
 def _bars(ax, groups, series, ylabel, log=False, errors=None):
@@ -52,7 +43,7 @@ def _bars(ax, groups, series, ylabel, log=False, errors=None):
 
 
 def overview(doc, path: Path) -> Path:
-    names = _bench_names(doc)
+    names = results.bench_names(doc)
     series = {c["label"]: [c["summary"].get(b, {}).get("instret_per_op") for b in names]
               for c in doc["configs"].values()}
     fig, ax = plt.subplots(figsize=(figures.PAGE_WIDTH_IN, 3.2))
@@ -121,7 +112,7 @@ def l0_causes(doc, path: Path):
             if any(m["l0_causes_per_op"] for m in c["summary"].values())]
     if not cfgs:
         return None
-    benches = [b for b in _bench_names(doc)
+    benches = [b for b in results.bench_names(doc)
                if any((c["summary"].get(b) or {}).get("l0_causes_per_op") for c in cfgs)]
     causes = sorted({k for c in cfgs for m in c["summary"].values()
                      for k in (m["l0_causes_per_op"] or {})})
@@ -204,7 +195,7 @@ def render_all(doc, out_dir: Path) -> list:
         return []
     with figures.style():
         out = [overview(doc, out_dir / "overview.png")]
-        for b in _bench_names(doc):
+        for b in results.bench_names(doc):
             out.append(per_benchmark(doc, b, out_dir / f"bench-{b}.png"))
         p = l0_causes(doc, out_dir / "l0-traps-by-cause.png")
         if p:

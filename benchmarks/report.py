@@ -49,16 +49,6 @@ def table(header: list, rows: list) -> str:
     return "\n".join([line(cells[0]), sep] + [line(r) for r in cells[1:]])
 
 
-def bench_names(doc: dict) -> list:
-    """Benchmarks in first-seen order across configurations."""
-    names = []
-    for c in doc["configs"].values():
-        for n in c["summary"]:
-            if n not in names:
-                names.append(n)
-    return names
-
-
 def table1(doc: dict) -> str:
     """Cost per operation per configuration (the style of NEVE Table 1)."""
     cfgs = list(doc["configs"].items())
@@ -70,7 +60,7 @@ def table1(doc: dict) -> str:
     for key, _ in rat:
         header += [f"{key} instr", f"{key} wall"]
     rows = []
-    for b in bench_names(doc):
+    for b in results.bench_names(doc):
         row = [b]
         for _, c in cfgs:
             m = c["summary"].get(b)
@@ -127,7 +117,7 @@ def table7(doc: dict) -> str:
         lab = c["label"]
         header += [f"{lab} L0 traps/op", f"{lab} L2 exits/op (L1's count)", f"{lab} traps per L2 exit"]
     rows = []
-    for b in bench_names(doc):
+    for b in results.bench_names(doc):
         row = [b]
         for _, c in with_l0:
             m = c["summary"].get(b)
@@ -140,7 +130,7 @@ def table7(doc: dict) -> str:
         if not causes:
             continue
         rows = [[b] + [fmt((c["summary"][b]["l0_causes_per_op"] or {}).get(k), 2) for k in causes]
-                for b in bench_names(doc) if b in c["summary"]]
+                for b in results.bench_names(doc) if b in c["summary"]]
         out += f"\n\nTraps into L0 per operation by cause, `{c['label']}`:\n\n" + table(["benchmark"] + causes, rows)
     return out
 

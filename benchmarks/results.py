@@ -10,6 +10,7 @@ import re
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from harness import config, qemu
@@ -328,6 +329,30 @@ def save(doc: dict, out_dir: Path) -> Path:
     p = out_dir / f"{file_stem(doc)}.json"
     p.write_text(json.dumps(doc, indent=1, sort_keys=False) + "\n")
     return p
+
+
+def bench_names(doc: dict) -> list:
+    """Benchmarks in first-seen order across configurations."""
+    names = []
+    for c in doc["configs"].values():
+        for n in c["summary"]:
+            if n not in names:
+                names.append(n)
+    return names
+
+
+def write_report(doc: dict, out_dir, md: str) -> Path:
+    """The application and I/O benchmarks' files: doc as
+    <date>-<time>-<revision>[-dirty].json (the time of writing) and md
+    beside it as .md, in out_dir (made if missing). Returns the path
+    without its suffix."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    git = doc["provenance"]["git"]
+    stem = time.strftime("%Y%m%d-%H%M%S") + f"-{git['short']}" + ("-dirty" if git["dirty"] else "")
+    (out / f"{stem}.json").write_text(json.dumps(doc, indent=1) + "\n")
+    (out / f"{stem}.md").write_text(md)
+    return out / stem
 
 
 def load_doc(path) -> dict:

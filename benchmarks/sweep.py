@@ -66,7 +66,7 @@ def section(doc: dict) -> str:
     column per benchmark."""
     sw = doc["sweep"]
     pts = points_of(doc)
-    benches = report.bench_names(doc)
+    benches = results.bench_names(doc)
     out = ["", f"## Sweep of `{sw['config']}` over " + ", ".join(f"`{o}`" for o in sw["options"]), "",
            "One row per point (its options as columns), one column per benchmark. "
            "Instructions and traps into L0 per operation are exact (icount); ns/op is the "
@@ -168,7 +168,7 @@ def plot_bench(doc: dict, bench: str, path: Path) -> Path:
 
 def render_figures(doc: dict, fig_dir: Path) -> list:
     fig_dir.mkdir(parents=True, exist_ok=True)
-    return [plot_bench(doc, b, fig_dir / f"sweep-{b}.png") for b in report.bench_names(doc)]
+    return [plot_bench(doc, b, fig_dir / f"sweep-{b}.png") for b in results.bench_names(doc)]
 
 
 def main(argv=None) -> int:

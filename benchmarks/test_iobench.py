@@ -1,7 +1,10 @@
 """make iobench's summary and table (benchmarks/iobench.py) on made-up
 runs; the boots themselves are harness/test_disk.py's."""
 
-from benchmarks import iobench
+import json
+import re
+
+from benchmarks import iobench, results
 
 
 def run(label, ok, mib_s):
@@ -46,3 +49,14 @@ def test_bad_arguments_are_refused(capsys):
         with pytest.raises(SystemExit) as e:
             iobench.main(argv)
         assert e.value.code == 2, argv
+
+
+def test_report_files_named_by_revision(tmp_path):
+    """results.write_report, which iobench and appbench write with: the
+    document as JSON and the markdown beside it, named
+    <date>-<time>-<revision>[-dirty]."""
+    doc = {"kind": "iobench", "provenance": {"git": {"short": "abc1234", "dirty": True}}}
+    base = results.write_report(doc, tmp_path / "io", "# table\n")
+    assert re.fullmatch(r"\d{8}-\d{6}-abc1234-dirty", base.name), base.name
+    assert json.loads(base.with_suffix(".json").read_text()) == doc
+    assert base.with_suffix(".md").read_text() == "# table\n"

@@ -1,4 +1,4 @@
-# Sourced by ci/deps.sh and ci/linux-src.sh: find the archive URI the
+# Sourced by ci/deps.sh and ci/private-apt.sh: find the archive URI the
 # machine's own apt sources already use for a Debian suite, so no archive host
 # is ever named in this repository.
 #

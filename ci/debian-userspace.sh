@@ -4,9 +4,8 @@
 # (hackbench) and qemu-system-riscv (Debian's QEMU, run in L1 with
 # -accel kvm), with every package their Depends pull in.
 #
-# How (the approach of ci/linux-src.sh): a private apt configuration under
-# $cache/apt-trixie-riscv64 (its own sources list, state, lists and archive
-# cache, an empty dpkg status, APT::Architecture "riscv64"), whose one source
+# How: the private apt configuration of ci/private-apt.sh under
+# $cache/apt-trixie-riscv64 (APT::Architecture "riscv64"), whose one source
 # is trixie main for riscv64 at the archive URI the machine's own apt sources
 # already use (ci/apt-uri.sh; no host is named here), signed by
 # debian-archive-keyring. `apt-get update` checks the suite's signature;
@@ -40,7 +39,6 @@ suite=trixie
 arch=riscv64
 packages=(busybox-static rt-tests qemu-system-riscv sysbench stress-ng memcached
 	libmemcached-tools qbe)
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 offline=0
 [ "${1:-}" != --offline ] || offline=1
 
@@ -58,60 +56,18 @@ fi
 for tool in apt-get dpkg-deb sha256sum flock; do
 	command -v "$tool" >/dev/null || die "'$tool' not found (Debian's apt and dpkg are needed)"
 done
-[ -f "$keyring" ] || die "$keyring not found: install debian-archive-keyring"
-[ -f /usr/share/keyrings/debian-archive-trixie-automatic.gpg ] ||
-	die "debian-archive-keyring has no trixie key: upgrade it (apt-get install debian-archive-keyring)"
-
-# shellcheck source=ci/apt-uri.sh
-. "$here/apt-uri.sh"
-release=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-[ -n "$release" ] || die "cannot tell the Debian release from /etc/os-release"
-uri=$(archive_uri "$release" | head -n1)
-[ -n "$uri" ] || die "no apt source for '$release' found to take the archive URI of $suite from"
-
-apt_dir=$cache/apt-$suite-$arch
-mkdir -p "$apt_dir"/etc/sources.list.d "$apt_dir"/etc/preferences.d \
-	"$apt_dir"/state/lists/partial "$apt_dir"/cache/archives/partial
-exec 9>"$apt_dir/lock"
-flock -w 900 9 || die "timed out after 900 s waiting for another fetch ($apt_dir/lock)"
+# shellcheck source=ci/private-apt.sh
+. "$here/private-apt.sh"
+private_apt_open "$cache/apt-$suite-$arch" "$suite" "$arch"
 # Another run may have finished the entry while this one waited.
 if [ -f "$entry/.complete" ]; then
 	echo "$entry"
 	exit 0
 fi
-
-cat >"$apt_dir/etc/sources.list" <<SRC
-deb [arch=$arch signed-by=$keyring] $uri $suite main
-SRC
-: >"$apt_dir/state/status"
-apt_opts=(
-	-o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
-	-o "Dir::Etc::SourceParts=$apt_dir/etc/sources.list.d"
-	-o "Dir::Etc::Preferences=$apt_dir/etc/preferences"
-	-o "Dir::Etc::PreferencesParts=$apt_dir/etc/preferences.d"
-	-o "Dir::State=$apt_dir/state"
-	-o "Dir::State::status=$apt_dir/state/status"
-	-o "Dir::Cache=$apt_dir/cache"
-	-o "APT::Get::List-Cleanup=0"
-	# Only riscv64: the host's own architecture is not wanted here.
-	-o "APT::Architecture=$arch"
-	-o "APT::Architectures::=$arch"
-	# Depends only: Recommends would pull in much that nothing here runs.
-	-o "APT::Install-Recommends=0"
-	-o "Acquire::Languages=none"
-	-o "Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled=false"
-	-o "Acquire::http::Timeout=60"
-	-o "Acquire::Retries=3"
-)
-# apt drops privileges to _apt for downloads, which cannot write into a
-# user's cache; run them as the invoking user instead.
-[ "$(id -u)" != 0 ] || apt_opts+=(-o "APT::Sandbox::User=root")
+private_apt_configure
 
 echo "debian-userspace: updating the private apt lists for $suite/$arch ($apt_dir)" >&2
-timeout 900 apt-get "${apt_opts[@]}" update -q >"$apt_dir/update.log" 2>&1 || {
-	cat "$apt_dir/update.log" >&2
-	die "apt-get update of $suite ($arch) failed (see above)"
-}
+private_apt_update
 
 archives=$apt_dir/cache/archives
 rm -f "$archives"/*.deb

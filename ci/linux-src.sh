@@ -3,11 +3,12 @@
 # rvnest cache, without installing anything from trixie and without touching
 # the machine's apt configuration.
 #
-# How: a private apt configuration under $cache/apt-trixie (its own sources
-# list, state, lists and archive cache, an empty dpkg status), whose one
-# source is trixie-backports at the archive URI the machine's own apt
-# sources already use for its release (ci/apt-uri.sh; no host is named
-# here), signed by debian-archive-keyring. `apt-get update` then verifies the
+# How: the private apt configuration of ci/private-apt.sh under
+# $cache/apt-trixie (its own sources list, state, lists and archive cache,
+# an empty dpkg status), whose one source is trixie-backports at the archive
+# URI the machine's own apt sources already use for its release
+# (ci/apt-uri.sh; no host is named here), signed by
+# debian-archive-keyring. `apt-get update` then verifies the
 # suite's Release signature as usual and `apt-get download` checks the .deb
 # against the signed index. The package is architecture-independent (one
 # tarball in /usr/src), so `dpkg-deb -x` unpacks it into the cache.
@@ -31,7 +32,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${RVNEST_CACHE:-${HOME:?HOME is not set}/.cache/rvnest}
 want=linux-source-7.3
 suite=trixie-backports
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 outdir=$cache/linux-source-7
 info=$outdir/info
 
@@ -45,54 +45,14 @@ fi
 for tool in apt-get apt-cache dpkg-deb dpkg flock; do
 	command -v "$tool" >/dev/null || die "'$tool' not found (Debian's apt and dpkg are needed)"
 done
-[ -f "$keyring" ] || die "$keyring not found: install debian-archive-keyring"
-# debian-archive-keyring 2023.3+deb12u2 and later carry trixie's keys; an
-# older one cannot verify the suite, and apt would refuse it anyway.
-[ -f /usr/share/keyrings/debian-archive-trixie-automatic.gpg ] ||
-	die "debian-archive-keyring has no trixie key: upgrade it (apt-get install debian-archive-keyring)"
-
-# shellcheck source=ci/apt-uri.sh
-. "$here/apt-uri.sh"
-release=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-[ -n "$release" ] || die "cannot tell the Debian release from /etc/os-release"
-uri=$(archive_uri "$release" | head -n1)
-[ -n "$uri" ] || die "no apt source for '$release' found to take the archive URI of $suite from"
-
-apt_dir=$cache/apt-trixie
-mkdir -p "$apt_dir"/etc/sources.list.d "$apt_dir"/etc/preferences.d \
-	"$apt_dir"/state/lists/partial "$apt_dir"/cache/archives/partial \
-	"$apt_dir"/debs "$outdir"
-exec 9>"$apt_dir/lock"
-flock -w 900 9 || die "timed out after 900 s waiting for another fetch ($apt_dir/lock)"
-
-cat >"$apt_dir/etc/sources.list" <<SRC
-deb [signed-by=$keyring] $uri $suite main
-SRC
-: >"$apt_dir/state/status"
-apt_opts=(
-	-o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
-	-o "Dir::Etc::SourceParts=$apt_dir/etc/sources.list.d"
-	-o "Dir::Etc::Preferences=$apt_dir/etc/preferences"
-	-o "Dir::Etc::PreferencesParts=$apt_dir/etc/preferences.d"
-	-o "Dir::State=$apt_dir/state"
-	-o "Dir::State::status=$apt_dir/state/status"
-	-o "Dir::Cache=$apt_dir/cache"
-	-o "APT::Get::List-Cleanup=0"
-	# Only the package indices: no Contents or translations.
-	-o "Acquire::Languages=none"
-	-o "Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled=false"
-	-o "Acquire::http::Timeout=60"
-	-o "Acquire::Retries=3"
-)
-# apt drops privileges to _apt for downloads, which cannot write into a
-# user's cache; run them as the invoking user instead.
-[ "$(id -u)" != 0 ] || apt_opts+=(-o "APT::Sandbox::User=root")
+# shellcheck source=ci/private-apt.sh
+. "$here/private-apt.sh"
+private_apt_open "$cache/apt-trixie" "$suite"
+mkdir -p "$apt_dir"/debs "$outdir"
+private_apt_configure
 
 echo "linux-src: updating the private apt lists for $suite ($apt_dir)"
-timeout 900 apt-get "${apt_opts[@]}" update -q >"$apt_dir/update.log" 2>&1 || {
-	cat "$apt_dir/update.log" >&2
-	die "apt-get update of $suite failed (see above)"
-}
+private_apt_update
 
 pkg=$want
 if ! apt-cache "${apt_opts[@]}" show "$pkg" >/dev/null 2>&1; then

@@ -1,7 +1,7 @@
 """Build the root disk of the *-disk configurations (disk/README.md): an
 ext4 image, written by e2fsprogs' `mke2fs -d` from a staging tree (no root
-needed), reproducibly (disk/ext4.py: app/rootfs.py's recipe, fixed UUID,
-hash seed, times), holding
+needed), reproducibly (app/rootfs.py's ext4_image, the recipe of the app
+configurations' L2 disk: fixed UUID, hash seed, times), holding
 
   /init                          disk/init.sh
   /usr/bin/busybox + applets     Debian's busybox-static (ci/debian-userspace.sh)
@@ -24,7 +24,6 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "app"))
 import rootfs  # noqa: E402  (app/rootfs.py)
-from ext4 import ext4_image  # noqa: E402  (disk/ext4.py)
 
 # the applets disk/init.sh and disk/udhcpc.script use, besides app/rootfs.py's
 APPLETS = ("udhcpc", "wget", "dd", "sha256sum", "readlink", "mv", "cmp")
@@ -55,7 +54,7 @@ def build(args) -> None:
     dirs.update({STATE_DIR, "var", "var/lib"})
     for f in files:
         dirs.update(rootfs.parents(f))
-    mib = ext4_image(files, links, dirs, args.out, LABEL, UUID, SLACK_MIB)
+    mib = rootfs.ext4_image(files, links, dirs, args.out, LABEL, UUID, SLACK_MIB)
     print(f"mkdisk: {args.out}: {mib} MiB ext4, {len(files)} files")
 
 

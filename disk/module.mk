@@ -47,7 +47,7 @@ $(DISK_NSCLOCK): disk/nsclock.c
 	@mkdir -p $(dir $@)
 	$(DISK_CC) $(DISK_CFLAGS) $< -o $@
 
-$(DISK_ROOTFS): disk/mkdisk.py disk/ext4.py app/rootfs.py disk/init.sh disk/udhcpc.script \
+$(DISK_ROOTFS): disk/mkdisk.py app/rootfs.py disk/init.sh disk/udhcpc.script \
 		$(DISK_NSCLOCK) $(DISK_VMM) $(DISK_MICRO) $(APP_MANIFEST)
 	@mkdir -p $(dir $@)
 	$(PYTHON) disk/mkdisk.py --debian $(DISK_DEBIAN) --init disk/init.sh \

@@ -127,42 +127,13 @@ static const uint64_t need_perm[] = {PTE_X, PTE_R, PTE_W};
 static void check_leaf(void *arg, unsigned slot, uint64_t gpa, uint64_t host,
 		       uint64_t size, uint64_t pte)
 {
-	uint64_t perm = pte & RWX;
+	char why[256];
 
 	(void)arg;
-	/* INVARIANT (DESIGN.md section 4): L1's memory and devices */
-	FUZZ_CHECK(world_host_is_l1_mem(&w, host, size, perm),
-		   "slot %u leaf gpa %#llx -> host %#llx size %#llx perm %#llx "
-		   "outside L1 RAM and devices",
-		   slot, (unsigned long long)gpa, (unsigned long long)host,
-		   (unsigned long long)size, (unsigned long long)perm);
-	FUZZ_CHECK((pte & PTE_U) && (pte & PTE_A) && (pte & PTE_D) &&
-			   !((pte & PTE_W) && !(pte & PTE_R)) &&
-			   !(pte & (PTE_PBMT | PTE_N | (0x7fULL << 54))) &&
-			   !(host & (size - 1)) && !(gpa & (size - 1)),
-		   "malformed leaf %#llx gpa %#llx size %#llx",
-		   (unsigned long long)pte, (unsigned long long)gpa,
-		   (unsigned long long)size);
-	FUZZ_CHECK(slot < SHADOW_SLOTS, "slot %u", slot);
-	if (!consistent || slot != w.s.cur)
-		return;
-	uint64_t ends[2] = {gpa, gpa + size - 1};
-	for (unsigned i = 0; i < 2; i++) {
-		enum pt_access need =
-			(perm & PTE_R) ? PT_ACCESS_READ : PT_ACCESS_EXEC;
-		struct shadow_result r = shadow_translate(
-			&w.s, ends[i], SHADOW_ACCESS_LOAD, need);
-		FUZZ_CHECK(r.status == SHADOW_FILLED &&
-				   r.host_pa == host + (ends[i] - gpa) &&
-				   !(perm & ~r.perm),
-			   "stale leaf gpa %#llx host %#llx perm %#llx: "
-			   "composition says %d host %#llx perm %#llx",
-			   (unsigned long long)ends[i],
-			   (unsigned long long)(host + (ends[i] - gpa)),
-			   (unsigned long long)perm, r.status,
-			   (unsigned long long)r.host_pa,
-			   (unsigned long long)r.perm);
-	}
+	/* INVARIANT (DESIGN.md section 4) and the leaf's own rules */
+	FUZZ_CHECK(world_check_leaf(&w, consistent, slot, gpa, host, size, pte,
+				    why, sizeof(why)) == WORLD_LEAF_OK,
+		   "%s", why);
 }
 
 static void check_result(const struct shadow_result *r, uint64_t gpa,

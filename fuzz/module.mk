@@ -135,9 +135,9 @@ fuzz-repro: $(if $(TARGET),$(FUZZ_OUT)/fuzz_$(TARGET))
 
 # The seed-maker is an ordinary host program (gcc, libfdt).
 FUZZ_SEEDS_BIN := $(FUZZ_OUT)/seeds
-$(FUZZ_SEEDS_BIN): fuzz/seeds.c $(LIBFDT_HOST)
+$(FUZZ_SEEDS_BIN): fuzz/seeds.c common/test/fdt_build.h $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) -O1 -g $(FUZZ_WARN) -DRVNEST_HOST -Icommon/include \
+	$(HOST_CC) -O1 -g $(FUZZ_WARN) -DRVNEST_HOST -Icommon/include -Icommon/test \
 	  -I$(LIBFDT_SRC) $< $(LIBFDT_HOST) -o $@
 
 fuzz-seeds: $(FUZZ_SEEDS_BIN)

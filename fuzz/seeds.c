@@ -411,22 +411,12 @@ static void seeds_sbi(void)
 			exit(1);                                       \
 		}                                                      \
 	} while (0)
-
-static void cells(void *f, const char *name, const uint32_t *c, int n)
-{
-	fdt32_t v[8];
-
-	for (int i = 0; i < n; i++)
-		v[i] = cpu_to_fdt32(c[i]);
-	OK(fdt_property(f, name, v, n * 4));
-}
+/* QEMU virt's nodes as L0's unit tests build them, checked by this OK */
+#include "fdt_build.h"
 
 static void seeds_dt(void)
 {
 	static uint8_t buf[8192];
-	const uint32_t mem[] = {0, 0x80000000, 0, 0x10000000};
-	const uint32_t uart[] = {0, 0x10000000, 0, 0x100};
-	const uint32_t plic[] = {0, 0xc000000, 0, 0x600000};
 	const uint32_t ie[] = {1, 11, 1, 9};
 	const uint32_t initrd_s[] = {0, 0x88000000};
 	const uint32_t initrd_e[] = {0, 0x88100000};
@@ -439,47 +429,19 @@ static void seeds_dt(void)
 	OK(fdt_begin_node(f, ""));
 	OK(fdt_property_u32(f, "#address-cells", 2));
 	OK(fdt_property_u32(f, "#size-cells", 2));
-	OK(fdt_begin_node(f, "memory@80000000"));
-	OK(fdt_property_string(f, "device_type", "memory"));
-	cells(f, "reg", mem, 4);
-	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "cpus"));
-	OK(fdt_property_u32(f, "#address-cells", 1));
-	OK(fdt_property_u32(f, "#size-cells", 0));
-	OK(fdt_property_u32(f, "timebase-frequency", 10000000));
-	OK(fdt_begin_node(f, "cpu@0"));
-	OK(fdt_property_string(f, "device_type", "cpu"));
-	OK(fdt_property_u32(f, "reg", 0));
-	OK(fdt_property_string(f, "status", "okay"));
-	OK(fdt_property_string(f, "riscv,isa", "rv64imafdch_zicsr_sstc"));
-	OK(fdt_property_string(f, "mmu-type", "riscv,sv48"));
-	OK(fdt_begin_node(f, "interrupt-controller"));
-	OK(fdt_property_string(f, "compatible", "riscv,cpu-intc"));
-	OK(fdt_property(f, "interrupt-controller", NULL, 0));
-	OK(fdt_property_u32(f, "phandle", 1));
-	OK(fdt_end_node(f));
-	OK(fdt_end_node(f));
-	OK(fdt_end_node(f));
+	memory_node_size(f, 0x10000000);
+	cpus_begin(f);
+	cpu_node_mmu(f, 0, 1, "rv64imafdch_zicsr_sstc", "riscv,sv48");
+	OK(fdt_end_node(f)); /* cpus */
 	OK(fdt_begin_node(f, "chosen"));
 	OK(fdt_property_string(f, "bootargs", "l1.mem=64M -- console=ttyS0"));
 	OK(fdt_property_string(f, "stdout-path", "/soc/serial@10000000"));
-	cells(f, "linux,initrd-start", initrd_s, 2);
-	cells(f, "linux,initrd-end", initrd_e, 2);
+	prop_cells(f, "linux,initrd-start", initrd_s, 2);
+	prop_cells(f, "linux,initrd-end", initrd_e, 2);
 	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "soc"));
-	OK(fdt_property_u32(f, "#address-cells", 2));
-	OK(fdt_property_u32(f, "#size-cells", 2));
-	OK(fdt_property(f, "ranges", NULL, 0));
-	OK(fdt_begin_node(f, "serial@10000000"));
-	OK(fdt_property_string(f, "compatible", "ns16550a"));
-	cells(f, "reg", uart, 4);
-	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "plic@c000000"));
-	OK(fdt_property_string(f, "compatible", "riscv,plic0"));
-	cells(f, "reg", plic, 4);
-	OK(fdt_property_u32(f, "riscv,ndev", 95));
-	cells(f, "interrupts-extended", ie, 4);
-	OK(fdt_end_node(f));
+	soc_begin_with_uart(f);
+	OK(fdt_end_node(f)); /* serial */
+	plic_node(f, "riscv,plic0", ie, 4, 0);
 	OK(fdt_end_node(f));
 	OK(fdt_end_node(f));
 	OK(fdt_finish(f));

@@ -139,14 +139,8 @@ def test_micro_same_iterations_as_l1_guest_hyp():
 
 
 def test_micro_user_exits_equal_operations():
-    benches = micro_run().protocol.benches
-    wrong = []
-    for name, per_iter in EXPECTED_USER_EXITS.items():
-        b = benches[name]
-        want = {k: n * b["iters"] for k, n in per_iter.items()}
-        if b["exits"] != want or b["exits_total"] != sum(want.values()):
-            wrong.append(f"{name}: got exits={b['exits']} total={b['exits_total']}, "
-                         f"expected {want} for iters={b['iters']} ({b.line})")
+    wrong = testing.exit_count_mismatches(micro_run().protocol.benches,
+                                          EXPECTED_USER_EXITS)
     assert not wrong, "\n".join(wrong)
 
 

@@ -99,13 +99,7 @@ def test_exit_counts_equal_operations(name):
     table = dict(EXPECTED_EXITS, timer=timer_exits(boot["sstc"] == "1"))
     if l1_irq_mode(res) == "aia":
         table.update(AIA_EXITS)
-    wrong = []
-    for bench, per_iter in table.items():
-        b = res.protocol.benches[bench]
-        want = {cause: n * b["iters"] for cause, n in per_iter.items()}
-        if b["exits"] != want or b["exits_total"] != sum(want.values()):
-            wrong.append(f"{bench}: got exits={b['exits']} total={b['exits_total']}, "
-                         f"expected {want} total={sum(want.values())} for iters={b['iters']}")
+    wrong = testing.exit_count_mismatches(res.protocol.benches, table)
     assert not wrong, "\n".join(wrong)
 
 

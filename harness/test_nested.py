@@ -90,6 +90,18 @@ def test_l0stats_levels_add_up():
     assert int(f["l1_sret"]) > 0 and int(f["l1_csr"]) > 0, st.line
 
 
+def assert_probes_match(single, res, what=""):
+    """hprobe on L0 (res) printed hprobe-single's probe lines (at least
+    600) exactly, in order, as test_hprobe.py compares them; the first
+    difference names its line (prefixed with what)."""
+    ref = [rest for _, rest in compared(probe_lines(single))]
+    got = [rest for _, rest in compared(probe_lines(res))]
+    assert len(ref) >= 600
+    for i, (a, b) in enumerate(zip(ref, got)):
+        assert a == b, f"{what}line {i + 1}: expected {a!r}, got {b!r} ({res.log_path})"
+    assert len(ref) == len(got)
+
+
 def test_hprobe_on_sv48_gstage_matches_single():
     """The differential suite again with L0's own G-stage for L1 in Sv48x4
     (l1.gstage=sv48): the shadow composes through either, so every probe
@@ -97,12 +109,7 @@ def test_hprobe_on_sv48_gstage_matches_single():
     single = testing.run_ok(testing.load_or_skip("hprobe-single"), cache_key=("hprobe-single", 1))
     cfg = testing.load_or_skip("hprobe-nested", l0args="l1.gstage=sv48")
     res = testing.run_ok(cfg, cache_key=("hprobe-nested", "sv48"))
-    ref = [rest for _, rest in compared(probe_lines(single))]
-    got = [rest for _, rest in compared(probe_lines(res))]
-    assert len(ref) >= 600
-    for i, (a, b) in enumerate(zip(ref, got)):
-        assert a == b, f"line {i + 1}: expected {a!r}, got {b!r} ({res.log_path})"
-    assert len(ref) == len(got)
+    assert_probes_match(single, res)
 
 
 def test_hprobe_with_fetched_instructions_matches_single():
@@ -113,12 +120,7 @@ def test_hprobe_with_fetched_instructions_matches_single():
     single = testing.run_ok(testing.load_or_skip("hprobe-single"), cache_key=("hprobe-single", 1))
     cfg = testing.load_or_skip("hprobe-nested", l0args="l0.decode=fetch")
     res = testing.run_ok(cfg, cache_key=("hprobe-nested", "decode-fetch"))
-    ref = [rest for _, rest in compared(probe_lines(single))]
-    got = [rest for _, rest in compared(probe_lines(res))]
-    assert len(ref) >= 600
-    for i, (a, b) in enumerate(zip(ref, got)):
-        assert a == b, f"line {i + 1}: expected {a!r}, got {b!r} ({res.log_path})"
-    assert len(ref) == len(got)
+    assert_probes_match(single, res)
 
 
 # CPUs whose H extension differs in what hprobe sees (no Sstc: no
@@ -134,12 +136,7 @@ def test_hprobe_matches_single_on_other_cpus(cpu):
                             cache_key=("hprobe-single", cpu))
     res = testing.run_ok(testing.load_or_skip("hprobe-nested").with_overrides(cpu=cpu),
                          cache_key=("hprobe-nested", cpu))
-    ref = [rest for _, rest in compared(probe_lines(single))]
-    got = [rest for _, rest in compared(probe_lines(res))]
-    assert len(ref) >= 600
-    for i, (a, b) in enumerate(zip(ref, got)):
-        assert a == b, f"{cpu} line {i + 1}: expected {a!r}, got {b!r} ({res.log_path})"
-    assert len(ref) == len(got)
+    assert_probes_match(single, res, f"{cpu} ")
 
 
 # ---- negative cases (tests/nestneg) -----------------------------------

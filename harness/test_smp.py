@@ -83,13 +83,7 @@ def test_l1_runs_one_vcpu_per_hart(name):
 @pytest.mark.parametrize("name", SMP_CONFIGS)
 def test_cross_vcpu_exits_equal_operations(name):
     res = smp_run(name)
-    wrong = []
-    for bench, per_op in EXPECTED_EXITS.items():
-        b = res.protocol.benches[bench]
-        want = {cause: k * b["iters"] for cause, k in per_op.items()}
-        if b["exits"] != want or b["exits_total"] != sum(want.values()):
-            wrong.append(f"{bench}: got exits={b['exits']} total={b['exits_total']}, "
-                         f"expected {want} for iters={b['iters']}")
+    wrong = testing.exit_count_mismatches(res.protocol.benches, EXPECTED_EXITS)
     assert not wrong, "\n".join(wrong)
 
 

@@ -82,3 +82,20 @@ def l0_emulates_h(res: runner.RunResult) -> bool:
         if b.get("component") == "l0":
             return b.get("nested") == "1"
     return False
+
+
+def exit_count_mismatches(benches, per_iter_table: dict) -> list:
+    """The benchmarks of per_iter_table ({benchmark: {cause: L0 exits per
+    iteration}}) whose exits, as L0 counted them in the run's `benches`,
+    are not exactly that many times their iterations, by cause and in
+    total: one line each (got, expected, the benchmark's line); [] when
+    every count is exact."""
+    wrong = []
+    for name, per_iter in per_iter_table.items():
+        b = benches[name]
+        want = {cause: n * b["iters"] for cause, n in per_iter.items()}
+        if b["exits"] != want or b["exits_total"] != sum(want.values()):
+            wrong.append(f"{name}: got exits={b['exits']} total={b['exits_total']}, "
+                         f"expected {want} total={sum(want.values())} "
+                         f"for iters={b['iters']} ({b.line})")
+    return wrong

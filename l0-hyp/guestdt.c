@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "guestdt.h"
+#include "guestdt_check.h"
 #include "pci.h"
 #include "vplic.h"
 
@@ -8,19 +9,6 @@
 #include <rvnest/fdt_util.h>
 #include <stdio.h>
 #include <string.h>
-
-#define FAIL(...)                                   \
-	do {                                        \
-		snprintf(err, errlen, __VA_ARGS__); \
-		return L0_GUESTDT_BAD;              \
-	} while (0)
-
-#define CHECK_FDT(call, what)                                            \
-	do {                                                             \
-		int __rc = (call);                                       \
-		if (__rc < 0)                                            \
-			FAIL("L1 DT: %s: %s", what, fdt_strerror(__rc)); \
-	} while (0)
 
 /*
  * ISA extensions never shown to L1, whatever the host has, because L0 does
@@ -181,15 +169,15 @@ static enum l0_guestdt_status prune(void *fdt, const char *const *keep,
 	return L0_GUESTDT_OK;
 }
 
-static int setprop_cells(void *fdt, int node, const char *name, int parent,
-			 uint64_t a, uint64_t s)
+int l0_guestdt_setprop_cells(void *fdt, int node, const char *name, int parent,
+			     uint64_t a, uint64_t s)
 {
 	int ac = fdt_address_cells(fdt, parent);
 	int sc = fdt_size_cells(fdt, parent);
 	fdt32_t cells[4];
 	int n = 0;
 
-	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+	if (parent < 0 || ac < 1 || ac > 2 || sc < 1 || sc > 2)
 		return -FDT_ERR_BADNCELLS;
 	if (ac == 2)
 		cells[n++] = cpu_to_fdt32((uint32_t)(a >> 32));
@@ -395,11 +383,11 @@ static enum l0_guestdt_status add_aia_plic(void *fdt,
 			      "sifive,plic-1.0.0\0riscv,plic0",
 			      sizeof("sifive,plic-1.0.0\0riscv,plic0")),
 		  "vPLIC compatible");
-	CHECK_FDT(
-		setprop_cells(fdt, plic, "reg", parent, L0_VPLIC_AIA_GPA,
-			      PLIC_CONTEXT_BASE + (uint64_t)VPLIC_MAX_CONTEXTS *
-							  PLIC_CONTEXT_STRIDE),
-		"vPLIC reg");
+	CHECK_FDT(l0_guestdt_setprop_cells(
+			  fdt, plic, "reg", parent, L0_VPLIC_AIA_GPA,
+			  PLIC_CONTEXT_BASE + (uint64_t)VPLIC_MAX_CONTEXTS *
+						      PLIC_CONTEXT_STRIDE),
+		  "vPLIC reg");
 	CHECK_FDT(fdt_setprop_u32(fdt, plic, "riscv,ndev", h->aplic_nsources),
 		  "vPLIC riscv,ndev");
 	CHECK_FDT(fdt_setprop_u32(fdt, plic, "#interrupt-cells", 1),
@@ -565,8 +553,8 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 	CHECK_FDT(mem, "memory node");
 	CHECK_FDT(fdt_setprop_string(buf, mem, "device_type", "memory"),
 		  "memory device_type");
-	CHECK_FDT(setprop_cells(buf, mem, "reg", 0, in->gmem->gpa,
-				in->gmem->size),
+	CHECK_FDT(l0_guestdt_setprop_cells(buf, mem, "reg", 0, in->gmem->gpa,
+					   in->gmem->size),
 		  "memory reg");
 	CHECK_FDT(fdt_pack(buf), "packing");
 	return L0_GUESTDT_OK;

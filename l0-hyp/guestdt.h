@@ -42,6 +42,13 @@ enum l0_guestdt_status {
 	L0_GUESTDT_BAD, /* err holds a one-line reason */
 };
 
+/* Set `name` of `node` to (a, s) in the cells of `parent` (its
+ * #address-cells and #size-cells, 1 or 2 each: devicetree spec "reg"),
+ * as a reg property is written; a libfdt error (-FDT_ERR_BADNCELLS for
+ * other cell counts or no parent) otherwise. */
+int l0_guestdt_setprop_cells(void *fdt, int node, const char *name, int parent,
+			     uint64_t a, uint64_t s);
+
 /* l1.aia=1: turn the host's S-level IMSIC and APLIC nodes (kept in `fdt`)
  * into L1's (vaplic_dt.c). */
 enum l0_guestdt_status l0_guestdt_aia_l1(void *fdt,

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hfence.h"
 #include "vcpu.h"
 
 struct l0_nacl_client l0_nacl_client;
@@ -203,20 +204,13 @@ void l0_hfence_gvma(unsigned long vhartid, bool has_gpa, unsigned long gpa,
 	/* a real HFENCE: everything queued before it goes first */
 	if (l0_nacl_client_on)
 		l0_nacl_client_flush(vhartid);
-	if (has_gpa && has_vmid)
-		hfence_gvma_gpa_vmid(gpa, vmid);
-	else if (has_gpa)
-		hfence_gvma_gpa(gpa);
-	else if (has_vmid)
-		hfence_gvma_vmid(vmid);
-	else
-		hfence_gvma_all();
+	l0_hfence_gvma_insn(has_gpa, gpa, has_vmid, vmid);
 }
 
 void l0_hfence_vvma(unsigned long vhartid, unsigned long hgatp, bool has_va,
 		    unsigned long va, bool has_asid, unsigned long asid)
 {
-	unsigned long vmid, old = 0;
+	unsigned long vmid;
 
 	if (l0_nacl_client.sync_hfence) {
 		if (hgatp == L0_HGATP_CURRENT)
@@ -235,21 +229,7 @@ void l0_hfence_vvma(unsigned long vhartid, unsigned long hgatp, bool has_va,
 	}
 	if (l0_nacl_client_on)
 		l0_nacl_client_flush(vhartid);
-	/* HFENCE.VVMA acts on the VMID of the current hgatp ("Hypervisor
-	 * Memory-Management Fence Instructions"): hgatp holds it for the
-	 * fence */
-	if (hgatp != L0_HGATP_CURRENT)
-		old = csr_swap(CSR_HGATP, hgatp);
-	if (has_va && has_asid)
-		hfence_vvma_va_asid(va, asid);
-	else if (has_va)
-		hfence_vvma_va(va);
-	else if (has_asid)
-		hfence_vvma_asid(asid);
-	else
-		hfence_vvma_all();
-	if (hgatp != L0_HGATP_CURRENT)
-		csr_write(CSR_HGATP, old);
+	l0_hfence_vvma_insn(hgatp, has_va, va, has_asid, asid);
 }
 
 /* ---- the return into the guest ---------------------------------------- */

@@ -12,20 +12,8 @@
 #include <string.h>
 
 #include "guestdt.h"
+#include "guestdt_check.h"
 #include "vaplic.h"
-
-#define FAIL(...)                                   \
-	do {                                        \
-		snprintf(err, errlen, __VA_ARGS__); \
-		return L0_GUESTDT_BAD;              \
-	} while (0)
-
-#define CHECK_FDT(call, what)                                            \
-	do {                                                             \
-		int __rc = (call);                                       \
-		if (__rc < 0)                                            \
-			FAIL("L1 DT: %s: %s", what, fdt_strerror(__rc)); \
-	} while (0)
 
 static uint32_t order(uint32_t n)
 {
@@ -34,25 +22,6 @@ static uint32_t order(uint32_t n)
 	while ((1u << b) < n)
 		b++;
 	return b;
-}
-
-static int set_reg(void *fdt, int node, uint64_t a, uint64_t s)
-{
-	int parent = fdt_parent_offset(fdt, node);
-	int ac = fdt_address_cells(fdt, parent);
-	int sc = fdt_size_cells(fdt, parent);
-	fdt32_t cells[4];
-	int n = 0;
-
-	if (parent < 0 || ac < 1 || ac > 2 || sc < 1 || sc > 2)
-		return -FDT_ERR_BADNCELLS;
-	if (ac == 2)
-		cells[n++] = cpu_to_fdt32((uint32_t)(a >> 32));
-	cells[n++] = cpu_to_fdt32((uint32_t)a);
-	if (sc == 2)
-		cells[n++] = cpu_to_fdt32((uint32_t)(s >> 32));
-	cells[n++] = cpu_to_fdt32((uint32_t)s);
-	return fdt_setprop(fdt, node, "reg", cells, n * 4);
 }
 
 enum l0_guestdt_status l0_guestdt_aia_l1(void *fdt,
@@ -71,7 +40,9 @@ enum l0_guestdt_status l0_guestdt_aia_l1(void *fdt,
 	/* One S file per vCPU, one after another, each followed by its
 	 * guest files (AIA "IMSIC memory regions": the guest index is the
 	 * low field of a file's page number, the hart index above it). */
-	CHECK_FDT(set_reg(fdt, imsic, in->l1_imsic_gpa, in->nvcpus * stride),
+	CHECK_FDT(l0_guestdt_setprop_cells(
+			  fdt, imsic, "reg", fdt_parent_offset(fdt, imsic),
+			  in->l1_imsic_gpa, in->nvcpus * stride),
 		  "IMSIC reg");
 	for (unsigned i = 0; i < in->nvcpus; i++) {
 		ie[2 * i] = cpu_to_fdt32(h->hart[i].intc_phandle);

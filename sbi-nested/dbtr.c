@@ -232,15 +232,47 @@ static long status_error(enum sbi_nested_status st)
 					    : SBI_ERR_FAILED;
 }
 
-/* Read `count` entries of the shared memory into buf; false if any byte
- * can no longer be read. */
+/* The start install and update share: the req->args[0] entries of the
+ * shared memory read into e. "sbiret.value is set to zero upon success or
+ * if shared memory is disabled"; false, with res->error set, when there is
+ * no shared memory, more entries than triggers (for install, the table's
+ * "trig_count >= trig_max" would refuse to fill every trigger at once) or
+ * shared memory that can no longer be read. */
 static bool read_entries(const struct sbi_nested *sn,
-			 const struct sbi_nested_dbtr_hart *h,
-			 unsigned long count, unsigned long buf[][ENTRY_WORDS])
+			 const struct sbi_nested_request *req,
+			 struct sbi_nested_result *res,
+			 unsigned long e[][ENTRY_WORDS])
 {
-	return sn->ops->guest_read(sn->ctx, h->shmem, buf,
-				   count * SBI_DBTR_ENTRY_BYTES) ==
-	       SBI_NESTED_OK;
+	const struct sbi_nested_dbtr_hart *h = hart(sn, req->hartid);
+	unsigned long count = req->args[0];
+
+	res->value = 0;
+	if (!h->shmem_set) {
+		res->error = SBI_ERR_NO_SHMEM;
+		return false;
+	}
+	if (count > trig_max(sn)) {
+		res->error = SBI_ERR_BAD_RANGE;
+		return false;
+	}
+	if (sn->ops->guest_read(sn->ctx, h->shmem, e,
+				count * SBI_DBTR_ENTRY_BYTES) !=
+	    SBI_NESTED_OK) {
+		res->error = SBI_ERR_FAILED;
+		return false;
+	}
+	return true;
+}
+
+/* A trigger now holds the config td: its tdata1-3, and "a copy of vs,
+ * vu, s and u in trig_state" */
+static void keep_config(struct sbi_nested_dbtr_trigger *t,
+			const unsigned long *td)
+{
+	t->tdata[0] = td[0];
+	t->tdata[1] = td[1];
+	t->tdata[2] = td[2];
+	t->state = state_of(td[0]);
 }
 
 static void install_triggers(const struct sbi_nested *sn,
@@ -253,23 +285,9 @@ static void install_triggers(const struct sbi_nested *sn,
 	unsigned long idx[SBI_NESTED_DBTR_MAX];
 	unsigned long done = 0, nfree = 0;
 
-	/* "sbiret.value is set to zero upon success or if shared memory
-	 * is disabled", else the failing entry */
-	res->value = 0;
-	if (!h->shmem_set) {
-		res->error = SBI_ERR_NO_SHMEM;
+	/* else sbiret.value is the failing entry */
+	if (!read_entries(sn, req, res, e))
 		return;
-	}
-	/* more entries than triggers (the table's "trig_count >=
-	 * trig_max" would refuse to fill every trigger at once) */
-	if (count > n) {
-		res->error = SBI_ERR_BAD_RANGE;
-		return;
-	}
-	if (!read_entries(sn, h, count, e)) {
-		res->error = SBI_ERR_FAILED;
-		return;
-	}
 	/* "in the increasing order of the array index": the first bad
 	 * entry names the error */
 	for (unsigned long i = 0; i < count; i++) {
@@ -301,10 +319,7 @@ static void install_triggers(const struct sbi_nested *sn,
 			res->value = (long)done;
 			break;
 		}
-		t->tdata[0] = td[0];
-		t->tdata[1] = td[1];
-		t->tdata[2] = td[2];
-		t->state = state_of(td[0]);
+		keep_config(t, td);
 		/* "Write trig_idx at offset = i * (XLEN / 2)" */
 		e[done][SBI_DBTR_WORD_IDX] = idx[done];
 	}
@@ -336,19 +351,8 @@ static void update_triggers(const struct sbi_nested *sn,
 	unsigned long count = req->args[0], n = trig_max(sn);
 	unsigned long e[SBI_NESTED_DBTR_MAX][ENTRY_WORDS];
 
-	res->value = 0;
-	if (!h->shmem_set) {
-		res->error = SBI_ERR_NO_SHMEM;
+	if (!read_entries(sn, req, res, e))
 		return;
-	}
-	if (count > n) {
-		res->error = SBI_ERR_BAD_RANGE;
-		return;
-	}
-	if (!read_entries(sn, h, count, e)) {
-		res->error = SBI_ERR_FAILED;
-		return;
-	}
 	/* every entry checked before any trigger changes */
 	for (unsigned long i = 0; i < count; i++) {
 		unsigned long ti = e[i][SBI_DBTR_WORD_IDX];
@@ -391,11 +395,7 @@ static void update_triggers(const struct sbi_nested *sn,
 			res->value = (long)i;
 			return;
 		}
-		t->tdata[0] = td[0];
-		t->tdata[1] = td[1];
-		t->tdata[2] = td[2];
-		/* "Save a copy of vs, vu, s and u in trig_state" */
-		t->state = state_of(td[0]);
+		keep_config(t, td);
 	}
 	res->value = 0;
 	res->error = SBI_SUCCESS;

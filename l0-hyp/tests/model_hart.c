@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../hcsr.h"
+#include "../hfence.h"
 #include "../nacl.h"
 #include "../trap.h"
 
@@ -237,40 +238,20 @@ unsigned long l0_nacl_client_guest_hstatus(unsigned long vhartid)
 	panic("model hart: l0_nacl_client_guest_hstatus without autoswap");
 }
 
-/* nacl_client.c without NACL below: the HFENCE instructions themselves */
+/* nacl_client.c without NACL below: the HFENCE instructions themselves,
+ * the same code (hfence.h) on the model's HFENCEs and hgatp */
 void l0_hfence_gvma(unsigned long vhartid, bool has_gpa, unsigned long gpa,
 		    bool has_vmid, unsigned long vmid)
 {
 	(void)vhartid;
-	if (has_gpa && has_vmid)
-		hfence_gvma_gpa_vmid(gpa, vmid);
-	else if (has_gpa)
-		hfence_gvma_gpa(gpa);
-	else if (has_vmid)
-		hfence_gvma_vmid(vmid);
-	else
-		hfence_gvma_all();
+	l0_hfence_gvma_insn(has_gpa, gpa, has_vmid, vmid);
 }
 
 void l0_hfence_vvma(unsigned long vhartid, unsigned long hgatp, bool has_va,
 		    unsigned long va, bool has_asid, unsigned long asid)
 {
-	unsigned long old = 0;
-
 	(void)vhartid;
-	/* HFENCE.VVMA acts on the VMID in hgatp: held there for the fence */
-	if (hgatp != L0_HGATP_CURRENT)
-		old = csr_swap(CSR_HGATP, hgatp);
-	if (has_va && has_asid)
-		hfence_vvma_va_asid(va, asid);
-	else if (has_va)
-		hfence_vvma_va(va);
-	else if (has_asid)
-		hfence_vvma_asid(asid);
-	else
-		hfence_vvma_all();
-	if (hgatp != L0_HGATP_CURRENT)
-		csr_write(CSR_HGATP, old);
+	l0_hfence_vvma_insn(hgatp, has_va, va, has_asid, asid);
 }
 
 /* nacl.c: nothing to apply when L1 registered no NACL shared memory */

@@ -24,11 +24,8 @@ static char err[256];
 static void build_host(void)
 {
 	void *f = host_buf;
-	const uint32_t mem[] = {0, 0x80000000, 0, 0x40000000};
 	const uint32_t resv[] = {0, 0x80000000, 0, 0x40000};
-	const uint32_t uart[] = {0, 0x10000000, 0, 0x100};
 	const uint32_t rtc[] = {0, 0x101000, 0, 0x1000};
-	const uint32_t plic[] = {0, 0xc000000, 0, 0x600000};
 	const uint32_t ie[] = {2, 11, 2, 9, 3, 11, 3, 9};
 	const uint32_t initrd_s[] = {0, 0xa0200000};
 	const uint32_t initrd_e[] = {0, 0xa0300000};
@@ -40,10 +37,7 @@ static void build_host(void)
 	OK(fdt_property_u32(f, "#address-cells", 2));
 	OK(fdt_property_u32(f, "#size-cells", 2));
 	OK(fdt_property_string(f, "compatible", "riscv-virtio"));
-	OK(fdt_begin_node(f, "memory@80000000"));
-	OK(fdt_property_string(f, "device_type", "memory"));
-	prop_cells(f, "reg", mem, 4);
-	OK(fdt_end_node(f));
+	memory_node(f);
 	OK(fdt_begin_node(f, "reserved-memory"));
 	OK(fdt_property_u32(f, "#address-cells", 2));
 	OK(fdt_property_u32(f, "#size-cells", 2));
@@ -52,10 +46,7 @@ static void build_host(void)
 	prop_cells(f, "reg", resv, 4);
 	OK(fdt_end_node(f));
 	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "cpus"));
-	OK(fdt_property_u32(f, "#address-cells", 1));
-	OK(fdt_property_u32(f, "#size-cells", 0));
-	OK(fdt_property_u32(f, "timebase-frequency", 10000000));
+	cpus_begin(f);
 	cpu_node(f, 0, 2, "rv64imafdch_zicsr_sstc_sscofpmf_shgatpa");
 	cpu_node(f, 1, 3, "rv64imafdch_zicsr_sstc_sscofpmf_shgatpa");
 	OK(fdt_begin_node(f, "cpu-map"));
@@ -71,25 +62,14 @@ static void build_host(void)
 	OK(fdt_property_string(f, "serial0", "/soc/serial@10000000"));
 	OK(fdt_property_string(f, "rtc0", "/soc/rtc@101000"));
 	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "soc"));
-	OK(fdt_property_u32(f, "#address-cells", 2));
-	OK(fdt_property_u32(f, "#size-cells", 2));
-	OK(fdt_property(f, "ranges", NULL, 0));
+	soc_begin(f);
 	OK(fdt_begin_node(f, "rtc@101000"));
 	OK(fdt_property_string(f, "compatible", "google,goldfish-rtc"));
 	prop_cells(f, "reg", rtc, 4);
 	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "serial@10000000"));
-	OK(fdt_property_string(f, "compatible", "ns16550a"));
-	prop_cells(f, "reg", uart, 4);
+	uart_begin(f);
 	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "plic@c000000"));
-	OK(fdt_property_string(f, "compatible", "riscv,plic0"));
-	prop_cells(f, "reg", plic, 4);
-	OK(fdt_property_u32(f, "riscv,ndev", 95));
-	prop_cells(f, "interrupts-extended", ie, 8);
-	OK(fdt_property_u32(f, "phandle", 4));
-	OK(fdt_end_node(f));
+	plic_node(f, "riscv,plic0", ie, 8, 4);
 	OK(fdt_end_node(f)); /* soc */
 	OK(fdt_end_node(f)); /* / */
 	OK(fdt_finish(f));

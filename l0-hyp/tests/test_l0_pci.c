@@ -36,17 +36,6 @@ struct knobs {
 	bool iommu_at_root;  /* the pci-iommu node outside the bridge */
 };
 
-/* ranges is longer than prop_cells' 16 cells */
-static void ranges_prop(void *f, const uint32_t *c, int n)
-{
-	fdt32_t v[21];
-
-	CHECK(n <= 21);
-	for (int i = 0; i < n; i++)
-		v[i] = cpu_to_fdt32(c[i]);
-	OK(fdt_property(f, "ranges", v, n * 4));
-}
-
 static void pci_node(void *f, const struct knobs *k)
 {
 	/* QEMU virt: I/O at 0x3000000 (64K), MEM32 0x40000000 (1G), MEM64
@@ -71,7 +60,7 @@ static void pci_node(void *f, const struct knobs *k)
 	OK(fdt_property_u32(f, "#interrupt-cells", 1));
 	prop_cells(f, "reg", reg, 4);
 	prop_cells(f, "bus-range", br, k->bus_range_len ? k->bus_range_len : 2);
-	ranges_prop(f, ranges, k->ranges_cells ? k->ranges_cells : 14);
+	prop_cells(f, "ranges", ranges, k->ranges_cells ? k->ranges_cells : 14);
 	prop_cells(f, "interrupt-map", imap, 6);
 	prop_cells(f, "interrupt-map-mask", imask, 4);
 	if (!k->no_iommu && !k->platform_iommu && !k->iommu_at_root) {
@@ -88,7 +77,6 @@ static void pci_node(void *f, const struct knobs *k)
 static void build(const struct knobs *k)
 {
 	void *f = host_buf;
-	const uint32_t plic[] = {0, 0xc000000, 0, 0x600000};
 	const uint32_t ie[] = {2, 11, 2, 9};
 	const uint32_t iommu_reg[] = {0, 0x3010000, 0, 0x1000};
 
@@ -106,13 +94,7 @@ static void build(const struct knobs *k)
 	OK(fdt_end_node(f));
 	soc_begin_with_uart(f);
 	OK(fdt_end_node(f));
-	OK(fdt_begin_node(f, "plic@c000000"));
-	OK(fdt_property_string(f, "compatible", "sifive,plic-1.0.0"));
-	prop_cells(f, "reg", plic, 4);
-	OK(fdt_property_u32(f, "riscv,ndev", 95));
-	prop_cells(f, "interrupts-extended", ie, 4);
-	OK(fdt_property_u32(f, "phandle", 3));
-	OK(fdt_end_node(f));
+	plic_node(f, "sifive,plic-1.0.0", ie, 4, 3);
 	if (k->platform_iommu) {
 		OK(fdt_begin_node(f, "iommu@3010000"));
 		OK(fdt_property_string(f, "compatible", "riscv,iommu"));

@@ -218,51 +218,15 @@ static void check_leaf(void *arg, unsigned slot, uint64_t gpa, uint64_t host,
 		       uint64_t size, uint64_t pte)
 {
 	struct check *c = arg;
-	uint64_t perm = pte & RWX;
+	char why[256];
 
 	c->checked++;
 	/* INVARIANT: only memory and devices L0 gave L1, within L0's
-	 * permissions */
-	if (!world_host_is_l1_mem(&w, host, size, perm)) {
+	 * permissions; and the leaf's own rules */
+	if (world_check_leaf(&w, c->consistent, slot, gpa, host, size, pte, why,
+			     sizeof(why)) != WORLD_LEAF_OK) {
 		c->bad++;
-		printf("  leaf slot %u gpa %#llx -> host %#llx size %#llx perm "
-		       "%#llx outside L1 RAM and devices\n",
-		       slot, (unsigned long long)gpa, (unsigned long long)host,
-		       (unsigned long long)size, (unsigned long long)perm);
-		return;
-	}
-	/* a well-formed G-stage leaf: U, A, D; no W without R; nothing
-	 * reserved; aligned */
-	if (!(pte & PTE_U) || !(pte & PTE_A) || !(pte & PTE_D) ||
-	    ((pte & PTE_W) && !(pte & PTE_R)) ||
-	    (pte & (PTE_PBMT | PTE_N | (0x7fULL << 54))) ||
-	    (host & (size - 1)) || (gpa & (size - 1))) {
-		c->bad++;
-		printf("  malformed leaf %#llx\n", (unsigned long long)pte);
-		return;
-	}
-	if (!c->consistent || slot != w.s.cur)
-		return;
-	/* agrees with a fresh composition at both ends of the page */
-	uint64_t ends[2] = {gpa, gpa + size - 1};
-	for (unsigned i = 0; i < 2; i++) {
-		enum pt_access need =
-			(perm & PTE_R) ? PT_ACCESS_READ : PT_ACCESS_EXEC;
-		struct shadow_result r = shadow_translate(
-			&w.s, ends[i], SHADOW_ACCESS_LOAD, need);
-		if (r.status != SHADOW_FILLED ||
-		    r.host_pa != host + (ends[i] - gpa) || (perm & ~r.perm)) {
-			c->bad++;
-			printf("  leaf gpa %#llx host %#llx perm %#llx: "
-			       "composition says status %d host %#llx perm "
-			       "%#llx\n",
-			       (unsigned long long)ends[i],
-			       (unsigned long long)(host + (ends[i] - gpa)),
-			       (unsigned long long)perm, r.status,
-			       (unsigned long long)r.host_pa,
-			       (unsigned long long)r.perm);
-			return;
-		}
+		printf("  %s\n", why);
 	}
 }
 

@@ -3,6 +3,7 @@
 
 #include <rvnest/encoding.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,4 +229,64 @@ bool world_host_is_l1_mem(const struct world *w, uint64_t h, uint64_t len,
 			return true;
 	}
 	return false;
+}
+
+enum world_leaf_fault world_check_leaf(struct world *w, bool consistent,
+				       unsigned slot, uint64_t gpa,
+				       uint64_t host, uint64_t size,
+				       uint64_t pte, char *why, size_t whylen)
+{
+	uint64_t perm = pte & (PTE_R | PTE_W | PTE_X);
+
+	if (slot >= SHADOW_SLOTS) {
+		snprintf(why, whylen, "leaf in slot %u", slot);
+		return WORLD_LEAF_SLOT;
+	}
+	if (!world_host_is_l1_mem(w, host, size, perm)) {
+		snprintf(why, whylen,
+			 "leaf slot %u gpa %#llx -> host %#llx size %#llx "
+			 "perm %#llx outside L1 RAM and devices",
+			 slot, (unsigned long long)gpa,
+			 (unsigned long long)host, (unsigned long long)size,
+			 (unsigned long long)perm);
+		return WORLD_LEAF_OUTSIDE_L1;
+	}
+	/* a well-formed G-stage leaf: U (G-stage accesses are user
+	 * accesses), A, D; no W without R; nothing reserved (PBMT, N, bits
+	 * 54-60); host and gpa aligned to the page size */
+	if (!(pte & PTE_U) || !(pte & PTE_A) || !(pte & PTE_D) ||
+	    ((pte & PTE_W) && !(pte & PTE_R)) ||
+	    (pte & (PTE_PBMT | PTE_N | (0x7fULL << 54))) ||
+	    (host & (size - 1)) || (gpa & (size - 1))) {
+		snprintf(why, whylen,
+			 "malformed leaf %#llx gpa %#llx size %#llx",
+			 (unsigned long long)pte, (unsigned long long)gpa,
+			 (unsigned long long)size);
+		return WORLD_LEAF_MALFORMED;
+	}
+	if (!consistent || slot != w->s.cur)
+		return WORLD_LEAF_OK;
+	/* agrees with a fresh composition at both ends of the page */
+	uint64_t ends[2] = {gpa, gpa + size - 1};
+	for (unsigned i = 0; i < 2; i++) {
+		enum pt_access need =
+			(perm & PTE_R) ? PT_ACCESS_READ : PT_ACCESS_EXEC;
+		struct shadow_result r = shadow_translate(
+			&w->s, ends[i], SHADOW_ACCESS_LOAD, need);
+
+		if (r.status != SHADOW_FILLED ||
+		    r.host_pa != host + (ends[i] - gpa) || (perm & ~r.perm)) {
+			snprintf(why, whylen,
+				 "stale leaf gpa %#llx host %#llx perm %#llx: "
+				 "composition says status %d host %#llx perm "
+				 "%#llx",
+				 (unsigned long long)ends[i],
+				 (unsigned long long)(host + (ends[i] - gpa)),
+				 (unsigned long long)perm, r.status,
+				 (unsigned long long)r.host_pa,
+				 (unsigned long long)r.perm);
+			return WORLD_LEAF_STALE;
+		}
+	}
+	return WORLD_LEAF_OK;
 }

@@ -10,6 +10,7 @@
 #include <shadow.h>
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define KIB 1024ULL
@@ -89,6 +90,27 @@ bool world_host_is_l1_ram(const struct world *w, uint64_t h, uint64_t len,
 /* The same for L1 RAM or a device passed through to L1 (the invariant). */
 bool world_host_is_l1_mem(const struct world *w, uint64_t h, uint64_t len,
 			  uint64_t perm);
+
+/* What a shadow leaf (shadow_for_each_leaf's slot, gpa -> host, size,
+ * pte) breaks, checked in this order; the fuzz target and the unit fuzz
+ * test hold every leaf to them. */
+enum world_leaf_fault {
+	WORLD_LEAF_OK,
+	WORLD_LEAF_SLOT,       /* slot >= SHADOW_SLOTS */
+	WORLD_LEAF_OUTSIDE_L1, /* INVARIANT: not L1 RAM or an L1 device
+				* within L0's permissions (DESIGN.md 4) */
+	WORLD_LEAF_MALFORMED,  /* not a well-formed G-stage leaf */
+	WORLD_LEAF_STALE,      /* disagrees with a fresh composition */
+};
+
+/* Check one leaf of w's shadow. Composition (both ends of the page
+ * translated afresh) is compared only when `consistent` (L1 fenced after
+ * its last change) and the leaf is in the current slot. On a fault, why
+ * (whylen bytes) says what and where in one line. */
+enum world_leaf_fault world_check_leaf(struct world *w, bool consistent,
+				       unsigned slot, uint64_t gpa,
+				       uint64_t host, uint64_t size,
+				       uint64_t pte, char *why, size_t whylen);
 
 uint64_t pte_leaf(uint64_t pa, uint64_t flags);
 uint64_t pte_ptr(uint64_t pa);

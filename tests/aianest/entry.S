@@ -9,8 +9,11 @@
  */
 #include <rvnest/encoding.h>
 
+#include "l1_entry.h"
+
 #define AN_STACK_SIZE 8192
-#define REG 8
+/* what an_run_l2 keeps across L2 (an_saved) */
+#define AN_SAVED ra, sp, gp, s0, s1
 /* the identity L2's file takes its MSIs on (main.c AN_EIID) */
 #define AN_EIID 5
 /* IMSIC registers behind siselect (AIA "Indirectly accessed
@@ -19,65 +22,17 @@
 #define AN_EITHRESHOLD 0x72
 #define AN_EIE0 0xc0
 
-	.section .text.entry, "ax"
-	.globl _start
-_start:
-	.option push
-	.option norelax
-	la	gp, __global_pointer$
-	.option pop
-	la	sp, an_stack + AN_STACK_SIZE
-	la	t0, _an_bss_start
-	la	t1, _an_bss_end
-1:	bgeu	t0, t1, 2f
-	sd	zero, 0(t0)
-	addi	t0, t0, REG
-	j	1b
-2:	la	t0, an_scratch
-	csrw	CSR_SSCRATCH, t0
-	la	t0, an_vector
-	csrw	CSR_STVEC, t0
-	call	an_main
-3:	wfi
-	j	3b
+	L1_START an_stack, AN_STACK_SIZE, _an_bss_start, _an_bss_end, \
+		an_scratch, an_vector, an_main
 
 	.text
 /* unsigned long an_run_l2(pc, a0, a1): enter VS-mode at pc (the caller
  * set hstatus.SPV, sstatus.SPP and hgatp); the scause of L2's first trap
  * into L1, L2's a0 in an_scratch[2]. */
-	.globl an_run_l2
-an_run_l2:
-	la	t0, an_saved
-	sd	ra, 0*REG(t0)
-	sd	sp, 1*REG(t0)
-	sd	gp, 2*REG(t0)
-	sd	s0, 3*REG(t0)
-	sd	s1, 4*REG(t0)
-	csrw	CSR_SEPC, a0
-	mv	a0, a1
-	mv	a1, a2
-	la	t0, an_scratch
-	li	t1, 1
-	sd	t1, 1*REG(t0)
-	sret
+	L1_RUN_L2 an_run_l2, an_saved, an_scratch, 2, AN_SAVED
 
-	.balign 4
-an_vector:
-	csrrw	t0, CSR_SSCRATCH, t0	/* t0 = an_scratch */
-	sd	t1, 0*REG(t0)
-	ld	t1, 1*REG(t0)
-	beqz	t1, an_trap_in_l1
-	sd	zero, 1*REG(t0)
-	sd	a0, 2*REG(t0)		/* L2's a0 */
-	csrrw	t0, CSR_SSCRATCH, t0
-	la	t0, an_saved
-	ld	ra, 0*REG(t0)
-	ld	sp, 1*REG(t0)
-	ld	gp, 2*REG(t0)
-	ld	s0, 3*REG(t0)
-	ld	s1, 4*REG(t0)
-	csrr	a0, CSR_SCAUSE
-	ret
+	L1_VECTOR an_vector, an_trap_in_l1
+	L1_FROM_L2 an_saved, 2, AN_SAVED
 
 an_trap_in_l1:
 	csrr	t1, CSR_SCAUSE
@@ -90,10 +45,7 @@ an_trap_in_l1:
 	csrrw	t0, CSR_SSCRATCH, t0
 	sret
 an_exception:
-	la	sp, an_stack + AN_STACK_SIZE
-	call	an_fatal_trap
-4:	wfi
-	j	4b
+	L1_FATAL an_stack, AN_STACK_SIZE, an_fatal_trap
 
 /* L2 (VS-mode, its G-stage and VS-stage Bare): a0 = its interrupt file's
  * page, a1 = rounds. It turns its file on (eidelivery 1, threshold 0,
@@ -147,8 +99,7 @@ an_l2_vector:
 	.balign 16
 an_stack:
 	.space AN_STACK_SIZE
-an_saved:
-	.space 5*REG
+	L1_SAVE_AREA an_saved, AN_SAVED
 	.globl an_scratch
 an_scratch:
 	.space 4*REG

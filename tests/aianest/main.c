@@ -38,6 +38,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "l1_test.h"
+
 #define AN_ROUNDS 1000
 #define AN_EIID 5 /* as entry.S */
 #define AN_FILE 0x1000UL
@@ -62,20 +64,9 @@ extern unsigned long an_scratch[4];
 
 static unsigned failures;
 
-static void __attribute__((noreturn)) finish(unsigned status)
-{
-	printf("RVNEST done status=%u\n", status);
-	console_flush();
-	sbi_shutdown(status);
-}
-
 void an_fatal_trap(void)
 {
-	printf("RVNEST error msg=trap_in_aianest cause=%s sepc=0x%lx "
-	       "stval=0x%lx\n",
-	       trap_cause_name(csr_read(CSR_SCAUSE)), csr_read(CSR_SEPC),
-	       csr_read(CSR_STVAL));
-	finish(1);
+	l1_test_fatal_trap("aianest");
 }
 
 static void probe(const char *name, unsigned long got, unsigned long want)
@@ -105,7 +96,7 @@ static unsigned long imsic_base(const void *dtb)
 			       fdt32_to_cpu(reg[1]);
 	}
 	printf("RVNEST error msg=no_s_level_imsic_in_the_device_tree\n");
-	finish(1);
+	l1_test_finish(1);
 }
 
 /* A WARL register: all ones written, what reads back */
@@ -138,7 +129,7 @@ static void l2_on_file(const char *name, unsigned long file, unsigned long k,
 	if (cause != EXC_ECALL_VS) {
 		printf("RVNEST error msg=l2_left_by cause=%s\n",
 		       trap_cause_name(cause));
-		finish(1);
+		l1_test_finish(1);
 	}
 }
 
@@ -157,7 +148,7 @@ void an_main(unsigned long hartid, const void *dtb)
 	printf("RVNEST boot component=aianest hart=%lu\n", hartid);
 	if (fdt_util_check(dtb) != FDT_UTIL_OK) {
 		printf("RVNEST error msg=bad_device_tree\n");
-		finish(1);
+		l1_test_finish(1);
 	}
 	if (fdt_util_args_have(fdt_util_bootargs(dtb), "short"))
 		rounds = 1;
@@ -238,5 +229,5 @@ void an_main(unsigned long hartid, const void *dtb)
 	probe("l1_file_exit", m, CAUSE_INTERRUPT | IRQ_S_EXT);
 	probe("l1_file_stopei", csr_swap(CSR_STOPEI, 0), AN_TOPEI(AN_L1_EIID));
 	csr_clear(CSR_SIE, MIP_SEIP);
-	finish(failures ? 1 : 0);
+	l1_test_finish(failures ? 1 : 0);
 }

@@ -38,6 +38,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "l1_test.h"
+
 /* Sv39x4 root: 2^11 entries of 8 bytes, 16 KiB aligned ("hgatp") */
 #define CT_ROOT_ENTRIES 2048
 #define CT_ROOT_ALIGN 16384
@@ -77,27 +79,9 @@ extern char ct_retry_vector[], ct_l2_sweep[], ct_l2_load[], ct_l2_spin[];
 extern unsigned long ct_scratch[3];
 #define CT_L2_A0 2
 
-static void __attribute__((noreturn)) finish(unsigned status)
-{
-	printf("RVNEST done status=%u\n", status);
-	console_flush();
-	sbi_shutdown(status);
-}
-
 void ct_fatal_trap(void)
 {
-	printf("RVNEST error msg=trap_in_containment_payload cause=%s "
-	       "sepc=0x%lx stval=0x%lx\n",
-	       trap_cause_name(csr_read(CSR_SCAUSE)), csr_read(CSR_SEPC),
-	       csr_read(CSR_STVAL));
-	finish(1);
-}
-
-static uint64_t gleaf(uint64_t pa)
-{
-	/* a G-stage leaf: U=1 (G-stage accesses are user accesses), A/D set */
-	return ((pa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | PTE_V | PTE_R | PTE_W |
-	       PTE_X | PTE_U | PTE_A | PTE_D;
+	l1_test_fatal_trap("containment_payload");
 }
 
 static uint64_t gtable(const void *next)
@@ -114,14 +98,14 @@ static unsigned long build_gstage(void)
 	uint64_t self = (uint64_t)(uintptr_t)ct_groot;
 
 	ct_groot[self >> CT_GIGA_SHIFT] =
-		gleaf(self & ~((1UL << CT_GIGA_SHIFT) - 1));
+		l1_test_gleaf(self & ~((1UL << CT_GIGA_SHIFT) - 1));
 	for (unsigned k = 0; k < CT_DATA_PAGES; k++)
 		ct_data[k][0] = k + 1;
 	for (unsigned i = 0; i < CT_REGIONS; i++) {
 		ct_groot[CT_DATA_GIB + i] = gtable(ct_tables[i][0]);
 		ct_tables[i][0][0] = gtable(ct_tables[i][1]);
-		ct_tables[i][1][0] =
-			gleaf((uint64_t)(uintptr_t)ct_data[i % CT_DATA_PAGES]);
+		ct_tables[i][1][0] = l1_test_gleaf(
+			(uint64_t)(uintptr_t)ct_data[i % CT_DATA_PAGES]);
 	}
 	return ((unsigned long)ATP_MODE_SV39 << ATP_MODE_SHIFT) |
 	       (CT_VMID << HGATP_VMID_SHIFT) | (self >> PAGE_SHIFT);
@@ -162,7 +146,7 @@ static void __attribute__((noreturn)) case_pool(bool stream)
 	       "ok=%d\n",
 	       stream ? "pool_stream" : "pool_pair", trap_cause_name(cause),
 	       got, want, cause == EXC_ECALL_VS && got == want);
-	finish(cause == EXC_ECALL_VS && got == want ? 0 : 1);
+	l1_test_finish(cause == EXC_ECALL_VS && got == want ? 0 : 1);
 }
 
 /* L2 spins with its interrupts off; L1's timer interrupt (an HS-level
@@ -176,7 +160,7 @@ case_l2_spin(unsigned long hartid, const void *dtb)
 
 	if (fdt_util_timebase(dtb, hartid, &hz) != FDT_UTIL_OK || !hz) {
 		printf("RVNEST error msg=no_timebase\n");
-		finish(1);
+		l1_test_finish(1);
 	}
 	sbi_set_timer(rd_time() + hz / 8); /* 125 ms */
 	csr_set(CSR_SIE, MIP_STIP);
@@ -185,7 +169,7 @@ case_l2_spin(unsigned long hartid, const void *dtb)
 	printf("RVNEST probe id=contain.l2_spin cause=%s ok=%d\n",
 	       trap_cause_name(cause),
 	       cause == (CAUSE_INTERRUPT | IRQ_S_TIMER));
-	finish(cause == (CAUSE_INTERRUPT | IRQ_S_TIMER) ? 0 : 1);
+	l1_test_finish(cause == (CAUSE_INTERRUPT | IRQ_S_TIMER) ? 0 : 1);
 }
 
 void ct_main(unsigned long hartid, const void *dtb)
@@ -196,7 +180,7 @@ void ct_main(unsigned long hartid, const void *dtb)
 	printf("RVNEST boot component=containment hart=%lu\n", hartid);
 	if (fdt_util_check(dtb) != FDT_UTIL_OK) {
 		printf("RVNEST error msg=bad_device_tree\n");
-		finish(1);
+		l1_test_finish(1);
 	}
 	args = fdt_util_bootargs(dtb);
 	if (!args)
@@ -225,7 +209,7 @@ void ct_main(unsigned long hartid, const void *dtb)
 		/* without H: an illegal instruction, stval = its bits
 		 * (ct_fatal_trap reports it) */
 		printf("[contain] hstatus=0x%lx\n", csr_read(CSR_HSTATUS));
-		finish(1);
+		l1_test_finish(1);
 	}
 	if (fdt_util_args_have(args, "case=vector-ebreak")) {
 		for (unsigned i = 0; i < 16; i++)
@@ -239,12 +223,12 @@ void ct_main(unsigned long hartid, const void *dtb)
 	    fdt_util_args_have(args, "case=l2-spin")) {
 		if (!fdt_util_hart_has_ext(dtb, hartid, "h")) {
 			printf("RVNEST error msg=no_H_extension\n");
-			finish(1);
+			l1_test_finish(1);
 		}
 		if (fdt_util_args_have(args, "case=l2-spin"))
 			case_l2_spin(hartid, dtb);
 		case_pool(fdt_util_args_have(args, "case=pool-stream"));
 	}
 	printf("RVNEST error msg=unknown_case args='%s'\n", args);
-	finish(1);
+	l1_test_finish(1);
 }

@@ -11,79 +11,27 @@
  */
 #include <rvnest/encoding.h>
 
-#define CT_STACK_SIZE 8192
-#define REG 8
+#include "l1_entry.h"
 
-	.section .text.entry, "ax"
-	.globl _start
-_start:
+#define CT_STACK_SIZE 8192
+/* what ct_run_l2 keeps across L2 (ct_saved) */
+#define CT_SAVED ra, sp, gp, tp, s0, s1
+
 	/* OpenSBI payload convention: a0 = hart ID, a1 = DTB */
-	.option push
-	.option norelax
-	la	gp, __global_pointer$
-	.option pop
-	la	sp, ct_stack + CT_STACK_SIZE
-	la	t0, _ct_bss_start
-	la	t1, _ct_bss_end
-1:	bgeu	t0, t1, 2f
-	sd	zero, 0(t0)
-	addi	t0, t0, REG
-	j	1b
-2:	la	tp, ct_tls
-	la	t0, ct_scratch
-	csrw	CSR_SSCRATCH, t0
-	la	t0, ct_vector
-	csrw	CSR_STVEC, t0
-	call	ct_main
-3:	wfi
-	j	3b
+	L1_START ct_stack, CT_STACK_SIZE, _ct_bss_start, _ct_bss_end, \
+		ct_scratch, ct_vector, ct_main, ct_tls
 
 	.text
 /* unsigned long ct_run_l2(pc, a0, a1, a2): enter VS-mode at pc (the
  * caller set hstatus.SPV, sstatus.SPP and hgatp); returns the scause of
  * L2's first trap, L2's a0 in ct_scratch[2]. */
-	.globl ct_run_l2
-ct_run_l2:
-	la	t0, ct_saved
-	sd	ra, 0*REG(t0)
-	sd	sp, 1*REG(t0)
-	sd	gp, 2*REG(t0)
-	sd	tp, 3*REG(t0)
-	sd	s0, 4*REG(t0)
-	sd	s1, 5*REG(t0)
-	csrw	CSR_SEPC, a0
-	mv	a0, a1
-	mv	a1, a2
-	mv	a2, a3
-	la	t0, ct_scratch
-	li	t1, 1
-	sd	t1, 1*REG(t0)
-	sret
+	L1_RUN_L2 ct_run_l2, ct_saved, ct_scratch, 3, CT_SAVED
 
-	.balign 4
-ct_vector:
-	csrrw	t0, CSR_SSCRATCH, t0	/* t0 = ct_scratch */
-	sd	t1, 0*REG(t0)
-	ld	t1, 1*REG(t0)
-	beqz	t1, ct_trap_in_l1
-	sd	zero, 1*REG(t0)
-	sd	a0, 2*REG(t0)		/* L2's a0 */
-	csrrw	t0, CSR_SSCRATCH, t0
-	la	t0, ct_saved
-	ld	ra, 0*REG(t0)
-	ld	sp, 1*REG(t0)
-	ld	gp, 2*REG(t0)
-	ld	tp, 3*REG(t0)
-	ld	s0, 4*REG(t0)
-	ld	s1, 5*REG(t0)
-	csrr	a0, CSR_SCAUSE
-	ret
+	L1_VECTOR ct_vector, ct_trap_in_l1
+	L1_FROM_L2 ct_saved, 2, CT_SAVED
 
 ct_trap_in_l1:
-	la	sp, ct_stack + CT_STACK_SIZE
-	call	ct_fatal_trap
-4:	wfi
-	j	4b
+	L1_FATAL ct_stack, CT_STACK_SIZE, ct_fatal_trap
 
 	.balign 4
 	.globl ct_retry_vector
@@ -129,8 +77,7 @@ ct_l2_load:
 	.balign 16
 ct_stack:
 	.space CT_STACK_SIZE
-ct_saved:
-	.space 6*REG
+	L1_SAVE_AREA ct_saved, CT_SAVED
 	.globl ct_scratch
 ct_scratch:
 	.space 3*REG

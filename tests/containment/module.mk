@@ -6,11 +6,14 @@ CONTAIN_ASM := tests/containment/entry.S
 CONTAIN_OBJS := $(CONTAIN_SRCS:%.c=$(BUILD)/bm/%.o) \
 	$(CONTAIN_ASM:%.S=$(BUILD)/bm/%.o)
 CONTAIN_ELF := $(BUILD)/containment/contain.elf
+# entry.S builds on the shared boot and L2 round trip (tests/common/l1_entry.h)
+$(CONTAIN_ASM:%.S=$(BUILD)/bm/%.o): BM_ASFLAGS += -Itests/common
 
-# COMMON_BM_OBJS is complete only after every module.mk is read.
+# COMMON_BM_OBJS and L1_TEST_BM_OBJS (tests/common) are complete only
+# after every module.mk is read.
 .SECONDEXPANSION:
-$(CONTAIN_ELF): $(CONTAIN_OBJS) $$(COMMON_BM_OBJS) $$(FDT_UTIL_BM_OBJS) \
-		$(LIBFDT_BM) tests/containment/contain.ld
+$(CONTAIN_ELF): $(CONTAIN_OBJS) $$(L1_TEST_BM_OBJS) $$(COMMON_BM_OBJS) \
+		$$(FDT_UTIL_BM_OBJS) $(LIBFDT_BM) tests/containment/contain.ld
 	@mkdir -p $(dir $@)
 	$(BM_CC) $(BM_LDFLAGS) -T tests/containment/contain.ld -o $@ \
 	  $(filter %.o,$^) $(LIBFDT_BM)

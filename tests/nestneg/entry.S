@@ -11,68 +11,25 @@
  */
 #include <rvnest/encoding.h>
 
-#define NN_STACK_SIZE 8192
-#define REG 8
+#include "l1_entry.h"
 
-	.section .text.entry, "ax"
-	.globl _start
-_start:
+#define NN_STACK_SIZE 8192
+/* what nn_run_l2 keeps across L2 (nn_saved): every callee-saved register */
+#define NN_SAVED ra, sp, gp, tp, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, \
+	s10, s11
+
 	/* OpenSBI payload convention: a0 = hart ID, a1 = DTB */
-	.option push
-	.option norelax
-	la	gp, __global_pointer$
-	.option pop
-	la	sp, nn_stack + NN_STACK_SIZE
-	la	t0, _nn_bss_start
-	la	t1, _nn_bss_end
-1:	bgeu	t0, t1, 2f
-	sd	zero, 0(t0)
-	addi	t0, t0, REG
-	j	1b
-2:	la	tp, nn_tls
-	la	t0, nn_scratch
-	csrw	CSR_SSCRATCH, t0
-	la	t0, nn_trap_vector
-	csrw	CSR_STVEC, t0
-	call	nn_main
-3:	wfi
-	j	3b
+	L1_START nn_stack, NN_STACK_SIZE, _nn_bss_start, _nn_bss_end, \
+		nn_scratch, nn_trap_vector, nn_main, nn_tls
 
 	.text
-	.globl nn_run_l2
-nn_run_l2:
-	la	t0, nn_saved
-	sd	ra, 0*REG(t0)
-	sd	sp, 1*REG(t0)
-	sd	gp, 2*REG(t0)
-	sd	tp, 3*REG(t0)
-	sd	s0, 4*REG(t0)
-	sd	s1, 5*REG(t0)
-	sd	s2, 6*REG(t0)
-	sd	s3, 7*REG(t0)
-	sd	s4, 8*REG(t0)
-	sd	s5, 9*REG(t0)
-	sd	s6, 10*REG(t0)
-	sd	s7, 11*REG(t0)
-	sd	s8, 12*REG(t0)
-	sd	s9, 13*REG(t0)
-	sd	s10, 14*REG(t0)
-	sd	s11, 15*REG(t0)
-	csrw	CSR_SEPC, a0
-	mv	a0, a1
-	/* the next trap comes from L2 */
-	la	t0, nn_scratch
-	li	t1, 1
-	sd	t1, 1*REG(t0)
-	sret
+	L1_RUN_L2 nn_run_l2, nn_saved, nn_scratch, 1, NN_SAVED
 
-	/* stvec MODE=Direct needs 4-byte alignment */
-	.balign 4
-nn_trap_vector:
-	csrrw	t0, CSR_SSCRATCH, t0	/* t0 = nn_scratch */
-	sd	t1, 0*REG(t0)
-	ld	t1, 1*REG(t0)
-	bnez	t1, nn_trap_from_l2
+	/* from L2: L2's a0 is not kept (nn_scratch[2] is the count below) */
+	L1_VECTOR nn_trap_vector, nn_trap_own
+	L1_FROM_L2 nn_saved, , NN_SAVED
+
+nn_trap_own:
 	/* nestneg's own trap: only the VS software interrupt it leaves
 	 * undelegated on purpose (nn_main, case 4) is expected */
 	csrr	t1, CSR_SCAUSE
@@ -89,35 +46,9 @@ nn_trap_vector:
 	csrrw	t0, CSR_SSCRATCH, t0
 	sret
 
-nn_trap_from_l2:
-	sd	zero, 1*REG(t0)
-	csrrw	t0, CSR_SSCRATCH, t0
-	la	t0, nn_saved
-	ld	ra, 0*REG(t0)
-	ld	sp, 1*REG(t0)
-	ld	gp, 2*REG(t0)
-	ld	tp, 3*REG(t0)
-	ld	s0, 4*REG(t0)
-	ld	s1, 5*REG(t0)
-	ld	s2, 6*REG(t0)
-	ld	s3, 7*REG(t0)
-	ld	s4, 8*REG(t0)
-	ld	s5, 9*REG(t0)
-	ld	s6, 10*REG(t0)
-	ld	s7, 11*REG(t0)
-	ld	s8, 12*REG(t0)
-	ld	s9, 13*REG(t0)
-	ld	s10, 14*REG(t0)
-	ld	s11, 15*REG(t0)
-	csrr	a0, CSR_SCAUSE
-	ret
-
 nn_trap_in_l1:
 	/* any other trap in nestneg itself: report it and stop */
-	la	sp, nn_stack + NN_STACK_SIZE
-	call	nn_fatal_trap
-4:	wfi
-	j	4b
+	L1_FATAL nn_stack, NN_STACK_SIZE, nn_fatal_trap
 
 	/* L2's code: one access, then an ecall that ends the run */
 	.balign 4
@@ -130,8 +61,7 @@ nn_l2_load:
 	.balign 16
 nn_stack:
 	.space NN_STACK_SIZE
-nn_saved:
-	.space 16*REG
+	L1_SAVE_AREA nn_saved, NN_SAVED
 	.globl nn_scratch
 nn_scratch:
 	.space 3*REG

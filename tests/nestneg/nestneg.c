@@ -31,6 +31,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "l1_test.h"
+
 /* Sv39x4 root: 2^11 entries of 8 bytes, 16 KiB aligned ("hgatp") */
 #define NN_ROOT_ENTRIES 2048
 #define NN_ROOT_ALIGN 16384
@@ -58,27 +60,9 @@ extern unsigned long nn_scratch[3];
 
 static unsigned failures;
 
-static void __attribute__((noreturn)) finish(unsigned status)
-{
-	printf("RVNEST done status=%u\n", status);
-	console_flush();
-	sbi_shutdown(status);
-}
-
 void nn_fatal_trap(void)
 {
-	printf("RVNEST error msg=trap_in_nestneg cause=%s sepc=0x%lx "
-	       "stval=0x%lx\n",
-	       trap_cause_name(csr_read(CSR_SCAUSE)), csr_read(CSR_SEPC),
-	       csr_read(CSR_STVAL));
-	finish(1);
-}
-
-static uint64_t gleaf(uint64_t pa)
-{
-	/* a G-stage leaf: U=1 (G-stage accesses are user accesses), A/D set */
-	return ((pa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | PTE_V | PTE_R | PTE_W |
-	       PTE_X | PTE_U | PTE_A | PTE_D;
+	l1_test_fatal_trap("nestneg");
 }
 
 static unsigned long hgatp_for(uint64_t root_pa)
@@ -133,11 +117,11 @@ void nn_main(unsigned long hartid, const void *dtb)
 	    fdt_util_memory(dtb, mem, NN_MEM_MAX, &nmem) != FDT_UTIL_OK ||
 	    !nmem) {
 		printf("RVNEST error msg=bad_device_tree\n");
-		finish(1);
+		l1_test_finish(1);
 	}
 	if (!fdt_util_hart_has_ext(dtb, hartid, "h")) {
 		printf("RVNEST error msg=no_H_extension\n");
-		finish(1);
+		l1_test_finish(1);
 	}
 	ram_end = mem[0].base + mem[0].size;
 	printf("[nestneg] RAM 0x%llx-0x%lx\n", (unsigned long long)mem[0].base,
@@ -147,8 +131,8 @@ void nn_main(unsigned long hartid, const void *dtb)
 	 * nestneg (reaching past the end of L1's RAM), and one gigapage onto
 	 * the hole. */
 	nn_groot[self >> NN_GIGA_SHIFT] =
-		gleaf(self & ~((1UL << NN_GIGA_SHIFT) - 1));
-	nn_groot[NN_L2_HOLE_GPA >> NN_GIGA_SHIFT] = gleaf(NN_HOLE_GPA);
+		l1_test_gleaf(self & ~((1UL << NN_GIGA_SHIFT) - 1));
+	nn_groot[NN_L2_HOLE_GPA >> NN_GIGA_SHIFT] = l1_test_gleaf(NN_HOLE_GPA);
 	good = hgatp_for(self);
 
 	/* 1. unsupported MODEs: hgatp keeps its value */
@@ -205,5 +189,5 @@ void nn_main(unsigned long hartid, const void *dtb)
 	/* nestneg (L1) is still running, and so is whatever runs it */
 	cause = run_load("l2_ram_again", good, (unsigned long)nn_groot);
 	expect("l2_ram_again", cause == EXC_ECALL_VS);
-	finish(failures ? 1 : 0);
+	l1_test_finish(failures ? 1 : 0);
 }
