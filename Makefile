@@ -252,7 +252,7 @@ help:
 	@echo "  make coverage-qemu [COV_TESTS=<pytest args>] [J=<n>]  instrumented images in"
 	@echo "                   $(BUILD)/cov, run the QEMU tests on them, collect .gcda"
 	@echo "  make unit-sanitize  host unit tests built with ASan+UBSan"
-	@echo "  make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS=\"insn pt shadow sbi dt vhyp\"]"
+	@echo "  make fuzz [FUZZ_SECONDS=60] [FUZZ_RUNS=0] [FUZZ_TARGETS=\"insn pt shadow sbi dt vhyp\"]"
 	@echo "                   libFuzzer+ASan+UBSan on each target (fuzz/README.md)"
 	@echo "  make fuzz-test   each fuzz target for FUZZ_TEST_RUNS inputs (in make test)"
 	@echo "  make fuzz-repro TARGET=<target> FILE=<input>  rerun one input"

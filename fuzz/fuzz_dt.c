@@ -124,6 +124,111 @@ static uint64_t reg_cells(const fdt32_t *c, int n)
 	return v;
 }
 
+static bool resolves(const void *f, uint32_t ph)
+{
+	return fdt_node_offset_by_phandle(f, ph) >= 0;
+}
+
+/* An interrupt reference L1's tree holds at `node` (interrupt-parent,
+ * msi-parent, each parent of interrupts-extended) names a node of L1's
+ * tree, unless the host's tree held the very same property at the same
+ * path and it named nothing there either (garbage kept, not made):
+ * guestdt.c must not prune a node that a node it keeps points at. */
+static void check_ref(const void *f, int node, const char *prop,
+		      const void *host)
+{
+	char path[256];
+	int len, hlen, hnode;
+	const fdt32_t *v = fdt_getprop(f, node, prop, &len);
+
+	if (!v || len < 4 || fdt_get_path(f, node, path, sizeof(path)) < 0)
+		return;
+	for (int i = 0; i < len / 4;) {
+		uint32_t ph = fdt32_to_cpu(v[i]);
+		int parent = fdt_node_offset_by_phandle(f, ph);
+
+		if (parent < 0) {
+			hnode = fdt_path_offset(host, path);
+			const void *hv = hnode < 0 ? NULL
+						   : fdt_getprop(host, hnode,
+								 prop, &hlen);
+			FUZZ_CHECK(hv && hlen == len && !memcmp(hv, v, len) &&
+					   !resolves(host, ph),
+				   "L1 DT: %s %s names phandle %u, not in L1's "
+				   "tree",
+				   path, prop, ph);
+			return;
+		}
+		if (strcmp(prop, "interrupts-extended"))
+			return;
+		const fdt32_t *cells =
+			fdt_getprop(f, parent, "#interrupt-cells", &hlen);
+		if (!cells || hlen != 4)
+			return; /* the parent's own problem, not a reference */
+		i += 1 + (int)fdt32_to_cpu(cells[0]);
+	}
+}
+
+/* l1.aia=1 (vaplic_dt.c): L1's interrupt controllers are one IMSIC, with
+ * an S file per vCPU at l1_imsic_gpa (AIA "IMSIC memory regions") wired
+ * to each vCPU's S external interrupt, and one APLIC domain delivering
+ * MSIs into it with no children; no PLIC (L0 emulates none for it). */
+static void check_l1_aia(const void *f, const struct l0_guestdt_input *in)
+{
+	const struct l0_platform *h = in->host;
+	uint64_t stride = 4096ULL << h->imsic_guest_bits;
+	int len, ac = fdt_address_cells(f, 0), sc = fdt_size_cells(f, 0);
+	int imsic = fdt_node_offset_by_compatible(f, -1, "riscv,imsics");
+	int aplic = fdt_node_offset_by_compatible(f, -1, "riscv,aplic");
+
+	FUZZ_CHECK(imsic >= 0 && fdt_node_offset_by_compatible(
+					 f, imsic, "riscv,imsics") < 0,
+		   "l1.aia: not exactly one IMSIC");
+	FUZZ_CHECK(aplic >= 0 && fdt_node_offset_by_compatible(
+					 f, aplic, "riscv,aplic") < 0,
+		   "l1.aia: not exactly one APLIC");
+	FUZZ_CHECK(
+		fdt_node_offset_by_compatible(f, -1, "sifive,plic-1.0.0") < 0 &&
+			fdt_node_offset_by_compatible(f, -1, "riscv,plic0") < 0,
+		"l1.aia: L1 also got a PLIC");
+	/* the IMSIC sits at the root in QEMU's trees; elsewhere its
+	 * parent's cells apply, checked only where they are the root's */
+	const fdt32_t *reg = fdt_getprop(f, imsic, "reg", &len);
+	if (fdt_parent_offset(f, imsic) == 0)
+		FUZZ_CHECK(reg && ac > 0 && sc > 0 && len == 4 * (ac + sc) &&
+				   reg_cells(reg, ac) == in->l1_imsic_gpa &&
+				   reg_cells(reg + ac, sc) ==
+					   in->nvcpus * stride,
+			   "l1.aia: IMSIC reg");
+	const fdt32_t *ie = fdt_getprop(f, imsic, "interrupts-extended", &len);
+	FUZZ_CHECK(ie && len == (int)(8 * in->nvcpus),
+		   "l1.aia: IMSIC interrupts-extended of %d bytes for %u vCPUs",
+		   len, in->nvcpus);
+	for (unsigned i = 0; i < in->nvcpus; i++) {
+		char path[48];
+		snprintf(path, sizeof(path), "/cpus/cpu@%x", i);
+		int cpu = fdt_path_offset(f, path);
+		int intc = cpu < 0 ? -1
+				   : fdt_subnode_offset(f, cpu,
+							"interrupt-controller");
+		FUZZ_CHECK(intc >= 0 &&
+				   fdt_get_phandle(f, intc) ==
+					   fdt32_to_cpu(ie[2 * i]) &&
+				   fdt32_to_cpu(ie[2 * i + 1]) == 9,
+			   "l1.aia: IMSIC file %u is not vCPU %u's S external "
+			   "interrupt",
+			   i, i);
+	}
+	const fdt32_t *mp = fdt_getprop(f, aplic, "msi-parent", &len);
+	FUZZ_CHECK(mp && len == 4 &&
+			   fdt32_to_cpu(mp[0]) == fdt_get_phandle(f, imsic),
+		   "l1.aia: the APLIC does not deliver into L1's IMSIC");
+	FUZZ_CHECK(!fdt_getprop(f, aplic, "riscv,children", NULL) &&
+			   !fdt_getprop(f, aplic, "riscv,delegation", NULL) &&
+			   !fdt_getprop(f, aplic, "interrupts-extended", NULL),
+		   "l1.aia: the APLIC keeps the host's domain wiring");
+}
+
 static void check_l1_tree(const void *f, size_t bufsize,
 			  const struct l0_guestdt_input *in)
 {
@@ -149,6 +254,9 @@ static void check_l1_tree(const void *f, size_t bufsize,
 		}
 		FUZZ_CHECK(prop == -FDT_ERR_NOTFOUND, "property walk: %s",
 			   fdt_strerror(prop));
+		check_ref(f, node, "interrupt-parent", in->host->fdt);
+		check_ref(f, node, "msi-parent", in->host->fdt);
+		check_ref(f, node, "interrupts-extended", in->host->fdt);
 	}
 	FUZZ_CHECK(node == -FDT_ERR_NOTFOUND, "node walk: %s",
 		   fdt_strerror(node));
@@ -189,7 +297,9 @@ static void check_l1_tree(const void *f, size_t bufsize,
 		   "memory reg (len %d, cells %d/%d)", len, ac, sc);
 	/* on an AIA host without a PLIC, L1 gets the vPLIC as a PLIC node
 	 * (guestdt.c) and no IMSIC or APLIC */
-	if (in->host->has_aia && !in->host->has_plic)
+	if (in->l1_aia)
+		check_l1_aia(f, in);
+	else if (in->host->has_aia && !in->host->has_plic)
 		FUZZ_CHECK(fdt_node_offset_by_compatible(
 				   f, -1, "sifive,plic-1.0.0") >= 0 &&
 				   fdt_node_offset_by_compatible(
@@ -265,6 +375,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* l1.pci: L1's host bridge node from whatever the tree holds */
 	if (plat.pci.has_pci && (p1 & 8))
 		in.pci = &plat.pci;
+	/* l1.aia=1, where main.c allows it: an AIA host, a vCPU per hart,
+	 * each hart with an S-level IMSIC file (map_l1_imsic) */
+	if ((p0 & 8) && plat.has_aia && in.nvcpus <= plat.ncpus) {
+		in.l1_aia = true;
+		in.l1_imsic_gpa = plat.imsic_hart_file[0];
+		for (unsigned i = 0; i < in.nvcpus; i++)
+			in.l1_aia &= plat.imsic_hart_file[i] != 0;
+	}
 	size_t bufsize = bufsizes[p3 >> 5 & 7];
 	void *out = malloc(bufsize);
 	err[0] = 0;

@@ -42,6 +42,9 @@ else
       # buffer, bootargs from the host tree
       { printf '\x00'; printf "\\x0$((smp - 1))"; printf '\xff\x02'; cat "$dtb"; } \
         >"$corpus/dt/qemu-$name"
+      # and with l1.aia=1 (first byte's bit 3): L1 gets the IMSIC and APLIC
+      [ -n "$aia" ] && { printf '\x08'; tail -c +2 "$corpus/dt/qemu-$name"; } \
+        >"$corpus/dt/qemu-$name-l1aia"
     done
   done
   done

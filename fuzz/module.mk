@@ -1,7 +1,7 @@
 # fuzz/: coverage-guided fuzzing with clang's libFuzzer, AddressSanitizer and
 # UndefinedBehaviorSanitizer (fuzz/README.md), and the host unit tests under
 # ASan+UBSan. Targets:
-#   make fuzz [FUZZ_SECONDS=n] [FUZZ_TARGETS="insn pt"]  run each target
+#   make fuzz [FUZZ_SECONDS=n] [FUZZ_RUNS=n] [FUZZ_TARGETS="insn pt"]  run each target
 #   make fuzz-test      each target for FUZZ_TEST_RUNS inputs (in make test)
 #   make fuzz-repro TARGET=<t> FILE=<input>  run one input (a crash file)
 #   make fuzz-seeds     regenerate the committed seed corpora
@@ -22,6 +22,9 @@ FUZZ_CFLAGS := -g -O2 -MMD -MP -fno-omit-frame-pointer $(FUZZ_SAN) \
 FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
 FUZZ_TARGETS ?= insn pt shadow sbi dt vhyp
 FUZZ_SECONDS ?= 60
+# make fuzz stops a target after FUZZ_RUNS executions too (0: no limit),
+# so a long run can ask for "10^7 executions or N seconds"
+FUZZ_RUNS ?= 0
 # make test: a fixed number of inputs per target (and a fixed seed), so the
 # length of the run does not depend on the machine's speed.
 FUZZ_TEST_RUNS ?= 20000
@@ -93,8 +96,9 @@ fuzz: fuzz-build
 	@mkdir -p $(FUZZ_OUT)/crashes
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_OUT)/corpus/$$t; \
-	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s$(if $(filter-out 0,$(FUZZ_RUNS)), or $(FUZZ_RUNS) executions)"; \
 	  nice -n 10 $(FUZZ_OUT)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	    $(if $(filter-out 0,$(FUZZ_RUNS)),-runs=$(FUZZ_RUNS)) \
 	    $$(case $$t in insn) echo '$(FUZZ_OPTS_insn)';; \
 	      vhyp) echo '$(FUZZ_OPTS_vhyp)';; esac) \
 	    -rss_limit_mb=$(FUZZ_RSS_MB) -print_final_stats=1 \
