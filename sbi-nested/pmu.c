@@ -131,7 +131,14 @@ static void config_fw(const struct sbi_nested *sn,
 	}
 	if (flags & SBI_PMU_CFG_SKIP_MATCH) {
 		/* "unconditionally select the first counter from the set":
-		 * a hardware one cannot count a firmware event */
+		 * an empty set has none (and the search below would never
+		 * end: a RISC-V shift takes its amount mod 64), as for a
+		 * hardware event below */
+		if (!mask) {
+			res->error = SBI_ERR_NOT_SUPPORTED;
+			return;
+		}
+		/* a hardware one cannot count a firmware event */
 		while (!(mask & (1UL << first)))
 			first++;
 		if (base + first < nhw(sn)) {

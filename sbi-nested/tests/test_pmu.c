@@ -281,6 +281,10 @@ TEST(pmu_skip_match)
 	r = cfg(f, 0, 0, 1UL | (1UL << FW0), skip,
 		FWEV(SBI_PMU_FW_ILLEGAL_INSN));
 	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED);
+	/* ... and an empty set has no first counter (the search for it
+	 * once never ended: fuzz/regress/sbi/pmu-skip-match-empty-set) */
+	r = cfg(f, 0, FW0, 0, skip, FWEV(SBI_PMU_FW_ILLEGAL_INSN));
+	CHECK_EQ(r.error, SBI_ERR_NOT_SUPPORTED);
 	/* a hardware event with SKIP_MATCH goes below as asked */
 	r = cfg(f, 0, 2, 1, skip, SBI_PMU_HW_INSTRUCTIONS);
 	CHECK_EQ(r.value, 2);
