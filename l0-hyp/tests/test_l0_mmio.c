@@ -182,6 +182,10 @@ TEST(mmio_instruction_fetched_from_l1_memory)
 	/* an instruction that is no load or store (addi x7, x7, 1) */
 	put_insn(w.v->sepc, 1u << 20 | 7u << 15 | 7u << 7 | 0x13);
 	CHECK_EQ(l0_mmio_emulate(w.v, DEV_GPA, false), L0_MMIO_BAD_INSN);
+	/* a parcel that starts an instruction of 48 bits or more (low bits
+	 * 11111): read fine, but no load or store L0 decodes */
+	put_insn(w.v->sepc, 0x1f);
+	CHECK_EQ(l0_mmio_emulate(w.v, DEV_GPA, false), L0_MMIO_BAD_INSN);
 	/* a pc outside L1's memory: the fetch itself fails */
 	w.v->sepc = L1_RAM_GPA + w.l1_ram_size;
 	CHECK_EQ(l0_mmio_emulate(w.v, DEV_GPA, false), L0_MMIO_FETCH_FAULT);
