@@ -126,3 +126,39 @@ TEST(vhyp_l2_explicit_load_with_htinst_zero_is_filled)
 	CHECK(w.v->vh.in_l2);
 	model_world_free(&w);
 }
+
+/* With htinst's pseudoinstructions (what QEMU 10 reports for the walk's
+ * own accesses): a read of L2's PTE is filled from L1's read-only page;
+ * a write (the walk updating A/D) there is L1's guest-page fault, of the
+ * original access's kind, with the pseudoinstruction passed on in
+ * htinst. */
+TEST(vhyp_l2_walk_pseudoinstructions_read_and_write)
+{
+	l2_running();
+	CHECK_EQ(model_l2_trap(&w, EXC_LOAD_GUEST_PAGE_FAULT, L2_DATA,
+			       L2_PT >> 2, HTINST_PSEUDO_READ64),
+		 L0_VHYP_L2_HANDLED);
+	CHECK(w.v->vh.in_l2);
+	model_world_free(&w);
+	l2_running();
+	CHECK_EQ(model_l2_trap(&w, EXC_STORE_GUEST_PAGE_FAULT, L2_DATA,
+			       L2_PT >> 2, HTINST_PSEUDO_WRITE64),
+		 L0_VHYP_L2_FORWARDED);
+	CHECK_EQ(model_hart.csr[CSR_VSCAUSE], EXC_STORE_GUEST_PAGE_FAULT);
+	CHECK_EQ(w.v->vh.htinst, HTINST_PSEUDO_WRITE64);
+	model_world_free(&w);
+}
+
+/* L2's fetch from a page L1 maps without execute: L1's instruction
+ * guest-page fault ("Two-Stage Address Translation": the G-stage leaf
+ * needs X for a fetch); the fetch itself, never an implicit access. */
+TEST(vhyp_l2_fetch_from_a_no_execute_page_goes_to_l1)
+{
+	l2_running();
+	CHECK_EQ(model_l2_trap(&w, EXC_INST_GUEST_PAGE_FAULT, L2_DATA,
+			       L2_DATA >> 2, 0),
+		 L0_VHYP_L2_FORWARDED);
+	CHECK_EQ(model_hart.csr[CSR_VSCAUSE], EXC_INST_GUEST_PAGE_FAULT);
+	CHECK_EQ(w.v->vh.htval, L2_DATA >> 2);
+	model_world_free(&w);
+}
