@@ -44,6 +44,9 @@ gcov-images: $(IMAGES)
 # at all is.
 coverage-qemu: deps
 	@$(MAKE) --no-print-directory BUILD=$(GCOV_BUILD) RVNEST_GCOV=1 gcov-images
+	@# the PMU kernel variant, as make test builds it (test_linux_pmu.py
+	@# skips without it: sbi_pmu.c's Linux paths would go unmeasured)
+	@$(MAKE) --no-print-directory BUILD=$(GCOV_BUILD) RVNEST_GCOV=1 linux-pmu
 	@find $(GCOV_BUILD)/bm -name '*.gcda' -delete
 	@rc=0; RVNEST_BUILD=$(GCOV_BUILD) $(PYTHON) -m pytest -q -ra -p no:cacheprovider \
 	  $(XDIST_ARGS) $(COV_TESTS) $(PYTEST_ARGS) >$(GCOV_BUILD)/pytest.log 2>&1 || rc=$$?; \

@@ -259,7 +259,7 @@ def test_linux_probes_the_passed_through_disk():
     IOMMU, completion by INTx through the vPLIC), no IOMMU fault. Runs
     the disk configurations' kernel (build/linux-disk: PCI and virtio-pci,
     linux/config-fragment-disk); skipped without it."""
-    kconfig = config.ROOT / "build" / "linux-disk" / "config"
+    kconfig = config.build_dir() / "linux-disk" / "config"
     have = kconfig.read_text() if kconfig.exists() else ""
     missing = [o for o in LINUX_NEEDS if o not in have.splitlines()]
     if missing:

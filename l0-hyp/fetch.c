@@ -89,6 +89,7 @@ bool l0_trap_insn(struct l0_vcpu *v, uint32_t *raw, struct insn *in)
 enum l0_fetch_status l0_fault_insn(struct l0_vcpu *v, struct insn *in)
 {
 	unsigned long ti = v->trap.htinst;
+	enum l0_fetch_status st;
 	uint32_t raw;
 
 	/* htinst of a guest-page fault on an explicit load or store is its
@@ -104,7 +105,11 @@ enum l0_fetch_status l0_fault_insn(struct l0_vcpu *v, struct insn *in)
 		in->len = (ti & 2) ? 4 : 2;
 		return L0_FETCH_OK;
 	}
-	if (l0_fetch_insn(v, v->sepc, &raw) != L0_FETCH_OK)
-		return L0_FETCH_FAULT;
+	/* a fetch that faults, or an instruction of a length L0 does not
+	 * decode (48 bits or more, "Expanded Instruction-Length
+	 * Encoding"), which is no load or store it could emulate */
+	st = l0_fetch_insn(v, v->sepc, &raw);
+	if (st != L0_FETCH_OK)
+		return st;
 	return insn_decode(raw, in) ? L0_FETCH_OK : L0_FETCH_UNSUPPORTED;
 }

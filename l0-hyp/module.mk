@@ -112,6 +112,8 @@ L0_MODEL_OBJS := $(addprefix $(BUILD)/host/model/l0-hyp/,vhyp.o fetch.o \
 	$(BUILD)/host/common/insn.o $(BUILD)/host/common/trap_names.o
 L0_VHYP_UNIT := $(BUILD)/host/tests/test_l0_vhyp
 $(L0_VHYP_UNIT): $(BUILD)/host/model/l0-hyp/tests/test_l0_vhyp.o \
+		 $(BUILD)/host/model/l0-hyp/tests/test_l0_mmio.o \
+		 $(BUILD)/host/model/l0-hyp/tests/test_l0_vhyp_l2.o \
 		 $(L0_MODEL_OBJS) $(UNIT_MAIN_OBJ)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@

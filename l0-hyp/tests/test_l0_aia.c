@@ -37,6 +37,14 @@ struct knobs {
 	uint32_t uart_sense;  /* 0: 4 (level high) */
 	bool no_s_imsic;      /* only the M-level IMSIC */
 	uint32_t imsic_reg_size; /* 0: 0x8000, room for 2 harts x 4 files */
+	uint32_t hart_bits;    /* riscv,hart-index-bits: 0 absent, else value */
+	uint32_t group_bits;   /* riscv,group-index-bits: 0 absent */
+	uint32_t group_shift;  /* riscv,group-index-shift: 0 absent */
+	bool group_shift_wide; /* ... written as two cells */
+	bool no_s_imsic_phandle;
+	bool no_s_aplic_phandle;
+	bool s_aplic_other_parent; /* the S APLIC's msi-parent is M's IMSIC */
+	bool uart_not_on_aplic; /* the UART's interrupt-parent is M's APLIC */
 };
 
 static void imsic(void *f, const char *name, uint32_t base, uint32_t size,
@@ -56,10 +64,22 @@ static void imsic(void *f, const char *name, uint32_t base, uint32_t size,
 	if (s_level && k->guest_bits != ~0u)
 		OK(fdt_property_u32(f, "riscv,guest-index-bits",
 				    k->guest_bits ? k->guest_bits : 2));
+	if (s_level && k->hart_bits)
+		OK(fdt_property_u32(f, "riscv,hart-index-bits", k->hart_bits));
+	if (s_level && k->group_bits)
+		OK(fdt_property_u32(f, "riscv,group-index-bits",
+				    k->group_bits));
+	if (s_level && k->group_shift_wide)
+		OK(fdt_property_u64(f, "riscv,group-index-shift",
+				    k->group_shift));
+	else if (s_level && k->group_shift)
+		OK(fdt_property_u32(f, "riscv,group-index-shift",
+				    k->group_shift));
 	OK(fdt_property(f, "msi-controller", NULL, 0));
 	OK(fdt_property(f, "interrupt-controller", NULL, 0));
 	OK(fdt_property_u32(f, "#interrupt-cells", 0));
-	OK(fdt_property_u32(f, "phandle", phandle));
+	if (!s_level || !k->no_s_imsic_phandle)
+		OK(fdt_property_u32(f, "phandle", phandle));
 	OK(fdt_end_node(f));
 }
 
@@ -76,10 +96,13 @@ static void aplic(void *f, const char *name, uint32_t base, uint32_t phandle,
 		OK(fdt_property_u32(f, "riscv,num-sources",
 				    s_level && k->num_sources ? k->num_sources
 							      : 96));
-	OK(fdt_property_u32(f, "msi-parent", msi_parent));
+	OK(fdt_property_u32(f, "msi-parent",
+			    s_level && k->s_aplic_other_parent ? 4
+							       : msi_parent));
 	OK(fdt_property(f, "interrupt-controller", NULL, 0));
 	OK(fdt_property_u32(f, "#interrupt-cells", 2));
-	OK(fdt_property_u32(f, "phandle", phandle));
+	if (!s_level || !k->no_s_aplic_phandle)
+		OK(fdt_property_u32(f, "phandle", phandle));
 	OK(fdt_end_node(f));
 }
 
@@ -108,7 +131,8 @@ static void build_aia(const struct knobs *k)
 	prop_cells(f, "linux,initrd-end", initrd_e, 2);
 	OK(fdt_end_node(f));
 	soc_begin_with_uart(f);
-	OK(fdt_property_u32(f, "interrupt-parent", 7));
+	OK(fdt_property_u32(f, "interrupt-parent",
+			    k->uart_not_on_aplic ? 6 : 7));
 	prop_cells(f, "interrupts", irq,
 		   k->uart_irq_cells ? k->uart_irq_cells : 2);
 	OK(fdt_end_node(f));
@@ -201,6 +225,18 @@ TEST(aia_dt_rejects_malformed_nodes)
 		{{.uart_irq_cells = 1}, "not <source sense>"},
 		{{.uart_src = 97}, "source 97 not on the APLIC"},
 		{{.uart_sense = 3}, "sense 3"},
+		/* the index fields of the IMSIC's addresses (AIA "IMSIC
+		 * memory regions"): 2 contexts need a 1-bit hart index, the
+		 * group field must lie above the hart and guest fields */
+		{{.hart_bits = 15}, "hart/group index bits 15/0"},
+		{{.group_bits = 8}, "hart/group index bits 1/8"},
+		{{.group_bits = 1, .group_shift = 13}, "group-index-shift 13"},
+		{{.group_bits = 1, .group_shift = 56}, "group-index-shift 56"},
+		{{.group_bits = 1, .group_shift = 24, .group_shift_wide = true},
+		 "riscv,group-index-shift is not one cell"},
+		{{.no_s_imsic_phandle = true}, "has no phandle"},
+		{{.no_s_aplic_phandle = true},
+		 "APLIC interrupt-controller@d000000 has no phandle"},
 	};
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -260,6 +296,9 @@ TEST(aia_l1_dt_has_a_plic_for_the_uart)
  * the top identity stopei reports (claimed, i.e. cleared, by the read). */
 static uint64_t imsic_regs[0x100];
 static uint64_t imsic_topei;
+/* a file whose eidelivery stays 0 (the register is WARL: a file that
+ * cannot deliver keeps it; AIA "External interrupt delivery enable") */
+static bool imsic_eidelivery_ro0;
 
 uint64_t l0_imsic_read(unsigned reg)
 {
@@ -268,6 +307,8 @@ uint64_t l0_imsic_read(unsigned reg)
 
 void l0_imsic_write(unsigned reg, uint64_t val)
 {
+	if (reg == IMSIC_EIDELIVERY && imsic_eidelivery_ro0)
+		val = 0;
 	if (reg < 0x100)
 		imsic_regs[reg] = val;
 }
@@ -339,6 +380,71 @@ TEST(aia_init_refuses_a_host_without_aia)
 	plat.has_aia = false;
 	CHECK_EQ(l0_aia_init(&a, &plat, err, sizeof(err)), L0_AIA_BAD);
 	CHECK(strstr(err, "no S-level IMSIC") != NULL);
+}
+
+/* The DT's sense cell of the UART (IRQ_TYPE_*: 1 rising, 2 falling,
+ * 4 high, 8 low) is the mode L0 gives its APLIC source (AIA "Source
+ * configurations": Edge1, Edge0, Level1, Level0), and only a level source
+ * is made pending again by L0 at L1's completion. */
+TEST(aia_init_takes_the_uart_sense_from_the_dt)
+{
+	static const struct {
+		uint32_t sense;
+		uint8_t sm;
+	} map[] = {{1, APLIC_SM_EDGE1},
+		   {2, APLIC_SM_EDGE0},
+		   {4, APLIC_SM_LEVEL1},
+		   {8, APLIC_SM_LEVEL0}};
+	static struct l0_aia a;
+
+	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		struct knobs k = {.uart_sense = map[i].sense};
+
+		memset(aplic_mem, 0, sizeof(aplic_mem));
+		CHECK_EQ(parse(&k), L0_HOSTDT_OK);
+		plat.aplic.base = (uint64_t)(uintptr_t)aplic_mem;
+		CHECK_EQ(l0_aia_init(&a, &plat, err, sizeof(err)), L0_AIA_OK);
+		CHECK_EQ(aplic_at(APLIC_SOURCECFG(10)), map[i].sm);
+		aplic_mem[APLIC_SETIPNUM / 4] = 0;
+		l0_aia_complete(&a, 10);
+		CHECK_EQ(aplic_at(APLIC_SETIPNUM),
+			 map[i].sm == APLIC_SM_LEVEL1 ||
+					 map[i].sm == APLIC_SM_LEVEL0
+				 ? 10u
+				 : 0u);
+	}
+}
+
+TEST(aia_init_refuses_a_file_that_does_not_deliver)
+{
+	static struct l0_aia a;
+	struct knobs k = {0};
+
+	memset(aplic_mem, 0, sizeof(aplic_mem));
+	CHECK_EQ(parse(&k), L0_HOSTDT_OK);
+	plat.aplic.base = (uint64_t)(uintptr_t)aplic_mem;
+	imsic_eidelivery_ro0 = true;
+	CHECK_EQ(l0_aia_init(&a, &plat, err, sizeof(err)), L0_AIA_BAD);
+	imsic_eidelivery_ro0 = false;
+	CHECK(strstr(err, "refuses eidelivery = 1") != NULL);
+	/* nothing of the APLIC touched before the file is known good */
+	CHECK_EQ(aplic_at(APLIC_DOMAINCFG), 0);
+}
+
+/* AIA without a wired device for L0: an S APLIC whose msi-parent is not
+ * the S IMSIC is no domain of L0's (MSIs only, no interrupt for the
+ * UART), and a UART whose interrupt parent is another APLIC has none. */
+TEST(aia_dt_without_an_s_aplic_or_uart_on_it)
+{
+	struct knobs k = {.s_aplic_other_parent = true};
+
+	CHECK_EQ(parse(&k), L0_HOSTDT_OK);
+	CHECK(!plat.has_aia);
+	CHECK_EQ(plat.uart_irq, 0);
+	k = (struct knobs){.uart_not_on_aplic = true};
+	CHECK_EQ(parse(&k), L0_HOSTDT_OK);
+	CHECK(plat.has_aia);
+	CHECK_EQ(plat.uart_irq, 0);
 }
 
 #define S_CTX 1 /* vCPU 0's S context in the vPLIC */

@@ -34,13 +34,18 @@ struct knobs {
 	int iommu_reg_cells; /* 0: 5 */
 	uint32_t iommu_hi;   /* 0: 0x800 (00:01.0) */
 	bool iommu_at_root;  /* the pci-iommu node outside the bridge */
+	uint32_t addr_cells; /* 0: 3 */
+	bool ranges_cfg;     /* the first ranges entry in configuration space */
+	bool ranges_empty;   /* the first ranges entry of size 0 */
+	bool disabled_twin;  /* a disabled bridge (and IOMMU) before QEMU's */
+	uint32_t platform_iommu_base; /* 0: 0x3010000 */
 };
 
 static void pci_node(void *f, const struct knobs *k)
 {
 	/* QEMU virt: I/O at 0x3000000 (64K), MEM32 0x40000000 (1G), MEM64
 	 * 0x4_0000_0000 (16G), prefetchable */
-	const uint32_t ranges[] = {
+	uint32_t ranges[] = {
 		0x1000000, 0, 0,	  0, 0x3000000,	 0, 0x10000,
 		0x2000000, 0, 0x40000000, 0, 0x40000000, 0, 0x40000000,
 		0x3000000, 4, 0,	  4, 0,		 4, 0,
@@ -52,10 +57,16 @@ static void pci_node(void *f, const struct knobs *k)
 	const uint32_t imask[] = {0x1800, 0, 0, 7};
 	const uint32_t ireg[] = {k->iommu_hi ? k->iommu_hi : 0x800, 0, 0, 0, 0};
 
+	/* PCI Bus Binding: phys.hi's ss field 00 is configuration space */
+	if (k->ranges_cfg)
+		ranges[0] = 0;
+	if (k->ranges_empty)
+		ranges[6] = 0; /* size.lo of the I/O window */
 	OK(fdt_begin_node(f, "pci@30000000"));
 	OK(fdt_property_string(f, "compatible", "pci-host-ecam-generic"));
 	OK(fdt_property_string(f, "device_type", "pci"));
-	OK(fdt_property_u32(f, "#address-cells", 3));
+	OK(fdt_property_u32(f, "#address-cells",
+			    k->addr_cells ? k->addr_cells : 3));
 	OK(fdt_property_u32(f, "#size-cells", 2));
 	OK(fdt_property_u32(f, "#interrupt-cells", 1));
 	prop_cells(f, "reg", reg, 4);
@@ -78,7 +89,9 @@ static void build(const struct knobs *k)
 {
 	void *f = host_buf;
 	const uint32_t ie[] = {2, 11, 2, 9};
-	const uint32_t iommu_reg[] = {0, 0x3010000, 0, 0x1000};
+	const uint32_t iommu_reg[] = {
+		0, k->platform_iommu_base ? k->platform_iommu_base : 0x3010000,
+		0, 0x1000};
 
 	OK(fdt_create(f, sizeof(host_buf)));
 	OK(fdt_finish_reservemap(f));
@@ -104,6 +117,19 @@ static void build(const struct knobs *k)
 	if (k->iommu_at_root) {
 		OK(fdt_begin_node(f, "iommu@8"));
 		OK(fdt_property_string(f, "compatible", "riscv,pci-iommu"));
+		OK(fdt_end_node(f));
+	}
+	if (k->disabled_twin) {
+		/* a host bridge and an IOMMU with status "disabled" are no
+		 * devices (DT spec "status"): L0 takes the next ones */
+		OK(fdt_begin_node(f, "pci@20000000"));
+		OK(fdt_property_string(f, "compatible",
+				       "pci-host-ecam-generic"));
+		OK(fdt_property_string(f, "status", "disabled"));
+		OK(fdt_end_node(f));
+		OK(fdt_begin_node(f, "iommu@2010000"));
+		OK(fdt_property_string(f, "compatible", "riscv,pci-iommu"));
+		OK(fdt_property_string(f, "status", "disabled"));
 		OK(fdt_end_node(f));
 	}
 	if (!k->no_pci)
@@ -186,6 +212,11 @@ TEST(pci_dt_rejects_malformed_nodes)
 		{{.iommu_reg_cells = 4}, "reg missing or shorter"},
 		{{.iommu_hi = 0x2000800}, "not a configuration-space"},
 		{{.iommu_at_root = true}, "is not a child of the PCI host"},
+		{{.addr_cells = 2}, "needs #address-cells = 3"},
+		{{.ranges_cfg = true}, "ranges entry 0 is configuration space"},
+		{{.ranges_empty = true}, "ranges entry 0 is empty or wraps"},
+		{{.platform_iommu = true, .platform_iommu_base = 0x3010800},
+		 "registers 0x3010800+0x1000 are not an aligned 4 KiB page"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -195,6 +226,48 @@ TEST(pci_dt_rejects_malformed_nodes)
 			       cases[i].says);
 		CHECK(strstr(err, cases[i].says) != NULL);
 	}
+}
+
+TEST(pci_dt_skips_disabled_nodes)
+{
+	struct knobs k = {.disabled_twin = true};
+
+	CHECK_EQ(parse(&k), L0_HOSTDT_OK);
+	CHECK(plat.pci.has_pci);
+	CHECK(!strcmp(plat.pci.path, "/soc/pci@30000000"));
+	CHECK_EQ(plat.pci.ecam.base, 0x30000000);
+	CHECK_EQ(plat.pci.iommu, L0_IOMMU_PCI);
+	CHECK(!strcmp(plat.pci.iommu_path, "/soc/pci@30000000/iommu@8"));
+}
+
+/* L1's bridge node on trees it cannot be made in: each an FDT error, the
+ * tree left for guestdt.c to refuse, never a bridge half rewritten with
+ * reg in cells its parent does not have. */
+TEST(pci_l1_dt_refuses_trees_it_cannot_fix)
+{
+	struct knobs k = {0};
+	struct l0_host_pci h;
+	const fdt32_t *reg;
+	int soc, len;
+
+	CHECK_EQ(parse(&k), L0_HOSTDT_OK);
+	h = plat.pci;
+	/* the bridge is gone */
+	OK(fdt_open_into(host_buf, l1_buf, sizeof(l1_buf)));
+	strcpy(h.path, "/soc/pci@40000000");
+	CHECK_EQ(l0_pci_dt_fix_l1(l1_buf, &h), -FDT_ERR_NOTFOUND);
+	h = plat.pci;
+	/* a parent whose reg is not 2 + 2 cells */
+	soc = fdt_path_offset(l1_buf, "/soc");
+	OK(fdt_setprop_u32(l1_buf, soc, "#address-cells", 1));
+	CHECK_EQ(l0_pci_dt_fix_l1(l1_buf, &h), -FDT_ERR_BADNCELLS);
+	/* reg is still the host's whole ECAM window, not one bus */
+	reg = fdt_getprop(l1_buf, fdt_path_offset(l1_buf, h.path), "reg", &len);
+	CHECK(reg && len == 16 && fdt32_to_cpu(reg[3]) == 0x10000000);
+	/* no /chosen for linux,pci-probe-only */
+	OK(fdt_open_into(host_buf, l1_buf, sizeof(l1_buf)));
+	OK(fdt_del_node(l1_buf, fdt_path_offset(l1_buf, "/chosen")));
+	CHECK_EQ(l0_pci_dt_fix_l1(l1_buf, &h), -FDT_ERR_NOTFOUND);
 }
 
 TEST(pci_l1_dt_has_the_bridge_without_the_iommu)

@@ -374,3 +374,21 @@ TEST(vhyp_sret_with_spv_clear_stays_in_l1)
 			 (SSTATUS_SIE | SSTATUS_SPIE | SSTATUS_SPP),
 		 SSTATUS_SIE | SSTATUS_SPIE);
 }
+
+/* The gate of L1's own VS interrupts (vhyp.h l0_vhyp_l1_vs_irq_enabled):
+ * a VS interrupt L1 enabled in hie and did not delegate in hideleg is an
+ * HS-level interrupt of L1's ("Hypervisor Interrupt Registers"), which
+ * L0 must deliver itself; one delegated to L2 is not, nor one disabled. */
+TEST(vhyp_l1_vs_irq_gate)
+{
+	world(false);
+	CHECK(!l0_vhyp_l1_vs_irq_enabled(&w.v->vh));
+	CHECK_EQ(wr(CSR_HIE, MIP_VSTIP), L0_VHYP_OK);
+	CHECK(l0_vhyp_l1_vs_irq_enabled(&w.v->vh));
+	CHECK_EQ(wr(CSR_HIDELEG, MIP_VSTIP), L0_VHYP_OK);
+	CHECK(!l0_vhyp_l1_vs_irq_enabled(&w.v->vh));
+	CHECK_EQ(wr(CSR_HIE, MIP_VSTIP | MIP_VSEIP), L0_VHYP_OK);
+	CHECK(l0_vhyp_l1_vs_irq_enabled(&w.v->vh));
+	CHECK_EQ(wr(CSR_HIE, 0), L0_VHYP_OK);
+	CHECK(!l0_vhyp_l1_vs_irq_enabled(&w.v->vh));
+}

@@ -33,7 +33,10 @@
  * Options (L1's command line): stray=<hex GPA>, iommu=<hex address>,
  * iommu_dev=<hex device number of the IOMMU's function on the host's bus
  * 0>, platform=0 (do not accept VIRTIO_F_ACCESS_PLATFORM), bar_moves=0 (L0
- * does not move BARs for this L1: expect the move refused).
+ * does not move BARs for this L1: expect the move refused),
+ * stray_rounds=<hex n> (step 4 n times over, with no config access until
+ * the last: L0 reads its fault queue only then, so enough records fill
+ * it; default 1).
  */
 #include <libfdt.h>
 #include <rvnest/console.h>
@@ -618,7 +621,7 @@ static void disk_io(void)
 	      "read_back_sector1");
 }
 
-static void stray(uint64_t gpa, bool platform)
+static void stray_round(uint64_t gpa, bool platform)
 {
 	enum req_result r;
 
@@ -636,6 +639,16 @@ static void stray(uint64_t gpa, bool platform)
 	printf("RVNEST pcidma step=stray dir=from_disk addr=0x%llx result=%s\n",
 	       (unsigned long long)gpa, req_names[r]);
 	check(r != REQ_TIMEOUT, "stray_from_disk_hangs");
+}
+
+static void stray(uint64_t gpa, bool platform, uint64_t rounds)
+{
+	for (uint64_t i = 0; i < rounds; i++) {
+		/* a device that faulted is reset before its next request */
+		if (i)
+			check(virtio_init(platform), "virtio_reinit");
+		stray_round(gpa, platform);
+	}
 	/* a config access: L0 reads its IOMMU fault queue there */
 	(void)cfg32(blk_devfn, CFG_VENDOR);
 }
@@ -752,7 +765,7 @@ static void intx(const void *fdt)
 void image_main(unsigned long hartid, const void *fdt)
 {
 	const char *args;
-	uint64_t stray_gpa, iommu, v = 0;
+	uint64_t stray_gpa, iommu, rounds, v = 0;
 	bool platform;
 
 	(void)hartid;
@@ -762,6 +775,9 @@ void image_main(unsigned long hartid, const void *fdt)
 	stray_gpa = arg_hex(args, "stray");
 	iommu = arg_hex(args, "iommu");
 	platform = !fdt_util_args_have(args, "platform=0");
+	rounds = arg_hex(args, "stray_rounds");
+	if (!rounds)
+		rounds = 1;
 	printf("RVNEST boot component=pcidma stray=0x%llx iommu=0x%llx\n",
 	       (unsigned long long)stray_gpa, (unsigned long long)iommu);
 	if (!find_bridge(fdt)) {
@@ -795,7 +811,7 @@ void image_main(unsigned long hartid, const void *fdt)
 	disk_io();
 	intx(fdt);
 	if (stray_gpa)
-		stray(stray_gpa, platform);
+		stray(stray_gpa, platform, rounds);
 	if (iommu) {
 		unsigned long cause = pd_probe_load(iommu, &v);
 
