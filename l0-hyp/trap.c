@@ -357,15 +357,20 @@ resume_checks(struct l0_vcpu *v)
 	/* L2 only runs while L1 has no interrupt to take; L1 takes
 	 * its undelegated VS interrupts as soon as it can (the
 	 * gates, inline, keep both calls off the usual path) */
-	if (v->vh.in_l2)
-		l0_vhyp_check_l1_irq(v);
-	else if (l0_vhyp_l1_vs_irq_enabled(&v->vh) &&
+	if (v->vh.in_l2) {
+		/* not twice when this trap's SRET just looked (vhyp.h) */
+		if (v->vh.l1_irq_checked)
+			v->vh.l1_irq_checked = false;
+		else
+			l0_vhyp_check_l1_irq(v);
+	} else if (l0_vhyp_l1_vs_irq_enabled(&v->vh) &&
 		 !l0_vhyp_check_l1_vs_irq(v))
 		l0_vhyp_arm_l1_vs_irq(v);
 }
 
 void l0_trap_resume_checks(struct l0_vcpu *v)
 {
+	v->vh.l1_irq_checked = false; /* a switch-in: always look */
 	resume_checks(v);
 }
 

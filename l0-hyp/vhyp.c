@@ -312,6 +312,7 @@ static bool l1_took_irq_since_spv(struct l0_vcpu *v)
 
 void l0_vhyp_l1_hvip_set(struct l0_vcpu *v, unsigned long bits)
 {
+	v->vh.l1_irq_checked = false; /* L1's pending interrupts change */
 	if (v->vh.in_l2)
 		v->vh.l1.hvip |= bits;
 	else
@@ -320,6 +321,7 @@ void l0_vhyp_l1_hvip_set(struct l0_vcpu *v, unsigned long bits)
 
 void l0_vhyp_l1_hvip_clear(struct l0_vcpu *v, unsigned long bits)
 {
+	v->vh.l1_irq_checked = false;
 	if (v->vh.in_l2)
 		v->vh.l1.hvip &= ~bits;
 	else
@@ -1327,6 +1329,7 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 		v->stats.ev[L0_EV_L2_FORWARD]++;
 		return L0_VHYP_TRAPPED;
 	}
+	vh->l1_irq_checked = true;
 	return L0_VHYP_ENTERED_L2;
 }
 

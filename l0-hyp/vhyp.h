@@ -64,6 +64,12 @@ struct l0_vhyp {
 	 * and after the trap does not show. NACL's autoswap and write-back
 	 * follow it (l0_nacl_trap_done). */
 	bool left_l2;
+	/* L1's SRET entered L2 in this trap and its check for a pending
+	 * interrupt of L1 (l0_vhyp_check_l1_irq) found none; nothing of
+	 * L1's pending state changed since (l0_vhyp_l1_hvip_set/clear clear
+	 * it), so the resume checks of the same trap need not look again
+	 * (40 instructions of each trapped SRET). Cleared by them. */
+	bool l1_irq_checked;
 	/* L1's virtual h* CSRs (WARL already applied) */
 	unsigned long hstatus, hedeleg, hideleg, hie, hvip, hgeie, hcounteren;
 	unsigned long htval, htinst, htimedelta, henvcfg;
