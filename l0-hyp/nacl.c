@@ -221,8 +221,9 @@ void l0_nacl_sret_trapped(struct l0_vcpu *v)
 	struct sbi_nested sn;
 
 	/* tested before the copy: without NACL (every trapped SRET of
-	 * `nested`) the copy of the whole struct cost 12 instructions */
-	if (!v->guest->sbi.nacl)
+	 * `nested`) the copy of the whole struct cost 12 instructions;
+	 * vh.feat's bit is guest->sbi.nacl != 0 */
+	if (!(v->vh.feat & L0_VHYP_F_NACL))
 		return;
 	sn = v->guest->sbi;
 	sn.ctx = v;

@@ -235,6 +235,17 @@ void l0_vhyp_init(struct l0_vcpu *v)
 		      (unsigned long long)shadow_pool_min_size(cfg.mode) >> 10);
 	if (!shadow_init(&vh->shadow, &cfg))
 		panic("[l0] shadow_init refused L0's configuration");
+	/* boot-time facts, once (vhyp.h, enum l0_vhyp_feat); main.c has
+	 * settled l1_has, the AIA and the scheduler before any vCPU */
+	vh->feat = (g->host->isa[L0_ISA_SSTC] ? L0_VHYP_F_HOST_SSTC : 0) |
+		   (g->l1_has[L0_ISA_SSTC] ? L0_VHYP_F_L1_SSTC : 0) |
+		   (g->opts->l1_aia ? L0_VHYP_F_AIA : 0) |
+		   (g->l1_geilen ? L0_VHYP_F_GEILEN : 0) |
+		   (l0_sched_on() ? L0_VHYP_F_SCHED : 0) |
+		   (l0_dbtr_live[v->vhartid] ? L0_VHYP_F_DBTR : 0) |
+		   (g->opts->decode == L0_DECODE_FETCH ? L0_VHYP_F_FETCH : 0) |
+		   L0_VHYP_F_NESTED | (g->sbi.nacl ? L0_VHYP_F_NACL : 0) |
+		   (g->opts->soak_every ? L0_VHYP_F_SOAK : 0);
 }
 
 /* ---- helpers --------------------------------------------------------- */
@@ -250,14 +261,26 @@ static void gpr_set(struct l0_vcpu *v, unsigned r, unsigned long val)
 		v->gpr[r] = val;
 }
 
+/* l1_has[L0_ISA_SSTC] and the host's isa[L0_ISA_SSTC], from vh.feat */
 static bool l1_has_sstc(const struct l0_vcpu *v)
 {
-	return v->guest->l1_has[L0_ISA_SSTC];
+	return v->vh.feat & L0_VHYP_F_L1_SSTC;
 }
 
 static bool host_has_sstc(const struct l0_vcpu *v)
 {
-	return v->guest->host->isa[L0_ISA_SSTC];
+	return v->vh.feat & L0_VHYP_F_HOST_SSTC;
+}
+
+/* opts->l1_aia and l1_geilen != 0, from vh.feat */
+static bool l1_aia(const struct l0_vcpu *v)
+{
+	return v->vh.feat & L0_VHYP_F_AIA;
+}
+
+static bool l1_has_geilen(const struct l0_vcpu *v)
+{
+	return v->vh.feat & L0_VHYP_F_GEILEN;
 }
 
 /* Real hstatus.VTSR = virtual hstatus.SPV while L1 runs (DESIGN.md §3):
@@ -428,7 +451,7 @@ void l0_vhyp_sgei(struct l0_vcpu *v)
 
 bool l0_vhyp_l1_sgei_pending(const struct l0_vcpu *v)
 {
-	return v->guest->l1_geilen && (v->vh.hie & MIP_SGEIP) &&
+	return l1_has_geilen(v) && (v->vh.hie & MIP_SGEIP) &&
 	       (l1_hgeip(v) & v->vh.hgeie);
 }
 
@@ -443,7 +466,7 @@ static unsigned long vhip(const struct l0_vcpu *v)
 	if ((vh->henvcfg & ENVCFG_STCE) &&
 	    rd_time() + vh->htimedelta >= vh->vstimecmp)
 		hip |= MIP_VSTIP;
-	if (v->guest->l1_geilen)
+	if (l1_has_geilen(v))
 		hip |= vhip_aia(v);
 	return hip;
 }
@@ -1152,7 +1175,7 @@ bool l0_vhyp_csr_read_fast(struct l0_vcpu *v)
 	unsigned slot;
 
 	if (!csr_read_bits(raw) || !(v->trap.sstatus & SSTATUS_SPP) ||
-	    v->guest->opts->decode != L0_DECODE_REPORTED)
+	    (v->vh.feat & L0_VHYP_F_FETCH))
 		return false;
 	slot = l0_vcsr_slot[csr]; /* csr < 4096: 12 bits of raw */
 	if (!slot)
@@ -1213,8 +1236,10 @@ void l0_vhyp_program_timer(struct l0_vcpu *v)
 		t = vh->l1.vstimecmp;
 	if (l0_contain_deadline(&v->contain) < t)
 		t = l0_contain_deadline(&v->contain);
-	/* a shared hart's time slice (sched.h) */
-	if (l0_sched_deadline(v) < t)
+	/* a shared hart's time slice (sched.h); ~0 without the scheduler,
+	 * so not asked then (l1.h=1: vh.feat; else the global) */
+	if ((v->vh.feat & L0_VHYP_F_SCHED || l0_sched_on()) &&
+	    l0_sched_deadline(v) < t)
 		t = l0_sched_deadline(v);
 	l0_host_timer_program(v->guest, t);
 }
@@ -1291,8 +1316,7 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	l0_hcsr_write(v, CSR_HIDELEG, vh->hideleg & HVIP_VS_MASK);
 	/* with L1's AIA, L0's own SGEIE stays (vcpu.c) */
 	l0_hcsr_write(v, CSR_HIE,
-		      (vh->hie & HVIP_VS_MASK) |
-			      (v->guest->opts->l1_aia ? MIP_SGEIP : 0));
+		      (vh->hie & HVIP_VS_MASK) | (l1_aia(v) ? MIP_SGEIP : 0));
 	l0_hcsr_write(v, CSR_HVIP, vh->hvip & HVIP_VS_MASK);
 	l0_hcsr_write(v, CSR_HCOUNTEREN, vh->hcounteren & l1->hcounteren);
 	l0_hcsr_write(v, CSR_HENVCFG, vh->henvcfg);
@@ -1300,9 +1324,9 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	hs = (l1->hstatus & ~(VHSTATUS_L2_TRAPS | HSTATUS_HU)) |
 	     (vh->hstatus & VHSTATUS_L2_TRAPS) | HSTATUS_SPV;
 	/* a shared hart (sched.h): L2's WFI traps too, so it can yield */
-	if (l0_sched_on())
+	if (vh->feat & L0_VHYP_F_SCHED)
 		hs |= HSTATUS_VTW;
-	if (v->guest->opts->l1_aia)
+	if (l1_aia(v))
 		hs = aia_enter_l2(v, hs);
 	l0_hcsr_write(v, CSR_HSTATUS, hs);
 
@@ -1402,7 +1426,7 @@ exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 	l0_hcsr_write(v, CSR_HCOUNTEREN, l1->hcounteren);
 	l0_hcsr_write(v, CSR_HENVCFG, l1->henvcfg);
 	l0_hcsr_write(v, CSR_HTIMEDELTA, l1->htimedelta);
-	if (v->guest->opts->l1_aia)
+	if (l1_aia(v))
 		aia_exit_l2(v);
 	l0_hcsr_write(v, CSR_HSTATUS, l1->hstatus);
 	l0_hcsr_write(v, CSR_VSIE, l1->vsie);
@@ -1496,11 +1520,10 @@ bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
 		pending |= MIP_STIP;
 	/* l1.aia=1: L1's own file (its SEIP, VGEIN is L2's now), and its
 	 * guest files' SGEI (hgeip & hgeie, enabled by hie.SGEIE) */
-	if (v->guest->opts->l1_aia &&
-	    (csr_read(CSR_HGEIP) >> L0_L1_FILE_SHIFT & 1))
+	if (l1_aia(v) && (csr_read(CSR_HGEIP) >> L0_L1_FILE_SHIFT & 1))
 		pending |= MIP_SEIP;
 	pending &= vh->l1.vsie;
-	if (l0_vhyp_l1_sgei_pending(v))
+	if (l1_has_geilen(v) && l0_vhyp_l1_sgei_pending(v))
 		pending |= MIP_SGEIP;
 	if (!pending)
 		return false;
