@@ -1037,10 +1037,39 @@ _Static_assert(L0_VCSRS < 256, "l0_vcsr_slot holds the index in a byte");
  * every CSR trap and NACL sync looks a CSR up, so in one step. */
 static uint8_t l0_vcsr_slot[L0_CSR_NUMBERS];
 
+/* The direct index of l0_vhyp_csr_read_fast, per CSR number: 0, or the
+ * offset in struct l0_vhyp of the plain register it reads (a multiple of
+ * 8) with L0_VCSR_FAST_REG, plus L0_VCSR_FAST_TRAP_INFO for
+ * trap_info_read's rule. Built from l0_vcsrs with the slots: one load
+ * instead of the slot, the table entry and its read function and flags
+ * (18 instructions of each of a nested hypercall's 3 CSR reads). */
+enum l0_vcsr_fast {
+	L0_VCSR_FAST_REG = 1,	    /* reg_read of the field */
+	L0_VCSR_FAST_TRAP_INFO = 2, /* trap_info_read of the field */
+	L0_VCSR_FAST_BITS = 7,	    /* below the offset's lowest bit */
+};
+static uint16_t l0_vcsr_fast[L0_CSR_NUMBERS];
+
 static void vcsr_index(void)
 {
-	for (unsigned i = 0; i < L0_VCSRS; i++)
-		l0_vcsr_slot[l0_vcsrs[i].csr] = (uint8_t)(i + 1);
+	for (unsigned i = 0; i < L0_VCSRS; i++) {
+		const struct vcsr *c = &l0_vcsrs[i];
+
+		l0_vcsr_slot[c->csr] = (uint8_t)(i + 1);
+		/* the fast path reads plain registers only, and none that
+		 * exists only for some L1s (vstimecmp, the AIA CSRs) */
+		if ((c->read != reg_read && c->read != trap_info_read) ||
+		    (c->flags & (VCSR_SSTC | VCSR_AIA)) ||
+		    c->field > UINT16_MAX - L0_VCSR_FAST_BITS)
+			continue;
+		_Static_assert((sizeof(unsigned long) & L0_VCSR_FAST_BITS) == 0,
+			       "field offsets leave the low bits free");
+		l0_vcsr_fast[c->csr] =
+			(uint16_t)(c->field | L0_VCSR_FAST_REG |
+				   (c->read == trap_info_read
+					    ? L0_VCSR_FAST_TRAP_INFO
+					    : 0));
+	}
 }
 
 static const struct vcsr *vcsr_find(const struct l0_vcpu *v, unsigned csr)
@@ -1170,24 +1199,20 @@ bool l0_vhyp_csr_read_fast(struct l0_vcpu *v)
 {
 	uint32_t raw = (uint32_t)v->trap.stval;
 	unsigned csr = raw >> 20;
-	const struct vcsr *c;
 	unsigned long val;
-	unsigned slot;
+	unsigned fast;
 
 	if (!csr_read_bits(raw) || !(v->trap.sstatus & SSTATUS_SPP) ||
 	    (v->vh.feat & L0_VHYP_F_FETCH))
 		return false;
-	slot = l0_vcsr_slot[csr]; /* csr < 4096: 12 bits of raw */
-	if (!slot)
-		return false;
-	c = &l0_vcsrs[slot - 1];
+	fast = l0_vcsr_fast[csr]; /* csr < 4096: 12 bits of raw */
 	/* the plain registers and htval/htinst (trap_info_read, inline
 	 * here: no call, so no frame); the others via the full path */
-	if ((c->read != reg_read && c->read != trap_info_read) ||
-	    (c->flags & (VCSR_SSTC | VCSR_AIA)))
+	if (!fast)
 		return false;
-	val = *field_of(v, c);
-	if (c->read == trap_info_read && val &&
+	val = *(const unsigned long *)((const char *)&v->vh +
+				       (fast & ~(unsigned)L0_VCSR_FAST_BITS));
+	if ((fast & L0_VCSR_FAST_TRAP_INFO) && val &&
 	    (l0_hcsr_read(v, CSR_VSCAUSE) & CAUSE_INTERRUPT))
 		val = 0;
 	v->stats.ev[L0_EV_L1_CSR]++;
@@ -1287,7 +1312,7 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	if (host_has_sstc(v))
 		l1->vstimecmp = l0_hcsr_read(v, CSR_VSTIMECMP);
 	l1->hvip = l0_hcsr_read(v, CSR_HVIP);
-	l1->hedeleg = l0_hcsr_read(v, CSR_HEDELEG);
+	/* (hedeleg is not saved: the exit writes sync_vtsr's value) */
 	l1->hideleg = l0_hcsr_read(v, CSR_HIDELEG);
 	l1->hie = l0_hcsr_read(v, CSR_HIE);
 	l1->hcounteren = l0_hcsr_read(v, CSR_HCOUNTEREN);
@@ -1419,7 +1444,10 @@ exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 	vh->exit_changed |= chg;
 
 	l0_hcsr_write(v, CSR_HGATP, l1->hgatp);
-	l0_hcsr_write(v, CSR_HEDELEG, l1->hedeleg);
+	/* sync_vtsr for the SPV = 1 this trap sets (below), inline (a call
+	 * and 24 instructions less): nothing delegated to L1 in hedeleg,
+	 * VTSR set with L1's hstatus, the cause recorded */
+	l0_hcsr_write(v, CSR_HEDELEG, 0);
 	l0_hcsr_write(v, CSR_HIDELEG, l1->hideleg);
 	l0_hcsr_write(v, CSR_HIE, l1->hie);
 	l0_hcsr_write(v, CSR_HVIP, l1->hvip);
@@ -1428,7 +1456,7 @@ exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 	l0_hcsr_write(v, CSR_HTIMEDELTA, l1->htimedelta);
 	if (l1_aia(v))
 		aia_exit_l2(v);
-	l0_hcsr_write(v, CSR_HSTATUS, l1->hstatus);
+	l0_hcsr_write(v, CSR_HSTATUS, l1->hstatus | HSTATUS_VTSR);
 	l0_hcsr_write(v, CSR_VSIE, l1->vsie);
 	l0_hcsr_write(v, CSR_VSSCRATCH, l1->vsscratch);
 	l0_hcsr_write(v, CSR_VSATP, l1->vsatp);
@@ -1466,7 +1494,7 @@ exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 	vh->in_l2 = false;
 	l0_dbtr_l2_exit(v);
 	vh->left_l2 = true;
-	sync_vtsr(v); /* after vscause: it records the cause */
+	vh->spv_vscause = cause; /* = vscause, written above (sync_vtsr) */
 	l0_vhyp_program_timer(v);
 }
 
@@ -2213,6 +2241,26 @@ static void sret_in_l1(struct l0_vcpu *v)
 	v->sepc = l0_hcsr_read(v, CSR_VSEPC);
 }
 
+/* SRET from L1's HS-mode ("Trap-Return Instructions"): into L2 when
+ * virtual hstatus.SPV = 1, else within L1. Inline in emulate() and in
+ * l0_vhyp_virtual_inst's path for the trapped SRET, L1's most frequent
+ * after its CSR reads (that path skips emulate's dispatch and frame). */
+static inline __attribute__((always_inline)) enum l0_vhyp_status
+emulate_sret(struct l0_vcpu *v, bool from_user)
+{
+	if (from_user)
+		return L0_VHYP_ILLEGAL;
+	if ((v->vh.hstatus & HSTATUS_SPV) && l1_took_irq_since_spv(v))
+		l0_vhyp_l1_took_trap(v, 0, 0, false);
+	if (v->vh.hstatus & HSTATUS_SPV) {
+		l0_nacl_sret_trapped(v);
+		return l0_vhyp_sret(v);
+	}
+	v->stats.ev[L0_EV_L1_SRET]++;
+	sret_in_l1(v);
+	return L0_VHYP_TRAPPED;
+}
+
 static enum l0_vhyp_status emulate(struct l0_vcpu *v, const struct insn *in)
 {
 	/* L1's U-mode (real VU) is V=0 U-mode to L1: no hypervisor CSR,
@@ -2227,17 +2275,7 @@ static enum l0_vhyp_status emulate(struct l0_vcpu *v, const struct insn *in)
 			return L0_VHYP_ILLEGAL;
 		return emulate_csr(v, in);
 	case INSN_SRET:
-		if (from_user)
-			return L0_VHYP_ILLEGAL;
-		if ((v->vh.hstatus & HSTATUS_SPV) && l1_took_irq_since_spv(v))
-			l0_vhyp_l1_took_trap(v, 0, 0, false);
-		if (v->vh.hstatus & HSTATUS_SPV) {
-			l0_nacl_sret_trapped(v);
-			return l0_vhyp_sret(v);
-		}
-		v->stats.ev[L0_EV_L1_SRET]++;
-		sret_in_l1(v);
-		return L0_VHYP_TRAPPED;
+		return emulate_sret(v, from_user);
 	case INSN_WFI:
 		v->stats.ev[L0_EV_L1_WFI]++;
 		if (from_user)
@@ -2277,7 +2315,7 @@ enum l0_vhyp_status l0_vhyp_virtual_inst(struct l0_vcpu *v)
 	uint32_t raw;
 	struct insn in;
 	enum l0_vhyp_status st = L0_VHYP_NOT_HYP;
-	bool reported = v->guest->opts->decode == L0_DECODE_REPORTED;
+	bool reported = !(v->vh.feat & L0_VHYP_F_FETCH); /* l0.decode */
 
 	/* The hot path: a CSR access of L1's HS-mode (every h* and vs*
 	 * access traps), whose bits are in stval (QEMU 10): decoded in
@@ -2285,19 +2323,20 @@ enum l0_vhyp_status l0_vhyp_virtual_inst(struct l0_vcpu *v)
 	 * stval or fetched through L1's page tables (the fetch was about
 	 * 170 of the ~610 instructions of a CSR read at b2a8400). */
 	raw = (uint32_t)v->trap.stval;
-	if (reported && (v->trap.sstatus & SSTATUS_SPP) &&
-	    insn_decode_csr(raw, &in)) {
-		v->stats.ev[L0_EV_L1_CSR]++;
-		l0_prof_note_insn(&v->prof, &in);
-		st = emulate_csr(v, &in);
-	} else if (reported && raw == INSN_SRET_BITS) {
-		/* the other hot one: L1's SRET into L2 (about 80
-		 * instructions of the general decoder saved) */
+	if (reported && raw == INSN_SRET_BITS) {
+		/* the other hot one, tested first (one compare): L1's SRET
+		 * into L2 (about 80 instructions of the general decoder
+		 * saved, and emulate()'s dispatch) */
 		in.kind = INSN_SRET;
 		in.len = 4;
 		in.raw = raw;
 		l0_prof_note_insn(&v->prof, &in);
-		st = emulate(v, &in);
+		st = emulate_sret(v, !(v->trap.sstatus & SSTATUS_SPP));
+	} else if (reported && (v->trap.sstatus & SSTATUS_SPP) &&
+		   insn_decode_csr(raw, &in)) {
+		v->stats.ev[L0_EV_L1_CSR]++;
+		l0_prof_note_insn(&v->prof, &in);
+		st = emulate_csr(v, &in);
 	} else if (l0_trap_insn(v, &raw, &in)) {
 		l0_prof_note_insn(&v->prof, &in);
 		st = emulate(v, &in);

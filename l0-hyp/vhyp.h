@@ -33,7 +33,7 @@ struct l0_vhyp_l1_state {
 	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause;
 	unsigned long vstval, vsatp, vstimecmp;
 	unsigned long hvip;
-	unsigned long hedeleg, hideleg, hie, hcounteren, henvcfg, htimedelta;
+	unsigned long hideleg, hie, hcounteren, henvcfg, htimedelta;
 	unsigned long hgatp, hstatus;
 	unsigned long vsiselect; /* L1's siselect (l1.aia=1) */
 };
