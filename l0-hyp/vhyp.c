@@ -1251,6 +1251,17 @@ void l0_vhyp_trap_l1(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 /* The L0 timer: L1's SBI timer (no Sstc), and while L2 runs L1's own
  * stimecmp (Sstc) if L1 enabled its timer interrupt: that one must exit
  * L2 when it fires, as it would on hardware. */
+/* The scheduler's part of l0_vhyp_program_timer, a call of its own: with
+ * it inline, the call to l0_sched_deadline gave every world switch a
+ * stack frame (8 instructions each way) */
+static void __attribute__((noinline))
+program_timer_sched(struct l0_vcpu *v, unsigned long t)
+{
+	if (l0_sched_deadline(v) < t)
+		t = l0_sched_deadline(v);
+	l0_host_timer_program(v->guest, t);
+}
+
 void l0_vhyp_program_timer(struct l0_vcpu *v)
 {
 	unsigned long t = v->sbi_timer;
@@ -1263,9 +1274,10 @@ void l0_vhyp_program_timer(struct l0_vcpu *v)
 		t = l0_contain_deadline(&v->contain);
 	/* a shared hart's time slice (sched.h); ~0 without the scheduler,
 	 * so not asked then (l1.h=1: vh.feat; else the global) */
-	if ((v->vh.feat & L0_VHYP_F_SCHED || l0_sched_on()) &&
-	    l0_sched_deadline(v) < t)
-		t = l0_sched_deadline(v);
+	if (v->vh.feat & L0_VHYP_F_SCHED || l0_sched_on()) {
+		program_timer_sched(v, t);
+		return;
+	}
 	l0_host_timer_program(v->guest, t);
 }
 
@@ -1888,7 +1900,10 @@ static enum l0_mmio_result l2_device_access(struct l0_vcpu *v, uint64_t l1_gpa,
 
 /* An L2 guest-page fault: fill the shadow from L1's G-stage, or deliver
  * what L1's own G-stage gives (shadow/README.md "How L0 drives it"). */
-static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
+/* noinline: inlined, its frame (9 saved registers) was set up by
+ * l0_vhyp_l2_trap for every exit of L2, 20 instructions of each ecall */
+static enum l0_vhyp_l2_result __attribute__((noinline))
+l2_guest_page_fault(struct l0_vcpu *v)
 {
 	const struct l0_trap_info *t = &v->trap;
 	/* htval = GPA >> 2, the low bits from stval ("htval") */
