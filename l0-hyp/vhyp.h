@@ -109,7 +109,8 @@ struct l0_vhyp {
 	unsigned long hvictl, hviprio1, hviprio2, vsiselect;
 	struct l0_vhyp_l1_state l1;
 	/* L1's virtual CSRs an exit of L2 changed (1 << enum
-	 * l0_vhyp_exit_change), for NACL's write-back: set by every exit,
+	 * l0_vhyp_exit_change), for NACL's write-back: set by every exit
+	 * when L0 offers NACL (L0_VHYP_F_NACL; without, nobody reads it),
 	 * cleared by whoever writes them back (l0-hyp/nacl.c) */
 	unsigned long exit_changed;
 	/* L1's scause when virtual SPV was last set (vhyp.c sync_vtsr) */
