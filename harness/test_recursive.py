@@ -46,10 +46,17 @@ MKCHAIN = config.ROOT / "l0-hyp" / "mkchain.py"
 #            599676, before the middle L0 stopped making a WARL round trip
 #            through the hardware for a vs* value it had already seen,
 #            l0-hyp/vhyp.c vs_write).
+# Since 657a6f4 (branch lean10) 4 traps fewer per hypercall at depth 1: the
+# inner L0's exit to its L1 writes hedeleg and hstatus once (sync_vtsr's
+# values, no hedeleg restored then overwritten, no csrs of VTSR) and takes
+# the cause from its argument instead of reading vscause back, and its SRET
+# no longer saves hedeleg:
+#   76079  = 5006 forwarded + 71073 (15.2 per trap above, 16.0 before);
+#   488581 = 76079 forwarded + 412502 (5.4 per upper trap).
 # With NACL below each inner L0: harness/test_recursive_nacl.py.
 HYPERCALL_TRAPS = {
-    RECURSIVE: {1: 80083, 2: 5006},
-    RECURSIVE3: {1: 519616, 2: 80083, 3: 5006},
+    RECURSIVE: {1: 76079, 2: 5006},
+    RECURSIVE3: {1: 488581, 2: 76079, 3: 5006},
 }
 
 

@@ -170,6 +170,11 @@ static void set_live(struct l0_vcpu *v, const struct dbtr_slot *s)
 		l0_dbtr_live[v->vhartid] |= bit;
 	else
 		l0_dbtr_live[v->vhartid] &= ~bit;
+	/* the world switch's test (sbi_dbtr.h) */
+	if (l0_dbtr_live[v->vhartid])
+		v->vh.feat |= L0_VHYP_F_DBTR;
+	else
+		v->vh.feat &= ~(unsigned long)L0_VHYP_F_DBTR;
 }
 
 /* Install the host configuration cfg below as one trigger. */

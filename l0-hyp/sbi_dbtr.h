@@ -32,16 +32,17 @@ extern unsigned long l0_dbtr_live[L0_MAX_VCPUS];
 void l0_dbtr_switch(struct l0_vcpu *v, bool to_l2);
 
 /* The world switch's hooks: L2 is about to run / L2 exited to L1. Only a
- * load and a branch while L1 has no trigger enabled. */
+ * bit test of vh.feat (L0_VHYP_F_DBTR, which set_live keeps equal to
+ * l0_dbtr_live[v->vhartid] != 0) while L1 has no trigger enabled. */
 static inline void l0_dbtr_l2_enter(struct l0_vcpu *v)
 {
-	if (l0_dbtr_live[v->vhartid])
+	if (v->vh.feat & L0_VHYP_F_DBTR)
 		l0_dbtr_switch(v, true);
 }
 
 static inline void l0_dbtr_l2_exit(struct l0_vcpu *v)
 {
-	if (l0_dbtr_live[v->vhartid])
+	if (v->vh.feat & L0_VHYP_F_DBTR)
 		l0_dbtr_switch(v, false);
 }
 

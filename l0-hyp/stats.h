@@ -52,10 +52,12 @@ static inline void l0_stats_count_trap(struct l0_stats *s, unsigned long scause)
 	unsigned long code = scause & ~CAUSE_INTERRUPT;
 
 	s->traps++;
-	if ((scause & CAUSE_INTERRUPT) && code < L0_IRQ_COUNT)
+	/* an exception's scause is its code (the interrupt bit clear): one
+	 * unsigned compare for the most frequent traps */
+	if (scause < EXC_COUNT)
+		s->exc[scause]++;
+	else if ((scause & CAUSE_INTERRUPT) && code < L0_IRQ_COUNT)
 		s->irq[code]++;
-	else if (!(scause & CAUSE_INTERRUPT) && code < EXC_COUNT)
-		s->exc[code]++;
 	else
 		s->other++;
 }
@@ -67,10 +69,10 @@ static inline void l0_stats_count_l2_trap(struct l0_stats *s,
 	unsigned long code = scause & ~CAUSE_INTERRUPT;
 
 	s->ev[L0_EV_L2_EXIT]++;
-	if ((scause & CAUSE_INTERRUPT) && code < L0_IRQ_COUNT)
+	if (scause < EXC_COUNT) /* an exception (as above) */
+		s->l2_exc[scause]++;
+	else if ((scause & CAUSE_INTERRUPT) && code < L0_IRQ_COUNT)
 		s->l2_irq[code]++;
-	else if (!(scause & CAUSE_INTERRUPT) && code < EXC_COUNT)
-		s->l2_exc[code]++;
 }
 /* "ecall_vs:12,..." for the L2 subset */
 void l0_stats_format_l2_causes(const struct l0_stats *now,

@@ -328,7 +328,7 @@ static enum l0_trap_outcome dispatch_l2(struct l0_vcpu *v)
 	enum l0_trap_outcome o;
 
 	l0_stats_count_l2_trap(&v->stats, v->trap.scause);
-	if (v->guest->opts->soak_every)
+	if (v->vh.feat & L0_VHYP_F_SOAK) /* opts->soak_every */
 		l0_soak_l2_exit(v);
 	switch (l0_vhyp_l2_trap(v)) {
 	case L0_VHYP_L2_HANDLED:
@@ -357,15 +357,20 @@ resume_checks(struct l0_vcpu *v)
 	/* L2 only runs while L1 has no interrupt to take; L1 takes
 	 * its undelegated VS interrupts as soon as it can (the
 	 * gates, inline, keep both calls off the usual path) */
-	if (v->vh.in_l2)
-		l0_vhyp_check_l1_irq(v);
-	else if (l0_vhyp_l1_vs_irq_enabled(&v->vh) &&
-		 !l0_vhyp_check_l1_vs_irq(v))
+	if (v->vh.in_l2) {
+		/* not twice when this trap's SRET just looked (vhyp.h) */
+		if (v->vh.l1_irq_checked)
+			v->vh.l1_irq_checked = false;
+		else
+			l0_vhyp_check_l1_irq(v);
+	} else if (l0_vhyp_l1_vs_irq_enabled(&v->vh) &&
+		   !l0_vhyp_check_l1_vs_irq(v))
 		l0_vhyp_arm_l1_vs_irq(v);
 }
 
 void l0_trap_resume_checks(struct l0_vcpu *v)
 {
+	v->vh.l1_irq_checked = false; /* a switch-in: always look */
 	resume_checks(v);
 }
 
@@ -406,7 +411,8 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 		o = L0_TRAP_RESUME;
 	else if (was_in_l2)
 		o = dispatch_l2(v);
-	else if (t->scause == EXC_VIRTUAL_INST && v->guest->nested) {
+	else if (t->scause == EXC_VIRTUAL_INST &&
+		 (v->vh.feat & L0_VHYP_F_NESTED)) { /* guest->nested */
 		/* the emulated H extension's own trap, without the table;
 		 * its hottest case, a CSR read, on its own */
 		if (!l0_vhyp_csr_read_fast(v))
@@ -423,7 +429,7 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 		 * l0_vhyp_sret): that is an ON -> OFF change too, and missing
 		 * its autoswap left L1 with L2's hstatus (KVM 7.3 with
 		 * l0.nacl=all crashed in wall-clock runs) */
-		if (v->guest->sbi.nacl)
+		if (v->vh.feat & L0_VHYP_F_NACL) /* guest->sbi.nacl */
 			l0_nacl_trap_done(v, was_in_l2 || v->vh.left_l2);
 		v->vh.left_l2 = false;
 		l0_prof_trap_exit(&v->prof, t->scause,

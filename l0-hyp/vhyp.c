@@ -235,6 +235,17 @@ void l0_vhyp_init(struct l0_vcpu *v)
 		      (unsigned long long)shadow_pool_min_size(cfg.mode) >> 10);
 	if (!shadow_init(&vh->shadow, &cfg))
 		panic("[l0] shadow_init refused L0's configuration");
+	/* boot-time facts, once (vhyp.h, enum l0_vhyp_feat); main.c has
+	 * settled l1_has, the AIA and the scheduler before any vCPU */
+	vh->feat = (g->host->isa[L0_ISA_SSTC] ? L0_VHYP_F_HOST_SSTC : 0) |
+		   (g->l1_has[L0_ISA_SSTC] ? L0_VHYP_F_L1_SSTC : 0) |
+		   (g->opts->l1_aia ? L0_VHYP_F_AIA : 0) |
+		   (g->l1_geilen ? L0_VHYP_F_GEILEN : 0) |
+		   (l0_sched_on() ? L0_VHYP_F_SCHED : 0) |
+		   (l0_dbtr_live[v->vhartid] ? L0_VHYP_F_DBTR : 0) |
+		   (g->opts->decode == L0_DECODE_FETCH ? L0_VHYP_F_FETCH : 0) |
+		   L0_VHYP_F_NESTED | (g->sbi.nacl ? L0_VHYP_F_NACL : 0) |
+		   (g->opts->soak_every ? L0_VHYP_F_SOAK : 0);
 }
 
 /* ---- helpers --------------------------------------------------------- */
@@ -250,14 +261,26 @@ static void gpr_set(struct l0_vcpu *v, unsigned r, unsigned long val)
 		v->gpr[r] = val;
 }
 
+/* l1_has[L0_ISA_SSTC] and the host's isa[L0_ISA_SSTC], from vh.feat */
 static bool l1_has_sstc(const struct l0_vcpu *v)
 {
-	return v->guest->l1_has[L0_ISA_SSTC];
+	return v->vh.feat & L0_VHYP_F_L1_SSTC;
 }
 
 static bool host_has_sstc(const struct l0_vcpu *v)
 {
-	return v->guest->host->isa[L0_ISA_SSTC];
+	return v->vh.feat & L0_VHYP_F_HOST_SSTC;
+}
+
+/* opts->l1_aia and l1_geilen != 0, from vh.feat */
+static bool l1_aia(const struct l0_vcpu *v)
+{
+	return v->vh.feat & L0_VHYP_F_AIA;
+}
+
+static bool l1_has_geilen(const struct l0_vcpu *v)
+{
+	return v->vh.feat & L0_VHYP_F_GEILEN;
 }
 
 /* Real hstatus.VTSR = virtual hstatus.SPV while L1 runs (DESIGN.md §3):
@@ -312,6 +335,7 @@ static bool l1_took_irq_since_spv(struct l0_vcpu *v)
 
 void l0_vhyp_l1_hvip_set(struct l0_vcpu *v, unsigned long bits)
 {
+	v->vh.l1_irq_checked = false; /* L1's pending interrupts change */
 	if (v->vh.in_l2)
 		v->vh.l1.hvip |= bits;
 	else
@@ -320,6 +344,7 @@ void l0_vhyp_l1_hvip_set(struct l0_vcpu *v, unsigned long bits)
 
 void l0_vhyp_l1_hvip_clear(struct l0_vcpu *v, unsigned long bits)
 {
+	v->vh.l1_irq_checked = false;
 	if (v->vh.in_l2)
 		v->vh.l1.hvip &= ~bits;
 	else
@@ -426,7 +451,7 @@ void l0_vhyp_sgei(struct l0_vcpu *v)
 
 bool l0_vhyp_l1_sgei_pending(const struct l0_vcpu *v)
 {
-	return v->guest->l1_geilen && (v->vh.hie & MIP_SGEIP) &&
+	return l1_has_geilen(v) && (v->vh.hie & MIP_SGEIP) &&
 	       (l1_hgeip(v) & v->vh.hgeie);
 }
 
@@ -441,7 +466,7 @@ static unsigned long vhip(const struct l0_vcpu *v)
 	if ((vh->henvcfg & ENVCFG_STCE) &&
 	    rd_time() + vh->htimedelta >= vh->vstimecmp)
 		hip |= MIP_VSTIP;
-	if (v->guest->l1_geilen)
+	if (l1_has_geilen(v))
 		hip |= vhip_aia(v);
 	return hip;
 }
@@ -1012,10 +1037,39 @@ _Static_assert(L0_VCSRS < 256, "l0_vcsr_slot holds the index in a byte");
  * every CSR trap and NACL sync looks a CSR up, so in one step. */
 static uint8_t l0_vcsr_slot[L0_CSR_NUMBERS];
 
+/* The direct index of l0_vhyp_csr_read_fast, per CSR number: 0, or the
+ * offset in struct l0_vhyp of the plain register it reads (a multiple of
+ * 8) with L0_VCSR_FAST_REG, plus L0_VCSR_FAST_TRAP_INFO for
+ * trap_info_read's rule. Built from l0_vcsrs with the slots: one load
+ * instead of the slot, the table entry and its read function and flags
+ * (18 instructions of each of a nested hypercall's 3 CSR reads). */
+enum l0_vcsr_fast {
+	L0_VCSR_FAST_REG = 1,	    /* reg_read of the field */
+	L0_VCSR_FAST_TRAP_INFO = 2, /* trap_info_read of the field */
+	L0_VCSR_FAST_BITS = 7,	    /* below the offset's lowest bit */
+};
+static uint16_t l0_vcsr_fast[L0_CSR_NUMBERS];
+
 static void vcsr_index(void)
 {
-	for (unsigned i = 0; i < L0_VCSRS; i++)
-		l0_vcsr_slot[l0_vcsrs[i].csr] = (uint8_t)(i + 1);
+	for (unsigned i = 0; i < L0_VCSRS; i++) {
+		const struct vcsr *c = &l0_vcsrs[i];
+
+		l0_vcsr_slot[c->csr] = (uint8_t)(i + 1);
+		/* the fast path reads plain registers only, and none that
+		 * exists only for some L1s (vstimecmp, the AIA CSRs) */
+		if ((c->read != reg_read && c->read != trap_info_read) ||
+		    (c->flags & (VCSR_SSTC | VCSR_AIA)) ||
+		    c->field > UINT16_MAX - L0_VCSR_FAST_BITS)
+			continue;
+		_Static_assert((sizeof(unsigned long) & L0_VCSR_FAST_BITS) == 0,
+			       "field offsets leave the low bits free");
+		l0_vcsr_fast[c->csr] =
+			(uint16_t)(c->field | L0_VCSR_FAST_REG |
+				   (c->read == trap_info_read
+					    ? L0_VCSR_FAST_TRAP_INFO
+					    : 0));
+	}
 }
 
 static const struct vcsr *vcsr_find(const struct l0_vcpu *v, unsigned csr)
@@ -1145,24 +1199,20 @@ bool l0_vhyp_csr_read_fast(struct l0_vcpu *v)
 {
 	uint32_t raw = (uint32_t)v->trap.stval;
 	unsigned csr = raw >> 20;
-	const struct vcsr *c;
 	unsigned long val;
-	unsigned slot;
+	unsigned fast;
 
 	if (!csr_read_bits(raw) || !(v->trap.sstatus & SSTATUS_SPP) ||
-	    v->guest->opts->decode != L0_DECODE_REPORTED)
+	    (v->vh.feat & L0_VHYP_F_FETCH))
 		return false;
-	slot = l0_vcsr_slot[csr]; /* csr < 4096: 12 bits of raw */
-	if (!slot)
-		return false;
-	c = &l0_vcsrs[slot - 1];
+	fast = l0_vcsr_fast[csr]; /* csr < 4096: 12 bits of raw */
 	/* the plain registers and htval/htinst (trap_info_read, inline
 	 * here: no call, so no frame); the others via the full path */
-	if ((c->read != reg_read && c->read != trap_info_read) ||
-	    (c->flags & (VCSR_SSTC | VCSR_AIA)))
+	if (!fast)
 		return false;
-	val = *field_of(v, c);
-	if (c->read == trap_info_read && val &&
+	val = *(const unsigned long *)((const char *)&v->vh +
+				       (fast & ~(unsigned)L0_VCSR_FAST_BITS));
+	if ((fast & L0_VCSR_FAST_TRAP_INFO) && val &&
 	    (l0_hcsr_read(v, CSR_VSCAUSE) & CAUSE_INTERRUPT))
 		val = 0;
 	v->stats.ev[L0_EV_L1_CSR]++;
@@ -1201,6 +1251,17 @@ void l0_vhyp_trap_l1(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 /* The L0 timer: L1's SBI timer (no Sstc), and while L2 runs L1's own
  * stimecmp (Sstc) if L1 enabled its timer interrupt: that one must exit
  * L2 when it fires, as it would on hardware. */
+/* The scheduler's part of l0_vhyp_program_timer, a call of its own: with
+ * it inline, the call to l0_sched_deadline gave every world switch a
+ * stack frame (8 instructions each way) */
+static void __attribute__((noinline))
+program_timer_sched(struct l0_vcpu *v, unsigned long t)
+{
+	if (l0_sched_deadline(v) < t)
+		t = l0_sched_deadline(v);
+	l0_host_timer_program(v->guest, t);
+}
+
 void l0_vhyp_program_timer(struct l0_vcpu *v)
 {
 	unsigned long t = v->sbi_timer;
@@ -1211,9 +1272,12 @@ void l0_vhyp_program_timer(struct l0_vcpu *v)
 		t = vh->l1.vstimecmp;
 	if (l0_contain_deadline(&v->contain) < t)
 		t = l0_contain_deadline(&v->contain);
-	/* a shared hart's time slice (sched.h) */
-	if (l0_sched_deadline(v) < t)
-		t = l0_sched_deadline(v);
+	/* a shared hart's time slice (sched.h); ~0 without the scheduler,
+	 * so not asked then (l1.h=1: vh.feat; else the global) */
+	if (v->vh.feat & L0_VHYP_F_SCHED || l0_sched_on()) {
+		program_timer_sched(v, t);
+		return;
+	}
 	l0_host_timer_program(v->guest, t);
 }
 
@@ -1260,7 +1324,7 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	if (host_has_sstc(v))
 		l1->vstimecmp = l0_hcsr_read(v, CSR_VSTIMECMP);
 	l1->hvip = l0_hcsr_read(v, CSR_HVIP);
-	l1->hedeleg = l0_hcsr_read(v, CSR_HEDELEG);
+	/* (hedeleg is not saved: the exit writes sync_vtsr's value) */
 	l1->hideleg = l0_hcsr_read(v, CSR_HIDELEG);
 	l1->hie = l0_hcsr_read(v, CSR_HIE);
 	l1->hcounteren = l0_hcsr_read(v, CSR_HCOUNTEREN);
@@ -1289,8 +1353,7 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	l0_hcsr_write(v, CSR_HIDELEG, vh->hideleg & HVIP_VS_MASK);
 	/* with L1's AIA, L0's own SGEIE stays (vcpu.c) */
 	l0_hcsr_write(v, CSR_HIE,
-		      (vh->hie & HVIP_VS_MASK) |
-			      (v->guest->opts->l1_aia ? MIP_SGEIP : 0));
+		      (vh->hie & HVIP_VS_MASK) | (l1_aia(v) ? MIP_SGEIP : 0));
 	l0_hcsr_write(v, CSR_HVIP, vh->hvip & HVIP_VS_MASK);
 	l0_hcsr_write(v, CSR_HCOUNTEREN, vh->hcounteren & l1->hcounteren);
 	l0_hcsr_write(v, CSR_HENVCFG, vh->henvcfg);
@@ -1298,9 +1361,9 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 	hs = (l1->hstatus & ~(VHSTATUS_L2_TRAPS | HSTATUS_HU)) |
 	     (vh->hstatus & VHSTATUS_L2_TRAPS) | HSTATUS_SPV;
 	/* a shared hart (sched.h): L2's WFI traps too, so it can yield */
-	if (l0_sched_on())
+	if (vh->feat & L0_VHYP_F_SCHED)
 		hs |= HSTATUS_VTW;
-	if (v->guest->opts->l1_aia)
+	if (l1_aia(v))
 		hs = aia_enter_l2(v, hs);
 	l0_hcsr_write(v, CSR_HSTATUS, hs);
 
@@ -1327,6 +1390,7 @@ vhyp_sret(struct l0_vcpu *v, const bool hcsr_nacl)
 		v->stats.ev[L0_EV_L2_FORWARD]++;
 		return L0_VHYP_TRAPPED;
 	}
+	vh->l1_irq_checked = true;
 	return L0_VHYP_ENTERED_L2;
 }
 
@@ -1342,7 +1406,7 @@ enum l0_vhyp_status l0_vhyp_sret(struct l0_vcpu *v)
 static inline __attribute__((always_inline)) void
 exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 	    unsigned long htval, unsigned long htinst, bool gva,
-	    const bool hcsr_nacl)
+	    const bool hcsr_nacl, const bool track)
 {
 	struct l0_vhyp *vh = &v->vh;
 	struct l0_vhyp_l1_state *l1 = &vh->l1;
@@ -1361,12 +1425,15 @@ exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 
 /* L2's value of a vs* CSR into L1's virtual one, noting a change for
  * NACL's write-back (about 4 instructions more than the plain copy; the
- * write-back of an unchanged CSR cost 17 and more) */
-#define L0_VS_BACK(field, csr, bit)                              \
-	do {                                                     \
-		x = l0_hcsr_read(v, csr);                        \
-		chg |= (unsigned long)(x != vh->field) << (bit); \
-		vh->field = x;                                   \
+ * write-back of an unchanged CSR cost 17 and more). `track` (a constant
+ * in each copy of this function): only when L0 offers NACL, the one
+ * reader of exit_changed (36 instructions of each exit without it) */
+#define L0_VS_BACK(field, csr, bit)                                      \
+	do {                                                             \
+		x = l0_hcsr_read(v, csr);                                \
+		if (track)                                               \
+			chg |= (unsigned long)(x != vh->field) << (bit); \
+		vh->field = x;                                           \
 	} while (0)
 	L0_VS_BACK(vsstatus, CSR_VSSTATUS, L0_VHYP_CHG_VSSTATUS);
 	L0_VS_BACK(vstvec, CSR_VSTVEC, L0_VHYP_CHG_VSTVEC);
@@ -1381,27 +1448,34 @@ exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 	/* L2 wrote its sie (the delegated hie bits) and sip.SSIP (hvip.VSSIP)
 	 * directly ("Virtual Supervisor Interrupt Registers") */
 	x = (vh->hie & ~deleg) | (l0_hcsr_read(v, CSR_HIE) & deleg);
-	chg |= (unsigned long)(x != vh->hie) << L0_VHYP_CHG_HIE;
+	if (track)
+		chg |= (unsigned long)(x != vh->hie) << L0_VHYP_CHG_HIE;
 	vh->hie = x;
 	if (deleg & MIP_VSSIP) {
 		x = (vh->hvip & ~MIP_VSSIP) |
 		    (l0_hcsr_read(v, CSR_HVIP) & MIP_VSSIP);
-		chg |= (unsigned long)(x != vh->hvip) << L0_VHYP_CHG_HVIP;
+		if (track)
+			chg |= (unsigned long)(x != vh->hvip)
+			       << L0_VHYP_CHG_HVIP;
 		vh->hvip = x;
 	}
-	vh->exit_changed |= chg;
+	if (track)
+		vh->exit_changed |= chg;
 
 	l0_hcsr_write(v, CSR_HGATP, l1->hgatp);
-	l0_hcsr_write(v, CSR_HEDELEG, l1->hedeleg);
+	/* sync_vtsr for the SPV = 1 this trap sets (below), inline (a call
+	 * and 24 instructions less): nothing delegated to L1 in hedeleg,
+	 * VTSR set with L1's hstatus, the cause recorded */
+	l0_hcsr_write(v, CSR_HEDELEG, 0);
 	l0_hcsr_write(v, CSR_HIDELEG, l1->hideleg);
 	l0_hcsr_write(v, CSR_HIE, l1->hie);
 	l0_hcsr_write(v, CSR_HVIP, l1->hvip);
 	l0_hcsr_write(v, CSR_HCOUNTEREN, l1->hcounteren);
 	l0_hcsr_write(v, CSR_HENVCFG, l1->henvcfg);
 	l0_hcsr_write(v, CSR_HTIMEDELTA, l1->htimedelta);
-	if (v->guest->opts->l1_aia)
+	if (l1_aia(v))
 		aia_exit_l2(v);
-	l0_hcsr_write(v, CSR_HSTATUS, l1->hstatus);
+	l0_hcsr_write(v, CSR_HSTATUS, l1->hstatus | HSTATUS_VTSR);
 	l0_hcsr_write(v, CSR_VSIE, l1->vsie);
 	l0_hcsr_write(v, CSR_VSSCRATCH, l1->vsscratch);
 	l0_hcsr_write(v, CSR_VSATP, l1->vsatp);
@@ -1439,7 +1513,7 @@ exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 	vh->in_l2 = false;
 	l0_dbtr_l2_exit(v);
 	vh->left_l2 = true;
-	sync_vtsr(v); /* after vscause: it records the cause */
+	vh->spv_vscause = cause; /* = vscause, written above (sync_vtsr) */
 	l0_vhyp_program_timer(v);
 }
 
@@ -1447,10 +1521,17 @@ static void exit_to_l1(struct l0_vcpu *v, unsigned long cause,
 		       unsigned long tval, unsigned long htval,
 		       unsigned long htinst, bool gva)
 {
-	if (l0_nacl_client.sync_csr)
-		exit_switch(v, cause, tval, htval, htinst, gva, true);
+	/* one copy per NACL client (hcsr.h) and per NACL offered */
+	bool track = v->vh.feat & L0_VHYP_F_NACL;
+
+	if (l0_nacl_client.sync_csr && track)
+		exit_switch(v, cause, tval, htval, htinst, gva, true, true);
+	else if (l0_nacl_client.sync_csr)
+		exit_switch(v, cause, tval, htval, htinst, gva, true, false);
+	else if (track)
+		exit_switch(v, cause, tval, htval, htinst, gva, false, true);
 	else
-		exit_switch(v, cause, tval, htval, htinst, gva, false);
+		exit_switch(v, cause, tval, htval, htinst, gva, false, false);
 }
 
 #undef L0_HCSR_NACL_CSR
@@ -1493,11 +1574,10 @@ bool l0_vhyp_check_l1_irq(struct l0_vcpu *v)
 		pending |= MIP_STIP;
 	/* l1.aia=1: L1's own file (its SEIP, VGEIN is L2's now), and its
 	 * guest files' SGEI (hgeip & hgeie, enabled by hie.SGEIE) */
-	if (v->guest->opts->l1_aia &&
-	    (csr_read(CSR_HGEIP) >> L0_L1_FILE_SHIFT & 1))
+	if (l1_aia(v) && (csr_read(CSR_HGEIP) >> L0_L1_FILE_SHIFT & 1))
 		pending |= MIP_SEIP;
 	pending &= vh->l1.vsie;
-	if (l0_vhyp_l1_sgei_pending(v))
+	if (l1_has_geilen(v) && l0_vhyp_l1_sgei_pending(v))
 		pending |= MIP_SGEIP;
 	if (!pending)
 		return false;
@@ -1834,7 +1914,10 @@ static enum l0_mmio_result l2_device_access(struct l0_vcpu *v, uint64_t l1_gpa,
 
 /* An L2 guest-page fault: fill the shadow from L1's G-stage, or deliver
  * what L1's own G-stage gives (shadow/README.md "How L0 drives it"). */
-static enum l0_vhyp_l2_result l2_guest_page_fault(struct l0_vcpu *v)
+/* noinline: inlined, its frame (9 saved registers) was set up by
+ * l0_vhyp_l2_trap for every exit of L2, 20 instructions of each ecall */
+static enum l0_vhyp_l2_result __attribute__((noinline))
+l2_guest_page_fault(struct l0_vcpu *v)
 {
 	const struct l0_trap_info *t = &v->trap;
 	/* htval = GPA >> 2, the low bits from stval ("htval") */
@@ -2187,6 +2270,26 @@ static void sret_in_l1(struct l0_vcpu *v)
 	v->sepc = l0_hcsr_read(v, CSR_VSEPC);
 }
 
+/* SRET from L1's HS-mode ("Trap-Return Instructions"): into L2 when
+ * virtual hstatus.SPV = 1, else within L1. Inline in emulate() and in
+ * l0_vhyp_virtual_inst's path for the trapped SRET, L1's most frequent
+ * after its CSR reads (that path skips emulate's dispatch and frame). */
+static inline __attribute__((always_inline)) enum l0_vhyp_status
+emulate_sret(struct l0_vcpu *v, bool from_user)
+{
+	if (from_user)
+		return L0_VHYP_ILLEGAL;
+	if ((v->vh.hstatus & HSTATUS_SPV) && l1_took_irq_since_spv(v))
+		l0_vhyp_l1_took_trap(v, 0, 0, false);
+	if (v->vh.hstatus & HSTATUS_SPV) {
+		l0_nacl_sret_trapped(v);
+		return l0_vhyp_sret(v);
+	}
+	v->stats.ev[L0_EV_L1_SRET]++;
+	sret_in_l1(v);
+	return L0_VHYP_TRAPPED;
+}
+
 static enum l0_vhyp_status emulate(struct l0_vcpu *v, const struct insn *in)
 {
 	/* L1's U-mode (real VU) is V=0 U-mode to L1: no hypervisor CSR,
@@ -2201,17 +2304,7 @@ static enum l0_vhyp_status emulate(struct l0_vcpu *v, const struct insn *in)
 			return L0_VHYP_ILLEGAL;
 		return emulate_csr(v, in);
 	case INSN_SRET:
-		if (from_user)
-			return L0_VHYP_ILLEGAL;
-		if ((v->vh.hstatus & HSTATUS_SPV) && l1_took_irq_since_spv(v))
-			l0_vhyp_l1_took_trap(v, 0, 0, false);
-		if (v->vh.hstatus & HSTATUS_SPV) {
-			l0_nacl_sret_trapped(v);
-			return l0_vhyp_sret(v);
-		}
-		v->stats.ev[L0_EV_L1_SRET]++;
-		sret_in_l1(v);
-		return L0_VHYP_TRAPPED;
+		return emulate_sret(v, from_user);
 	case INSN_WFI:
 		v->stats.ev[L0_EV_L1_WFI]++;
 		if (from_user)
@@ -2251,7 +2344,7 @@ enum l0_vhyp_status l0_vhyp_virtual_inst(struct l0_vcpu *v)
 	uint32_t raw;
 	struct insn in;
 	enum l0_vhyp_status st = L0_VHYP_NOT_HYP;
-	bool reported = v->guest->opts->decode == L0_DECODE_REPORTED;
+	bool reported = !(v->vh.feat & L0_VHYP_F_FETCH); /* l0.decode */
 
 	/* The hot path: a CSR access of L1's HS-mode (every h* and vs*
 	 * access traps), whose bits are in stval (QEMU 10): decoded in
@@ -2259,19 +2352,20 @@ enum l0_vhyp_status l0_vhyp_virtual_inst(struct l0_vcpu *v)
 	 * stval or fetched through L1's page tables (the fetch was about
 	 * 170 of the ~610 instructions of a CSR read at b2a8400). */
 	raw = (uint32_t)v->trap.stval;
-	if (reported && (v->trap.sstatus & SSTATUS_SPP) &&
-	    insn_decode_csr(raw, &in)) {
-		v->stats.ev[L0_EV_L1_CSR]++;
-		l0_prof_note_insn(&v->prof, &in);
-		st = emulate_csr(v, &in);
-	} else if (reported && raw == INSN_SRET_BITS) {
-		/* the other hot one: L1's SRET into L2 (about 80
-		 * instructions of the general decoder saved) */
+	if (reported && raw == INSN_SRET_BITS) {
+		/* the other hot one, tested first (one compare): L1's SRET
+		 * into L2 (about 80 instructions of the general decoder
+		 * saved, and emulate()'s dispatch) */
 		in.kind = INSN_SRET;
 		in.len = 4;
 		in.raw = raw;
 		l0_prof_note_insn(&v->prof, &in);
-		st = emulate(v, &in);
+		st = emulate_sret(v, !(v->trap.sstatus & SSTATUS_SPP));
+	} else if (reported && (v->trap.sstatus & SSTATUS_SPP) &&
+		   insn_decode_csr(raw, &in)) {
+		v->stats.ev[L0_EV_L1_CSR]++;
+		l0_prof_note_insn(&v->prof, &in);
+		st = emulate_csr(v, &in);
 	} else if (l0_trap_insn(v, &raw, &in)) {
 		l0_prof_note_insn(&v->prof, &in);
 		st = emulate(v, &in);

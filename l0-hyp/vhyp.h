@@ -33,7 +33,7 @@ struct l0_vhyp_l1_state {
 	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause;
 	unsigned long vstval, vsatp, vstimecmp;
 	unsigned long hvip;
-	unsigned long hedeleg, hideleg, hie, hcounteren, henvcfg, htimedelta;
+	unsigned long hideleg, hie, hcounteren, henvcfg, htimedelta;
 	unsigned long hgatp, hstatus;
 	unsigned long vsiselect; /* L1's siselect (l1.aia=1) */
 };
@@ -56,14 +56,46 @@ enum l0_vhyp_exit_change {
 	L0_VHYP_CHG_COUNT,
 };
 
+/* The facts of the configuration that the trap path and the world
+ * switch test on every trap, copied into one word of the vCPU
+ * (l0_vhyp_init; DBTR's bit follows L1's triggers, sbi_dbtr.c) so that
+ * each test is a bit of a word at hand instead of a chain of loads
+ * through v->guest->opts / ->host / ->l1_has or a global indexed by the
+ * vCPU (about 4 instructions each, 8 to 10 such tests per world switch).
+ * A set bit names the work the hot path must do beyond the usual. */
+enum l0_vhyp_feat {
+	L0_VHYP_F_HOST_SSTC = 1 << 0, /* the host has Sstc (vstimecmp) */
+	L0_VHYP_F_L1_SSTC = 1 << 1,   /* L1 has Sstc (its stimecmp) */
+	L0_VHYP_F_AIA = 1 << 2,	      /* l1.aia=1: L1's IMSIC and APLIC */
+	L0_VHYP_F_GEILEN = 1 << 3,    /* l1.aia=1, l1.h=1: L1 has guest
+				       * interrupt files (GEILEN > 0) */
+	L0_VHYP_F_SCHED = 1 << 4,     /* the vCPU scheduler runs (sched.h) */
+	L0_VHYP_F_DBTR = 1 << 5,      /* L1 has debug triggers enabled:
+				       * switched off while L2 runs */
+	L0_VHYP_F_FETCH = 1 << 6,     /* l0.decode=fetch */
+	L0_VHYP_F_NESTED = 1 << 7,    /* l1.h=1 (guest->nested): every vCPU
+				       * with l0_vhyp_init, so a vCPU
+				       * without has no bit at all */
+	L0_VHYP_F_NACL = 1 << 8,      /* L0 offers NACL (guest->sbi.nacl) */
+	L0_VHYP_F_SOAK = 1 << 9,      /* l0.soak= (opts->soak_every) */
+};
+
 struct l0_vhyp {
 	bool in_l2; /* virtual V: L2 is running on this vCPU */
+	/* enum l0_vhyp_feat bits (constant after l0_vhyp_init but DBTR) */
+	unsigned long feat;
 	/* L2 was left for L1 (virtualization ON -> OFF) since l0_trap last
 	 * looked: also when this very trap entered L2 and left it again (an
 	 * interrupt of L1 pending right after the SRET), which in_l2 before
 	 * and after the trap does not show. NACL's autoswap and write-back
 	 * follow it (l0_nacl_trap_done). */
 	bool left_l2;
+	/* L1's SRET entered L2 in this trap and its check for a pending
+	 * interrupt of L1 (l0_vhyp_check_l1_irq) found none; nothing of
+	 * L1's pending state changed since (l0_vhyp_l1_hvip_set/clear clear
+	 * it), so the resume checks of the same trap need not look again
+	 * (40 instructions of each trapped SRET). Cleared by them. */
+	bool l1_irq_checked;
 	/* L1's virtual h* CSRs (WARL already applied) */
 	unsigned long hstatus, hedeleg, hideleg, hie, hvip, hgeie, hcounteren;
 	unsigned long htval, htinst, htimedelta, henvcfg;
@@ -77,7 +109,8 @@ struct l0_vhyp {
 	unsigned long hvictl, hviprio1, hviprio2, vsiselect;
 	struct l0_vhyp_l1_state l1;
 	/* L1's virtual CSRs an exit of L2 changed (1 << enum
-	 * l0_vhyp_exit_change), for NACL's write-back: set by every exit,
+	 * l0_vhyp_exit_change), for NACL's write-back: set by every exit
+	 * when L0 offers NACL (L0_VHYP_F_NACL; without, nobody reads it),
 	 * cleared by whoever writes them back (l0-hyp/nacl.c) */
 	unsigned long exit_changed;
 	/* L1's scause when virtual SPV was last set (vhyp.c sync_vtsr) */
