@@ -136,8 +136,8 @@ AIANEST_PROBES = ("geilen", "hvictl", "hviprio1", "hviprio2", "vgein",
                   "l2_msi_file1", "l2_msi_file2", "vsiselect",
                   "vsireg_eidelivery", "vsireg_eie0", "hgeip_idle", "hgeip",
                   "vstopei", "vstopi_iid", "hgeip_claimed", "vstopi_claimed",
-                  "sgei", "sgei_hip", "sgei_claimed", "l1_file_exit",
-                  "l1_file_stopei")
+                  "sgei", "sgei_hip", "sgei_stopi", "sgei_claimed",
+                  "l1_file_exit", "l1_file_stopei")
 
 
 def test_nested_aia_probe_and_zero_trap_delivery_to_a_running_l2():

@@ -9,6 +9,7 @@
 #include "vhyp.h"
 #include "nacl.h"
 
+#include <rvnest/aia.h>
 #include <rvnest/console.h>
 #include <rvnest/csr.h>
 #include <rvnest/encoding.h>
@@ -1678,13 +1679,70 @@ bool l0_vhyp_check_l1_vs_irq(struct l0_vcpu *v)
 #define L0_VHYP_ARM_VECTOR 0x4000000000000000UL
 #define L0_VHYP_ARM_BIT MIP_VSEIP
 
+/*
+ * With L1's AIA (l1.aia=1) the armed VSEIP alone is not enough: an L1
+ * with Ssaia finds its interrupts through stopi (vstopi in VS-mode), not
+ * scause. Linux's AIA handler loops `while (stopi)` with sstatus.SIE = 0,
+ * so a VSEIP L0 armed meanwhile (at any trap inside the handler, or as
+ * the handler's own delivery re-armed it for a still-pending SGEI) reads
+ * as an SEI of priority 256 (AIA "vstopi": bit 9 in vsip and vsie, no
+ * vstopei) that no claim clears: L1 spun in its IMSIC handler for ever
+ * (kvm-l0-smp2-aia-l1 with KVM's AIA for L2, where KVM leaves hgeie set
+ * for a running vCPU's file and gets an SGEI per MSI into it). What L1
+ * must see is its HS-level interrupt itself: the real hvictl with VTI = 1
+ * and IID = its code makes vstopi name it (AIA "Virtual interrupts for VS
+ * level": hvictl exists "to fully emulate HS-mode in VS-mode"), so L1's
+ * stopi reports SGEI (12), its handler for 12 runs and clears it through
+ * hgeie (a trap, which disarms). IPRIO 255, the lowest, so that an SEI
+ * of L1's own file (priority = its identity, "vstopei") still comes
+ * first, as SEI before SGEI at HS level. VTI = 1 also makes VS-mode
+ * sip/sie accesses and stimecmp writes trap (AIA "hvictl"): such a trap
+ * is retried as it was, the arming left off until L1's next trap.
+ */
+#define L0_VHYP_ARM_HVICTL_IPRIO 255UL
+
+/* HS priority of L1's undelegated interrupts (SGEI, VSEI, VSSI, VSTI:
+ * "Hypervisor Interrupt Registers"): the code of the first pending */
+static unsigned long l1_hs_irq_code(unsigned long pending)
+{
+	if (pending & MIP_SGEIP)
+		return IRQ_S_GEXT;
+	if (pending & MIP_VSEIP)
+		return IRQ_VS_EXT;
+	if (pending & MIP_VSSIP)
+		return IRQ_VS_SOFT;
+	return IRQ_VS_TIMER;
+}
+
+/* A virtual-instruction trap that only VTI = 1 caused: a CSR instruction
+ * on sie, sip or stimecmp from L1's VS-mode (AIA "hvictl") */
+static bool vti_trap(struct l0_vcpu *v)
+{
+	struct insn in;
+	uint32_t raw;
+
+	if (v->trap.scause != EXC_VIRTUAL_INST || !l0_trap_insn(v, &raw, &in))
+		return false;
+	return in.kind == INSN_CSR && (in.csr == CSR_SIE || in.csr == CSR_SIP ||
+				       in.csr == CSR_STIMECMP);
+}
+
 void l0_vhyp_arm_l1_vs_irq(struct l0_vcpu *v)
 {
 	struct l0_vhyp *vh = &v->vh;
 	unsigned long tvec;
 
-	if (!v->guest->nested || vh->in_l2 || vh->irq_armed ||
-	    !(vhip(v) & vh->hie & ~vh->hideleg & L0_L1_HS_IRQS))
+	unsigned long pending;
+
+	if (!v->guest->nested || vh->in_l2 || vh->irq_armed)
+		return;
+	pending = vhip(v) & vh->hie & ~vh->hideleg & L0_L1_HS_IRQS;
+	if (vh->arm_skip) {
+		/* the trap VTI caused is retried without it (see above) */
+		vh->arm_skip = false;
+		return;
+	}
+	if (!pending)
 		return;
 	/* real accesses below (a WARL round trip first): nothing may wait
 	 * in a NACL shared memory (hcsr.h) */
@@ -1702,6 +1760,14 @@ void l0_vhyp_arm_l1_vs_irq(struct l0_vcpu *v)
 	vh->armed_hie = L0_VHYP_ARM_BIT & ~csr_read(CSR_HIE);
 	csr_set(CSR_HVIP, vh->armed_hvip);
 	csr_set(CSR_HIE, vh->armed_hie);
+	/* L1's stopi names the interrupt (while L1 runs the real hvictl is
+	 * 0: aia_exit_l2) */
+	vh->armed_hvictl = v->guest->opts->l1_aia;
+	if (vh->armed_hvictl)
+		csr_write(CSR_HVICTL, AIA_HVICTL_VTI |
+					      l1_hs_irq_code(pending)
+						      << AIA_HVICTL_IID_SHIFT |
+					      L0_VHYP_ARM_HVICTL_IPRIO);
 	csr_write(CSR_HEDELEG, 0);
 	vh->irq_armed = true;
 }
@@ -1718,6 +1784,8 @@ bool l0_vhyp_disarm_l1_vs_irq(struct l0_vcpu *v)
 		csr_write(CSR_VSTVEC, vh->armed_vstvec);
 	csr_clear(CSR_HVIP, vh->armed_hvip);
 	csr_clear(CSR_HIE, vh->armed_hie);
+	if (vh->armed_hvictl)
+		csr_write(CSR_HVICTL, 0);
 	vh->irq_armed = false;
 	/* hedeleg as sync_vtsr leaves it (not sync_vtsr itself: with SPV = 1
 	 * it would record a new spv_vscause) */
@@ -1725,6 +1793,13 @@ bool l0_vhyp_disarm_l1_vs_irq(struct l0_vcpu *v)
 		  (vh->hstatus & HSTATUS_SPV) || l1_trap_info_held(vh)
 			  ? 0
 			  : l0_vcpu_hedeleg());
+	if (vh->armed_hvictl && vti_trap(v)) {
+		/* VTI's own trap: L1 retries the instruction as it was */
+		vh->armed_hvictl = false;
+		vh->arm_skip = true;
+		return true;
+	}
+	vh->armed_hvictl = false;
 	if (v->sepc != L0_VHYP_ARM_VECTOR ||
 	    (t->scause != EXC_INST_PAGE_FAULT &&
 	     t->scause != EXC_INST_GUEST_PAGE_FAULT))

@@ -121,6 +121,10 @@ struct l0_vhyp {
 	 * bits L0 added to make the hart stop L1 at that moment. */
 	bool irq_armed;
 	unsigned long armed_vstvec, armed_hvip, armed_hie;
+	/* l1.aia=1: the armed interrupt is also in the real hvictl (VTI),
+	 * so that L1's stopi names it; a VS access that VTI made trap is
+	 * retried with the arming left off until L1's next trap */
+	bool armed_hvictl, arm_skip;
 	/* L2's G-stage: L1's hgatp lives in shadow.hgatp */
 	struct shadow shadow;
 };

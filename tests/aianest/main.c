@@ -19,7 +19,8 @@
  *                shows in hgeip, vstopei names it, a vstopei write
  *                claims it; vstopi names L2's external interrupt
  *   sgei         the same with hgeie and hie.SGEIE: L1 takes a
- *                supervisor guest external interrupt (cause 12)
+ *                supervisor guest external interrupt (cause 12); with
+ *                sstatus.SIE = 0 its stopi names it (IID 12)
  *   l1_file_exit an MSI L2 writes into L1's own S file while it runs
  *                ends L2 with L1's supervisor external interrupt, which
  *                L1 claims from its file with stopei
@@ -211,6 +212,11 @@ void an_main(unsigned long hartid, const void *dtb)
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 	probe("sgei", an_scratch[AN_L1_IRQ], CAUSE_INTERRUPT | IRQ_S_GEXT);
 	probe("sgei_hip", csr_read(CSR_HIP) & MIP_SGEIP, MIP_SGEIP);
+	/* still pending and enabled, sstatus.SIE = 0: stopi names it (AIA
+	 * "stopi": pending and enabled, whatever SIE), as Linux's AIA
+	 * handler, looping while stopi != 0, needs (on L0: vhyp.c, the
+	 * armed interrupt in hvictl; it read an SEI nobody could claim) */
+	probe("sgei_stopi", csr_read(CSR_STOPI) >> 16, IRQ_S_GEXT);
 	csr_write(CSR_HGEIE, 0);
 	csr_write(CSR_VSTOPEI, 0);
 	probe("sgei_claimed", csr_read(CSR_HGEIP), 0);
