@@ -1762,7 +1762,7 @@ void l0_vhyp_arm_l1_vs_irq(struct l0_vcpu *v)
 	csr_set(CSR_HIE, vh->armed_hie);
 	/* L1's stopi names the interrupt (while L1 runs the real hvictl is
 	 * 0: aia_exit_l2) */
-	vh->armed_hvictl = v->guest->opts->l1_aia;
+	vh->armed_hvictl = l1_aia(v);
 	if (vh->armed_hvictl)
 		csr_write(CSR_HVICTL, AIA_HVICTL_VTI |
 					      l1_hs_irq_code(pending)
