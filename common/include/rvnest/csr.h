@@ -58,6 +58,18 @@
 				     : "memory");                      \
 	} while (0)
 
+/* CSRRC: clear the bits of val and return the CSR's old value (one
+ * instruction, so a bit set between a read and a clear is not lost). */
+#define csr_read_clear(csr, val)                                       \
+	({                                                             \
+		unsigned long __v = (unsigned long)(val);              \
+		__asm__ __volatile__("csrrc %0, " csr_str(csr) ", %1"  \
+				     : "=r"(__v)                       \
+				     : "rK"(__v)                       \
+				     : "memory");                      \
+		__v;                                                   \
+	})
+
 /* Order every earlier memory and device access before every later one
  * (FENCE IORW,IORW): a queue entry written to memory before the device
  * register that hands it over, as a DMA-capable device needs. */
