@@ -87,10 +87,10 @@ def test_cross_vcpu_exits_equal_operations(name):
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("name", L0_CONFIGS)
-def test_l0_traps_per_cross_vcpu_operation(name):
-    res = smp_run(name)
-    p = res.protocol
+def l0_traps_wrong(name, p):
+    """L0's traps per cross-vCPU operation over the compute window's
+    against L0_TRAPS_PER_OP, as a list of what differs (also used by
+    test_overcommit_stress.py under other interleavings)."""
     base = p.l0benches["compute"]
     wrong = []
     for bench, per_op in L0_TRAPS_PER_OP[name].items():
@@ -102,6 +102,12 @@ def test_l0_traps_per_cross_vcpu_operation(name):
         if got != want or l0["traps"] - base["traps"] != sum(want.values()):
             wrong.append(f"{bench}: traps over compute's {got} (total "
                          f"{l0['traps'] - base['traps']}), expected {want} for iters={n}")
+    return wrong
+
+
+@pytest.mark.parametrize("name", L0_CONFIGS)
+def test_l0_traps_per_cross_vcpu_operation(name):
+    wrong = l0_traps_wrong(name, smp_run(name).protocol)
     assert not wrong, "\n".join(wrong)
 
 
