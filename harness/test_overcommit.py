@@ -99,10 +99,11 @@ def test_l1_runs_four_l2_vcpus(name):
     assert "l1: 4 L2 vCPUs, one per L1 hart" in res.console, res.log_path
     assert res.protocol.done["status"] == 0
     if name in OVERCOMMIT_CONFIGS:
-        # exact but for rfence_remote's late answers (LATE_ANSWER_ECALLS);
-        # nested-nacl-overcommit's one extra soft interrupt and ecall
-        # before issue 15's fix were L0's (an IPI left unserved, sched.c),
-        # and came with ~965 extra WFI traps: test_overcommit_stress.py
+        # exact, rfence_remote's soft interrupts included (its asker
+        # waits for its answer); nested-nacl-overcommit's one extra soft
+        # interrupt and ecall before issue 15's fix were L0's (an IPI left
+        # unserved, sched.c), and came with ~965 extra WFI traps:
+        # test_overcommit_stress.py
         wrong = cross_vcpu_counts_wrong(name, res)
         assert not wrong, "\n".join(wrong) + f" (log: {res.log_path})"
         return

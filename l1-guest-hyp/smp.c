@@ -16,8 +16,9 @@
  *    on another vCPU is that L1 hart's, under the same VMID. The asking
  *    hart puts the fence in the target's slot for it and sends an IPI;
  *    the target does it with HFENCE.VVMA (or FENCE.I) on its own hart and
- *    sends an IPI back; the asker waits in WFI, serving what is asked of
- *    its own vCPU meanwhile, as KVM does for its vCPUs (requests and a
+ *    sends an IPI back; the asker waits in WFI until it has that IPI too
+ *    (l1_smp_remote_sfence), serving what is asked of its own vCPU
+ *    meanwhile, as KVM does for its vCPUs (requests and a
  *    kick). Waiting in WFI matters under -icount, where QEMU runs the
  *    harts round-robin and moves on only at a WFI (or at the end of a
  *    long time slice): the SBI below would spin until the target is done.
