@@ -13,7 +13,7 @@ $(BUILD)/bm/l1-guest-hyp/main.o: $(L1_REV_STAMP)
 CFLAGS_l1-guest-hyp := -DRVNEST_VERSION=\"$(RVNEST_GIT_REV)\"
 
 L1_SRCS := main.c exit.c gstage.c testdev.c testdev_regs.c sbi.c vtimer.c \
-	   bench.c nacl.c passdev.c smp.c aia.c
+	   bench.c nacl.c passdev.c smp.c aia.c fence_wait.c
 L1_ASMS := switch.S
 L1_OBJS := $(BUILD)/bm/common/crt0.o \
 	   $(L1_SRCS:%.c=$(BUILD)/bm/l1-guest-hyp/%.o) \
@@ -60,3 +60,9 @@ $(TEST_L1_TESTDEV): $(BUILD)/host/l1-guest-hyp/tests/test_testdev.o \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 HOST_TESTS += $(TEST_L1_TESTDEV)
+TEST_L1_FENCE_WAIT := $(BUILD)/host/tests/test_l1_fence_wait
+$(TEST_L1_FENCE_WAIT): $(BUILD)/host/l1-guest-hyp/tests/test_fence_wait.o \
+		       $(BUILD)/host/l1-guest-hyp/fence_wait.o $(UNIT_MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+HOST_TESTS += $(TEST_L1_FENCE_WAIT)

@@ -23,6 +23,7 @@
  *    harts round-robin and moves on only at a WFI (or at the end of a
  *    long time slice): the SBI below would spin until the target is done.
  */
+#include "fence_wait.h"
 #include "l1.h"
 #include "nacl.h"
 
@@ -307,28 +308,17 @@ long l1_smp_remote_sfence(struct l1_vcpu *self, unsigned long target,
 	__atomic_or_fetch(&t->fence_mask, bit, __ATOMIC_RELEASE);
 	if (sbi_send_ipi(1ul, t->l1_hartid))
 		return SBI_ERR_FAILED;
-	/*
-	 * Until t has done it and its answering IPI has reached this hart;
-	 * t may be asking us at the same time. t clears our bit and only
-	 * then sends the IPI (serve_requests), so the IPI can come after we
-	 * see the bit clear: left pending, it would be taken once L2 runs
-	 * again, as one more exit of the next operation (issue 15). Each
-	 * round clears SSIP (CSRRC, keeping whether it was set) before it
-	 * reads the bit. A round that saw the bit set ended before t cleared
-	 * it, so t's IPI comes after that round's clear: when a round sees
-	 * the bit clear, either its own clear took the IPI (SSIP was set) or
-	 * the IPI is still to come and the WFI below waits for it. Only an
-	 * IPI of a third vCPU's arriving in the same round can be taken for
-	 * t's (the micro-guest's rfence_remote has none).
-	 */
-	for (bool done = false;;) {
+	/* Until t has done it and its answering IPI has reached this hart
+	 * (fence_wait.h, which says why both); t may be asking us at the
+	 * same time. */
+	for (struct l1_fence_waiter w = {false};;) {
 		bool ssip = csr_read_clear(CSR_SIP, MIP_SSIP) & MIP_SSIP;
+		unsigned long mask;
 
 		serve_requests(self);
-		done = done ||
-		       !(__atomic_load_n(&t->fence_mask, __ATOMIC_ACQUIRE) &
-			 bit);
-		if (done && ssip)
+		mask = __atomic_load_n(&t->fence_mask, __ATOMIC_ACQUIRE);
+		if (l1_fence_wait_round(&w, ssip, !(mask & bit)) ==
+		    L1_FENCE_WAIT_ANSWERED)
 			break;
 		/* L1 runs with sstatus.SIE = 0: WFI wakes on the pending
 		 * SSIP all the same (Privileged spec "Wait for Interrupt
