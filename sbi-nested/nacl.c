@@ -748,11 +748,10 @@ static enum nacl_outcome autoswap(const struct sbi_nested *sn,
 
 /* ---- SYNC_SRET ----------------------------------------------------------- */
 
-static void nacl_sync_sret(const struct sbi_nested *sn,
-			   const struct sbi_nested_request *req,
-			   struct sbi_nested_result *res)
+static void sync_sret(const struct sbi_nested *sn, unsigned long hartid,
+		      struct sbi_nested_result *res)
 {
-	const struct sbi_nested_nacl_hart *h = hart_of(sn, req->hartid);
+	const struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
 	unsigned long gpr[SBI_NACL_SRET_GPRS];
 	const unsigned long *src = gpr;
 	enum nacl_outcome o = NACL_DONE;
@@ -771,11 +770,11 @@ static void nacl_sync_sret(const struct sbi_nested *sn,
 	 * synchronized SRET request"), 3. GPRs from the SRET context,
 	 * 4. SRET. */
 	if (feature_on(sn, SBI_NACL_FEAT_SYNC_CSR))
-		o = sync_all(sn, req->hartid, NACL_PASS_SRET);
+		o = sync_all(sn, hartid, NACL_PASS_SRET);
 	if (o == NACL_DONE && feature_on(sn, SBI_NACL_FEAT_SYNC_HFENCE))
-		o = sync_hfence_all(sn, req->hartid);
+		o = sync_hfence_all(sn, hartid);
 	if (o == NACL_DONE)
-		o = autoswap(sn, req->hartid);
+		o = autoswap(sn, hartid);
 	/* the SRET context: in place with L0's mapping (the service reads
 	 * gpr[1..31] only: "Reserved" x0 is not restored), else copied */
 	if (o == NACL_DONE && h->host)
@@ -786,21 +785,50 @@ static void nacl_sync_sret(const struct sbi_nested *sn,
 		o = NACL_SHMEM_LOST;
 	if (o == NACL_DONE) {
 		gpr[0] = 0;
-		if (sn->ops->nacl_sret(sn->ctx, req->hartid, src) !=
-		    SBI_NESTED_OK)
+		if (sn->ops->nacl_sret(sn->ctx, hartid, src) != SBI_NESTED_OK)
 			o = NACL_L0_REFUSED;
 	}
 	if (o != NACL_DONE) {
 		/* L1 runs on: what the CSR pass left to the exit of L2
 		 * must be written back now. */
 		if (feature_on(sn, SBI_NACL_FEAT_SYNC_CSR))
-			(void)sync_all(sn, req->hartid, NACL_PASS_PUBLISH);
+			(void)sync_all(sn, hartid, NACL_PASS_PUBLISH);
 		res->error = nacl_error(o);
 		return;
 	}
 	/* "This function does not return upon success" */
 	res->error = SBI_SUCCESS;
 	res->action = SBI_NESTED_NO_RETURN;
+}
+
+static void nacl_sync_sret(const struct sbi_nested *sn,
+			   const struct sbi_nested_request *req,
+			   struct sbi_nested_result *res)
+{
+	sync_sret(sn, req->hartid, res);
+}
+
+bool sbi_nested_nacl_sret_direct(const struct sbi_nested *sn)
+{
+	/* what sbi_nested_dispatch would find for the EID: this extension,
+	 * enabled, probing non-zero, and SYNC_SRET among its features */
+	return sn->nacl &&
+	       sbi_nested_find_ext(sn, SBI_EXT_NACL) == &sbi_nested_ext_nacl &&
+	       feature_on(sn, SBI_NACL_FEAT_SYNC_SRET);
+}
+
+void sbi_nested_nacl_sync_sret(const struct sbi_nested *sn,
+			       unsigned long hartid,
+			       struct sbi_nested_result *res)
+{
+	/* sbi_nested_dispatch's defaults and its hart check */
+	*res = (struct sbi_nested_result){
+		.error = SBI_ERR_FAILED,
+		.action = SBI_NESTED_CONTINUE,
+	};
+	if (hartid >= sn->cfg->nharts)
+		return;
+	sync_sret(sn, hartid, res);
 }
 
 /* ---- SET_SHMEM, PROBE_FEATURE -------------------------------------------- */
