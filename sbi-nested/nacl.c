@@ -362,13 +362,32 @@ static enum nacl_outcome dirty_store(const struct sbi_nested *sn,
 }
 
 /*
- * SYNC_SRET's pass with L0's mapping: the dirty bits found in place (16
- * loads; usually none), each led to its CSR through nacl_index_k, and
- * those CSRs synchronized in nacl_csrs[] order as sync_one does, each
- * dirty bit cleared in place. (Copying the bitmap and stepping through all
- * 25 CSRs cost 1,330 instructions for one dirty CSR at f85a9aa.) Dirty
- * bits of CSRs NACL does not know, or L0 does not implement, stay set, as
- * in the full pass.
+ * The dirty-bitmap words that hold a bit of some CSR of nacl_csrs[]
+ * (index ((x & 0xc00) >> 2) | (x & 0xff), 64 to a word): the vs* CSRs
+ * (0x200-0x2ff: words 0 to 2), the h* CSRs (0x600-0x6ff: words 4 to 6) and
+ * hgeip (0xe12: word 12). A dirty bit anywhere else names a CSR NACL does
+ * not know, which no pass synchronizes (its bit stays set), so the usual
+ * SYNC_SRET looks at these seven words only, not all 16.
+ */
+static const unsigned char nacl_dirty_known_words[] = {0, 1, 2, 4, 5, 6, 12};
+#define NACL_DIRTY_WORD_OF(csr) (SBI_NACL_CSR_INDEX(csr) / NACL_BITS_PER_WORD)
+#define NACL_DIRTY_WORD_KNOWN(csr)                               \
+	_Static_assert(NACL_DIRTY_WORD_OF(csr) <= 2 ||           \
+			       (NACL_DIRTY_WORD_OF(csr) >= 4 &&  \
+				NACL_DIRTY_WORD_OF(csr) <= 6) || \
+			       NACL_DIRTY_WORD_OF(csr) == 12,    \
+		       #csr "'s dirty bit in nacl_dirty_known_words[]");
+NACL_CSR_LIST(NACL_DIRTY_WORD_KNOWN)
+#undef NACL_DIRTY_WORD_KNOWN
+
+/*
+ * SYNC_SRET's pass with L0's mapping: the dirty bits found in place (7
+ * loads, nacl_dirty_known_words; usually none), each led to its CSR
+ * through nacl_index_k, and those CSRs synchronized in nacl_csrs[] order
+ * as sync_one does, each dirty bit cleared in place. (Copying the bitmap
+ * and stepping through all 25 CSRs cost 1,330 instructions for one dirty
+ * CSR at f85a9aa.) Dirty bits of CSRs NACL does not know, or L0 does not
+ * implement, stay set, as in the full pass.
  */
 static enum nacl_outcome sync_dirty_in_place(const struct sbi_nested *sn,
 					     unsigned long hartid,
@@ -378,10 +397,10 @@ static enum nacl_outcome sync_dirty_in_place(const struct sbi_nested *sn,
 		&h->host[SBI_NACL_DIRTY_OFFSET / sizeof(unsigned long)];
 	unsigned long todo = 0, any = 0;
 
-	/* the usual SYNC_SRET: nothing dirty, 16 loads and ORs */
-#pragma GCC unroll 16
-	for (size_t w = 0; w < NACL_DIRTY_WORDS; w++)
-		any |= dw[w];
+	/* the usual SYNC_SRET: nothing dirty, 7 loads and ORs */
+#pragma GCC unroll 7
+	for (size_t i = 0; i < sizeof(nacl_dirty_known_words); i++)
+		any |= dw[nacl_dirty_known_words[i]];
 	if (!any)
 		return NACL_DONE;
 	for (size_t w = 0; w < NACL_DIRTY_WORDS; w++) {

@@ -1271,3 +1271,50 @@ TEST(nacl_sync_sret_direct_is_the_dispatch)
 			  nacl_from(g, 0, SBI_NACL_SYNC_SRET, 0));
 	CHECK_EQ(direct_sret(f, 0).error, SBI_ERR_FAILED);
 }
+
+/* The in-place SRET pass looks at only the dirty-bitmap words that hold a
+ * known CSR's bit: each known CSR written dirty is still applied there, and
+ * a dirty bit of a CSR NACL does not know, in a word looked at or not,
+ * changes nothing and stays set. */
+TEST(nacl_in_place_pass_sees_every_known_csr)
+{
+	static const unsigned csrs[] = {
+		CSR_HSTATUS,	CSR_HEDELEG,	CSR_HIDELEG,  CSR_HVIP,
+		CSR_HIP,	CSR_HIE,	CSR_HGEIE,    CSR_HGEIP,
+		CSR_HCOUNTEREN, CSR_HTIMEDELTA, CSR_HENVCFG,  CSR_HSTATEEN0,
+		CSR_HTVAL,	CSR_HTINST,	CSR_HGATP,    CSR_VSSTATUS,
+		CSR_VSIE,	CSR_VSIP,	CSR_VSTVEC,   CSR_VSSCRATCH,
+		CSR_VSEPC,	CSR_VSCAUSE,	CSR_VSTVAL,   CSR_VSATP,
+		CSR_VSTIMECMP,	CSR_HVICTL,	CSR_HVIPRIO1, CSR_HVIPRIO2,
+		CSR_VSISELECT,
+	};
+	struct mock_fx *f = nacl_setup(SBI_NESTED_NACL_ALL);
+	unsigned long implemented = 0;
+
+	f->ops.guest_map = mock_guest_map;
+	set_shmem(f);
+	CHECK(f->m.nacl[0].host != NULL);
+	for (size_t i = 0; i < sizeof(csrs) / sizeof(csrs[0]); i++) {
+		CHECK(sbi_nested_nacl_csr_bit(csrs[i]) != 0);
+		if (!f->m.hcsr_exists[csrs[i]])
+			continue;
+		implemented++;
+		l1_write_csr(f, csrs[i], 0);
+		f->m.hcsr_writes = 0;
+		CHECK_EQ(sbi_nested_nacl_sret_trapped(&f->sn, 0),
+			 SBI_NESTED_OK);
+		CHECK_EQ(f->m.hcsr_writes, 1);
+		CHECK_EQ(write_pos(f, csrs[i]), 0);
+		CHECK(!dirty(f, csrs[i]));
+	}
+	CHECK(implemented > 20);
+	/* 0x201 (index 1: a word looked at, no CSR NACL knows) and 0xeff
+	 * (index 0x3ff: word 15, not looked at) */
+	l1_write_csr(f, 0x201, 0);
+	l1_write_csr(f, 0xeff, 0);
+	f->m.hcsr_writes = 0;
+	CHECK_EQ(sbi_nested_nacl_sret_trapped(&f->sn, 0), SBI_NESTED_OK);
+	CHECK_EQ(f->m.hcsr_writes, 0);
+	CHECK(dirty(f, 0x201));
+	CHECK(dirty(f, 0xeff));
+}
