@@ -143,6 +143,7 @@ struct sbi_nested_nacl_hart {
 	 * set_shmem), so a write-back is a load, not a service call; NULL
 	 * for those L0 computes (hcsr_read) */
 	const unsigned long *csr_src[SBI_NESTED_NACL_NCSRS];
+	unsigned long src_mask; /* bit k: csr_src[k] != NULL */
 };
 
 /* Per-hart FWFT state (every defined feature is local: "FWFT Feature
