@@ -76,6 +76,9 @@ static const struct {
 
 #define L0_NACL_NVIEWS (sizeof(l0_nacl_views) / sizeof(l0_nacl_views[0]))
 
+/* sbi_nested_nacl_sret_direct(), at setup */
+static bool l0_nacl_sret_direct;
+
 /* sbi_nested_nacl_csr_bit() of the above, at setup */
 static unsigned long l0_nacl_always_mask, l0_nacl_time_mask;
 static unsigned long l0_nacl_chg_mask[L0_VHYP_CHG_COUNT];
@@ -149,6 +152,33 @@ void l0_nacl_setup(struct l0_guest *g, unsigned long features)
 		for (size_t j = 0; j < 2 && l0_nacl_views[i].views[j]; j++)
 			l0_nacl_view_mask[i] |= sbi_nested_nacl_csr_bit(
 				l0_nacl_views[i].views[j]);
+	/* after l0_sbi_setup: the configuration is settled */
+	l0_nacl_sret_direct = sbi_nested_nacl_sret_direct(&g->sbi);
+}
+
+bool l0_nacl_sync_sret(struct l0_vcpu *v)
+{
+	struct sbi_nested sn;
+	struct sbi_nested_result res;
+
+	if (v->gpr[L0_GPR_A7] != SBI_EXT_NACL ||
+	    v->gpr[L0_GPR_A6] != SBI_NACL_SYNC_SRET || !l0_nacl_sret_direct)
+		return false;
+	/* as l0_sbi_ecall counts and profiles every SBI call */
+	v->stats.ev[L0_EV_SBI_CALL]++;
+	l0_prof_note_sbi(&v->prof, SBI_EXT_NACL, SBI_NACL_SYNC_SRET);
+	sn = v->guest->sbi;
+	sn.ctx = v;
+	sbi_nested_nacl_sync_sret(&sn, v->vhartid, &res);
+	/* "This function does not return upon success": the nacl_sret
+	 * service set L2's registers and pc; a failure returns to L1 after
+	 * the ECALL with a0 = error, a1 = 0, as any SBI call */
+	if (res.action != SBI_NESTED_NO_RETURN) {
+		v->gpr[L0_GPR_A0] = (unsigned long)res.error;
+		v->gpr[L0_GPR_A1] = (unsigned long)res.value;
+		v->sepc += 4; /* ECALL is 4 bytes */
+	}
+	return true;
 }
 
 /*

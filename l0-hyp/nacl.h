@@ -41,6 +41,11 @@ void l0_nacl_trap_done(struct l0_vcpu *v, bool was_in_l2);
  * says why). */
 void l0_nacl_sret_trapped(struct l0_vcpu *v);
 
+/* L1's SBI call (a7, a6 in its GPRs): if it is NACL SYNC_SRET and L0
+ * offers it, do it here, past l0_sbi_ecall's dispatch, and return true
+ * (the call's result written as l0_sbi_ecall would); else false. */
+bool l0_nacl_sync_sret(struct l0_vcpu *v);
+
 /* struct sbi_nested_ops services; ctx is the calling struct l0_vcpu. */
 enum sbi_nested_status l0_nacl_hcsr_read(void *ctx, unsigned long hartid,
 					 unsigned csr, unsigned long *val);

@@ -418,7 +418,12 @@ struct l0_vcpu *l0_trap(struct l0_vcpu *v)
 		if (!l0_vhyp_csr_read_fast(v))
 			l0_vhyp_virtual_inst(v);
 		o = L0_TRAP_RESUME;
-	} else
+	} else if (t->scause == EXC_ECALL_VS && (v->vh.feat & L0_VHYP_F_NACL) &&
+		   l0_nacl_sync_sret(v))
+		/* NACL SYNC_SRET, L1's call at every entry into L2, past the
+		 * SBI dispatch (nacl.h) */
+		o = L0_TRAP_RESUME;
+	else
 		o = dispatch(v);
 	switch (o) {
 	case L0_TRAP_RESUME:

@@ -66,6 +66,13 @@
 static const unsigned nacl_csrs[] = {NACL_CSR_LIST(NACL_CSR_NUMBER)};
 #undef NACL_CSR_NUMBER
 
+/* The CSR-space index of each (its word and its dirty bit), computed
+ * here rather than from the CSR number at every write-back */
+#define NACL_CSR_INDEX_OF(csr) SBI_NACL_CSR_INDEX(csr),
+static const unsigned short nacl_csr_index[] = {
+	NACL_CSR_LIST(NACL_CSR_INDEX_OF)};
+#undef NACL_CSR_INDEX_OF
+
 /* k (the position in nacl_csrs[]) of each CSR, and from a CSR-space index
  * back to 1 + k (0: no CSR NACL knows), so that a dirty bit leads to its
  * CSR without a search */
@@ -355,13 +362,32 @@ static enum nacl_outcome dirty_store(const struct sbi_nested *sn,
 }
 
 /*
- * SYNC_SRET's pass with L0's mapping: the dirty bits found in place (16
- * loads; usually none), each led to its CSR through nacl_index_k, and
- * those CSRs synchronized in nacl_csrs[] order as sync_one does, each
- * dirty bit cleared in place. (Copying the bitmap and stepping through all
- * 25 CSRs cost 1,330 instructions for one dirty CSR at f85a9aa.) Dirty
- * bits of CSRs NACL does not know, or L0 does not implement, stay set, as
- * in the full pass.
+ * The dirty-bitmap words that hold a bit of some CSR of nacl_csrs[]
+ * (index ((x & 0xc00) >> 2) | (x & 0xff), 64 to a word): the vs* CSRs
+ * (0x200-0x2ff: words 0 to 2), the h* CSRs (0x600-0x6ff: words 4 to 6) and
+ * hgeip (0xe12: word 12). A dirty bit anywhere else names a CSR NACL does
+ * not know, which no pass synchronizes (its bit stays set), so the usual
+ * SYNC_SRET looks at these seven words only, not all 16.
+ */
+static const unsigned char nacl_dirty_known_words[] = {0, 1, 2, 4, 5, 6, 12};
+#define NACL_DIRTY_WORD_OF(csr) (SBI_NACL_CSR_INDEX(csr) / NACL_BITS_PER_WORD)
+#define NACL_DIRTY_WORD_KNOWN(csr)                               \
+	_Static_assert(NACL_DIRTY_WORD_OF(csr) <= 2 ||           \
+			       (NACL_DIRTY_WORD_OF(csr) >= 4 &&  \
+				NACL_DIRTY_WORD_OF(csr) <= 6) || \
+			       NACL_DIRTY_WORD_OF(csr) == 12,    \
+		       #csr "'s dirty bit in nacl_dirty_known_words[]");
+NACL_CSR_LIST(NACL_DIRTY_WORD_KNOWN)
+#undef NACL_DIRTY_WORD_KNOWN
+
+/*
+ * SYNC_SRET's pass with L0's mapping: the dirty bits found in place (7
+ * loads, nacl_dirty_known_words; usually none), each led to its CSR
+ * through nacl_index_k, and those CSRs synchronized in nacl_csrs[] order
+ * as sync_one does, each dirty bit cleared in place. (Copying the bitmap
+ * and stepping through all 25 CSRs cost 1,330 instructions for one dirty
+ * CSR at f85a9aa.) Dirty bits of CSRs NACL does not know, or L0 does not
+ * implement, stay set, as in the full pass.
  */
 static enum nacl_outcome sync_dirty_in_place(const struct sbi_nested *sn,
 					     unsigned long hartid,
@@ -371,10 +397,10 @@ static enum nacl_outcome sync_dirty_in_place(const struct sbi_nested *sn,
 		&h->host[SBI_NACL_DIRTY_OFFSET / sizeof(unsigned long)];
 	unsigned long todo = 0, any = 0;
 
-	/* the usual SYNC_SRET: nothing dirty, 16 loads and ORs */
-#pragma GCC unroll 16
-	for (size_t w = 0; w < NACL_DIRTY_WORDS; w++)
-		any |= dw[w];
+	/* the usual SYNC_SRET: nothing dirty, 7 loads and ORs */
+#pragma GCC unroll 7
+	for (size_t i = 0; i < sizeof(nacl_dirty_known_words); i++)
+		any |= dw[nacl_dirty_known_words[i]];
 	if (!any)
 		return NACL_DONE;
 	for (size_t w = 0; w < NACL_DIRTY_WORDS; w++) {
@@ -429,8 +455,7 @@ static enum nacl_outcome sync_all(const struct sbi_nested *sn,
 	struct nacl_dirty d, before;
 	enum nacl_outcome o = NACL_DONE;
 
-	if (pass == NACL_PASS_SRET && h->host)
-		return sync_dirty_in_place(sn, hartid, h);
+	/* (NACL_PASS_SRET with L0's mapping: sync_sret_csrs) */
 	if (!shm_read(sn, h, SBI_NACL_DIRTY_OFFSET, &d, sizeof(d)))
 		return NACL_SHMEM_LOST;
 	before = d;
@@ -453,6 +478,20 @@ static enum nacl_outcome sync_all(const struct sbi_nested *sn,
 	/* The bits of the CSRs done so far are stored even when a later
 	 * one failed: their writes happened. */
 	return dirty_store(sn, h, &d, &before, o);
+}
+
+/* SYNC_SRET's step 1 (and a trapped SRET's): with L0's mapping the
+ * in-place pass, called directly (sync_all's frame for its 256-byte
+ * bitmap copies, 12 saved registers, cost 30 instructions per SYNC_SRET
+ * at 63f181f), else sync_all's copy. */
+static enum nacl_outcome sync_sret_csrs(const struct sbi_nested *sn,
+					unsigned long hartid)
+{
+	struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
+
+	if (h->host)
+		return sync_dirty_in_place(sn, hartid, h);
+	return sync_all(sn, hartid, NACL_PASS_SRET);
 }
 
 static bool csr_implemented(const struct sbi_nested *sn, unsigned long hartid,
@@ -748,11 +787,10 @@ static enum nacl_outcome autoswap(const struct sbi_nested *sn,
 
 /* ---- SYNC_SRET ----------------------------------------------------------- */
 
-static void nacl_sync_sret(const struct sbi_nested *sn,
-			   const struct sbi_nested_request *req,
-			   struct sbi_nested_result *res)
+static void sync_sret(const struct sbi_nested *sn, unsigned long hartid,
+		      struct sbi_nested_result *res)
 {
-	const struct sbi_nested_nacl_hart *h = hart_of(sn, req->hartid);
+	const struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
 	unsigned long gpr[SBI_NACL_SRET_GPRS];
 	const unsigned long *src = gpr;
 	enum nacl_outcome o = NACL_DONE;
@@ -771,11 +809,11 @@ static void nacl_sync_sret(const struct sbi_nested *sn,
 	 * synchronized SRET request"), 3. GPRs from the SRET context,
 	 * 4. SRET. */
 	if (feature_on(sn, SBI_NACL_FEAT_SYNC_CSR))
-		o = sync_all(sn, req->hartid, NACL_PASS_SRET);
+		o = sync_sret_csrs(sn, hartid);
 	if (o == NACL_DONE && feature_on(sn, SBI_NACL_FEAT_SYNC_HFENCE))
-		o = sync_hfence_all(sn, req->hartid);
+		o = sync_hfence_all(sn, hartid);
 	if (o == NACL_DONE)
-		o = autoswap(sn, req->hartid);
+		o = autoswap(sn, hartid);
 	/* the SRET context: in place with L0's mapping (the service reads
 	 * gpr[1..31] only: "Reserved" x0 is not restored), else copied */
 	if (o == NACL_DONE && h->host)
@@ -786,21 +824,50 @@ static void nacl_sync_sret(const struct sbi_nested *sn,
 		o = NACL_SHMEM_LOST;
 	if (o == NACL_DONE) {
 		gpr[0] = 0;
-		if (sn->ops->nacl_sret(sn->ctx, req->hartid, src) !=
-		    SBI_NESTED_OK)
+		if (sn->ops->nacl_sret(sn->ctx, hartid, src) != SBI_NESTED_OK)
 			o = NACL_L0_REFUSED;
 	}
 	if (o != NACL_DONE) {
 		/* L1 runs on: what the CSR pass left to the exit of L2
 		 * must be written back now. */
 		if (feature_on(sn, SBI_NACL_FEAT_SYNC_CSR))
-			(void)sync_all(sn, req->hartid, NACL_PASS_PUBLISH);
+			(void)sync_all(sn, hartid, NACL_PASS_PUBLISH);
 		res->error = nacl_error(o);
 		return;
 	}
 	/* "This function does not return upon success" */
 	res->error = SBI_SUCCESS;
 	res->action = SBI_NESTED_NO_RETURN;
+}
+
+static void nacl_sync_sret(const struct sbi_nested *sn,
+			   const struct sbi_nested_request *req,
+			   struct sbi_nested_result *res)
+{
+	sync_sret(sn, req->hartid, res);
+}
+
+bool sbi_nested_nacl_sret_direct(const struct sbi_nested *sn)
+{
+	/* what sbi_nested_dispatch would find for the EID: this extension,
+	 * enabled, probing non-zero, and SYNC_SRET among its features */
+	return sn->nacl &&
+	       sbi_nested_find_ext(sn, SBI_EXT_NACL) == &sbi_nested_ext_nacl &&
+	       feature_on(sn, SBI_NACL_FEAT_SYNC_SRET);
+}
+
+void sbi_nested_nacl_sync_sret(const struct sbi_nested *sn,
+			       unsigned long hartid,
+			       struct sbi_nested_result *res)
+{
+	/* sbi_nested_dispatch's defaults and its hart check */
+	*res = (struct sbi_nested_result){
+		.error = SBI_ERR_FAILED,
+		.action = SBI_NESTED_CONTINUE,
+	};
+	if (hartid >= sn->cfg->nharts)
+		return;
+	sync_sret(sn, hartid, res);
 }
 
 /* ---- SET_SHMEM, PROBE_FEATURE -------------------------------------------- */
@@ -851,12 +918,16 @@ static void nacl_set_shmem(const struct sbi_nested *sn,
 			  ? sn->ops->guest_map(sn->ctx, lo, SBI_NACL_SHMEM_SIZE)
 			  : NULL;
 	h->shmem_set = true;
-	for (size_t k = 0; k < NACL_NCSRS; k++)
+	h->src_mask = 0;
+	for (size_t k = 0; k < NACL_NCSRS; k++) {
 		h->csr_src[k] =
 			sn->ops->hcsr_addr
 				? sn->ops->hcsr_addr(sn->ctx, req->hartid,
 						     nacl_csrs[k])
 				: NULL;
+		if (h->csr_src[k])
+			h->src_mask |= 1UL << k;
+	}
 	/* From now on the CSR space must hold the current values. */
 	h->published = 0; /* a new area: every word is written */
 	res->error = nacl_error(sync_all(sn, req->hartid, NACL_PASS_PUBLISH));
@@ -930,9 +1001,8 @@ enum sbi_nested_status sbi_nested_nacl_sret_trapped(const struct sbi_nested *sn,
 		return SBI_NESTED_OK;
 	/* As step 1 of SYNC_SRET: the dirty CSRs, written then written
 	 * back; the rest is written back when L2 exits (virt_off). */
-	return sync_all(sn, hartid, NACL_PASS_SRET) == NACL_DONE
-		       ? SBI_NESTED_OK
-		       : SBI_NESTED_OUTSIDE;
+	return sync_sret_csrs(sn, hartid) == NACL_DONE ? SBI_NESTED_OK
+						       : SBI_NESTED_OUTSIDE;
 }
 
 unsigned long sbi_nested_nacl_csr_bit(unsigned csr)
@@ -943,38 +1013,69 @@ unsigned long sbi_nested_nacl_csr_bit(unsigned csr)
 	return 0;
 }
 
+/* Write CSR k's latest value `val` to its word unless it is what was
+ * last written there or L1 marked the word dirty (it holds L1's pending
+ * value). */
+static inline void publish_one(struct sbi_nested_nacl_hart *h, size_t k,
+			       unsigned long bit, unsigned long val)
+{
+	const volatile unsigned long *dirty =
+		&h->host[SBI_NACL_DIRTY_OFFSET / sizeof(unsigned long)];
+	unsigned long i;
+
+	/* usually unchanged: compare first, the dirty bit after */
+	if ((h->published & bit) && h->csr_value[k] == val)
+		return;
+	i = nacl_csr_index[k];
+	if ((dirty[i / NACL_BITS_PER_WORD] >> (i % NACL_BITS_PER_WORD)) & 1)
+		return;
+	h->host[SBI_NACL_CSR_SPACE_OFFSET / sizeof(val) + i] = val;
+	h->csr_value[k] = val;
+	h->published |= bit;
+}
+
+/* publish_changed's CSRs that L0 computes (no csr_src): through its
+ * hcsr_read service, out of line so that the usual write-back, plain
+ * loads only, needs no stack frame */
+static __attribute__((noinline)) void
+publish_computed(const struct sbi_nested *sn, unsigned long hartid,
+		 struct sbi_nested_nacl_hart *h, unsigned long changed)
+{
+	for (; changed; changed &= changed - 1) {
+		unsigned long bit = changed & -changed, val;
+		size_t k = lowest_bit_index(bit);
+
+		if (sn->ops->hcsr_read(sn->ctx, hartid, nacl_csrs[k], &val) !=
+		    SBI_NESTED_OK)
+			continue; /* not implemented by L0 */
+		publish_one(h, k, bit, val);
+	}
+}
+
 /* Write back the CSRs in `changed` whose value differs from what was last
  * written, leaving those L1 marked dirty (their words hold its pending
- * values): the dirty bits are tested in place, one word each. Without
- * L0's mapping, the full pass. */
+ * values): the dirty bits are tested in place, one word each. Those L0
+ * keeps in place (csr_src, h->src_mask) are loads in a loop without a
+ * call (an exit's hstatus, htval, htinst: 12 saved registers and the
+ * value through the stack cost about 60 instructions per exit at
+ * e928881). Without L0's mapping, the full pass. */
 static enum nacl_outcome publish_changed(const struct sbi_nested *sn,
 					 unsigned long hartid,
 					 unsigned long changed)
 {
 	struct sbi_nested_nacl_hart *h = hart_of(sn, hartid);
-	const volatile unsigned long *dirty;
+	unsigned long plain;
 
 	if (!h->host)
 		return sync_all(sn, hartid, NACL_PASS_PUBLISH);
-	dirty = &h->host[SBI_NACL_DIRTY_OFFSET / sizeof(unsigned long)];
-	for (; changed; changed &= changed - 1) {
-		unsigned long bit = changed & -changed, i, val;
+	for (plain = changed & h->src_mask; plain; plain &= plain - 1) {
+		unsigned long bit = plain & -plain;
 		size_t k = lowest_bit_index(bit);
 
-		/* usually unchanged: compare first, the dirty bit after */
-		if (csr_now(sn, hartid, h, k, &val) != SBI_NESTED_OK)
-			continue; /* not implemented by L0 */
-		if ((h->published & bit) && h->csr_value[k] == val)
-			continue;
-		i = SBI_NACL_CSR_INDEX(nacl_csrs[k]);
-		if ((dirty[i / NACL_BITS_PER_WORD] >>
-		     (i % NACL_BITS_PER_WORD)) &
-		    1)
-			continue;
-		h->host[csr_word_offset(nacl_csrs[k]) / sizeof(val)] = val;
-		h->csr_value[k] = val;
-		h->published |= bit;
+		publish_one(h, k, bit, *h->csr_src[k]);
 	}
+	if (changed & ~h->src_mask)
+		publish_computed(sn, hartid, h, changed & ~h->src_mask);
 	return NACL_DONE;
 }
 
@@ -997,7 +1098,11 @@ sbi_nested_nacl_virt_off_changed(const struct sbi_nested *sn,
 		return SBI_NESTED_OK;
 	if (autoswap(sn, hartid) != NACL_DONE)
 		return SBI_NESTED_OUTSIDE;
-	return sbi_nested_nacl_csrs_changed(sn, hartid, changed);
+	/* the area checked above: sbi_nested_nacl_csrs_changed's pass
+	 * without its second check (one per L2 exit) */
+	return publish_changed(sn, hartid, changed) == NACL_DONE
+		       ? SBI_NESTED_OK
+		       : SBI_NESTED_OUTSIDE;
 }
 
 const struct sbi_nested_ext sbi_nested_ext_nacl = {

@@ -143,6 +143,7 @@ struct sbi_nested_nacl_hart {
 	 * set_shmem), so a write-back is a load, not a service call; NULL
 	 * for those L0 computes (hcsr_read) */
 	const unsigned long *csr_src[SBI_NESTED_NACL_NCSRS];
+	unsigned long src_mask; /* bit k: csr_src[k] != NULL */
 };
 
 /* Per-hart FWFT state (every defined feature is local: "FWFT Feature
@@ -539,6 +540,20 @@ enum sbi_nested_status sbi_nested_nacl_csrs_changed(const struct sbi_nested *sn,
 enum sbi_nested_status
 sbi_nested_nacl_virt_off_changed(const struct sbi_nested *sn,
 				 unsigned long hartid, unsigned long changed);
+
+/*
+ * NACL SYNC_SRET without the dispatch (L0's ecall path tests for EID NACL,
+ * FID SYNC_SRET first: it is L1's call at every entry into L2).
+ * sbi_nested_nacl_sret_direct says whether sbi_nested_dispatch would give
+ * that call to NACL's SYNC_SRET (the extension enabled and probing
+ * non-zero, the feature offered); it depends on the configuration only,
+ * so L0 asks once. sbi_nested_nacl_sync_sret then does and returns what
+ * sbi_nested_dispatch does and returns for that call.
+ */
+bool sbi_nested_nacl_sret_direct(const struct sbi_nested *sn);
+void sbi_nested_nacl_sync_sret(const struct sbi_nested *sn,
+			       unsigned long hartid,
+			       struct sbi_nested_result *res);
 
 /*
  * FWFT: `hartid` was reset (HSM start after a stop): its locks are gone

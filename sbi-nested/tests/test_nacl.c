@@ -1195,3 +1195,126 @@ TEST(nacl_changed_writes_back_only_what_changed)
 	CHECK_EQ(sbi_nested_nacl_csrs_changed(&f->sn, 0, mask), SBI_NESTED_OK);
 	CHECK_EQ(csr_word(f, CSR_HEDELEG), 0x100);
 }
+
+/* SYNC_SRET's direct route (L0's ecall path) gives what the dispatch
+ * gives: offered exactly when the dispatch would reach SYNC_SRET, and the
+ * same result in each state of the call. */
+static struct sbi_nested_result direct_sret(struct mock_fx *f,
+					    unsigned long hartid)
+{
+	struct sbi_nested_result res;
+
+	memset(&res, 0x5a, sizeof(res));
+	sbi_nested_nacl_sync_sret(&f->sn, hartid, &res);
+	return res;
+}
+
+static void check_same_result(struct sbi_nested_result a,
+			      struct sbi_nested_result b)
+{
+	CHECK_EQ(a.error, b.error);
+	CHECK_EQ(a.action, b.action);
+	CHECK_EQ(a.legacy_a0_only, b.legacy_a0_only);
+	if (a.action == SBI_NESTED_CONTINUE)
+		CHECK_EQ(a.value, b.value);
+}
+
+TEST(nacl_sync_sret_direct_is_the_dispatch)
+{
+	/* mock_setup's fixture is static: the second one is this */
+	static struct mock_fx other;
+	struct mock_fx *f = nacl_setup(SBI_NESTED_NACL_ALL);
+	struct mock_fx *g = &other;
+
+	CHECK(sbi_nested_nacl_sret_direct(&f->sn));
+	/* not where the dispatch would not reach SYNC_SRET */
+	f->cfg.nacl_features = SBI_NESTED_NACL_BIT(SBI_NACL_FEAT_SYNC_CSR);
+	CHECK(!sbi_nested_nacl_sret_direct(&f->sn));
+	f->cfg.nacl_features = SBI_NESTED_NACL_ALL;
+	f->cfg.ext_enabled &= ~SBI_NESTED_EXT_BIT(SBI_NESTED_EXT_NACL);
+	CHECK(!sbi_nested_nacl_sret_direct(&f->sn));
+	f->cfg.ext_enabled |= SBI_NESTED_EXT_BIT(SBI_NESTED_EXT_NACL);
+	f->cfg.guest_has_h = false;
+	CHECK(!sbi_nested_nacl_sret_direct(&f->sn));
+	f->cfg.guest_has_h = true;
+	CHECK(sbi_nested_nacl_sret_direct(&f->sn));
+
+	/* each state on two fixtures, one called each way */
+	mock_init(&g->m, &g->sn, &g->cfg, &g->ops);
+	g->cfg.nacl_features = SBI_NESTED_NACL_ALL;
+	check_same_result(direct_sret(f, 0),
+			  nacl_from(g, 0, SBI_NACL_SYNC_SRET, 0));
+	CHECK_EQ(direct_sret(f, 0).error, SBI_ERR_NO_SHMEM);
+	check_same_result(direct_sret(f, MOCK_NHARTS),
+			  nacl_from(g, MOCK_NHARTS, SBI_NACL_SYNC_SRET, 0));
+	set_shmem(f);
+	set_shmem(g);
+	for (unsigned long i = 0; i < 32; i++) {
+		shm_set_word(f, i * 8, 0x200 + i);
+		shm_set_word(g, i * 8, 0x200 + i);
+	}
+	l1_write_csr(f, CSR_HVIP, 0x4);
+	l1_write_csr(g, CSR_HVIP, 0x4);
+	l1_hfence(f, 5, SBI_NACL_HFENCE_GVMA, 0, 0, 0, 0x80200, 1);
+	l1_hfence(g, 5, SBI_NACL_HFENCE_GVMA, 0, 0, 0, 0x80200, 1);
+	check_same_result(direct_sret(f, 0),
+			  nacl_from(g, 0, SBI_NACL_SYNC_SRET, 0));
+	CHECK_EQ(f->m.sret_calls, 1);
+	CHECK_EQ(f->m.hcsr_writes_at_sret, g->m.hcsr_writes_at_sret);
+	CHECK_EQ(f->m.hfence_calls_at_sret, g->m.hfence_calls_at_sret);
+	CHECK(memcmp(f->m.mem, g->m.mem, MOCK_MEM_SIZE) == 0);
+	CHECK(memcmp(f->m.sret_gpr + 1, g->m.sret_gpr + 1,
+		     31 * sizeof(unsigned long)) == 0);
+	/* L0 refused the SRET: an error return, a0 and a1 for L1 */
+	f->m.sret_fail = g->m.sret_fail = true;
+	check_same_result(direct_sret(f, 0),
+			  nacl_from(g, 0, SBI_NACL_SYNC_SRET, 0));
+	CHECK_EQ(direct_sret(f, 0).error, SBI_ERR_FAILED);
+}
+
+/* The in-place SRET pass looks at only the dirty-bitmap words that hold a
+ * known CSR's bit: each known CSR written dirty is still applied there, and
+ * a dirty bit of a CSR NACL does not know, in a word looked at or not,
+ * changes nothing and stays set. */
+TEST(nacl_in_place_pass_sees_every_known_csr)
+{
+	static const unsigned csrs[] = {
+		CSR_HSTATUS,	CSR_HEDELEG,	CSR_HIDELEG,  CSR_HVIP,
+		CSR_HIP,	CSR_HIE,	CSR_HGEIE,    CSR_HGEIP,
+		CSR_HCOUNTEREN, CSR_HTIMEDELTA, CSR_HENVCFG,  CSR_HSTATEEN0,
+		CSR_HTVAL,	CSR_HTINST,	CSR_HGATP,    CSR_VSSTATUS,
+		CSR_VSIE,	CSR_VSIP,	CSR_VSTVEC,   CSR_VSSCRATCH,
+		CSR_VSEPC,	CSR_VSCAUSE,	CSR_VSTVAL,   CSR_VSATP,
+		CSR_VSTIMECMP,	CSR_HVICTL,	CSR_HVIPRIO1, CSR_HVIPRIO2,
+		CSR_VSISELECT,
+	};
+	struct mock_fx *f = nacl_setup(SBI_NESTED_NACL_ALL);
+	unsigned long implemented = 0;
+
+	f->ops.guest_map = mock_guest_map;
+	set_shmem(f);
+	CHECK(f->m.nacl[0].host != NULL);
+	for (size_t i = 0; i < sizeof(csrs) / sizeof(csrs[0]); i++) {
+		CHECK(sbi_nested_nacl_csr_bit(csrs[i]) != 0);
+		if (!f->m.hcsr_exists[csrs[i]])
+			continue;
+		implemented++;
+		l1_write_csr(f, csrs[i], 0);
+		f->m.hcsr_writes = 0;
+		CHECK_EQ(sbi_nested_nacl_sret_trapped(&f->sn, 0),
+			 SBI_NESTED_OK);
+		CHECK_EQ(f->m.hcsr_writes, 1);
+		CHECK_EQ(write_pos(f, csrs[i]), 0);
+		CHECK(!dirty(f, csrs[i]));
+	}
+	CHECK(implemented > 20);
+	/* 0x201 (index 1: a word looked at, no CSR NACL knows) and 0xeff
+	 * (index 0x3ff: word 15, not looked at) */
+	l1_write_csr(f, 0x201, 0);
+	l1_write_csr(f, 0xeff, 0);
+	f->m.hcsr_writes = 0;
+	CHECK_EQ(sbi_nested_nacl_sret_trapped(&f->sn, 0), SBI_NESTED_OK);
+	CHECK_EQ(f->m.hcsr_writes, 0);
+	CHECK(dirty(f, 0x201));
+	CHECK(dirty(f, 0xeff));
+}
