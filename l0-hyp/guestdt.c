@@ -124,12 +124,16 @@ static enum l0_guestdt_status set_isa(void *fdt, int cpu,
 	return L0_GUESTDT_OK;
 }
 
-/* Is `path` one of the nodes L1 keeps (or an ancestor of one)? */
+/* Is `path` one of the nodes L1 keeps (or an ancestor of one)? /chosen
+ * and /aliases are kept for their properties, not for nodes under them:
+ * a host's /chosen may hold firmware configuration (opensbi-domains) or,
+ * in a damaged tree, whole devices, none of them L1's. */
 static bool keep_path(const char *path, const char *const *keep)
 {
 	size_t pl = strlen(path);
 
-	if (!strcmp(path, "/"))
+	if (!strcmp(path, "/") || !strcmp(path, "/chosen") ||
+	    !strcmp(path, "/aliases"))
 		return true;
 	for (; *keep; keep++) {
 		size_t kl = strlen(*keep);
@@ -497,8 +501,6 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 		keep[n++] = cpu_path[i];
 		intc[i] = h->hart[i].intc_phandle;
 	}
-	keep[n++] = "/chosen";
-	keep[n++] = "/aliases";
 	if (h->has_uart)
 		keep[n++] = h->uart_path;
 	if (h->has_plic)

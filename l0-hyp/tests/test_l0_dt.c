@@ -57,6 +57,10 @@ static void build_host(void)
 	OK(fdt_property_string(f, "stdout-path", "/soc/serial@10000000"));
 	prop_cells(f, "linux,initrd-start", initrd_s, 2);
 	prop_cells(f, "linux,initrd-end", initrd_e, 2);
+	/* firmware configuration, the host's (OpenSBI's domains) */
+	OK(fdt_begin_node(f, "opensbi-domains"));
+	OK(fdt_property_string(f, "compatible", "opensbi,domain,config"));
+	OK(fdt_end_node(f));
 	OK(fdt_end_node(f));
 	OK(fdt_begin_node(f, "aliases"));
 	OK(fdt_property_string(f, "serial0", "/soc/serial@10000000"));
@@ -323,7 +327,8 @@ TEST(guestdt_gives_l1_only_its_devices)
 	CHECK(c && len == 16 && fdt32_to_cpu(c[0]) == 3 &&
 	      fdt32_to_cpu(c[1]) == IRQ_M_EXT &&
 	      fdt32_to_cpu(c[3]) == IRQ_S_EXT);
-	/* /chosen is L1's */
+	/* /chosen is L1's, without the host's nodes under it */
+	CHECK(fdt_path_offset(f, "/chosen/opensbi-domains") < 0);
 	s = fdt_getprop(f, fdt_path_offset(f, "/chosen"), "bootargs", NULL);
 	CHECK(s && !strcmp(s, "console=ttyS0"));
 	c = cells(f, "/chosen", "linux,initrd-start", &len);
