@@ -317,6 +317,8 @@ static void step_csr(struct fuzz_in *in)
 		fprintf(stderr,
 			"csr 0x%08x user %d val 0x%lx: %d, vscause %lu\n", raw,
 			user, val, st, model_hart.csr[CSR_VSCAUSE]);
+	if (w.entry_irq)
+		return; /* L1 took its armed interrupt first (trap.c) */
 	/* "Zicsr" + "Hypervisor Extension": the spec's illegal cases */
 	if (user || !l1_has_csr(csr) || (wrote && (csr >> 10) == 3)) {
 		FUZZ_CHECK(st == L0_VHYP_TRAPPED, "0x%08x user %d: status %d",
@@ -392,7 +394,9 @@ static void step_hfence(struct fuzz_in *in)
 	w.v->gpr[rs1] = a;
 	w.v->gpr[rs2] = id;
 	st = model_l1_trap_insn(&w, raw, b & 2);
-	if (b & 2) { /* from U-mode: illegal */
+	if (w.entry_irq)
+		return; /* L1 took its armed interrupt first (trap.c) */
+	if (b & 2) {	/* from U-mode: illegal */
 		FUZZ_CHECK(st == L0_VHYP_TRAPPED, "hfence from U: %d", st);
 		check_illegal(raw, pc);
 		return;
@@ -406,6 +410,9 @@ static void step_sret(struct fuzz_in *in)
 	bool user = fuzz_u8(in) & 1, spv = vread(CSR_HSTATUS) & HSTATUS_SPV;
 	unsigned long pc = w.v->sepc;
 	enum l0_vhyp_status st = model_l1_trap_insn(&w, MODEL_SRET, user);
+
+	if (w.entry_irq)
+		return; /* L1 took its armed interrupt first (trap.c) */
 
 	if (user) {
 		FUZZ_CHECK(st == L0_VHYP_TRAPPED, "sret from U: %d", st);
@@ -553,6 +560,8 @@ static void step_hlv(struct fuzz_in *in)
 	w.v->gpr[REG_ADDR] = addr;
 	w.v->gpr[REG_DATA] = fuzz_u64(in);
 	st = model_l1_trap_insn(&w, raw, user);
+	if (w.entry_irq)
+		return; /* L1 took its armed interrupt first (trap.c) */
 	if (user && !hu) {
 		FUZZ_CHECK(st == L0_VHYP_TRAPPED, "hlv from U, HU 0: %d", st);
 		check_illegal(raw, pc);

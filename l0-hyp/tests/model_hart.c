@@ -459,10 +459,11 @@ void model_world_free(struct model_world *w)
 }
 
 /* trap.c l0_trap: first thing on a trap, undo an armed VS interrupt */
-static void model_trap_entry(struct l0_vcpu *v)
+/* trap.c l0_trap: true when the trap was the moment L1 could take its
+ * armed interrupt, and L0 resumes it without handling the trap */
+static bool model_trap_entry(struct l0_vcpu *v)
 {
-	if (v->vh.irq_armed)
-		(void)l0_vhyp_disarm_l1_vs_irq(v);
+	return v->vh.irq_armed && l0_vhyp_disarm_l1_vs_irq(v);
 }
 
 void model_resume(struct model_world *w)
@@ -516,7 +517,9 @@ enum l0_vhyp_status model_l1_trap_insn(struct model_world *w, uint32_t raw,
 
 	if (v->vh.in_l2)
 		panic("model_l1_trap_insn: the vCPU runs L2");
-	model_trap_entry(v);
+	w->entry_irq = model_trap_entry(v);
+	if (w->entry_irq)
+		return L0_VHYP_RETRY;
 	/* the trap's own CSRs, read once at entry (trap.c) */
 	v->trap.scause = EXC_VIRTUAL_INST;
 	v->trap.stval = raw;
@@ -542,7 +545,7 @@ enum l0_vhyp_l2_result model_l2_trap(struct model_world *w,
 
 	if (!v->vh.in_l2)
 		panic("model_l2_trap: the vCPU runs L1");
-	model_trap_entry(v);
+	(void)model_trap_entry(v);
 	v->trap.scause = scause;
 	v->trap.stval = stval;
 	v->trap.htval = htval;

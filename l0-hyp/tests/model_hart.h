@@ -61,6 +61,11 @@ struct model_world {
 	struct l0_vcpu *v;
 	uint8_t *l1_ram;
 	uint64_t l1_ram_size;
+	/* the last model_l1_trap_insn met an armed interrupt that L1 could
+	 * take at that trap: as trap.c does, L0 let L1 take it (or resume)
+	 * and did not emulate the instruction, which L1 runs again later;
+	 * the call then returns L0_VHYP_RETRY */
+	bool entry_irq;
 };
 
 /* Reset the model hart (QEMU's reset values plus what l0_vcpu_hw_init
