@@ -149,8 +149,17 @@ void model_csr_write(unsigned csr, unsigned long val)
 		c[csr] = val & MODEL_HEDELEG_WRITABLE;
 		break;
 	case CSR_HIDELEG:
+		c[csr] = val & (HVIP_VS_MASK | model_hart.hideleg_writable);
+		break;
 	case CSR_HVIP:
-		c[csr] = val & HVIP_VS_MASK;
+		/* Ssaia: bits 13..63 of hvip exist where hvien enables them
+		 * (AIA spec "Virtual interrupts for VS level") */
+		c[csr] = val & (HVIP_VS_MASK |
+				(c[CSR_HVIEN] & model_hart.hvien_writable));
+		break;
+	case CSR_HVIEN:
+		/* Ssaia: the bits of hvien the hart implements (13..63) */
+		c[csr] = val & model_hart.hvien_writable;
 		break;
 	case CSR_HIE:
 		c[csr] = val & (HVIP_VS_MASK | MIP_SGEIP);
@@ -201,17 +210,21 @@ void model_csr_clear(unsigned csr, unsigned long bits)
 void model_fence(enum model_fence kind, int has_addr, unsigned long addr,
 		 int has_id, unsigned long id)
 {
-	(void)has_addr;
-	(void)addr;
-	(void)has_id;
-	(void)id;
+	struct model_fence_ops *f = &model_hart.last_fence[kind];
+
+	f->has_addr = has_addr;
+	f->addr = addr;
+	f->has_id = has_id;
+	f->id = id;
 	model_hart.fences[kind]++;
 }
 
 /* ---- L0's hooks ---------------------------------------------------------- */
 
-/* console.c's panic: the message, then the test ends */
-void panic(const char *fmt, ...)
+/* console.c's panic: the message, then the test ends. Weak, as the hooks
+ * of nacl_client.c below: test_l0_sbi_below links the real nacl_client.c
+ * and a panic that returns to the test (tests/model_sbi.c). */
+__attribute__((weak)) void panic(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -222,17 +235,19 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
-/* NACL client (nacl_client.c) off: the accessors use the CSRs */
-struct l0_nacl_client l0_nacl_client;
-unsigned char l0_nacl_client_on;
+/* NACL client (nacl_client.c) off: the accessors use the CSRs (weak:
+ * test_l0_sbi_below links nacl_client.c itself) */
+__attribute__((weak)) struct l0_nacl_client l0_nacl_client;
+__attribute__((weak)) unsigned char l0_nacl_client_on;
 
-void l0_nacl_client_flush(unsigned long vhartid)
+__attribute__((weak)) void l0_nacl_client_flush(unsigned long vhartid)
 {
 	(void)vhartid;
 	panic("model hart: l0_nacl_client_flush with the NACL client off");
 }
 
-unsigned long l0_nacl_client_guest_hstatus(unsigned long vhartid)
+__attribute__((weak)) unsigned long
+l0_nacl_client_guest_hstatus(unsigned long vhartid)
 {
 	(void)vhartid;
 	panic("model hart: l0_nacl_client_guest_hstatus without autoswap");
@@ -240,15 +255,18 @@ unsigned long l0_nacl_client_guest_hstatus(unsigned long vhartid)
 
 /* nacl_client.c without NACL below: the HFENCE instructions themselves,
  * the same code (hfence.h) on the model's HFENCEs and hgatp */
-void l0_hfence_gvma(unsigned long vhartid, bool has_gpa, unsigned long gpa,
-		    bool has_vmid, unsigned long vmid)
+__attribute__((weak)) void l0_hfence_gvma(unsigned long vhartid, bool has_gpa,
+					  unsigned long gpa, bool has_vmid,
+					  unsigned long vmid)
 {
 	(void)vhartid;
 	l0_hfence_gvma_insn(has_gpa, gpa, has_vmid, vmid);
 }
 
-void l0_hfence_vvma(unsigned long vhartid, unsigned long hgatp, bool has_va,
-		    unsigned long va, bool has_asid, unsigned long asid)
+__attribute__((weak)) void l0_hfence_vvma(unsigned long vhartid,
+					  unsigned long hgatp, bool has_va,
+					  unsigned long va, bool has_asid,
+					  unsigned long asid)
 {
 	(void)vhartid;
 	l0_hfence_vvma_insn(hgatp, has_va, va, has_asid, asid);

@@ -40,8 +40,16 @@ struct model_hart {
 	unsigned long csr[4096];
 	bool known[4096]; /* the CSRs this model implements */
 	unsigned long fences[MODEL_FENCE_KINDS];
+	struct model_fence_ops { /* the last fence of each kind */
+		int has_addr, has_id;
+		unsigned long addr, id;
+	} last_fence[MODEL_FENCE_KINDS];
 	unsigned long timer; /* l0_host_timer_program's last value */
 	unsigned long csr_accesses;
+	/* Interrupt bits past the VS ones that hideleg, and hvien/hvip
+	 * (Ssaia), keep: 0 after the reset, as QEMU 10 has them (hideleg[13]
+	 * read-only zero); a test of another hart sets them (LCOFI, 13) */
+	unsigned long hideleg_writable, hvien_writable;
 };
 extern struct model_hart model_hart;
 
