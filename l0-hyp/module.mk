@@ -127,3 +127,21 @@ $(L0_SCHED_UNIT): $(BUILD)/host/model/l0-hyp/tests/test_l0_sched.o \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 HOST_TESTS += $(L0_SCHED_UNIT)
+# L0 against the SBI below it (l0-hyp/tests/model_sbi.c: NACL and PMU as
+# the SBI spec has them, each function able to fail): nacl_client.c, L0 as
+# a NACL client, and sbi_pmu.c, built for the model hart with that SBI's
+# sbi_ecall (-include: <rvnest/sbi.h> has the ECALL on RISC-V only)
+L0_SBI_BELOW_CUT := $(addprefix $(BUILD)/host/model/l0-hyp/,nacl_client.o \
+	sbi_pmu.o)
+$(L0_SBI_BELOW_CUT): L0_MODEL_CFLAGS += -include l0-hyp/tests/model_sbi.h
+L0_SBI_BELOW_UNIT := $(BUILD)/host/tests/test_l0_sbi_below
+# sbi-nested's (pmu.c: the firmware counters), set after this file
+L0_SBI_BELOW_SBI_OBJS = $(SBI_NESTED_SRCS:%.c=$(BUILD)/host/%.o)
+$(L0_SBI_BELOW_UNIT): $(L0_SBI_BELOW_CUT) \
+		      $(addprefix $(BUILD)/host/model/l0-hyp/tests/, \
+		      model_sbi.o test_l0_nacl_client.o) \
+		      $(L0_MODEL_OBJS) $$(L0_SBI_BELOW_SBI_OBJS) \
+		      $(UNIT_MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+HOST_TESTS += $(L0_SBI_BELOW_UNIT)
