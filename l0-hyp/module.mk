@@ -139,7 +139,7 @@ L0_SBI_BELOW_UNIT := $(BUILD)/host/tests/test_l0_sbi_below
 L0_SBI_BELOW_SBI_OBJS = $(SBI_NESTED_SRCS:%.c=$(BUILD)/host/%.o)
 $(L0_SBI_BELOW_UNIT): $(L0_SBI_BELOW_CUT) \
 		      $(addprefix $(BUILD)/host/model/l0-hyp/tests/, \
-		      model_sbi.o test_l0_nacl_client.o) \
+		      model_sbi.o test_l0_nacl_client.o test_l0_sbi_pmu.o) \
 		      $(L0_MODEL_OBJS) $$(L0_SBI_BELOW_SBI_OBJS) \
 		      $(UNIT_MAIN_OBJ)
 	@mkdir -p $(dir $@)
