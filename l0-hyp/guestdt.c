@@ -475,6 +475,65 @@ static void fix_aliases(void *fdt)
 	}
 }
 
+/* Does every interrupt parent `prop` of `node` names exist in L1's tree?
+ * interrupts-extended is a list of (phandle, specifier of the parent's
+ * #interrupt-cells) ("Interrupts Extended Property", Devicetree spec
+ * 2.4.1); a list whose cells cannot be walked is the parent's problem
+ * and stops the walk, as a reader of the tree would. */
+static bool irq_ref_resolves(const void *fdt, int node, const char *prop)
+{
+	int len, clen;
+	const fdt32_t *v = fdt_getprop(fdt, node, prop, &len);
+
+	for (int i = 0; v && i < len / 4;) {
+		int parent =
+			fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(v[i]));
+
+		if (parent < 0)
+			return false;
+		if (strcmp(prop, "interrupts-extended"))
+			return true;
+		const fdt32_t *cells =
+			fdt_getprop(fdt, parent, "#interrupt-cells", &clen);
+		if (!cells || clen != 4 ||
+		    fdt32_to_cpu(cells[0]) > (uint32_t)len / 4)
+			return true;
+		i += 1 + (int)fdt32_to_cpu(cells[0]);
+	}
+	return true;
+}
+
+/* No node L1 keeps may name an interrupt controller L1 does not have
+ * (Devicetree spec 2.4: interrupt-parent, interrupts-extended; the MSI
+ * binding's msi-parent): the host node behind it was pruned (a host
+ * whose UART is also an APLIC with an msi-parent, a /soc whose
+ * interrupt-parent is the host's APLIC). The reference goes, and with a
+ * dangling interrupt-parent the node's interrupts too: read against an
+ * inherited parent they would name another controller's lines. */
+static void drop_dangling_irq_refs(void *fdt)
+{
+	static const char *const props[] = {"interrupt-parent", "msi-parent",
+					    "interrupts-extended"};
+	bool again = true;
+
+	/* a deletion moves the offsets after it: walk again (rare) */
+	while (again) {
+		int node;
+
+		again = false;
+		for (node = fdt_next_node(fdt, -1, NULL); node >= 0 && !again;
+		     node = fdt_next_node(fdt, node, NULL))
+			for (unsigned i = 0; i < 3 && !again; i++) {
+				if (irq_ref_resolves(fdt, node, props[i]))
+					continue;
+				fdt_delprop(fdt, node, props[i]);
+				if (i == 0)
+					fdt_delprop(fdt, node, "interrupts");
+				again = true;
+			}
+	}
+}
+
 enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 					void *buf, size_t bufsize, char *err,
 					size_t errlen)
@@ -548,6 +607,7 @@ enum l0_guestdt_status l0_guestdt_build(const struct l0_guestdt_input *in,
 	fix_aliases(buf);
 	if (in->pci)
 		CHECK_FDT(l0_pci_dt_fix_l1(buf, in->pci), "PCI host bridge");
+	drop_dangling_irq_refs(buf);
 
 	snprintf(mem_name, sizeof(mem_name), "memory@%llx",
 		 (unsigned long long)in->gmem->gpa);

@@ -337,6 +337,58 @@ TEST(guestdt_gives_l1_only_its_devices)
 	CHECK(c && len == 8 && fdt32_to_cpu(c[1]) == 0x83001000);
 }
 
+/* A kept node naming a controller L1 does not get: the reference goes
+ * (found by fuzz_dt: a host UART that was also an APLIC with an
+ * msi-parent), and with a dangling interrupt-parent its interrupts. */
+TEST(guestdt_drops_references_to_pruned_controllers)
+{
+	static uint8_t host2[sizeof(host_buf) + 512]
+		__attribute__((aligned(8)));
+	struct l0_gmem g = {.gpa = 0x80000000, .size = 64 << 20};
+	struct l0_guestdt_input in = {.host = &plat, .gmem = &g, .nvcpus = 1};
+	const fdt32_t rtc_ie[] = {cpu_to_fdt32(0x77), cpu_to_fdt32(5)};
+	const void *f = l1_buf;
+	const fdt32_t *c;
+	int soc, uart, len;
+
+	build_host();
+	OK(fdt_open_into(host_buf, host2, sizeof(host2)));
+	OK(fdt_setprop_u32(host2, fdt_path_offset(host2, "/soc/rtc@101000"),
+			   "phandle", 0x77));
+	soc = fdt_path_offset(host2, "/soc");
+	OK(fdt_setprop_u32(host2, soc, "interrupt-parent", 0x77));
+	OK(fdt_setprop_u32(host2, soc, "interrupts", 3));
+	uart = fdt_path_offset(host2, "/soc/serial@10000000");
+	OK(fdt_setprop_u32(host2, uart, "interrupt-parent", 4)); /* PLIC */
+	uart = fdt_path_offset(host2, "/soc/serial@10000000");
+	OK(fdt_setprop_u32(host2, uart, "interrupts", 10));
+	uart = fdt_path_offset(host2, "/soc/serial@10000000");
+	OK(fdt_setprop_u32(host2, uart, "msi-parent", 0x77));
+	uart = fdt_path_offset(host2, "/soc/serial@10000000");
+	OK(fdt_setprop(host2, uart, "interrupts-extended", rtc_ie,
+		       sizeof(rtc_ie)));
+	OK(fdt_pack(host2));
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host2, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_OK);
+	CHECK_EQ(
+		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
+		L0_GUESTDT_OK);
+	CHECK(fdt_path_offset(f, "/soc/rtc@101000") < 0);
+	soc = fdt_path_offset(f, "/soc");
+	CHECK(!fdt_getprop(f, soc, "interrupt-parent", NULL));
+	CHECK(!fdt_getprop(f, soc, "interrupts", NULL));
+	uart = fdt_path_offset(f, "/soc/serial@10000000");
+	CHECK(!fdt_getprop(f, uart, "msi-parent", NULL));
+	CHECK(!fdt_getprop(f, uart, "interrupts-extended", NULL));
+	/* what names a node L1 has stays: the UART's line on the PLIC */
+	c = cells(f, "/soc/serial@10000000", "interrupt-parent", &len);
+	CHECK(c && len == 4 &&
+	      fdt_node_offset_by_phandle(f, fdt32_to_cpu(c[0])) ==
+		      fdt_path_offset(f, "/soc/plic@c000000"));
+	CHECK(cells(f, "/soc/serial@10000000", "interrupts", NULL) != NULL);
+}
+
 TEST(guestdt_adds_h_when_asked)
 {
 	struct l0_gmem g = {.gpa = 0x80000000, .size = 64 << 20};
