@@ -617,6 +617,13 @@ static unsigned long trap_info_read(struct l0_vcpu *v, const struct vcsr *c)
 static void htval_write(struct l0_vcpu *v, const struct vcsr *c,
 			unsigned long val, unsigned long mask)
 {
+	/* an interrupt L1 took in hardware since wrote htval and htinst 0:
+	 * CSRRS/CSRRC act on that 0, and htinst stays 0 once the record
+	 * below no longer hides it */
+	if (l1_took_irq_since_trap_info(v)) {
+		v->vh.htval = 0;
+		v->vh.htinst = 0;
+	}
 	reg_write(v, c, val, mask);
 	v->vh.trap_info_vscause = l0_hcsr_read(v, CSR_VSCAUSE);
 	sync_vtsr(v);

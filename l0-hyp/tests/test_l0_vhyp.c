@@ -441,6 +441,16 @@ TEST(vhyp_htval_reads_back_until_l1_traps)
 	model_hart.csr[CSR_VSCAUSE] = CAUSE_INTERRUPT | IRQ_S_EXT;
 	CHECK_EQ(rd(CSR_HTVAL), 0);
 	CHECK_EQ(rd(CSR_HTINST), 0);
+	/* csrrs on the 0 that interrupt wrote (not on what L0 held), and
+	 * htinst stays 0 */
+	w.v->gpr[RS] = 0x10;
+	CHECK_EQ(model_l1_trap_insn(
+			 &w, model_csr_insn(MODEL_CSRRS, CSR_HTVAL, RD, RS),
+			 false),
+		 L0_VHYP_OK);
+	CHECK_EQ(w.v->gpr[RD], 0);
+	CHECK_EQ(rd(CSR_HTVAL), 0x10);
+	CHECK_EQ(rd(CSR_HTINST), 0);
 
 	/* the corner left (README.md "Limits"): a second interrupt with the
 	 * very cause scause held at L1's write cannot be told apart from
