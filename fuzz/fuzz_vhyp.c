@@ -24,6 +24,9 @@
  * - a CSR write L1 makes to a field the spec makes writable reads back
  *   what it wrote (hstatus's GVA..VTSR, hideleg and hvip's VS bits, the
  *   host's hedeleg bits, htimedelta, vsscratch); rd gets the old value;
+ * - htval L1 wrote reads back after every later step until L1 takes a
+ *   trap through L0; after an interrupt the hart delivers to L1 directly
+ *   (step_hw_irq) it reads 0 ("Trap Entry"), but for KNOWN_DEVIATIONS;
  * - an access the spec forbids gets exactly its exception: an illegal-
  *   instruction trap into L1 (vscause 2, vstval the instruction, vsepc
  *   its pc, pc at vstvec's base, hstatus.SPV/GVA, htval and htinst 0)
@@ -437,8 +440,7 @@ static void step_sret(struct fuzz_in *in)
 	/* SPV = 1: into L2 (or straight back to L1 for its interrupt);
 	 * SPV = 0: a return inside L1 ("Trap-Return Instructions"). An
 	 * interrupt L1 took in hardware since SPV was set clears SPV
-	 * (vhyp.c l1_took_irq_since_spv), which only a write of an
-	 * interrupt cause to the real vscause can fake here. */
+	 * (vhyp.c l1_took_irq_since_spv): step_hw_irq here. */
 	if (st == L0_VHYP_ENTERED_L2)
 		FUZZ_CHECK(spv && w.v->vh.in_l2, "entered L2 with SPV %d", spv);
 	else
