@@ -1522,7 +1522,9 @@ exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 	l0_hcsr_write(v, CSR_VSTVEC, l1->vstvec);
 	vh->htval = htval;
 	vh->htinst = htinst;
-	vh->trap_info_vscause = 0; /* written by L0 (trap_info_read) */
+	/* written by L0 (trap_info_read): one store, +1 instruction per L2
+	 * exit (measured, nested hypercall 1,794 -> 1,795) */
+	vh->trap_info_vscause = 0;
 	vh->hstatus &= ~(HSTATUS_GVA | HSTATUS_SPVP);
 	vh->hstatus |= HSTATUS_SPV | (gva ? HSTATUS_GVA : 0) |
 		       (l2_supervisor ? HSTATUS_SPVP : 0);
