@@ -591,14 +591,18 @@ static void hstatus_write(struct l0_vcpu *v, const struct vcsr *c,
  * trap_info_vscause, L1's scause at its htval write (L1 may write htval in
  * an interrupt handler), 0 when L0 wrote them at a trap it delivered (an
  * exception: any interrupt cause since is one L1 took; an interrupt: they
- * are 0). An interrupt with the very cause recorded at L1's write cannot
- * be told apart (README.md). While they hold something no exception is
- * delegated (sync_vtsr), so exceptions pass through L0. */
+ * are 0). An interrupt with the very cause recorded at L1's write, or
+ * one whose cause L1 overwrote since, cannot be told apart (README.md).
+ * While they hold something no exception is delegated (sync_vtsr), so
+ * exceptions pass through L0. */
+static bool irq_since_trap_info(const struct l0_vcpu *v, unsigned long cause)
+{
+	return (cause & CAUSE_INTERRUPT) && cause != v->vh.trap_info_vscause;
+}
+
 static bool l1_took_irq_since_trap_info(struct l0_vcpu *v)
 {
-	unsigned long cause = l0_hcsr_read(v, CSR_VSCAUSE);
-
-	return (cause & CAUSE_INTERRUPT) && cause != v->vh.trap_info_vscause;
+	return irq_since_trap_info(v, l0_hcsr_read(v, CSR_VSCAUSE));
 }
 
 static unsigned long trap_info_read(struct l0_vcpu *v, const struct vcsr *c)
@@ -617,15 +621,18 @@ static unsigned long trap_info_read(struct l0_vcpu *v, const struct vcsr *c)
 static void htval_write(struct l0_vcpu *v, const struct vcsr *c,
 			unsigned long val, unsigned long mask)
 {
+	/* one read: under an L0 of its own, a trap into that L0 */
+	unsigned long cause = l0_hcsr_read(v, CSR_VSCAUSE);
+
 	/* an interrupt L1 took in hardware since wrote htval and htinst 0:
 	 * CSRRS/CSRRC act on that 0, and htinst stays 0 once the record
 	 * below no longer hides it */
-	if (l1_took_irq_since_trap_info(v)) {
+	if (irq_since_trap_info(v, cause)) {
 		v->vh.htval = 0;
 		v->vh.htinst = 0;
 	}
 	reg_write(v, c, val, mask);
-	v->vh.trap_info_vscause = l0_hcsr_read(v, CSR_VSCAUSE);
+	v->vh.trap_info_vscause = cause;
 	sync_vtsr(v);
 }
 
