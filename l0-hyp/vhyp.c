@@ -584,25 +584,55 @@ static void hstatus_write(struct l0_vcpu *v, const struct vcsr *c,
 }
 
 /* htval, htinst: an interrupt L1 took in hardware (delegated through
- * hideleg, never seen by L0) wrote them as 0, and L1 never writes an
- * interrupt cause into scause itself (as l1_took_irq_since_spv assumes);
- * after an exception L0 holds what it wrote (sync_vtsr). */
+ * hideleg, never seen by L0) wrote them as 0 ("Trap Entry"). L1 never
+ * writes an interrupt cause into scause itself (as l1_took_irq_since_spv
+ * assumes), so such an interrupt shows as an interrupt cause in scause
+ * other than the one scause held when the value was established:
+ * trap_info_vscause, L1's scause at its htval write (L1 may write htval in
+ * an interrupt handler), 0 when L0 wrote them at a trap it delivered (an
+ * exception: any interrupt cause since is one L1 took; an interrupt: they
+ * are 0). An interrupt with the very cause recorded at L1's write, or
+ * one whose cause L1 overwrote since, cannot be told apart (README.md).
+ * While they hold something no exception is delegated (sync_vtsr), so
+ * exceptions pass through L0. */
+static bool irq_since_trap_info(const struct l0_vcpu *v, unsigned long cause)
+{
+	return (cause & CAUSE_INTERRUPT) && cause != v->vh.trap_info_vscause;
+}
+
+static bool l1_took_irq_since_trap_info(struct l0_vcpu *v)
+{
+	return irq_since_trap_info(v, l0_hcsr_read(v, CSR_VSCAUSE));
+}
+
 static unsigned long trap_info_read(struct l0_vcpu *v, const struct vcsr *c)
 {
 	unsigned long val = reg_read(v, c);
 
 	/* vscause only when it matters: under an L0 of its own, each read
 	 * of it is a trap into that L0 (recursive: 2 per nested hypercall) */
-	if (val && (l0_hcsr_read(v, CSR_VSCAUSE) & CAUSE_INTERRUPT))
+	if (val && l1_took_irq_since_trap_info(v))
 		return 0;
 	return val;
 }
 
-/* htval is writable: what L1 writes must also stay until its next trap */
+/* htval is writable: what L1 writes must also stay until its next trap,
+ * also when L1 writes it while its scause holds an interrupt cause */
 static void htval_write(struct l0_vcpu *v, const struct vcsr *c,
 			unsigned long val, unsigned long mask)
 {
+	/* one read: under an L0 of its own, a trap into that L0 */
+	unsigned long cause = l0_hcsr_read(v, CSR_VSCAUSE);
+
+	/* an interrupt L1 took in hardware since wrote htval and htinst 0:
+	 * CSRRS/CSRRC act on that 0, and htinst stays 0 once the record
+	 * below no longer hides it */
+	if (irq_since_trap_info(v, cause)) {
+		v->vh.htval = 0;
+		v->vh.htinst = 0;
+	}
 	reg_write(v, c, val, mask);
+	v->vh.trap_info_vscause = cause;
 	sync_vtsr(v);
 }
 
@@ -1214,7 +1244,7 @@ bool l0_vhyp_csr_read_fast(struct l0_vcpu *v)
 	val = *(const unsigned long *)((const char *)&v->vh +
 				       (fast & ~(unsigned)L0_VCSR_FAST_BITS));
 	if ((fast & L0_VCSR_FAST_TRAP_INFO) && val &&
-	    (l0_hcsr_read(v, CSR_VSCAUSE) & CAUSE_INTERRUPT))
+	    l1_took_irq_since_trap_info(v))
 		val = 0;
 	v->stats.ev[L0_EV_L1_CSR]++;
 	l0_prof_note_csr_read(&v->prof, csr);
@@ -1239,6 +1269,7 @@ void l0_vhyp_l1_took_trap(struct l0_vcpu *v, unsigned long htval,
 		vh->hstatus |= HSTATUS_GVA;
 	vh->htval = htval;
 	vh->htinst = htinst;
+	vh->trap_info_vscause = 0; /* written by L0 (trap_info_read) */
 	sync_vtsr(v);
 }
 
@@ -1498,6 +1529,9 @@ exit_switch(struct l0_vcpu *v, unsigned long cause, unsigned long tval,
 	l0_hcsr_write(v, CSR_VSTVEC, l1->vstvec);
 	vh->htval = htval;
 	vh->htinst = htinst;
+	/* written by L0 (trap_info_read): one store, +1 instruction per L2
+	 * exit (measured, nested hypercall 1,794 -> 1,795) */
+	vh->trap_info_vscause = 0;
 	vh->hstatus &= ~(HSTATUS_GVA | HSTATUS_SPVP);
 	vh->hstatus |= HSTATUS_SPV | (gva ? HSTATUS_GVA : 0) |
 		       (l2_supervisor ? HSTATUS_SPVP : 0);

@@ -115,6 +115,10 @@ struct l0_vhyp {
 	unsigned long exit_changed;
 	/* L1's scause when virtual SPV was last set (vhyp.c sync_vtsr) */
 	unsigned long spv_vscause;
+	/* L1's scause when L1 last wrote htval; 0 (no interrupt cause) when
+	 * L0 last wrote htval/htinst at a trap it delivered to L1 (vhyp.c
+	 * trap_info_read) */
+	unsigned long trap_info_vscause;
 	/* An undelegated VS interrupt of L1 waits for L1 to enable it
 	 * (vhyp.c, "Undelegated VS interrupts, armed"): the real vstvec is
 	 * L0_VHYP_ARM_VECTOR, L1's own is kept here, and the real hvip/hie

@@ -392,3 +392,72 @@ TEST(vhyp_l1_vs_irq_gate)
 	CHECK_EQ(wr(CSR_HIE, 0), L0_VHYP_OK);
 	CHECK(!l0_vhyp_l1_vs_irq_enabled(&w.v->vh));
 }
+
+/* htval as L1 reads it ("Hypervisor Trap Value Register", "Trap Entry"):
+ * what L1 wrote stays until L1 takes a trap, also when L1 wrote it in an
+ * interrupt handler (scause holding an interrupt cause); an interrupt the
+ * hart delivers to L1 directly (hideleg, never seen by L0) writes it 0;
+ * a trap L0 delivers writes what L0 gives. Both read paths: the fast one
+ * of trap.c (csrrs rd, htval, x0) and the table (csrrw's old value). */
+TEST(vhyp_htval_reads_back_until_l1_traps)
+{
+	unsigned long old = 0;
+
+	world(false);
+	CHECK_EQ(wr(CSR_HIDELEG, HVIP_VS_MASK), L0_VHYP_OK);
+	/* L1 took its supervisor timer interrupt in hardware */
+	model_hart.csr[CSR_VSCAUSE] = CAUSE_INTERRUPT | IRQ_S_TIMER;
+	CHECK_EQ(wr_rd(CSR_HTVAL, 0x4321), 0x4321);
+	CHECK_EQ(l0_vhyp_csr_read(w.v, CSR_HTVAL, &old), L0_VHYP_OK);
+	CHECK_EQ(old, 0x4321);
+	/* a held value: exceptions pass through L0 (nothing delegated) */
+	CHECK_EQ(model_hart.csr[CSR_HEDELEG], 0);
+	/* csrrw's rd gets the old value, through the table */
+	w.v->gpr[RS] = 0x8765;
+	CHECK_EQ(model_l1_trap_insn(
+			 &w, model_csr_insn(MODEL_CSRRW, CSR_HTVAL, RD, RS),
+			 false),
+		 L0_VHYP_OK);
+	CHECK_EQ(w.v->gpr[RD], 0x4321);
+	CHECK_EQ(rd(CSR_HTVAL), 0x8765);
+
+	/* an external interrupt the hart delivers to L1 directly: 0 */
+	model_hart.csr[CSR_VSCAUSE] = CAUSE_INTERRUPT | IRQ_S_EXT;
+	CHECK_EQ(rd(CSR_HTVAL), 0);
+	CHECK_EQ(l0_vhyp_csr_read(w.v, CSR_HTVAL, &old), L0_VHYP_OK);
+	CHECK_EQ(old, 0);
+	/* written again in that handler: reads back */
+	CHECK_EQ(wr_rd(CSR_HTVAL, 0x1357), 0x1357);
+
+	/* a guest-page fault L0 delivers (an HLV's): what L0 wrote, under
+	 * the exception's cause */
+	l0_vhyp_trap_l1(w.v, EXC_LOAD_GUEST_PAGE_FAULT, 0x1000, 0x2468,
+			HTINST_PSEUDO_READ64, true);
+	CHECK_EQ(model_hart.csr[CSR_VSCAUSE], EXC_LOAD_GUEST_PAGE_FAULT);
+	CHECK_EQ(rd(CSR_HTVAL), 0x2468);
+	CHECK_EQ(rd(CSR_HTINST), HTINST_PSEUDO_READ64);
+	/* then any interrupt in hardware, even with the cause scause held
+	 * at L1's last write, wrote them 0 */
+	model_hart.csr[CSR_VSCAUSE] = CAUSE_INTERRUPT | IRQ_S_EXT;
+	CHECK_EQ(rd(CSR_HTVAL), 0);
+	CHECK_EQ(rd(CSR_HTINST), 0);
+	/* csrrs on the 0 that interrupt wrote (not on what L0 held), and
+	 * htinst stays 0 */
+	w.v->gpr[RS] = 0x10;
+	CHECK_EQ(model_l1_trap_insn(
+			 &w, model_csr_insn(MODEL_CSRRS, CSR_HTVAL, RD, RS),
+			 false),
+		 L0_VHYP_OK);
+	CHECK_EQ(w.v->gpr[RD], 0);
+	CHECK_EQ(rd(CSR_HTVAL), 0x10);
+	CHECK_EQ(rd(CSR_HTINST), 0);
+
+	/* the corner left (README.md "Limits"): a second interrupt with the
+	 * very cause scause held at L1's write cannot be told apart from
+	 * none, and L1 still reads what it wrote */
+	CHECK_EQ(wr_rd(CSR_HTVAL, 0x9abc), 0x9abc);
+	model_hart.csr[CSR_VSCAUSE] = CAUSE_INTERRUPT | IRQ_S_SOFT;
+	CHECK_EQ(rd(CSR_HTVAL), 0);
+	model_hart.csr[CSR_VSCAUSE] = CAUSE_INTERRUPT | IRQ_S_EXT;
+	CHECK_EQ(rd(CSR_HTVAL), 0x9abc);
+}

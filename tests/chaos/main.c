@@ -581,9 +581,14 @@ static void ch_step_csr(void)
 	hp_run(NULL, c->op[HP_OP_RSI0], 0, &rb);
 	/* htval and htinst hold what the last trap wrote, and QEMU leaves
 	 * them as they were on the traps of dev=nonmem_htinst (and ignores
-	 * htinst writes); L0 reads htval as 0 once L1's scause holds an
-	 * interrupt (l0-hyp/vhyp.c trap_info_read). Not compared. */
-	if (c->num == CSR_HTVAL || c->num == CSR_HTINST)
+	 * htinst writes); L0 tells an interrupt the hart delivered to L1
+	 * directly only by its cause (l0-hyp/vhyp.c trap_info_read). Not
+	 * compared, but htval's read-back after CSRRW/CSRRWI: what was
+	 * written, whatever scause holds ("Hypervisor Trap Value
+	 * Register": writable; no trap in between). */
+	if (c->num == CSR_HTVAL && (form == HP_OP_RW || form == HP_OP_RWI))
+		ch_add(" old=- val=%lx dev=htrap_csr", rb.value);
+	else if (c->num == CSR_HTVAL || c->num == CSR_HTINST)
 		ch_add(" old=- val=- dev=htrap_csr");
 	else
 		ch_add(" old=%lx val=%lx", ch_csr_print(c, obs.value),

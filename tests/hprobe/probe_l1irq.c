@@ -57,6 +57,68 @@ static void hp_l1irq_ssip_kept(void)
 	}
 }
 
+/*
+ * l1irq.htval.written_in_handler: HS-mode takes its own supervisor
+ * software interrupt from HU-mode (the delegated path: on L0 the hart
+ * delivers it to L1 directly, L0 never sees it), then, with scause still
+ * holding that interrupt cause, writes htval and reads it back: what it
+ * wrote ("Hypervisor Trap Value Register": writable; only a trap writes
+ * it again). L0 read 0 there (it took any interrupt cause in scause as an
+ * interrupt since, fuzz/README.md).
+ * l1irq.htval.sti_after_write: then a supervisor timer interrupt (Sstc,
+ * stimecmp in the past), again taken from HU-mode directly, writes htval 0
+ * ("Trap Entry": nothing to report): the trap's htval is 0. Printed
+ * without the epc, which is the same on both anyway.
+ */
+#define HTVAL_WRITTEN 0x5a5a1234UL
+
+static void hp_l1irq_htval(void)
+{
+	struct hp_env env = hp_env_default;
+	struct hp_obs obs;
+	unsigned long cause, val;
+
+	env.mode = HP_MODE_HU;
+	hp_env_apply(&hp_env_default);
+	csr_set(CSR_SIE, MIP_SSIP);
+	csr_set(CSR_SIP, MIP_SSIP);
+	hp_run(&env, hp_b_nop, 0, &obs);
+	csr_clear(CSR_SIP, MIP_SSIP);
+	csr_clear(CSR_SIE, MIP_SSIP);
+	cause = csr_read(CSR_SCAUSE);
+	csr_write(CSR_HTVAL, HTVAL_WRITTEN);
+	val = csr_read(CSR_HTVAL);
+	printf("RVNEST probe id=l1irq.htval.written_in_handler out=ret "
+	       "val=0x%lx scause=0x%lx\n",
+	       val, cause);
+	if (val != HTVAL_WRITTEN || cause != IRQ(IRQ_S_SOFT)) {
+		hp_errors++;
+		printf("RVNEST error msg=htval_not_kept "
+		       "id=l1irq.htval.written_in_handler htval=0x%lx "
+		       "scause=0x%lx expected=0x%lx\n",
+		       val, cause, HTVAL_WRITTEN);
+	}
+	if (!hp_has_sstc)
+		return;
+	csr_set(CSR_SIE, MIP_STIP);
+	csr_write(CSR_STIMECMP, 0);
+	hp_run(&env, hp_b_nop, 0, &obs);
+	csr_write(CSR_STIMECMP, ~0UL);
+	csr_clear(CSR_SIE, MIP_STIP);
+	printf("RVNEST probe id=l1irq.htval.sti_after_write out=%s "
+	       "cause=0x%lx htval=0x%lx\n",
+	       obs.out == HP_OUT_TRAP_HS ? "hs" : "other", obs.scause,
+	       obs.htval);
+	if (obs.out != HP_OUT_TRAP_HS || obs.scause != IRQ(IRQ_S_TIMER) ||
+	    obs.htval) {
+		hp_errors++;
+		printf("RVNEST error msg=htval_after_irq "
+		       "id=l1irq.htval.sti_after_write cause=0x%lx "
+		       "htval=0x%lx expected=0\n",
+		       obs.scause, obs.htval);
+	}
+}
+
 void hp_group_l1irq(void)
 {
 	static const struct {
@@ -109,4 +171,5 @@ void hp_group_l1irq(void)
 		}
 	}
 	hp_l1irq_ssip_kept();
+	hp_l1irq_htval();
 }
