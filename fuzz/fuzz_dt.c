@@ -62,8 +62,40 @@ static void check_str(const char *s, const void *fdt, size_t fdt_size,
 		   "%s not terminated", what);
 }
 
+/* The UART's pages, which L1 gets in its G-stage, hold none of RAM, the
+ * PLIC or the APLIC (hostdt.c check_uart_alone) */
+static void check_uart_pages(void)
+{
+	uint64_t base = plat.uart.base & ~4095ULL;
+	uint64_t end = (plat.uart.base + plat.uart.size + 4095) & ~4095ULL;
+	const struct l0_range *r[L0_MAX_MEM_REGIONS + 2];
+	unsigned n = 0;
+
+	if (!plat.has_uart)
+		return;
+	FUZZ_CHECK(end > base, "UART 0x%llx+0x%llx wraps",
+		   (unsigned long long)plat.uart.base,
+		   (unsigned long long)plat.uart.size);
+	for (unsigned i = 0; i < plat.nmem; i++)
+		r[n++] = &plat.mem[i];
+	if (plat.has_plic)
+		r[n++] = &plat.plic;
+	if (plat.has_aia)
+		r[n++] = &plat.aplic;
+	for (unsigned i = 0; i < n; i++)
+		FUZZ_CHECK(!r[i]->size || end <= r[i]->base ||
+				   (r[i]->base + r[i]->size >= r[i]->base &&
+				    base >= r[i]->base + r[i]->size),
+			   "UART 0x%llx+0x%llx shares pages with 0x%llx+0x%llx",
+			   (unsigned long long)plat.uart.base,
+			   (unsigned long long)plat.uart.size,
+			   (unsigned long long)r[i]->base,
+			   (unsigned long long)r[i]->size);
+}
+
 static void check_platform(const void *fdt, size_t size, unsigned long hartid)
 {
+	check_uart_pages();
 	FUZZ_CHECK(plat.nmem <= L0_MAX_MEM_REGIONS &&
 			   plat.nresv <= L0_MAX_RESERVED && plat.ncpus >= 1 &&
 			   plat.ncpus <= L0_MAX_HOST_HARTS &&

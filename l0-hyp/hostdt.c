@@ -407,6 +407,81 @@ static int duplicate_child(const void *fdt, int node)
 	return -1;
 }
 
+/* [b, b + blen) ends at the top of the address space when it would wrap
+ * (a hostile tree's reg) */
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	uint64_t bend = b + blen < b ? UINT64_MAX : b + blen;
+
+	return alen && blen && a < bend && b < a + alen;
+}
+
+struct l0_named_range {
+	const char *what;
+	bool has;
+	struct l0_range r;
+};
+
+/* L1 gets the UART's pages in its G-stage (main.c, l0_gmem_map_device):
+ * they must hold nothing else L0 knows of. A tree whose UART node is also
+ * an interrupt controller, or whose UART's pages reach into RAM (L0's
+ * own, the shadow pool's), the PLIC or APLIC L0 takes over, an IMSIC
+ * file, the PCIe ECAM, the IOMMU or fw-cfg, would give L1 what is not its
+ * own: refused. */
+static enum l0_hostdt_status check_uart_alone(const struct l0_platform *p,
+					      char *err, size_t errlen)
+{
+	const uint64_t page = 4096;
+	struct l0_named_range other[5 + L0_MAX_MEM_REGIONS + L0_MAX_RESERVED +
+				    L0_MAX_HOST_HARTS];
+	uint64_t base = p->uart.base & ~(page - 1), end;
+	unsigned n = 0;
+	int node;
+
+	if (!p->has_uart)
+		return L0_HOSTDT_OK;
+	node = fdt_path_offset(p->fdt, p->uart_path);
+	if (node >= 0 &&
+	    (fdt_getprop(p->fdt, node, "interrupt-controller", NULL) ||
+	     fdt_getprop(p->fdt, node, "msi-controller", NULL)))
+		FAIL("host DT: UART %s is also an interrupt controller",
+		     p->uart_path);
+	if (p->uart.base > UINT64_MAX - page ||
+	    p->uart.size > UINT64_MAX - page - p->uart.base)
+		FAIL("host DT: UART %s reg 0x%llx+0x%llx wraps", p->uart_path,
+		     (unsigned long long)p->uart.base,
+		     (unsigned long long)p->uart.size);
+	end = (p->uart.base + p->uart.size + page - 1) & ~(page - 1);
+	for (unsigned i = 0; i < p->nmem; i++)
+		other[n++] = (struct l0_named_range){"RAM", true, p->mem[i]};
+	for (unsigned i = 0; i < p->nresv; i++)
+		other[n++] = (struct l0_named_range){"reserved memory", true,
+						     p->resv[i]};
+	other[n++] = (struct l0_named_range){"PLIC", p->has_plic, p->plic};
+	other[n++] = (struct l0_named_range){"APLIC", p->has_aia, p->aplic};
+	other[n++] = (struct l0_named_range){"PCIe ECAM", p->pci.has_pci,
+					     p->pci.ecam};
+	other[n++] = (struct l0_named_range){
+		"IOMMU", p->pci.iommu == L0_IOMMU_PLATFORM, p->pci.iommu_regs};
+	other[n++] = (struct l0_named_range){"fw-cfg", p->has_fwcfg, p->fwcfg};
+	/* each hart's S file and its guest files ("IMSIC memory regions") */
+	for (unsigned h = 0; p->has_aia && h < p->ncpus; h++)
+		other[n++] = (struct l0_named_range){
+			"IMSIC file",
+			p->imsic_hart_file[h] != 0,
+			{p->imsic_hart_file[h], page << p->imsic_guest_bits}};
+	for (unsigned i = 0; i < n; i++)
+		if (other[i].has && overlaps(base, end - base, other[i].r.base,
+					     other[i].r.size))
+			FAIL("host DT: UART %s (0x%llx+0x%llx) shares its "
+			     "pages "
+			     "with the %s at 0x%llx",
+			     p->uart_path, (unsigned long long)p->uart.base,
+			     (unsigned long long)p->uart.size, other[i].what,
+			     (unsigned long long)other[i].r.base);
+	return L0_HOSTDT_OK;
+}
+
 enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 				      struct l0_platform *p, char *err,
 				      size_t errlen)
@@ -488,7 +563,8 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 	    l0_hostdt_parse_aia(fdt, p, err, errlen) != L0_HOSTDT_OK ||
 	    l0_hostdt_parse_pci(fdt, p, err, errlen) != L0_HOSTDT_OK ||
 	    parse_fwcfg(fdt, p, err, errlen) != L0_HOSTDT_OK ||
-	    parse_chosen(fdt, p, err, errlen) != L0_HOSTDT_OK)
+	    parse_chosen(fdt, p, err, errlen) != L0_HOSTDT_OK ||
+	    check_uart_alone(p, err, errlen) != L0_HOSTDT_OK)
 		return L0_HOSTDT_BAD;
 	return L0_HOSTDT_OK;
 }

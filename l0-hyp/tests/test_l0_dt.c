@@ -259,6 +259,49 @@ TEST(hostdt_rejects_named_root)
 	CHECK(strstr(err, "root node has a name") != NULL);
 }
 
+/* L1 gets the UART's pages: a UART whose pages hold RAM or the PLIC, or
+ * a UART node that is an interrupt controller, is refused (found by
+ * fuzz_dt: an APLIC node that also claimed ns16550a) */
+static void uart_refused(const uint32_t *reg, bool intc, const char *why)
+{
+	int uart;
+
+	build_host();
+	OK(fdt_open_into(host_buf, host_buf, sizeof(host_buf)));
+	uart = fdt_path_offset(host_buf, "/soc/serial@10000000");
+	if (reg) {
+		fdt32_t r[4];
+
+		for (int i = 0; i < 4; i++)
+			r[i] = cpu_to_fdt32(reg[i]);
+		OK(fdt_setprop(host_buf, uart, "reg", r, sizeof(r)));
+	}
+	if (intc)
+		OK(fdt_setprop(host_buf, uart, "interrupt-controller", NULL,
+			       0));
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, why) != NULL);
+}
+
+TEST(hostdt_rejects_uart_sharing_pages)
+{
+	const uint32_t in_ram[] = {0, 0x80200000, 0, 0x100};
+	const uint32_t page_of_plic[] = {0, 0xc000f00, 0, 0x100};
+	const uint32_t wraps[] = {0xffffffff, 0xfffff000, 0, 0x2000};
+
+	uart_refused(in_ram, false, "shares its pages with the RAM");
+	uart_refused(page_of_plic, false, "shares its pages with the PLIC");
+	uart_refused(wraps, false, "wraps");
+	uart_refused(NULL, true, "is also an interrupt controller");
+	/* the tree as built passes */
+	build_host();
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_OK);
+}
+
 static const fdt32_t *cells(const void *f, const char *path, const char *prop,
 			    int *len)
 {
