@@ -446,6 +446,8 @@ static enum l0_hostdt_status check_uart_alone(const struct l0_platform *p,
 	     fdt_getprop(p->fdt, node, "msi-controller", NULL)))
 		FAIL("host DT: UART %s is also an interrupt controller",
 		     p->uart_path);
+	if (!p->uart.size)
+		FAIL("host DT: UART %s has a reg of size 0", p->uart_path);
 	if (p->uart.base > UINT64_MAX - page ||
 	    p->uart.size > UINT64_MAX - page - p->uart.base)
 		FAIL("host DT: UART %s reg 0x%llx+0x%llx wraps", p->uart_path,

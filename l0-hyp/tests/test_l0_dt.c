@@ -290,10 +290,12 @@ TEST(hostdt_rejects_uart_sharing_pages)
 	const uint32_t in_ram[] = {0, 0x80200000, 0, 0x100};
 	const uint32_t page_of_plic[] = {0, 0xc000f00, 0, 0x100};
 	const uint32_t wraps[] = {0xffffffff, 0xfffff000, 0, 0x2000};
+	const uint32_t empty[] = {0, 0x10000000, 0, 0};
 
 	uart_refused(in_ram, false, "shares its pages with the RAM");
 	uart_refused(page_of_plic, false, "shares its pages with the PLIC");
 	uart_refused(wraps, false, "wraps");
+	uart_refused(empty, false, "size 0");
 	uart_refused(NULL, true, "is also an interrupt controller");
 	/* the tree as built passes */
 	build_host();
