@@ -62,10 +62,14 @@ SLICE_TICKS = 10_000
 # fence done while the IPI was still on its way took it later as one more
 # exit of L2 (2 or 3 of 200 in nested-overcommit's run, up to 199 with
 # l0.slice=37 in the stress test), with NACL one more ecall of L1's each.
-def cross_vcpu_counts_wrong(name, res):
+def cross_vcpu_counts_wrong(name, res, edge=0):
     """The cross-vCPU benchmarks' exact counts on an overcommit
     configuration (EXPECTED_EXITS, ECALLS_BY_CONFIG), as a list of what
-    differs."""
+    differs. L1's exits are exact always. L0's window sums the traps of
+    every vCPU (sbi_glue.c l0_bench_mark), so its fixed part (ECALLS_BY_CONFIG's
+    + 2 or + 3) holds ecalls of vCPUs other than the one marking the
+    window, at its edges: `edge` lets that many of them fall outside it,
+    for interleavings other than the standard run's."""
     p = res.protocol
     wrong = []
     for bench, per_op in EXPECTED_EXITS.items():
@@ -75,9 +79,11 @@ def cross_vcpu_counts_wrong(name, res):
             wrong.append(f"{bench}: exits={b['exits']}, expected {want}")
             continue
         ecalls = ECALLS_BY_CONFIG[name].get(bench)
-        if ecalls is not None and p.l0benches[bench]["causes"].get("ecall_vs") != ecalls:
+        got = p.l0benches[bench]["causes"].get("ecall_vs", 0)
+        if ecalls is not None and not ecalls - edge <= got <= ecalls:
             wrong.append(f"{bench}: L0 window {p.l0benches[bench]['causes']}, "
-                         f"expected ecall_vs={ecalls}")
+                         f"expected ecall_vs={ecalls}"
+                         + (f" (or up to {edge} fewer)" if edge else ""))
     return wrong
 
 

@@ -17,7 +17,9 @@ keep the cross-vCPU benchmarks' exact counts.
 What is exact whatever the interleaving (harness/test_overcommit.py):
 ipi_remote and ipi_idle take 2 ecalls and 2 soft interrupts of L1's per
 round trip, rfence_remote 1 ecall per fence and one soft interrupt on the
-target's L1 hart, and L0's ecalls in each window. Before l1-guest-hyp's
+target's L1 hart, and L0's ecalls in each window but for one of the
+window's fixed ecalls, another vCPU's at an edge (cross_vcpu_counts_wrong's
+`edge`). Before l1-guest-hyp's
 asker waited for its target's answering IPI (l1-guest-hyp/smp.c), that IPI
 could reach it after it saw its fence done and was one more exit of L2
 into L1: 8 of these 12 runs failed so (213 to 398 soft interrupts for 200
@@ -68,7 +70,12 @@ def test_overcommit_finishes_with_exact_counts(name, shift, slice_us):
     r, lists = l0sched(res)
     assert (int(r["vcpus"]), int(r["harts"]), int(r["slice_us"])) == (4, 2, slice_us), r.line
     assert all(t > 0 for t in lists["run"].values()) and len(lists["run"]) == 4, r.line
-    wrong = cross_vcpu_counts_wrong(name, res)
+    # one of the window's fixed ecalls (another vCPU's, at an edge) may
+    # fall outside it: seen for nested-nacl-overcommit's ipi_remote at
+    # shift=4, l0.slice=1000 (1602 for 1603) once 79229c7's boot-time DT
+    # check moved where the slices fall; the 8 ecalls per round trip and
+    # L1's exits stay exact
+    wrong = cross_vcpu_counts_wrong(name, res, edge=1)
     assert not wrong, "\n".join(wrong) + f"\n(log: {res.log_path})"
 
 
