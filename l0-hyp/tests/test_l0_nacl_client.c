@@ -102,6 +102,18 @@ static unsigned long config(unsigned long type, unsigned long vmid,
 	return (1UL << 63) | (type << 56) | (vmid << 16) | asid;
 }
 
+/* The NACL call `fid` fails with `error` while fn runs: L0 stops with
+ * its one RVNEST error line (nacl_client.c), `line` */
+static void nacl_call_stops_l0(unsigned long fid, long error,
+			       void (*fn)(void *), void *arg, const char *line)
+{
+	model_sbi.fail_ext = SBI_EXT_NACL;
+	model_sbi.fail_fid = fid;
+	model_sbi.fail_error = error;
+	CHECK_EQ(model_sbi_run(fn, arg), MODEL_SBI_PANIC);
+	CHECK(strstr(model_sbi.out, line));
+}
+
 TEST(nacl_client_setup_without_nacl_below)
 {
 	world(false, ALL);
@@ -196,13 +208,11 @@ TEST(nacl_client_set_shmem_fills_and_fails)
 	setup_wanted = ALL;
 	setup_depth = 3;
 	CHECK_EQ(model_sbi_run(do_setup, NULL), MODEL_SBI_RETURNED);
-	model_sbi.fail_ext = SBI_EXT_NACL;
-	model_sbi.fail_fid = SBI_NACL_SET_SHMEM;
-	model_sbi.fail_error = SBI_ERR_INVALID_ADDRESS;
-	CHECK_EQ(model_sbi_run(do_hart_init, NULL), MODEL_SBI_PANIC);
-	CHECK(strstr(model_sbi.out, "RVNEST error "
-				    "msg=nacl_client_set_shmem_failed "
-				    "error=-5 depth=3\n"));
+	nacl_call_stops_l0(SBI_NACL_SET_SHMEM, SBI_ERR_INVALID_ADDRESS,
+			   do_hart_init, NULL,
+			   "RVNEST error "
+			   "msg=nacl_client_set_shmem_failed "
+			   "error=-5 depth=3\n");
 	CHECK(l0_nacl_client.hart[0].shmem == NULL);
 }
 
@@ -237,12 +247,9 @@ TEST(nacl_client_csr_dirty_then_sync_csr)
 
 	/* SYNC_CSR fails: L0 stops */
 	l0_hcsr_write(w.v, CSR_HEDELEG, 0x1);
-	model_sbi.fail_ext = SBI_EXT_NACL;
-	model_sbi.fail_fid = SBI_NACL_SYNC_CSR;
-	model_sbi.fail_error = SBI_ERR_FAILED;
-	CHECK_EQ(model_sbi_run(do_flush, NULL), MODEL_SBI_PANIC);
-	CHECK(strstr(model_sbi.out, "RVNEST error msg=nacl_client_sync_csr_"
-				    "failed error=-1 depth=2\n"));
+	nacl_call_stops_l0(SBI_NACL_SYNC_CSR, SBI_ERR_FAILED, do_flush, NULL,
+			   "RVNEST error msg=nacl_client_sync_csr_"
+			   "failed error=-1 depth=2\n");
 }
 
 TEST(nacl_client_hfence_entries_of_each_type)
@@ -301,12 +308,10 @@ TEST(nacl_client_hfence_entries_of_each_type)
 	CHECK_EQ(entry(8)[0], config(SBI_NACL_HFENCE_VVMA_ALL, 0x22, 0));
 
 	/* SYNC_HFENCE fails: L0 stops */
-	model_sbi.fail_ext = SBI_EXT_NACL;
-	model_sbi.fail_fid = SBI_NACL_SYNC_HFENCE;
-	model_sbi.fail_error = SBI_ERR_INVALID_PARAM;
-	CHECK_EQ(model_sbi_run(do_flush, NULL), MODEL_SBI_PANIC);
-	CHECK(strstr(model_sbi.out, "RVNEST error msg=nacl_client_sync_hfence_"
-				    "failed error=-3 depth=2\n"));
+	nacl_call_stops_l0(SBI_NACL_SYNC_HFENCE, SBI_ERR_INVALID_PARAM,
+			   do_flush, NULL,
+			   "RVNEST error msg=nacl_client_sync_hfence_"
+			   "failed error=-3 depth=2\n");
 }
 
 static unsigned long fence_gpa;
@@ -353,12 +358,9 @@ TEST(nacl_client_all_60_hfence_entries_pending)
 	/* full again, and the SYNC_HFENCE that should make room fails */
 	for (unsigned i = 0; i < SBI_NACL_HFENCE_COUNT; i++)
 		l0_hfence_gvma(0, false, 0, false, 0);
-	model_sbi.fail_ext = SBI_EXT_NACL;
-	model_sbi.fail_fid = SBI_NACL_SYNC_HFENCE;
-	model_sbi.fail_error = SBI_ERR_FAILED;
-	CHECK_EQ(model_sbi_run(do_gvma, NULL), MODEL_SBI_PANIC);
-	CHECK(strstr(model_sbi.out, "RVNEST error msg=nacl_client_sync_hfence_"
-				    "failed error=-1 depth=2\n"));
+	nacl_call_stops_l0(SBI_NACL_SYNC_HFENCE, SBI_ERR_FAILED, do_gvma, NULL,
+			   "RVNEST error msg=nacl_client_sync_hfence_"
+			   "failed error=-1 depth=2\n");
 }
 
 TEST(nacl_client_fences_without_the_hfence_feature)
@@ -475,12 +477,9 @@ TEST(nacl_client_enter_with_sync_sret_and_autoswap)
 	CHECK_EQ(l0_hcsr_read(v, CSR_HSTATUS), HSTATUS_SPV | HSTATUS_GVA);
 
 	/* SYNC_SRET returns: it failed, and L0 stops, out of the guest */
-	model_sbi.fail_ext = SBI_EXT_NACL;
-	model_sbi.fail_fid = SBI_NACL_SYNC_SRET;
-	model_sbi.fail_error = SBI_ERR_NO_SHMEM;
-	CHECK_EQ(model_sbi_run(do_enter, v), MODEL_SBI_PANIC);
-	CHECK(strstr(model_sbi.out, "RVNEST error msg=nacl_client_sync_sret_"
-				    "failed error=-9 depth=2\n"));
+	nacl_call_stops_l0(SBI_NACL_SYNC_SRET, SBI_ERR_NO_SHMEM, do_enter, v,
+			   "RVNEST error msg=nacl_client_sync_sret_"
+			   "failed error=-9 depth=2\n");
 	CHECK_EQ(model_hart.csr[CSR_SSCRATCH], 0);
 
 	/* without autoswap: no flag, hstatus is L0's own in the CSR space */
