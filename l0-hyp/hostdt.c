@@ -407,6 +407,45 @@ static int duplicate_child(const void *fdt, int node)
 	return -1;
 }
 
+/* A phandle names one node ("phandle": unique across the tree,
+ * Devicetree Specification 2.3.3): with two nodes holding the same value,
+ * libfdt's lookup finds the first, and every reference L0 follows or
+ * copies (a hart's interrupt controller, an IMSIC file's hart) may name
+ * the other (found by fuzz/fuzz_dt.c: cpu@0 and its interrupt controller
+ * both phandle 2, so L1's IMSIC named the cpu node). Trees L0 meets hold
+ * a few dozen; L0_HOSTDT_MAX_PHANDLES is far above QEMU's largest. */
+#define L0_HOSTDT_MAX_PHANDLES 1024
+
+enum phandle_check {
+	PHANDLES_UNIQUE,
+	PHANDLE_TWICE,
+	PHANDLES_TOO_MANY,
+};
+
+static enum phandle_check check_phandles(const void *fdt, uint32_t *dup)
+{
+	static uint32_t seen[L0_HOSTDT_MAX_PHANDLES];
+	unsigned n = 0;
+	int node;
+
+	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
+		uint32_t ph = fdt_get_phandle(fdt, node);
+
+		if (!ph)
+			continue;
+		for (unsigned i = 0; i < n; i++)
+			if (seen[i] == ph) {
+				*dup = ph;
+				return PHANDLE_TWICE;
+			}
+		if (n == L0_HOSTDT_MAX_PHANDLES)
+			return PHANDLES_TOO_MANY;
+		seen[n++] = ph;
+	}
+	return PHANDLES_UNIQUE;
+}
+
 /* [b, b + blen) ends at the top of the address space when it would wrap
  * (a hostile tree's reg) */
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
@@ -490,6 +529,7 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 {
 	const void *fdt = (const void *)(uintptr_t)fdt_pa;
 	int rc, depth, len, nodes = 0;
+	uint32_t dup_ph = 0;
 
 	memset(p, 0, sizeof(*p));
 	if (!fdt_pa || fdt_pa % 8)
@@ -554,6 +594,16 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 			     "one parent",
 			     (unsigned long long)fdt_pa, name ? name : "?");
 		}
+	}
+	switch (check_phandles(fdt, &dup_ph)) {
+	case PHANDLES_UNIQUE:
+		break;
+	case PHANDLE_TWICE:
+		FAIL("host DT at 0x%llx: two nodes with phandle %u",
+		     (unsigned long long)fdt_pa, dup_ph);
+	case PHANDLES_TOO_MANY:
+		FAIL("host DT at 0x%llx: more than %d phandles",
+		     (unsigned long long)fdt_pa, L0_HOSTDT_MAX_PHANDLES);
 	}
 	p->fdt = fdt;
 	p->fdt_pa = fdt_pa;

@@ -285,6 +285,19 @@ static void uart_refused(const uint32_t *reg, bool intc, const char *why)
 	CHECK(strstr(err, why) != NULL);
 }
 
+TEST(hostdt_rejects_duplicate_phandles)
+{
+	build_host();
+	OK(fdt_open_into(host_buf, host_buf, sizeof(host_buf)));
+	/* cpu@0's interrupt controller has phandle 2: cpu@0 too */
+	OK(fdt_setprop_u32(host_buf, fdt_path_offset(host_buf, "/cpus/cpu@0"),
+			   "phandle", 2));
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "two nodes with phandle 2") != NULL);
+}
+
 TEST(hostdt_rejects_uart_sharing_pages)
 {
 	const uint32_t in_ram[] = {0, 0x80200000, 0, 0x100};
