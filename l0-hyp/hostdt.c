@@ -523,6 +523,32 @@ static enum l0_hostdt_status check_uart_alone(const struct l0_platform *p,
 	return L0_HOSTDT_OK;
 }
 
+/* "Node Names" (Devicetree Specification 2.2.1): characters of
+ * digits, letters, ',', '.', '_', '+', '-', then optionally '@' and a
+ * unit address of the same characters */
+static bool node_name_valid(const void *fdt, int node)
+{
+	int len;
+	const char *name = fdt_get_name(fdt, node, &len);
+	bool at = false;
+
+	if (!name || len < 1)
+		return false;
+	for (int i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (c == '@' && !at && i > 0) {
+			at = true;
+			continue;
+		}
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		      (c >= 'A' && c <= 'Z') || c == ',' || c == '.' ||
+		      c == '_' || c == '+' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
 enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 				      struct l0_platform *p, char *err,
 				      size_t errlen)
@@ -572,6 +598,14 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 		if (nodes == 1 && (!fdt_get_name(fdt, rc, &len) || len != 0))
 			FAIL("host DT at 0x%llx: the root node has a name",
 			     (unsigned long long)fdt_pa);
+		/* Node names hold only the characters of "Node Names"
+		 * (Devicetree Specification 2.2.1); L0's messages and L1's
+		 * tree carry them (found by fuzz/fuzz_dt.c: a name with a
+		 * newline split a refusal's one line). */
+		if (nodes > 1 && !node_name_valid(fdt, rc))
+			FAIL("host DT at 0x%llx: node at %d has a name the DT "
+			     "spec does not allow",
+			     (unsigned long long)fdt_pa, rc);
 		if (prc < 0)
 			FAIL("host DT at 0x%llx: property of node at %d "
 			     "damaged (%s)",

@@ -285,6 +285,21 @@ static void uart_refused(const uint32_t *reg, bool intc, const char *why)
 	CHECK(strstr(err, why) != NULL);
 }
 
+/* a node name outside the DT spec's characters (a newline split a
+ * refusal's one line: found by fuzz_dt) */
+TEST(hostdt_rejects_node_name_characters)
+{
+	build_host();
+	OK(fdt_open_into(host_buf, host_buf, sizeof(host_buf)));
+	OK(fdt_set_name(host_buf, fdt_path_offset(host_buf, "/soc/rtc@101000"),
+			"rtc@10\n1000"));
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host_buf, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_BAD);
+	CHECK(strstr(err, "has a name the DT spec does not allow") != NULL);
+	CHECK(!strchr(err, '\n'));
+}
+
 TEST(hostdt_rejects_duplicate_phandles)
 {
 	build_host();
