@@ -450,7 +450,25 @@ static enum l0_guestdt_status fix_chosen(void *fdt,
 	return L0_GUESTDT_OK;
 }
 
-/* Drop /aliases entries that name nodes L1 does not have. */
+/* An alias property's name: 1 to 31 of 0-9, a-z and '-' (Devicetree
+ * Specification 3.3, "/aliases node"); /aliases' other properties
+ * (#address-cells, #size-cells) are no aliases */
+static bool alias_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	if (len < 1 || len > 31)
+		return false;
+	for (; *n; n++)
+		if (!((*n >= '0' && *n <= '9') || (*n >= 'a' && *n <= 'z') ||
+		      *n == '-'))
+			return false;
+	return true;
+}
+
+/* Drop /aliases entries that name nodes L1 does not have (only aliases:
+ * the cell counts of a node kept under /aliases in a hostile tree give
+ * the reg L0 wrote into it its meaning; found by fuzz/fuzz_dt.c) */
 static void fix_aliases(void *fdt)
 {
 	bool again = true;
@@ -466,7 +484,8 @@ static void fix_aliases(void *fdt)
 			const char *name, *val;
 
 			val = fdt_getprop_by_offset(fdt, prop, &name, NULL);
-			if (val && fdt_path_offset(fdt, val) >= 0)
+			if (!name || !alias_name(name) ||
+			    (val && fdt_path_offset(fdt, val) >= 0))
 				continue;
 			fdt_delprop(fdt, al, name);
 			again = true;

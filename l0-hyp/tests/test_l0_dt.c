@@ -462,6 +462,35 @@ TEST(guestdt_drops_references_to_pruned_controllers)
 	CHECK(cells(f, "/soc/serial@10000000", "interrupts", NULL) != NULL);
 }
 
+/* /aliases keeps its cell counts: only alias properties naming a node L1
+ * lacks go (found by fuzz_dt: an IMSIC kept under /aliases lost the
+ * #size-cells its reg was written with) */
+TEST(guestdt_keeps_aliases_cell_counts)
+{
+	static uint8_t host2[sizeof(host_buf) + 256]
+		__attribute__((aligned(8)));
+	struct l0_gmem g = {.gpa = 0x80000000, .size = 64 << 20};
+	struct l0_guestdt_input in = {.host = &plat, .gmem = &g, .nvcpus = 1};
+	const fdt32_t *c;
+	int al;
+
+	build_host();
+	OK(fdt_open_into(host_buf, host2, sizeof(host2)));
+	al = fdt_path_offset(host2, "/aliases");
+	OK(fdt_setprop_u32(host2, al, "#size-cells", 2));
+	OK(fdt_pack(host2));
+	CHECK_EQ(l0_hostdt_parse((uint64_t)(uintptr_t)host2, 1, &plat, err,
+				 sizeof(err)),
+		 L0_HOSTDT_OK);
+	CHECK_EQ(
+		l0_guestdt_build(&in, l1_buf, sizeof(l1_buf), err, sizeof(err)),
+		L0_GUESTDT_OK);
+	c = cells(l1_buf, "/aliases", "#size-cells", NULL);
+	CHECK(c && fdt32_to_cpu(c[0]) == 2);
+	CHECK(cells(l1_buf, "/aliases", "serial0", NULL) != NULL);
+	CHECK(cells(l1_buf, "/aliases", "rtc0", NULL) == NULL);
+}
+
 TEST(guestdt_adds_h_when_asked)
 {
 	struct l0_gmem g = {.gpa = 0x80000000, .size = 64 << 20};
