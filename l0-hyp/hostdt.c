@@ -382,6 +382,30 @@ static int check_props(const void *fdt, int node)
 	return prop == -FDT_ERR_NOTFOUND ? 0 : prop;
 }
 
+/* The offset of a property that follows a child node's END_NODE, or -1.
+ * A node's properties come before its children (Devicetree
+ * Specification, "Tree structure" of the structure block). libfdt's
+ * property walk stops at the first child, so check_props never sees such
+ * a property, yet L1's tree made it a property like any other once
+ * guestdt removed the child before it (found by fuzz/fuzz_dt.c: its name
+ * offset past the strings block). Only on a tree whose node walk
+ * succeeded: every tag reads. */
+static int prop_after_child(const void *fdt)
+{
+	int off = 0, next;
+	uint32_t tag, prev = FDT_BEGIN_NODE;
+
+	do {
+		tag = fdt_next_tag(fdt, off, &next);
+		if (tag == FDT_PROP && prev == FDT_END_NODE)
+			return off;
+		if (tag != FDT_NOP)
+			prev = tag;
+		off = next;
+	} while (tag != FDT_END && next >= 0);
+	return -1;
+}
+
 /* A child of `node` whose name an earlier sibling already has, or -1. L0
  * and L1's tree name nodes by path (the UART, the PLIC, the harts L1 keeps),
  * so two siblings of one name make a path mean two nodes: L1 got a host
@@ -616,6 +640,11 @@ enum l0_hostdt_status l0_hostdt_parse(uint64_t fdt_pa, unsigned long hartid,
 		     (unsigned long long)fdt_pa,
 		     rc != -FDT_ERR_NOTFOUND ? fdt_strerror(rc)
 					     : "unclosed node");
+	rc = prop_after_child(fdt);
+	if (rc >= 0)
+		FAIL("host DT at 0x%llx: structure block damaged (property "
+		     "at %d after a child node)",
+		     (unsigned long long)fdt_pa, rc);
 	/* Only on a tree whose nesting is sound: sibling names. */
 	for (rc = fdt_next_node(fdt, -1, NULL); rc >= 0;
 	     rc = fdt_next_node(fdt, rc, NULL)) {

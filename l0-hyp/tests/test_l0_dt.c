@@ -20,6 +20,8 @@ static uint8_t host_buf[16384] __attribute__((aligned(8)));
 static uint8_t l1_buf[16384] __attribute__((aligned(8)));
 static struct l0_platform plat;
 static char err[256];
+/* build_host puts a property in /soc after its children */
+static bool late_prop;
 
 static void build_host(void)
 {
@@ -74,6 +76,8 @@ static void build_host(void)
 	uart_begin(f);
 	OK(fdt_end_node(f));
 	plic_node(f, "riscv,plic0", ie, 8, 4);
+	if (late_prop)
+		OK(fdt_property_u32(f, "late", 1));
 	OK(fdt_end_node(f)); /* soc */
 	OK(fdt_end_node(f)); /* / */
 	OK(fdt_finish(f));
@@ -281,6 +285,19 @@ TEST(hostdt_rejects_node_name_characters)
 			"rtc@10\n1000"));
 	CHECK(refused(host_buf, 1, "has a name the DT spec does not allow"));
 	CHECK(!strchr(err, '\n'));
+}
+
+/* A property after a child node (found by fuzz_dt: libfdt's property walk
+ * stops at the first child, so the parse never read it, and L1's tree,
+ * with the child before it removed, carried it unreadable) */
+TEST(hostdt_rejects_property_after_child)
+{
+	late_prop = true;
+	build_host();
+	late_prop = false;
+	CHECK(refused(host_buf, 1, "after a child node"));
+	build_host();
+	CHECK(parses(host_buf, 1));
 }
 
 TEST(hostdt_rejects_duplicate_phandles)
